@@ -1,0 +1,73 @@
+# mmtrace - build with `make`, test with `make test`.
+OUT        := build
+CC         ?= gcc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX    ?= /sys/kernel/btf/vmlinux
+
+WARN       := -Wall -Wextra -Werror
+CFLAGS     ?= -O2 -g
+CFLAGS     += $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT)
+LDLIBS     += -lbpf -lelf -lz
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter -I$(OUT) -Isrc
+
+# User-space code shared by the tool, the unit tests and the fuzzer.
+LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c)
+CLI_SRCS   := $(wildcard src/cli/*.c)
+LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
+CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+E2E_BINS   := $(OUT)/tests/workload
+
+.PHONY: all clean test unit e2e docs check-docs format
+all: $(OUT)/mmtrace
+
+$(OUT)/vmlinux.h:
+	@mkdir -p $(OUT)
+	$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp && mv $@.tmp $@
+
+$(OUT)/mmtrace.bpf.o: src/bpf/mmtrace.bpf.c src/mmtrace.h $(OUT)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/mmtrace.skel.h: $(OUT)/mmtrace.bpf.o
+	$(BPFTOOL) gen skeleton $< name mmtrace_bpf > $@.tmp && mv $@.tmp $@
+
+$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/obj/cli/%.o: src/cli/%.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/mmtrace: $(CLI_OBJS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+
+$(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lcmocka
+
+$(OUT)/tests/workload: tests/e2e/workload.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -pthread $< -o $@
+
+unit: $(UNIT_BINS)
+e2e: $(OUT)/mmtrace $(E2E_BINS)
+
+# The test command of the README: unit tests, then end-to-end tests (root).
+test: all unit e2e
+	@tests/run
+
+# Event pages in docs/events/ are generated from the event table.
+docs: $(OUT)/mmtrace
+	@mkdir -p docs/events
+	@for e in $$($(OUT)/mmtrace list --names); do \
+		$(OUT)/mmtrace list --markdown $$e > docs/events/$$e.md; done
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(OUT)

@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tracer.c - load the BPF programs, run the traced command, drain the ring
+ * buffer into the chosen output, and account for every lost record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "cli/cli.h"
+#include "mmtrace.skel.h"
+
+#define POLL_MS 10
+#define OUT_BUF (256 << 10)
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+#define TRACEFS "/sys/kernel/tracing"
+
+static volatile sig_atomic_t stop_signal, nsignals;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+	nsignals++;
+}
+
+struct tracer {
+	const struct mmt_options *opts;
+	struct mmtrace_bpf *skel;
+	struct ring_buffer *rb;
+	struct outbuf out;
+	__u64 boot_to_wall_ns;
+	__u64 events; /* records written out */
+	__u64 malformed; /* records the decoder refused */
+	pid_t child;
+	int go_fd; /* write end: tells the child to exec */
+};
+
+static __u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct tracer *t = ctx;
+	struct mmt_decoded_event ev;
+
+	if (mmt_decode(data, len, t->boot_to_wall_ns, &ev)) {
+		t->malformed++;
+		return 0;
+	}
+	if (t->opts->format == MMT_FMT_JSON)
+		mmt_json_event(&t->out, &ev, t->opts->parse_args);
+	else
+		mmt_table_event(&t->out, &ev);
+	t->events++;
+	return 0;
+}
+
+/* libbpf finds tracepoint ids in tracefs; mount it if nobody has. */
+static int ensure_tracefs(void)
+{
+	struct stat st;
+
+	if (!stat(TRACEFS "/events", &st) || !stat("/sys/kernel/debug/tracing/events", &st))
+		return 0;
+	if (mount("nodev", TRACEFS, "tracefs", 0, NULL)) {
+		mmt_err("failed to mount tracefs on " TRACEFS ": %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && getenv("MMTRACE_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* Fork the command now; it waits for a byte on a pipe before exec. */
+static int start_child(struct tracer *t, char **argv)
+{
+	int go[2], ready[2];
+	char c;
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(ready, O_CLOEXEC)) {
+		mmt_err("failed to create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	t->child = fork();
+	if (t->child < 0) {
+		mmt_err("failed to fork: %s", strerror(errno));
+		return -1;
+	}
+	if (t->child == 0) {
+		int err;
+
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		close(go[1]);
+		close(ready[0]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127); /* the tracer gave up */
+		execvp(argv[0], argv);
+		err = errno;
+		if (write(ready[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(ready[1]);
+	t->go_fd = go[1];
+	return ready[0];
+}
+
+/* Let the child exec; report if exec failed. */
+static int release_child(struct tracer *t, int ready_fd, const char *name)
+{
+	int err = 0;
+	ssize_t n;
+
+	if (write(t->go_fd, "g", 1) != 1) {
+		mmt_err("failed to start the command: %s", strerror(errno));
+		return -1;
+	}
+	close(t->go_fd);
+	t->go_fd = -1;
+	do
+		n = read(ready_fd, &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(ready_fd);
+	if (n == sizeof(err)) {
+		mmt_err("failed to run '%s': %s", name, strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+static bool program_selected(const struct mmt_options *o, const char *prog)
+{
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		const char *name = mmt_events[i].name;
+		const char *p = NULL;
+
+		if (!strncmp(prog, "enter_", 6))
+			p = prog + 6;
+		else if (!strncmp(prog, "exit_", 5))
+			p = prog + 5;
+		if (p && !strcmp(p, name))
+			return o->selected[i];
+	}
+	return true; /* not an event program */
+}
+
+static int open_and_load(struct tracer *t)
+{
+	const struct mmt_options *o = t->opts;
+	bool filtering = o->npids || o->command;
+	struct bpf_program *prog;
+	int err;
+
+	t->skel = mmtrace_bpf__open();
+	if (!t->skel) {
+		mmt_err("failed to open BPF programs: %s", strerror(errno));
+		return -1;
+	}
+	t->skel->rodata->self_tgid = getpid();
+	t->skel->rodata->filter_tgid = filtering;
+	t->skel->rodata->follow_forks = o->command != NULL;
+	t->skel->rodata->wakeup_bytes = o->buffer_size / 4;
+	bpf_map__set_max_entries(t->skel->maps.events, o->buffer_size);
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		const char *name = bpf_program__name(prog);
+		bool load = program_selected(o, name);
+
+		if (!strcmp(name, "follow_fork"))
+			load = o->command != NULL;
+		bpf_program__set_autoload(prog, load);
+	}
+
+	err = mmtrace_bpf__load(t->skel);
+	if (err) {
+		if (err == -EPERM || err == -EACCES)
+			mmt_err("failed to load BPF programs: %s (mmtrace needs root, or CAP_BPF and CAP_PERFMON)",
+				strerror(-err));
+		else
+			mmt_err("failed to load BPF programs: %s (set MMTRACE_DEBUG=1 for libbpf's log)",
+				strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+static int fill_filter(struct tracer *t)
+{
+	int fd = bpf_map__fd(t->skel->maps.tgid_filter);
+	__u8 one = 1;
+
+	for (int i = 0; i < t->opts->npids; i++) {
+		__u32 pid = t->opts->pids[i];
+
+		if (bpf_map_update_elem(fd, &pid, &one, BPF_ANY)) {
+			mmt_err("failed to select pid %u: %s", pid, strerror(errno));
+			return -1;
+		}
+	}
+	if (t->child > 0) {
+		__u32 pid = t->child;
+
+		if (bpf_map_update_elem(fd, &pid, &one, BPF_ANY)) {
+			mmt_err("failed to select the command: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void sum_drops(struct tracer *t, __u64 drops[MMT_EV_COUNT][MMT_DROP_COUNT])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(t->skel->maps.drops);
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+
+	memset(drops, 0, sizeof(__u64) * MMT_EV_COUNT * MMT_DROP_COUNT);
+	if (!vals)
+		return;
+	for (__u32 ev = 0; ev < MMT_EV_COUNT; ev++) {
+		for (__u32 r = 0; r < MMT_DROP_COUNT; r++) {
+			__u32 key = ev * MMT_DROP_COUNT + r;
+
+			if (bpf_map_lookup_elem(fd, &key, vals))
+				continue;
+			for (int c = 0; c < ncpu; c++)
+				drops[ev][r] += vals[c];
+		}
+	}
+	free(vals);
+}
+
+/* Losses on stderr: always when there are some, as JSON with --stats. */
+static void report(struct tracer *t)
+{
+	static const char *const reason[MMT_DROP_COUNT] = { "ringbuf", "inflight" };
+	__u64 drops[MMT_EV_COUNT][MMT_DROP_COUNT], total = 0;
+
+	sum_drops(t, drops);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+		for (int r = 0; r < MMT_DROP_COUNT; r++)
+			total += drops[ev][r];
+
+	if (total || t->malformed) {
+		fprintf(stderr, "mmtrace: %llu events lost:", (unsigned long long)total);
+		for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+			for (int r = 0; r < MMT_DROP_COUNT; r++)
+				if (drops[ev][r])
+					fprintf(stderr, " %s %llu (%s full)", mmt_events[ev].name,
+						(unsigned long long)drops[ev][r], reason[r]);
+		if (t->malformed)
+			fprintf(stderr, " malformed %llu", (unsigned long long)t->malformed);
+		fputc('\n', stderr);
+	}
+	if (!t->opts->stats)
+		return;
+	fprintf(stderr, "{\"stats\":{\"events\":%llu,\"lost\":%llu,\"malformed\":%llu,\"lostByEvent\":{",
+		(unsigned long long)t->events, (unsigned long long)total,
+		(unsigned long long)t->malformed);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
+		fprintf(stderr, "%s\"%s\":{", ev ? "," : "", mmt_events[ev].name);
+		for (int r = 0; r < MMT_DROP_COUNT; r++)
+			fprintf(stderr, "%s\"%s\":%llu", r ? "," : "", reason[r],
+				(unsigned long long)drops[ev][r]);
+		fputc('}', stderr);
+	}
+	fputs("}}}\n", stderr);
+}
+
+/* Exit status of the tracer for a child's wait status, as a shell has it. */
+static int child_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
+}
+
+static int drain(struct tracer *t)
+{
+	int n = ring_buffer__consume(t->rb);
+
+	if (n < 0 && n != -EINTR) {
+		mmt_err("failed to read the ring buffer: %s", strerror(-n));
+		return -1;
+	}
+	ob_flush(&t->out);
+	return 0;
+}
+
+/*
+ * Poll until the command exits, or until a signal: without a command, the
+ * first signal stops; with one, the first is passed on to the command and a
+ * second stops at once.
+ */
+static int run_loop(struct tracer *t, int *status)
+{
+	bool forwarded = false;
+
+	for (;;) {
+		int n = ring_buffer__poll(t->rb, POLL_MS);
+
+		if (n < 0 && n != -EINTR) {
+			mmt_err("failed to poll the ring buffer: %s", strerror(-n));
+			return -1;
+		}
+		if (drain(t))
+			return -1;
+		if (t->out.err)
+			return 0;
+		if (t->child > 0) {
+			pid_t w = waitpid(t->child, status, WNOHANG);
+
+			if (w == t->child) {
+				t->child = 0;
+				return drain(t);
+			}
+			if (nsignals == 1 && !forwarded) {
+				kill(t->child, stop_signal);
+				forwarded = true;
+			} else if (nsignals > 1) {
+				return drain(t);
+			}
+		} else if (nsignals) {
+			return drain(t);
+		}
+	}
+}
+
+int mmt_trace(const struct mmt_options *opts)
+{
+	struct tracer t = { .opts = opts, .go_fd = -1 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	int ret = 1, ready_fd = -1, status = 0, out_fd = STDOUT_FILENO;
+
+	libbpf_set_print(libbpf_quiet);
+	if (geteuid() != 0) {
+		mmt_err("must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+		return 1;
+	}
+	if (access(BTF_PATH, R_OK)) {
+		mmt_err("kernel BTF is missing (%s: %s); mmtrace needs a kernel built with CONFIG_DEBUG_INFO_BTF",
+			BTF_PATH, strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < opts->npids; i++) {
+		if (kill(opts->pids[i], 0) && errno == ESRCH) {
+			mmt_err("no process with pid %d", opts->pids[i]);
+			return 1;
+		}
+	}
+	if (opts->output_file) {
+		out_fd = open(opts->output_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (out_fd < 0) {
+			mmt_err("failed to open %s: %s", opts->output_file, strerror(errno));
+			return 1;
+		}
+	}
+	if (ob_init(&t.out, out_fd, OUT_BUF)) {
+		mmt_err("out of memory");
+		goto cleanup;
+	}
+	if (ensure_tracefs())
+		goto cleanup;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (opts->command) {
+		ready_fd = start_child(&t, opts->command);
+		if (ready_fd < 0)
+			goto cleanup;
+	}
+	if (open_and_load(&t) || fill_filter(&t))
+		goto cleanup;
+	if (mmtrace_bpf__attach(t.skel)) {
+		mmt_err("failed to attach BPF programs: %s", strerror(errno));
+		goto cleanup;
+	}
+	t.boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	t.rb = ring_buffer__new(bpf_map__fd(t.skel->maps.events), on_record, &t, NULL);
+	if (!t.rb) {
+		mmt_err("failed to set up the ring buffer: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (opts->format == MMT_FMT_TABLE) {
+		mmt_table_header(&t.out);
+		ob_flush(&t.out);
+	}
+	if (opts->command) {
+		int err = release_child(&t, ready_fd, opts->command[0]);
+
+		ready_fd = -1;
+		if (err) {
+			waitpid(t.child, NULL, 0);
+			t.child = 0;
+			ret = 127;
+			goto cleanup;
+		}
+	}
+
+	if (run_loop(&t, &status))
+		goto cleanup;
+	if (t.out.err && t.out.err != EPIPE) {
+		mmt_err("failed to write %s: %s",
+			opts->output_file ? opts->output_file : "output", strerror(t.out.err));
+		goto cleanup;
+	}
+	ret = opts->command ? child_status(status) : 0;
+cleanup:
+	if (t.skel)
+		report(&t);
+	if (t.child > 0) {
+		/* the command never started, or we are giving up on it */
+		if (t.go_fd >= 0)
+			close(t.go_fd);
+		else
+			kill(t.child, SIGKILL);
+		waitpid(t.child, NULL, 0);
+	}
+	if (ready_fd >= 0)
+		close(ready_fd);
+	ring_buffer__free(t.rb);
+	mmtrace_bpf__destroy(t.skel);
+	ob_free(&t.out);
+	if (opts->output_file && out_fd >= 0)
+		close(out_fd);
+	return ret;
+}

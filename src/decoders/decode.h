@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * decode.h - turn one raw record into one decoded event. The table and the
+ * JSON outputs both render this result; neither looks at raw bits again.
+ */
+#ifndef MMT_DECODE_H
+#define MMT_DECODE_H
+
+#include <stdbool.h>
+#include "events/event_table.h"
+
+#define MMT_TEXT_LEN 128
+
+struct mmt_decoded_arg {
+	const struct mmt_arg_desc *desc;
+	__s64 value; /* raw value as the kernel's prototype types it */
+	bool is_unsigned; /* print value as __u64 */
+	bool ignored; /* the kernel does not use it in this call */
+	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
+	const struct mmt_mask *mask; /* MMT_ARG_NODEMASK only */
+};
+
+struct mmt_decoded_event {
+	const struct mmt_record *rec;
+	const struct mmt_event_desc *desc;
+	__u64 timestamp_ns; /* wall clock, at entry */
+	__u64 thread_start_ns; /* wall clock */
+	bool failed; /* the return value is an error */
+	char ret_text[48]; /* "0", "-22 EINVAL", "0x7f0000000000" */
+	/* NUL-terminated copies of the record's fixed-size strings */
+	char comm[MMT_COMM_LEN + 1];
+	char host[MMT_HOST_LEN + 1];
+	char exe[MMT_PATH_LEN + 1];
+	struct mmt_decoded_arg args[MMT_MAX_ARGS];
+};
+
+/*
+ * Decode len bytes of a ring-buffer record. boot_to_wall_ns converts
+ * CLOCK_BOOTTIME to the wall clock. Returns 0, or -EINVAL for a record that
+ * is malformed (wrong size, unknown event, impossible mask); nothing in it is
+ * trusted before it is checked.
+ */
+int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
+	       struct mmt_decoded_event *out);
+
+/* "EINVAL" for 22; NULL when unknown. */
+const char *mmt_errno_name(long err);
+
+/* Decoders of single values, into buf (snprintf semantics). */
+size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len);
+size_t mmt_decode_mremap_flags(__u64 flags, char *buf, size_t len);
+size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
+		      bool *failed);
+
+/*
+ * Iterate the nodes set in a mask that was read: returns the first node
+ * >= from, or -1. Only bits below m->nbits count.
+ */
+int mmt_mask_next(const struct mmt_mask *m, int from);
+
+#endif /* MMT_DECODE_H */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xlat.h - constant tables, in the manner of strace's xlat: a table per
+ * family of constants, naming the kernel header the values come from.
+ * Value tables (one of) and bit tables (any of) are kept apart.
+ */
+#ifndef MMT_XLAT_H
+#define MMT_XLAT_H
+
+#include <linux/types.h>
+#include <stddef.h>
+
+struct xlat_entry {
+	__u64 val;
+	const char *name;
+};
+
+struct xlat {
+	const char *header; /* kernel uapi header of the values */
+	size_t n;
+	const struct xlat_entry *e;
+};
+
+extern const struct xlat mremap_flags; /* bits */
+extern const struct xlat mpol_modes; /* value */
+extern const struct xlat mpol_mode_flags; /* bits */
+
+/* Mask of the MPOL_F_* bits that ride in set_mempolicy's mode argument. */
+#define MMT_MPOL_MODE_FLAGS 0xe000U
+
+/* NULL when val is not in the table. */
+const char *xlat_name(const struct xlat *x, __u64 val);
+
+/*
+ * Bits as "A|B|0x40": known names in table order, then the unknown bits in
+ * hex; "0" when val is 0. Returns the length snprintf() would write.
+ */
+size_t xlat_flags(const struct xlat *x, __u64 val, char *buf, size_t len);
+
+/* A value's name, or the value in hex. Same return as xlat_flags(). */
+size_t xlat_value(const struct xlat *x, __u64 val, char *buf, size_t len);
+
+#endif /* MMT_XLAT_H */

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * event_table.h - the one list of events mmtrace knows.
+ *
+ * Docs (`mmtrace list`), the table and JSON outputs and event selection all
+ * read this table; nothing else names an event's arguments.
+ */
+#ifndef MMT_EVENT_TABLE_H
+#define MMT_EVENT_TABLE_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "mmtrace.h"
+
+/* Where an argument's value comes from (the seed pages' tags). */
+enum mmt_tag {
+	MMT_TAG_K = 1 << 0, /* kernel-space: the register value itself */
+	MMT_TAG_U = 1 << 1, /* read from user memory through a pointer */
+	MMT_TAG_TOCTOU = 1 << 2, /* user memory the caller can change meanwhile */
+	MMT_TAG_OPT = 1 << 3, /* may be NULL / ignored */
+};
+
+/* How an argument's raw register value is turned into text. */
+enum mmt_arg_kind {
+	MMT_ARG_INT, /* signed 32-bit */
+	MMT_ARG_ULONG, /* unsigned 64-bit, decimal */
+	MMT_ARG_SIZE, /* size_t, decimal */
+	MMT_ARG_ADDR, /* an address, hex; not dereferenced */
+	MMT_ARG_NODEMASK, /* pointer to a node mask read from user memory */
+	MMT_ARG_MREMAP_FLAGS,
+	MMT_ARG_MPOL_MODE, /* mode value + MPOL_F_* mode flags */
+};
+
+/* How the return value reads. */
+enum mmt_ret_kind {
+	MMT_RET_ZERO_OR_ERR, /* 0 on success, -errno */
+	MMT_RET_COUNT_OR_ERR, /* a count on success, -errno */
+	MMT_RET_ADDR_OR_ERR, /* an address on success, -errno */
+};
+
+struct mmt_arg_desc {
+	const char *name;
+	const char *type; /* C type as in the event pages */
+	unsigned int tags; /* enum mmt_tag */
+	enum mmt_arg_kind kind;
+	int mask_slot; /* MMT_ARG_NODEMASK: index into record masks[] */
+	const char *doc;
+	/* when used_bits: the kernel uses this argument only if
+	 * args[used_if_arg] & used_bits (else it is shown as ignored) */
+	int used_if_arg;
+	__u64 used_bits;
+};
+
+struct mmt_event_desc {
+	enum mmt_event event;
+	const char *name;
+	int syscall_nr; /* x86_64 number; Tracee's event id */
+	int nargs;
+	struct mmt_arg_desc args[MMT_MAX_ARGS];
+	enum mmt_ret_kind ret_kind;
+	const char *ret_doc;
+	const char *summary; /* one line */
+	const char *description;
+	const char *hook;
+	const char *related; /* comma-separated, each "name - what it is" */
+	const char *issues;
+	const char *uapi; /* header the decoded constants come from */
+};
+
+extern const struct mmt_event_desc mmt_events[MMT_EV_COUNT];
+
+/* NULL when no event has this name. */
+const struct mmt_event_desc *mmt_event_by_name(const char *name);
+const struct mmt_event_desc *mmt_event_by_id(unsigned int event);
+
+/* "K", "U,TOCTOU,OPT"... into buf; returns buf. */
+const char *mmt_tags_str(unsigned int tags, char *buf, size_t len);
+
+#endif /* MMT_EVENT_TABLE_H */

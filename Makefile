@@ -21,8 +21,17 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload
 
-.PHONY: all clean test unit e2e docs check-docs format
+.PHONY: all clean setup run test unit e2e docs format
 all: $(OUT)/mmtrace
+
+# Install the Debian packages mmtrace needs (idempotent).
+setup:
+	@scripts/setup.sh
+
+# Set up, build and trace every event system-wide as a table (root).
+run: setup
+	@$(MAKE) --no-print-directory all
+	$(OUT)/mmtrace
 
 $(OUT)/vmlinux.h:
 	@mkdir -p $(OUT)
@@ -56,8 +65,10 @@ $(OUT)/tests/workload: tests/e2e/workload.c
 unit: $(UNIT_BINS)
 e2e: $(OUT)/mmtrace $(E2E_BINS)
 
-# The test command of the README: unit tests, then end-to-end tests (root).
-test: all unit e2e
+# The test command of the README: set up, build, then unit tests and
+# end-to-end tests (root).
+test: setup
+	@$(MAKE) --no-print-directory all unit e2e
 	@tests/run
 
 # Event pages in docs/events/ are generated from the event table.

@@ -47,7 +47,7 @@ size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 		name = mmt_errno_name(-ret);
 		n = snprintf(buf, len, "%lld %s", (long long)ret, name ? name : "E?");
 	} else if (kind == MMT_RET_ADDR_OR_ERR) {
-		n = snprintf(buf, len, "%#llx", (unsigned long long)ret);
+		n = snprintf(buf, len, "0x%llx", (unsigned long long)ret);
 	} else {
 		n = snprintf(buf, len, "%lld", (long long)ret);
 	}
@@ -114,11 +114,11 @@ static void decode_arg(const struct mmt_record *r, const struct mmt_arg_desc *d,
 		snprintf(a->text, sizeof(a->text), "%llu", (unsigned long long)raw);
 		break;
 	case MMT_ARG_ADDR:
-		snprintf(a->text, sizeof(a->text), "%#llx", (unsigned long long)raw);
+		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
 		break;
 	case MMT_ARG_NODEMASK:
 		a->mask = &r->masks[d->mask_slot];
-		snprintf(a->text, sizeof(a->text), "%#llx", (unsigned long long)raw);
+		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
 		break;
 	case MMT_ARG_MREMAP_FLAGS:
 		mmt_decode_mremap_flags(raw, a->text, sizeof(a->text));

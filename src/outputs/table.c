@@ -81,8 +81,12 @@ static void mask_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 		break;
 	case MMT_MASK_READ:
 		ob_char(ob, '[');
-		mmt_nodes_ranges(ob, m);
-		ob_str(ob, m->truncated ? ",...] (truncated)" : "]");
+		if (mmt_mask_next(m, 0) >= 0) {
+			mmt_nodes_ranges(ob, m);
+			if (m->truncated)
+				ob_char(ob, ',');
+		}
+		ob_str(ob, m->truncated ? "...] (truncated)" : "]");
 		break;
 	case MMT_MASK_FAULT:
 		err = mmt_errno_name(-m->read_err);

@@ -8,8 +8,8 @@ VMLINUX    ?= /sys/kernel/btf/vmlinux
 
 WARN       := -Wall -Wextra -Werror
 CFLAGS     ?= -O2 -g
-CFLAGS     += $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT)
-LDLIBS     += -lbpf -lelf -lz
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT)
+LDLIBS     := -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter -I$(OUT) -Isrc
 
 # User-space code shared by the tool, the unit tests and the fuzzer.
@@ -21,7 +21,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload
 
-.PHONY: all clean setup run test unit e2e docs format
+.PHONY: all clean setup run test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
 
 # Install the Debian packages mmtrace needs (idempotent).
@@ -45,22 +45,22 @@ $(OUT)/mmtrace.skel.h: $(OUT)/mmtrace.bpf.o
 
 $(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUT)/obj/cli/%.o: src/cli/%.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUT)/mmtrace: $(CLI_OBJS) $(LIB_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lcmocka
 
 $(OUT)/tests/workload: tests/e2e/workload.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -pthread $< -o $@
+	$(CC) $(ALL_CFLAGS) -pthread $< -o $@
 
 unit: $(UNIT_BINS)
 e2e: $(OUT)/mmtrace $(E2E_BINS)
@@ -70,6 +70,21 @@ e2e: $(OUT)/mmtrace $(E2E_BINS)
 test: setup
 	@$(MAKE) --no-print-directory all unit e2e
 	@tests/run
+
+# The same tests with user space built with ASan and UBSan (build/asan/).
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+test-asan: setup
+	@$(MAKE) --no-print-directory OUT=build/asan CFLAGS="$(SAN_FLAGS)" \
+		LDFLAGS="$(SAN_FLAGS)" build/asan/mmtrace unit e2e
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		MMTRACE_OUT=build/asan tests/run
+
+# The unit tests and the end-to-end tests with mmtrace under valgrind.
+test-valgrind: setup
+	@$(MAKE) --no-print-directory all unit e2e
+	@MMTRACE_VALGRIND=1 tests/run
 
 # Event pages in docs/events/ are generated from the event table.
 docs: $(OUT)/mmtrace

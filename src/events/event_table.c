@@ -21,6 +21,10 @@
 	"the mask in between makes the kernel act on other nodes than the "  \
 	"ones reported (time of check to time of use)."
 
+#define ARG(n, t, tg, k, slot, d, ...)                                        \
+	{ .name = n, .type = t, .tags = tg, .kind = k, .mask_slot = slot,     \
+	  .doc = d, __VA_ARGS__ }
+
 const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 	[MMT_EV_MREMAP] = {
 		.event = MMT_EV_MREMAP,
@@ -28,17 +32,17 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.syscall_nr = 25,
 		.nargs = 5,
 		.args = {
-			{ "old_address", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1,
-			  "Start of the existing mapping (page aligned). A user-space address; mmtrace does not read it." },
-			{ "old_size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1,
-			  "Size of the existing mapping. 0 with a shared mapping asks for a second mapping of the same pages." },
-			{ "new_size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1,
-			  "Size wanted after the call." },
-			{ "flags", "int", MMT_TAG_K, MMT_ARG_MREMAP_FLAGS, -1,
-			  "MREMAP_MAYMOVE (the kernel may move the mapping), MREMAP_FIXED (move it to new_address, needs MAYMOVE), MREMAP_DONTUNMAP (move it, keep the old range mapped but empty, needs MAYMOVE)." },
-			{ "new_address", "void*", MMT_TAG_K | MMT_TAG_OPT, MMT_ARG_ADDR, -1,
+			ARG("old_address", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1,
+			  "Start of the existing mapping (page aligned). A user-space address; mmtrace does not read it."),
+			ARG("old_size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1,
+			  "Size of the existing mapping. 0 with a shared mapping asks for a second mapping of the same pages."),
+			ARG("new_size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1,
+			  "Size wanted after the call."),
+			ARG("flags", "int", MMT_TAG_K, MMT_ARG_MREMAP_FLAGS, -1,
+			  "MREMAP_MAYMOVE (the kernel may move the mapping), MREMAP_FIXED (move it to new_address, needs MAYMOVE), MREMAP_DONTUNMAP (move it, keep the old range mapped but empty, needs MAYMOVE)."),
+			ARG("new_address", "void*", MMT_TAG_K | MMT_TAG_OPT, MMT_ARG_ADDR, -1,
 			  "Target address. The kernel uses it only with MREMAP_FIXED, or as a hint with MREMAP_DONTUNMAP; otherwise it is ignored, and the table output says so.",
-			  .used_if_arg = 3, .used_bits = 0x2 | 0x4 },
+			  .used_if_arg = 3, .used_bits = 0x2 | 0x4),
 		},
 		.ret_kind = MMT_RET_ADDR_OR_ERR,
 		.ret_doc = "The new start address of the mapping on success (equal to old_address when it grew or shrank in place), or -errno: EINVAL (bad flags, unaligned address, FIXED without MAYMOVE), EFAULT (old range not fully mapped), ENOMEM (cannot grow in place without MAYMOVE, or out of memory), EAGAIN (locked memory limit).",
@@ -55,12 +59,12 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.syscall_nr = 238,
 		.nargs = 3,
 		.args = {
-			{ "mode", "int", MMT_TAG_K, MMT_ARG_MPOL_MODE, -1,
-			  "One policy: MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_PREFERRED_MANY or MPOL_WEIGHTED_INTERLEAVE, or'ed with mode flags MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING." },
-			{ "nodemask", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU | MMT_TAG_OPT, MMT_ARG_NODEMASK, 0,
-			  "Pointer to a bit mask of nodes, read from the caller's memory; NULL for MPOL_DEFAULT and MPOL_LOCAL. The kernel reads maxnode - 1 bits of it." },
-			{ "maxnode", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1,
-			  "One more than the number of bits of nodemask the kernel reads (numactl passes 1025 for 1024 nodes)." },
+			ARG("mode", "int", MMT_TAG_K, MMT_ARG_MPOL_MODE, -1,
+			  "One policy: MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_PREFERRED_MANY or MPOL_WEIGHTED_INTERLEAVE, or'ed with mode flags MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING."),
+			ARG("nodemask", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU | MMT_TAG_OPT, MMT_ARG_NODEMASK, 0,
+			  "Pointer to a bit mask of nodes, read from the caller's memory; NULL for MPOL_DEFAULT and MPOL_LOCAL. The kernel reads maxnode - 1 bits of it."),
+			ARG("maxnode", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1,
+			  "One more than the number of bits of nodemask the kernel reads (numactl passes 1025 for 1024 nodes)."),
 		},
 		.ret_kind = MMT_RET_ZERO_OR_ERR,
 		.ret_doc = "0 on success, or -errno: EINVAL (unknown mode or flag, empty or missing mask where one is needed, maxnode larger than a page of bits, bits set past the kernel's MAX_NUMNODES), EFAULT (mask not readable).",
@@ -77,14 +81,14 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.syscall_nr = 256,
 		.nargs = 4,
 		.args = {
-			{ "pid", "int", MMT_TAG_K, MMT_ARG_INT, -1,
-			  "The process whose pages move; 0 means the caller. Moving another user's process needs CAP_SYS_NICE." },
-			{ "maxnode", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1,
-			  "One more than the number of bits of each mask the kernel reads." },
-			{ "old_nodes", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU, MMT_ARG_NODEMASK, 0,
-			  "Pointer to the mask of nodes to move pages away from, read from the caller's memory." },
-			{ "new_nodes", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU, MMT_ARG_NODEMASK, 1,
-			  "Pointer to the mask of nodes to move pages to, read from the caller's memory. Must be a subset of the nodes the target may use." },
+			ARG("pid", "int", MMT_TAG_K, MMT_ARG_INT, -1,
+			  "The process whose pages move; 0 means the caller. Moving another user's process needs CAP_SYS_NICE."),
+			ARG("maxnode", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1,
+			  "One more than the number of bits of each mask the kernel reads."),
+			ARG("old_nodes", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU, MMT_ARG_NODEMASK, 0,
+			  "Pointer to the mask of nodes to move pages away from, read from the caller's memory."),
+			ARG("new_nodes", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU, MMT_ARG_NODEMASK, 1,
+			  "Pointer to the mask of nodes to move pages to, read from the caller's memory. Must be a subset of the nodes the target may use."),
 		},
 		.ret_kind = MMT_RET_COUNT_OR_ERR,
 		.ret_doc = "The number of pages that could NOT be moved (0 when all moved, or when nothing had to move), or -errno: ESRCH (no such process), EPERM (another user's process without CAP_SYS_NICE, or new_nodes outside the target's allowed nodes), EINVAL (bad maxnode, or new_nodes has a node without memory), EFAULT (mask not readable).",
@@ -123,7 +127,8 @@ const char *mmt_tags_str(unsigned int tags, char *buf, size_t len)
 	};
 	size_t off = 0;
 
-	buf[0] = '\0';
+	if (len)
+		buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!(tags & names[i].bit))
 			continue;

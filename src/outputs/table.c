@@ -14,6 +14,13 @@
 #define W_RET 17
 #define W_EVENT 15
 
+/*
+ * Room for the padded columns of one line: pad_from() measures from a place
+ * in the buffer, so no flush may happen until they are written. Time 16,
+ * uid 11, comm 65 (16 bytes as \xNN), pids 2 * 11, ret 48, event 16.
+ */
+#define HEAD_ROOM 256
+
 void mmt_table_header(struct outbuf *ob)
 {
 	ob_pad(ob, "TIME", W_TIME);
@@ -106,6 +113,8 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 	const struct mmt_record *r = ev->rec;
 	size_t start;
 
+	if (!ob_room(ob, HEAD_ROOM))
+		return;
 	time_col(ob, ev->timestamp_ns);
 	num_col(ob, r->uid, W_UID);
 	start = ob->len;

@@ -20,8 +20,20 @@ import time
 import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MMTRACE = os.path.join(ROOT, "build", "mmtrace")
-WORKLOAD = os.path.realpath(os.path.join(ROOT, "build", "tests", "workload"))
+OUT = os.path.join(ROOT, os.environ.get("MMTRACE_OUT", "build"))
+MMTRACE = os.path.join(OUT, "mmtrace")
+WORKLOAD = os.path.realpath(os.path.join(OUT, "tests", "workload"))
+# The command that runs mmtrace: under valgrind when MMTRACE_VALGRIND is set.
+MMT = [MMTRACE]
+if os.environ.get("MMTRACE_VALGRIND"):
+    MMT = ["valgrind", "-q", "--error-exitcode=99", "--leak-check=full",
+           "--errors-for-leak-kinds=definite",
+           "--suppressions=" + os.path.join(ROOT, "tests", "valgrind.supp"), MMTRACE]
+
+
+def stderr_lines(text):
+    """mmtrace's stderr lines, without valgrind's own "--N--" notes."""
+    return [l for l in text.splitlines() if not re.match(r"^(--|==)\d+(--|==)", l)]
 
 # Argument names and types of each event, as the seed pages and Tracee have them.
 SIGNATURES = {
@@ -78,7 +90,7 @@ def run_traced(scenario, *opts, event=None):
     """Run mmtrace OPTS -- workload SCENARIO; return (stdout, stderr, log)."""
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        cmd = [MMTRACE, *opts]
+        cmd = [*MMT, *opts]
         if event:
             cmd += ["-e", event]
         cmd += ["--", WORKLOAD, scenario, log]
@@ -87,6 +99,22 @@ def run_traced(scenario, *opts, event=None):
         with open(log) as f:
             calls = [json.loads(line) for line in f]
     return p.stdout, p.stderr, calls
+
+
+def pair_by_thread(items, calls, tid_of):
+    """Pair events with logged calls thread by thread: calls of one thread
+    are ordered, but threads and processes run concurrently."""
+    by_tid = {}
+    for it in items:
+        by_tid.setdefault(tid_of(it), []).append(it)
+    pairs = []
+    for call in calls:
+        mine = by_tid.get(call["tid"], [])
+        check(mine, f"no event for {call['text']} of thread {call['tid']}")
+        pairs.append((mine.pop(0), call))
+    left = sum(len(v) for v in by_tid.values())
+    eq(left, 0, "events that no logged call made")
+    return pairs
 
 
 def json_events(out):
@@ -112,7 +140,7 @@ def check_json(scenario, parsed):
     check(calls, "the workload logged no call")
     eq(len(events), len(calls), f"number of {scenario} events")
     nr, sig = SIGNATURES[scenario]
-    for i, (ev, call) in enumerate(zip(events, calls)):
+    for i, (ev, call) in enumerate(pair_by_thread(events, calls, lambda e: e["hostThreadId"])):
         where = f"{scenario} call {i + 1}"
         eq(list(ev.keys()), TRACEE_KEYS, f"{where}: keys")
         eq(ev["eventName"], scenario, f"{where}: eventName")
@@ -177,7 +205,7 @@ def check_table(scenario):
     out, err, calls = run_traced(scenario, "-o", "table")
     rows = table_rows(out)
     eq(len(rows), len(calls), f"number of {scenario} rows")
-    for i, (row, call) in enumerate(zip(rows, calls)):
+    for i, (row, call) in enumerate(pair_by_thread(rows, calls, lambda r: int(r["TID"]))):
         where = f"{scenario} row {i + 1}"
         eq(row["UID"], str(os.getuid()), f"{where}: UID")
         eq(row["COMM"], call["comm"], f"{where}: COMM")
@@ -227,11 +255,12 @@ def only_the_command_is_traced():
     """A process outside the command makes the same calls meanwhile."""
     with tempfile.TemporaryDirectory() as tmp:
         other = subprocess.Popen(
-            ["sh", "-c", f"while :; do {WORKLOAD} set_mempolicy {tmp}/other; done"])
+            ["sh", "-c", f"while :; do {WORKLOAD} set_mempolicy {tmp}/other; done"],
+            start_new_session=True)
         try:
             out, _, calls = run_traced("set_mempolicy", "-o", "json")
         finally:
-            other.kill()
+            os.killpg(other.pid, signal.SIGKILL)
             other.wait()
         pids = {e["hostProcessId"] for e in json_events(out)}
         eq(pids, {c["pid"] for c in calls}, "pids traced")
@@ -242,7 +271,7 @@ def pid_namespace_pids():
     """In a new pid namespace the workload is pid 1; the host pid differs."""
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([MMTRACE, "-o", "json", "--", "unshare", "--pid", "--fork",
+        p = subprocess.run([*MMT, "-o", "json", "--", "unshare", "--pid", "--fork",
                             WORKLOAD, "set_mempolicy", log], capture_output=True, text=True,
                            timeout=60)
         eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
@@ -264,7 +293,7 @@ def losses_are_counted_exactly():
     out, err, calls = run_traced("burst", "-o", "json", "--buffer-size", "4K", "--stats")
     made = calls[0]["calls"]
     delivered = len(json_events(out))
-    lines = err.strip().splitlines()
+    lines = stderr_lines(err)
     stats = json.loads(lines[-1])["stats"]
     lost = stats["lostByEvent"]["set_mempolicy"]["ringbuf"]
     check(lost > 0, f"expected losses with a 4 KiB buffer, got {stats}")
@@ -274,18 +303,20 @@ def losses_are_counted_exactly():
               for l in lines), f"no loss line on stderr: {lines}")
 
 
-def strace_calls(cmd, syscalls):
-    """(name, args text, return) of each call strace -f sees."""
+def with_strace(cmd, syscall):
+    """Run strace -f on cmd under mmtrace: both see the same calls.
+    Returns (strace's (name, args text, return) tuples, mmtrace's events)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "strace")
-        subprocess.run(["strace", "-f", "-qq", "-e", "trace=" + syscalls, "-o", out, *cmd],
-                       check=True, capture_output=True)
+        events = mmtrace_events(["strace", "-f", "-qq", "-e", "trace=" + syscall, "-o", out,
+                                 *cmd], "-e", syscall)
         with open(out) as f:
             text = f.read()
     calls = []
     for m in re.finditer(r"^(?:\d+ +)?(\w+)\((.*)\) += (-?\w+)", text, re.M):
         calls.append((m.group(1), m.group(2), m.group(3)))
-    return calls
+    check(calls, f"strace saw no {syscall}")
+    return calls, events
 
 
 def strace_mask(text):
@@ -295,7 +326,7 @@ def strace_mask(text):
 
 
 def mmtrace_events(cmd, *opts):
-    p = subprocess.run([MMTRACE, "-o", "json", "--parse-arguments", *opts, "--", *cmd],
+    p = subprocess.run([*MMT, "-o", "json", "--parse-arguments", *opts, "--", *cmd],
                        capture_output=True, text=True, timeout=60)
     eq(p.returncode, 0, f"mmtrace -- {cmd}: {p.stderr.strip()}")
     return json_events(p.stdout)
@@ -303,10 +334,7 @@ def mmtrace_events(cmd, *opts):
 
 @test
 def numactl_agrees_with_strace():
-    cmd = ["numactl", "--membind=0", "true"]
-    want = strace_calls(cmd, "set_mempolicy")
-    got = mmtrace_events(cmd, "-e", "set_mempolicy")
-    check(want, "strace saw no set_mempolicy")
+    want, got = with_strace(["numactl", "--membind=0", "true"], "set_mempolicy")
     eq(len(got), len(want), "number of set_mempolicy calls")
     for ev, (name, args, ret) in zip(got, want):
         mode, rest = args.split(", ", 1)
@@ -322,13 +350,10 @@ def numactl_agrees_with_strace():
 def migratepages_agrees_with_strace():
     target = subprocess.Popen(["sleep", "30"])
     try:
-        cmd = ["migratepages", str(target.pid), "0", "0"]
-        want = strace_calls(cmd, "migrate_pages")
-        got = mmtrace_events(cmd, "-e", "migrate_pages")
+        want, got = with_strace(["migratepages", str(target.pid), "0", "0"], "migrate_pages")
     finally:
         target.kill()
         target.wait()
-    check(want, "strace saw no migrate_pages")
     eq(len(got), len(want), "number of migrate_pages calls")
     for ev, (name, args, ret) in zip(got, want):
         m = re.fullmatch(r"(\d+), (\d+), (\[.*?\]), (\[.*?\])", args)
@@ -343,17 +368,38 @@ def migratepages_agrees_with_strace():
 
 
 @test
+def mremap_agrees_with_strace():
+    """Every flag combination of the workload, as strace -f decodes it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        want, got = with_strace([WORKLOAD, "mremap", os.path.join(tmp, "log")], "mremap")
+    eq(len(got), len(want), "number of mremap calls")
+    check(len(want) >= 8, "the workload makes at least 8 mremap calls")
+    for ev, (name, args, ret) in zip(got, want):
+        parts = args.split(", ")
+        a = [x["value"] for x in ev["args"]]
+        eq(a[0], parts[0], "old_address")
+        eq([str(a[1]), str(a[2])], parts[1:3], "sizes")
+        eq(a[3], parts[3], "flags")
+        if len(parts) == 5:  # strace prints new_address with MREMAP_FIXED only
+            eq(a[4], "0x0" if parts[4] == "NULL" else parts[4], "new_address")
+        if ret.startswith("0x"):
+            eq(ev["returnValue"], int(ret, 16), "returned address")
+        else:
+            check(ev["returnValue"] < 0, f"return value {ev['returnValue']} for {ret}")
+
+
+@test
 def not_root_is_one_clear_line():
     p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                        MMTRACE], capture_output=True, text=True, timeout=10)
+                        *MMT], capture_output=True, text=True, timeout=10)
     eq(p.returncode, 1, "exit status")
-    lines = p.stderr.splitlines()
+    lines = stderr_lines(p.stderr)
     eq(len(lines), 1, f"stderr: {lines}")
     check(lines[0].startswith("mmtrace: must run as root"), lines[0])
 
 
 def start_mmtrace(*opts):
-    p = subprocess.Popen([MMTRACE, "-o", "table", *opts], stdout=subprocess.PIPE,
+    p = subprocess.Popen([*MMT, "-o", "table", *opts], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     ready, _, _ = select.select([p.stdout], [], [], 30)
     check(ready, "mmtrace printed no header within 30 s")
@@ -388,7 +434,7 @@ def system_wide_and_pid_filter():
             calls2 = [json.loads(line) for line in f]
         rows = table_rows(one.header + outs["one"][0])
         eq([r["ARGS"] for r in rows], [c["text"] for c in calls], "-p: events")
-        stats = json.loads(outs["one"][1].strip().splitlines()[-1])["stats"]
+        stats = json.loads(stderr_lines(outs["one"][1])[-1])["stats"]
         eq(stats["events"], len(calls), "--stats events")
         eq(stats["lost"], 0, "--stats lost")
         wide_rows = table_rows(wide.header + outs["wide"][0])
@@ -400,13 +446,13 @@ def system_wide_and_pid_filter():
 
 @test
 def exit_status_of_the_command():
-    p = subprocess.run([MMTRACE, "--", "sh", "-c", "exit 3"], capture_output=True, text=True)
+    p = subprocess.run([*MMT, "--", "sh", "-c", "exit 3"], capture_output=True, text=True)
     eq(p.returncode, 3, "exit status passed through")
-    p = subprocess.run([MMTRACE, "--", "sh", "-c", "kill -TERM $$"], capture_output=True, text=True)
+    p = subprocess.run([*MMT, "--", "sh", "-c", "kill -TERM $$"], capture_output=True, text=True)
     eq(p.returncode, 128 + 15, "killed command")
-    p = subprocess.run([MMTRACE, "--", "/nonexistent/cmd"], capture_output=True, text=True)
+    p = subprocess.run([*MMT, "--", "/nonexistent/cmd"], capture_output=True, text=True)
     eq(p.returncode, 127, "command not found")
-    eq(p.stderr.strip().splitlines(), ["mmtrace: failed to run '/nonexistent/cmd': No such file or directory"],
+    eq(stderr_lines(p.stderr), ["mmtrace: failed to run '/nonexistent/cmd': No such file or directory"],
        "command not found: message")
 
 
@@ -433,9 +479,9 @@ USAGE_ERRORS = [
 @test
 def usage_errors_exit_2_with_one_line():
     for args, msg in USAGE_ERRORS:
-        p = subprocess.run([MMTRACE, *args], capture_output=True, text=True, timeout=10)
+        p = subprocess.run([*MMT, *args], capture_output=True, text=True, timeout=10)
         eq(p.returncode, 2, f"exit status of {args}")
-        lines = p.stderr.splitlines()
+        lines = stderr_lines(p.stderr)
         eq(len(lines), 1, f"stderr lines of {args}: {lines}")
         check(lines[0].startswith("mmtrace: ") and msg in lines[0],
               f"message of {args}: {lines[0]!r} lacks {msg!r}")
@@ -444,17 +490,17 @@ def usage_errors_exit_2_with_one_line():
 
 @test
 def list_pages_correct_the_seed_pages():
-    p = subprocess.run([MMTRACE, "list"], capture_output=True, text=True)
+    p = subprocess.run([*MMT, "list"], capture_output=True, text=True)
     eq(p.returncode, 0, "list exit status")
     for name in SIGNATURES:
         check(name in p.stdout, f"list lacks {name}")
-    page = subprocess.run([MMTRACE, "list", "migrate_pages"], capture_output=True, text=True).stdout
+    page = subprocess.run([*MMT, "list", "migrate_pages"], capture_output=True, text=True).stdout
     check("NOT moved" in page, "migrate_pages page must say the return counts pages NOT moved")
     check("old_nodes: const unsigned long* [U,TOCTOU]" in page, "old_nodes tags")
-    page = subprocess.run([MMTRACE, "list", "set_mempolicy"], capture_output=True, text=True).stdout
+    page = subprocess.run([*MMT, "list", "set_mempolicy"], capture_output=True, text=True).stdout
     check("set_numa_affinity" not in page, "set_numa_affinity is not a syscall")
     check("nodemask: const unsigned long* [U,TOCTOU,OPT]" in page, "nodemask tags")
-    page = subprocess.run([MMTRACE, "list", "mremap"], capture_output=True, text=True).stdout
+    page = subprocess.run([*MMT, "list", "mremap"], capture_output=True, text=True).stdout
     check("memcpy" not in page and "memmove" not in page, "memcpy/memmove are not syscalls")
     check("KProbes" not in page and "tracepoints syscalls:sys_enter_mremap" in page, "hook")
 
@@ -462,7 +508,7 @@ def list_pages_correct_the_seed_pages():
 @test
 def docs_pages_are_generated_from_the_table():
     for name in SIGNATURES:
-        want = subprocess.run([MMTRACE, "list", "--markdown", name], capture_output=True,
+        want = subprocess.run([*MMT, "list", "--markdown", name], capture_output=True,
                               text=True).stdout
         with open(os.path.join(ROOT, "docs", "events", name + ".md")) as f:
             eq(f.read(), want, f"docs/events/{name}.md is stale: run make docs")

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_nodemask.c - node masks as the BPF side leaves them in a record
+ * (state, nbits, truncated, read_err) and how user space renders them.
+ *
+ * The BPF side (read_mask() in src/bpf/mmtrace.bpf.c) decides the state and
+ * nbits; bpf_mask() below does the same from maxnode, so the tests cover the
+ * boundaries it produces. User memory past nbits, and stale words past what
+ * was read, are filled with ones: the kernel ignores those bits, and so must
+ * the renderers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "decoders/decode.h"
+#include "outputs/output.h"
+
+#define MASK_PTR 0x7ffd10000000ULL
+
+static const char *ob_cstr(struct outbuf *ob)
+{
+	ob_char(ob, '\0');
+	assert_int_equal(ob->err, 0);
+	ob->len--; /* keep the NUL out of the length */
+	return ob->buf;
+}
+
+static void mask_set(struct mmt_mask *m, int bit)
+{
+	m->words[bit / 64] |= 1ULL << (bit % 64);
+}
+
+/* What read_mask() leaves for a pointer and maxnode, reading user memory
+ * that is all ones (or failing with err when err != 0). */
+static void bpf_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, int err)
+{
+	__u64 nbits;
+
+	memset(m->words, 0xff, sizeof(m->words)); /* stale or unused words */
+	m->truncated = 0;
+	m->nbits = 0;
+	m->read_err = 0;
+	if (!uptr) {
+		m->state = MMT_MASK_NULL;
+		return;
+	}
+	if (maxnode <= 1) {
+		m->state = MMT_MASK_EMPTY;
+		return;
+	}
+	nbits = maxnode - 1;
+	if (nbits > MMT_MASK_MAX_BITS) {
+		nbits = MMT_MASK_MAX_BITS;
+		m->truncated = 1;
+	}
+	if (err) {
+		m->state = MMT_MASK_FAULT;
+		m->read_err = err;
+		return;
+	}
+	m->state = MMT_MASK_READ;
+	m->nbits = nbits;
+}
+
+static void mask_read(struct mmt_mask *m, int nbits, const int *bits, int n)
+{
+	memset(m, 0, sizeof(*m));
+	m->state = MMT_MASK_READ;
+	m->nbits = nbits;
+	for (int i = 0; i < n; i++)
+		mask_set(m, bits[i]);
+}
+
+static void init_rec(struct mmt_record *r, enum mmt_event ev)
+{
+	memset(r, 0, sizeof(*r));
+	r->event = ev;
+	r->cpu = 3;
+	r->enter_ns = 5000000000ULL;
+	r->thread_start_ns = 4000000000ULL;
+	r->host_pid = r->host_tid = r->pid = r->tid = 1234;
+	r->host_ppid = r->ppid = 1;
+	strcpy(r->comm, "numactl");
+	strcpy(r->host, "box");
+	strcpy(r->exe, "/usr/bin/numactl");
+}
+
+/* set_mempolicy(MPOL_BIND, MASK_PTR, maxnode) */
+static void set_mempolicy_rec(struct mmt_record *r, __u64 maxnode)
+{
+	init_rec(r, MMT_EV_SET_MEMPOLICY);
+	r->args[0] = 2;
+	r->args[1] = MASK_PTR;
+	r->args[2] = maxnode;
+}
+
+static void decode_ok(const struct mmt_record *r, struct mmt_decoded_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	assert_int_equal(mmt_decode(r, sizeof(*r), 0, ev), 0);
+}
+
+/* The JSON line and the table line of a record, into one outbuf each. */
+static void render(const struct mmt_record *r, struct outbuf *json, struct outbuf *table)
+{
+	struct mmt_decoded_event ev;
+
+	decode_ok(r, &ev);
+	assert_int_equal(ob_init(json, -1, 64), 0);
+	assert_int_equal(ob_init(table, -1, 64), 0);
+	mmt_json_event(json, &ev, false);
+	mmt_table_event(table, &ev);
+}
+
+static void expect_ranges(const struct mmt_mask *m, const char *want)
+{
+	struct outbuf ob;
+
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_nodes_ranges(&ob, m);
+	assert_string_equal(ob_cstr(&ob), want);
+	ob_free(&ob);
+}
+
+static void expect_json(const struct mmt_mask *m, const char *want)
+{
+	struct outbuf ob;
+
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_nodes_json(&ob, m);
+	assert_string_equal(ob_cstr(&ob), want);
+	ob_free(&ob);
+}
+
+static void expect_substr(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("'%s' not found in '%s'", needle, hay);
+}
+
+static void expect_no_substr(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		fail_msg("'%s' unexpectedly found in '%s'", needle, hay);
+}
+
+/* ---- mmt_mask_next ---- */
+
+static void test_mask_next_words(void **state)
+{
+	static const int bits[] = {0, 63, 64, 130, 1023};
+	struct mmt_mask m;
+	int node, i = 0;
+
+	(void)state;
+	mask_read(&m, MMT_MASK_MAX_BITS, bits, 5);
+	for (node = mmt_mask_next(&m, 0); node >= 0; node = mmt_mask_next(&m, node + 1))
+		assert_int_equal(node, bits[i++]);
+	assert_int_equal(i, 5);
+
+	assert_int_equal(mmt_mask_next(&m, -5), 0);
+	assert_int_equal(mmt_mask_next(&m, 1), 63);
+	assert_int_equal(mmt_mask_next(&m, 63), 63);
+	assert_int_equal(mmt_mask_next(&m, 65), 130);
+	assert_int_equal(mmt_mask_next(&m, 131), 1023);
+	assert_int_equal(mmt_mask_next(&m, 1024), -1);
+	assert_int_equal(mmt_mask_next(&m, 5000), -1);
+}
+
+static void test_mask_next_nbits_limit(void **state)
+{
+	static const int bits[] = {0, 63, 64, 130, 1023};
+	struct mmt_mask m;
+
+	(void)state;
+	mask_read(&m, 1023, bits, 5);
+	assert_int_equal(mmt_mask_next(&m, 131), -1); /* bit 1023 >= nbits */
+	m.nbits = 131;
+	assert_int_equal(mmt_mask_next(&m, 65), 130);
+	m.nbits = 130;
+	assert_int_equal(mmt_mask_next(&m, 65), -1);
+	m.nbits = 64;
+	assert_int_equal(mmt_mask_next(&m, 1), 63);
+	assert_int_equal(mmt_mask_next(&m, 64), -1);
+	m.nbits = 63;
+	assert_int_equal(mmt_mask_next(&m, 1), -1);
+	m.nbits = 1;
+	assert_int_equal(mmt_mask_next(&m, 0), 0);
+	assert_int_equal(mmt_mask_next(&m, 1), -1);
+	m.nbits = 0;
+	assert_int_equal(mmt_mask_next(&m, 0), -1);
+}
+
+/* ---- the two renderers ---- */
+
+static void test_renderers(void **state)
+{
+	static const int few[] = {0, 1, 2, 3, 8};
+	static const int edge[] = {62, 63, 64, 65, 127, 1023};
+	static const int one[] = {5};
+	static const int pair[] = {4, 5};
+	struct mmt_mask m;
+
+	(void)state;
+	mask_read(&m, 64, few, 5);
+	expect_ranges(&m, "0-3,8");
+	expect_json(&m, "[0,1,2,3,8]");
+
+	mask_read(&m, 1024, edge, 6);
+	expect_ranges(&m, "62-65,127,1023");
+	expect_json(&m, "[62,63,64,65,127,1023]");
+
+	mask_read(&m, 64, one, 1);
+	expect_ranges(&m, "5");
+	expect_json(&m, "[5]");
+
+	mask_read(&m, 64, pair, 2);
+	expect_ranges(&m, "4-5");
+	expect_json(&m, "[4,5]");
+
+	mask_read(&m, 64, NULL, 0);
+	expect_ranges(&m, "");
+	expect_json(&m, "[]");
+
+	/* a run that goes past nbits stops at nbits - 1 */
+	memset(m.words, 0xff, sizeof(m.words));
+	m.nbits = 70;
+	expect_ranges(&m, "0-69");
+	m.nbits = 1024;
+	expect_ranges(&m, "0-1023");
+}
+
+/* ---- nbits as the BPF side computes it from maxnode ---- */
+
+static void test_bpf_nbits(void **state)
+{
+	struct mmt_mask m;
+
+	(void)state;
+	bpf_mask(&m, MASK_PTR, 0, 0);
+	assert_int_equal(m.state, MMT_MASK_EMPTY);
+	bpf_mask(&m, MASK_PTR, 1, 0);
+	assert_int_equal(m.state, MMT_MASK_EMPTY);
+
+	bpf_mask(&m, MASK_PTR, 2, 0);
+	assert_int_equal(m.nbits, 1);
+	expect_ranges(&m, "0");
+	expect_json(&m, "[0]");
+
+	bpf_mask(&m, MASK_PTR, 64, 0);
+	assert_int_equal(m.nbits, 63);
+	expect_ranges(&m, "0-62");
+
+	bpf_mask(&m, MASK_PTR, 65, 0);
+	assert_int_equal(m.nbits, 64);
+	expect_ranges(&m, "0-63");
+
+	bpf_mask(&m, MASK_PTR, 66, 0);
+	expect_ranges(&m, "0-64");
+
+	bpf_mask(&m, MASK_PTR, 1025, 0);
+	assert_int_equal(m.nbits, 1024);
+	assert_int_equal(m.truncated, 0);
+	expect_ranges(&m, "0-1023");
+
+	bpf_mask(&m, MASK_PTR, 1026, 0);
+	assert_int_equal(m.nbits, 1024);
+	assert_int_equal(m.truncated, 1);
+
+	bpf_mask(&m, MASK_PTR, ~0ULL, 0);
+	assert_int_equal(m.nbits, 1024);
+	assert_int_equal(m.truncated, 1);
+	expect_ranges(&m, "0-1023");
+}
+
+static void test_bpf_nbits_events(void **state)
+{
+	static const struct {
+		__u64 maxnode;
+		const char *json, *table;
+	} cases[] = {
+		{0, "\"nodes\":[]}", "nodemask: [], maxnode: 0\n"},
+		{1, "\"nodes\":[]}", "nodemask: [], maxnode: 1\n"},
+		{2, "\"nodes\":[0]}", "nodemask: [0], maxnode: 2\n"},
+		{64, "\"nodes\":[0,1,2,", "nodemask: [0-62], maxnode: 64\n"},
+		{65, ",62,63]}", "nodemask: [0-63], maxnode: 65\n"},
+		{1025, ",1022,1023]}", "nodemask: [0-1023], maxnode: 1025\n"},
+		{1ULL << 40, ",1023],\"truncated\":true}",
+		 "nodemask: [0-1023,...] (truncated), maxnode: 1099511627776\n"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mmt_record r;
+		struct outbuf json, table;
+
+		set_mempolicy_rec(&r, cases[i].maxnode);
+		bpf_mask(&r.masks[0], r.args[1], r.args[2], 0);
+		render(&r, &json, &table);
+		expect_substr(ob_cstr(&json), cases[i].json);
+		expect_substr(ob_cstr(&table), cases[i].table);
+		if (cases[i].maxnode <= 1025)
+			expect_no_substr(json.buf, "truncated");
+		ob_free(&json);
+		ob_free(&table);
+	}
+}
+
+/* ---- mask states in both outputs ---- */
+
+static void check_state(const struct mmt_record *r, const char *json_arg, const char *table_args)
+{
+	struct outbuf json, table;
+
+	render(r, &json, &table);
+	expect_substr(ob_cstr(&json), json_arg);
+	expect_substr(ob_cstr(&table), table_args);
+	ob_free(&json);
+	ob_free(&table);
+}
+
+static void test_state_null(void **state)
+{
+	struct mmt_record r;
+
+	(void)state;
+	set_mempolicy_rec(&r, 1025);
+	r.args[0] = 0;
+	r.args[1] = 0;
+	bpf_mask(&r.masks[0], r.args[1], r.args[2], 0);
+	check_state(&r,
+		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "\"value\":0,\"nodes\":null}",
+		    "mode: MPOL_DEFAULT, nodemask: NULL, maxnode: 1025\n");
+}
+
+static void test_state_empty(void **state)
+{
+	struct mmt_record r;
+
+	(void)state;
+	set_mempolicy_rec(&r, 1);
+	bpf_mask(&r.masks[0], r.args[1], r.args[2], 0);
+	check_state(&r,
+		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "\"value\":140724871888896,\"nodes\":[]}",
+		    "mode: MPOL_BIND, nodemask: [], maxnode: 1\n");
+}
+
+static void test_state_read(void **state)
+{
+	static const int bits[] = {0, 1, 2, 3, 8};
+	struct mmt_record r;
+
+	(void)state;
+	set_mempolicy_rec(&r, 1025);
+	mask_read(&r.masks[0], 1024, bits, 5);
+	check_state(&r,
+		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "\"value\":140724871888896,\"nodes\":[0,1,2,3,8]}",
+		    "mode: MPOL_BIND, nodemask: [0-3,8], maxnode: 1025\n");
+}
+
+static void test_state_read_truncated(void **state)
+{
+	static const int bits[] = {1, 1023};
+	struct mmt_record r;
+
+	(void)state;
+	set_mempolicy_rec(&r, 4097);
+	mask_read(&r.masks[0], 1024, bits, 2);
+	r.masks[0].truncated = 1;
+	check_state(&r, "\"nodes\":[1,1023],\"truncated\":true}",
+		    "nodemask: [1,1023,...] (truncated), maxnode: 4097\n");
+
+	/* no node among the bits captured: nothing before the ellipsis */
+	memset(r.masks[0].words, 0, sizeof(r.masks[0].words));
+	check_state(&r, "\"nodes\":[],\"truncated\":true}",
+		    "nodemask: [...] (truncated), maxnode: 4097\n");
+}
+
+static void test_state_fault(void **state)
+{
+	struct mmt_record r;
+
+	(void)state;
+	set_mempolicy_rec(&r, 1025);
+	r.ret = -EFAULT;
+	bpf_mask(&r.masks[0], r.args[1], r.args[2], -EFAULT);
+	check_state(&r,
+		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "\"value\":140724871888896,\"readError\":\"EFAULT\"}",
+		    "nodemask: 0x7ffd10000000 (unreadable: EFAULT), maxnode: 1025\n");
+
+	/* an error without a name still reads as an error */
+	r.masks[0].read_err = 0;
+	check_state(&r, "\"readError\":\"EIO\"}",
+		    "nodemask: 0x7ffd10000000 (unreadable: error), maxnode: 1025\n");
+}
+
+static void test_state_no_mask_fields(void **state)
+{
+	struct mmt_record r;
+	struct outbuf json, table;
+
+	(void)state;
+	init_rec(&r, MMT_EV_MREMAP);
+	r.args[3] = 1;
+	render(&r, &json, &table);
+	expect_no_substr(ob_cstr(&json), "nodes");
+	expect_no_substr(json.buf, "readError");
+	ob_free(&json);
+	ob_free(&table);
+}
+
+/* migrate_pages: old_nodes comes from slot 0, new_nodes from slot 1 */
+static void test_migrate_pages_slots(void **state)
+{
+	static const int old_bits[] = {0};
+	static const int new_bits[] = {1, 2};
+	struct mmt_record r;
+
+	(void)state;
+	init_rec(&r, MMT_EV_MIGRATE_PAGES);
+	r.args[0] = 4321;
+	r.args[1] = 3;
+	r.args[2] = 0x1000;
+	r.args[3] = 0x2000;
+	mask_read(&r.masks[0], 2, old_bits, 1);
+	mask_read(&r.masks[1], 2, new_bits, 2);
+	check_state(&r,
+		    "{\"name\":\"old_nodes\",\"type\":\"const unsigned long*\","
+		    "\"value\":4096,\"nodes\":[0]},"
+		    "{\"name\":\"new_nodes\",\"type\":\"const unsigned long*\","
+		    "\"value\":8192,\"nodes\":[1]}]}\n",
+		    "pid: 4321, maxnode: 3, old_nodes: [0], new_nodes: [1]\n");
+
+	r.masks[1].state = MMT_MASK_FAULT;
+	r.masks[1].nbits = 0;
+	r.masks[1].read_err = -EFAULT;
+	check_state(&r, "\"value\":8192,\"readError\":\"EFAULT\"}]}\n",
+		    "old_nodes: [0], new_nodes: 0x2000 (unreadable: EFAULT)\n");
+}
+
+/* ---- malformed records ---- */
+
+static void expect_einval(const struct mmt_record *r, size_t len)
+{
+	struct mmt_decoded_event ev;
+
+	assert_int_equal(mmt_decode(r, len, 0, &ev), -EINVAL);
+}
+
+static void test_malformed_len(void **state)
+{
+	struct mmt_record r[2];
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	set_mempolicy_rec(&r[0], 1025);
+	expect_einval(&r[0], 0);
+	expect_einval(&r[0], sizeof(r[0]) - 1);
+	expect_einval(&r[0], sizeof(r[0]) + 1);
+	expect_einval(&r[0], 2 * sizeof(r[0]));
+	assert_int_equal(mmt_decode(NULL, sizeof(r[0]), 0, &ev), -EINVAL);
+	assert_int_equal(mmt_decode(&r[0], sizeof(r[0]), 0, &ev), 0);
+}
+
+static void test_malformed_event(void **state)
+{
+	struct mmt_record r;
+
+	(void)state;
+	set_mempolicy_rec(&r, 1025);
+	r.event = MMT_EV_COUNT;
+	expect_einval(&r, sizeof(r));
+	r.event = 0xffff;
+	expect_einval(&r, sizeof(r));
+}
+
+static void test_malformed_mask(void **state)
+{
+	struct mmt_record r;
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	set_mempolicy_rec(&r, 1025);
+	mask_read(&r.masks[0], MMT_MASK_MAX_BITS, NULL, 0);
+	assert_int_equal(mmt_decode(&r, sizeof(r), 0, &ev), 0);
+	r.masks[0].nbits = MMT_MASK_MAX_BITS + 1;
+	expect_einval(&r, sizeof(r));
+	r.masks[0].nbits = 0xffff;
+	expect_einval(&r, sizeof(r));
+
+	/* states that carry no bits must say nbits 0 */
+	for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
+		if (s == MMT_MASK_READ)
+			continue;
+		memset(&r.masks[0], 0, sizeof(r.masks[0]));
+		r.masks[0].state = s;
+		assert_int_equal(mmt_decode(&r, sizeof(r), 0, &ev), 0);
+		r.masks[0].nbits = 5;
+		expect_einval(&r, sizeof(r));
+	}
+
+	/* unknown states, in the slot the event uses and in the other one */
+	memset(&r.masks[0], 0, sizeof(r.masks[0]));
+	r.masks[0].state = MMT_MASK_FAULT + 1;
+	expect_einval(&r, sizeof(r));
+	r.masks[0].state = 0xff;
+	expect_einval(&r, sizeof(r));
+	r.masks[0].state = MMT_MASK_NULL;
+	r.masks[1].state = MMT_MASK_FAULT + 1;
+	expect_einval(&r, sizeof(r));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mask_next_words),
+		cmocka_unit_test(test_mask_next_nbits_limit),
+		cmocka_unit_test(test_renderers),
+		cmocka_unit_test(test_bpf_nbits),
+		cmocka_unit_test(test_bpf_nbits_events),
+		cmocka_unit_test(test_state_null),
+		cmocka_unit_test(test_state_empty),
+		cmocka_unit_test(test_state_read),
+		cmocka_unit_test(test_state_read_truncated),
+		cmocka_unit_test(test_state_fault),
+		cmocka_unit_test(test_state_no_mask_fields),
+		cmocka_unit_test(test_migrate_pages_slots),
+		cmocka_unit_test(test_malformed_len),
+		cmocka_unit_test(test_malformed_event),
+		cmocka_unit_test(test_malformed_mask),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,1126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_outputs.c - escaping (JSON and terminal), the JSON event layout of
+ * Tracee, and the table line.
+ *
+ * Every JSON text produced here goes through json_check(), a small
+ * validator written for these tests: RFC 8259 syntax, with strings that
+ * must be well-formed UTF-8 and contain no raw control character.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "decoders/decode.h"
+#include "outputs/output.h"
+
+/* 2023-11-14 22:13:20 UTC, as CLOCK_REALTIME - CLOCK_BOOTTIME */
+#define BOOT_TO_WALL 1700000000000000000ULL
+
+/* ---- a tiny JSON validator ---- */
+
+#define JV_MAX_KEYS 64
+#define JV_KEY_LEN 32
+
+struct jv {
+	const unsigned char *p, *end;
+	int depth;
+	/* keys of the outermost object, in order */
+	int nkeys;
+	char keys[JV_MAX_KEYS][JV_KEY_LEN];
+};
+
+static void jv_ws(struct jv *v)
+{
+	while (v->p < v->end && (*v->p == ' ' || *v->p == '\t' || *v->p == '\n' || *v->p == '\r'))
+		v->p++;
+}
+
+static bool jv_lit(struct jv *v, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(v->end - v->p) < n || memcmp(v->p, lit, n))
+		return false;
+	v->p += n;
+	return true;
+}
+
+static bool is_hex(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Length of a well-formed UTF-8 sequence (Unicode table 3-7), or 0. */
+static size_t utf8_ok(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (len > n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+static bool jv_string(struct jv *v, char *key)
+{
+	size_t klen = 0;
+
+	if (v->p >= v->end || *v->p != '"')
+		return false;
+	v->p++;
+	while (v->p < v->end) {
+		unsigned char c = *v->p;
+		size_t len = 1;
+
+		if (c == '"') {
+			v->p++;
+			if (key)
+				key[klen < JV_KEY_LEN ? klen : JV_KEY_LEN - 1] = '\0';
+			return true;
+		}
+		if (c < 0x20)
+			return false;
+		if (c == '\\') {
+			if (v->end - v->p < 2)
+				return false;
+			c = v->p[1];
+			if (c == 'u') {
+				if (v->end - v->p < 6)
+					return false;
+				for (int i = 2; i < 6; i++)
+					if (!is_hex(v->p[i]))
+						return false;
+				len = 6;
+			} else if (c && strchr("\"\\/bfnrt", c)) {
+				len = 2;
+			} else {
+				return false;
+			}
+		} else {
+			len = utf8_ok(v->p, v->end - v->p);
+			if (!len)
+				return false;
+		}
+		if (key && klen + len < JV_KEY_LEN) {
+			memcpy(key + klen, v->p, len);
+			klen += len;
+		}
+		v->p += len;
+	}
+	return false;
+}
+
+static bool jv_digits(struct jv *v)
+{
+	const unsigned char *start = v->p;
+
+	while (v->p < v->end && *v->p >= '0' && *v->p <= '9')
+		v->p++;
+	return v->p > start;
+}
+
+static bool jv_number(struct jv *v)
+{
+	if (v->p < v->end && *v->p == '-')
+		v->p++;
+	if (v->p < v->end && *v->p == '0')
+		v->p++;
+	else if (!jv_digits(v))
+		return false;
+	if (v->p < v->end && *v->p == '.') {
+		v->p++;
+		if (!jv_digits(v))
+			return false;
+	}
+	if (v->p < v->end && (*v->p == 'e' || *v->p == 'E')) {
+		v->p++;
+		if (v->p < v->end && (*v->p == '+' || *v->p == '-'))
+			v->p++;
+		if (!jv_digits(v))
+			return false;
+	}
+	return true;
+}
+
+static bool jv_value(struct jv *v);
+
+static bool jv_object(struct jv *v)
+{
+	bool top = v->depth == 1;
+
+	v->p++; /* '{' */
+	jv_ws(v);
+	if (v->p < v->end && *v->p == '}') {
+		v->p++;
+		return true;
+	}
+	for (;;) {
+		char *key = NULL;
+
+		jv_ws(v);
+		if (top && v->nkeys < JV_MAX_KEYS)
+			key = v->keys[v->nkeys++];
+		if (!jv_string(v, key))
+			return false;
+		jv_ws(v);
+		if (v->p >= v->end || *v->p++ != ':')
+			return false;
+		if (!jv_value(v))
+			return false;
+		jv_ws(v);
+		if (v->p >= v->end)
+			return false;
+		if (*v->p == '}') {
+			v->p++;
+			return true;
+		}
+		if (*v->p++ != ',')
+			return false;
+	}
+}
+
+static bool jv_array(struct jv *v)
+{
+	v->p++; /* '[' */
+	jv_ws(v);
+	if (v->p < v->end && *v->p == ']') {
+		v->p++;
+		return true;
+	}
+	for (;;) {
+		if (!jv_value(v))
+			return false;
+		jv_ws(v);
+		if (v->p >= v->end)
+			return false;
+		if (*v->p == ']') {
+			v->p++;
+			return true;
+		}
+		if (*v->p++ != ',')
+			return false;
+	}
+}
+
+static bool jv_value(struct jv *v)
+{
+	bool ok;
+
+	jv_ws(v);
+	if (v->p >= v->end || v->depth > 32)
+		return false;
+	v->depth++;
+	switch (*v->p) {
+	case '{':
+		ok = jv_object(v);
+		break;
+	case '[':
+		ok = jv_array(v);
+		break;
+	case '"':
+		ok = jv_string(v, NULL);
+		break;
+	case 't':
+		ok = jv_lit(v, "true");
+		break;
+	case 'f':
+		ok = jv_lit(v, "false");
+		break;
+	case 'n':
+		ok = jv_lit(v, "null");
+		break;
+	default:
+		ok = jv_number(v);
+		break;
+	}
+	v->depth--;
+	return ok;
+}
+
+/* Is s[0..n) exactly one JSON text? */
+static bool json_valid(const char *s, size_t n, struct jv *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->p = (const unsigned char *)s;
+	v->end = v->p + n;
+	if (!jv_value(v))
+		return false;
+	jv_ws(v);
+	return v->p == v->end;
+}
+
+static void json_check(const char *s, size_t n)
+{
+	struct jv v;
+
+	if (!json_valid(s, n, &v))
+		fail_msg("not valid JSON: '%.*s'", (int)n, s);
+}
+
+/* the validator must itself reject what it is there to catch */
+static void test_validator(void **state)
+{
+	static const char *const good[] = {
+		"\"\"",
+		"\"a\\\"b\\\\c\\/\\b\\f\\n\\r\\t\\u00e9\"",
+		"\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"",
+		"[]",
+		"{}",
+		"[1,-2,0.5,1e3,true,false,null]",
+		"{\"a\":{\"b\":[{}]}}\n",
+	};
+	static const char *const bad[] = {
+		"",
+		"\"",
+		"\"\n\"",
+		"\"\t\"",
+		"\"\x01\"",
+		"\"\\x41\"",
+		"\"\\u12\"",
+		"\"\xff\"",
+		"\"\xc0\xaf\"",
+		"\"\xed\xa0\x80\"",
+		"\"\xe2\x82\"",
+		"\"\xf4\x90\x80\x80\"",
+		"[1,]",
+		"{\"a\"}",
+		"{\"a\":1,}",
+		"01",
+		"-",
+		"1.",
+		"[1] [2]",
+		"tru",
+		"{a:1}",
+	};
+	struct jv v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (!json_valid(good[i], strlen(good[i]), &v))
+			fail_msg("validator rejects '%s'", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (json_valid(bad[i], strlen(bad[i]), &v))
+			fail_msg("validator accepts '%s'", bad[i]);
+}
+
+/* ---- helpers ---- */
+
+static const char *ob_cstr(struct outbuf *ob)
+{
+	ob_char(ob, '\0');
+	assert_int_equal(ob->err, 0);
+	ob->len--;
+	return ob->buf;
+}
+
+/* ob_json_str of n bytes that live in a buffer of exactly n bytes, so that
+ * valgrind sees any read past them; checks the result is valid JSON. */
+static void expect_json_str(const void *s, size_t n, const char *want)
+{
+	char *copy = malloc(n ? n : 1);
+	struct outbuf ob;
+
+	assert_non_null(copy);
+	memcpy(copy, s, n);
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	ob_json_str(&ob, copy, n);
+	json_check(ob.buf, ob.len);
+	assert_string_equal(ob_cstr(&ob), want);
+	ob_free(&ob);
+	free(copy);
+}
+
+#define JSON_STR(lit, want) expect_json_str(lit, sizeof(lit) - 1, want)
+
+static void expect_safe_str(const void *s, size_t n, const char *want)
+{
+	char *copy = malloc(n ? n : 1);
+	struct outbuf ob;
+
+	assert_non_null(copy);
+	memcpy(copy, s, n);
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	ob_safe_str(&ob, copy, n);
+	assert_string_equal(ob_cstr(&ob), want);
+	ob_free(&ob);
+	free(copy);
+}
+
+#define SAFE_STR(lit, want) expect_safe_str(lit, sizeof(lit) - 1, want)
+
+/* ---- ob_json_str ---- */
+
+static void test_json_str_plain(void **state)
+{
+	(void)state;
+	JSON_STR("", "\"\"");
+	JSON_STR("numactl", "\"numactl\"");
+	JSON_STR("/usr/bin/a b", "\"/usr/bin/a b\"");
+	JSON_STR("<>&'/", "\"<>&'/\"");
+}
+
+static void test_json_str_specials(void **state)
+{
+	(void)state;
+	JSON_STR("\"", "\"\\\"\"");
+	JSON_STR("\\", "\"\\\\\"");
+	JSON_STR("\n", "\"\\n\"");
+	JSON_STR("\t", "\"\\t\"");
+	JSON_STR("\r", "\"\\r\"");
+	JSON_STR("a\"b\\c\nd\te", "\"a\\\"b\\\\c\\nd\\te\"");
+	JSON_STR("\\\"", "\"\\\\\\\"\""); /* no escape of the escape */
+	JSON_STR("\"}],\"x\":1", "\"\\\"}],\\\"x\\\":1\"");
+	JSON_STR("\x7f", "\"\\u007f\"");
+	JSON_STR("\x1b[31mred", "\"\\u001b[31mred\"");
+}
+
+static void test_json_str_controls(void **state)
+{
+	(void)state;
+	for (int c = 0x01; c < 0x20; c++) {
+		char in[3] = {'a', (char)c, 'z'};
+		char want[16];
+
+		if (c == '\n')
+			strcpy(want, "\"a\\nz\"");
+		else if (c == '\t')
+			strcpy(want, "\"a\\tz\"");
+		else if (c == '\r')
+			strcpy(want, "\"a\\rz\"");
+		else
+			snprintf(want, sizeof(want), "\"a\\u%04xz\"", c);
+		expect_json_str(in, sizeof(in), want);
+	}
+}
+
+static void test_json_str_invalid_utf8(void **state)
+{
+	(void)state;
+	JSON_STR("\xff", "\"\\ufffd\"");
+	JSON_STR("a\xfe"
+		 "b",
+		 "\"a\\ufffdb\"");
+	JSON_STR("\x80", "\"\\ufffd\""); /* lone continuation byte */
+	/* truncated sequences: each byte replaced */
+	JSON_STR("\xe2\x82", "\"\\ufffd\\ufffd\"");
+	JSON_STR("\xe2\x82z", "\"\\ufffd\\ufffdz\"");
+	JSON_STR("\xf0\x9f\x98", "\"\\ufffd\\ufffd\\ufffd\"");
+	/* overlong */
+	JSON_STR("\xc0\xaf", "\"\\ufffd\\ufffd\"");
+	JSON_STR("\xc1\xbf", "\"\\ufffd\\ufffd\"");
+	JSON_STR("\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"");
+	JSON_STR("\xf0\x80\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	/* UTF-16 surrogates */
+	JSON_STR("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
+	JSON_STR("\xed\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\"");
+	/* past U+10FFFF, and bytes that never start a sequence */
+	JSON_STR("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	JSON_STR("\xf5\x80\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	/* a start byte followed by ASCII */
+	JSON_STR("\xc3"
+		 "A",
+		 "\"\\ufffdA\"");
+	/* a start byte followed by a quote must not swallow it */
+	JSON_STR("\xe2\"x", "\"\\ufffd\\\"x\"");
+}
+
+static void test_json_str_valid_utf8(void **state)
+{
+	(void)state;
+	JSON_STR("\xc3\xa9t\xc3\xa9", "\"\xc3\xa9t\xc3\xa9\"");
+	JSON_STR("\xe2\x82\xac", "\"\xe2\x82\xac\"");
+	JSON_STR("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
+	JSON_STR("\xc2\x80", "\"\xc2\x80\"");		      /* U+0080 is legal JSON */
+	JSON_STR("\xed\x9f\xbf", "\"\xed\x9f\xbf\"");	      /* U+D7FF */
+	JSON_STR("\xee\x80\x80", "\"\xee\x80\x80\"");	      /* U+E000 */
+	JSON_STR("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""); /* U+10FFFF */
+	JSON_STR("\xe0\xa0\x80", "\"\xe0\xa0\x80\"");	      /* U+0800 */
+}
+
+static void test_json_str_bounds(void **state)
+{
+	(void)state;
+	/* not NUL-terminated: n bytes and not one more */
+	expect_json_str("abc", 3, "\"abc\"");
+	expect_json_str("abcdef", 2, "\"ab\"");
+	expect_json_str("abc", 0, "\"\"");
+	/* a valid sequence cut by n */
+	expect_json_str("a\xe2\x82\xac", 3, "\"a\\ufffd\\ufffd\"");
+	expect_json_str("a\xe2\x82\xac", 4, "\"a\xe2\x82\xac\"");
+	/* a NUL within n ends the string */
+	expect_json_str("ab\0cd", 5, "\"ab\"");
+	expect_json_str("\0abc", 4, "\"\"");
+}
+
+/* n cuts a valid sequence whose last byte is readable: it must not count */
+static void test_str_cut_in_buffer(void **state)
+{
+	static const char euro[] = "a\xe2\x82\xac";
+	struct outbuf ob;
+
+	(void)state;
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	ob_json_str(&ob, euro, 3);
+	assert_string_equal(ob_cstr(&ob), "\"a\\ufffd\\ufffd\"");
+	ob.len = 0;
+	ob_safe_str(&ob, euro, 3);
+	assert_string_equal(ob_cstr(&ob), "a\\xe2\\x82");
+	ob.len = 0;
+	ob_safe_str(&ob, euro, 4);
+	assert_string_equal(ob_cstr(&ob), euro);
+	ob_free(&ob);
+}
+
+/* Every single byte and a few thousand pseudo-random strings of bytes that
+ * like to break escapers: all must give valid JSON. */
+static void test_json_str_always_valid(void **state)
+{
+	static const unsigned char pool[] = {
+		'a',  '"',  '\\', '\n', 0x01, 0x1f, 0x7f, 0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0,
+		0xe2, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xa0, 0x9f, 0x8f, 0x90, 'u',	'/',
+	};
+	unsigned int seed = 12345;
+	unsigned char buf[64];
+	struct outbuf ob;
+
+	(void)state;
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	for (int c = 1; c < 256; c++) {
+		buf[0] = c;
+		ob.len = 0;
+		ob_json_str(&ob, (const char *)buf, 1);
+		json_check(ob.buf, ob.len);
+		if (c >= 0x80 && strcmp(ob_cstr(&ob), "\"\\ufffd\""))
+			fail_msg("byte %#x alone gives %s", c, ob.buf);
+	}
+	for (int i = 0; i < 20000; i++) {
+		size_t n;
+
+		seed = seed * 1103515245 + 12345;
+		n = (seed >> 16) % sizeof(buf);
+		for (size_t j = 0; j < n; j++) {
+			seed = seed * 1103515245 + 12345;
+			buf[j] = (seed >> 16) & 1 ? pool[(seed >> 17) % sizeof(pool)]
+						  : (unsigned char)(seed >> 20);
+		}
+		ob.len = 0;
+		ob_json_str(&ob, (const char *)buf, n);
+		json_check(ob.buf, ob.len);
+	}
+	ob_free(&ob);
+}
+
+/* ---- ob_safe_str ---- */
+
+static void test_safe_str(void **state)
+{
+	(void)state;
+	SAFE_STR("numactl", "numactl");
+	SAFE_STR("a\nb", "a\\x0ab");
+	SAFE_STR("\t\r", "\\x09\\x0d");
+	SAFE_STR("\x01\x1f", "\\x01\\x1f");
+	SAFE_STR("\x1b[2J", "\\x1b[2J");
+	SAFE_STR("\x7f", "\\x7f");
+	SAFE_STR("\\x41", "\\\\x41"); /* a literal \x41 stays readable */
+	SAFE_STR("\"'", "\"'");
+	SAFE_STR("\xff", "\\xff");
+	SAFE_STR("\xe2\x82", "\\xe2\\x82");
+	SAFE_STR("\xc0\xaf", "\\xc0\\xaf");
+	SAFE_STR("\xed\xa0\x80", "\\xed\\xa0\\x80");
+	SAFE_STR("\xc2\x85", "\\xc2\\x85"); /* C1 control NEL */
+	SAFE_STR("\xc2\x9b"
+		 "31m",
+		 "\\xc2\\x9b31m");	  /* C1 CSI */
+	SAFE_STR("\xc2\xa0", "\xc2\xa0"); /* U+00A0 is printable */
+	SAFE_STR("\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+	expect_safe_str("abcdef", 3, "abc");
+	expect_safe_str("a\xe2\x82\xac", 3, "a\\xe2\\x82");
+	expect_safe_str("ab\0\n", 4, "ab");
+	expect_safe_str("x", 0, "");
+}
+
+/* ---- small writers ---- */
+
+static void test_ob_numbers(void **state)
+{
+	struct outbuf ob;
+
+	(void)state;
+	assert_int_equal(ob_init(&ob, -1, 4), 0);
+	ob_u64(&ob, 0);
+	ob_char(&ob, ' ');
+	ob_u64(&ob, ~0ULL);
+	ob_char(&ob, ' ');
+	ob_s64(&ob, -1);
+	ob_char(&ob, ' ');
+	ob_s64(&ob, INT64_MIN);
+	ob_char(&ob, ' ');
+	ob_hex(&ob, 0);
+	ob_char(&ob, ' ');
+	ob_hex(&ob, ~0ULL);
+	ob_char(&ob, ' ');
+	ob_pad(&ob, "ab", 4);
+	ob_pad(&ob, "abcdef", 4);
+	assert_string_equal(ob_cstr(&ob), "0 18446744073709551615 -1 -9223372036854775808 "
+					  "0x0 0xffffffffffffffff ab  abcdef");
+	ob_free(&ob);
+}
+
+/* ---- records ---- */
+
+static void base_rec(struct mmt_record *r, enum mmt_event ev)
+{
+	memset(r, 0, sizeof(*r));
+	r->event = ev;
+	r->cpu = 7;
+	r->enter_ns = 1000000000ULL;
+	r->exit_ns = 1000002000ULL;
+	r->thread_start_ns = 500000000ULL;
+	r->cgroup_id = 12345;
+	r->host_pid = 5100;
+	r->host_tid = 5101;
+	r->host_ppid = 5099;
+	r->pid = 100;
+	r->tid = 101;
+	r->ppid = 99;
+	r->uid = 1000;
+	r->gid = 1000;
+	r->mnt_ns = 4026531841U;
+	r->pid_ns = 4026531836U;
+	strcpy(r->comm, "mremap-test");
+	strcpy(r->host, "node1");
+	strcpy(r->exe, "/usr/bin/mremap-test");
+}
+
+/* mremap(0x7f0000000000, 8192, 16384, flags, 0x7f0000100000) */
+static void mremap_rec(struct mmt_record *r, __u64 flags)
+{
+	base_rec(r, MMT_EV_MREMAP);
+	r->args[0] = 0x7f0000000000ULL;
+	r->args[1] = 8192;
+	r->args[2] = 16384;
+	r->args[3] = flags;
+	r->args[4] = 0x7f0000100000ULL;
+	r->ret = 0x7f0000100000LL;
+}
+
+/* Decode r, render it as JSON (checked) and as a table line. */
+static void render_json(const struct mmt_record *r, bool parse, struct outbuf *ob, struct jv *v)
+{
+	struct mmt_decoded_event ev;
+
+	assert_int_equal(mmt_decode(r, sizeof(*r), BOOT_TO_WALL, &ev), 0);
+	assert_int_equal(ob_init(ob, -1, 64), 0);
+	mmt_json_event(ob, &ev, parse);
+	if (!json_valid(ob->buf, ob->len, v))
+		fail_msg("not valid JSON: '%.*s'", (int)ob->len, ob->buf);
+	assert_int_equal(ob->buf[ob->len - 1], '\n');
+	ob_cstr(ob);
+}
+
+static void render_table(const struct mmt_record *r, struct outbuf *ob)
+{
+	struct mmt_decoded_event ev;
+
+	assert_int_equal(mmt_decode(r, sizeof(*r), BOOT_TO_WALL, &ev), 0);
+	assert_int_equal(ob_init(ob, -1, 64), 0);
+	mmt_table_event(ob, &ev);
+	ob_cstr(ob);
+}
+
+static void expect_substr(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("'%s' not found in '%s'", needle, hay);
+}
+
+static void expect_no_substr(const char *hay, const char *needle)
+{
+	if (strstr(hay, needle))
+		fail_msg("'%s' unexpectedly found in '%s'", needle, hay);
+}
+
+/* ---- the JSON event ---- */
+
+#define JSON_HEAD                                                                                  \
+	"{\"timestamp\":1700000001000000000,"                                                      \
+	"\"threadStartTime\":1700000000500000000,\"processorId\":7,"                               \
+	"\"processId\":100,\"cgroupId\":12345,\"threadId\":101,"                                   \
+	"\"parentProcessId\":99,\"hostProcessId\":5100,"                                           \
+	"\"hostThreadId\":5101,\"hostParentProcessId\":5099,"                                      \
+	"\"userId\":1000,\"mountNamespace\":4026531841,"                                           \
+	"\"pidNamespace\":4026531836,\"processName\":\"mremap-test\","                             \
+	"\"executable\":{\"path\":\"/usr/bin/mremap-test\"},"                                      \
+	"\"hostName\":\"node1\",\"containerId\":\"\",\"container\":{},"                            \
+	"\"kubernetes\":{},"
+
+#define JSON_MREMAP_MID                                                                            \
+	"\"eventId\":\"25\",\"eventName\":\"mremap\",\"matchedPolicies\":[],"                      \
+	"\"argsNum\":5,\"returnValue\":139637977776128,\"syscall\":\"mremap\","                    \
+	"\"stackAddresses\":[],"                                                                   \
+	"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+
+static void test_json_key_order(void **state)
+{
+	static const char *const keys[] = {
+		"timestamp",	   "threadStartTime",
+		"processorId",	   "processId",
+		"cgroupId",	   "threadId",
+		"parentProcessId", "hostProcessId",
+		"hostThreadId",	   "hostParentProcessId",
+		"userId",	   "mountNamespace",
+		"pidNamespace",	   "processName",
+		"executable",	   "hostName",
+		"containerId",	   "container",
+		"kubernetes",	   "eventId",
+		"eventName",	   "matchedPolicies",
+		"argsNum",	   "returnValue",
+		"syscall",	   "stackAddresses",
+		"contextFlags",	   "args",
+	};
+	const size_t n = sizeof(keys) / sizeof(keys[0]);
+	struct mmt_record r;
+	struct outbuf ob;
+	struct jv v;
+
+	(void)state;
+	for (int parse = 0; parse <= 1; parse++) {
+		mremap_rec(&r, 3);
+		render_json(&r, parse, &ob, &v);
+		assert_int_equal(v.nkeys, n);
+		for (size_t i = 0; i < n; i++)
+			assert_string_equal(v.keys[i], keys[i]);
+		ob_free(&ob);
+	}
+}
+
+static void test_json_mremap_raw(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+	struct jv v;
+
+	(void)state;
+	mremap_rec(&r, 3);
+	render_json(&r, false, &ob, &v);
+	assert_string_equal(
+		ob.buf, JSON_HEAD JSON_MREMAP_MID
+		"\"args\":["
+		"{\"name\":\"old_address\",\"type\":\"void*\",\"value\":139637976727552},"
+		"{\"name\":\"old_size\",\"type\":\"size_t\",\"value\":8192},"
+		"{\"name\":\"new_size\",\"type\":\"size_t\",\"value\":16384},"
+		"{\"name\":\"flags\",\"type\":\"int\",\"value\":3},"
+		"{\"name\":\"new_address\",\"type\":\"void*\",\"value\":139637977776128}"
+		"]}\n");
+	ob_free(&ob);
+}
+
+static void test_json_mremap_parsed(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+	struct jv v;
+
+	(void)state;
+	mremap_rec(&r, 3);
+	render_json(&r, true, &ob, &v);
+	assert_string_equal(
+		ob.buf, JSON_HEAD JSON_MREMAP_MID
+		"\"args\":["
+		"{\"name\":\"old_address\",\"type\":\"void*\",\"value\":\"0x7f0000000000\"},"
+		"{\"name\":\"old_size\",\"type\":\"size_t\",\"value\":8192},"
+		"{\"name\":\"new_size\",\"type\":\"size_t\",\"value\":16384},"
+		"{\"name\":\"flags\",\"type\":\"int\",\"value\":\"MREMAP_MAYMOVE|MREMAP_FIXED\"},"
+		"{\"name\":\"new_address\",\"type\":\"void*\",\"value\":\"0x7f0000100000\"}"
+		"]}\n");
+	ob_free(&ob);
+}
+
+static void test_json_mremap_error(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+	struct jv v;
+
+	(void)state;
+	mremap_rec(&r, 0x41);
+	r.ret = -22;
+	r.args[0] = 0;
+	r.flags = MMT_REC_COMPAT;
+	render_json(&r, true, &ob, &v);
+	expect_substr(ob.buf, "\"returnValue\":-22,");
+	expect_substr(ob.buf, "\"isCompat\":true}");
+	expect_substr(ob.buf, "\"value\":\"MREMAP_MAYMOVE|0x40\"");
+	/* Tracee prints every pointer as "0x" and hex digits, NULL as "0x0" */
+	expect_substr(ob.buf, "{\"name\":\"old_address\",\"type\":\"void*\",\"value\":\"0x0\"}");
+	ob_free(&ob);
+}
+
+static void test_json_set_mempolicy(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+	struct jv v;
+
+	(void)state;
+	base_rec(&r, MMT_EV_SET_MEMPOLICY);
+	r.args[0] = 5 | 1 << 15;
+	r.args[1] = 0x55550000a000ULL;
+	r.args[2] = 1025;
+	r.masks[0].state = MMT_MASK_READ;
+	r.masks[0].nbits = 1024;
+	r.masks[0].words[0] = 0x3;
+	render_json(&r, false, &ob, &v);
+	expect_substr(ob.buf, "\"eventId\":\"238\",\"eventName\":\"set_mempolicy\","
+			      "\"matchedPolicies\":[],\"argsNum\":3,\"returnValue\":0,"
+			      "\"syscall\":\"set_mempolicy\",");
+	expect_substr(ob.buf, "\"args\":[{\"name\":\"mode\",\"type\":\"int\",\"value\":32773},"
+			      "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+			      "\"value\":93823560622080,\"nodes\":[0,1]},"
+			      "{\"name\":\"maxnode\",\"type\":\"unsigned long\","
+			      "\"value\":1025}]}\n");
+	ob_free(&ob);
+
+	render_json(&r, true, &ob, &v);
+	expect_substr(ob.buf, "\"args\":[{\"name\":\"mode\",\"type\":\"int\","
+			      "\"value\":\"MPOL_PREFERRED_MANY|MPOL_F_STATIC_NODES\"},"
+			      "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+			      "\"value\":\"0x55550000a000\",\"nodes\":[0,1]},"
+			      "{\"name\":\"maxnode\",\"type\":\"unsigned long\","
+			      "\"value\":1025}]}\n");
+	ob_free(&ob);
+
+	/* mode is an int: upper register bits dropped, sign kept */
+	r.args[0] = 0xffffffffULL;
+	render_json(&r, false, &ob, &v);
+	expect_substr(ob.buf, "{\"name\":\"mode\",\"type\":\"int\",\"value\":-1}");
+	ob_free(&ob);
+	r.args[0] = 0xabcdef0000000002ULL;
+	render_json(&r, true, &ob, &v);
+	expect_substr(ob.buf, "{\"name\":\"mode\",\"type\":\"int\",\"value\":\"MPOL_BIND\"}");
+	ob_free(&ob);
+
+	/* NULL mask pointer, parsed */
+	r.args[1] = 0;
+	memset(&r.masks[0], 0, sizeof(r.masks[0]));
+	r.masks[0].state = MMT_MASK_NULL;
+	render_json(&r, true, &ob, &v);
+	expect_substr(ob.buf, "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+			      "\"value\":\"0x0\",\"nodes\":null}");
+	ob_free(&ob);
+}
+
+static void test_json_migrate_pages_pid(void **state)
+{
+	static const struct {
+		__u64 raw;
+		const char *want;
+	} cases[] = {
+		{0xffffffffULL, "\"value\":-1}"},	  {~0ULL, "\"value\":-1}"},
+		{0x100000005ULL, "\"value\":5}"},	  {0x80000000ULL, "\"value\":-2147483648}"},
+		{0x7fffffffULL, "\"value\":2147483647}"},
+	};
+	struct mmt_record r;
+	struct outbuf ob;
+	struct jv v;
+	char want[128];
+
+	(void)state;
+	base_rec(&r, MMT_EV_MIGRATE_PAGES);
+	r.args[1] = 2;
+	r.masks[0].state = MMT_MASK_NULL;
+	r.masks[1].state = MMT_MASK_NULL;
+	r.ret = -3;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r.args[0] = cases[i].raw;
+		snprintf(want, sizeof(want), "{\"name\":\"pid\",\"type\":\"int\",%s",
+			 cases[i].want);
+		for (int parse = 0; parse <= 1; parse++) {
+			render_json(&r, parse, &ob, &v);
+			expect_substr(ob.buf, want);
+			expect_substr(ob.buf, "\"returnValue\":-3,");
+			ob_free(&ob);
+		}
+	}
+}
+
+static void test_json_hostile_strings(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+	struct jv v;
+
+	(void)state;
+	mremap_rec(&r, 1);
+	memcpy(r.comm, "a\"b\\c\n\x01\xff\xe2\x82zzzzz", MMT_COMM_LEN);
+	memset(r.exe, 'p', sizeof(r.exe)); /* no NUL at all */
+	memcpy(r.host, "h\"},\"x\":{\"", 11);
+	render_json(&r, false, &ob, &v);
+	expect_substr(ob.buf,
+		      "\"processName\":\"a\\\"b\\\\c\\n\\u0001\\ufffd\\ufffd\\ufffdzzzzz\",");
+	expect_substr(ob.buf, "\"hostName\":\"h\\\"},\\\"x\\\":{\\\"\",");
+	/* the whole path, and not one byte more */
+	{
+		char want[MMT_PATH_LEN + 32];
+
+		snprintf(want, sizeof(want), "{\"path\":\"%.*s\"}", MMT_PATH_LEN, r.exe);
+		expect_substr(ob.buf, want);
+	}
+	ob_free(&ob);
+}
+
+/* ---- the table ---- */
+
+#define TABLE_MREMAP                                                                               \
+	"22:13:21.000000 1000   mremap-test      5100    5101    "                                 \
+	"0x7f0000100000   mremap         "
+
+static void test_table_header(void **state)
+{
+	struct outbuf ob;
+
+	(void)state;
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_table_header(&ob);
+	assert_string_equal(ob_cstr(&ob), "TIME            UID    COMM             PID     "
+					  "TID     RET              EVENT          ARGS\n");
+	ob_free(&ob);
+}
+
+static void test_table_mremap(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+
+	(void)state;
+	mremap_rec(&r, 3);
+	render_table(&r, &ob);
+	assert_string_equal(ob.buf,
+			    TABLE_MREMAP "old_address: 0x7f0000000000, old_size: 8192, "
+					 "new_size: 16384, flags: MREMAP_MAYMOVE|MREMAP_FIXED, "
+					 "new_address: 0x7f0000100000\n");
+	ob_free(&ob);
+}
+
+static void test_table_ignored(void **state)
+{
+	static const struct {
+		__u64 flags;
+		bool ignored;
+	} cases[] = {
+		{0, true},  {1, true},	{0x41, true}, {0x8, true}, {2, false},
+		{3, false}, {4, false}, {5, false},   {7, false},
+	};
+	struct mmt_record r;
+	struct outbuf ob;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mremap_rec(&r, cases[i].flags);
+		render_table(&r, &ob);
+		if (cases[i].ignored)
+			expect_substr(ob.buf, "new_address: 0x7f0000100000 (ignored)\n");
+		else
+			expect_substr(ob.buf, "new_address: 0x7f0000100000\n");
+		ob_free(&ob);
+	}
+	/* ignored is table-only: the JSON reports the value as passed */
+	{
+		struct jv v;
+
+		mremap_rec(&r, 1);
+		render_json(&r, false, &ob, &v);
+		expect_no_substr(ob.buf, "ignored");
+		ob_free(&ob);
+	}
+}
+
+static void test_table_errors(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+
+	(void)state;
+	mremap_rec(&r, 1);
+	r.ret = -12;
+	render_table(&r, &ob);
+	expect_substr(ob.buf, "5100    5101    -12 ENOMEM       mremap         old_address: ");
+	ob_free(&ob);
+}
+
+static void test_table_set_mempolicy(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+
+	(void)state;
+	base_rec(&r, MMT_EV_SET_MEMPOLICY);
+	strcpy(r.comm, "numactl");
+	r.args[0] = 2;
+	r.args[1] = 0x55550000a000ULL;
+	r.args[2] = 1025;
+	r.masks[0].state = MMT_MASK_READ;
+	r.masks[0].nbits = 1024;
+	r.masks[0].words[0] = 1;
+	render_table(&r, &ob);
+	assert_string_equal(ob.buf, "22:13:21.000000 1000   numactl          5100    5101    "
+				    "0                set_mempolicy  "
+				    "mode: MPOL_BIND, nodemask: [0], maxnode: 1025\n");
+	ob_free(&ob);
+}
+
+static void test_table_comm(void **state)
+{
+	struct mmt_record r;
+	struct outbuf ob;
+
+	(void)state;
+	mremap_rec(&r, 3);
+	strcpy(r.comm, "ev\nil");
+	render_table(&r, &ob);
+	expect_substr(ob.buf, " 1000   ev\\x0ail         5100    ");
+	assert_ptr_equal(strchr(ob.buf, '\n'), ob.buf + ob.len - 1);
+	ob_free(&ob);
+
+	/* a comm that fills its 16 bytes, without NUL, and escapes */
+	mremap_rec(&r, 3);
+	memcpy(r.comm, "\x1b[2J0123456789ab", MMT_COMM_LEN);
+	render_table(&r, &ob);
+	expect_substr(ob.buf, " 1000   \\x1b[2J0123456789ab 5100    ");
+	ob_free(&ob);
+}
+
+/*
+ * An outbuf that writes to a file flushes whenever it is full, in the
+ * middle of a line too: the text must be the same as when everything is
+ * kept in memory, columns included.
+ */
+static void test_flush_mid_line(void **state)
+{
+	struct mmt_decoded_event ev[3];
+	struct mmt_record r[3];
+	struct outbuf mem, out;
+	char got[8192];
+	size_t n = 0;
+	int fds[2];
+	ssize_t k;
+
+	(void)state;
+	mremap_rec(&r[0], 3);
+	mremap_rec(&r[1], 1);
+	strcpy(r[1].comm, "x\ny");
+	r[1].ret = -22;
+	base_rec(&r[2], MMT_EV_SET_MEMPOLICY);
+	r[2].args[0] = 2;
+	r[2].args[1] = 0x1000;
+	r[2].args[2] = 65;
+	r[2].masks[0].state = MMT_MASK_READ;
+	r[2].masks[0].nbits = 64;
+	r[2].masks[0].words[0] = 0xf0f;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(mmt_decode(&r[i], sizeof(r[i]), BOOT_TO_WALL, &ev[i]), 0);
+
+	for (size_t cap = 1; cap <= 96; cap += 5) {
+		assert_int_equal(pipe(fds), 0);
+		assert_int_equal(ob_init(&mem, -1, 64), 0);
+		assert_int_equal(ob_init(&out, fds[1], cap), 0);
+		for (int fmt = 0; fmt < 2; fmt++) {
+			mmt_table_header(&mem);
+			mmt_table_header(&out);
+			for (int i = 0; i < 3; i++) {
+				if (fmt) {
+					mmt_json_event(&mem, &ev[i], i & 1);
+					mmt_json_event(&out, &ev[i], i & 1);
+				} else {
+					mmt_table_event(&mem, &ev[i]);
+					mmt_table_event(&out, &ev[i]);
+				}
+			}
+		}
+		assert_int_equal(ob_flush(&out), 0);
+		close(fds[1]);
+		n = 0;
+		while ((k = read(fds[0], got + n, sizeof(got) - n)) > 0)
+			n += k;
+		close(fds[0]);
+		if (n != mem.len || memcmp(got, mem.buf, n))
+			fail_msg("cap %zu: flushed output differs:\n%.*s\n"
+				 "in memory:\n%.*s",
+				 cap, (int)n, got, (int)mem.len, mem.buf);
+		ob_free(&mem);
+		ob_free(&out);
+	}
+}
+
+static int setup_tz(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_validator),
+		cmocka_unit_test(test_json_str_plain),
+		cmocka_unit_test(test_json_str_specials),
+		cmocka_unit_test(test_json_str_controls),
+		cmocka_unit_test(test_json_str_invalid_utf8),
+		cmocka_unit_test(test_json_str_valid_utf8),
+		cmocka_unit_test(test_json_str_bounds),
+		cmocka_unit_test(test_str_cut_in_buffer),
+		cmocka_unit_test(test_json_str_always_valid),
+		cmocka_unit_test(test_safe_str),
+		cmocka_unit_test(test_ob_numbers),
+		cmocka_unit_test(test_json_key_order),
+		cmocka_unit_test(test_json_mremap_raw),
+		cmocka_unit_test(test_json_mremap_parsed),
+		cmocka_unit_test(test_json_mremap_error),
+		cmocka_unit_test(test_json_set_mempolicy),
+		cmocka_unit_test(test_json_migrate_pages_pid),
+		cmocka_unit_test(test_json_hostile_strings),
+		cmocka_unit_test(test_table_header),
+		cmocka_unit_test(test_table_mremap),
+		cmocka_unit_test(test_table_ignored),
+		cmocka_unit_test(test_table_errors),
+		cmocka_unit_test(test_table_set_mempolicy),
+		cmocka_unit_test(test_table_comm),
+		cmocka_unit_test(test_flush_mid_line),
+	};
+
+	return cmocka_run_group_tests(tests, setup_tz, NULL);
+}

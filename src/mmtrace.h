@@ -15,30 +15,96 @@
 #define MMT_MASK_MAX_BITS 1024
 #define MMT_MASK_WORDS (MMT_MASK_MAX_BITS / 64)
 #define MMT_MAX_MASKS 2
+#define MMT_ARRAY_MAX 64 /* elements of an array argument read */
+#define MMT_NR_MAX 512 /* syscall numbers the selection tables cover */
+
+/*
+ * Every event, in event-table order: X(name, ENUM). The enum, the BPF
+ * programs of the per-syscall tracepoints and the event table's order all
+ * come from this list (src/events/event_table.c has the rest).
+ */
+#define MMT_EVENTS(X)                                                          \
+	X(brk, BRK)                                                            \
+	X(mmap, MMAP)                                                          \
+	X(munmap, MUNMAP)                                                      \
+	X(mremap, MREMAP)                                                      \
+	X(mprotect, MPROTECT)                                                  \
+	X(pkey_mprotect, PKEY_MPROTECT)                                        \
+	X(madvise, MADVISE)                                                    \
+	X(process_madvise, PROCESS_MADVISE)                                    \
+	X(mlock, MLOCK)                                                        \
+	X(mlock2, MLOCK2)                                                      \
+	X(munlock, MUNLOCK)                                                    \
+	X(mlockall, MLOCKALL)                                                  \
+	X(munlockall, MUNLOCKALL)                                              \
+	X(msync, MSYNC)                                                        \
+	X(mincore, MINCORE)                                                    \
+	X(remap_file_pages, REMAP_FILE_PAGES)                                  \
+	X(mbind, MBIND)                                                        \
+	X(set_mempolicy, SET_MEMPOLICY)                                        \
+	X(get_mempolicy, GET_MEMPOLICY)                                        \
+	X(set_mempolicy_home_node, SET_MEMPOLICY_HOME_NODE)                    \
+	X(migrate_pages, MIGRATE_PAGES)                                        \
+	X(move_pages, MOVE_PAGES)                                              \
+	X(mseal, MSEAL)                                                        \
+	X(map_shadow_stack, MAP_SHADOW_STACK)
 
 /* Internal event index: the row of the event table, the slot of counters. */
+#define MMT_ENUM(name, NAME) MMT_EV_##NAME,
 enum mmt_event {
-	MMT_EV_MREMAP,
-	MMT_EV_SET_MEMPOLICY,
-	MMT_EV_MIGRATE_PAGES,
-	MMT_EV_COUNT,
+	MMT_EVENTS(MMT_ENUM) MMT_EV_COUNT,
 };
+#undef MMT_ENUM
 
-/* What became of one node-mask argument read from user memory. */
+/* What became of one argument read from user memory. */
 enum mmt_mask_state {
-	MMT_MASK_NONE = 0, /* the event has no mask in this slot */
+	MMT_MASK_NONE = 0, /* not read: the event has no such slot */
 	MMT_MASK_NULL, /* the pointer was NULL: nothing to read */
-	MMT_MASK_EMPTY, /* maxnode <= 1: the kernel reads no bit */
-	MMT_MASK_READ, /* words[] holds nbits bits */
+	MMT_MASK_EMPTY, /* nothing to read (maxnode <= 1, count 0, failed call) */
+	MMT_MASK_READ, /* the data holds what was read */
 	MMT_MASK_FAULT, /* the read failed; read_err says why */
 };
 
+/* A node mask: the low nbits bits of words[]. */
 struct mmt_mask {
 	__u8 state; /* enum mmt_mask_state */
 	__u8 truncated; /* the kernel reads more than MMT_MASK_MAX_BITS bits */
 	__u16 nbits; /* bits captured, <= MMT_MASK_MAX_BITS */
 	__s32 read_err; /* negative errno of the failed read */
 	__u64 words[MMT_MASK_WORDS];
+};
+
+/* An array argument: count elements of elem_size bytes each in data[]. */
+struct mmt_array {
+	__u8 state; /* enum mmt_mask_state */
+	__u8 truncated; /* the call passed more than MMT_ARRAY_MAX elements */
+	__u8 elem_size; /* 4 or 8 */
+	__u8 pad;
+	__u16 count; /* elements captured */
+	__u16 pad2;
+	__s32 read_err;
+	__u32 pad3;
+	__u64 data[MMT_ARRAY_MAX]; /* room for MMT_ARRAY_MAX 8-byte elements */
+};
+
+/* What an event reads from user memory, after the fixed record header. */
+enum mmt_payload_kind {
+	MMT_PAYLOAD_NONE, /* registers only */
+	MMT_PAYLOAD_MASKS, /* up to two node masks and one int read at exit */
+	MMT_PAYLOAD_MOVE_PAGES, /* move_pages' pages, nodes and status arrays */
+};
+
+struct mmt_payload_masks {
+	struct mmt_mask masks[MMT_MAX_MASKS];
+	__s32 out_int; /* get_mempolicy's *mode after the call */
+	__u8 out_int_state; /* enum mmt_mask_state */
+	__u8 pad[3];
+};
+
+struct mmt_payload_move_pages {
+	struct mmt_array pages; /* at entry */
+	struct mmt_array nodes; /* at entry */
+	struct mmt_array status; /* at exit */
 };
 
 /* Why a syscall was seen but never reached user space. */
@@ -49,12 +115,17 @@ enum mmt_drop_reason {
 };
 
 #define MMT_REC_COMPAT (1U << 0) /* made by a 32-bit (ia32) task */
+#define MMT_REC_MIGRATED (1U << 1) /* migrate_* fields are filled */
+#define MMT_REC_TARGET (1U << 2) /* target_* fields are filled */
 
 /* One syscall, entry and exit paired in the kernel. */
 struct mmt_record {
 	__u16 event; /* enum mmt_event */
 	__u16 flags; /* MMT_REC_* */
+	__u16 payload; /* enum mmt_payload_kind */
+	__u16 nr; /* syscall number as made (ia32 numbers for compat) */
 	__u32 cpu;
+	__u32 pad;
 	__u64 enter_ns; /* CLOCK_BOOTTIME at entry */
 	__u64 exit_ns; /* CLOCK_BOOTTIME at exit */
 	__u64 thread_start_ns; /* CLOCK_BOOTTIME when the thread started */
@@ -65,10 +136,17 @@ struct mmt_record {
 	__u32 pid, tid, ppid; /* as seen from the task's pid namespace */
 	__u32 uid, gid;
 	__u32 mnt_ns, pid_ns;
-	struct mmt_mask masks[MMT_MAX_MASKS];
+	/* migrate:mm_migrate_pages during the call, summed */
+	__u64 migrate_succeeded, migrate_failed, migrate_split;
+	__u32 migrate_batches;
+	/* the process a pid argument names (migrate_pages, move_pages) */
+	__u32 target_uid;
+	__u32 target_host_pid;
+	char target_comm[MMT_COMM_LEN];
 	char comm[MMT_COMM_LEN];
 	char host[MMT_HOST_LEN];
 	char exe[MMT_PATH_LEN];
-};
+	/* followed by the payload of the event's kind */
+} __attribute__((aligned(8)));
 
 #endif /* MMTRACE_H */

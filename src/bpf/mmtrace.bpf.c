@@ -2,10 +2,16 @@
 /*
  * mmtrace.bpf.c - capture memory-placement and memory-mapping syscalls.
  *
- * Each traced syscall is seen twice: at entry (arguments, node masks read
- * from user memory) and at exit (return value). The entry is kept per thread
- * in a hash map until the exit, where one record is written to the ring
- * buffer. Every record that cannot be kept or written is counted.
+ * Each traced syscall is seen twice: at entry (arguments, user memory the
+ * kernel is about to read) and at exit (return value, user memory the kernel
+ * wrote). The entry is kept per thread in a hash map until the exit, where
+ * one record is written to the ring buffer. Every record that cannot be kept
+ * or written is counted.
+ *
+ * Two ways in, one core: the raw sys_enter/sys_exit tracepoints (tp_btf: all
+ * syscalls of all tasks, 64-bit and ia32, selected by number here) or the
+ * per-syscall tracepoints syscalls:sys_enter_* (64-bit tasks only; cheaper
+ * for the syscalls not traced). User space loads one set or the other.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -13,21 +19,32 @@
 #include <bpf/bpf_tracing.h>
 #include "../mmtrace.h"
 
-#define EFAULT 14
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
 
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid = 0; /* never trace mmtrace itself */
 const volatile bool filter_tgid = false; /* trace only tgids in tgid_filter */
 const volatile bool follow_forks = false; /* add children of traced tgids */
 const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
+/* raw tracepoints: event + 1 of each syscall number, 0 when not traced */
+const volatile __u8 sel64[MMT_NR_MAX] = {};
+const volatile __u8 sel32[MMT_NR_MAX] = {};
 
 /* Entry state kept from sys_enter to sys_exit. */
 struct inflight {
 	__u64 enter_ns;
 	__u32 event;
-	__u32 pad;
+	__u16 nr;
+	__u16 flags; /* MMT_REC_COMPAT */
 	__u64 args[MMT_MAX_ARGS];
-	struct mmt_mask masks[MMT_MAX_MASKS];
+	__u64 migrate_succeeded, migrate_failed, migrate_split;
+	__u32 migrate_batches;
+	__u32 pad;
+};
+
+union payload {
+	struct mmt_payload_masks masks;
+	struct mmt_payload_move_pages move;
 };
 
 /* The executable path of a process, resolved once per exe_file. */
@@ -48,6 +65,14 @@ struct {
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
+/* User memory read at entry, for the events that read any. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2048);
+	__type(key, __u32); /* tid */
+	__type(value, union payload);
+} inflight_payload SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
@@ -65,6 +90,7 @@ struct {
 /* Scratch space, too large for the 512-byte BPF stack. */
 struct scratch {
 	struct inflight entry;
+	union payload payload;
 	char path[2 * MMT_PATH_LEN];
 };
 
@@ -75,13 +101,16 @@ struct {
 	__type(value, struct scratch);
 } scratch SEC(".maps");
 
-/* Per-CPU counters: [event][reason] records lost, then calls seen. */
+/* Per-CPU counters of lost records: [event][reason]. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, MMT_EV_COUNT * MMT_DROP_COUNT);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
+
+extern struct task_struct *bpf_task_from_vpid(s32 vpid) __ksym __weak;
+extern void bpf_task_release(struct task_struct *p) __ksym __weak;
 
 static __always_inline void count_drop(__u32 event, __u32 reason)
 {
@@ -101,13 +130,28 @@ static __always_inline bool tgid_selected(__u32 tgid)
 	return bpf_map_lookup_elem(&tgid_filter, &tgid) != NULL;
 }
 
+static __always_inline enum mmt_payload_kind payload_of(__u32 event)
+{
+	switch (event) {
+	case MMT_EV_MBIND:
+	case MMT_EV_SET_MEMPOLICY:
+	case MMT_EV_GET_MEMPOLICY:
+	case MMT_EV_MIGRATE_PAGES:
+		return MMT_PAYLOAD_MASKS;
+	case MMT_EV_MOVE_PAGES:
+		return MMT_PAYLOAD_MOVE_PAGES;
+	default:
+		return MMT_PAYLOAD_NONE;
+	}
+}
+
 /*
  * Read a node mask the way the kernel's get_nodes() does: it uses the low
- * maxnode - 1 bits of ceil((maxnode - 1) / 64) longs. We read at most
- * MMT_MASK_MAX_BITS of them and say when the kernel would read more.
+ * maxnode - 1 bits of an array of longs (32-bit longs for ia32 callers).
+ * We read at most MMT_MASK_MAX_BITS of them and say when it reads more.
  */
 static __always_inline void read_mask(struct mmt_mask *m, __u64 uptr,
-				      __u64 maxnode)
+				      __u64 maxnode, bool compat)
 {
 	__u64 nbits, bytes;
 	long err;
@@ -128,7 +172,10 @@ static __always_inline void read_mask(struct mmt_mask *m, __u64 uptr,
 		nbits = MMT_MASK_MAX_BITS;
 		m->truncated = 1;
 	}
-	bytes = ((nbits + 63) / 64) * 8;
+	if (compat)
+		bytes = ((nbits + 31) / 32) * 4;
+	else
+		bytes = ((nbits + 63) / 64) * 8;
 	if (bytes > sizeof(m->words))
 		bytes = sizeof(m->words);
 	err = bpf_probe_read_user(m->words, bytes, (const void *)uptr);
@@ -141,8 +188,76 @@ static __always_inline void read_mask(struct mmt_mask *m, __u64 uptr,
 	m->nbits = nbits;
 }
 
-static __always_inline int on_enter(struct syscall_trace_enter *ctx,
-				    enum mmt_event event)
+/* Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. */
+static __always_inline void read_array(struct mmt_array *a, __u64 uptr,
+				       __u64 count, __u32 elem_size)
+{
+	__u64 bytes;
+	long err;
+
+	a->truncated = 0;
+	a->count = 0;
+	a->read_err = 0;
+	a->elem_size = elem_size;
+	if (!uptr) {
+		a->state = MMT_MASK_NULL;
+		return;
+	}
+	if (!count) {
+		a->state = MMT_MASK_EMPTY;
+		return;
+	}
+	if (count > MMT_ARRAY_MAX) {
+		count = MMT_ARRAY_MAX;
+		a->truncated = 1;
+	}
+	bytes = count * elem_size;
+	if (bytes > sizeof(a->data))
+		bytes = sizeof(a->data);
+	err = bpf_probe_read_user(a->data, bytes, (const void *)uptr);
+	if (err) {
+		a->state = MMT_MASK_FAULT;
+		a->read_err = err;
+		return;
+	}
+	a->state = MMT_MASK_READ;
+	a->count = count;
+}
+
+static __always_inline void read_entry_payload(struct inflight *e,
+					       union payload *p)
+{
+	bool compat = e->flags & MMT_REC_COMPAT;
+	__u64 *a = e->args;
+
+	switch (e->event) {
+	case MMT_EV_MBIND: /* addr, len, mode, nodemask, maxnode, flags */
+		read_mask(&p->masks.masks[0], a[3], a[4], compat);
+		p->masks.masks[1].state = MMT_MASK_NONE;
+		break;
+	case MMT_EV_SET_MEMPOLICY: /* mode, nodemask, maxnode */
+		read_mask(&p->masks.masks[0], a[1], a[2], compat);
+		p->masks.masks[1].state = MMT_MASK_NONE;
+		break;
+	case MMT_EV_GET_MEMPOLICY: /* written by the kernel: read at exit */
+		p->masks.masks[0].state = MMT_MASK_NONE;
+		p->masks.masks[1].state = MMT_MASK_NONE;
+		break;
+	case MMT_EV_MIGRATE_PAGES: /* pid, maxnode, old_nodes, new_nodes */
+		read_mask(&p->masks.masks[0], a[2], a[1], compat);
+		read_mask(&p->masks.masks[1], a[3], a[1], compat);
+		break;
+	case MMT_EV_MOVE_PAGES: /* pid, count, pages, nodes, status, flags */
+		read_array(&p->move.pages, a[2], a[1], compat ? 4 : 8);
+		read_array(&p->move.nodes, a[3], a[1], 4);
+		p->move.status.state = MMT_MASK_NONE;
+		break;
+	}
+	p->masks.out_int_state = MMT_MASK_NONE;
+}
+
+static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr,
+				    bool compat)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
@@ -158,22 +273,21 @@ static __always_inline int on_enter(struct syscall_trace_enter *ctx,
 	e = &s->entry;
 	e->enter_ns = bpf_ktime_get_boot_ns();
 	e->event = event;
-	bpf_probe_read_kernel(e->args, sizeof(e->args), ctx->args);
-	e->masks[0].state = MMT_MASK_NONE;
-	e->masks[1].state = MMT_MASK_NONE;
+	e->nr = nr;
+	e->flags = compat ? MMT_REC_COMPAT : 0;
+	bpf_probe_read_kernel(e->args, sizeof(e->args), args);
+	e->migrate_succeeded = 0;
+	e->migrate_failed = 0;
+	e->migrate_split = 0;
+	e->migrate_batches = 0;
 
-	switch (event) {
-	case MMT_EV_SET_MEMPOLICY: /* mode, nodemask, maxnode */
-		read_mask(&e->masks[0], e->args[1], e->args[2]);
-		break;
-	case MMT_EV_MIGRATE_PAGES: /* pid, maxnode, old_nodes, new_nodes */
-		read_mask(&e->masks[0], e->args[2], e->args[1]);
-		read_mask(&e->masks[1], e->args[3], e->args[1]);
-		break;
-	default:
-		break;
+	if (payload_of(event) != MMT_PAYLOAD_NONE) {
+		read_entry_payload(e, &s->payload);
+		if (bpf_map_update_elem(&inflight_payload, &tid, &s->payload, BPF_ANY)) {
+			count_drop(event, MMT_DROP_INFLIGHT);
+			return 0;
+		}
 	}
-
 	if (bpf_map_update_elem(&inflight, &tid, e, BPF_ANY))
 		count_drop(event, MMT_DROP_INFLIGHT);
 	return 0;
@@ -320,58 +434,230 @@ static __always_inline void fill_context(struct mmt_record *r,
 	read_exe(task, r->host_pid, r->exe);
 }
 
-static __always_inline int on_exit(struct syscall_trace_exit *ctx,
-				   enum mmt_event event)
+/* What the kernel wrote to user memory during the call. */
+static __always_inline void read_exit_payload(struct inflight *e,
+					      union payload *p, long ret)
+{
+	bool compat = e->flags & MMT_REC_COMPAT;
+	__u64 *a = e->args;
+
+	switch (e->event) {
+	case MMT_EV_GET_MEMPOLICY: /* mode, nodemask, maxnode, addr, flags */
+		if (ret) {
+			p->masks.masks[0].state = MMT_MASK_EMPTY;
+			p->masks.out_int_state = MMT_MASK_EMPTY;
+			break;
+		}
+		read_mask(&p->masks.masks[0], a[1], a[2], compat);
+		if (!a[0]) {
+			p->masks.out_int_state = MMT_MASK_NULL;
+		} else if (bpf_probe_read_user(&p->masks.out_int, sizeof(__s32),
+					       (const void *)a[0])) {
+			p->masks.out_int_state = MMT_MASK_FAULT;
+		} else {
+			p->masks.out_int_state = MMT_MASK_READ;
+		}
+		break;
+	case MMT_EV_MOVE_PAGES: /* the status array */
+		if (ret < 0) {
+			p->move.status.state = MMT_MASK_EMPTY;
+			p->move.status.elem_size = 4;
+			p->move.status.count = 0;
+			p->move.status.truncated = 0;
+			break;
+		}
+		read_array(&p->move.status, a[4], a[1], 4);
+		break;
+	}
+}
+
+/* The process a pid argument names: its comm, uid and host pid. */
+static __always_inline void fill_target(struct mmt_record *r, __s32 pid)
+{
+	struct task_struct *t;
+	const struct cred *cred;
+
+	if (pid <= 0 || !bpf_task_from_vpid)
+		return;
+	t = bpf_task_from_vpid(pid);
+	if (!t)
+		return;
+	bpf_probe_read_kernel_str(r->target_comm, sizeof(r->target_comm), t->comm);
+	cred = t->real_cred;
+	r->target_uid = BPF_CORE_READ(cred, uid.val);
+	r->target_host_pid = t->tgid;
+	r->flags |= MMT_REC_TARGET;
+	bpf_task_release(t);
+}
+
+static __always_inline int on_exit(long ret, bool can_lookup_tasks)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
+	enum mmt_payload_kind kind;
+	union payload *p = NULL;
 	struct mmt_record *r;
 	struct inflight *e;
 	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u32 event;
 
 	e = bpf_map_lookup_elem(&inflight, &tid);
 	if (!e)
 		return 0; /* entry not selected, or seen before we attached */
-	if (e->event != event)
-		goto out; /* stale entry of another syscall */
+	event = e->event;
+	kind = payload_of(event);
+	if (kind != MMT_PAYLOAD_NONE) {
+		p = bpf_map_lookup_elem(&inflight_payload, &tid);
+		if (!p) {
+			count_drop(event, MMT_DROP_INFLIGHT);
+			goto out;
+		}
+		read_exit_payload(e, p, ret);
+	}
 
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (kind == MMT_PAYLOAD_MASKS)
+		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_masks), 0);
+	else if (kind == MMT_PAYLOAD_MOVE_PAGES)
+		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_move_pages),
+					0);
+	else
+		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
 		count_drop(event, MMT_DROP_RINGBUF);
 		goto out;
 	}
 	r->event = event;
-	r->flags = 0;
+	r->flags = e->flags;
+	r->payload = kind;
+	r->nr = e->nr;
 	r->enter_ns = e->enter_ns;
 	r->exit_ns = bpf_ktime_get_boot_ns();
-	r->ret = ctx->ret;
+	r->ret = ret;
 	bpf_probe_read_kernel(r->args, sizeof(r->args), e->args);
-	bpf_probe_read_kernel(r->masks, sizeof(r->masks), e->masks);
+	r->migrate_succeeded = e->migrate_succeeded;
+	r->migrate_failed = e->migrate_failed;
+	r->migrate_split = e->migrate_split;
+	r->migrate_batches = e->migrate_batches;
+	if (e->migrate_batches)
+		r->flags |= MMT_REC_MIGRATED;
+	r->target_uid = 0;
+	r->target_host_pid = 0;
+	r->target_comm[0] = '\0';
+	if (can_lookup_tasks &&
+	    (event == MMT_EV_MIGRATE_PAGES || event == MMT_EV_MOVE_PAGES))
+		fill_target(r, (__s32)e->args[0]);
 	fill_context(r, pid_tgid);
+	if (p && kind == MMT_PAYLOAD_MASKS)
+		bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_masks), p);
+	else if (p && kind == MMT_PAYLOAD_MOVE_PAGES)
+		bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
 
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(r, flags);
 out:
 	bpf_map_delete_elem(&inflight, &tid);
+	if (kind != MMT_PAYLOAD_NONE)
+		bpf_map_delete_elem(&inflight_payload, &tid);
 	return 0;
 }
 
-#define MMT_SYSCALL(name, event)                                           \
+/* ---- way in 1: raw syscall tracepoints, 64-bit and ia32 ---- */
+
+static __always_inline bool in_compat(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return task->thread_info.status & TS_COMPAT;
+}
+
+static __always_inline __u32 selected(long nr, bool compat)
+{
+	if ((__u64)nr >= MMT_NR_MAX)
+		return 0;
+	return compat ? sel32[nr] : sel64[nr];
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
+{
+	bool compat = in_compat();
+	__u32 ev = selected(nr, compat);
+	__u64 args[MMT_MAX_ARGS];
+
+	if (!ev)
+		return 0;
+	if (compat) {
+		/* ia32: ebx, ecx, edx, esi, edi, ebp, each 32 bits */
+		args[0] = (__u32)regs->bx;
+		args[1] = (__u32)regs->cx;
+		args[2] = (__u32)regs->dx;
+		args[3] = (__u32)regs->si;
+		args[4] = (__u32)regs->di;
+		args[5] = (__u32)regs->bp;
+		if (ev - 1 == MMT_EV_MMAP && nr == 192)
+			args[5] <<= 12; /* mmap2 takes the offset in pages */
+	} else {
+		/* x86_64: the 4th argument is in r10, not rcx */
+		args[0] = regs->di;
+		args[1] = regs->si;
+		args[2] = regs->dx;
+		args[3] = regs->r10;
+		args[4] = regs->r8;
+		args[5] = regs->r9;
+	}
+	return on_enter(args, ev - 1, nr, compat);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
+{
+	if (!selected(regs->orig_ax, in_compat()))
+		return 0;
+	return on_exit(ret, true);
+}
+
+/* ---- way in 2: per-syscall tracepoints, 64-bit tasks only ---- */
+
+#define MMT_SYSCALL_TP(name, NAME)                                         \
 	SEC("tracepoint/syscalls/sys_enter_" #name)                        \
 	int enter_##name(struct syscall_trace_enter *ctx)                  \
 	{                                                                  \
-		return on_enter(ctx, event);                               \
+		__u64 args[MMT_MAX_ARGS];                                  \
+		bpf_probe_read_kernel(args, sizeof(args), ctx->args);      \
+		return on_enter(args, MMT_EV_##NAME, ctx->nr, false);      \
 	}                                                                  \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                         \
 	int exit_##name(struct syscall_trace_exit *ctx)                    \
 	{                                                                  \
-		return on_exit(ctx, event);                                \
+		return on_exit(ctx->ret, false);                           \
 	}
 
-MMT_SYSCALL(mremap, MMT_EV_MREMAP)
-MMT_SYSCALL(set_mempolicy, MMT_EV_SET_MEMPOLICY)
-MMT_SYSCALL(migrate_pages, MMT_EV_MIGRATE_PAGES)
+MMT_EVENTS(MMT_SYSCALL_TP)
+
+/* ---- what the kernel did: page migrations during a traced call ---- */
+
+SEC("tracepoint/migrate/mm_migrate_pages")
+int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct inflight *e = bpf_map_lookup_elem(&inflight, &tid);
+
+	if (!e)
+		return 0;
+	if (e->event != MMT_EV_MIGRATE_PAGES && e->event != MMT_EV_MOVE_PAGES &&
+	    e->event != MMT_EV_MBIND)
+		return 0;
+	e->migrate_succeeded += ctx->succeeded;
+	e->migrate_failed += ctx->failed;
+	e->migrate_split += ctx->thp_split;
+	if (bpf_core_field_exists(ctx->large_folio_split))
+		e->migrate_split += BPF_CORE_READ(ctx, large_folio_split);
+	e->migrate_batches++;
+	return 0;
+}
+
+/* ---- process lifetime ---- */
 
 /* Follow the traced command's descendants: children join their parent. */
 SEC("tp_btf/sched_process_fork")
@@ -387,13 +673,14 @@ int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
-/* Forget a traced process once its last thread has exited. */
+/* Forget a thread's state when it exits, a process's when its last does. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(forget_exit, struct task_struct *task)
 {
 	__u32 tgid = task->tgid, tid = task->pid;
 
 	bpf_map_delete_elem(&inflight, &tid);
+	bpf_map_delete_elem(&inflight_payload, &tid);
 	if (task->signal->live.counter == 0) {
 		if (follow_forks)
 			bpf_map_delete_elem(&tgid_filter, &tgid);

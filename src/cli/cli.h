@@ -18,6 +18,7 @@ struct mmt_options {
 	enum mmt_format format;
 	bool parse_args;
 	bool stats;
+	bool syscall_tracepoints; /* per-syscall tracepoints: 64-bit only */
 	pid_t pids[MMT_MAX_PIDS];
 	int npids;
 	const char *output_file;

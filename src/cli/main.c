@@ -34,6 +34,10 @@ static const char usage_text[] =
 	"                                 optional K or M suffix (default: 16M)\n"
 	"      --stats                    print event and loss counts as a JSON line\n"
 	"                                 on stderr at exit\n"
+	"      --syscall-tracepoints      attach to syscalls:sys_enter_* instead of the\n"
+	"                                 raw syscall tracepoints: cheaper for the\n"
+	"                                 syscalls not traced, but blind to 32-bit\n"
+	"                                 (ia32) processes\n"
 	"  -h, --help                     show this help\n"
 	"  -V, --version                  show the version\n"
 	"\n"
@@ -142,7 +146,13 @@ static int parse_size(struct mmt_options *o, const char *arg)
 	return 0;
 }
 
-enum { OPT_PARSE_ARGS = 256, OPT_OUTPUT_FILE, OPT_STATS, OPT_BUFFER_SIZE };
+enum {
+	OPT_PARSE_ARGS = 256,
+	OPT_OUTPUT_FILE,
+	OPT_STATS,
+	OPT_BUFFER_SIZE,
+	OPT_SYSCALL_TPS,
+};
 
 static const struct option long_options[] = {
 	{ "events", required_argument, NULL, 'e' },
@@ -152,6 +162,7 @@ static const struct option long_options[] = {
 	{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "syscall-tracepoints", no_argument, NULL, OPT_SYSCALL_TPS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -200,6 +211,9 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 			break;
 		case OPT_STATS:
 			o->stats = true;
+			break;
+		case OPT_SYSCALL_TPS:
+			o->syscall_tracepoints = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

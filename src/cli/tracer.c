@@ -149,20 +149,41 @@ static int release_child(struct tracer *t, int ready_fd, const char *name)
 	return 0;
 }
 
-static bool program_selected(const struct mmt_options *o, const char *prog)
+/* Does this kernel have the per-syscall tracepoint of the program? */
+static bool tracepoint_exists(const char *prog)
 {
-	for (int i = 0; i < MMT_EV_COUNT; i++) {
-		const char *name = mmt_events[i].name;
-		const char *p = NULL;
+	char path[256];
+	const char *name = strchr(prog, '_') + 1;
 
-		if (!strncmp(prog, "enter_", 6))
-			p = prog + 6;
-		else if (!strncmp(prog, "exit_", 5))
-			p = prog + 5;
-		if (p && !strcmp(p, name))
-			return o->selected[i];
+	snprintf(path, sizeof(path), TRACEFS "/events/syscalls/sys_enter_%s", name);
+	if (!access(path, F_OK))
+		return true;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/events/syscalls/sys_enter_%s",
+		 name);
+	return !access(path, F_OK);
+}
+
+/* Which programs to load: one way in, the selected events, their helpers. */
+static bool program_wanted(const struct mmt_options *o, const char *prog)
+{
+	bool migrating = false;
+
+	for (int i = 0; i < MMT_EV_COUNT; i++)
+		migrating |= o->selected[i] && mmt_events[i].migrates;
+	if (!strcmp(prog, "raw_enter") || !strcmp(prog, "raw_exit"))
+		return !o->syscall_tracepoints;
+	if (!strcmp(prog, "follow_fork"))
+		return o->command != NULL;
+	if (!strcmp(prog, "on_migrate"))
+		return migrating;
+	if (!strncmp(prog, "enter_", 6) || !strncmp(prog, "exit_", 5)) {
+		const char *name = strchr(prog, '_') + 1;
+		const struct mmt_event_desc *d = mmt_event_by_name(name);
+
+		return o->syscall_tracepoints && d && o->selected[d->event] &&
+		       tracepoint_exists(prog);
 	}
-	return true; /* not an event program */
+	return true;
 }
 
 static int open_and_load(struct tracer *t)
@@ -181,16 +202,21 @@ static int open_and_load(struct tracer *t)
 	t->skel->rodata->filter_tgid = filtering;
 	t->skel->rodata->follow_forks = o->command != NULL;
 	t->skel->rodata->wakeup_bytes = o->buffer_size / 4;
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		const struct mmt_event_desc *d = &mmt_events[i];
+
+		if (!o->selected[i])
+			continue;
+		t->skel->rodata->sel64[d->syscall_nr] = i + 1;
+		if (d->ia32_nr >= 0)
+			t->skel->rodata->sel32[d->ia32_nr] = i + 1;
+		if (d->ia32_nr2 >= 0)
+			t->skel->rodata->sel32[d->ia32_nr2] = i + 1;
+	}
 	bpf_map__set_max_entries(t->skel->maps.events, o->buffer_size);
 
-	bpf_object__for_each_program(prog, t->skel->obj) {
-		const char *name = bpf_program__name(prog);
-		bool load = program_selected(o, name);
-
-		if (!strcmp(name, "follow_fork"))
-			load = o->command != NULL;
-		bpf_program__set_autoload(prog, load);
-	}
+	bpf_object__for_each_program(prog, t->skel->obj)
+		bpf_program__set_autoload(prog, program_wanted(o, bpf_program__name(prog)));
 
 	err = mmtrace_bpf__load(t->skel);
 	if (err) {

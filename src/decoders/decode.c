@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "decoders/decode.h"
+#include "decoders/mm_decoders.h"
 #include "decoders/xlat.h"
 
 const char *mmt_errno_name(long err)
@@ -31,22 +32,17 @@ size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len)
 	return off;
 }
 
-size_t mmt_decode_mremap_flags(__u64 flags, char *buf, size_t len)
-{
-	return xlat_flags(&mremap_flags, flags, buf, len);
-}
-
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 		      bool *failed)
 {
 	const char *name;
 	int n;
 
-	*failed = ret < 0 && ret >= -4095;
+	*failed = kind != MMT_RET_ADDR && ret < 0 && ret >= -4095;
 	if (*failed) {
 		name = mmt_errno_name(-ret);
 		n = snprintf(buf, len, "%lld %s", (long long)ret, name ? name : "E?");
-	} else if (kind == MMT_RET_ADDR_OR_ERR) {
+	} else if (kind == MMT_RET_ADDR_OR_ERR || kind == MMT_RET_ADDR) {
 		n = snprintf(buf, len, "0x%llx", (unsigned long long)ret);
 	} else {
 		n = snprintf(buf, len, "%lld", (long long)ret);
@@ -71,6 +67,53 @@ int mmt_mask_next(const struct mmt_mask *m, int from)
 	return -1;
 }
 
+__s64 mmt_array_elem(const struct mmt_array *a, unsigned int i)
+{
+	const unsigned char *p = (const unsigned char *)a->data;
+
+	if (a->elem_size == 4) {
+		__s32 v;
+
+		memcpy(&v, p + (size_t)i * 4, 4);
+		return v;
+	} else {
+		__s64 v;
+
+		memcpy(&v, p + (size_t)i * 8, 8);
+		return v;
+	}
+}
+
+size_t mmt_record_size(const struct mmt_event_desc *d)
+{
+	switch (d->payload) {
+	case MMT_PAYLOAD_MASKS:
+		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks);
+	case MMT_PAYLOAD_MOVE_PAGES:
+		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_move_pages);
+	default:
+		return sizeof(struct mmt_record);
+	}
+}
+
+static int check_state(int state)
+{
+	return state >= MMT_MASK_NONE && state <= MMT_MASK_FAULT ? 0 : -EINVAL;
+}
+
+static int check_array(const struct mmt_array *a)
+{
+	if (check_state(a->state))
+		return -EINVAL;
+	if (a->state != MMT_MASK_READ)
+		return a->count == 0 ? 0 : -EINVAL;
+	if (a->elem_size != 4 && a->elem_size != 8)
+		return -EINVAL;
+	if (a->count > MMT_ARRAY_MAX || (size_t)a->count * a->elem_size > sizeof(a->data))
+		return -EINVAL;
+	return 0;
+}
+
 static int check_mask(const struct mmt_mask *m)
 {
 	switch (m->state) {
@@ -93,21 +136,33 @@ static void copy_str(char *dst, const char *src, size_t n)
 	dst[strnlen(dst, n)] = '\0';
 }
 
-static void decode_arg(const struct mmt_record *r, const struct mmt_arg_desc *d,
-		       __u64 raw, struct mmt_decoded_arg *a)
+static void decode_arg(const struct mmt_record *r, const void *payload,
+		       const struct mmt_arg_desc *d, __u64 raw,
+		       struct mmt_decoded_arg *a)
 {
+	const struct mmt_payload_masks *pm = payload;
+	const struct mmt_payload_move_pages *mp = payload;
+
 	a->desc = d;
 	a->value = (__s64)raw;
 	a->is_unsigned = true;
 	a->ignored = false;
 	a->mask = NULL;
+	a->array = NULL;
+	a->out_state = MMT_MASK_NONE;
+	a->out_value = 0;
 	a->text[0] = '\0';
+	a->out_text[0] = '\0';
 
 	switch (d->kind) {
 	case MMT_ARG_INT:
 		a->value = (__s32)raw;
 		a->is_unsigned = false;
 		snprintf(a->text, sizeof(a->text), "%d", (__s32)raw);
+		break;
+	case MMT_ARG_UINT:
+		a->value = (__u32)raw;
+		snprintf(a->text, sizeof(a->text), "%u", (__u32)raw);
 		break;
 	case MMT_ARG_ULONG:
 	case MMT_ARG_SIZE:
@@ -117,11 +172,40 @@ static void decode_arg(const struct mmt_record *r, const struct mmt_arg_desc *d,
 		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
 		break;
 	case MMT_ARG_NODEMASK:
-		a->mask = &r->masks[d->mask_slot];
+		if (pm)
+			a->mask = &pm->masks[d->mask_slot];
 		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
 		break;
-	case MMT_ARG_MREMAP_FLAGS:
-		mmt_decode_mremap_flags(raw, a->text, sizeof(a->text));
+	case MMT_ARG_ARRAY:
+		if (mp)
+			a->array = d->mask_slot == 0 ? &mp->pages :
+				   d->mask_slot == 1 ? &mp->nodes : &mp->status;
+		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
+		break;
+	case MMT_ARG_OUT_MODE:
+		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
+		if (!pm)
+			break;
+		a->out_state = pm->out_int_state;
+		a->out_value = pm->out_int;
+		if (a->out_state != MMT_MASK_READ)
+			break;
+		if (d->node_bits && (r->args[d->node_if_arg] & d->node_bits))
+			snprintf(a->out_text, sizeof(a->out_text), "%d", pm->out_int);
+		else
+			mmt_decode_mpol_mode(pm->out_int, a->out_text, sizeof(a->out_text));
+		break;
+	case MMT_ARG_FLAGS:
+		xlat_flags(d->xlat, raw, a->text, sizeof(a->text));
+		break;
+	case MMT_ARG_VALUE:
+		/* the kernel takes these as int: judge the low 32 bits */
+		a->value = (__s32)raw;
+		a->is_unsigned = false;
+		xlat_value(d->xlat, (__u32)raw, a->text, sizeof(a->text));
+		break;
+	case MMT_ARG_MMAP_FLAGS:
+		mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
 		break;
 	case MMT_ARG_MPOL_MODE:
 		a->value = (__s32)raw;
@@ -136,20 +220,34 @@ int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 {
 	const struct mmt_record *r = data;
 	const struct mmt_event_desc *d;
+	const void *payload = NULL;
 
-	if (!data || len != sizeof(*r))
+	if (!data || len < sizeof(*r))
 		return -EINVAL;
 	d = mmt_event_by_id(r->event);
-	if (!d)
+	if (!d || len != mmt_record_size(d) || r->payload != d->payload)
 		return -EINVAL;
-	for (int i = 0; i < MMT_MAX_MASKS; i++)
-		if (check_mask(&r->masks[i]))
+	if (d->payload == MMT_PAYLOAD_MASKS) {
+		const struct mmt_payload_masks *pm = payload = r + 1;
+
+		for (int i = 0; i < MMT_MAX_MASKS; i++)
+			if (check_mask(&pm->masks[i]))
+				return -EINVAL;
+		if (check_state(pm->out_int_state))
 			return -EINVAL;
+	} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
+		const struct mmt_payload_move_pages *mp = payload = r + 1;
+
+		if (check_array(&mp->pages) || check_array(&mp->nodes) ||
+		    check_array(&mp->status))
+			return -EINVAL;
+	}
 
 	out->rec = r;
 	out->desc = d;
 	out->timestamp_ns = r->enter_ns + boot_to_wall_ns;
 	out->thread_start_ns = r->thread_start_ns + boot_to_wall_ns;
+	out->compat = r->flags & MMT_REC_COMPAT;
 	mmt_decode_ret(d->ret_kind, r->ret, out->ret_text, sizeof(out->ret_text),
 		       &out->failed);
 	copy_str(out->comm, r->comm, sizeof(r->comm));
@@ -159,18 +257,30 @@ int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_arg_desc *ad = &d->args[i];
 
-		if (ad->kind == MMT_ARG_NODEMASK &&
-		    (ad->mask_slot < 0 || ad->mask_slot >= MMT_MAX_MASKS))
+		if ((ad->kind == MMT_ARG_NODEMASK &&
+		     (ad->mask_slot < 0 || ad->mask_slot >= MMT_MAX_MASKS)) ||
+		    (ad->kind == MMT_ARG_ARRAY && (ad->mask_slot < 0 || ad->mask_slot > 2)))
 			return -EINVAL;
-		decode_arg(r, ad, r->args[i], &out->args[i]);
-	}
-	for (int i = 0; i < d->nargs; i++) {
-		const struct mmt_arg_desc *ad = &d->args[i];
-
-		if (ad->used_bits && ad->used_if_arg >= 0 &&
-		    ad->used_if_arg < MMT_MAX_ARGS &&
+		decode_arg(r, payload, ad, r->args[i], &out->args[i]);
+		if (ad->used_bits && ad->used_if_arg >= 0 && ad->used_if_arg < MMT_MAX_ARGS &&
 		    !(r->args[ad->used_if_arg] & ad->used_bits))
 			out->args[i].ignored = true;
 	}
+
+	/* the process a pid argument names: itself when pid is 0 */
+	out->has_target = false;
+	if (d->has_target && (__s32)r->args[0] == 0) {
+		out->has_target = true;
+		out->target_host_pid = r->host_pid;
+		out->target_uid = r->uid;
+		memcpy(out->target_comm, out->comm, sizeof(out->target_comm));
+	} else if (d->has_target && (r->flags & MMT_REC_TARGET)) {
+		out->has_target = true;
+		out->target_host_pid = r->target_host_pid;
+		out->target_uid = r->target_uid;
+		copy_str(out->target_comm, r->target_comm, sizeof(r->target_comm));
+	}
+	out->target_other_process = out->has_target && out->target_host_pid != r->host_pid;
+	out->target_other_user = out->has_target && out->target_uid != r->uid;
 	return 0;
 }

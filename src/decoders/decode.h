@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include "events/event_table.h"
 
-#define MMT_TEXT_LEN 128
+#define MMT_TEXT_LEN 256
 
 struct mmt_decoded_arg {
 	const struct mmt_arg_desc *desc;
@@ -17,7 +17,11 @@ struct mmt_decoded_arg {
 	bool is_unsigned; /* print value as __u64 */
 	bool ignored; /* the kernel does not use it in this call */
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
-	const struct mmt_mask *mask; /* MMT_ARG_NODEMASK only */
+	const struct mmt_mask *mask; /* NODEMASK */
+	const struct mmt_array *array; /* ARRAY */
+	int out_state; /* OUT_MODE: enum mmt_mask_state of the value read */
+	__s32 out_value; /* OUT_MODE: the int the kernel wrote */
+	char out_text[MMT_TEXT_LEN]; /* OUT_MODE: out_value decoded */
 };
 
 struct mmt_decoded_event {
@@ -32,6 +36,14 @@ struct mmt_decoded_event {
 	char host[MMT_HOST_LEN + 1];
 	char exe[MMT_PATH_LEN + 1];
 	struct mmt_decoded_arg args[MMT_MAX_ARGS];
+	bool compat; /* a 32-bit (ia32) task made the call */
+	/* the process a pid argument named (desc->has_target) */
+	bool has_target;
+	bool target_other_process;
+	bool target_other_user;
+	__u32 target_host_pid;
+	__u32 target_uid;
+	char target_comm[MMT_COMM_LEN + 1];
 };
 
 /*
@@ -43,12 +55,14 @@ struct mmt_decoded_event {
 int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	       struct mmt_decoded_event *out);
 
+/* Bytes a record of this event has: the header and its payload. */
+size_t mmt_record_size(const struct mmt_event_desc *d);
+
 /* "EINVAL" for 22; NULL when unknown. */
 const char *mmt_errno_name(long err);
 
 /* Decoders of single values, into buf (snprintf semantics). */
 size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len);
-size_t mmt_decode_mremap_flags(__u64 flags, char *buf, size_t len);
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 		      bool *failed);
 
@@ -57,5 +71,8 @@ size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
  * >= from, or -1. Only bits below m->nbits count.
  */
 int mmt_mask_next(const struct mmt_mask *m, int from);
+
+/* Element i (< a->count) of an array read, sign-extended for ints. */
+__s64 mmt_array_elem(const struct mmt_array *a, unsigned int i);
 
 #endif /* MMT_DECODE_H */

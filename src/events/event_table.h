@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "mmtrace.h"
+#include "decoders/xlat.h"
 
 /* Where an argument's value comes from (the seed pages' tags). */
 enum mmt_tag {
@@ -24,12 +25,23 @@ enum mmt_tag {
 /* How an argument's raw register value is turned into text. */
 enum mmt_arg_kind {
 	MMT_ARG_INT, /* signed 32-bit */
+	MMT_ARG_UINT, /* unsigned 32-bit, decimal */
 	MMT_ARG_ULONG, /* unsigned 64-bit, decimal */
 	MMT_ARG_SIZE, /* size_t, decimal */
 	MMT_ARG_ADDR, /* an address, hex; not dereferenced */
-	MMT_ARG_NODEMASK, /* pointer to a node mask read from user memory */
-	MMT_ARG_MREMAP_FLAGS,
+	MMT_ARG_FLAGS, /* bits named by .xlat, unknown bits as |0x.. */
+	MMT_ARG_VALUE, /* one value named by .xlat, unknown ones in hex */
+	MMT_ARG_MMAP_FLAGS, /* map type + flags + huge page size */
 	MMT_ARG_MPOL_MODE, /* mode value + MPOL_F_* mode flags */
+	MMT_ARG_NODEMASK, /* pointer to a node mask read from user memory */
+	MMT_ARG_ARRAY, /* pointer to an array read from user memory */
+	MMT_ARG_OUT_MODE, /* int* the kernel writes a policy mode to */
+};
+
+/* What an array's elements are. */
+enum mmt_elem_kind {
+	MMT_ELEM_PTR, /* addresses (move_pages' pages) */
+	MMT_ELEM_INT, /* ints (nodes, status) */
 };
 
 /* How the return value reads. */
@@ -37,6 +49,7 @@ enum mmt_ret_kind {
 	MMT_RET_ZERO_OR_ERR, /* 0 on success, -errno */
 	MMT_RET_COUNT_OR_ERR, /* a count on success, -errno */
 	MMT_RET_ADDR_OR_ERR, /* an address on success, -errno */
+	MMT_RET_ADDR, /* an address, never an error (brk) */
 };
 
 struct mmt_arg_desc {
@@ -44,8 +57,16 @@ struct mmt_arg_desc {
 	const char *type; /* C type as in the event pages */
 	unsigned int tags; /* enum mmt_tag */
 	enum mmt_arg_kind kind;
-	int mask_slot; /* MMT_ARG_NODEMASK: index into record masks[] */
+	int mask_slot; /* NODEMASK: masks[] index; ARRAY: 0 pages, 1 nodes,
+			* 2 status of the move_pages payload */
 	const char *doc;
+	const struct xlat *xlat; /* FLAGS, VALUE */
+	enum mmt_elem_kind elem; /* ARRAY */
+	bool at_exit; /* read after the call: what the kernel wrote */
+	/* OUT_MODE: the value is a node number, not a mode, when
+	 * args[node_if_arg] & node_bits */
+	int node_if_arg;
+	__u64 node_bits;
 	/* when used_bits: the kernel uses this argument only if
 	 * args[used_if_arg] & used_bits (else it is shown as ignored) */
 	int used_if_arg;
@@ -56,6 +77,11 @@ struct mmt_event_desc {
 	enum mmt_event event;
 	const char *name;
 	int syscall_nr; /* x86_64 number; Tracee's event id */
+	int ia32_nr; /* i386 number, -1 when ia32 has no such call */
+	int ia32_nr2; /* a second i386 entry mapped to the event, or -1 */
+	enum mmt_payload_kind payload;
+	bool migrates; /* can move pages: report migrate:mm_migrate_pages */
+	bool has_target; /* args[0] is the pid of the process acted on */
 	int nargs;
 	struct mmt_arg_desc args[MMT_MAX_ARGS];
 	enum mmt_ret_kind ret_kind;

@@ -20,12 +20,14 @@ static void knum(struct outbuf *ob, const char *k, __u64 v)
 
 static bool is_pointer(enum mmt_arg_kind kind)
 {
-	return kind == MMT_ARG_ADDR || kind == MMT_ARG_NODEMASK;
+	return kind == MMT_ARG_ADDR || kind == MMT_ARG_NODEMASK ||
+	       kind == MMT_ARG_ARRAY || kind == MMT_ARG_OUT_MODE;
 }
 
 static bool is_symbolic(enum mmt_arg_kind kind)
 {
-	return kind == MMT_ARG_MREMAP_FLAGS || kind == MMT_ARG_MPOL_MODE;
+	return kind == MMT_ARG_FLAGS || kind == MMT_ARG_VALUE ||
+	       kind == MMT_ARG_MMAP_FLAGS || kind == MMT_ARG_MPOL_MODE;
 }
 
 static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
@@ -41,10 +43,17 @@ static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
 		ob_s64(ob, a->value);
 }
 
+static void read_error(struct outbuf *ob, __s32 err)
+{
+	const char *name = mmt_errno_name(-err);
+
+	ob_str(ob, ",\"readError\":\"");
+	ob_str(ob, name ? name : "EIO");
+	ob_char(ob, '"');
+}
+
 static void mask_fields(struct outbuf *ob, const struct mmt_mask *m)
 {
-	const char *err;
-
 	switch (m->state) {
 	case MMT_MASK_NULL:
 		ob_str(ob, ",\"nodes\":null");
@@ -59,13 +68,106 @@ static void mask_fields(struct outbuf *ob, const struct mmt_mask *m)
 			ob_str(ob, ",\"truncated\":true");
 		break;
 	case MMT_MASK_FAULT:
-		err = mmt_errno_name(-m->read_err);
-		ob_str(ob, ",\"readError\":\"");
-		ob_str(ob, err ? err : "EIO");
-		ob_char(ob, '"');
+		read_error(ob, m->read_err);
 		break;
 	default:
 		break;
+	}
+}
+
+/* "values": the elements read; pointers as hex strings when parsed */
+static void array_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
+			 bool parse_args)
+{
+	const struct mmt_array *arr = a->array;
+
+	switch (arr->state) {
+	case MMT_MASK_NULL:
+		ob_str(ob, ",\"values\":null");
+		break;
+	case MMT_MASK_EMPTY:
+		ob_str(ob, ",\"values\":[]");
+		break;
+	case MMT_MASK_READ:
+		ob_str(ob, ",\"values\":[");
+		for (unsigned int i = 0; i < arr->count; i++) {
+			__s64 v = mmt_array_elem(arr, i);
+
+			if (i)
+				ob_char(ob, ',');
+			if (a->desc->elem == MMT_ELEM_PTR && parse_args) {
+				ob_char(ob, '"');
+				ob_hex(ob, (__u64)v);
+				ob_char(ob, '"');
+			} else if (a->desc->elem == MMT_ELEM_PTR) {
+				ob_u64(ob, (__u64)v);
+			} else {
+				ob_s64(ob, v);
+			}
+		}
+		ob_char(ob, ']');
+		if (arr->truncated)
+			ob_str(ob, ",\"truncated\":true");
+		break;
+	case MMT_MASK_FAULT:
+		read_error(ob, arr->read_err);
+		break;
+	default:
+		break;
+	}
+}
+
+/* "out": the int the kernel wrote (get_mempolicy's mode) */
+static void out_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
+		       bool parse_args)
+{
+	switch (a->out_state) {
+	case MMT_MASK_NULL:
+	case MMT_MASK_EMPTY:
+		ob_str(ob, ",\"out\":null");
+		break;
+	case MMT_MASK_READ:
+		ob_str(ob, ",\"out\":");
+		if (parse_args)
+			ob_json_str(ob, a->out_text, sizeof(a->out_text));
+		else
+			ob_s64(ob, a->out_value);
+		break;
+	case MMT_MASK_FAULT:
+		ob_str(ob, ",\"readError\":\"EFAULT\"");
+		break;
+	default:
+		break;
+	}
+}
+
+static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev)
+{
+	const struct mmt_record *r = ev->rec;
+
+	if (ev->desc->migrates) {
+		ob_str(ob, ",\"migration\":{\"succeeded\":");
+		ob_u64(ob, r->migrate_succeeded);
+		ob_str(ob, ",\"failed\":");
+		ob_u64(ob, r->migrate_failed);
+		ob_str(ob, ",\"split\":");
+		ob_u64(ob, r->migrate_split);
+		ob_str(ob, ",\"batches\":");
+		ob_u64(ob, r->migrate_batches);
+		ob_char(ob, '}');
+	}
+	if (ev->has_target) {
+		ob_str(ob, ",\"target\":{\"hostProcessId\":");
+		ob_u64(ob, ev->target_host_pid);
+		ob_str(ob, ",\"processName\":");
+		ob_json_str(ob, ev->target_comm, sizeof(ev->target_comm));
+		ob_str(ob, ",\"userId\":");
+		ob_u64(ob, ev->target_uid);
+		ob_str(ob, ",\"otherProcess\":");
+		ob_str(ob, ev->target_other_process ? "true" : "false");
+		ob_str(ob, ",\"otherUser\":");
+		ob_str(ob, ev->target_other_user ? "true" : "false");
+		ob_char(ob, '}');
 	}
 }
 
@@ -108,7 +210,7 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	ob_str(ob, d->name);
 	ob_str(ob, "\",\"stackAddresses\":[],\"contextFlags\":{"
 		   "\"containerStarted\":false,\"isCompat\":");
-	ob_str(ob, r->flags & MMT_REC_COMPAT ? "true" : "false");
+	ob_str(ob, ev->compat ? "true" : "false");
 	ob_str(ob, "},\"args\":[");
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_decoded_arg *a = &ev->args[i];
@@ -123,7 +225,13 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		arg_value(ob, a, parse_args);
 		if (a->mask)
 			mask_fields(ob, a->mask);
+		else if (a->array)
+			array_fields(ob, a, parse_args);
+		else if (a->desc->kind == MMT_ARG_OUT_MODE)
+			out_fields(ob, a, parse_args);
 		ob_char(ob, '}');
 	}
-	ob_str(ob, "]}\n");
+	ob_char(ob, ']');
+	outcome_fields(ob, ev);
+	ob_str(ob, "}\n");
 }

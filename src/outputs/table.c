@@ -108,6 +108,92 @@ static void mask_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	}
 }
 
+static void array_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
+{
+	const struct mmt_array *arr = a->array;
+	const char *err;
+
+	switch (arr->state) {
+	case MMT_MASK_NULL:
+		ob_str(ob, "NULL");
+		break;
+	case MMT_MASK_READ:
+		ob_char(ob, '[');
+		for (unsigned int i = 0; i < arr->count; i++) {
+			__s64 v = mmt_array_elem(arr, i);
+
+			if (i)
+				ob_char(ob, ',');
+			if (a->desc->elem == MMT_ELEM_PTR) {
+				ob_hex(ob, (__u64)v);
+			} else if (a->desc->at_exit && v < 0 && mmt_errno_name(-v)) {
+				ob_char(ob, '-'); /* a status: -errno */
+				ob_str(ob, mmt_errno_name(-v));
+			} else {
+				ob_s64(ob, v);
+			}
+		}
+		ob_str(ob, arr->truncated ? ",...] (truncated)" : "]");
+		break;
+	case MMT_MASK_FAULT:
+		err = mmt_errno_name(-arr->read_err);
+		ob_str(ob, a->text);
+		ob_str(ob, " (unreadable: ");
+		ob_str(ob, err ? err : "error");
+		ob_char(ob, ')');
+		break;
+	default: /* EMPTY: nothing read (count 0, or the call failed) */
+		ob_str(ob, a->text);
+		break;
+	}
+}
+
+static void out_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
+{
+	switch (a->out_state) {
+	case MMT_MASK_NULL:
+		ob_str(ob, "NULL");
+		break;
+	case MMT_MASK_READ:
+		ob_char(ob, '[');
+		ob_str(ob, a->out_text);
+		ob_char(ob, ']');
+		break;
+	case MMT_MASK_FAULT:
+		ob_str(ob, a->text);
+		ob_str(ob, " (unreadable: EFAULT)");
+		break;
+	default:
+		ob_str(ob, a->text);
+		break;
+	}
+}
+
+static void outcome_text(struct outbuf *ob, const struct mmt_decoded_event *ev)
+{
+	const struct mmt_record *r = ev->rec;
+
+	if (ev->has_target && ev->target_other_process) {
+		ob_str(ob, " [target ");
+		ob_safe_str(ob, ev->target_comm, sizeof(ev->target_comm));
+		ob_str(ob, " pid ");
+		ob_u64(ob, ev->target_host_pid);
+		ob_str(ob, " uid ");
+		ob_u64(ob, ev->target_uid);
+		if (ev->target_other_user)
+			ob_str(ob, ", another user");
+		ob_char(ob, ']');
+	}
+	if (ev->desc->migrates && r->migrate_batches) {
+		ob_str(ob, " => migrated ");
+		ob_u64(ob, r->migrate_succeeded);
+		ob_str(ob, ", failed ");
+		ob_u64(ob, r->migrate_failed);
+		ob_str(ob, ", split ");
+		ob_u64(ob, r->migrate_split);
+	}
+}
+
 void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 {
 	const struct mmt_record *r = ev->rec;
@@ -138,10 +224,17 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 		ob_str(ob, ": ");
 		if (a->mask)
 			mask_text(ob, a);
+		else if (a->array)
+			array_text(ob, a);
+		else if (a->desc->kind == MMT_ARG_OUT_MODE)
+			out_text(ob, a);
 		else
 			ob_str(ob, a->text);
 		if (a->ignored)
 			ob_str(ob, " (ignored)");
 	}
+	outcome_text(ob, ev);
+	if (ev->compat)
+		ob_str(ob, " [ia32]");
 	ob_char(ob, '\n');
 }

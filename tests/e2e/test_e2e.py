@@ -86,13 +86,15 @@ def s32(v):
     return v - (1 << 32) if v & 0x80000000 else v
 
 
+SCENARIO_EVENT = {"burst": "set_mempolicy"}
+
+
 def run_traced(scenario, *opts, event=None):
-    """Run mmtrace OPTS -- workload SCENARIO; return (stdout, stderr, log)."""
+    """Run mmtrace OPTS -e EVENT -- workload SCENARIO, EVENT being by default
+    the one the scenario makes; return (stdout, stderr, log)."""
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        cmd = [*MMT, *opts]
-        if event:
-            cmd += ["-e", event]
+        cmd = [*MMT, *opts, "-e", event or SCENARIO_EVENT.get(scenario, scenario)]
         cmd += ["--", WORKLOAD, scenario, log]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
         eq(p.returncode, 0, f"exit status of {' '.join(cmd)} (stderr: {p.stderr.strip()})")
@@ -142,7 +144,11 @@ def check_json(scenario, parsed):
     nr, sig = SIGNATURES[scenario]
     for i, (ev, call) in enumerate(pair_by_thread(events, calls, lambda e: e["hostThreadId"])):
         where = f"{scenario} call {i + 1}"
-        eq(list(ev.keys()), TRACEE_KEYS, f"{where}: keys")
+        # after Tracee's keys: the kernel's migration counts, the target
+        extra_keys = [k for k in ("migration", "target") if call.get(k) is not None]
+        eq(list(ev.keys()), TRACEE_KEYS + extra_keys, f"{where}: keys")
+        for k in extra_keys:
+            eq(ev[k], call[k], f"{where}: {k}")
         eq(ev["eventName"], scenario, f"{where}: eventName")
         eq(ev["syscall"], scenario, f"{where}: syscall")
         eq(ev["eventId"], str(nr), f"{where}: eventId")
@@ -271,7 +277,8 @@ def pid_namespace_pids():
     """In a new pid namespace the workload is pid 1; the host pid differs."""
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([*MMT, "-o", "json", "--", "unshare", "--pid", "--fork",
+        p = subprocess.run([*MMT, "-o", "json", "-e", "set_mempolicy", "--", "unshare",
+                            "--pid", "--fork",
                             WORKLOAD, "set_mempolicy", log], capture_output=True, text=True,
                            timeout=60)
         eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
@@ -416,7 +423,7 @@ def system_wide_and_pid_filter():
         bystander = subprocess.Popen([WORKLOAD, "set_mempolicy+wait", log + "2"],
                                      stdin=subprocess.PIPE)
         wide = start_mmtrace("-e", "set_mempolicy")
-        one = start_mmtrace("-p", str(victim.pid), "--stats")
+        one = start_mmtrace("-p", str(victim.pid), "--stats", "-e", "set_mempolicy")
         for w in (victim, bystander):
             w.stdin.write(b"g")
             w.stdin.close()
@@ -446,7 +453,8 @@ def system_wide_and_pid_filter():
 
 @test
 def exit_status_of_the_command():
-    p = subprocess.run([*MMT, "--", "sh", "-c", "exit 3"], capture_output=True, text=True)
+    p = subprocess.run([*MMT, "-e", "set_mempolicy", "--", "sh", "-c", "exit 3"],
+                       capture_output=True, text=True)
     eq(p.returncode, 3, "exit status passed through")
     p = subprocess.run([*MMT, "--", "sh", "-c", "kill -TERM $$"], capture_output=True, text=True)
     eq(p.returncode, 128 + 15, "killed command")

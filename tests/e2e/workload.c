@@ -232,21 +232,48 @@ static void scenario_set_mempolicy(void)
 	free(mask);
 }
 
+/* The process a migrate_pages pid names, as mmtrace must report it. */
+static const char *target_of(int pid, const char *comm, char *json, size_t jlen,
+			     char *text, size_t tlen)
+{
+	int self = pid == 0 || pid == getpid();
+
+	text[0] = '\0';
+	if (pid < 0 || (!self && kill(pid, 0))) {
+		snprintf(json, jlen, "null");
+		return json;
+	}
+	snprintf(json, jlen,
+		 "{\"hostProcessId\":%d,\"processName\":\"%s\",\"userId\":%d,"
+		 "\"otherProcess\":%s,\"otherUser\":false}",
+		 self ? getpid() : pid, comm, getuid(), self ? "false" : "true");
+	if (!self)
+		snprintf(text, tlen, " [target %s pid %d uid %d]", comm, pid, getuid());
+	return json;
+}
+
 static long migrate_case(int pid, unsigned long maxnode, const unsigned long *old,
 			 const unsigned long *new, const char *old_text,
 			 const char *old_json, const char *new_text,
-			 const char *new_json)
+			 const char *new_json, const char *target_comm)
 {
 	unsigned long args[4] = { (unsigned long)(long)pid, maxnode,
 				  (unsigned long)old, (unsigned long)new };
-	long r = syscall(SYS_migrate_pages, pid, maxnode, old, new);
-	int err = r == -1 ? errno : 0;
+	char tjson[256], ttext[128];
+	long r;
+	int err;
 
+	target_of(pid, target_comm, tjson, sizeof(tjson), ttext, sizeof(ttext));
+	r = syscall(SYS_migrate_pages, pid, maxnode, old, new);
+	err = r == -1 ? errno : 0;
+	/* one node here: nothing ever migrates */
 	record("migrate_pages", args, 4, r, err, 0,
-	       "\"text\":\"pid: %d, maxnode: %lu, old_nodes: %s, new_nodes: %s\","
-	       "\"parsed\":[%d,%lu,\"0x%lx\",\"0x%lx\"],\"masks\":[{%s},{%s}]",
-	       pid, maxnode, old_text, new_text, pid, maxnode, (unsigned long)old,
-	       (unsigned long)new, old_json, new_json);
+	       "\"text\":\"pid: %d, maxnode: %lu, old_nodes: %s, new_nodes: %s%s\","
+	       "\"parsed\":[%d,%lu,\"0x%lx\",\"0x%lx\"],\"masks\":[{%s},{%s}],"
+	       "\"migration\":{\"succeeded\":0,\"failed\":0,\"split\":0,\"batches\":0},"
+	       "\"target\":%s",
+	       pid, maxnode, old_text, new_text, ttext, pid, maxnode, (unsigned long)old,
+	       (unsigned long)new, old_json, new_json, tjson);
 	return r;
 }
 
@@ -254,25 +281,30 @@ static void scenario_migrate_pages(void)
 {
 	unsigned long node0 = 1, node1 = 2;
 	void *hole = unmapped_page();
-	int go[2], status;
+	int go[2], ready[2], status;
 	char text[128];
 	pid_t child;
 	char c;
 
-	migrate_case(0, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]");
+	const char *me = "mmt-workload";
+
+	migrate_case(0, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]",
+		     me);
 	migrate_case(getpid(), 2, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]",
-		     "\"nodes\":[0]");
+		     "\"nodes\":[0]", me);
 	/* failures: no such process, pid -1, new node without memory, bad pointer */
 	migrate_case(0x3ffffff0, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]",
-		     "\"nodes\":[0]");
-	migrate_case(-1, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]");
-	migrate_case(0, 65, &node0, &node1, "[0]", "\"nodes\":[0]", "[1]", "\"nodes\":[1]");
+		     "\"nodes\":[0]", me);
+	migrate_case(-1, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]",
+		     me);
+	migrate_case(0, 65, &node0, &node1, "[0]", "\"nodes\":[0]", "[1]", "\"nodes\":[1]",
+		     me);
 	snprintf(text, sizeof(text), "0x%lx (unreadable: EFAULT)", (unsigned long)hole);
 	migrate_case(0, 65, hole, &node0, text, "\"readError\":\"EFAULT\"", "[0]",
-		     "\"nodes\":[0]");
+		     "\"nodes\":[0]", me);
 
 	/* another process: a child that also calls migrate_pages itself */
-	if (pipe(go)) {
+	if (pipe(go) || pipe(ready)) {
 		perror("pipe");
 		exit(1);
 	}
@@ -280,13 +312,16 @@ static void scenario_migrate_pages(void)
 	if (child == 0) {
 		prctl(PR_SET_NAME, "mmt-child");
 		migrate_case(0, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]",
-			     "\"nodes\":[0]");
-		if (read(go[0], &c, 1) < 0)
+			     "\"nodes\":[0]", "mmt-child");
+		if (write(ready[1], "r", 1) < 0 || read(go[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
 	}
+	/* wait until the child has named itself */
+	if (read(ready[0], &c, 1) < 0)
+		perror("read");
 	migrate_case(child, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]",
-		     "\"nodes\":[0]");
+		     "\"nodes\":[0]", "mmt-child");
 	if (write(go[1], "x", 1) < 0)
 		perror("write");
 	waitpid(child, &status, 0);

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mm_decoders.h - decoders of the memory family's composite arguments:
+ * values that are more than one table's worth (mmap's flags) or that name
+ * their 0 (prot). Every other constant argument is xlat_flags() or
+ * xlat_value() with its table from xlat.h:
+ *
+ *   madvise, process_madvise advice  xlat_value(&madvise_advice, ...)
+ *   mlock2 flags                     xlat_flags(&mlock2_flags, ...)
+ *   mlockall flags                   xlat_flags(&mlockall_flags, ...)
+ *   msync flags                      xlat_flags(&msync_flags, ...)
+ *   mbind, move_pages flags          xlat_flags(&mpol_mf_flags, ...)
+ *   get_mempolicy flags              xlat_flags(&get_mempolicy_flags, ...)
+ *   map_shadow_stack flags           xlat_flags(&shadow_stack_flags, ...)
+ *   remap_file_pages flags           xlat_flags(&mmap_flags, ...) (no type)
+ *
+ * All have snprintf() semantics: they return the length of the full text,
+ * write at most len bytes and NUL-terminate whenever len > 0 (buf may be
+ * NULL when len is 0).
+ */
+#ifndef MMT_MM_DECODERS_H
+#define MMT_MM_DECODERS_H
+
+#include <linux/types.h>
+#include <stddef.h>
+
+/* include/uapi/asm-generic/mman-common.h, include/uapi/linux/mman.h */
+#define MMT_MAP_HUGETLB 0x40000ULL
+#define MMT_MAP_HUGE_SHIFT 26
+#define MMT_MAP_HUGE_MASK 0x3fULL
+
+/*
+ * mmap's flags: the type's name (or the unknown type in hex, "0x0" for none),
+ * then the flag names, then the huge page size when MAP_HUGETLB is set and
+ * its size field (bits 26..31) is not 0, then the unknown bits in hex:
+ * "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_2MB", "0xf|MAP_FIXED".
+ * The size is 2^field bytes, printed as MAP_HUGE_<n><unit> with the largest
+ * unit that divides it (B, KB, MB, GB, TB, PB, EB): the kernel's own names
+ * MAP_HUGE_16KB .. MAP_HUGE_16GB for the sizes it names. Without
+ * MAP_HUGETLB, bit 26 is MAP_UNINITIALIZED and bits 27..31 are unknown.
+ */
+size_t mmt_decode_mmap_flags(__u64 flags, char *buf, size_t len);
+
+/* mmap, mprotect and pkey_mprotect's prot: "PROT_READ|PROT_WRITE", "PROT_NONE". */
+size_t mmt_decode_prot(__u64 prot, char *buf, size_t len);
+
+#endif /* MMT_MM_DECODERS_H */

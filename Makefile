@@ -13,15 +13,15 @@ LDLIBS     := -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter -I$(OUT) -Isrc
 
 # User-space code shared by the tool, the unit tests and the fuzzer.
-LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c)
+LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c)
 CLI_SRCS   := $(wildcard src/cli/*.c)
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
-E2E_BINS   := $(OUT)/tests/workload
+E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32
 
-.PHONY: all clean setup run test unit e2e docs format test-asan test-valgrind
+.PHONY: all clean setup run bench test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
 
 # Install the Debian packages mmtrace needs (idempotent).
@@ -32,6 +32,13 @@ setup:
 run: setup
 	@$(MAKE) --no-print-directory all
 	$(OUT)/mmtrace
+
+# Benchmarks against peers (bench/README.md); prints a table, writes
+# bench/RESULTS.md.
+bench: setup
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -C bench
+	@bench/run
 
 $(OUT)/vmlinux.h:
 	@mkdir -p $(OUT)
@@ -63,6 +70,11 @@ $(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 $(OUT)/tests/workload: tests/e2e/workload.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
+
+# The same workload as a 32-bit (ia32) program (gcc-multilib).
+$(OUT)/tests/workload32: tests/e2e/workload.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
 
 unit: $(UNIT_BINS)
 e2e: $(OUT)/mmtrace $(E2E_BINS)

@@ -60,6 +60,7 @@ static int on_record(void *ctx, void *data, size_t len)
 		t->malformed++;
 		return 0;
 	}
+	ev.container = mmt_container_of(ev.rec->cgroup_id);
 	if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(&t->out, &ev, t->opts->parse_args);
 	else
@@ -473,6 +474,7 @@ cleanup:
 	ring_buffer__free(t.rb);
 	mmtrace_bpf__destroy(t.skel);
 	ob_free(&t.out);
+	mmt_containers_close();
 	if (opts->output_file && out_fd >= 0)
 		close(out_fd);
 	return ret;

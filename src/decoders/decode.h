@@ -7,6 +7,7 @@
 #define MMT_DECODE_H
 
 #include <stdbool.h>
+#include "context/containers.h"
 #include "events/event_table.h"
 
 #define MMT_TEXT_LEN 256
@@ -37,6 +38,8 @@ struct mmt_decoded_event {
 	char exe[MMT_PATH_LEN + 1];
 	struct mmt_decoded_arg args[MMT_MAX_ARGS];
 	bool compat; /* a 32-bit (ia32) task made the call */
+	/* set by the caller after mmt_decode() (NULL: not looked up) */
+	const struct mmt_container *container;
 	/* the process a pid argument named (desc->has_target) */
 	bool has_target;
 	bool target_other_process;

@@ -176,6 +176,7 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 {
 	const struct mmt_record *r = ev->rec;
 	const struct mmt_event_desc *d = ev->desc;
+	bool in_container;
 
 	ob_char(ob, '{');
 	knum(ob, "timestamp", ev->timestamp_ns);
@@ -197,8 +198,19 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	ob_json_str(ob, ev->exe, sizeof(ev->exe));
 	ob_str(ob, "},\"hostName\":");
 	ob_json_str(ob, ev->host, sizeof(ev->host));
-	ob_str(ob, ",\"containerId\":\"\",\"container\":{},\"kubernetes\":{},"
-		   "\"eventId\":\"");
+	in_container = ev->container && ev->container->id[0];
+	ob_str(ob, ",\"containerId\":\"");
+	if (in_container) {
+		ob_str(ob, ev->container->id);
+		ob_str(ob, "\",\"container\":{\"id\":\"");
+		ob_str(ob, ev->container->id);
+		ob_str(ob, "\",\"runtime\":\"");
+		ob_str(ob, ev->container->runtime);
+		ob_str(ob, "\"}");
+	} else {
+		ob_str(ob, "\",\"container\":{}");
+	}
+	ob_str(ob, ",\"kubernetes\":{},\"eventId\":\"");
 	ob_u64(ob, d->syscall_nr);
 	ob_str(ob, "\",\"eventName\":\"");
 	ob_str(ob, d->name);
@@ -208,8 +220,9 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	ob_s64(ob, r->ret);
 	ob_str(ob, ",\"syscall\":\"");
 	ob_str(ob, d->name);
-	ob_str(ob, "\",\"stackAddresses\":[],\"contextFlags\":{"
-		   "\"containerStarted\":false,\"isCompat\":");
+	ob_str(ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
+	ob_str(ob, in_container ? "true" : "false");
+	ob_str(ob, ",\"isCompat\":");
 	ob_str(ob, ev->compat ? "true" : "false");
 	ob_str(ob, "},\"args\":[");
 	for (int i = 0; i < d->nargs; i++) {

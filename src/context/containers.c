@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * containers.c - container ids from cgroup paths.
+ *
+ * A cgroup v2 id is the inode number of its directory in the cgroup2 file
+ * system; open_by_handle_at() with a kernfs handle turns it into a path
+ * (needs CAP_DAC_READ_SEARCH, which mmtrace has as root). The path is then
+ * matched against the names runtimes use:
+ *   docker      docker-<id>.scope (systemd driver), /docker/<id> (cgroupfs)
+ *   containerd  cri-containerd-<id>.scope, /kubepods/.../<id>
+ *   cri-o       crio-<id>.scope (not crio-conmon-<id>.scope: the monitor)
+ *   podman      libpod-<id>.scope (not libpod-conmon-<id>.scope),
+ *               /libpod_parent/libpod-<id>
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "context/containers.h"
+
+#define FILEID_KERNFS 0xfe
+#define CACHE_SLOTS 1024 /* power of two */
+
+struct prefix_rule {
+	const char *prefix; /* before the id in a path component */
+	const char *runtime;
+};
+
+/* Longest prefixes first: "crio-conmon-" must not match as "crio-". */
+static const struct prefix_rule prefixes[] = {
+	{ "cri-containerd-", "containerd" },
+	{ "crio-conmon-", NULL },
+	{ "libpod-conmon-", NULL },
+	{ "docker-", "docker" },
+	{ "crio-", "crio" },
+	{ "libpod-", "podman" },
+};
+
+/* Parent directory names that hold bare ids (cgroupfs drivers). */
+static const struct prefix_rule parents[] = {
+	{ "docker", "docker" },
+	{ "libpod_parent", "podman" },
+	{ "kubepods", "containerd" },
+};
+
+static bool is_id(const char *s, size_t n)
+{
+	if (n != MMT_CONTAINER_ID_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* Does component [s, s+n) name a container? Sets c and returns true. */
+static bool match_component(const char *s, size_t n, const char *path,
+			    struct mmt_container *c)
+{
+	size_t idn = n;
+
+	if (n > 6 && !memcmp(s + n - 6, ".scope", 6))
+		idn = n - 6;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		size_t pn = strlen(prefixes[i].prefix);
+
+		if (idn > pn && !memcmp(s, prefixes[i].prefix, pn)) {
+			if (!prefixes[i].runtime || !is_id(s + pn, idn - pn))
+				return false;
+			memcpy(c->id, s + pn, MMT_CONTAINER_ID_LEN);
+			c->id[MMT_CONTAINER_ID_LEN] = '\0';
+			c->runtime = prefixes[i].runtime;
+			return true;
+		}
+	}
+	if (!is_id(s, n))
+		return false;
+	memcpy(c->id, s, MMT_CONTAINER_ID_LEN);
+	c->id[MMT_CONTAINER_ID_LEN] = '\0';
+	c->runtime = "";
+	for (size_t i = 0; i < sizeof(parents) / sizeof(parents[0]); i++) {
+		const char *hit = strstr(path, parents[i].prefix);
+
+		if (hit && hit < s) {
+			c->runtime = parents[i].runtime;
+			break;
+		}
+	}
+	return true;
+}
+
+void mmt_container_from_path(const char *path, struct mmt_container *c)
+{
+	const char *end = path + strlen(path);
+
+	c->id[0] = '\0';
+	c->runtime = "";
+	/* innermost component first */
+	while (end > path) {
+		const char *start = end;
+
+		while (start > path && start[-1] != '/')
+			start--;
+		if (end > start && match_component(start, end - start, path, c))
+			return;
+		end = start > path ? start - 1 : path;
+	}
+}
+
+struct cache_slot {
+	__u64 cgroup_id;
+	struct mmt_container c;
+};
+
+static struct cache_slot cache[CACHE_SLOTS];
+static int cgroup2_fd = -2; /* -2: not looked for yet, -1: none */
+
+static int open_cgroup2(void)
+{
+	char line[4096];
+	FILE *f;
+
+	if (cgroup2_fd != -2)
+		return cgroup2_fd;
+	cgroup2_fd = -1;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char mnt[1024], fstype[64];
+		const char *sep = strstr(line, " - ");
+
+		/* id parent major:minor root mountpoint ... - fstype ... */
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
+			continue;
+		cgroup2_fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		break;
+	}
+	fclose(f);
+	return cgroup2_fd;
+}
+
+/* The path of a cgroup inside the cgroup2 mount, or -1. */
+static int cgroup_path(__u64 id, char *buf, size_t len)
+{
+	struct {
+		struct file_handle fh;
+		__u64 id;
+	} h = { .fh = { .handle_bytes = sizeof(__u64), .handle_type = FILEID_KERNFS } };
+	char link[64], full[4096];
+	int mnt = open_cgroup2(), fd;
+	ssize_t n, m;
+
+	if (mnt < 0)
+		return -1;
+	memcpy(h.fh.f_handle, &id, sizeof(id));
+	fd = open_by_handle_at(mnt, &h.fh, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, full, sizeof(full) - 1);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", mnt);
+	m = readlink(link, buf, len - 1);
+	close(fd);
+	if (n < 0 || m < 0)
+		return -1;
+	full[n] = '\0';
+	buf[m] = '\0';
+	/* strip the mount point: /sys/fs/cgroup/unified/a/b -> /a/b */
+	if (strncmp(full, buf, m))
+		return -1;
+	snprintf(buf, len, "%s", full[m] ? full + m : "/");
+	return 0;
+}
+
+const struct mmt_container *mmt_container_of(__u64 cgroup_id)
+{
+	struct cache_slot *s = &cache[(cgroup_id * 0x9e3779b97f4a7c15ULL) >> 54 &
+				      (CACHE_SLOTS - 1)];
+	char path[4096];
+
+	if (s->cgroup_id == cgroup_id && cgroup_id)
+		return &s->c;
+	s->cgroup_id = cgroup_id;
+	s->c.id[0] = '\0';
+	s->c.runtime = "";
+	if (cgroup_id && !cgroup_path(cgroup_id, path, sizeof(path)))
+		mmt_container_from_path(path, &s->c);
+	return &s->c;
+}
+
+void mmt_containers_close(void)
+{
+	if (cgroup2_fd >= 0)
+		close(cgroup2_fd);
+	cgroup2_fd = -2;
+	memset(cache, 0, sizeof(cache));
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * containers.h - which container a cgroup belongs to, from the names that
+ * container runtimes give their cgroups.
+ */
+#ifndef MMT_CONTAINERS_H
+#define MMT_CONTAINERS_H
+
+#include <linux/types.h>
+#include <stddef.h>
+
+#define MMT_CONTAINER_ID_LEN 64
+
+struct mmt_container {
+	char id[MMT_CONTAINER_ID_LEN + 1]; /* "" when not in a container */
+	const char *runtime; /* "docker", "containerd", "crio", "podman" or "" */
+};
+
+/*
+ * Parse a cgroup path ("/system.slice/docker-<id>.scope"...): the innermost
+ * component that names a container wins. Pure: no system call.
+ */
+void mmt_container_from_path(const char *path, struct mmt_container *c);
+
+/*
+ * The container of a cgroup v2 id, resolved through the cgroup2 mount and
+ * cached. Never fails: an unknown cgroup is "not in a container".
+ */
+const struct mmt_container *mmt_container_of(__u64 cgroup_id);
+
+/* Close what mmt_container_of() opened. */
+void mmt_containers_close(void);
+
+#endif /* MMT_CONTAINERS_H */

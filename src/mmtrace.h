@@ -107,11 +107,69 @@ struct mmt_payload_move_pages {
 	struct mmt_array status; /* at exit */
 };
 
-/* Why a syscall was seen but never reached user space. */
-enum mmt_drop_reason {
-	MMT_DROP_RINGBUF, /* no room in the ring buffer at exit */
-	MMT_DROP_INFLIGHT, /* no room to remember the entry until exit */
-	MMT_DROP_COUNT,
+/* Per-event counters kept in the kernel: [event][MMT_CNT_*]. */
+enum mmt_counter {
+	MMT_DROP_RINGBUF, /* lost: no room in the ring buffer at exit */
+	MMT_DROP_INFLIGHT, /* lost: no room to keep the entry until exit */
+	MMT_CNT_FILTERED, /* not lost: a scope or filter left the call out */
+	MMT_CNT_COUNT,
+};
+#define MMT_DROP_COUNT 2 /* the counters that are losses */
+
+/* In-kernel scopes: bits of scope_mask; each kind ANDed, values ORed. */
+#define MMT_SCOPE_PID (1U << 0) /* tgid in tgid_filter */
+#define MMT_SCOPE_TID (1U << 1) /* tid in tid_filter */
+#define MMT_SCOPE_COMM (1U << 2) /* comm in comm_filter */
+#define MMT_SCOPE_NOT_COMM (1U << 3) /* comm not in not_comm_filter */
+#define MMT_SCOPE_UID (1U << 4) /* uid_min <= uid <= uid_max */
+#define MMT_SCOPE_CGROUP (1U << 5) /* cgroup id in cgroup_filter */
+
+/* A predicate on an argument or the return value, tested at exit. */
+#define MMT_MAX_PREDS 4
+#define MMT_PRED_RET 6 /* arg index that means the return value */
+enum mmt_pred_op {
+	MMT_OP_EQ,
+	MMT_OP_NE,
+	MMT_OP_LT,
+	MMT_OP_LE,
+	MMT_OP_GT,
+	MMT_OP_GE,
+	MMT_OP_ANY_BITS, /* (value & mask) != 0 */
+};
+
+struct mmt_pred {
+	__u8 arg; /* 0-5, or MMT_PRED_RET */
+	__u8 op; /* enum mmt_pred_op */
+	__u8 is_signed; /* compare as signed (after the 32-bit sign extension
+			 * for int arguments) */
+	__u8 is_int; /* the value is a C int: use its low 32 bits */
+	__u32 pad;
+	__u64 mask; /* the value is (arg & mask) before comparing */
+	__u64 value;
+};
+
+/* Summary mode: calls counted in the kernel, no record per call. */
+enum mmt_summary_by {
+	MMT_BY_NONE,
+	MMT_BY_COMM,
+	MMT_BY_PID,
+	MMT_BY_CGROUP,
+};
+
+#define MMT_HIST_SLOTS 32 /* log2 of the latency in ns */
+
+struct mmt_stat_key {
+	__u32 event;
+	__s32 err; /* errno of a failed call, 0 for success */
+	__u64 group; /* tgid or cgroup id by --summary-by, else 0 */
+	char comm[MMT_COMM_LEN]; /* by comm, else zeros */
+};
+
+struct mmt_stat {
+	__u64 calls;
+	__u64 lat_sum; /* ns */
+	__u64 lat_max;
+	__u64 hist[MMT_HIST_SLOTS];
 };
 
 #define MMT_REC_COMPAT (1U << 0) /* made by a 32-bit (ia32) task */

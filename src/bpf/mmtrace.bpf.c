@@ -23,8 +23,15 @@
 
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid = 0; /* never trace mmtrace itself */
-const volatile bool filter_tgid = false; /* trace only tgids in tgid_filter */
-const volatile bool follow_forks = false; /* add children of traced tgids */
+const volatile __u32 scope_mask = 0; /* MMT_SCOPE_* in force */
+const volatile __u32 uid_min = 0, uid_max = 0; /* MMT_SCOPE_UID */
+const volatile bool follow_forks = false; /* children of selected processes */
+const volatile bool only_failed = false; /* keep only calls that failed */
+const volatile bool summary_only = false; /* count, write no record */
+const volatile __u8 summary_by = MMT_BY_NONE;
+/* predicates per event, ANDed */
+const volatile struct mmt_pred preds[MMT_EV_COUNT][MMT_MAX_PREDS] = {};
+const volatile __u8 npreds[MMT_EV_COUNT] = {};
 const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
 /* raw tracepoints: event + 1 of each syscall number, 0 when not traced */
 const volatile __u8 sel64[MMT_NR_MAX] = {};
@@ -73,12 +80,61 @@ struct {
 	__type(value, union payload);
 } inflight_payload SEC(".maps");
 
+/* Scopes: the values user space asked for. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 1024);
 	__type(key, __u32); /* tgid */
 	__type(value, __u8);
 } tgid_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32); /* tid */
+	__type(value, __u8);
+} tid_filter SEC(".maps");
+
+struct comm_key {
+	char comm[MMT_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct comm_key);
+	__type(value, __u8);
+} comm_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct comm_key);
+	__type(value, __u8);
+} not_comm_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* cgroup id */
+	__type(value, __u8);
+} cgroup_filter SEC(".maps");
+
+/* Descendants of selected processes (follow_forks): selected too. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 32768);
+	__type(key, __u32); /* tgid */
+	__type(value, __u8);
+} followed SEC(".maps");
+
+/* Summary mode: per-CPU statistics. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct mmt_stat_key);
+	__type(value, struct mmt_stat);
+} stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -101,33 +157,176 @@ struct {
 	__type(value, struct scratch);
 } scratch SEC(".maps");
 
-/* Per-CPU counters of lost records: [event][reason]. */
+/* Per-CPU counters: [event][enum mmt_counter]. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, MMT_EV_COUNT * MMT_DROP_COUNT);
+	__uint(max_entries, MMT_EV_COUNT * MMT_CNT_COUNT);
 	__type(key, __u32);
 	__type(value, __u64);
-} drops SEC(".maps");
+} counters SEC(".maps");
 
 extern struct task_struct *bpf_task_from_vpid(s32 vpid) __ksym __weak;
 extern void bpf_task_release(struct task_struct *p) __ksym __weak;
 
-static __always_inline void count_drop(__u32 event, __u32 reason)
+static __always_inline void count(__u32 event, __u32 counter)
 {
-	__u32 key = event * MMT_DROP_COUNT + reason;
-	__u64 *n = bpf_map_lookup_elem(&drops, &key);
+	__u32 key = event * MMT_CNT_COUNT + counter;
+	__u64 *n = bpf_map_lookup_elem(&counters, &key);
 
 	if (n)
 		*n += 1;
 }
 
-static __always_inline bool tgid_selected(__u32 tgid)
+/* Do the scopes other than the pid select the current task? */
+static __always_inline bool scopes_match(__u32 tid)
 {
+	struct comm_key ck;
+
+	if ((scope_mask & MMT_SCOPE_TID) && !bpf_map_lookup_elem(&tid_filter, &tid))
+		return false;
+	if (scope_mask & MMT_SCOPE_UID) {
+		__u32 uid = (__u32)bpf_get_current_uid_gid();
+
+		if (uid < uid_min || uid > uid_max)
+			return false;
+	}
+	if (scope_mask & (MMT_SCOPE_COMM | MMT_SCOPE_NOT_COMM)) {
+		__builtin_memset(&ck, 0, sizeof(ck));
+		bpf_get_current_comm(ck.comm, sizeof(ck.comm));
+		if ((scope_mask & MMT_SCOPE_COMM) && !bpf_map_lookup_elem(&comm_filter, &ck))
+			return false;
+		if ((scope_mask & MMT_SCOPE_NOT_COMM) &&
+		    bpf_map_lookup_elem(&not_comm_filter, &ck))
+			return false;
+	}
+	if (scope_mask & MMT_SCOPE_CGROUP) {
+		__u64 cg = bpf_get_current_cgroup_id();
+
+		if (!bpf_map_lookup_elem(&cgroup_filter, &cg))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Is the process in the pid scope: one of the pids (or the command), or
+ * with follow_forks one of their descendants?
+ */
+static __always_inline bool in_pid_scope(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&tgid_filter, &tgid) ||
+	       (follow_forks && bpf_map_lookup_elem(&followed, &tgid));
+}
+
+/*
+ * With a pid scope (-p, a command): its processes (and descendants), and
+ * the other scopes too. Without: the other scopes, or a descendant of a
+ * process they selected (follow_forks).
+ */
+static __always_inline bool task_selected(__u64 pid_tgid)
+{
+	__u32 tgid = pid_tgid >> 32;
+
 	if (tgid == self_tgid)
 		return false;
-	if (!filter_tgid)
+	if (!scope_mask)
 		return true;
-	return bpf_map_lookup_elem(&tgid_filter, &tgid) != NULL;
+	if (scope_mask & MMT_SCOPE_PID)
+		return in_pid_scope(tgid) && scopes_match((__u32)pid_tgid);
+	if (follow_forks && bpf_map_lookup_elem(&followed, &tgid))
+		return true;
+	return scopes_match((__u32)pid_tgid);
+}
+
+/* The predicates of the event on its arguments and return value. */
+static __always_inline bool preds_match(__u32 event, __u64 *args, long ret)
+{
+	__u32 n;
+
+	if (event >= MMT_EV_COUNT)
+		return false;
+	n = npreds[event];
+	for (__u32 i = 0; i < MMT_MAX_PREDS; i++) {
+		const volatile struct mmt_pred *p = &preds[event][i];
+		__u32 ai = p->arg;
+		__u64 v;
+		bool ok;
+
+		if (i >= n)
+			break;
+
+		if (ai == MMT_PRED_RET) {
+			v = (__u64)ret;
+		} else {
+			if (ai >= MMT_MAX_ARGS)
+				ai = MMT_MAX_ARGS - 1;
+			v = args[ai];
+		}
+		if (p->is_int)
+			v = (__u64)(__s64)(__s32)v;
+		v &= p->mask;
+		switch (p->op) {
+		case MMT_OP_EQ:
+			ok = v == p->value;
+			break;
+		case MMT_OP_NE:
+			ok = v != p->value;
+			break;
+		case MMT_OP_LT:
+			ok = p->is_signed ? (__s64)v < (__s64)p->value : v < p->value;
+			break;
+		case MMT_OP_LE:
+			ok = p->is_signed ? (__s64)v <= (__s64)p->value : v <= p->value;
+			break;
+		case MMT_OP_GT:
+			ok = p->is_signed ? (__s64)v > (__s64)p->value : v > p->value;
+			break;
+		case MMT_OP_GE:
+			ok = p->is_signed ? (__s64)v >= (__s64)p->value : v >= p->value;
+			break;
+		default: /* MMT_OP_ANY_BITS */
+			ok = v != 0;
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Summary mode: count the call, its errno and its latency. */
+static __always_inline void count_call(struct inflight *e, long ret, __u64 now)
+{
+	struct mmt_stat_key key = {};
+	struct mmt_stat *st, zero = {};
+	__u64 lat = now - e->enter_ns;
+	__u32 slot = 0;
+
+	key.event = e->event;
+	key.err = ret < 0 && ret >= -4095 && e->event != MMT_EV_BRK ? -ret : 0;
+	if (summary_by == MMT_BY_PID)
+		key.group = bpf_get_current_pid_tgid() >> 32;
+	else if (summary_by == MMT_BY_CGROUP)
+		key.group = bpf_get_current_cgroup_id();
+	else if (summary_by == MMT_BY_COMM)
+		bpf_get_current_comm(key.comm, sizeof(key.comm));
+	st = bpf_map_lookup_elem(&stats, &key);
+	if (!st) {
+		bpf_map_update_elem(&stats, &key, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&stats, &key);
+		if (!st) {
+			count(e->event, MMT_DROP_INFLIGHT);
+			return;
+		}
+	}
+	/* log2, rounded down */
+	for (__u64 v = lat; v > 1 && slot < MMT_HIST_SLOTS - 1; v >>= 1)
+		slot++;
+	st->calls++;
+	st->lat_sum += lat;
+	if (lat > st->lat_max)
+		st->lat_max = lat;
+	st->hist[slot & (MMT_HIST_SLOTS - 1)]++;
 }
 
 static __always_inline enum mmt_payload_kind payload_of(__u32 event)
@@ -265,8 +464,11 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr,
 	struct inflight *e;
 	__u32 zero = 0;
 
-	if (!tgid_selected(pid_tgid >> 32))
+	if (!task_selected(pid_tgid)) {
+		if (scope_mask)
+			count(event, MMT_CNT_FILTERED);
 		return 0;
+	}
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		return 0;
@@ -281,15 +483,15 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr,
 	e->migrate_split = 0;
 	e->migrate_batches = 0;
 
-	if (payload_of(event) != MMT_PAYLOAD_NONE) {
+	if (!summary_only && payload_of(event) != MMT_PAYLOAD_NONE) {
 		read_entry_payload(e, &s->payload);
 		if (bpf_map_update_elem(&inflight_payload, &tid, &s->payload, BPF_ANY)) {
-			count_drop(event, MMT_DROP_INFLIGHT);
+			count(event, MMT_DROP_INFLIGHT);
 			return 0;
 		}
 	}
 	if (bpf_map_update_elem(&inflight, &tid, e, BPF_ANY))
-		count_drop(event, MMT_DROP_INFLIGHT);
+		count(event, MMT_DROP_INFLIGHT);
 	return 0;
 }
 
@@ -505,11 +707,20 @@ static __always_inline int on_exit(long ret, bool can_lookup_tasks)
 	if (!e)
 		return 0; /* entry not selected, or seen before we attached */
 	event = e->event;
-	kind = payload_of(event);
+	kind = summary_only ? MMT_PAYLOAD_NONE : payload_of(event);
+	if ((only_failed && !(ret < 0 && ret >= -4095 && event != MMT_EV_BRK)) ||
+	    !preds_match(event, e->args, ret)) {
+		count(event, MMT_CNT_FILTERED);
+		goto out;
+	}
+	if (summary_only) {
+		count_call(e, ret, bpf_ktime_get_boot_ns());
+		goto out;
+	}
 	if (kind != MMT_PAYLOAD_NONE) {
 		p = bpf_map_lookup_elem(&inflight_payload, &tid);
 		if (!p) {
-			count_drop(event, MMT_DROP_INFLIGHT);
+			count(event, MMT_DROP_INFLIGHT);
 			goto out;
 		}
 		read_exit_payload(e, p, ret);
@@ -523,7 +734,7 @@ static __always_inline int on_exit(long ret, bool can_lookup_tasks)
 	else
 		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
-		count_drop(event, MMT_DROP_RINGBUF);
+		count(event, MMT_DROP_RINGBUF);
 		goto out;
 	}
 	r->event = event;
@@ -557,7 +768,7 @@ static __always_inline int on_exit(long ret, bool can_lookup_tasks)
 	bpf_ringbuf_submit(r, flags);
 out:
 	bpf_map_delete_elem(&inflight, &tid);
-	if (kind != MMT_PAYLOAD_NONE)
+	if (!summary_only && payload_of(event) != MMT_PAYLOAD_NONE)
 		bpf_map_delete_elem(&inflight_payload, &tid);
 	return 0;
 }
@@ -659,17 +870,20 @@ int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 
 /* ---- process lifetime ---- */
 
-/* Follow the traced command's descendants: children join their parent. */
+/* Follow descendants: a child of a selected process is selected. It runs
+ * in the parent's context, so the scopes test the parent. */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid;
 	__u8 one = 1;
 
-	if (ptgid == ctgid) /* a new thread, not a new process */
+	if (ptgid == ctgid || ptgid == self_tgid) /* a thread; or mmtrace */
 		return 0;
-	if (bpf_map_lookup_elem(&tgid_filter, &ptgid))
-		bpf_map_update_elem(&tgid_filter, &ctgid, &one, BPF_ANY);
+	if ((scope_mask & MMT_SCOPE_PID) ? in_pid_scope(ptgid) :
+					   bpf_map_lookup_elem(&followed, &ptgid) ||
+						   scopes_match((__u32)bpf_get_current_pid_tgid()))
+		bpf_map_update_elem(&followed, &ctgid, &one, BPF_ANY);
 	return 0;
 }
 
@@ -682,8 +896,7 @@ int BPF_PROG(forget_exit, struct task_struct *task)
 	bpf_map_delete_elem(&inflight, &tid);
 	bpf_map_delete_elem(&inflight_payload, &tid);
 	if (task->signal->live.counter == 0) {
-		if (follow_forks)
-			bpf_map_delete_elem(&tgid_filter, &tgid);
+		bpf_map_delete_elem(&followed, &tgid);
 		bpf_map_delete_elem(&exe_paths, &tgid);
 	}
 	return 0;

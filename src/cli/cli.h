@@ -12,6 +12,15 @@
 
 #define MMT_EXIT_USAGE 2
 #define MMT_MAX_PIDS 64
+#define MMT_MAX_SCOPE_VALUES 64
+#define MMT_MAX_USER_FILTERS 16
+
+/* A filter user space applies: the event's node mask contains node. */
+struct mmt_node_filter {
+	int event;
+	int arg;
+	int node;
+};
 
 struct mmt_options {
 	bool selected[MMT_EV_COUNT];
@@ -19,12 +28,52 @@ struct mmt_options {
 	bool parse_args;
 	bool stats;
 	bool syscall_tracepoints; /* per-syscall tracepoints: 64-bit only */
+	/* scopes, evaluated in the kernel */
 	pid_t pids[MMT_MAX_PIDS];
 	int npids;
+	pid_t tids[MMT_MAX_PIDS];
+	int ntids;
+	const char *comms[MMT_MAX_SCOPE_VALUES];
+	int ncomms;
+	const char *not_comms[MMT_MAX_SCOPE_VALUES];
+	int nnot_comms;
+	bool uid_scope;
+	__u32 uid_min, uid_max;
+	__u64 cgroups[MMT_MAX_SCOPE_VALUES];
+	int ncgroups;
+	const char *containers[MMT_MAX_SCOPE_VALUES]; /* ids, or "all" */
+	int ncontainers;
+	bool follow;
+	bool failed_only;
+	/* argument and return value filters */
+	struct mmt_pred preds[MMT_EV_COUNT][MMT_MAX_PREDS];
+	int npreds[MMT_EV_COUNT];
+	struct mmt_node_filter node_filters[MMT_MAX_USER_FILTERS];
+	int nnode_filters;
+	/* summary mode */
+	bool summary;
+	bool histogram;
+	enum mmt_summary_by summary_by;
+	unsigned int interval; /* seconds, 0: at exit only */
+	/* table output */
+	enum mmt_column columns[MMT_COL_COUNT];
+	int ncolumns;
+	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	char **command; /* NULL-terminated argv, or NULL */
 };
+
+/* Print "mmtrace: <msg> (see mmtrace --help)" and return MMT_EXIT_USAGE. */
+int mmt_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Parse one -e item: an event name, or a filter on an event:
+ * EVENT.args.NAME OP VALUE, EVENT.retval OP VALUE, EVENT.args.NAME.nodes=N
+ * with OP one of = != < <= > >= & (any of the bits). Selects the event.
+ * Returns 0, or MMT_EXIT_USAGE after printing what is wrong.
+ */
+int mmt_parse_event_item(struct mmt_options *o, const char *item);
 
 /* Print "mmtrace: <msg>" on stderr. */
 void mmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

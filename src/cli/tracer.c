@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "cli/cli.h"
+#include "outputs/summary.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -39,6 +40,7 @@ struct tracer {
 	__u64 boot_to_wall_ns;
 	__u64 events; /* records written out */
 	__u64 malformed; /* records the decoder refused */
+	__u64 user_filtered; /* records a .nodes filter left out */
 	pid_t child;
 	int go_fd; /* write end: tells the child to exec */
 };
@@ -51,6 +53,22 @@ static __u64 clock_ns(clockid_t id)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Filters on node masks: the mask must hold the node (ANDed per event). */
+static bool node_filters_match(const struct mmt_options *o, const struct mmt_decoded_event *ev)
+{
+	for (int i = 0; i < o->nnode_filters; i++) {
+		const struct mmt_node_filter *f = &o->node_filters[i];
+		const struct mmt_mask *m;
+
+		if (f->event != (int)ev->desc->event)
+			continue;
+		m = ev->args[f->arg].mask;
+		if (!m || m->state != MMT_MASK_READ || mmt_mask_next(m, f->node) != f->node)
+			return false;
+	}
+	return true;
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct tracer *t = ctx;
@@ -58,6 +76,10 @@ static int on_record(void *ctx, void *data, size_t len)
 
 	if (mmt_decode(data, len, t->boot_to_wall_ns, &ev)) {
 		t->malformed++;
+		return 0;
+	}
+	if (!node_filters_match(t->opts, &ev)) {
+		t->user_filtered++;
 		return 0;
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
@@ -174,7 +196,7 @@ static bool program_wanted(const struct mmt_options *o, const char *prog)
 	if (!strcmp(prog, "raw_enter") || !strcmp(prog, "raw_exit"))
 		return !o->syscall_tracepoints;
 	if (!strcmp(prog, "follow_fork"))
-		return o->command != NULL;
+		return o->command || o->follow;
 	if (!strcmp(prog, "on_migrate"))
 		return migrating;
 	if (!strncmp(prog, "enter_", 6) || !strncmp(prog, "exit_", 5)) {
@@ -190,8 +212,8 @@ static bool program_wanted(const struct mmt_options *o, const char *prog)
 static int open_and_load(struct tracer *t)
 {
 	const struct mmt_options *o = t->opts;
-	bool filtering = o->npids || o->command;
 	struct bpf_program *prog;
+	__u32 scopes = 0;
 	int err;
 
 	t->skel = mmtrace_bpf__open();
@@ -199,10 +221,32 @@ static int open_and_load(struct tracer *t)
 		mmt_err("failed to open BPF programs: %s", strerror(errno));
 		return -1;
 	}
+	if (o->npids || o->command)
+		scopes |= MMT_SCOPE_PID;
+	if (o->ntids)
+		scopes |= MMT_SCOPE_TID;
+	if (o->ncomms)
+		scopes |= MMT_SCOPE_COMM;
+	if (o->nnot_comms)
+		scopes |= MMT_SCOPE_NOT_COMM;
+	if (o->uid_scope)
+		scopes |= MMT_SCOPE_UID;
+	if (o->ncgroups || o->ncontainers)
+		scopes |= MMT_SCOPE_CGROUP;
 	t->skel->rodata->self_tgid = getpid();
-	t->skel->rodata->filter_tgid = filtering;
-	t->skel->rodata->follow_forks = o->command != NULL;
+	t->skel->rodata->scope_mask = scopes;
+	t->skel->rodata->uid_min = o->uid_min;
+	t->skel->rodata->uid_max = o->uid_max;
+	t->skel->rodata->follow_forks = o->command || o->follow;
+	t->skel->rodata->only_failed = o->failed_only;
+	t->skel->rodata->summary_only = o->summary;
+	t->skel->rodata->summary_by = o->summary_by;
 	t->skel->rodata->wakeup_bytes = o->buffer_size / 4;
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		t->skel->rodata->npreds[i] = o->npreds[i];
+		for (int k = 0; k < o->npreds[i]; k++)
+			t->skel->rodata->preds[i][k] = o->preds[i][k];
+	}
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		const struct mmt_event_desc *d = &mmt_events[i];
 
@@ -232,42 +276,94 @@ static int open_and_load(struct tracer *t)
 	return 0;
 }
 
-static int fill_filter(struct tracer *t)
+static int put_key(int fd, const void *key, const char *what)
 {
-	int fd = bpf_map__fd(t->skel->maps.tgid_filter);
 	__u8 one = 1;
 
-	for (int i = 0; i < t->opts->npids; i++) {
-		__u32 pid = t->opts->pids[i];
-
-		if (bpf_map_update_elem(fd, &pid, &one, BPF_ANY)) {
-			mmt_err("failed to select pid %u: %s", pid, strerror(errno));
-			return -1;
-		}
-	}
-	if (t->child > 0) {
-		__u32 pid = t->child;
-
-		if (bpf_map_update_elem(fd, &pid, &one, BPF_ANY)) {
-			mmt_err("failed to select the command: %s", strerror(errno));
-			return -1;
-		}
+	if (bpf_map_update_elem(fd, key, &one, BPF_ANY)) {
+		mmt_err("failed to select %s: %s", what, strerror(errno));
+		return -1;
 	}
 	return 0;
 }
 
-static void sum_drops(struct tracer *t, __u64 drops[MMT_EV_COUNT][MMT_DROP_COUNT])
+static int put_comm(int fd, const char *comm)
+{
+	char key[MMT_COMM_LEN] = { 0 };
+
+	strncpy(key, comm, sizeof(key) - 1);
+	return put_key(fd, key, comm);
+}
+
+static void put_cgroup(__u64 id, void *ctx)
+{
+	struct tracer *t = ctx;
+
+	put_key(bpf_map__fd(t->skel->maps.cgroup_filter), &id, "a container's cgroup");
+}
+
+/* The cgroups of --container: looked up again now and then for new ones. */
+static int select_containers(struct tracer *t, bool first)
+{
+	for (int i = 0; i < t->opts->ncontainers; i++) {
+		const char *id = t->opts->containers[i];
+		int n = mmt_container_cgroups(id, put_cgroup, t);
+
+		if (n < 0 && first) {
+			mmt_err("failed to look for containers: no cgroup v2 file system mounted");
+			return -1;
+		}
+		if (n == 0 && first && strcmp(id, "all"))
+			fprintf(stderr, "mmtrace: no container '%s' yet; watching for it\n", id);
+	}
+	return 0;
+}
+
+static int fill_filter(struct tracer *t)
+{
+	const struct mmt_options *o = t->opts;
+	struct mmtrace_bpf *s = t->skel;
+	__u32 key;
+
+	for (int i = 0; i < o->npids; i++) {
+		key = o->pids[i];
+		if (put_key(bpf_map__fd(s->maps.tgid_filter), &key, "a pid"))
+			return -1;
+	}
+	if (t->child > 0) {
+		key = t->child;
+		if (put_key(bpf_map__fd(s->maps.tgid_filter), &key, "the command"))
+			return -1;
+	}
+	for (int i = 0; i < o->ntids; i++) {
+		key = o->tids[i];
+		if (put_key(bpf_map__fd(s->maps.tid_filter), &key, "a tid"))
+			return -1;
+	}
+	for (int i = 0; i < o->ncomms; i++)
+		if (put_comm(bpf_map__fd(s->maps.comm_filter), o->comms[i]))
+			return -1;
+	for (int i = 0; i < o->nnot_comms; i++)
+		if (put_comm(bpf_map__fd(s->maps.not_comm_filter), o->not_comms[i]))
+			return -1;
+	for (int i = 0; i < o->ncgroups; i++)
+		if (put_key(bpf_map__fd(s->maps.cgroup_filter), &o->cgroups[i], "a cgroup"))
+			return -1;
+	return select_containers(t, true);
+}
+
+static void sum_counters(struct tracer *t, __u64 drops[MMT_EV_COUNT][MMT_CNT_COUNT])
 {
 	int ncpu = libbpf_num_possible_cpus();
-	int fd = bpf_map__fd(t->skel->maps.drops);
+	int fd = bpf_map__fd(t->skel->maps.counters);
 	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
 
-	memset(drops, 0, sizeof(__u64) * MMT_EV_COUNT * MMT_DROP_COUNT);
+	memset(drops, 0, sizeof(__u64) * MMT_EV_COUNT * MMT_CNT_COUNT);
 	if (!vals)
 		return;
 	for (__u32 ev = 0; ev < MMT_EV_COUNT; ev++) {
-		for (__u32 r = 0; r < MMT_DROP_COUNT; r++) {
-			__u32 key = ev * MMT_DROP_COUNT + r;
+		for (__u32 r = 0; r < MMT_CNT_COUNT; r++) {
+			__u32 key = ev * MMT_CNT_COUNT + r;
 
 			if (bpf_map_lookup_elem(fd, &key, vals))
 				continue;
@@ -281,10 +377,12 @@ static void sum_drops(struct tracer *t, __u64 drops[MMT_EV_COUNT][MMT_DROP_COUNT
 /* Losses on stderr: always when there are some, as JSON with --stats. */
 static void report(struct tracer *t)
 {
-	static const char *const reason[MMT_DROP_COUNT] = { "ringbuf", "inflight" };
-	__u64 drops[MMT_EV_COUNT][MMT_DROP_COUNT], total = 0;
+	static const char *const reason[MMT_CNT_COUNT] = { "ringbuf", "inflight", "filtered" };
+	__u64 drops[MMT_EV_COUNT][MMT_CNT_COUNT], total = 0, filtered = 0;
 
-	sum_drops(t, drops);
+	sum_counters(t, drops);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+		filtered += drops[ev][MMT_CNT_FILTERED];
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
 		for (int r = 0; r < MMT_DROP_COUNT; r++)
 			total += drops[ev][r];
@@ -302,9 +400,12 @@ static void report(struct tracer *t)
 	}
 	if (!t->opts->stats)
 		return;
-	fprintf(stderr, "{\"stats\":{\"events\":%llu,\"lost\":%llu,\"malformed\":%llu,\"lostByEvent\":{",
+	fprintf(stderr,
+		"{\"stats\":{\"events\":%llu,\"lost\":%llu,\"malformed\":%llu,"
+		"\"filteredInKernel\":%llu,\"filteredInUserSpace\":%llu,\"lostByEvent\":{",
 		(unsigned long long)t->events, (unsigned long long)total,
-		(unsigned long long)t->malformed);
+		(unsigned long long)t->malformed, (unsigned long long)filtered,
+		(unsigned long long)t->user_filtered);
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
 		fprintf(stderr, "%s\"%s\":{", ev ? "," : "", mmt_events[ev].name);
 		for (int r = 0; r < MMT_DROP_COUNT; r++)
@@ -312,6 +413,10 @@ static void report(struct tracer *t)
 				(unsigned long long)drops[ev][r]);
 		fputc('}', stderr);
 	}
+	fputs("},\"filteredByEvent\":{", stderr);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+		fprintf(stderr, "%s\"%s\":%llu", ev ? "," : "", mmt_events[ev].name,
+			(unsigned long long)drops[ev][MMT_CNT_FILTERED]);
 	fputs("}}}\n", stderr);
 }
 
@@ -342,13 +447,81 @@ static int drain(struct tracer *t)
  * first signal stops; with one, the first is passed on to the command and a
  * second stops at once.
  */
+/* -c: the statistics the kernel kept, summed over CPUs, as a table. */
+static int print_summary(struct tracer *t)
+{
+	int fd = bpf_map__fd(t->skel->maps.stats), ncpu = libbpf_num_possible_cpus();
+	struct mmt_summary_row *rows = NULL, *grown;
+	struct mmt_stat_key key, next, *prev = NULL;
+	struct mmt_stat *vals;
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue; /* gone meanwhile */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(rows, cap * sizeof(*rows));
+			if (!grown) {
+				err = -ENOMEM;
+				goto cleanup;
+			}
+			rows = grown;
+		}
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].key = key;
+		for (int c = 0; c < ncpu; c++) {
+			struct mmt_stat *st = &rows[n].st;
+
+			st->calls += vals[c].calls;
+			st->lat_sum += vals[c].lat_sum;
+			if (vals[c].lat_max > st->lat_max)
+				st->lat_max = vals[c].lat_max;
+			for (int h = 0; h < MMT_HIST_SLOTS; h++)
+				st->hist[h] += vals[c].hist[h];
+		}
+		n++;
+	}
+	mmt_summary_print(&t->out, rows, n, t->opts->summary_by, t->opts->histogram);
+	ob_flush(&t->out);
+cleanup:
+	free(rows);
+	free(vals);
+	return err;
+}
+
+/* Once a second: new containers to select, the periodic summary. */
+static void every_second(struct tracer *t, __u64 *last_tick, __u64 *last_summary)
+{
+	__u64 now = clock_ns(CLOCK_MONOTONIC);
+
+	if (now - *last_tick < 1000000000ULL)
+		return;
+	*last_tick = now;
+	if (t->opts->ncontainers)
+		select_containers(t, false);
+	if (t->opts->summary && t->opts->interval &&
+	    now - *last_summary >= t->opts->interval * 1000000000ULL) {
+		*last_summary = now;
+		print_summary(t);
+	}
+}
+
 static int run_loop(struct tracer *t, int *status)
 {
+	__u64 last_tick = clock_ns(CLOCK_MONOTONIC), last_summary = last_tick;
 	bool forwarded = false;
 
 	for (;;) {
 		int n = ring_buffer__poll(t->rb, POLL_MS);
 
+		every_second(t, &last_tick, &last_summary);
 		if (n < 0 && n != -EINTR) {
 			mmt_err("failed to poll the ring buffer: %s", strerror(-n));
 			return -1;
@@ -434,7 +607,9 @@ int mmt_trace(const struct mmt_options *opts)
 		mmt_err("failed to set up the ring buffer: %s", strerror(errno));
 		goto cleanup;
 	}
-	if (opts->format == MMT_FMT_TABLE) {
+	if (opts->format == MMT_FMT_TABLE && !opts->summary) {
+		mmt_table_configure(opts->columns, opts->ncolumns,
+				    opts->color == 1 || (opts->color < 0 && isatty(out_fd)));
 		mmt_table_header(&t.out);
 		ob_flush(&t.out);
 	}
@@ -457,6 +632,8 @@ int mmt_trace(const struct mmt_options *opts)
 			opts->output_file ? opts->output_file : "output", strerror(t.out.err));
 		goto cleanup;
 	}
+	if (opts->summary && print_summary(&t))
+		mmt_err("failed to read the statistics: out of memory");
 	ret = opts->command ? child_status(status) : 0;
 cleanup:
 	if (t.skel)

@@ -14,6 +14,7 @@
  */
 #include <ctype.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,6 +117,7 @@ struct cache_slot {
 
 static struct cache_slot cache[CACHE_SLOTS];
 static int cgroup2_fd = -2; /* -2: not looked for yet, -1: none */
+static char cgroup2_path[1024];
 
 static int open_cgroup2(void)
 {
@@ -137,6 +139,7 @@ static int open_cgroup2(void)
 		    sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
 			continue;
 		cgroup2_fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(cgroup2_path, sizeof(cgroup2_path), "%s", mnt);
 		break;
 	}
 	fclose(f);
@@ -190,6 +193,45 @@ const struct mmt_container *mmt_container_of(__u64 cgroup_id)
 	if (cgroup_id && !cgroup_path(cgroup_id, path, sizeof(path)))
 		mmt_container_from_path(path, &s->c);
 	return &s->c;
+}
+
+static struct {
+	const char *want;
+	void (*found)(__u64 id, void *ctx);
+	void *ctx;
+	size_t root_len;
+	int n;
+} walk;
+
+static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	struct mmt_container c;
+
+	(void)ftw;
+	if (type != FTW_D)
+		return 0;
+	mmt_container_from_path(path + walk.root_len, &c);
+	if (!c.id[0])
+		return 0;
+	if (strcmp(walk.want, "all") && strncmp(c.id, walk.want, strlen(walk.want)))
+		return 0;
+	walk.found(st->st_ino, walk.ctx);
+	walk.n++;
+	return 0;
+}
+
+int mmt_container_cgroups(const char *want, void (*found)(__u64 id, void *ctx), void *ctx)
+{
+	if (open_cgroup2() < 0)
+		return -1;
+	walk.want = want;
+	walk.found = found;
+	walk.ctx = ctx;
+	walk.root_len = strlen(cgroup2_path);
+	walk.n = 0;
+	if (nftw(cgroup2_path, visit, 32, FTW_PHYS | FTW_MOUNT))
+		return -1;
+	return walk.n;
 }
 
 void mmt_containers_close(void)

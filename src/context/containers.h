@@ -28,6 +28,13 @@ void mmt_container_from_path(const char *path, struct mmt_container *c);
  */
 const struct mmt_container *mmt_container_of(__u64 cgroup_id);
 
+/*
+ * Call found(cgroup_id, ctx) for every cgroup v2 group of a container whose
+ * id starts with want ("all": of every container). Returns how many, or -1
+ * when there is no cgroup2 mount.
+ */
+int mmt_container_cgroups(const char *want, void (*found)(__u64 id, void *ctx), void *ctx);
+
 /* Close what mmt_container_of() opened. */
 void mmt_containers_close(void);
 

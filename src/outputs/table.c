@@ -7,47 +7,67 @@
 #include <time.h>
 #include "outputs/output.h"
 
-#define W_TIME 16
-#define W_UID 7
-#define W_COMM 17
-#define W_PID 8
-#define W_RET 17
-#define W_EVENT 15
+static const struct {
+	const char *name;
+	size_t width; /* 0: the last column, not padded */
+} cols[MMT_COL_COUNT] = {
+	[MMT_COL_TIME] = { "TIME", 16 },
+	[MMT_COL_UID] = { "UID", 7 },
+	[MMT_COL_COMM] = { "COMM", 17 },
+	[MMT_COL_PID] = { "PID", 8 },
+	[MMT_COL_TID] = { "TID", 8 },
+	[MMT_COL_RET] = { "RET", 17 },
+	[MMT_COL_EVENT] = { "EVENT", 24 },
+	[MMT_COL_ARGS] = { "ARGS", 0 },
+	[MMT_COL_LATENCY] = { "LATENCY(us)", 12 },
+	[MMT_COL_CPU] = { "CPU", 4 },
+	[MMT_COL_CONTAINER] = { "CONTAINER", 13 },
+};
 
-/*
- * Room for the padded columns of one line: pad_from() measures from a place
- * in the buffer, so no flush may happen until they are written. Time 16,
- * uid 11, comm 65 (16 bytes as \xNN), pids 2 * 11, ret 48, event 16.
- */
+/* The part of a line before ARGS is at most this long. */
 #define HEAD_ROOM 256
+
+static enum mmt_column shown[MMT_COL_COUNT] = {
+	MMT_COL_TIME, MMT_COL_UID, MMT_COL_COMM, MMT_COL_PID,
+	MMT_COL_TID, MMT_COL_RET, MMT_COL_EVENT, MMT_COL_ARGS,
+};
+static int nshown = MMT_COL_ARGS + 1;
+static bool colored;
+
+void mmt_table_configure(const enum mmt_column *c, int n, bool color)
+{
+	nshown = 0;
+	for (int i = 0; i < n && i < MMT_COL_COUNT; i++)
+		if (c[i] < MMT_COL_COUNT)
+			shown[nshown++] = c[i];
+	colored = color;
+}
+
+/* Width of column i of the line: the last one is not padded. */
+static size_t width_of(int i)
+{
+	return i == nshown - 1 ? 0 : (cols[shown[i]].width ? cols[shown[i]].width : 40);
+}
 
 void mmt_table_header(struct outbuf *ob)
 {
-	ob_pad(ob, "TIME", W_TIME);
-	ob_pad(ob, "UID", W_UID);
-	ob_pad(ob, "COMM", W_COMM);
-	ob_pad(ob, "PID", W_PID);
-	ob_pad(ob, "TID", W_PID);
-	ob_pad(ob, "RET", W_RET);
-	ob_pad(ob, "EVENT", W_EVENT);
-	ob_str(ob, "ARGS\n");
+	for (int i = 0; i < nshown; i++) {
+		if (width_of(i))
+			ob_pad(ob, cols[shown[i]].name, width_of(i));
+		else
+			ob_str(ob, cols[shown[i]].name);
+	}
+	ob_char(ob, '\n');
 }
 
-static void pad_from(struct outbuf *ob, size_t start, size_t width)
+/* Pad a column whose text took n places on the screen; at least one space. */
+static void pad(struct outbuf *ob, size_t n, size_t width)
 {
-	size_t n = ob->len - start;
-
+	if (!width)
+		return;
 	do
 		ob_char(ob, ' ');
 	while (++n < width);
-}
-
-static void num_col(struct outbuf *ob, __u64 v, size_t width)
-{
-	size_t start = ob->len;
-
-	ob_u64(ob, v);
-	pad_from(ob, start, width);
 }
 
 /* HH:MM:SS.uuuuuu, local time; the broken-down time is kept per second */
@@ -71,7 +91,6 @@ static void time_col(struct outbuf *ob, __u64 ns)
 	for (int i = 6; i >= 1; i--, us /= 10)
 		frac[i] = '0' + us % 10;
 	ob_mem(ob, frac, 7);
-	ob_mem(ob, "  ", W_TIME - 15);
 }
 
 static void mask_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
@@ -194,27 +213,8 @@ static void outcome_text(struct outbuf *ob, const struct mmt_decoded_event *ev)
 	}
 }
 
-void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
+static void args_col(struct outbuf *ob, const struct mmt_decoded_event *ev)
 {
-	const struct mmt_record *r = ev->rec;
-	size_t start;
-
-	if (!ob_room(ob, HEAD_ROOM))
-		return;
-	time_col(ob, ev->timestamp_ns);
-	num_col(ob, r->uid, W_UID);
-	start = ob->len;
-	ob_safe_str(ob, ev->comm, sizeof(ev->comm));
-	pad_from(ob, start, W_COMM);
-	num_col(ob, r->host_pid, W_PID);
-	num_col(ob, r->host_tid, W_PID);
-	start = ob->len;
-	ob_str(ob, ev->ret_text);
-	pad_from(ob, start, W_RET);
-	start = ob->len;
-	ob_str(ob, ev->desc->name);
-	pad_from(ob, start, W_EVENT);
-
 	for (int i = 0; i < ev->desc->nargs; i++) {
 		const struct mmt_decoded_arg *a = &ev->args[i];
 
@@ -236,5 +236,79 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 	outcome_text(ob, ev);
 	if (ev->compat)
 		ob_str(ob, " [ia32]");
+}
+
+/* microseconds with three decimals */
+static void latency_col(struct outbuf *ob, __u64 ns)
+{
+	char frac[4];
+
+	ob_u64(ob, ns / 1000);
+	frac[0] = '.';
+	frac[1] = '0' + ns / 100 % 10;
+	frac[2] = '0' + ns / 10 % 10;
+	frac[3] = '0' + ns % 10;
+	ob_mem(ob, frac, 4);
+}
+
+void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
+{
+	const struct mmt_record *r = ev->rec;
+
+	if (!ob_room(ob, HEAD_ROOM))
+		return;
+	for (int i = 0; i < nshown; i++) {
+		size_t start = ob->len, visible;
+		bool red = false;
+
+		switch (shown[i]) {
+		case MMT_COL_TIME:
+			time_col(ob, ev->timestamp_ns);
+			break;
+		case MMT_COL_UID:
+			ob_u64(ob, r->uid);
+			break;
+		case MMT_COL_COMM:
+			ob_safe_str(ob, ev->comm, sizeof(ev->comm));
+			break;
+		case MMT_COL_PID:
+			ob_u64(ob, r->host_pid);
+			break;
+		case MMT_COL_TID:
+			ob_u64(ob, r->host_tid);
+			break;
+		case MMT_COL_RET:
+			red = colored && ev->failed;
+			if (red)
+				ob_str(ob, "\033[31m");
+			ob_str(ob, ev->ret_text);
+			if (red)
+				ob_str(ob, "\033[0m");
+			break;
+		case MMT_COL_EVENT:
+			ob_str(ob, ev->desc->name);
+			break;
+		case MMT_COL_ARGS:
+			args_col(ob, ev);
+			break;
+		case MMT_COL_LATENCY:
+			latency_col(ob, r->exit_ns - r->enter_ns);
+			break;
+		case MMT_COL_CPU:
+			ob_u64(ob, r->cpu);
+			break;
+		case MMT_COL_CONTAINER:
+			if (ev->container && ev->container->id[0])
+				ob_mem(ob, ev->container->id, 12);
+			else
+				ob_char(ob, '-');
+			break;
+		default:
+			break;
+		}
+		/* escape codes take no room on the screen */
+		visible = red ? strlen(ev->ret_text) : ob->len - start;
+		pad(ob, visible, width_of(i));
+	}
 	ob_char(ob, '\n');
 }

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * filters.c - `-e` items: event names and filters on arguments and return
+ * values, in Tracee's shape (`mremap.args.flags&MREMAP_FIXED`). Constants
+ * are taken by name from the same tables the decoders print them with.
+ * Numeric tests become predicates the BPF side evaluates before a record is
+ * written; node-mask tests run in user space.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli/cli.h"
+#include "decoders/mm_decoders.h"
+
+static const struct {
+	const char *text;
+	enum mmt_pred_op op;
+} ops[] = {
+	/* two-character operators first */
+	{ "!=", MMT_OP_NE }, { "<=", MMT_OP_LE }, { ">=", MMT_OP_GE },
+	{ "=", MMT_OP_EQ },  { "<", MMT_OP_LT },  { ">", MMT_OP_GT },
+	{ "&", MMT_OP_ANY_BITS },
+};
+
+static void list_args(const struct mmt_event_desc *d, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < d->nargs && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", d->args[i].name);
+	if (!d->nargs)
+		snprintf(buf, len, "none");
+}
+
+static void list_events(char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < MMT_EV_COUNT && off < len; i++)
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", mmt_events[i].name);
+}
+
+/* The tables a constant of this argument may come from. */
+static int tables_of(const struct mmt_arg_desc *a, const struct xlat **t)
+{
+	switch (a->kind) {
+	case MMT_ARG_FLAGS:
+	case MMT_ARG_VALUE:
+		t[0] = a->xlat;
+		return 1;
+	case MMT_ARG_MPOL_MODE:
+		t[0] = &mpol_modes;
+		t[1] = &mpol_mode_flags;
+		return 2;
+	case MMT_ARG_MMAP_FLAGS:
+		t[0] = &mmap_types;
+		t[1] = &mmap_flags;
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+static bool lookup_name(const struct xlat *x, const char *name, __u64 *val)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		if (!strcmp(x->e[i].name, name)) {
+			*val = x->e[i].val;
+			return true;
+		}
+	}
+	if (x->zero && !strcmp(x->zero, name)) {
+		*val = 0;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A value: a number (decimal, 0x hex, negative) or NAME|NAME|... of the
+ * argument's constants. *has_mode_flags tells whether MPOL_F_* were named.
+ */
+static int parse_value(const char *expr, const char *text,
+		       const struct mmt_arg_desc *a, __u64 *val,
+		       bool *named_mode_only)
+{
+	const struct xlat *t[2];
+	int nt = a ? tables_of(a, t) : 0;
+	char *copy, *save = NULL, *end;
+	bool named_mode = false, named_flag = false;
+	int err = 0;
+
+	*named_mode_only = false;
+	if (!*text)
+		return mmt_usage_error("filter '%s' has no value", expr);
+	errno = 0;
+	if (text[0] == '-')
+		*val = (__u64)strtoll(text, &end, 0);
+	else
+		*val = strtoull(text, &end, 0);
+	if (!errno && end != text && !*end)
+		return 0;
+	if (!nt)
+		return mmt_usage_error("filter '%s': '%s' is not a number (%s takes numbers)",
+				       expr, text, a ? a->name : "the return value");
+	copy = strdup(text);
+	if (!copy)
+		return mmt_usage_error("out of memory");
+	*val = 0;
+	for (char *name = strtok_r(copy, "|", &save); name; name = strtok_r(NULL, "|", &save)) {
+		__u64 v = 0;
+		int k;
+
+		for (k = 0; k < nt; k++)
+			if (lookup_name(t[k], name, &v))
+				break;
+		if (k == nt) {
+			err = mmt_usage_error("filter '%s': unknown constant '%s' for %s (e.g. %s)",
+					      expr, name, a->name, t[0]->e[0].name);
+			break;
+		}
+		*val |= v;
+		if (a->kind == MMT_ARG_MPOL_MODE && k == 0)
+			named_mode = true;
+		else
+			named_flag = true;
+	}
+	free(copy);
+	*named_mode_only = named_mode && !named_flag;
+	return err;
+}
+
+static bool is_int_kind(enum mmt_arg_kind kind)
+{
+	return kind == MMT_ARG_INT || kind == MMT_ARG_MPOL_MODE || kind == MMT_ARG_VALUE;
+}
+
+static int add_pred(struct mmt_options *o, const char *expr, int event, struct mmt_pred p)
+{
+	if (o->npreds[event] == MMT_MAX_PREDS)
+		return mmt_usage_error("filter '%s': at most %d filters per event", expr,
+				       MMT_MAX_PREDS);
+	o->preds[event][o->npreds[event]++] = p;
+	return 0;
+}
+
+int mmt_parse_event_item(struct mmt_options *o, const char *item)
+{
+	const struct mmt_event_desc *d;
+	const struct mmt_arg_desc *a = NULL;
+	char name[64], field[64], known[1024];
+	const char *dot = strchr(item, '.'), *rest, *optext = NULL;
+	struct mmt_pred p = { .mask = ~0ULL };
+	size_t n, oplen = 0;
+	bool mode_only;
+	int argi = -1, err;
+
+	n = dot ? (size_t)(dot - item) : strlen(item);
+	if (!n || n >= sizeof(name))
+		return mmt_usage_error("'%s' names no event", item);
+	memcpy(name, item, n);
+	name[n] = '\0';
+	d = mmt_event_by_name(name);
+	if (!d) {
+		list_events(known, sizeof(known));
+		return mmt_usage_error("unknown event '%s' (known: %s)", name, known);
+	}
+	o->selected[d->event] = true;
+	if (!dot)
+		return 0;
+
+	/* field: args.NAME, args.NAME.nodes or retval */
+	rest = dot + 1;
+	n = strcspn(rest, "=!<>&");
+	if (n >= sizeof(field))
+		return mmt_usage_error("filter '%s' is too long", item);
+	memcpy(field, rest, n);
+	field[n] = '\0';
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		size_t l = strlen(ops[i].text);
+
+		if (!strncmp(rest + n, ops[i].text, l)) {
+			p.op = ops[i].op;
+			optext = ops[i].text;
+			oplen = l;
+			break;
+		}
+	}
+	if (!optext)
+		return mmt_usage_error("filter '%s' has no operator (use =, !=, <, <=, >, >= or &)",
+				       item);
+
+	if (!strcmp(field, "retval")) {
+		p.arg = MMT_PRED_RET;
+		p.is_signed = 1;
+	} else if (!strncmp(field, "args.", 5)) {
+		char *sub = strchr(field + 5, '.');
+
+		if (sub)
+			*sub++ = '\0';
+		for (int i = 0; i < d->nargs; i++)
+			if (!strcmp(d->args[i].name, field + 5))
+				argi = i;
+		if (argi < 0) {
+			list_args(d, known, sizeof(known));
+			return mmt_usage_error("filter '%s': %s has no argument '%s' (arguments: %s)",
+					       item, d->name, field + 5, known);
+		}
+		a = &d->args[argi];
+		if (sub) {
+			char *end;
+			long node;
+
+			if (strcmp(sub, "nodes") || a->kind != MMT_ARG_NODEMASK)
+				return mmt_usage_error("filter '%s': only a node mask has .nodes, and %s.args.%s.%s is not one",
+						       item, d->name, a->name, sub);
+			if (p.op != MMT_OP_EQ)
+				return mmt_usage_error("filter '%s': .nodes takes '=' (the mask contains the node)",
+						       item);
+			errno = 0;
+			node = strtol(rest + n + oplen, &end, 10);
+			if (errno || *end || end == rest + n + oplen || node < 0 ||
+			    node >= MMT_MASK_MAX_BITS)
+				return mmt_usage_error("filter '%s': a node is a number from 0 to %d",
+						       item, MMT_MASK_MAX_BITS - 1);
+			if (o->nnode_filters == MMT_MAX_USER_FILTERS)
+				return mmt_usage_error("filter '%s': at most %d node filters", item,
+						       MMT_MAX_USER_FILTERS);
+			o->node_filters[o->nnode_filters++] = (struct mmt_node_filter){
+				.event = d->event, .arg = argi, .node = (int)node
+			};
+			return 0;
+		}
+		p.arg = argi;
+		p.is_int = is_int_kind(a->kind);
+		p.is_signed = p.is_int;
+	} else {
+		return mmt_usage_error("filter '%s': '%s' is not a field (use args.NAME or retval)",
+				       item, field);
+	}
+
+	err = parse_value(item, rest + n + oplen, a, &p.value, &mode_only);
+	if (err)
+		return err;
+	if (p.op == MMT_OP_ANY_BITS) {
+		p.mask = p.value;
+		p.value = 0;
+		p.is_signed = 0;
+	} else if (mode_only) {
+		/* mode=MPOL_BIND matches MPOL_BIND with any mode flag */
+		p.mask = ~(__u64)MMT_MPOL_MODE_FLAGS;
+		p.value &= p.mask;
+	}
+	if (p.is_int && p.op != MMT_OP_ANY_BITS)
+		p.value = (__u64)(__s64)(__s32)p.value;
+	return add_pred(o, item, d->event, p);
+}

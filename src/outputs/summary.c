@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * summary.c - the summary table of `mmtrace -c`, like `strace -c` but per
+ * event, with errors by errno and, on request, a log2 latency histogram.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decoders/decode.h"
+#include "outputs/summary.h"
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+	const struct mmt_stat_key *a = &((const struct mmt_summary_row *)pa)->key;
+	const struct mmt_stat_key *b = &((const struct mmt_summary_row *)pb)->key;
+	int c;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	c = memcmp(a->comm, b->comm, sizeof(a->comm));
+	if (c)
+		return c;
+	if (a->event != b->event)
+		return a->event < b->event ? -1 : 1;
+	return a->err - b->err;
+}
+
+static bool same_group(const struct mmt_stat_key *a, const struct mmt_stat_key *b)
+{
+	return a->group == b->group && !memcmp(a->comm, b->comm, sizeof(a->comm));
+}
+
+static void fmt(struct outbuf *ob, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static void fmt(struct outbuf *ob, const char *f, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
+	if (n > 0)
+		ob_mem(ob, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+/* "512", "1K", "2M": the lower bound of a log2 bucket, in ns */
+static void bound(char *buf, size_t len, unsigned int slot)
+{
+	static const char units[] = " KMGT";
+	__u64 v = slot ? 1ULL << slot : 0;
+	int u = 0;
+
+	while (v >= 1024 && !(v % 1024) && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u)
+		snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u]);
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static void histogram(struct outbuf *ob, const __u64 *hist)
+{
+	unsigned int lo = MMT_HIST_SLOTS, hi = 0;
+	__u64 max = 0;
+
+	for (unsigned int i = 0; i < MMT_HIST_SLOTS; i++) {
+		if (!hist[i])
+			continue;
+		lo = i < lo ? i : lo;
+		hi = i;
+		max = hist[i] > max ? hist[i] : max;
+	}
+	if (lo == MMT_HIST_SLOTS)
+		return;
+	fmt(ob, "    %-20s %10s\n", "latency (ns)", "count");
+	for (unsigned int i = lo; i <= hi; i++) {
+		char a[24], b[24], range[56], bar[41];
+		int w = (int)(hist[i] * 40 / max);
+
+		bound(a, sizeof(a), i);
+		bound(b, sizeof(b), i + 1);
+		snprintf(range, sizeof(range), "[%s, %s)", a, b);
+		memset(bar, '@', w);
+		bar[w] = '\0';
+		fmt(ob, "    %-20s %10llu |%-40s|\n", range, (unsigned long long)hist[i], bar);
+	}
+}
+
+static void group_title(struct outbuf *ob, const struct mmt_stat_key *k,
+			enum mmt_summary_by by)
+{
+	char comm[MMT_COMM_LEN + 1];
+
+	switch (by) {
+	case MMT_BY_COMM:
+		memcpy(comm, k->comm, MMT_COMM_LEN);
+		comm[MMT_COMM_LEN] = '\0';
+		ob_str(ob, "\ncomm ");
+		ob_safe_str(ob, comm, sizeof(comm));
+		ob_str(ob, ":\n");
+		break;
+	case MMT_BY_PID:
+		fmt(ob, "\npid %llu:\n", (unsigned long long)k->group);
+		break;
+	case MMT_BY_CGROUP:
+		fmt(ob, "\ncgroup %llu:\n", (unsigned long long)k->group);
+		break;
+	default:
+		break;
+	}
+}
+
+void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
+		       enum mmt_summary_by by, bool with_hist)
+{
+	__u64 all_calls = 0, all_errors = 0;
+
+	qsort(rows, n, sizeof(*rows), cmp_rows);
+	for (size_t i = 0; i < n;) {
+		size_t g = i;
+
+		group_title(ob, &rows[i].key, by);
+		fmt(ob, "%-24s %9s %9s %13s %11s %11s  %s\n", "EVENT", "CALLS", "ERRORS",
+		    "TOTAL(us)", "MEAN(us)", "MAX(us)", "ERRNOS");
+		while (g < n && same_group(&rows[g].key, &rows[i].key)) {
+			const struct mmt_event_desc *d = mmt_event_by_id(rows[g].key.event);
+			__u64 calls = 0, errors = 0, sum = 0, max = 0, hist[MMT_HIST_SLOTS] = { 0 };
+			char errnos[256] = "";
+			size_t e = g, off = 0;
+
+			while (e < n && same_group(&rows[e].key, &rows[g].key) &&
+			       rows[e].key.event == rows[g].key.event) {
+				const struct mmt_stat *st = &rows[e].st;
+
+				calls += st->calls;
+				sum += st->lat_sum;
+				max = st->lat_max > max ? st->lat_max : max;
+				for (int h = 0; h < MMT_HIST_SLOTS; h++)
+					hist[h] += st->hist[h];
+				if (rows[e].key.err) {
+					const char *name = mmt_errno_name(rows[e].key.err);
+
+					errors += st->calls;
+					if (off < sizeof(errnos))
+						off += snprintf(errnos + off, sizeof(errnos) - off,
+								"%s%s:%llu", off ? " " : "",
+								name ? name : "E?",
+								(unsigned long long)st->calls);
+				}
+				e++;
+			}
+			fmt(ob, "%-24s %9llu %9llu %13.3f %11.3f %11.3f  %s\n",
+			    d ? d->name : "?", (unsigned long long)calls,
+			    (unsigned long long)errors, sum / 1e3, calls ? sum / 1e3 / calls : 0.0,
+			    max / 1e3, errnos);
+			if (with_hist)
+				histogram(ob, hist);
+			all_calls += calls;
+			all_errors += errors;
+			g = e;
+		}
+		i = g;
+	}
+	if (!n)
+		fmt(ob, "%-24s %9s %9s\n", "EVENT", "CALLS", "ERRORS");
+	fmt(ob, "%-24s %9llu %9llu\n", "total", (unsigned long long)all_calls,
+	    (unsigned long long)all_errors);
+}

@@ -19,9 +19,9 @@ LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
-E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32
+E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile
 
-.PHONY: all clean setup run bench test unit e2e docs format test-asan test-valgrind
+.PHONY: all clean setup run bench fuzz test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
 
 # Install the Debian packages mmtrace needs (idempotent).
@@ -71,6 +71,10 @@ $(OUT)/tests/workload: tests/e2e/workload.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
 
+$(OUT)/tests/hostile: tests/hostile/hostile.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
+
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c
 	@mkdir -p $(dir $@)
@@ -99,6 +103,21 @@ test-asan: setup
 test-valgrind: setup
 	@$(MAKE) --no-print-directory all unit e2e
 	@MMTRACE_VALGRIND=1 tests/run
+
+# libFuzzer on the record decoder and both renderers (clang). FUZZ_SECONDS
+# bounds the run; the corpus in tests/fuzz/corpus/ grows as it finds paths.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+$(OUT)/fuzz/fuzz_decode: tests/fuzz/fuzz_decode.c $(LIB_SRCS) $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT) \
+		tests/fuzz/fuzz_decode.c $(LIB_SRCS) -o $@
+
+fuzz: setup
+	@$(MAKE) --no-print-directory $(OUT)/fuzz/fuzz_decode
+	@mkdir -p $(OUT)/fuzz/corpus
+	$(OUT)/fuzz/fuzz_decode -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-print_final_stats=1 $(OUT)/fuzz/corpus tests/fuzz/corpus
 
 # Event pages in docs/events/ are generated from the event table.
 docs: $(OUT)/mmtrace

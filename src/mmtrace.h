@@ -98,7 +98,10 @@ struct mmt_payload_masks {
 	struct mmt_mask masks[MMT_MAX_MASKS];
 	__s32 out_int; /* get_mempolicy's *mode after the call */
 	__u8 out_int_state; /* enum mmt_mask_state */
-	__u8 pad[3];
+	/* 1: an input mask read again at exit differed from the entry's (or
+	 * could no longer be read): the caller changed it during the call */
+	__u8 changed[MMT_MAX_MASKS];
+	__u8 pad;
 };
 
 struct mmt_payload_move_pages {

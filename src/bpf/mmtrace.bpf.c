@@ -147,6 +147,7 @@ struct {
 struct scratch {
 	struct inflight entry;
 	union payload payload;
+	struct mmt_mask recheck;
 	char path[2 * MMT_PATH_LEN];
 };
 
@@ -450,7 +451,7 @@ static __always_inline void read_entry_payload(struct inflight *e,
 		read_array(&p->move.pages, a[2], a[1], compat ? 4 : 8);
 		read_array(&p->move.nodes, a[3], a[1], 4);
 		p->move.status.state = MMT_MASK_NONE;
-		break;
+		return;
 	}
 	p->masks.out_int_state = MMT_MASK_NONE;
 }
@@ -636,14 +637,60 @@ static __always_inline void fill_context(struct mmt_record *r,
 	read_exe(task, r->host_pid, r->exe);
 }
 
-/* What the kernel wrote to user memory during the call. */
+/*
+ * Read an input mask again at exit: did the caller change it while the call
+ * was in flight (the kernel may then have acted on other nodes)?
+ */
+static __always_inline __u8 mask_changed(struct mmt_mask *m, __u64 uptr,
+					 __u64 maxnode, bool compat)
+{
+	struct scratch *s;
+	__u32 zero = 0;
+
+	if (m->state != MMT_MASK_READ)
+		return 0;
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	read_mask(&s->recheck, uptr, maxnode, compat);
+	if (s->recheck.state != MMT_MASK_READ)
+		return 1; /* unmapped meanwhile */
+	for (__u32 i = 0; i < MMT_MASK_WORDS; i++) {
+		__u64 diff = s->recheck.words[i] ^ m->words[i];
+		__u32 first = i * 64;
+
+		if (first >= m->nbits)
+			break;
+		if (m->nbits - first < 64)
+			diff &= (1ULL << (m->nbits - first)) - 1;
+		if (diff)
+			return 1;
+	}
+	return 0;
+}
+
+/* What the kernel wrote to user memory during the call; the inputs again. */
 static __always_inline void read_exit_payload(struct inflight *e,
 					      union payload *p, long ret)
 {
 	bool compat = e->flags & MMT_REC_COMPAT;
 	__u64 *a = e->args;
 
+	if (payload_of(e->event) == MMT_PAYLOAD_MASKS) {
+		p->masks.changed[0] = 0;
+		p->masks.changed[1] = 0;
+	}
 	switch (e->event) {
+	case MMT_EV_SET_MEMPOLICY:
+		p->masks.changed[0] = mask_changed(&p->masks.masks[0], a[1], a[2], compat);
+		break;
+	case MMT_EV_MBIND:
+		p->masks.changed[0] = mask_changed(&p->masks.masks[0], a[3], a[4], compat);
+		break;
+	case MMT_EV_MIGRATE_PAGES:
+		p->masks.changed[0] = mask_changed(&p->masks.masks[0], a[2], a[1], compat);
+		p->masks.changed[1] = mask_changed(&p->masks.masks[1], a[3], a[1], compat);
+		break;
 	case MMT_EV_GET_MEMPOLICY: /* mode, nodemask, maxnode, addr, flags */
 		if (ret) {
 			p->masks.masks[0].state = MMT_MASK_EMPTY;

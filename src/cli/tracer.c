@@ -75,6 +75,9 @@ static int on_record(void *ctx, void *data, size_t len)
 	struct mmt_decoded_event ev;
 
 	if (mmt_decode(data, len, t->boot_to_wall_ns, &ev)) {
+		if (getenv("MMTRACE_DEBUG"))
+			fprintf(stderr, "mmtrace: malformed record: event %u, %zu bytes\n",
+				((const struct mmt_record *)data)->event, len);
 		t->malformed++;
 		return 0;
 	}

@@ -148,6 +148,7 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 	a->is_unsigned = true;
 	a->ignored = false;
 	a->mask = NULL;
+	a->changed = false;
 	a->array = NULL;
 	a->out_state = MMT_MASK_NONE;
 	a->out_value = 0;
@@ -172,8 +173,10 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
 		break;
 	case MMT_ARG_NODEMASK:
-		if (pm)
+		if (pm) {
 			a->mask = &pm->masks[d->mask_slot];
+			a->changed = !d->at_exit && pm->changed[d->mask_slot];
+		}
 		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
 		break;
 	case MMT_ARG_ARRAY:
@@ -233,7 +236,7 @@ int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		for (int i = 0; i < MMT_MAX_MASKS; i++)
 			if (check_mask(&pm->masks[i]))
 				return -EINVAL;
-		if (check_state(pm->out_int_state))
+		if (check_state(pm->out_int_state) || pm->changed[0] > 1 || pm->changed[1] > 1)
 			return -EINVAL;
 	} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
 		const struct mmt_payload_move_pages *mp = payload = r + 1;

@@ -19,6 +19,7 @@ struct mmt_decoded_arg {
 	bool ignored; /* the kernel does not use it in this call */
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
 	const struct mmt_mask *mask; /* NODEMASK */
+	bool changed; /* NODEMASK input: differed at exit (TOCTOU) */
 	const struct mmt_array *array; /* ARRAY */
 	int out_state; /* OUT_MODE: enum mmt_mask_state of the value read */
 	__s32 out_value; /* OUT_MODE: the int the kernel wrote */

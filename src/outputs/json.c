@@ -242,6 +242,8 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 			array_fields(ob, a, parse_args);
 		else if (a->desc->kind == MMT_ARG_OUT_MODE)
 			out_fields(ob, a, parse_args);
+		if (a->changed)
+			ob_str(ob, ",\"toctou\":true");
 		ob_char(ob, '}');
 	}
 	ob_char(ob, ']');

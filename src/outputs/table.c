@@ -232,6 +232,8 @@ static void args_col(struct outbuf *ob, const struct mmt_decoded_event *ev)
 			ob_str(ob, a->text);
 		if (a->ignored)
 			ob_str(ob, " (ignored)");
+		if (a->changed)
+			ob_str(ob, " (changed during the call: TOCTOU)");
 	}
 	outcome_text(ob, ev);
 	if (ev->compat)

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * make_seeds.c - write one valid record per event into DIR, as the seed
+ * corpus of fuzz_decode: the fuzzer starts from records the decoder
+ * accepts and mutates them from there.
+ * Usage: make_seeds DIR
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decoders/decode.h"
+
+static void fill_mask(struct mmt_mask *m, int nbits)
+{
+	m->state = MMT_MASK_READ;
+	m->nbits = nbits;
+	m->words[0] = 0x5;
+	m->words[1] = 1ULL << 3;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: make_seeds DIR\n");
+		return 2;
+	}
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		const struct mmt_event_desc *d = &mmt_events[i];
+		size_t len = mmt_record_size(d);
+		struct mmt_record *r = calloc(1, len);
+		char path[4096];
+		FILE *f;
+
+		if (!r)
+			return 1;
+		r->event = i;
+		r->payload = d->payload;
+		r->flags = i % 3 == 0 ? MMT_REC_COMPAT : 0;
+		r->ret = i % 2 ? -22 : 0;
+		for (int a = 0; a < MMT_MAX_ARGS; a++)
+			r->args[a] = 0x1000 * (a + 1) + i;
+		memcpy(r->comm, "seed\"\\\n\x01\xff", 10);
+		strcpy(r->exe, "/usr/bin/seed");
+		strcpy(r->host, "host");
+		if (d->payload == MMT_PAYLOAD_MASKS) {
+			struct mmt_payload_masks *p = (void *)(r + 1);
+
+			fill_mask(&p->masks[0], 130);
+			p->masks[1].state = MMT_MASK_FAULT;
+			p->masks[1].read_err = -14;
+			p->out_int_state = MMT_MASK_READ;
+			p->out_int = 2;
+		} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
+			struct mmt_payload_move_pages *p = (void *)(r + 1);
+
+			p->pages.state = MMT_MASK_READ;
+			p->pages.elem_size = 8;
+			p->pages.count = 3;
+			p->nodes.state = MMT_MASK_READ;
+			p->nodes.elem_size = 4;
+			p->nodes.count = 3;
+			p->status.state = MMT_MASK_NULL;
+		}
+		snprintf(path, sizeof(path), "%s/%s", argv[1], d->name);
+		f = fopen(path, "wb");
+		if (!f || fwrite(r, len, 1, f) != 1) {
+			perror(path);
+			return 1;
+		}
+		fclose(f);
+		free(r);
+	}
+	return 0;
+}

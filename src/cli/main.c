@@ -56,7 +56,8 @@ static const char usage_text[] =
 	"                                the kernel; print a summary at exit\n"
 	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
 	"      --histogram               with -c: a log2 latency histogram per event\n"
-	"      --interval SECONDS        with -c: print the summary every SECONDS too\n"
+	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
+	"                                with --stats: print the stats line as often\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
 	"\n"
@@ -454,8 +455,10 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
 		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
 				       o->uid_max);
-	if ((o->summary_by || o->histogram || o->interval) && !o->summary)
-		return mmt_usage_error("--summary-by, --histogram and --interval go with -c");
+	if ((o->summary_by || o->histogram) && !o->summary)
+		return mmt_usage_error("--summary-by and --histogram go with -c");
+	if (o->interval && !o->summary && !o->stats)
+		return mmt_usage_error("--interval goes with -c or --stats");
 	if (o->summary && (o->format != MMT_FMT_TABLE || o->output_file))
 		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
 	if (o->summary && o->nnode_filters)

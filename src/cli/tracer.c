@@ -377,50 +377,61 @@ static void sum_counters(struct tracer *t, __u64 drops[MMT_EV_COUNT][MMT_CNT_COU
 	free(vals);
 }
 
-/* Losses on stderr: always when there are some, as JSON with --stats. */
-static void report(struct tracer *t)
+static const char *const counter_names[MMT_CNT_COUNT] = { "ringbuf", "inflight", "filtered" };
+
+/* The JSON stats line on stderr: events, losses and filtered calls. */
+static void print_stats(struct tracer *t)
 {
-	static const char *const reason[MMT_CNT_COUNT] = { "ringbuf", "inflight", "filtered" };
-	__u64 drops[MMT_EV_COUNT][MMT_CNT_COUNT], total = 0, filtered = 0;
+	__u64 c[MMT_EV_COUNT][MMT_CNT_COUNT], lost = 0, filtered = 0;
 
-	sum_counters(t, drops);
-	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
-		filtered += drops[ev][MMT_CNT_FILTERED];
-	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+	sum_counters(t, c);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
 		for (int r = 0; r < MMT_DROP_COUNT; r++)
-			total += drops[ev][r];
-
-	if (total || t->malformed) {
-		fprintf(stderr, "mmtrace: %llu events lost:", (unsigned long long)total);
-		for (int ev = 0; ev < MMT_EV_COUNT; ev++)
-			for (int r = 0; r < MMT_DROP_COUNT; r++)
-				if (drops[ev][r])
-					fprintf(stderr, " %s %llu (%s full)", mmt_events[ev].name,
-						(unsigned long long)drops[ev][r], reason[r]);
-		if (t->malformed)
-			fprintf(stderr, " malformed %llu", (unsigned long long)t->malformed);
-		fputc('\n', stderr);
+			lost += c[ev][r];
+		filtered += c[ev][MMT_CNT_FILTERED];
 	}
-	if (!t->opts->stats)
-		return;
 	fprintf(stderr,
 		"{\"stats\":{\"events\":%llu,\"lost\":%llu,\"malformed\":%llu,"
 		"\"filteredInKernel\":%llu,\"filteredInUserSpace\":%llu,\"lostByEvent\":{",
-		(unsigned long long)t->events, (unsigned long long)total,
+		(unsigned long long)t->events, (unsigned long long)lost,
 		(unsigned long long)t->malformed, (unsigned long long)filtered,
 		(unsigned long long)t->user_filtered);
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
 		fprintf(stderr, "%s\"%s\":{", ev ? "," : "", mmt_events[ev].name);
 		for (int r = 0; r < MMT_DROP_COUNT; r++)
-			fprintf(stderr, "%s\"%s\":%llu", r ? "," : "", reason[r],
-				(unsigned long long)drops[ev][r]);
+			fprintf(stderr, "%s\"%s\":%llu", r ? "," : "", counter_names[r],
+				(unsigned long long)c[ev][r]);
 		fputc('}', stderr);
 	}
 	fputs("},\"filteredByEvent\":{", stderr);
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
 		fprintf(stderr, "%s\"%s\":%llu", ev ? "," : "", mmt_events[ev].name,
-			(unsigned long long)drops[ev][MMT_CNT_FILTERED]);
+			(unsigned long long)c[ev][MMT_CNT_FILTERED]);
 	fputs("}}}\n", stderr);
+}
+
+/* Losses on stderr at exit: always when there are some; all with --stats. */
+static void report(struct tracer *t)
+{
+	__u64 c[MMT_EV_COUNT][MMT_CNT_COUNT], lost = 0;
+
+	sum_counters(t, c);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+		for (int r = 0; r < MMT_DROP_COUNT; r++)
+			lost += c[ev][r];
+	if (lost || t->malformed) {
+		fprintf(stderr, "mmtrace: %llu events lost:", (unsigned long long)lost);
+		for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+			for (int r = 0; r < MMT_DROP_COUNT; r++)
+				if (c[ev][r])
+					fprintf(stderr, " %s %llu (%s full)", mmt_events[ev].name,
+						(unsigned long long)c[ev][r], counter_names[r]);
+		if (t->malformed)
+			fprintf(stderr, " malformed %llu", (unsigned long long)t->malformed);
+		fputc('\n', stderr);
+	}
+	if (t->opts->stats)
+		print_stats(t);
 }
 
 /* Exit status of the tracer for a child's wait status, as a shell has it. */
@@ -509,10 +520,12 @@ static void every_second(struct tracer *t, __u64 *last_tick, __u64 *last_summary
 	*last_tick = now;
 	if (t->opts->ncontainers)
 		select_containers(t, false);
-	if (t->opts->summary && t->opts->interval &&
-	    now - *last_summary >= t->opts->interval * 1000000000ULL) {
+	if (t->opts->interval && now - *last_summary >= t->opts->interval * 1000000000ULL) {
 		*last_summary = now;
-		print_summary(t);
+		if (t->opts->summary)
+			print_summary(t);
+		if (t->opts->stats)
+			print_stats(t);
 	}
 }
 

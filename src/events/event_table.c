@@ -21,7 +21,12 @@
 	"Node masks are read from user memory at syscall entry, just before " \
 	"the kernel copies them itself. A thread of the caller that rewrites " \
 	"the mask in between makes the kernel act on other nodes than the "  \
-	"ones reported (time of check to time of use)."
+	"ones reported (time of check to time of use). mmtrace reads each "  \
+	"input mask again at exit: when the two reads differ (or the second " \
+	"fails), the argument carries \"toctou\": true in JSON and "         \
+	"\"(changed during the call: TOCTOU)\" in the table, and the nodes "  \
+	"shown may not be the ones the kernel used. Equal reads do not prove " \
+	"the absence of a race: the mask may have changed and changed back."
 
 #define ARG(n, t, tg, k, slot, d, ...)                                        \
 	{ .name = n, .type = t, .tags = tg, .kind = k, .mask_slot = slot,     \

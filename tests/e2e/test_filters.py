@@ -422,6 +422,7 @@ USAGE_ERRORS = [
     (["-e", "mremap.args.flags="], "has no value"),
     (["--summary-by", "host", "-c"], "invalid --summary-by 'host'"),
     (["--histogram"], "go with -c"),
+    (["--interval", "2"], "--interval goes with -c or --stats"),
     (["-c", "-o", "json"], "-c prints a summary"),
     (["--interval", "0", "-c"], "invalid --interval '0'"),
     (["--columns", "TIME,NOPE"], "unknown column 'NOPE'"),

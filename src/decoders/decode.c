@@ -16,6 +16,11 @@ const char *mmt_errno_name(long err)
 	return strerrorname_np((int)err);
 }
 
+const char *mmt_neg_errno_name(__s64 v)
+{
+	return v < 0 && v >= -4095 ? mmt_errno_name(-v) : NULL;
+}
+
 size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len)
 {
 	__u32 v = (__u32)mode;
@@ -40,7 +45,7 @@ size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 
 	*failed = kind != MMT_RET_ADDR && ret < 0 && ret >= -4095;
 	if (*failed) {
-		name = mmt_errno_name(-ret);
+		name = mmt_neg_errno_name(ret);
 		n = snprintf(buf, len, "%lld %s", (long long)ret, name ? name : "E?");
 	} else if (kind == MMT_RET_ADDR_OR_ERR || kind == MMT_RET_ADDR) {
 		n = snprintf(buf, len, "0x%llx", (unsigned long long)ret);

@@ -65,6 +65,10 @@ size_t mmt_record_size(const struct mmt_event_desc *d);
 /* "EINVAL" for 22; NULL when unknown. */
 const char *mmt_errno_name(long err);
 
+/* "EINVAL" for -22: the name of a negative errno value; NULL unless
+ * -4095 <= v < 0 (any 64-bit value is safe to pass). */
+const char *mmt_neg_errno_name(__s64 v);
+
 /* Decoders of single values, into buf (snprintf semantics). */
 size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len);
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,

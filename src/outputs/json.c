@@ -45,7 +45,7 @@ static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
 
 static void read_error(struct outbuf *ob, __s32 err)
 {
-	const char *name = mmt_errno_name(-err);
+	const char *name = mmt_neg_errno_name(err);
 
 	ob_str(ob, ",\"readError\":\"");
 	ob_str(ob, name ? name : "EIO");

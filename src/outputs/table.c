@@ -115,7 +115,7 @@ static void mask_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 		ob_str(ob, m->truncated ? "...] (truncated)" : "]");
 		break;
 	case MMT_MASK_FAULT:
-		err = mmt_errno_name(-m->read_err);
+		err = mmt_neg_errno_name(m->read_err);
 		ob_str(ob, a->text);
 		ob_str(ob, " (unreadable: ");
 		ob_str(ob, err ? err : "error");
@@ -145,9 +145,9 @@ static void array_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 				ob_char(ob, ',');
 			if (a->desc->elem == MMT_ELEM_PTR) {
 				ob_hex(ob, (__u64)v);
-			} else if (a->desc->at_exit && v < 0 && mmt_errno_name(-v)) {
+			} else if (a->desc->at_exit && mmt_neg_errno_name(v)) {
 				ob_char(ob, '-'); /* a status: -errno */
-				ob_str(ob, mmt_errno_name(-v));
+				ob_str(ob, mmt_neg_errno_name(v));
 			} else {
 				ob_s64(ob, v);
 			}
@@ -155,7 +155,7 @@ static void array_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 		ob_str(ob, arr->truncated ? ",...] (truncated)" : "]");
 		break;
 	case MMT_MASK_FAULT:
-		err = mmt_errno_name(-arr->read_err);
+		err = mmt_neg_errno_name(arr->read_err);
 		ob_str(ob, a->text);
 		ob_str(ob, " (unreadable: ");
 		ob_str(ob, err ? err : "error");

@@ -829,18 +829,29 @@ static __always_inline bool in_compat(void)
 	return task->thread_info.status & TS_COMPAT;
 }
 
-static __always_inline __u32 selected(long nr, bool compat)
+/*
+ * The event of syscall nr, or 0 when it is not traced. Most syscalls are
+ * in neither table: they leave before the task is even looked at.
+ */
+static __always_inline __u32 selected(long nr, bool *compat)
 {
+	__u32 e64, e32;
+
 	if ((__u64)nr >= MMT_NR_MAX)
 		return 0;
-	return compat ? sel32[nr] : sel64[nr];
+	e64 = sel64[nr];
+	e32 = sel32[nr];
+	if (!e64 && !e32)
+		return 0;
+	*compat = in_compat();
+	return *compat ? e32 : e64;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 {
-	bool compat = in_compat();
-	__u32 ev = selected(nr, compat);
+	bool compat = false;
+	__u32 ev = selected(nr, &compat);
 	__u64 args[MMT_MAX_ARGS];
 
 	if (!ev)
@@ -870,7 +881,9 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 {
-	if (!selected(regs->orig_ax, in_compat()))
+	bool compat;
+
+	if (!selected(regs->orig_ax, &compat))
 		return 0;
 	return on_exit(ret, true);
 }

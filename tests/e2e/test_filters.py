@@ -152,8 +152,11 @@ def scope_case(opts, want):
     check(expected, "the case selects no call: a test that cannot fail")
     eq(got, expected, f"events of {opts}")
     eq(stats["lost"], 0, "lost")
-    eq(stats["filteredByEvent"]["set_mempolicy"], len(calls) - len(expected),
-       "calls the kernel filtered out")
+    # at least the workloads' other calls (a process elsewhere on the host
+    # may add its own): a filter applied in user space would count none
+    check(stats["filteredByEvent"]["set_mempolicy"] >= len(calls) - len(expected),
+          f"calls the kernel filtered out: {stats['filteredByEvent']['set_mempolicy']} "
+          f"< {len(calls) - len(expected)}")
 
 
 @test

@@ -388,6 +388,25 @@ static __always_inline void read_mask(struct mmt_mask *m, __u64 uptr,
 	m->nbits = nbits;
 }
 
+/* A mask slot with nothing in it: every field, not just the state (the
+ * per-CPU scratch still holds the previous call's). */
+static __always_inline void mask_unused(struct mmt_mask *m, __u8 state)
+{
+	m->state = state;
+	m->truncated = 0;
+	m->nbits = 0;
+	m->read_err = 0;
+}
+
+static __always_inline void array_unused(struct mmt_array *a, __u8 state)
+{
+	a->state = state;
+	a->truncated = 0;
+	a->elem_size = 4;
+	a->count = 0;
+	a->read_err = 0;
+}
+
 /* Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. */
 static __always_inline void read_array(struct mmt_array *a, __u64 uptr,
 				       __u64 count, __u32 elem_size)
@@ -433,15 +452,15 @@ static __always_inline void read_entry_payload(struct inflight *e,
 	switch (e->event) {
 	case MMT_EV_MBIND: /* addr, len, mode, nodemask, maxnode, flags */
 		read_mask(&p->masks.masks[0], a[3], a[4], compat);
-		p->masks.masks[1].state = MMT_MASK_NONE;
+		mask_unused(&p->masks.masks[1], MMT_MASK_NONE);
 		break;
 	case MMT_EV_SET_MEMPOLICY: /* mode, nodemask, maxnode */
 		read_mask(&p->masks.masks[0], a[1], a[2], compat);
-		p->masks.masks[1].state = MMT_MASK_NONE;
+		mask_unused(&p->masks.masks[1], MMT_MASK_NONE);
 		break;
 	case MMT_EV_GET_MEMPOLICY: /* written by the kernel: read at exit */
-		p->masks.masks[0].state = MMT_MASK_NONE;
-		p->masks.masks[1].state = MMT_MASK_NONE;
+		mask_unused(&p->masks.masks[0], MMT_MASK_NONE);
+		mask_unused(&p->masks.masks[1], MMT_MASK_NONE);
 		break;
 	case MMT_EV_MIGRATE_PAGES: /* pid, maxnode, old_nodes, new_nodes */
 		read_mask(&p->masks.masks[0], a[2], a[1], compat);
@@ -450,7 +469,7 @@ static __always_inline void read_entry_payload(struct inflight *e,
 	case MMT_EV_MOVE_PAGES: /* pid, count, pages, nodes, status, flags */
 		read_array(&p->move.pages, a[2], a[1], compat ? 4 : 8);
 		read_array(&p->move.nodes, a[3], a[1], 4);
-		p->move.status.state = MMT_MASK_NONE;
+		array_unused(&p->move.status, MMT_MASK_NONE);
 		return;
 	}
 	p->masks.out_int_state = MMT_MASK_NONE;
@@ -693,7 +712,7 @@ static __always_inline void read_exit_payload(struct inflight *e,
 		break;
 	case MMT_EV_GET_MEMPOLICY: /* mode, nodemask, maxnode, addr, flags */
 		if (ret) {
-			p->masks.masks[0].state = MMT_MASK_EMPTY;
+			mask_unused(&p->masks.masks[0], MMT_MASK_EMPTY);
 			p->masks.out_int_state = MMT_MASK_EMPTY;
 			break;
 		}
@@ -709,10 +728,7 @@ static __always_inline void read_exit_payload(struct inflight *e,
 		break;
 	case MMT_EV_MOVE_PAGES: /* the status array */
 		if (ret < 0) {
-			p->move.status.state = MMT_MASK_EMPTY;
-			p->move.status.elem_size = 4;
-			p->move.status.count = 0;
-			p->move.status.truncated = 0;
+			array_unused(&p->move.status, MMT_MASK_EMPTY);
 			break;
 		}
 		read_array(&p->move.status, a[4], a[1], 4);

@@ -78,9 +78,13 @@ static void page_text(const struct mmt_event_desc *d)
 	printf("\nHOOK\n");
 	wrap(d->hook, 2, 78);
 	printf("\nDECODING\n");
-	wrap("Constants are named as in the kernel's uapi header; unknown bits print as |0x.. and unknown values in hex.",
-	     2, 78);
-	printf("  Header: %s\n", d->uapi);
+	if (d->uapi) {
+		wrap("Constants are named as in the kernel's uapi header; unknown bits print as |0x.. and unknown values in hex.",
+		     2, 78);
+		printf("  Header: %s\n", d->uapi);
+	} else {
+		wrap("No constants: every argument is a number or an address.", 2, 78);
+	}
 	printf("\nRELATED EVENTS\n");
 	list_related(d->related, false);
 	printf("\nISSUES\n");
@@ -108,9 +112,12 @@ static void page_markdown(const struct mmt_event_desc *d)
 	for (size_t i = 0; i < sizeof(tag_docs) / sizeof(tag_docs[0]); i++)
 		printf("* %s\n", tag_docs[i]);
 	printf("\n## Hooks\n\n%s\n\n## Decoding\n\n", d->hook);
-	printf("Constants are named as in `%s`; unknown bits print as `|0x..` "
-	       "and unknown values in hex.\n\n",
-	       d->uapi);
+	if (d->uapi)
+		printf("Constants are named as in `%s`; unknown bits print as `|0x..` "
+		       "and unknown values in hex.\n\n",
+		       d->uapi);
+	else
+		printf("No constants: every argument is a number or an address.\n\n");
 	printf("## Issues\n\n%s\n\n## Related Events\n\n", d->issues);
 	list_related(d->related, true);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "decoders/decode.h"
 #include "decoders/mm_decoders.h"
+#include "decoders/numfmt.h"
 #include "decoders/xlat.h"
 
 const char *mmt_errno_name(long err)
@@ -37,6 +38,21 @@ size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len)
 	return off;
 }
 
+/* Number text into buf[len] (len >= 24 in practice; shorter: cut). */
+static size_t put_num(char *buf, size_t len, __s64 v, bool is_signed, bool hex)
+{
+	char tmp[24];
+	size_t n = hex ? fmt_hex(tmp, v) : is_signed ? fmt_s64(tmp, v) : fmt_u64(tmp, v);
+
+	if (len) {
+		size_t c = n < len ? n : len - 1;
+
+		memcpy(buf, tmp, c);
+		buf[c] = '\0';
+	}
+	return n;
+}
+
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 		      bool *failed)
 {
@@ -47,10 +63,9 @@ size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 	if (*failed) {
 		name = mmt_neg_errno_name(ret);
 		n = snprintf(buf, len, "%lld %s", (long long)ret, name ? name : "E?");
-	} else if (kind == MMT_RET_ADDR_OR_ERR || kind == MMT_RET_ADDR) {
-		n = snprintf(buf, len, "0x%llx", (unsigned long long)ret);
 	} else {
-		n = snprintf(buf, len, "%lld", (long long)ret);
+		n = put_num(buf, len, ret, true,
+			    kind == MMT_RET_ADDR_OR_ERR || kind == MMT_RET_ADDR);
 	}
 	return n > 0 ? (size_t)n : 0;
 }
@@ -87,6 +102,13 @@ __s64 mmt_array_elem(const struct mmt_array *a, unsigned int i)
 		memcpy(&v, p + (size_t)i * 8, 8);
 		return v;
 	}
+}
+
+__u64 mmt_array_ptr(const struct mmt_array *a, unsigned int i)
+{
+	__s64 v = mmt_array_elem(a, i);
+
+	return a->elem_size == 4 ? (__u32)v : (__u64)v;
 }
 
 size_t mmt_record_size(const struct mmt_event_desc *d)
@@ -164,34 +186,34 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 	case MMT_ARG_INT:
 		a->value = (__s32)raw;
 		a->is_unsigned = false;
-		snprintf(a->text, sizeof(a->text), "%d", (__s32)raw);
+		put_num(a->text, sizeof(a->text), (__s32)raw, true, false);
 		break;
 	case MMT_ARG_UINT:
 		a->value = (__u32)raw;
-		snprintf(a->text, sizeof(a->text), "%u", (__u32)raw);
+		put_num(a->text, sizeof(a->text), (__u32)raw, false, false);
 		break;
 	case MMT_ARG_ULONG:
 	case MMT_ARG_SIZE:
-		snprintf(a->text, sizeof(a->text), "%llu", (unsigned long long)raw);
+		put_num(a->text, sizeof(a->text), raw, false, false);
 		break;
 	case MMT_ARG_ADDR:
-		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
+		put_num(a->text, sizeof(a->text), raw, false, true);
 		break;
 	case MMT_ARG_NODEMASK:
 		if (pm) {
 			a->mask = &pm->masks[d->mask_slot];
 			a->changed = !d->at_exit && pm->changed[d->mask_slot];
 		}
-		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
+		put_num(a->text, sizeof(a->text), raw, false, true);
 		break;
 	case MMT_ARG_ARRAY:
 		if (mp)
 			a->array = d->mask_slot == 0 ? &mp->pages :
 				   d->mask_slot == 1 ? &mp->nodes : &mp->status;
-		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
+		put_num(a->text, sizeof(a->text), raw, false, true);
 		break;
 	case MMT_ARG_OUT_MODE:
-		snprintf(a->text, sizeof(a->text), "0x%llx", (unsigned long long)raw);
+		put_num(a->text, sizeof(a->text), raw, false, true);
 		if (!pm)
 			break;
 		a->out_state = pm->out_int_state;
@@ -204,6 +226,11 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 			mmt_decode_mpol_mode(pm->out_int, a->out_text, sizeof(a->out_text));
 		break;
 	case MMT_ARG_FLAGS:
+		if (d->int32) { /* the upper half never reaches the kernel */
+			raw = (__u32)raw;
+			a->is_unsigned = !strncmp(d->type, "unsigned", 8);
+			a->value = a->is_unsigned ? (__s64)raw : (__s32)raw;
+		}
 		xlat_flags(d->xlat, raw, a->text, sizeof(a->text));
 		break;
 	case MMT_ARG_VALUE:

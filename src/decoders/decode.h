@@ -80,7 +80,9 @@ size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
  */
 int mmt_mask_next(const struct mmt_mask *m, int from);
 
-/* Element i (< a->count) of an array read, sign-extended for ints. */
+/* Element i (< a->count) of an array read, sign-extended (ints). */
 __s64 mmt_array_elem(const struct mmt_array *a, unsigned int i);
+/* Element i as an address: 4-byte (ia32) ones zero-extended. */
+__u64 mmt_array_ptr(const struct mmt_array *a, unsigned int i);
 
 #endif /* MMT_DECODE_H */

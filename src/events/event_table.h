@@ -61,6 +61,7 @@ struct mmt_arg_desc {
 			* 2 status of the move_pages payload */
 	const char *doc;
 	const struct xlat *xlat; /* FLAGS, VALUE */
+	bool int32; /* FLAGS: the kernel takes a 32-bit (unsigned) int */
 	enum mmt_elem_kind elem; /* ARRAY */
 	bool at_exit; /* read after the call: what the kernel wrote */
 	/* OUT_MODE: the value is a node number, not a mode, when
@@ -91,7 +92,7 @@ struct mmt_event_desc {
 	const char *hook;
 	const char *related; /* comma-separated, each "name - what it is" */
 	const char *issues;
-	const char *uapi; /* header the decoded constants come from */
+	const char *uapi; /* header of the decoded constants; NULL: none */
 };
 
 extern const struct mmt_event_desc mmt_events[MMT_EV_COUNT];

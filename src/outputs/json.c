@@ -91,7 +91,8 @@ static void array_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
 	case MMT_MASK_READ:
 		ob_str(ob, ",\"values\":[");
 		for (unsigned int i = 0; i < arr->count; i++) {
-			__s64 v = mmt_array_elem(arr, i);
+			__s64 v = a->desc->elem == MMT_ELEM_PTR ? (__s64)mmt_array_ptr(arr, i) :
+								  mmt_array_elem(arr, i);
 
 			if (i)
 				ob_char(ob, ',');

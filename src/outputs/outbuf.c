@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "decoders/numfmt.h"
 #include "outputs/outbuf.h"
 
 int ob_init(struct outbuf *ob, int fd, size_t cap)
@@ -46,7 +47,7 @@ int ob_flush(struct outbuf *ob)
 	return -ob->err;
 }
 
-bool ob_room(struct outbuf *ob, size_t n)
+bool ob_grow(struct outbuf *ob, size_t n)
 {
 	size_t cap;
 	char *p;
@@ -71,36 +72,11 @@ bool ob_room(struct outbuf *ob, size_t n)
 	return true;
 }
 
-void ob_mem(struct outbuf *ob, const void *p, size_t n)
-{
-	if (!ob_room(ob, n))
-		return;
-	memcpy(ob->buf + ob->len, p, n);
-	ob->len += n;
-}
-
-void ob_str(struct outbuf *ob, const char *s)
-{
-	ob_mem(ob, s, strlen(s));
-}
-
-void ob_char(struct outbuf *ob, char c)
-{
-	if (!ob_room(ob, 1))
-		return;
-	ob->buf[ob->len++] = c;
-}
-
 void ob_u64(struct outbuf *ob, __u64 v)
 {
-	char tmp[20];
-	int i = sizeof(tmp);
-
-	do {
-		tmp[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	ob_mem(ob, tmp + i, sizeof(tmp) - i);
+	if (!ob_room(ob, 20))
+		return;
+	ob->len += fmt_u64(ob->buf + ob->len, v);
 }
 
 void ob_s64(struct outbuf *ob, __s64 v)
@@ -115,17 +91,9 @@ void ob_s64(struct outbuf *ob, __s64 v)
 
 void ob_hex(struct outbuf *ob, __u64 v)
 {
-	static const char digits[] = "0123456789abcdef";
-	char tmp[18];
-	int i = sizeof(tmp);
-
-	do {
-		tmp[--i] = digits[v & 15];
-		v >>= 4;
-	} while (v);
-	tmp[--i] = 'x';
-	tmp[--i] = '0';
-	ob_mem(ob, tmp + i, sizeof(tmp) - i);
+	if (!ob_room(ob, 18))
+		return;
+	ob->len += fmt_hex(ob->buf + ob->len, v);
 }
 
 void ob_pad(struct outbuf *ob, const char *s, size_t width)
@@ -191,8 +159,17 @@ void ob_json_str(struct outbuf *ob, const char *s, size_t n)
 	ob_char(ob, '"');
 	while (i < end) {
 		unsigned char c = p[i];
-		size_t len;
+		size_t len, run = i;
 
+		/* a run of bytes that need no escaping, copied at once */
+		while (run < end && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' &&
+		       p[run] != '\\')
+			run++;
+		if (run > i) {
+			ob_mem(ob, p + i, run - i);
+			i = run;
+			continue;
+		}
 		switch (c) {
 		case '"':
 			ob_str(ob, "\\\"");

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct outbuf {
 	char *buf;
@@ -23,12 +24,38 @@ int ob_init(struct outbuf *ob, int fd, size_t cap);
 void ob_free(struct outbuf *ob);
 /* Write out what is buffered. Returns 0 or -errno (also kept in err). */
 int ob_flush(struct outbuf *ob);
-/* Make room for n more bytes, flushing if needed. */
-bool ob_room(struct outbuf *ob, size_t n);
+/* Make room for n more bytes, flushing or growing: the slow path. */
+bool ob_grow(struct outbuf *ob, size_t n);
 
-void ob_mem(struct outbuf *ob, const void *p, size_t n);
-void ob_str(struct outbuf *ob, const char *s);
-void ob_char(struct outbuf *ob, char c);
+/* The per-byte functions are inline: they run for every byte printed. */
+static inline bool ob_room(struct outbuf *ob, size_t n)
+{
+	return ob->len + n <= ob->cap || ob_grow(ob, n);
+}
+
+static inline void ob_mem(struct outbuf *ob, const void *p, size_t n)
+{
+	if (!ob_room(ob, n))
+		return;
+	memcpy(ob->buf + ob->len, p, n);
+	ob->len += n;
+}
+
+static inline void ob_char(struct outbuf *ob, char c)
+{
+	if (!ob_room(ob, 1))
+		return;
+	ob->buf[ob->len++] = c;
+}
+
+static inline void ob_str(struct outbuf *ob, const char *s)
+{
+	ob_mem(ob, s, strlen(s));
+}
+
+/* A string literal: its length is known at compile time. */
+#define ob_lit(ob, lit) ob_mem((ob), "" lit, sizeof(lit) - 1)
+
 void ob_u64(struct outbuf *ob, __u64 v);
 void ob_s64(struct outbuf *ob, __s64 v);
 void ob_hex(struct outbuf *ob, __u64 v); /* 0x... */

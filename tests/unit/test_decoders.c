@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_decoders.c - constant tables (xlat), the value decoders and the
- * return value decoder.
+ * test_decoders.c - constant tables (xlat), the value decoders, the
+ * return value decoder, and the record decoder: record sizes, payload
+ * checks, array elements, get_mempolicy's out value and the target process.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decoders/decode.h"
@@ -25,7 +27,7 @@ typedef size_t (*decode_fn)(const void *arg, char *buf, size_t len);
 
 static size_t do_mremap(const void *arg, char *buf, size_t len)
 {
-	return mmt_decode_mremap_flags(*(const __u64 *)arg, buf, len);
+	return xlat_flags(&mremap_flags, *(const __u64 *)arg, buf, len);
 }
 
 static size_t do_mpol(const void *arg, char *buf, size_t len)
@@ -80,7 +82,7 @@ static void expect_mremap(__u64 flags, const char *want)
 	char buf[MMT_TEXT_LEN];
 
 	memset(buf, 'X', sizeof(buf));
-	assert_int_equal(mmt_decode_mremap_flags(flags, buf, sizeof(buf)), strlen(want));
+	assert_int_equal(xlat_flags(&mremap_flags, flags, buf, sizeof(buf)), strlen(want));
 	assert_string_equal(buf, want);
 }
 
@@ -299,6 +301,21 @@ static void test_ret_not_errors(void **state)
 	expect_ret(MMT_RET_ZERO_OR_ERR, INT64_MIN, "-9223372036854775808", false);
 }
 
+/* brk: the raw syscall returns the break, never -errno */
+static void test_ret_addr(void **state)
+{
+	(void)state;
+	expect_ret(MMT_RET_ADDR, 0x555555559000LL, "0x555555559000", false);
+	expect_ret(MMT_RET_ADDR, 0, "0x0", false);
+	/* values in the -errno range are addresses too */
+	expect_ret(MMT_RET_ADDR, -12, "0xfffffffffffffff4", false);
+	expect_ret(MMT_RET_ADDR, -1, "0xffffffffffffffff", false);
+	expect_ret(MMT_RET_ADDR, -4095, "0xfffffffffffff001", false);
+	expect_ret(MMT_RET_ADDR, INT64_MIN, "0x8000000000000000", false);
+	/* the same values are errors for the other address kind */
+	expect_ret(MMT_RET_ADDR_OR_ERR, -12, "-12 ENOMEM", true);
+}
+
 static void test_ret_truncation(void **state)
 {
 	static const struct {
@@ -308,6 +325,7 @@ static void test_ret_truncation(void **state)
 		{{MMT_RET_ZERO_OR_ERR, -22}, "-22 EINVAL"},
 		{{MMT_RET_ADDR_OR_ERR, 0x7f1234560000LL}, "0x7f1234560000"},
 		{{MMT_RET_COUNT_OR_ERR, 12345}, "12345"},
+		{{MMT_RET_ADDR, -12}, "0xfffffffffffffff4"},
 	};
 
 	(void)state;
@@ -335,6 +353,533 @@ static void test_errno_name(void **state)
 	assert_null(mmt_errno_name((1L << 32) + EINVAL));
 }
 
+/* ---- records: header + payload ---- */
+
+/* A record of event ev in a buffer of exactly mmt_record_size() bytes, so
+ * that valgrind sees any read past it; free() it. */
+static struct mmt_record *new_rec(enum mmt_event ev)
+{
+	const struct mmt_event_desc *d = mmt_event_by_id(ev);
+	struct mmt_record *r;
+
+	assert_non_null(d);
+	r = calloc(1, mmt_record_size(d));
+	assert_non_null(r);
+	r->event = ev;
+	r->payload = d->payload;
+	r->host_pid = 5100;
+	r->host_tid = 5101;
+	r->pid = 100;
+	r->tid = 101;
+	r->uid = 1000;
+	strcpy(r->comm, "caller");
+	return r;
+}
+
+static size_t rec_len(const struct mmt_record *r)
+{
+	return mmt_record_size(mmt_event_by_id(r->event));
+}
+
+static struct mmt_payload_masks *masks_of(struct mmt_record *r)
+{
+	return (struct mmt_payload_masks *)(r + 1);
+}
+
+static struct mmt_payload_move_pages *move_of(struct mmt_record *r)
+{
+	return (struct mmt_payload_move_pages *)(r + 1);
+}
+
+/* move_pages' arrays by slot: 0 pages, 1 nodes, 2 status */
+static struct mmt_array *array_of(struct mmt_record *r, int slot)
+{
+	struct mmt_payload_move_pages *p = move_of(r);
+
+	return slot == 0 ? &p->pages : slot == 1 ? &p->nodes : &p->status;
+}
+
+static void decode_ok(const struct mmt_record *r, struct mmt_decoded_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	assert_int_equal(mmt_decode(r, rec_len(r), 0, ev), 0);
+}
+
+static void expect_einval(const void *r, size_t len)
+{
+	struct mmt_decoded_event ev;
+
+	assert_int_equal(mmt_decode(r, len, 0, &ev), -EINVAL);
+}
+
+static void test_record_size(void **state)
+{
+	const size_t hdr = sizeof(struct mmt_record);
+
+	(void)state;
+	/* the payload right after the header is 8-byte aligned */
+	assert_int_equal(hdr % 8, 0);
+	assert_int_equal(sizeof(struct mmt_payload_masks) % 8, 0);
+	assert_int_equal(sizeof(struct mmt_payload_move_pages) % 8, 0);
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		const struct mmt_event_desc *d = &mmt_events[i];
+		size_t want = hdr;
+
+		if (d->payload == MMT_PAYLOAD_MASKS)
+			want += sizeof(struct mmt_payload_masks);
+		else if (d->payload == MMT_PAYLOAD_MOVE_PAGES)
+			want += sizeof(struct mmt_payload_move_pages);
+		else
+			assert_int_equal(d->payload, MMT_PAYLOAD_NONE);
+		assert_int_equal(mmt_record_size(d), want);
+	}
+	assert_int_equal(mmt_record_size(&mmt_events[MMT_EV_MREMAP]), hdr);
+	assert_int_equal(mmt_record_size(&mmt_events[MMT_EV_BRK]), hdr);
+	assert_int_equal(mmt_record_size(&mmt_events[MMT_EV_SET_MEMPOLICY]),
+			 hdr + sizeof(struct mmt_payload_masks));
+	assert_int_equal(mmt_record_size(&mmt_events[MMT_EV_GET_MEMPOLICY]),
+			 hdr + sizeof(struct mmt_payload_masks));
+	assert_int_equal(mmt_record_size(&mmt_events[MMT_EV_MBIND]),
+			 hdr + sizeof(struct mmt_payload_masks));
+	assert_int_equal(mmt_record_size(&mmt_events[MMT_EV_MIGRATE_PAGES]),
+			 hdr + sizeof(struct mmt_payload_masks));
+	assert_int_equal(mmt_record_size(&mmt_events[MMT_EV_MOVE_PAGES]),
+			 hdr + sizeof(struct mmt_payload_move_pages));
+}
+
+/* Every event: its own size decodes, any other length is refused. */
+static void test_decode_len(void **state)
+{
+	const size_t hdr = sizeof(struct mmt_record);
+	const size_t big = hdr + sizeof(struct mmt_payload_move_pages) + 64;
+	char *buf = calloc(1, big);
+
+	(void)state;
+	assert_non_null(buf);
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		struct mmt_record *r = new_rec(i);
+		const size_t len = rec_len(r);
+		const size_t bad[] = {
+			0,
+			1,
+			hdr - 1,
+			len - 1,
+			len + 1,
+			len + 8,
+			hdr,
+			hdr + sizeof(struct mmt_payload_masks),
+			hdr + sizeof(struct mmt_payload_move_pages),
+		};
+		struct mmt_decoded_event ev;
+
+		memset(buf, 0, big);
+		memcpy(buf, r, len);
+		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+		assert_ptr_equal(ev.desc, &mmt_events[i]);
+		assert_int_equal(mmt_decode(buf, len, 0, &ev), 0);
+		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			if (bad[k] == len)
+				continue;
+			if (mmt_decode(buf, bad[k], 0, &ev) != -EINVAL)
+				fail_msg("%s: length %zu (want %zu) accepted", mmt_events[i].name,
+					 bad[k], len);
+		}
+		free(r);
+	}
+	free(buf);
+}
+
+/* The payload kind the record says must be the event's. */
+static void test_decode_payload_kind(void **state)
+{
+	static const unsigned int kinds[] = {
+		MMT_PAYLOAD_NONE, MMT_PAYLOAD_MASKS, MMT_PAYLOAD_MOVE_PAGES, 3, 0x100, 0xffff,
+	};
+
+	(void)state;
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		struct mmt_record *r = new_rec(i);
+
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			struct mmt_decoded_event ev;
+			int want = kinds[k] == mmt_events[i].payload ? 0 : -EINVAL;
+
+			r->payload = kinds[k];
+			if (mmt_decode(r, rec_len(r), 0, &ev) != want)
+				fail_msg("%s: payload %u: want %d", mmt_events[i].name, kinds[k],
+					 want);
+		}
+		free(r);
+	}
+}
+
+static void test_decode_array_checks(void **state)
+{
+	static const unsigned int bad_sizes[] = {0, 1, 2, 3, 5, 6, 7, 9, 16, 255};
+	struct mmt_record *r = new_rec(MMT_EV_MOVE_PAGES);
+	size_t len = rec_len(r);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+	for (int slot = 0; slot < 3; slot++) {
+		struct mmt_array *a = array_of(r, slot);
+
+		/* unknown states */
+		memset(a, 0, sizeof(*a));
+		a->state = MMT_MASK_FAULT + 1;
+		expect_einval(r, len);
+		a->state = 0xff;
+		expect_einval(r, len);
+
+		/* states that hold no element must count none */
+		for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
+			if (s == MMT_MASK_READ)
+				continue;
+			memset(a, 0, sizeof(*a));
+			a->state = s;
+			a->elem_size = 4;
+			assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+			a->count = 1;
+			expect_einval(r, len);
+			a->count = 0xffff;
+			expect_einval(r, len);
+		}
+
+		/* read: 4- or 8-byte elements, at most MMT_ARRAY_MAX of them */
+		memset(a, 0, sizeof(*a));
+		a->state = MMT_MASK_READ;
+		for (unsigned int es = 4; es <= 8; es += 4) {
+			a->elem_size = es;
+			a->count = 0;
+			assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+			a->count = 1;
+			assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+			a->count = MMT_ARRAY_MAX;
+			assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+			a->count = MMT_ARRAY_MAX + 1;
+			expect_einval(r, len);
+			a->count = 0xffff;
+			expect_einval(r, len);
+		}
+		a->count = 1;
+		for (size_t k = 0; k < sizeof(bad_sizes) / sizeof(bad_sizes[0]); k++) {
+			a->elem_size = bad_sizes[k];
+			if (mmt_decode(r, len, 0, &ev) != -EINVAL)
+				fail_msg("slot %d: elem_size %u accepted", slot, bad_sizes[k]);
+		}
+		memset(a, 0, sizeof(*a));
+		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+	}
+	free(r);
+}
+
+static void test_array_elem(void **state)
+{
+	static const __s32 ints[] = {0, 1, -1, -14, 7, INT32_MAX, INT32_MIN, -2};
+	struct mmt_array a;
+
+	(void)state;
+	/* 4-byte elements are packed, and sign-extended */
+	memset(&a, 0xaa, sizeof(a));
+	a.state = MMT_MASK_READ;
+	a.elem_size = 4;
+	a.count = 8;
+	memcpy(a.data, ints, sizeof(ints));
+	for (unsigned int i = 0; i < 8; i++)
+		assert_int_equal(mmt_array_elem(&a, i), (__s64)ints[i]);
+	assert_true(mmt_array_elem(&a, 3) == -14);
+	assert_true(mmt_array_elem(&a, 6) == (__s64)INT32_MIN);
+	/* the last of MMT_ARRAY_MAX 4-byte elements: byte 252 */
+	{
+		__s32 last[MMT_ARRAY_MAX];
+
+		for (int i = 0; i < MMT_ARRAY_MAX; i++)
+			last[i] = -1000 - i;
+		memcpy(a.data, last, sizeof(last));
+		a.count = MMT_ARRAY_MAX;
+		assert_true(mmt_array_elem(&a, 0) == -1000);
+		assert_true(mmt_array_elem(&a, 1) == -1001);
+		assert_true(mmt_array_elem(&a, 32) == -1032);
+		assert_true(mmt_array_elem(&a, MMT_ARRAY_MAX - 1) == -1063);
+	}
+
+	/* 8-byte elements, one per data[] word */
+	memset(&a, 0x55, sizeof(a));
+	a.state = MMT_MASK_READ;
+	a.elem_size = 8;
+	a.count = MMT_ARRAY_MAX;
+	for (int i = 0; i < MMT_ARRAY_MAX; i++)
+		a.data[i] = 0x7f0000000000ULL + (__u64)i * 4096;
+	a.data[5] = ~0ULL;
+	a.data[6] = 0xffffffffULL; /* not sign-extended from 32 bits */
+	a.data[MMT_ARRAY_MAX - 1] = 0x8000000000000000ULL;
+	assert_true(mmt_array_elem(&a, 0) == 0x7f0000000000LL);
+	assert_true(mmt_array_elem(&a, 1) == 0x7f0000001000LL);
+	assert_true(mmt_array_elem(&a, 5) == -1);
+	assert_true(mmt_array_elem(&a, 6) == 0xffffffffLL);
+	assert_true(mmt_array_elem(&a, 62) == 0x7f000003e000LL);
+	assert_true(mmt_array_elem(&a, MMT_ARRAY_MAX - 1) == INT64_MIN);
+}
+
+/* move_pages' array arguments point into the record's payload */
+static void test_decode_move_pages(void **state)
+{
+	struct mmt_record *r = new_rec(MMT_EV_MOVE_PAGES);
+	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	r->args[0] = 0;
+	r->args[1] = 2;
+	r->args[2] = 0x7ffc00001000ULL;
+	r->args[3] = 0x7ffc00002000ULL;
+	r->args[4] = 0x7ffc00003000ULL;
+	r->args[5] = 2;
+	p->pages.state = MMT_MASK_READ;
+	p->pages.elem_size = 8;
+	p->pages.count = 2;
+	p->nodes.state = MMT_MASK_READ;
+	p->nodes.elem_size = 4;
+	p->nodes.count = 2;
+	p->status.state = MMT_MASK_EMPTY;
+	p->status.elem_size = 4;
+	decode_ok(r, &ev);
+	assert_ptr_equal(ev.args[2].array, &p->pages);
+	assert_ptr_equal(ev.args[3].array, &p->nodes);
+	assert_ptr_equal(ev.args[4].array, &p->status);
+	for (int i = 0; i < 6; i++) {
+		assert_null(ev.args[i].mask);
+		if (i < 2 || i == 5)
+			assert_null(ev.args[i].array);
+	}
+	assert_string_equal(ev.args[0].text, "0");
+	assert_string_equal(ev.args[1].text, "2");
+	assert_string_equal(ev.args[2].text, "0x7ffc00001000");
+	assert_string_equal(ev.args[3].text, "0x7ffc00002000");
+	assert_string_equal(ev.args[4].text, "0x7ffc00003000");
+	assert_string_equal(ev.args[5].text, "MPOL_MF_MOVE");
+	free(r);
+}
+
+/* get_mempolicy(mode, nodemask, maxnode, addr, flags): *mode as the
+ * kernel wrote it, a policy or with MPOL_F_NODE a node */
+static void expect_out(__u64 flags, int out_state, __s32 out, const char *want)
+{
+	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_payload_masks *p = masks_of(r);
+	struct mmt_decoded_event ev;
+
+	r->args[0] = 0x7ffc00004000ULL;
+	r->args[1] = 0;
+	r->args[2] = 0;
+	r->args[4] = flags;
+	p->masks[0].state = MMT_MASK_NULL;
+	p->out_int_state = out_state;
+	p->out_int = out;
+	decode_ok(r, &ev);
+	assert_int_equal(ev.args[0].out_state, out_state);
+	assert_int_equal(ev.args[0].out_value, out);
+	assert_string_equal(ev.args[0].text, "0x7ffc00004000");
+	if (strcmp(ev.args[0].out_text, want))
+		fail_msg("flags %#llx, out %d: got \"%s\", want \"%s\"", (unsigned long long)flags,
+			 out, ev.args[0].out_text, want);
+	assert_ptr_equal(ev.args[1].mask, &p->masks[0]);
+	assert_null(ev.args[0].mask);
+	assert_null(ev.args[0].array);
+	free(r);
+}
+
+static void test_decode_out_mode(void **state)
+{
+	(void)state;
+	expect_out(0, MMT_MASK_READ, 2, "MPOL_BIND");
+	expect_out(0, MMT_MASK_READ, 0, "MPOL_DEFAULT");
+	expect_out(0, MMT_MASK_READ, 2 | 1 << 15, "MPOL_BIND|MPOL_F_STATIC_NODES");
+	expect_out(0, MMT_MASK_READ, 99, "0x63");
+	expect_out(2 /* MPOL_F_ADDR */, MMT_MASK_READ, 3, "MPOL_INTERLEAVE");
+	expect_out(4 /* MPOL_F_MEMS_ALLOWED */, MMT_MASK_READ, 0, "MPOL_DEFAULT");
+	/* MPOL_F_NODE: a node number */
+	expect_out(1, MMT_MASK_READ, 0, "0");
+	expect_out(1, MMT_MASK_READ, 2, "2");
+	expect_out(1 | 2, MMT_MASK_READ, 1, "1");
+	expect_out(1 | 2, MMT_MASK_READ, -1, "-1");
+	expect_out(1ULL << 32 | 1, MMT_MASK_READ, 3, "3");
+	/* nothing read: no text */
+	expect_out(0, MMT_MASK_NULL, 0, "");
+	expect_out(0, MMT_MASK_EMPTY, 0, "");
+	expect_out(0, MMT_MASK_FAULT, 0, "");
+	expect_out(1, MMT_MASK_FAULT, 0, "");
+	expect_out(0, MMT_MASK_NONE, 0, "");
+}
+
+static void test_decode_target(void **state)
+{
+	static const enum mmt_event with_pid[] = {MMT_EV_MIGRATE_PAGES, MMT_EV_MOVE_PAGES};
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct mmt_record *r = new_rec(with_pid[i]);
+
+		/* pid 0: the caller itself, by its host pid */
+		r->args[0] = 0;
+		decode_ok(r, &ev);
+		assert_true(ev.has_target);
+		assert_int_equal(ev.target_host_pid, 5100);
+		assert_int_equal(ev.target_uid, 1000);
+		assert_string_equal(ev.target_comm, "caller");
+		assert_false(ev.target_other_process);
+		assert_false(ev.target_other_user);
+
+		/* the pid is an int: upper register bits do not count */
+		r->args[0] = 0xabcd00000000ULL;
+		decode_ok(r, &ev);
+		assert_true(ev.has_target);
+		assert_int_equal(ev.target_host_pid, 5100);
+
+		/* another pid, not looked up: no target */
+		r->args[0] = 4321;
+		decode_ok(r, &ev);
+		assert_false(ev.has_target);
+		assert_false(ev.target_other_process);
+		assert_false(ev.target_other_user);
+		r->args[0] = 0xffffffffULL; /* -1 */
+		decode_ok(r, &ev);
+		assert_false(ev.has_target);
+
+		/* looked up: another process of another user */
+		r->args[0] = 4321;
+		r->flags = MMT_REC_TARGET;
+		r->target_host_pid = 4321;
+		r->target_uid = 0;
+		strcpy(r->target_comm, "postgres");
+		decode_ok(r, &ev);
+		assert_true(ev.has_target);
+		assert_int_equal(ev.target_host_pid, 4321);
+		assert_int_equal(ev.target_uid, 0);
+		assert_string_equal(ev.target_comm, "postgres");
+		assert_true(ev.target_other_process);
+		assert_true(ev.target_other_user);
+
+		/* of the same user */
+		r->target_uid = 1000;
+		decode_ok(r, &ev);
+		assert_true(ev.target_other_process);
+		assert_false(ev.target_other_user);
+
+		/* the caller named by its own pid */
+		r->args[0] = 100;
+		r->target_host_pid = 5100;
+		decode_ok(r, &ev);
+		assert_true(ev.has_target);
+		assert_false(ev.target_other_process);
+		assert_false(ev.target_other_user);
+
+		/* a comm that fills its 16 bytes */
+		memcpy(r->target_comm, "0123456789abcdef", MMT_COMM_LEN);
+		decode_ok(r, &ev);
+		assert_string_equal(ev.target_comm, "0123456789abcdef");
+		free(r);
+	}
+
+	/* an event without a pid argument has no target, flag or not */
+	{
+		struct mmt_record *r = new_rec(MMT_EV_SET_MEMPOLICY);
+
+		r->flags = MMT_REC_TARGET;
+		r->target_host_pid = 4321;
+		decode_ok(r, &ev);
+		assert_false(ev.has_target);
+		assert_false(ev.target_other_process);
+		assert_false(ev.target_other_user);
+		free(r);
+	}
+}
+
+static void test_decode_compat_and_ret(void **state)
+{
+	struct mmt_record *r = new_rec(MMT_EV_BRK);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	r->args[0] = 0;
+	r->ret = 0x555555559000LL;
+	decode_ok(r, &ev);
+	assert_false(ev.compat);
+	assert_false(ev.failed);
+	assert_string_equal(ev.ret_text, "0x555555559000");
+
+	r->flags = MMT_REC_COMPAT;
+	r->ret = -12; /* not an error for brk */
+	decode_ok(r, &ev);
+	assert_true(ev.compat);
+	assert_false(ev.failed);
+	assert_string_equal(ev.ret_text, "0xfffffffffffffff4");
+
+	r->flags = MMT_REC_MIGRATED | MMT_REC_TARGET;
+	decode_ok(r, &ev);
+	assert_false(ev.compat);
+	free(r);
+
+	r = new_rec(MMT_EV_MMAP);
+	r->ret = -12;
+	decode_ok(r, &ev);
+	assert_true(ev.failed);
+	assert_string_equal(ev.ret_text, "-12 ENOMEM");
+	free(r);
+}
+
+/* Arguments by kind: the raw value as the kernel types it, the text. */
+static void test_decode_arg_kinds(void **state)
+{
+	struct mmt_record *r = new_rec(MMT_EV_MMAP);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	r->args[0] = 0;
+	r->args[1] = 8192;
+	r->args[2] = 0;
+	r->args[3] = 0x22;
+	r->args[4] = 0xffffffffULL;
+	r->args[5] = 1ULL << 40;
+	decode_ok(r, &ev);
+	assert_string_equal(ev.args[0].text, "0x0");
+	assert_string_equal(ev.args[1].text, "8192");
+	assert_string_equal(ev.args[2].text, "PROT_NONE");
+	assert_string_equal(ev.args[3].text, "MAP_PRIVATE|MAP_ANONYMOUS");
+	assert_string_equal(ev.args[4].text, "-1");
+	assert_true(ev.args[4].value == -1);
+	assert_false(ev.args[4].is_unsigned);
+	assert_string_equal(ev.args[5].text, "1099511627776");
+	assert_true(ev.args[5].is_unsigned);
+	free(r);
+
+	/* VALUE: an int, named by its table */
+	r = new_rec(MMT_EV_MADVISE);
+	r->args[2] = 102;
+	decode_ok(r, &ev);
+	assert_string_equal(ev.args[2].text, "MADV_GUARD_INSTALL");
+	assert_true(ev.args[2].value == 102);
+	r->args[2] = 0xffffffffULL;
+	decode_ok(r, &ev);
+	assert_string_equal(ev.args[2].text, "0xffffffff");
+	assert_true(ev.args[2].value == -1);
+	assert_false(ev.args[2].is_unsigned);
+	free(r);
+
+	/* UINT: unsigned 32 bits */
+	r = new_rec(MMT_EV_PROCESS_MADVISE);
+	r->args[0] = 0xfffffffdULL;
+	r->args[4] = 0x1ffffffffULL;
+	decode_ok(r, &ev);
+	assert_string_equal(ev.args[0].text, "-3");
+	assert_string_equal(ev.args[4].text, "4294967295");
+	assert_true(ev.args[4].value == 0xffffffffLL);
+	assert_true(ev.args[4].is_unsigned);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,8 +895,19 @@ int main(void)
 		cmocka_unit_test(test_ret_success),
 		cmocka_unit_test(test_ret_errors),
 		cmocka_unit_test(test_ret_not_errors),
+		cmocka_unit_test(test_ret_addr),
 		cmocka_unit_test(test_ret_truncation),
 		cmocka_unit_test(test_errno_name),
+		cmocka_unit_test(test_record_size),
+		cmocka_unit_test(test_decode_len),
+		cmocka_unit_test(test_decode_payload_kind),
+		cmocka_unit_test(test_decode_array_checks),
+		cmocka_unit_test(test_array_elem),
+		cmocka_unit_test(test_decode_move_pages),
+		cmocka_unit_test(test_decode_out_mode),
+		cmocka_unit_test(test_decode_target),
+		cmocka_unit_test(test_decode_compat_and_ret),
+		cmocka_unit_test(test_decode_arg_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

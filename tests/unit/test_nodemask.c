@@ -8,6 +8,10 @@
  * boundaries it produces. User memory past nbits, and stale words past what
  * was read, are filled with ones: the kernel ignores those bits, and so must
  * the renderers.
+ *
+ * A record is its fixed header followed by the payload of its event, in one
+ * buffer of exactly mmt_record_size() bytes: the masks live in the
+ * struct mmt_payload_masks after the header.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +20,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decoders/decode.h"
@@ -77,10 +82,33 @@ static void mask_read(struct mmt_mask *m, int nbits, const int *bits, int n)
 		mask_set(m, bits[i]);
 }
 
-static void init_rec(struct mmt_record *r, enum mmt_event ev)
+/* The payload of a record of a MASKS event. */
+static struct mmt_payload_masks *payload_of(struct mmt_record *r)
 {
-	memset(r, 0, sizeof(*r));
+	return (struct mmt_payload_masks *)(r + 1);
+}
+
+static struct mmt_mask *rec_mask(struct mmt_record *r, int slot)
+{
+	return &payload_of(r)->masks[slot];
+}
+
+static size_t rec_len(const struct mmt_record *r)
+{
+	return mmt_record_size(mmt_event_by_id(r->event));
+}
+
+/* A record of event ev in a buffer of mmt_record_size() bytes; free() it. */
+static struct mmt_record *new_rec(enum mmt_event ev)
+{
+	const struct mmt_event_desc *d = mmt_event_by_id(ev);
+	struct mmt_record *r;
+
+	assert_non_null(d);
+	r = calloc(1, mmt_record_size(d));
+	assert_non_null(r);
 	r->event = ev;
+	r->payload = d->payload;
 	r->cpu = 3;
 	r->enter_ns = 5000000000ULL;
 	r->thread_start_ns = 4000000000ULL;
@@ -89,21 +117,24 @@ static void init_rec(struct mmt_record *r, enum mmt_event ev)
 	strcpy(r->comm, "numactl");
 	strcpy(r->host, "box");
 	strcpy(r->exe, "/usr/bin/numactl");
+	return r;
 }
 
 /* set_mempolicy(MPOL_BIND, MASK_PTR, maxnode) */
-static void set_mempolicy_rec(struct mmt_record *r, __u64 maxnode)
+static struct mmt_record *set_mempolicy_rec(__u64 maxnode)
 {
-	init_rec(r, MMT_EV_SET_MEMPOLICY);
+	struct mmt_record *r = new_rec(MMT_EV_SET_MEMPOLICY);
+
 	r->args[0] = 2;
 	r->args[1] = MASK_PTR;
 	r->args[2] = maxnode;
+	return r;
 }
 
 static void decode_ok(const struct mmt_record *r, struct mmt_decoded_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
-	assert_int_equal(mmt_decode(r, sizeof(*r), 0, ev), 0);
+	assert_int_equal(mmt_decode(r, rec_len(r), 0, ev), 0);
 }
 
 /* The JSON line and the table line of a record, into one outbuf each. */
@@ -297,18 +328,18 @@ static void test_bpf_nbits_events(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct mmt_record r;
+		struct mmt_record *r = set_mempolicy_rec(cases[i].maxnode);
 		struct outbuf json, table;
 
-		set_mempolicy_rec(&r, cases[i].maxnode);
-		bpf_mask(&r.masks[0], r.args[1], r.args[2], 0);
-		render(&r, &json, &table);
+		bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+		render(r, &json, &table);
 		expect_substr(ob_cstr(&json), cases[i].json);
 		expect_substr(ob_cstr(&table), cases[i].table);
 		if (cases[i].maxnode <= 1025)
 			expect_no_substr(json.buf, "truncated");
 		ob_free(&json);
 		ob_free(&table);
+		free(r);
 	}
 }
 
@@ -327,96 +358,102 @@ static void check_state(const struct mmt_record *r, const char *json_arg, const 
 
 static void test_state_null(void **state)
 {
-	struct mmt_record r;
+	struct mmt_record *r = set_mempolicy_rec(1025);
 
 	(void)state;
-	set_mempolicy_rec(&r, 1025);
-	r.args[0] = 0;
-	r.args[1] = 0;
-	bpf_mask(&r.masks[0], r.args[1], r.args[2], 0);
-	check_state(&r,
+	r->args[0] = 0;
+	r->args[1] = 0;
+	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":0,\"nodes\":null}",
 		    "mode: MPOL_DEFAULT, nodemask: NULL, maxnode: 1025\n");
+	free(r);
 }
 
 static void test_state_empty(void **state)
 {
-	struct mmt_record r;
+	struct mmt_record *r = set_mempolicy_rec(1);
 
 	(void)state;
-	set_mempolicy_rec(&r, 1);
-	bpf_mask(&r.masks[0], r.args[1], r.args[2], 0);
-	check_state(&r,
+	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[]}",
 		    "mode: MPOL_BIND, nodemask: [], maxnode: 1\n");
+	free(r);
 }
 
 static void test_state_read(void **state)
 {
 	static const int bits[] = {0, 1, 2, 3, 8};
-	struct mmt_record r;
+	struct mmt_record *r = set_mempolicy_rec(1025);
 
 	(void)state;
-	set_mempolicy_rec(&r, 1025);
-	mask_read(&r.masks[0], 1024, bits, 5);
-	check_state(&r,
+	mask_read(rec_mask(r, 0), 1024, bits, 5);
+	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[0,1,2,3,8]}",
 		    "mode: MPOL_BIND, nodemask: [0-3,8], maxnode: 1025\n");
+	free(r);
 }
 
 static void test_state_read_truncated(void **state)
 {
 	static const int bits[] = {1, 1023};
-	struct mmt_record r;
+	struct mmt_record *r = set_mempolicy_rec(4097);
+	struct mmt_mask *m = rec_mask(r, 0);
 
 	(void)state;
-	set_mempolicy_rec(&r, 4097);
-	mask_read(&r.masks[0], 1024, bits, 2);
-	r.masks[0].truncated = 1;
-	check_state(&r, "\"nodes\":[1,1023],\"truncated\":true}",
+	mask_read(m, 1024, bits, 2);
+	m->truncated = 1;
+	check_state(r, "\"nodes\":[1,1023],\"truncated\":true}",
 		    "nodemask: [1,1023,...] (truncated), maxnode: 4097\n");
 
 	/* no node among the bits captured: nothing before the ellipsis */
-	memset(r.masks[0].words, 0, sizeof(r.masks[0].words));
-	check_state(&r, "\"nodes\":[],\"truncated\":true}",
+	memset(m->words, 0, sizeof(m->words));
+	check_state(r, "\"nodes\":[],\"truncated\":true}",
 		    "nodemask: [...] (truncated), maxnode: 4097\n");
+	free(r);
 }
 
 static void test_state_fault(void **state)
 {
-	struct mmt_record r;
+	struct mmt_record *r = set_mempolicy_rec(1025);
 
 	(void)state;
-	set_mempolicy_rec(&r, 1025);
-	r.ret = -EFAULT;
-	bpf_mask(&r.masks[0], r.args[1], r.args[2], -EFAULT);
-	check_state(&r,
+	r->ret = -EFAULT;
+	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], -EFAULT);
+	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"readError\":\"EFAULT\"}",
 		    "nodemask: 0x7ffd10000000 (unreadable: EFAULT), maxnode: 1025\n");
 
 	/* an error without a name still reads as an error */
-	r.masks[0].read_err = 0;
-	check_state(&r, "\"readError\":\"EIO\"}",
+	rec_mask(r, 0)->read_err = 0;
+	check_state(r, "\"readError\":\"EIO\"}",
 		    "nodemask: 0x7ffd10000000 (unreadable: error), maxnode: 1025\n");
+	free(r);
 }
 
 static void test_state_no_mask_fields(void **state)
 {
-	struct mmt_record r;
-	struct outbuf json, table;
+	static const enum mmt_event events[] = {MMT_EV_MREMAP, MMT_EV_MOVE_PAGES, MMT_EV_BRK};
 
 	(void)state;
-	init_rec(&r, MMT_EV_MREMAP);
-	r.args[3] = 1;
-	render(&r, &json, &table);
-	expect_no_substr(ob_cstr(&json), "nodes");
-	expect_no_substr(json.buf, "readError");
-	ob_free(&json);
-	ob_free(&table);
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		struct mmt_record *r = new_rec(events[i]);
+		struct outbuf json, table;
+
+		r->args[3] = 1;
+		render(r, &json, &table);
+		expect_no_substr(ob_cstr(&json), "\"nodes\":");
+		expect_no_substr(json.buf, "readError");
+		expect_no_substr(json.buf, "truncated");
+		ob_free(&json);
+		ob_free(&table);
+		free(r);
+	}
 }
 
 /* migrate_pages: old_nodes comes from slot 0, new_nodes from slot 1 */
@@ -424,33 +461,84 @@ static void test_migrate_pages_slots(void **state)
 {
 	static const int old_bits[] = {0};
 	static const int new_bits[] = {1, 2};
-	struct mmt_record r;
+	struct mmt_record *r = new_rec(MMT_EV_MIGRATE_PAGES);
 
 	(void)state;
-	init_rec(&r, MMT_EV_MIGRATE_PAGES);
-	r.args[0] = 4321;
-	r.args[1] = 3;
-	r.args[2] = 0x1000;
-	r.args[3] = 0x2000;
-	mask_read(&r.masks[0], 2, old_bits, 1);
-	mask_read(&r.masks[1], 2, new_bits, 2);
-	check_state(&r,
+	r->args[0] = 4321;
+	r->args[1] = 3;
+	r->args[2] = 0x1000;
+	r->args[3] = 0x2000;
+	mask_read(rec_mask(r, 0), 2, old_bits, 1);
+	mask_read(rec_mask(r, 1), 2, new_bits, 2);
+	check_state(r,
 		    "{\"name\":\"old_nodes\",\"type\":\"const unsigned long*\","
 		    "\"value\":4096,\"nodes\":[0]},"
 		    "{\"name\":\"new_nodes\",\"type\":\"const unsigned long*\","
-		    "\"value\":8192,\"nodes\":[1]}]}\n",
+		    "\"value\":8192,\"nodes\":[1]}],\"migration\":",
 		    "pid: 4321, maxnode: 3, old_nodes: [0], new_nodes: [1]\n");
 
-	r.masks[1].state = MMT_MASK_FAULT;
-	r.masks[1].nbits = 0;
-	r.masks[1].read_err = -EFAULT;
-	check_state(&r, "\"value\":8192,\"readError\":\"EFAULT\"}]}\n",
+	rec_mask(r, 1)->state = MMT_MASK_FAULT;
+	rec_mask(r, 1)->nbits = 0;
+	rec_mask(r, 1)->read_err = -EFAULT;
+	check_state(r, "\"value\":8192,\"readError\":\"EFAULT\"}],\"migration\":",
 		    "old_nodes: [0], new_nodes: 0x2000 (unreadable: EFAULT)\n");
+	free(r);
+}
+
+/* mbind(addr, len, mode, nodemask, maxnode, flags): the mask is argument 3
+ * in slot 0, read with maxnode, argument 4 */
+static void test_mbind_mask(void **state)
+{
+	static const int bits[] = {1, 3};
+	struct mmt_record *r = new_rec(MMT_EV_MBIND);
+
+	(void)state;
+	r->args[0] = 0x7f0000000000ULL;
+	r->args[1] = 1 << 21;
+	r->args[2] = 2;
+	r->args[3] = MASK_PTR;
+	r->args[4] = 5;
+	r->args[5] = 2;
+	bpf_mask(rec_mask(r, 0), r->args[3], r->args[4], 0);
+	assert_int_equal(rec_mask(r, 0)->nbits, 4);
+	mask_read(rec_mask(r, 0), 4, bits, 2);
+	check_state(r,
+		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "\"value\":140724871888896,\"nodes\":[1,3]},"
+		    "{\"name\":\"maxnode\",\"type\":\"unsigned long\",\"value\":5},",
+		    "mode: MPOL_BIND, nodemask: [1,3], maxnode: 5, flags: MPOL_MF_MOVE");
+	free(r);
+}
+
+/* get_mempolicy: the mask the kernel wrote, read at exit, in slot 0 */
+static void test_get_mempolicy_mask(void **state)
+{
+	static const int bits[] = {0, 2, 3};
+	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_payload_masks *p = payload_of(r);
+
+	(void)state;
+	r->args[0] = 0;
+	r->args[1] = MASK_PTR;
+	r->args[2] = 65;
+	p->out_int_state = MMT_MASK_NULL;
+	mask_read(rec_mask(r, 0), 64, bits, 3);
+	check_state(r,
+		    "{\"name\":\"nodemask\",\"type\":\"unsigned long*\","
+		    "\"value\":140724871888896,\"nodes\":[0,2,3]}",
+		    "mode: NULL, nodemask: [0,2-3], maxnode: 65, addr: 0x0, flags: 0\n");
+
+	/* a failed call: nothing was read */
+	r->ret = -EINVAL;
+	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
+	rec_mask(r, 0)->state = MMT_MASK_EMPTY;
+	check_state(r, "\"value\":140724871888896,\"nodes\":[]}", "nodemask: [], maxnode: 65");
+	free(r);
 }
 
 /* ---- malformed records ---- */
 
-static void expect_einval(const struct mmt_record *r, size_t len)
+static void expect_einval(const void *r, size_t len)
 {
 	struct mmt_decoded_event ev;
 
@@ -459,65 +547,107 @@ static void expect_einval(const struct mmt_record *r, size_t len)
 
 static void test_malformed_len(void **state)
 {
-	struct mmt_record r[2];
+	struct mmt_record *r = set_mempolicy_rec(1025);
+	size_t len = rec_len(r);
 	struct mmt_decoded_event ev;
+	char *big = calloc(2, len);
 
 	(void)state;
-	set_mempolicy_rec(&r[0], 1025);
-	expect_einval(&r[0], 0);
-	expect_einval(&r[0], sizeof(r[0]) - 1);
-	expect_einval(&r[0], sizeof(r[0]) + 1);
-	expect_einval(&r[0], 2 * sizeof(r[0]));
-	assert_int_equal(mmt_decode(NULL, sizeof(r[0]), 0, &ev), -EINVAL);
-	assert_int_equal(mmt_decode(&r[0], sizeof(r[0]), 0, &ev), 0);
+	assert_non_null(big);
+	assert_int_equal(len, sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks));
+	memcpy(big, r, len);
+	expect_einval(big, 0);
+	expect_einval(big, len - 1);
+	expect_einval(big, len + 1);
+	expect_einval(big, 2 * len);
+	/* the header alone, and the header with the wrong payload's size */
+	expect_einval(big, sizeof(struct mmt_record));
+	expect_einval(big, sizeof(struct mmt_record) + sizeof(struct mmt_payload_move_pages));
+	assert_int_equal(mmt_decode(NULL, len, 0, &ev), -EINVAL);
+	assert_int_equal(mmt_decode(big, len, 0, &ev), 0);
+	assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+	free(big);
+	free(r);
 }
 
 static void test_malformed_event(void **state)
 {
-	struct mmt_record r;
+	struct mmt_record *r = set_mempolicy_rec(1025);
+	size_t len = rec_len(r);
 
 	(void)state;
-	set_mempolicy_rec(&r, 1025);
-	r.event = MMT_EV_COUNT;
-	expect_einval(&r, sizeof(r));
-	r.event = 0xffff;
-	expect_einval(&r, sizeof(r));
+	r->event = MMT_EV_COUNT;
+	expect_einval(r, len);
+	r->event = 0xffff;
+	expect_einval(r, len);
+	free(r);
 }
 
 static void test_malformed_mask(void **state)
 {
-	struct mmt_record r;
+	struct mmt_record *r = set_mempolicy_rec(1025);
+	struct mmt_payload_masks *p = payload_of(r);
+	size_t len = rec_len(r);
 	struct mmt_decoded_event ev;
 
 	(void)state;
-	set_mempolicy_rec(&r, 1025);
-	mask_read(&r.masks[0], MMT_MASK_MAX_BITS, NULL, 0);
-	assert_int_equal(mmt_decode(&r, sizeof(r), 0, &ev), 0);
-	r.masks[0].nbits = MMT_MASK_MAX_BITS + 1;
-	expect_einval(&r, sizeof(r));
-	r.masks[0].nbits = 0xffff;
-	expect_einval(&r, sizeof(r));
+	mask_read(&p->masks[0], MMT_MASK_MAX_BITS, NULL, 0);
+	assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+	p->masks[0].nbits = MMT_MASK_MAX_BITS + 1;
+	expect_einval(r, len);
+	p->masks[0].nbits = 0xffff;
+	expect_einval(r, len);
 
-	/* states that carry no bits must say nbits 0 */
-	for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
-		if (s == MMT_MASK_READ)
-			continue;
-		memset(&r.masks[0], 0, sizeof(r.masks[0]));
-		r.masks[0].state = s;
-		assert_int_equal(mmt_decode(&r, sizeof(r), 0, &ev), 0);
-		r.masks[0].nbits = 5;
-		expect_einval(&r, sizeof(r));
+	/* states that carry no bits must say nbits 0, in either slot */
+	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
+		for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
+			if (s == MMT_MASK_READ)
+				continue;
+			memset(&p->masks[slot], 0, sizeof(p->masks[slot]));
+			p->masks[slot].state = s;
+			assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+			p->masks[slot].nbits = 5;
+			expect_einval(r, len);
+			p->masks[slot].nbits = 0;
+		}
+		p->masks[slot].state = MMT_MASK_NULL;
 	}
 
 	/* unknown states, in the slot the event uses and in the other one */
-	memset(&r.masks[0], 0, sizeof(r.masks[0]));
-	r.masks[0].state = MMT_MASK_FAULT + 1;
-	expect_einval(&r, sizeof(r));
-	r.masks[0].state = 0xff;
-	expect_einval(&r, sizeof(r));
-	r.masks[0].state = MMT_MASK_NULL;
-	r.masks[1].state = MMT_MASK_FAULT + 1;
-	expect_einval(&r, sizeof(r));
+	memset(&p->masks[0], 0, sizeof(p->masks[0]));
+	p->masks[0].state = MMT_MASK_FAULT + 1;
+	expect_einval(r, len);
+	p->masks[0].state = 0xff;
+	expect_einval(r, len);
+	p->masks[0].state = MMT_MASK_NULL;
+	p->masks[1].state = MMT_MASK_FAULT + 1;
+	expect_einval(r, len);
+	free(r);
+}
+
+/* the state of the int read at exit (get_mempolicy's mode) is checked too */
+static void test_malformed_out_state(void **state)
+{
+	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_payload_masks *p = payload_of(r);
+	size_t len = rec_len(r);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
+		p->out_int_state = s;
+		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+	}
+	p->out_int_state = MMT_MASK_FAULT + 1;
+	expect_einval(r, len);
+	p->out_int_state = 0xff;
+	expect_einval(r, len);
+	/* in any MASKS event, even one without an OUT_MODE argument */
+	free(r);
+	r = set_mempolicy_rec(1025);
+	payload_of(r)->out_int_state = MMT_MASK_FAULT + 1;
+	expect_einval(r, rec_len(r));
+	free(r);
 }
 
 int main(void)
@@ -535,9 +665,12 @@ int main(void)
 		cmocka_unit_test(test_state_fault),
 		cmocka_unit_test(test_state_no_mask_fields),
 		cmocka_unit_test(test_migrate_pages_slots),
+		cmocka_unit_test(test_mbind_mask),
+		cmocka_unit_test(test_get_mempolicy_mask),
 		cmocka_unit_test(test_malformed_len),
 		cmocka_unit_test(test_malformed_event),
 		cmocka_unit_test(test_malformed_mask),
+		cmocka_unit_test(test_malformed_out_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,7 +8,7 @@ static void key(struct outbuf *ob, const char *k)
 {
 	ob_char(ob, '"');
 	ob_str(ob, k);
-	ob_str(ob, "\":");
+	ob_lit(ob, "\":");
 }
 
 static void knum(struct outbuf *ob, const char *k, __u64 v)
@@ -47,7 +47,7 @@ static void read_error(struct outbuf *ob, __s32 err)
 {
 	const char *name = mmt_neg_errno_name(err);
 
-	ob_str(ob, ",\"readError\":\"");
+	ob_lit(ob, ",\"readError\":\"");
 	ob_str(ob, name ? name : "EIO");
 	ob_char(ob, '"');
 }
@@ -56,16 +56,16 @@ static void mask_fields(struct outbuf *ob, const struct mmt_mask *m)
 {
 	switch (m->state) {
 	case MMT_MASK_NULL:
-		ob_str(ob, ",\"nodes\":null");
+		ob_lit(ob, ",\"nodes\":null");
 		break;
 	case MMT_MASK_EMPTY:
-		ob_str(ob, ",\"nodes\":[]");
+		ob_lit(ob, ",\"nodes\":[]");
 		break;
 	case MMT_MASK_READ:
-		ob_str(ob, ",\"nodes\":");
+		ob_lit(ob, ",\"nodes\":");
 		mmt_nodes_json(ob, m);
 		if (m->truncated)
-			ob_str(ob, ",\"truncated\":true");
+			ob_lit(ob, ",\"truncated\":true");
 		break;
 	case MMT_MASK_FAULT:
 		read_error(ob, m->read_err);
@@ -83,13 +83,13 @@ static void array_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
 
 	switch (arr->state) {
 	case MMT_MASK_NULL:
-		ob_str(ob, ",\"values\":null");
+		ob_lit(ob, ",\"values\":null");
 		break;
 	case MMT_MASK_EMPTY:
-		ob_str(ob, ",\"values\":[]");
+		ob_lit(ob, ",\"values\":[]");
 		break;
 	case MMT_MASK_READ:
-		ob_str(ob, ",\"values\":[");
+		ob_lit(ob, ",\"values\":[");
 		for (unsigned int i = 0; i < arr->count; i++) {
 			__s64 v = a->desc->elem == MMT_ELEM_PTR ? (__s64)mmt_array_ptr(arr, i) :
 								  mmt_array_elem(arr, i);
@@ -108,7 +108,7 @@ static void array_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
 		}
 		ob_char(ob, ']');
 		if (arr->truncated)
-			ob_str(ob, ",\"truncated\":true");
+			ob_lit(ob, ",\"truncated\":true");
 		break;
 	case MMT_MASK_FAULT:
 		read_error(ob, arr->read_err);
@@ -125,17 +125,17 @@ static void out_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
 	switch (a->out_state) {
 	case MMT_MASK_NULL:
 	case MMT_MASK_EMPTY:
-		ob_str(ob, ",\"out\":null");
+		ob_lit(ob, ",\"out\":null");
 		break;
 	case MMT_MASK_READ:
-		ob_str(ob, ",\"out\":");
+		ob_lit(ob, ",\"out\":");
 		if (parse_args)
 			ob_json_str(ob, a->out_text, sizeof(a->out_text));
 		else
 			ob_s64(ob, a->out_value);
 		break;
 	case MMT_MASK_FAULT:
-		ob_str(ob, ",\"readError\":\"EFAULT\"");
+		ob_lit(ob, ",\"readError\":\"EFAULT\"");
 		break;
 	default:
 		break;
@@ -147,26 +147,26 @@ static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev
 	const struct mmt_record *r = ev->rec;
 
 	if (ev->desc->migrates) {
-		ob_str(ob, ",\"migration\":{\"succeeded\":");
+		ob_lit(ob, ",\"migration\":{\"succeeded\":");
 		ob_u64(ob, r->migrate_succeeded);
-		ob_str(ob, ",\"failed\":");
+		ob_lit(ob, ",\"failed\":");
 		ob_u64(ob, r->migrate_failed);
-		ob_str(ob, ",\"split\":");
+		ob_lit(ob, ",\"split\":");
 		ob_u64(ob, r->migrate_split);
-		ob_str(ob, ",\"batches\":");
+		ob_lit(ob, ",\"batches\":");
 		ob_u64(ob, r->migrate_batches);
 		ob_char(ob, '}');
 	}
 	if (ev->has_target) {
-		ob_str(ob, ",\"target\":{\"hostProcessId\":");
+		ob_lit(ob, ",\"target\":{\"hostProcessId\":");
 		ob_u64(ob, ev->target_host_pid);
-		ob_str(ob, ",\"processName\":");
+		ob_lit(ob, ",\"processName\":");
 		ob_json_str(ob, ev->target_comm, sizeof(ev->target_comm));
-		ob_str(ob, ",\"userId\":");
+		ob_lit(ob, ",\"userId\":");
 		ob_u64(ob, ev->target_uid);
-		ob_str(ob, ",\"otherProcess\":");
+		ob_lit(ob, ",\"otherProcess\":");
 		ob_str(ob, ev->target_other_process ? "true" : "false");
-		ob_str(ob, ",\"otherUser\":");
+		ob_lit(ob, ",\"otherUser\":");
 		ob_str(ob, ev->target_other_user ? "true" : "false");
 		ob_char(ob, '}');
 	}
@@ -195,47 +195,47 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	knum(ob, "pidNamespace", r->pid_ns);
 	key(ob, "processName");
 	ob_json_str(ob, ev->comm, sizeof(ev->comm));
-	ob_str(ob, ",\"executable\":{\"path\":");
+	ob_lit(ob, ",\"executable\":{\"path\":");
 	ob_json_str(ob, ev->exe, sizeof(ev->exe));
-	ob_str(ob, "},\"hostName\":");
+	ob_lit(ob, "},\"hostName\":");
 	ob_json_str(ob, ev->host, sizeof(ev->host));
 	in_container = ev->container && ev->container->id[0];
-	ob_str(ob, ",\"containerId\":\"");
+	ob_lit(ob, ",\"containerId\":\"");
 	if (in_container) {
 		ob_str(ob, ev->container->id);
-		ob_str(ob, "\",\"container\":{\"id\":\"");
+		ob_lit(ob, "\",\"container\":{\"id\":\"");
 		ob_str(ob, ev->container->id);
-		ob_str(ob, "\",\"runtime\":\"");
+		ob_lit(ob, "\",\"runtime\":\"");
 		ob_str(ob, ev->container->runtime);
-		ob_str(ob, "\"}");
+		ob_lit(ob, "\"}");
 	} else {
-		ob_str(ob, "\",\"container\":{}");
+		ob_lit(ob, "\",\"container\":{}");
 	}
-	ob_str(ob, ",\"kubernetes\":{},\"eventId\":\"");
+	ob_lit(ob, ",\"kubernetes\":{},\"eventId\":\"");
 	ob_u64(ob, d->syscall_nr);
-	ob_str(ob, "\",\"eventName\":\"");
+	ob_lit(ob, "\",\"eventName\":\"");
 	ob_str(ob, d->name);
-	ob_str(ob, "\",\"matchedPolicies\":[],");
+	ob_lit(ob, "\",\"matchedPolicies\":[],");
 	knum(ob, "argsNum", d->nargs);
 	key(ob, "returnValue");
 	ob_s64(ob, r->ret);
-	ob_str(ob, ",\"syscall\":\"");
+	ob_lit(ob, ",\"syscall\":\"");
 	ob_str(ob, d->name);
-	ob_str(ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
+	ob_lit(ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
 	ob_str(ob, in_container ? "true" : "false");
-	ob_str(ob, ",\"isCompat\":");
+	ob_lit(ob, ",\"isCompat\":");
 	ob_str(ob, ev->compat ? "true" : "false");
-	ob_str(ob, "},\"args\":[");
+	ob_lit(ob, "},\"args\":[");
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_decoded_arg *a = &ev->args[i];
 
 		if (i)
 			ob_char(ob, ',');
-		ob_str(ob, "{\"name\":\"");
+		ob_lit(ob, "{\"name\":\"");
 		ob_str(ob, a->desc->name);
-		ob_str(ob, "\",\"type\":\"");
+		ob_lit(ob, "\",\"type\":\"");
 		ob_str(ob, a->desc->type);
-		ob_str(ob, "\",\"value\":");
+		ob_lit(ob, "\",\"value\":");
 		arg_value(ob, a, parse_args);
 		if (a->mask)
 			mask_fields(ob, a->mask);
@@ -244,10 +244,10 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		else if (a->desc->kind == MMT_ARG_OUT_MODE)
 			out_fields(ob, a, parse_args);
 		if (a->changed)
-			ob_str(ob, ",\"toctou\":true");
+			ob_lit(ob, ",\"toctou\":true");
 		ob_char(ob, '}');
 	}
 	ob_char(ob, ']');
 	outcome_fields(ob, ev);
-	ob_str(ob, "}\n");
+	ob_lit(ob, "}\n");
 }

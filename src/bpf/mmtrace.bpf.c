@@ -711,9 +711,9 @@ static __always_inline void read_exit_payload(struct inflight *e,
 		p->masks.changed[1] = mask_changed(&p->masks.masks[1], a[3], a[1], compat);
 		break;
 	case MMT_EV_GET_MEMPOLICY: /* mode, nodemask, maxnode, addr, flags */
-		if (ret) {
-			mask_unused(&p->masks.masks[0], MMT_MASK_EMPTY);
-			p->masks.out_int_state = MMT_MASK_EMPTY;
+		if (ret) { /* the kernel wrote nothing */
+			mask_unused(&p->masks.masks[0], a[1] ? MMT_MASK_EMPTY : MMT_MASK_NULL);
+			p->masks.out_int_state = a[0] ? MMT_MASK_EMPTY : MMT_MASK_NULL;
 			break;
 		}
 		read_mask(&p->masks.masks[0], a[1], a[2], compat);
@@ -755,7 +755,7 @@ static __always_inline void fill_target(struct mmt_record *r, __s32 pid)
 	bpf_task_release(t);
 }
 
-static __always_inline int on_exit(long ret, bool can_lookup_tasks)
+static __always_inline int on_exit(long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
@@ -817,8 +817,7 @@ static __always_inline int on_exit(long ret, bool can_lookup_tasks)
 	r->target_uid = 0;
 	r->target_host_pid = 0;
 	r->target_comm[0] = '\0';
-	if (can_lookup_tasks &&
-	    (event == MMT_EV_MIGRATE_PAGES || event == MMT_EV_MOVE_PAGES))
+	if (event == MMT_EV_MIGRATE_PAGES || event == MMT_EV_MOVE_PAGES)
 		fill_target(r, (__s32)e->args[0]);
 	fill_context(r, pid_tgid);
 	if (p && kind == MMT_PAYLOAD_MASKS)
@@ -901,7 +900,7 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 
 	if (!selected(regs->orig_ax, &compat))
 		return 0;
-	return on_exit(ret, true);
+	return on_exit(ret);
 }
 
 /* ---- way in 2: per-syscall tracepoints, 64-bit tasks only ---- */
@@ -917,7 +916,7 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 	SEC("tracepoint/syscalls/sys_exit_" #name)                         \
 	int exit_##name(struct syscall_trace_exit *ctx)                    \
 	{                                                                  \
-		return on_exit(ctx->ret, false);                           \
+		return on_exit(ctx->ret);                            \
 	}
 
 MMT_EVENTS(MMT_SYSCALL_TP)

@@ -56,8 +56,8 @@ static __u64 clock_ns(clockid_t id)
 
 /*
  * The process a pid argument names, from /proc, when the BPF side could not
- * look it up (per-syscall tracepoints cannot call bpf_task_from_vpid). Only
- * for callers in mmtrace's own pid namespace; racy: the process may be gone.
+ * look it up (kernels before 6.13 lack bpf_task_from_vpid). Only for callers
+ * in mmtrace's own pid namespace; racy: the process may be gone by now.
  */
 static void target_from_proc(struct tracer *t, struct mmt_decoded_event *ev)
 {

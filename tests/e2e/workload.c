@@ -2,18 +2,37 @@
 /*
  * workload.c - make the traced syscalls with sentinel arguments, and write
  * down what was made so the end-to-end tests can compare mmtrace's events
- * with it.
+ * with it. The same file builds as a 64-bit and as a 32-bit (ia32) program.
  *
- * Usage: workload SCENARIO LOGFILE
+ * Usage: workload SCENARIO[+wait] LOGFILE
  * Each call appends one JSON line to LOGFILE:
- *   {"event":..,"pid":..,"tid":..,"comm":..,"args":[raw values],
- *    "ret":..,"ret_text":..,"text":..,"parsed":[..],"masks":[..]}
+ *   {"event":..,"pid":..,"tid":..,"ppid":..,"comm":..,
+ *    "args":[the raw values mmtrace must report],"ret":..,"ret_text":..,
+ *    "text":..,"parsed":[..],"extra":[{..},..],"extra_parsed":[{..},..],
+ *    "masks":[{..},..], and "migration", "target" when the event has them}
  * where text is the ARGS column the table output must show, ret_text its
- * RET column, parsed the --parse-arguments values, and masks the JSON
- * fields of each node-mask argument ("nodes", "readError", "truncated").
+ * RET column, parsed the --parse-arguments values, extra the JSON members
+ * each argument carries beside name, type and value (extra_parsed: the same
+ * with --parse-arguments), and masks those of the node-mask arguments only.
+ * A "kernel" member says the kernel did not do what the expected rendering
+ * assumes (an error of this workload, not of mmtrace).
+ *
+ * Every expected text is written here by hand from what the call was made
+ * with; nothing of mmtrace is used.
+ *
+ * Libc and the dynamic loader make some of these syscalls themselves (mmap,
+ * mprotect, brk...). So the workload brackets its own calls, per thread,
+ * with two marker calls the tests trace too: set_mempolicy_home_node(1, 0,
+ * 0, MARK) opens a window, set_mempolicy_home_node(2, 0, 0, MARK) closes it
+ * (both fail with EINVAL and change nothing). Inside a window a thread
+ * makes only the logged calls; logging uses write(2) on a buffer built on
+ * the stack, and no memory is allocated.
  */
+#define _FILE_OFFSET_BITS 64
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -23,41 +42,301 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#if __SIZEOF_LONG__ == 4
+#define IA32 1 /* pointers and longs are 32 bits; mmap is mmap2 */
+#else
+#define IA32 0
+#endif
+
+#define PAGE 4096UL
+#define LBITS (8 * sizeof(unsigned long)) /* bits in a node-mask word */
+
+/* syscall numbers older headers lack (the same on x86_64 and ia32) */
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_process_madvise
+#define SYS_process_madvise 440
+#endif
+#ifndef SYS_set_mempolicy_home_node
+#define SYS_set_mempolicy_home_node 450
+#endif
+#ifndef SYS_mseal
+#define SYS_mseal 462
+#endif
+#define NR_map_shadow_stack 453 /* x86_64 only; no ia32 syscall has it */
+
+/* constants, by value: include/uapi/... */
 #define MPOL_DEFAULT 0
 #define MPOL_PREFERRED 1
 #define MPOL_BIND 2
 #define MPOL_INTERLEAVE 3
 #define MPOL_LOCAL 4
 #define MPOL_PREFERRED_MANY 5
+#define MPOL_WEIGHTED_INTERLEAVE 6
 #define MPOL_F_STATIC_NODES (1 << 15)
 #define MPOL_F_RELATIVE_NODES (1 << 14)
-#ifndef MREMAP_DONTUNMAP
-#define MREMAP_DONTUNMAP 4
-#endif
+#define MPOL_F_NODE 1
+#define MPOL_F_ADDR 2
+#define MPOL_F_MEMS_ALLOWED 4
+#define MPOL_MF_STRICT 1
+#define MPOL_MF_MOVE 2
+#define MPOL_MF_MOVE_ALL 4
+#define MPOL_MF_LAZY 8
+#define W_MAP_DROPPABLE 0x08UL
+#define W_MAP_UNINITIALIZED 0x4000000UL
+#define W_MAP_HUGE_16KB (14UL << 26)
+#define W_MAP_HUGE_2MB (21UL << 26)
+#define W_MAP_HUGE_1GB (30UL << 26)
+#define W_MADV_NORMAL 0
+#define W_MADV_WILLNEED 3
+#define W_MADV_DONTNEED 4
+#define W_MADV_FREE 8
+#define W_MADV_REMOVE 9
+#define W_MADV_HUGEPAGE 14
+#define W_MADV_DONTDUMP 16
+#define W_MADV_COLD 20
+#define W_MADV_PAGEOUT 21
+#define W_MADV_POPULATE_WRITE 23
+#define W_MADV_GUARD_INSTALL 102
+#define W_MADV_GUARD_REMOVE 103
+#define W_MLOCK_ONFAULT 1
+#define W_MCL_CURRENT 1
+#define W_MCL_FUTURE 2
+#define W_MCL_ONFAULT 4
+#define W_MS_ASYNC 1
+#define W_MS_INVALIDATE 2
+#define W_MS_SYNC 4
+#define W_MAP_NONBLOCK 0x10000UL
+#define SHADOW_STACK_SET_TOKEN 1
+#define SHADOW_STACK_SET_MARKER 2
 
-static FILE *logf;
+#define MARK 0x6d6d74UL /* "mmt": the flags of a window marker */
+/* The migration outcome on this one-node machine: nothing ever moves. */
+#define NO_MIGRATION "\"migration\":{\"succeeded\":0,\"failed\":0,\"split\":0,\"batches\":0}"
+#define IA32_TAIL (IA32 ? " [ia32]" : "")
+
+static int log_fd = -1;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* ---- one call: how it is made, and how mmtrace must render it ---- */
+
+#define TEXT 12288
+struct call {
+	const char *event;
+	int n; /* arguments described so far */
+	long sys[6]; /* the syscall's arguments */
+	unsigned long long raw[6]; /* the values mmtrace must report */
+	long ret;
+	int err;
+	char text[TEXT], parsed[TEXT], extra[TEXT], extra_parsed[TEXT];
+	char masks[1024], top[512], tail[256], kernel[512];
+};
+
+__attribute__((format(printf, 3, 4))) static void appendf(char *buf, size_t size,
+							   const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+#define APPEND(field, ...) appendf(field, sizeof(field), __VA_ARGS__)
+
+static void c_init(struct call *c, const char *event)
+{
+	c->event = event;
+	c->n = 0;
+	c->ret = 0;
+	c->err = 0;
+	memset(c->sys, 0, sizeof(c->sys));
+	memset(c->raw, 0, sizeof(c->raw));
+	c->text[0] = c->parsed[0] = c->extra[0] = c->extra_parsed[0] = '\0';
+	c->masks[0] = c->top[0] = c->tail[0] = c->kernel[0] = '\0';
+}
+
+/*
+ * The next argument: made with sys, reported as raw; text is its ARGS text,
+ * parsed its --parse-arguments JSON value, extra its extra JSON members
+ * (extra_parsed with --parse-arguments, NULL when the same).
+ */
+static void c_arg(struct call *c, const char *name, long sys, unsigned long long raw,
+		  const char *text, const char *parsed, const char *extra,
+		  const char *extra_parsed)
+{
+	int i = c->n++;
+
+	c->sys[i] = sys;
+	c->raw[i] = raw;
+	APPEND(c->text, "%s%s: %s", i ? ", " : "", name, text);
+	APPEND(c->parsed, "%s%s", i ? "," : "", parsed);
+	APPEND(c->extra, "%s{%s}", i ? "," : "", extra ? extra : "");
+	APPEND(c->extra_parsed, "%s{%s}", i ? "," : "",
+	       extra_parsed ? extra_parsed : extra ? extra : "");
+}
+
+static void a_int(struct call *c, const char *name, long v)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%d", (int)v);
+	c_arg(c, name, v, (unsigned long)v, t, t, NULL, NULL);
+}
+
+static void a_uint(struct call *c, const char *name, unsigned long v)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%u", (unsigned int)v);
+	c_arg(c, name, (long)v, v, t, t, NULL, NULL);
+}
+
+static void a_ulong(struct call *c, const char *name, unsigned long v)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%lu", v);
+	c_arg(c, name, (long)v, v, t, t, NULL, NULL);
+}
+
+/* made with sys, reported as raw (mmap2's offset: pages made, bytes shown) */
+static void a_u64(struct call *c, const char *name, long sys, unsigned long long raw)
+{
+	char t[32];
+
+	snprintf(t, sizeof(t), "%llu", raw);
+	c_arg(c, name, sys, raw, t, t, NULL, NULL);
+}
+
+static void a_addr(struct call *c, const char *name, unsigned long v)
+{
+	char t[32], p[32];
+
+	snprintf(t, sizeof(t), "0x%lx", v);
+	snprintf(p, sizeof(p), "\"0x%lx\"", v);
+	c_arg(c, name, (long)v, v, t, p, NULL, NULL);
+}
+
+/* an address the kernel does not use in this call */
+static void a_addr_ignored(struct call *c, const char *name, unsigned long v)
+{
+	char t[48], p[32];
+
+	snprintf(t, sizeof(t), "0x%lx (ignored)", v);
+	snprintf(p, sizeof(p), "\"0x%lx\"", v);
+	c_arg(c, name, (long)v, v, t, p, NULL, NULL);
+}
+
+/* flags, modes, advice: named by hand */
+static void a_sym(struct call *c, const char *name, unsigned long v, const char *text)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "\"%s\"", text);
+	c_arg(c, name, (long)v, v, text, p, NULL, NULL);
+}
+
+/* a pointer whose target mmtrace reads: text and members given */
+static void a_ptr(struct call *c, const char *name, const void *ptr, const char *text,
+		  const char *extra, const char *extra_parsed)
+{
+	unsigned long v = (unsigned long)ptr;
+	char p[32];
+
+	snprintf(p, sizeof(p), "\"0x%lx\"", v);
+	c_arg(c, name, (long)v, v, text, p, extra, extra_parsed);
+}
+
+/* a node mask: also listed in "masks" */
+static void a_mask(struct call *c, const char *name, const void *ptr, const char *text,
+		   const char *extra)
+{
+	a_ptr(c, name, ptr, text, extra, NULL);
+	APPEND(c->masks, "%s{%s}", c->masks[0] ? "," : "", extra);
+}
+
+static long c_make(struct call *c, long nr)
+{
+	long r = syscall(nr, c->sys[0], c->sys[1], c->sys[2], c->sys[3], c->sys[4], c->sys[5]);
+
+	c->err = r == -1 ? errno : 0;
+	c->ret = r;
+	return r;
+}
+
+enum { R_VAL, R_ADDR };
+
+/* Append the call's line to the log. */
+static void c_log(struct call *c, int kind)
+{
+	static char line[6 * TEXT];
+	char comm[17] = "", rtext[64], rjson[32], args[256] = "";
+	const char *ename;
+	size_t len;
+
+	prctl(PR_GET_NAME, comm);
+	if (c->err) {
+		ename = strerrorname_np(c->err);
+		snprintf(rtext, sizeof(rtext), "-%d %s", c->err, ename ? ename : "E?");
+		snprintf(rjson, sizeof(rjson), "%d", -c->err);
+	} else if (kind == R_ADDR) {
+		snprintf(rtext, sizeof(rtext), "0x%lx", (unsigned long)c->ret);
+		snprintf(rjson, sizeof(rjson), "%lu", (unsigned long)c->ret);
+	} else {
+		snprintf(rtext, sizeof(rtext), "%ld", c->ret);
+		snprintf(rjson, sizeof(rjson), "%ld", c->ret);
+	}
+	for (int i = 0; i < c->n; i++)
+		APPEND(args, "%s%llu", i ? "," : "", c->raw[i]);
+	pthread_mutex_lock(&log_lock);
+	len = snprintf(line, sizeof(line),
+		       "{\"event\":\"%s\",\"pid\":%d,\"tid\":%ld,\"ppid\":%d,\"comm\":\"%s\","
+		       "\"args\":[%s],\"ret\":%s,\"ret_text\":\"%s\",\"text\":\"%s%s%s\","
+		       "\"parsed\":[%s],\"extra\":[%s],\"extra_parsed\":[%s],\"masks\":[%s]%s%s"
+		       "%s%s%s}\n",
+		       c->event, getpid(), syscall(SYS_gettid), getppid(), comm, args, rjson,
+		       rtext, c->text, c->tail, IA32_TAIL, c->parsed, c->extra, c->extra_parsed,
+		       c->masks, c->top[0] ? "," : "", c->top, c->kernel[0] ? ",\"kernel\":\"" : "",
+		       c->kernel, c->kernel[0] ? "\"" : "");
+	if (len >= sizeof(line) || write(log_fd, line, len) != (ssize_t)len) {
+		fprintf(stderr, "workload: log line lost\n");
+		exit(1);
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+/* Open (1) or close (0) this thread's window of logged calls. */
+static void window(int open)
+{
+	syscall(SYS_set_mempolicy_home_node, open ? 1UL : 2UL, 0UL, 0UL, MARK);
+}
+
+/* ---- memory to work on (allocated outside the windows) ---- */
 
 /* An address that is certainly not mapped: a page mapped, then unmapped. */
 static void *unmapped_page(void)
 {
-	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
 		perror("mmap");
 		exit(1);
 	}
-	munmap(p, 4096);
+	munmap(p, PAGE);
 	return p;
 }
 
 static void *map_pages(size_t n)
 {
-	void *p = mmap(NULL, n * 4096, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
 
 	if (p == MAP_FAILED) {
 		perror("mmap");
@@ -66,117 +345,104 @@ static void *map_pages(size_t n)
 	return p;
 }
 
-/* The RET column for a raw syscall return. */
-static void ret_text(char *buf, size_t len, long ret, int err, int addr)
+/* n pages of a memory file, and a shared mapping of them */
+static int memfd_pages(size_t n)
 {
-	if (ret == -1 && err)
-		snprintf(buf, len, "-%d %s", err, strerrorname_np(err));
-	else if (addr)
-		snprintf(buf, len, "0x%lx", (unsigned long)ret);
+	int fd = memfd_create("mmt-data", 0);
+
+	if (fd < 0 || ftruncate(fd, n * PAGE)) {
+		perror("memfd");
+		exit(1);
+	}
+	return fd;
+}
+
+static char *map_shared(int fd, size_t n)
+{
+	void *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	return p;
+}
+
+static void set_node(unsigned long *mask, int node)
+{
+	mask[node / LBITS] |= 1UL << (node % LBITS);
+}
+
+/* ---- mremap ---- */
+
+static long mremap_case(void *old, unsigned long old_size, unsigned long new_size,
+			unsigned long flags, void *new_addr, const char *flags_text)
+{
+	struct call c;
+
+	c_init(&c, "mremap");
+	a_addr(&c, "old_address", (unsigned long)old);
+	a_ulong(&c, "old_size", old_size);
+	a_ulong(&c, "new_size", new_size);
+	a_sym(&c, "flags", flags, flags_text);
+	if (flags & (2 | 4)) /* MREMAP_FIXED, MREMAP_DONTUNMAP */
+		a_addr(&c, "new_address", (unsigned long)new_addr);
 	else
-		snprintf(buf, len, "%ld", ret);
-}
-
-/* Write one log line; fmt gives the "text","parsed","masks" members. */
-static void record(const char *event, const unsigned long *args, int nargs,
-		   long ret, int err, int addr, const char *fmt, ...)
-{
-	char comm[17] = "", rtext[64];
-	va_list ap;
-
-	prctl(PR_GET_NAME, comm);
-	ret_text(rtext, sizeof(rtext), ret, err, addr);
-	pthread_mutex_lock(&log_lock);
-	fprintf(logf, "{\"event\":\"%s\",\"pid\":%d,\"tid\":%ld,\"ppid\":%d,\"comm\":\"%s\",\"args\":[",
-		event, getpid(), syscall(SYS_gettid), getppid(), comm);
-	for (int i = 0; i < nargs; i++)
-		fprintf(logf, "%s%lu", i ? "," : "", args[i]);
-	fprintf(logf, "],\"ret\":%ld,\"ret_text\":\"%s\",", ret == -1 && err ? -err : ret,
-		rtext);
-	va_start(ap, fmt);
-	vfprintf(logf, fmt, ap);
-	va_end(ap);
-	fputs("}\n", logf);
-	fflush(logf);
-	pthread_mutex_unlock(&log_lock);
-}
-
-static long do_mremap(void *old, size_t old_size, size_t new_size,
-		      unsigned long flags, void *new_addr, int *err)
-{
-	long r = syscall(SYS_mremap, old, old_size, new_size, flags, new_addr);
-
-	*err = r == -1 ? errno : 0;
-	return r;
-}
-
-/* One mremap call and its expected decoding. */
-static long mremap_case(void *old, size_t old_size, size_t new_size,
-			unsigned long flags, void *new_addr,
-			const char *flags_text)
-{
-	unsigned long args[5] = { (unsigned long)old, old_size, new_size, flags,
-				  (unsigned long)new_addr };
-	int used = (flags & (2 | MREMAP_DONTUNMAP)) != 0, err;
-	long r = do_mremap(old, old_size, new_size, flags, new_addr, &err);
-
-	record("mremap", args, 5, r, err, 1,
-	       "\"text\":\"old_address: 0x%lx, old_size: %zu, new_size: %zu, flags: %s, new_address: 0x%lx%s\","
-	       "\"parsed\":[\"0x%lx\",%zu,%zu,\"%s\",\"0x%lx\"],\"masks\":[]",
-	       args[0], old_size, new_size, flags_text, args[4],
-	       used ? "" : " (ignored)", args[0], old_size, new_size, flags_text,
-	       args[4]);
-	return r;
+		a_addr_ignored(&c, "new_address", (unsigned long)new_addr);
+	c_make(&c, SYS_mremap);
+	c_log(&c, R_ADDR);
+	return c.ret;
 }
 
 static void scenario_mremap(void)
 {
 	char *a = map_pages(4), *target = map_pages(8), *b;
-	long r;
 
+	window(1);
 	/* grow, may move */
-	r = mremap_case(a, 4096, 8 * 4096, 1, NULL, "MREMAP_MAYMOVE");
-	a = (char *)r;
+	a = (char *)mremap_case(a, PAGE, 8 * PAGE, 1, NULL, "MREMAP_MAYMOVE");
 	/* shrink in place, with a sentinel new_address the kernel ignores */
-	mremap_case(a, 8 * 4096, 2 * 4096, 0, (void *)0x5a5a5000, "0");
+	mremap_case(a, 8 * PAGE, 2 * PAGE, 0, (void *)0x5a5a5000, "0");
 	/* move to a fixed place */
-	r = mremap_case(a, 2 * 4096, 2 * 4096, 1 | 2, target,
-			"MREMAP_MAYMOVE|MREMAP_FIXED");
-	b = (char *)r;
+	b = (char *)mremap_case(a, 2 * PAGE, 2 * PAGE, 1 | 2, target,
+				"MREMAP_MAYMOVE|MREMAP_FIXED");
 	/* move, leaving the old range mapped */
-	mremap_case(b, 2 * 4096, 2 * 4096, 1 | MREMAP_DONTUNMAP, NULL,
-		    "MREMAP_MAYMOVE|MREMAP_DONTUNMAP");
+	mremap_case(b, 2 * PAGE, 2 * PAGE, 1 | 4, NULL, "MREMAP_MAYMOVE|MREMAP_DONTUNMAP");
 	/* failures: unknown flag bit, FIXED without MAYMOVE, nothing mapped */
-	mremap_case(b, 4096, 4096, 1 | 0x40, NULL, "MREMAP_MAYMOVE|0x40");
-	mremap_case(b, 4096, 4096, 2, target, "MREMAP_FIXED");
-	mremap_case(unmapped_page(), 4096, 8192, 1, NULL, "MREMAP_MAYMOVE");
+	mremap_case(b, PAGE, PAGE, 1 | 0x40, NULL, "MREMAP_MAYMOVE|0x40");
+	mremap_case(b, PAGE, PAGE, 2, target, "MREMAP_FIXED");
+	/* (mremap creates mappings: find an unmapped place only now) */
+	mremap_case(unmapped_page(), PAGE, 2 * PAGE, 1, NULL, "MREMAP_MAYMOVE");
 	/* every flag bit set */
-	mremap_case(b, 4096, 4096, ~0UL, NULL,
-		    "MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP|0xfffffffffffffff8");
+	mremap_case(b, PAGE, PAGE, ~0UL, NULL,
+		    IA32 ? "MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP|0xfffffff8" :
+			   "MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP|0xfffffffffffffff8");
+	window(0);
 }
 
-static long mempolicy_case(long mode, const unsigned long *mask,
-			   unsigned long maxnode, const char *mode_text,
-			   const char *nodes_text, const char *mask_json)
-{
-	unsigned long args[3] = { (unsigned long)mode, (unsigned long)mask, maxnode };
-	long r = syscall(SYS_set_mempolicy, mode, mask, maxnode);
-	int err = r == -1 ? errno : 0;
-	char ptr[32];
+/* ---- set_mempolicy ---- */
 
-	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)mask);
-	record("set_mempolicy", args, 3, r, err, 0,
-	       "\"text\":\"mode: %s, nodemask: %s, maxnode: %lu\","
-	       "\"parsed\":[\"%s\",\"%s\",%lu],\"masks\":[{%s}]",
-	       mode_text, nodes_text, maxnode, mode_text, ptr, maxnode, mask_json);
-	return r;
+static long mempolicy_case(long mode, const unsigned long *mask, unsigned long maxnode,
+			   const char *mode_text, const char *nodes_text, const char *mask_json)
+{
+	struct call c;
+
+	c_init(&c, "set_mempolicy");
+	a_sym(&c, "mode", mode, mode_text);
+	a_mask(&c, "nodemask", mask, nodes_text, mask_json);
+	a_ulong(&c, "maxnode", maxnode);
+	c_make(&c, SYS_set_mempolicy);
+	c_log(&c, R_VAL);
+	return c.ret;
 }
 
 static void *thread_policy(void *arg)
 {
 	(void)arg;
 	prctl(PR_SET_NAME, "mmt-thread");
+	window(1);
 	mempolicy_case(MPOL_LOCAL, NULL, 0, "MPOL_LOCAL", "NULL", "\"nodes\":null");
+	window(0);
 	return NULL;
 }
 
@@ -184,124 +450,120 @@ static void scenario_set_mempolicy(void)
 {
 	unsigned long *mask = calloc(64, sizeof(unsigned long));
 	char *page = map_pages(2), text[128];
-	unsigned long *edge = (unsigned long *)(page + 4096 - sizeof(long));
+	/* the last word of a page whose next page is unmapped */
+	unsigned long *edge = (unsigned long *)(page + PAGE - sizeof(long));
 	void *hole = unmapped_page();
 	pthread_t th;
 
+	munmap(page + PAGE, PAGE);
+	*edge = 1;
+	window(1);
 	mask[0] = 1;
 	mempolicy_case(MPOL_BIND, mask, 65, "MPOL_BIND", "[0]", "\"nodes\":[0]");
 	mempolicy_case(MPOL_PREFERRED_MANY | MPOL_F_STATIC_NODES, mask, 1025,
-		       "MPOL_PREFERRED_MANY|MPOL_F_STATIC_NODES", "[0]",
-		       "\"nodes\":[0]");
+		       "MPOL_PREFERRED_MANY|MPOL_F_STATIC_NODES", "[0]", "\"nodes\":[0]");
 	mempolicy_case(MPOL_INTERLEAVE | MPOL_F_RELATIVE_NODES, mask, 2,
-		       "MPOL_INTERLEAVE|MPOL_F_RELATIVE_NODES", "[0]",
-		       "\"nodes\":[0]");
+		       "MPOL_INTERLEAVE|MPOL_F_RELATIVE_NODES", "[0]", "\"nodes\":[0]");
 	mempolicy_case(MPOL_DEFAULT, NULL, 0, "MPOL_DEFAULT", "NULL", "\"nodes\":null");
 	/* failures */
 	mempolicy_case(7, mask, 2, "0x7", "[0]", "\"nodes\":[0]");
 	snprintf(text, sizeof(text), "0x%lx (unreadable: EFAULT)", (unsigned long)hole);
 	mempolicy_case(MPOL_BIND, hole, 65, "MPOL_BIND", text, "\"readError\":\"EFAULT\"");
 	/* nodes 0 and 130; 130 has no memory here */
-	mask[2] = 1UL << 2;
+	set_node(mask, 130);
 	mempolicy_case(MPOL_BIND, mask, 200, "MPOL_BIND", "[0,130]", "\"nodes\":[0,130]");
 	/* bits at or past maxnode - 1 are not read by the kernel */
 	mempolicy_case(MPOL_BIND, mask, 130, "MPOL_BIND", "[0]", "\"nodes\":[0]");
-	mask[2] = 0;
-	/* nodes 0-3 and 8 from a mask whose bit 63 is beyond maxnode */
-	mask[0] = 0x10fUL | (1UL << 63);
+	memset(mask, 0, 64 * sizeof(unsigned long));
+	/* nodes 0-3 and 8, and node 63, which maxnode 64 leaves out */
+	mask[0] = 0x10f;
+	set_node(mask, 63);
 	mempolicy_case(MPOL_PREFERRED, mask, 64, "MPOL_PREFERRED", "[0-3,8]",
 		       "\"nodes\":[0,1,2,3,8]");
+	memset(mask, 0, 64 * sizeof(unsigned long));
 	mask[0] = 1;
 	/* more than 1024 bits: the kernel reads 1999, mmtrace 1024 */
 	mempolicy_case(MPOL_BIND, mask, 2000, "MPOL_BIND", "[0,...] (truncated)",
 		       "\"nodes\":[0],\"truncated\":true");
 	/* maxnode 1: no bit is read, so the mask is empty */
 	mempolicy_case(MPOL_BIND, mask, 1, "MPOL_BIND", "[]", "\"nodes\":[]");
-	/* the last long before an unmapped page is readable */
-	munmap(page + 4096, 4096);
-	*edge = 1;
-	mempolicy_case(MPOL_BIND, edge, 65, "MPOL_BIND", "[0]", "\"nodes\":[0]");
-	/* two longs crossing into the unmapped page are not */
+	/* the last word before an unmapped page is readable */
+	mempolicy_case(MPOL_BIND, edge, LBITS + 1, "MPOL_BIND", "[0]", "\"nodes\":[0]");
+	/* two words crossing into the unmapped page are not */
 	snprintf(text, sizeof(text), "0x%lx (unreadable: EFAULT)", (unsigned long)edge);
-	mempolicy_case(MPOL_BIND, edge, 129, "MPOL_BIND", text,
+	mempolicy_case(MPOL_BIND, edge, 2 * LBITS + 1, "MPOL_BIND", text,
 		       "\"readError\":\"EFAULT\"");
+	window(0);
 	/* a second thread */
 	pthread_create(&th, NULL, thread_policy, NULL);
 	pthread_join(th, NULL);
+	window(1);
 	mempolicy_case(MPOL_DEFAULT, NULL, 0, "MPOL_DEFAULT", "NULL", "\"nodes\":null");
+	window(0);
 	free(mask);
 }
 
-/* The process a migrate_pages pid names, as mmtrace must report it. */
-static const char *target_of(int pid, const char *comm, char *json, size_t jlen,
-			     char *text, size_t tlen)
+/* ---- migrate_pages ---- */
+
+/* The process a pid argument names, as mmtrace must report it. */
+static void target_of(struct call *c, int pid, const char *comm)
 {
 	int self = pid == 0 || pid == getpid();
 
-	text[0] = '\0';
 	if (pid < 0 || (!self && kill(pid, 0))) {
-		snprintf(json, jlen, "null");
-		return json;
+		APPEND(c->top, ",\"target\":null");
+		return;
 	}
-	snprintf(json, jlen,
-		 "{\"hostProcessId\":%d,\"processName\":\"%s\",\"userId\":%d,"
-		 "\"otherProcess\":%s,\"otherUser\":false}",
-		 self ? getpid() : pid, comm, getuid(), self ? "false" : "true");
+	APPEND(c->top,
+	       ",\"target\":{\"hostProcessId\":%d,\"processName\":\"%s\",\"userId\":%d,"
+	       "\"otherProcess\":%s,\"otherUser\":false}",
+	       self ? getpid() : pid, comm, getuid(), self ? "false" : "true");
 	if (!self)
-		snprintf(text, tlen, " [target %s pid %d uid %d]", comm, pid, getuid());
-	return json;
+		APPEND(c->tail, " [target %s pid %d uid %d]", comm, pid, getuid());
 }
 
-static long migrate_case(int pid, unsigned long maxnode, const unsigned long *old,
-			 const unsigned long *new, const char *old_text,
-			 const char *old_json, const char *new_text,
-			 const char *new_json, const char *target_comm)
+static long migrate_case(long pid, unsigned long maxnode, const unsigned long *old,
+			 const unsigned long *new, const char *old_text, const char *old_json,
+			 const char *new_text, const char *new_json, const char *target_comm)
 {
-	unsigned long args[4] = { (unsigned long)(long)pid, maxnode,
-				  (unsigned long)old, (unsigned long)new };
-	char tjson[256], ttext[128];
-	long r;
-	int err;
+	struct call c;
 
-	target_of(pid, target_comm, tjson, sizeof(tjson), ttext, sizeof(ttext));
-	r = syscall(SYS_migrate_pages, pid, maxnode, old, new);
-	err = r == -1 ? errno : 0;
-	/* one node here: nothing ever migrates */
-	record("migrate_pages", args, 4, r, err, 0,
-	       "\"text\":\"pid: %d, maxnode: %lu, old_nodes: %s, new_nodes: %s%s\","
-	       "\"parsed\":[%d,%lu,\"0x%lx\",\"0x%lx\"],\"masks\":[{%s},{%s}],"
-	       "\"migration\":{\"succeeded\":0,\"failed\":0,\"split\":0,\"batches\":0},"
-	       "\"target\":%s",
-	       pid, maxnode, old_text, new_text, ttext, pid, maxnode, (unsigned long)old,
-	       (unsigned long)new, old_json, new_json, tjson);
-	return r;
+	c_init(&c, "migrate_pages");
+	a_int(&c, "pid", pid);
+	a_ulong(&c, "maxnode", maxnode);
+	a_mask(&c, "old_nodes", old, old_text, old_json);
+	a_mask(&c, "new_nodes", new, new_text, new_json);
+	APPEND(c.top, "%s", NO_MIGRATION);
+	target_of(&c, (int)pid, target_comm);
+	c_make(&c, SYS_migrate_pages);
+	c_log(&c, R_VAL);
+	return c.ret;
 }
 
 static void scenario_migrate_pages(void)
 {
-	unsigned long node0 = 1, node1 = 2;
+	/* 64 bits each: one word on x86_64, two on ia32 */
+	unsigned long node0[64 / LBITS] = { 1 }, node1[64 / LBITS] = { 2 };
 	void *hole = unmapped_page();
 	int go[2], ready[2], status;
+	const char *me = "mmt-workload";
 	char text[128];
 	pid_t child;
 	char c;
 
-	const char *me = "mmt-workload";
-
-	migrate_case(0, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]",
+	window(1);
+	migrate_case(0, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]", me);
+	migrate_case(getpid(), 2, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]",
 		     me);
-	migrate_case(getpid(), 2, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]",
-		     "\"nodes\":[0]", me);
 	/* failures: no such process, pid -1, new node without memory, bad pointer */
-	migrate_case(0x3ffffff0, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]",
+	migrate_case(0x3ffffff0, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]",
 		     "\"nodes\":[0]", me);
-	migrate_case(-1, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]",
-		     me);
-	migrate_case(0, 65, &node0, &node1, "[0]", "\"nodes\":[0]", "[1]", "\"nodes\":[1]",
-		     me);
+	migrate_case(-1, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]", me);
+	migrate_case(0, 65, node0, node1, "[0]", "\"nodes\":[0]", "[1]", "\"nodes\":[1]", me);
 	snprintf(text, sizeof(text), "0x%lx (unreadable: EFAULT)", (unsigned long)hole);
-	migrate_case(0, 65, hole, &node0, text, "\"readError\":\"EFAULT\"", "[0]",
+	migrate_case(0, 65, hole, node0, text, "\"readError\":\"EFAULT\"", "[0]",
 		     "\"nodes\":[0]", me);
+	window(0);
 
 	/* another process: a child that also calls migrate_pages itself */
 	if (pipe(go) || pipe(ready)) {
@@ -311,8 +573,10 @@ static void scenario_migrate_pages(void)
 	child = fork();
 	if (child == 0) {
 		prctl(PR_SET_NAME, "mmt-child");
-		migrate_case(0, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]",
-			     "\"nodes\":[0]", "mmt-child");
+		window(1);
+		migrate_case(0, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]",
+			     "mmt-child");
+		window(0);
 		if (write(ready[1], "r", 1) < 0 || read(go[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
@@ -320,21 +584,1113 @@ static void scenario_migrate_pages(void)
 	/* wait until the child has named itself */
 	if (read(ready[0], &c, 1) < 0)
 		perror("read");
-	migrate_case(child, 65, &node0, &node0, "[0]", "\"nodes\":[0]", "[0]",
-		     "\"nodes\":[0]", "mmt-child");
+	window(1);
+	migrate_case(child, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]",
+		     "mmt-child");
+	window(0);
 	if (write(go[1], "x", 1) < 0)
 		perror("write");
 	waitpid(child, &status, 0);
+}
+
+/* ---- brk ---- */
+
+static unsigned long brk_case(unsigned long addr)
+{
+	struct call c;
+
+	c_init(&c, "brk");
+	a_addr(&c, "addr", addr);
+	c_make(&c, SYS_brk);
+	c_log(&c, R_ADDR);
+	return (unsigned long)c.ret;
+}
+
+static void scenario_brk(void)
+{
+	/* a mapping above the heap: the break cannot reach past it */
+	char *above = map_pages(1);
+	unsigned long cur;
+
+	window(1);
+	cur = brk_case(0); /* where the break is */
+	brk_case(cur + 3 * PAGE); /* grow */
+	brk_case(cur + PAGE + 123); /* shrink, to an unaligned end */
+	brk_case(1); /* below the heap: refused, the old break comes back */
+	brk_case((unsigned long)above + PAGE); /* over mappings: refused */
+	brk_case(cur); /* back where malloc left it */
+	window(0);
+}
+
+/* ---- mmap ---- */
+
+static long mmap_case(const void *addr, unsigned long len, unsigned long prot,
+		      unsigned long flags, long fd, unsigned long long off,
+		      const char *prot_text, const char *flags_text)
+{
+	struct call c;
+
+	c_init(&c, "mmap");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "length", len);
+	a_sym(&c, "prot", prot, prot_text);
+	a_sym(&c, "flags", flags, flags_text);
+	a_int(&c, "fd", fd);
+#if IA32
+	/* mmap2 takes the offset in pages; mmtrace reports bytes */
+	a_u64(&c, "off", (long)(off / PAGE), off);
+	c_make(&c, SYS_mmap2);
+#else
+	a_u64(&c, "off", (long)off, off);
+	c_make(&c, SYS_mmap);
+#endif
+	c_log(&c, R_ADDR);
+	return c.ret;
+}
+
+static void scenario_mmap(void)
+{
+	const unsigned long RW = PROT_READ | PROT_WRITE, PA = MAP_PRIVATE | MAP_ANONYMOUS;
+	int fd = memfd_pages(8);
+	char *busy;
+
+	window(1);
+	busy = (char *)mmap_case(NULL, 3 * PAGE, RW, PA | MAP_POPULATE, -1, 0,
+				 "PROT_READ|PROT_WRITE", "MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE");
+	/* a file, at an offset */
+	mmap_case(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 5 * PAGE, "PROT_READ", "MAP_SHARED");
+	/* an offset past 4 GiB: on ia32 only mmap2's page offset can say it */
+	mmap_case(NULL, PAGE, RW, MAP_PRIVATE, fd, 0x100001000ULL, "PROT_READ|PROT_WRITE",
+		  "MAP_PRIVATE");
+	mmap_case(NULL, PAGE, PROT_READ | PROT_EXEC, PA, -1, 0, "PROT_READ|PROT_EXEC",
+		  "MAP_PRIVATE|MAP_ANONYMOUS");
+	mmap_case(NULL, 2 * PAGE, PROT_NONE, PA | MAP_NORESERVE, -1, 0, "PROT_NONE",
+		  "MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE");
+	mmap_case(NULL, 4 * PAGE, RW, PA | MAP_GROWSDOWN | MAP_STACK, -1, 0,
+		  "PROT_READ|PROT_WRITE", "MAP_PRIVATE|MAP_ANONYMOUS|MAP_GROWSDOWN|MAP_STACK");
+	mmap_case(NULL, PAGE, PROT_READ, PA | MAP_32BIT, -1, 0, "PROT_READ",
+		  "MAP_PRIVATE|MAP_ANONYMOUS|MAP_32BIT");
+	mmap_case(NULL, PAGE, RW, W_MAP_DROPPABLE | MAP_ANONYMOUS, -1, 0, "PROT_READ|PROT_WRITE",
+		  "MAP_DROPPABLE|MAP_ANONYMOUS");
+	/* without MAP_HUGETLB, bit 26 is MAP_UNINITIALIZED (ignored by this kernel) */
+	mmap_case(NULL, PAGE, PROT_READ, PA | W_MAP_UNINITIALIZED, -1, 0, "PROT_READ",
+		  "MAP_PRIVATE|MAP_ANONYMOUS|MAP_UNINITIALIZED");
+	/* huge pages: none are reserved here, so these fail; the size still decodes */
+	mmap_case(NULL, 2UL << 20, RW, PA | MAP_HUGETLB | W_MAP_HUGE_2MB, -1, 0,
+		  "PROT_READ|PROT_WRITE", "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_2MB");
+	mmap_case(NULL, 1UL << 30, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB | W_MAP_HUGE_1GB,
+		  -1, 0, "PROT_READ|PROT_WRITE",
+		  "MAP_SHARED|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_1GB");
+	mmap_case(NULL, 16 * PAGE, RW, PA | MAP_HUGETLB | W_MAP_HUGE_16KB, -1, 0,
+		  "PROT_READ|PROT_WRITE", "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_16KB");
+	/* over the first mapping: refused without replacing, then replaced */
+	mmap_case(busy, PAGE, PROT_READ, PA | MAP_FIXED_NOREPLACE, -1, 0, "PROT_READ",
+		  "MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE");
+	mmap_case(busy + PAGE, PAGE, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0,
+		  "PROT_READ|PROT_WRITE", "MAP_SHARED|MAP_FIXED|MAP_ANONYMOUS");
+	/* failures: no length, no file, no type, an unknown flag with validation */
+	mmap_case(NULL, 0, PROT_READ, PA, -1, 0, "PROT_READ", "MAP_PRIVATE|MAP_ANONYMOUS");
+	mmap_case(NULL, PAGE, PROT_READ, MAP_SHARED, -1, 0, "PROT_READ", "MAP_SHARED");
+	mmap_case(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0, "PROT_READ", "0x0|MAP_ANONYMOUS");
+	mmap_case(NULL, PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x8000000, -1, 0,
+		  "PROT_READ", "MAP_SHARED_VALIDATE|MAP_ANONYMOUS|0x8000000");
+	/* a protection bit x86 does not have */
+	mmap_case(NULL, PAGE, PROT_READ | 0x10, PA, -1, 0, "PROT_READ|0x10",
+		  "MAP_PRIVATE|MAP_ANONYMOUS");
+#if !IA32
+	/* an offset that is not a multiple of the page size (mmap2 cannot say it) */
+	mmap_case(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100, "PROT_READ", "MAP_PRIVATE");
+#endif
+	window(0);
+}
+
+/* ---- munmap ---- */
+
+static long munmap_case(const void *addr, unsigned long len)
+{
+	struct call c;
+
+	c_init(&c, "munmap");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "length", len);
+	c_make(&c, SYS_munmap);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_munmap(void)
+{
+	char *p = map_pages(6);
+	void *hole = unmapped_page();
+
+	window(1);
+	munmap_case(p + 4 * PAGE, 2 * PAGE);
+	munmap_case(hole, PAGE); /* nothing there: still 0 */
+	munmap_case(p + 1, PAGE); /* unaligned */
+	munmap_case(p, 0);
+	munmap_case(p + 2 * PAGE, PAGE + 1); /* the length is rounded up */
+	munmap_case(p, -PAGE); /* past the end of the address space */
+	window(0);
+}
+
+/* ---- mprotect, pkey_mprotect ---- */
+
+static long mprotect_case(const void *addr, unsigned long len, unsigned long prot,
+			  const char *prot_text)
+{
+	struct call c;
+
+	c_init(&c, "mprotect");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "len", len);
+	a_sym(&c, "prot", prot, prot_text);
+	c_make(&c, SYS_mprotect);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_mprotect(void)
+{
+	char *p = map_pages(4);
+	void *hole = unmapped_page();
+
+	window(1);
+	mprotect_case(p, PAGE, PROT_READ | PROT_EXEC, "PROT_READ|PROT_EXEC");
+	mprotect_case(p, 2 * PAGE, PROT_NONE, "PROT_NONE");
+	mprotect_case(p, 4 * PAGE, PROT_READ | PROT_WRITE, "PROT_READ|PROT_WRITE");
+	mprotect_case(p + PAGE, PAGE, PROT_READ | 0x8, "PROT_READ|PROT_SEM");
+	mprotect_case(p + 1, PAGE, PROT_READ, "PROT_READ");
+	mprotect_case(hole, PAGE, PROT_READ, "PROT_READ");
+	mprotect_case(p, PAGE, PROT_READ | 0x10, "PROT_READ|0x10");
+	mprotect_case(p, PAGE, PROT_READ | 0x01000000 | 0x02000000,
+		      "PROT_READ|PROT_GROWSDOWN|PROT_GROWSUP");
+	window(0);
+}
+
+static long pkey_case(const void *addr, unsigned long len, unsigned long prot,
+		      const char *prot_text, long pkey)
+{
+	struct call c;
+
+	c_init(&c, "pkey_mprotect");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "len", len);
+	a_sym(&c, "prot", prot, prot_text);
+	a_int(&c, "pkey", pkey);
+	c_make(&c, SYS_pkey_mprotect);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_pkey_mprotect(void)
+{
+	char *p = map_pages(4);
+	void *hole = unmapped_page();
+
+	window(1);
+	pkey_case(p, PAGE, PROT_READ, "PROT_READ", -1);
+	pkey_case(p, 2 * PAGE, PROT_EXEC, "PROT_EXEC", -1);
+	pkey_case(p, PAGE, PROT_READ | PROT_WRITE, "PROT_READ|PROT_WRITE", 0);
+	pkey_case(p, PAGE, PROT_READ, "PROT_READ", 15); /* never allocated */
+	pkey_case(p, PAGE, PROT_READ, "PROT_READ", -2);
+	pkey_case(p + 1, PAGE, PROT_NONE, "PROT_NONE", -1);
+	pkey_case(hole, PAGE, PROT_READ, "PROT_READ", -1);
+	window(0);
+}
+
+/* ---- madvise, process_madvise ---- */
+
+static long madvise_case(const void *addr, unsigned long len, long advice,
+			 const char *advice_text)
+{
+	struct call c;
+
+	c_init(&c, "madvise");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "length", len);
+	a_sym(&c, "advice", (unsigned long)advice, advice_text);
+	c_make(&c, SYS_madvise);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_madvise(void)
+{
+	char *p = map_pages(8);
+	void *hole = unmapped_page();
+
+	memset(p, 1, 8 * PAGE);
+	window(1);
+	madvise_case(p, 8 * PAGE, W_MADV_NORMAL, "MADV_NORMAL");
+	madvise_case(p, 2 * PAGE, W_MADV_DONTNEED, "MADV_DONTNEED");
+	madvise_case(p + 2 * PAGE, PAGE, W_MADV_FREE, "MADV_FREE");
+	madvise_case(p, 8 * PAGE, W_MADV_WILLNEED, "MADV_WILLNEED");
+	madvise_case(p, 8 * PAGE, W_MADV_HUGEPAGE, "MADV_HUGEPAGE");
+	madvise_case(p, 4 * PAGE, W_MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE");
+	madvise_case(p + 4 * PAGE, PAGE, W_MADV_COLD, "MADV_COLD");
+	madvise_case(p + 5 * PAGE, PAGE, W_MADV_PAGEOUT, "MADV_PAGEOUT");
+	madvise_case(p, PAGE, W_MADV_DONTDUMP, "MADV_DONTDUMP");
+	madvise_case(p + 6 * PAGE, 2 * PAGE, W_MADV_GUARD_INSTALL, "MADV_GUARD_INSTALL");
+	madvise_case(p + 6 * PAGE, 2 * PAGE, W_MADV_GUARD_REMOVE, "MADV_GUARD_REMOVE");
+	/* failures */
+	madvise_case(p, PAGE, W_MADV_REMOVE, "MADV_REMOVE"); /* private memory */
+	madvise_case(p, PAGE, 77, "0x4d");
+	madvise_case(p, PAGE, -1, "0xffffffff");
+	madvise_case(hole, PAGE, W_MADV_WILLNEED, "MADV_WILLNEED");
+	madvise_case(p + 1, PAGE, W_MADV_DONTNEED, "MADV_DONTNEED");
+	window(0);
+}
+
+static long pmadvise_case(long pidfd, const struct iovec *iov, unsigned long vlen,
+			  long advice, const char *advice_text, unsigned long flags)
+{
+	struct call c;
+
+	c_init(&c, "process_madvise");
+	a_int(&c, "pidfd", pidfd);
+	a_addr(&c, "iovec", (unsigned long)iov);
+	a_ulong(&c, "vlen", vlen);
+	a_sym(&c, "advice", (unsigned long)advice, advice_text);
+	a_uint(&c, "flags", flags);
+	c_make(&c, SYS_process_madvise);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_process_madvise(void)
+{
+	char *p = map_pages(8);
+	struct iovec iov[2] = { { p, 2 * PAGE }, { p + 4 * PAGE, PAGE } };
+	int self = syscall(SYS_pidfd_open, getpid(), 0), gone, status;
+	pid_t child;
+
+	memset(p, 1, 8 * PAGE);
+	/* a pidfd whose process has exited and been reaped */
+	child = fork();
+	if (child == 0)
+		_exit(0);
+	gone = syscall(SYS_pidfd_open, child, 0);
+	waitpid(child, &status, 0);
+	if (self < 0 || gone < 0) {
+		perror("pidfd_open");
+		exit(1);
+	}
+	window(1);
+	pmadvise_case(self, iov, 2, W_MADV_COLD, "MADV_COLD", 0);
+	pmadvise_case(self, iov, 1, W_MADV_PAGEOUT, "MADV_PAGEOUT", 0);
+	pmadvise_case(self, iov + 1, 1, W_MADV_WILLNEED, "MADV_WILLNEED", 0);
+	pmadvise_case(self, iov, 0, W_MADV_COLD, "MADV_COLD", 0);
+	/* failures */
+	pmadvise_case(self, iov, 1, W_MADV_COLD, "MADV_COLD", 1);
+	pmadvise_case(self, iov, 1, 77, "0x4d", 0);
+	pmadvise_case(9999, iov, 1, W_MADV_COLD, "MADV_COLD", 0);
+	pmadvise_case(self, NULL, 1, W_MADV_COLD, "MADV_COLD", 0);
+	pmadvise_case(gone, iov, 1, W_MADV_COLD, "MADV_COLD", 0);
+	window(0);
+}
+
+/* ---- mlock, mlock2, munlock, mlockall, munlockall ---- */
+
+static long range_case(const char *event, long nr, const void *addr, unsigned long len)
+{
+	struct call c;
+
+	c_init(&c, event);
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "len", len);
+	c_make(&c, nr);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_mlock(void)
+{
+	char *p = map_pages(4);
+	void *hole = unmapped_page();
+
+	window(1);
+	range_case("mlock", SYS_mlock, p, 2 * PAGE);
+	range_case("mlock", SYS_mlock, p + 100, PAGE); /* rounded to pages */
+	range_case("mlock", SYS_mlock, p, 0);
+	range_case("mlock", SYS_mlock, hole, PAGE);
+	window(0);
+	munlock(p, 4 * PAGE);
+}
+
+static long mlock2_case(const void *addr, unsigned long len, unsigned long flags,
+			const char *flags_text)
+{
+	struct call c;
+
+	c_init(&c, "mlock2");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "len", len);
+	a_sym(&c, "flags", flags, flags_text);
+	c_make(&c, SYS_mlock2);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_mlock2(void)
+{
+	char *p = map_pages(4);
+	void *hole = unmapped_page();
+
+	window(1);
+	mlock2_case(p, 2 * PAGE, W_MLOCK_ONFAULT, "MLOCK_ONFAULT");
+	mlock2_case(p + 2 * PAGE, PAGE, 0, "0");
+	mlock2_case(p, PAGE, 2, "0x2");
+	mlock2_case(p, PAGE, 3, "MLOCK_ONFAULT|0x2");
+	mlock2_case(hole, PAGE, 0, "0");
+	window(0);
+	munlock(p, 4 * PAGE);
+}
+
+static void scenario_munlock(void)
+{
+	char *p = map_pages(4);
+	void *hole = unmapped_page();
+
+	mlock(p, 4 * PAGE);
+	window(1);
+	range_case("munlock", SYS_munlock, p, 2 * PAGE);
+	range_case("munlock", SYS_munlock, p, 4 * PAGE); /* partly unlocked already */
+	range_case("munlock", SYS_munlock, hole, PAGE);
+	window(0);
+}
+
+static long mlockall_case(unsigned long flags, const char *flags_text)
+{
+	struct call c;
+
+	c_init(&c, "mlockall");
+	a_sym(&c, "flags", flags, flags_text);
+	c_make(&c, SYS_mlockall);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_mlockall(void)
+{
+	window(1);
+	mlockall_case(W_MCL_CURRENT | W_MCL_ONFAULT, "MCL_CURRENT|MCL_ONFAULT");
+	mlockall_case(W_MCL_CURRENT | W_MCL_FUTURE, "MCL_CURRENT|MCL_FUTURE");
+	/* failures: no flag, MCL_ONFAULT alone, an unknown flag */
+	mlockall_case(0, "0");
+	mlockall_case(W_MCL_ONFAULT, "MCL_ONFAULT");
+	mlockall_case(W_MCL_CURRENT | 8, "MCL_CURRENT|0x8");
+	window(0);
+	munlockall();
+}
+
+static long munlockall_case(void)
+{
+	struct call c;
+
+	c_init(&c, "munlockall");
+	c_make(&c, SYS_munlockall);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_munlockall(void)
+{
+	mlockall(MCL_CURRENT);
+	window(1);
+	munlockall_case();
+	munlockall_case(); /* nothing locked: still 0 */
+	window(0);
+}
+
+/* ---- msync, mincore, remap_file_pages ---- */
+
+static long msync_case(const void *addr, unsigned long len, unsigned long flags,
+		       const char *flags_text)
+{
+	struct call c;
+
+	c_init(&c, "msync");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "length", len);
+	a_sym(&c, "flags", flags, flags_text);
+	c_make(&c, SYS_msync);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_msync(void)
+{
+	char *m = map_shared(memfd_pages(4), 4), *p = map_pages(2);
+	void *hole = unmapped_page();
+
+	memset(m, 7, 4 * PAGE);
+	window(1);
+	msync_case(m, 4 * PAGE, W_MS_SYNC, "MS_SYNC");
+	msync_case(m, PAGE, W_MS_ASYNC | W_MS_INVALIDATE, "MS_ASYNC|MS_INVALIDATE");
+	msync_case(m + PAGE, PAGE, 0, "0");
+	msync_case(p, 2 * PAGE, W_MS_SYNC, "MS_SYNC"); /* private memory: nothing to do */
+	/* failures */
+	msync_case(m, PAGE, W_MS_ASYNC | W_MS_SYNC, "MS_ASYNC|MS_SYNC");
+	msync_case(m, PAGE, 8, "0x8");
+	msync_case(m + 1, PAGE, W_MS_SYNC, "MS_SYNC");
+	msync_case(hole, PAGE, W_MS_ASYNC, "MS_ASYNC");
+	window(0);
+}
+
+static long mincore_case(const void *addr, unsigned long len, const void *vec)
+{
+	struct call c;
+
+	c_init(&c, "mincore");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "length", len);
+	a_addr(&c, "vec", (unsigned long)vec);
+	c_make(&c, SYS_mincore);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_mincore(void)
+{
+	char *p = map_pages(4);
+	void *hole = unmapped_page();
+	unsigned char vec[4];
+
+	p[0] = p[PAGE] = 1;
+	window(1);
+	mincore_case(p, 4 * PAGE, vec);
+	mincore_case(p, 0, vec);
+	mincore_case(p, 4 * PAGE, hole);
+	mincore_case(hole, PAGE, vec);
+	mincore_case(p + 1, PAGE, vec);
+	window(0);
+}
+
+static long remap_case(const void *addr, unsigned long size, unsigned long prot,
+		       const char *prot_text, unsigned long pgoff, unsigned long flags,
+		       const char *flags_text)
+{
+	struct call c;
+
+	c_init(&c, "remap_file_pages");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "size", size);
+	a_sym(&c, "prot", prot, prot_text);
+	a_ulong(&c, "pgoff", pgoff);
+	a_sym(&c, "flags", flags, flags_text);
+	c_make(&c, SYS_remap_file_pages);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_remap_file_pages(void)
+{
+	char *m = map_shared(memfd_pages(8), 4), *p = map_pages(2);
+
+	window(1);
+	remap_case(m, PAGE, PROT_NONE, "PROT_NONE", 2, 0, "0");
+	remap_case(m + PAGE, PAGE, PROT_NONE, "PROT_NONE", 5, W_MAP_NONBLOCK, "MAP_NONBLOCK");
+	/* failures: a protection, an unknown flag, private memory */
+	remap_case(m + 2 * PAGE, PAGE, PROT_READ, "PROT_READ", 1, 0, "0");
+	remap_case(m + 2 * PAGE, PAGE, PROT_NONE, "PROT_NONE", 1, 0x1, "0x1");
+	remap_case(p, PAGE, PROT_NONE, "PROT_NONE", 1, 0, "0");
+	window(0);
+}
+
+/* ---- mbind, get_mempolicy, set_mempolicy_home_node ---- */
+
+static long mbind_moved(const void *addr, unsigned long len, long mode, const char *mode_text,
+			const unsigned long *mask, unsigned long maxnode, const char *nodes_text,
+			const char *mask_json, unsigned long flags, const char *flags_text,
+			int moved)
+{
+	struct call c;
+
+	c_init(&c, "mbind");
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_ulong(&c, "len", len);
+	a_sym(&c, "mode", mode, mode_text);
+	a_mask(&c, "nodemask", mask, nodes_text, mask_json);
+	a_ulong(&c, "maxnode", maxnode);
+	a_sym(&c, "flags", flags, flags_text);
+	if (moved) {
+		/* one batch of pages, all moved */
+		APPEND(c.top, "\"migration\":{\"succeeded\":%d,\"failed\":0,\"split\":0,"
+			      "\"batches\":1}", moved);
+		APPEND(c.tail, " => migrated %d, failed 0, split 0", moved);
+	} else {
+		APPEND(c.top, "%s", NO_MIGRATION);
+	}
+	c_make(&c, SYS_mbind);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+/* an mbind call that moves no page */
+static long mbind_case(const void *addr, unsigned long len, long mode, const char *mode_text,
+		       const unsigned long *mask, unsigned long maxnode, const char *nodes_text,
+		       const char *mask_json, unsigned long flags, const char *flags_text)
+{
+	return mbind_moved(addr, len, mode, mode_text, mask, maxnode, nodes_text, mask_json,
+			   flags, flags_text, 0);
+}
+
+static void scenario_mbind(void)
+{
+	char *p = map_pages(4), text[128];
+	unsigned long node0[64 / LBITS] = { 1 }, node1[64 / LBITS] = { 2 };
+	void *hole = unmapped_page();
+
+	memset(p, 1, 4 * PAGE);
+	window(1);
+	mbind_case(p, 4 * PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]",
+		   MPOL_MF_MOVE | MPOL_MF_STRICT, "MPOL_MF_STRICT|MPOL_MF_MOVE");
+	mbind_case(p, PAGE, MPOL_PREFERRED, "MPOL_PREFERRED", node0, 65, "[0]", "\"nodes\":[0]",
+		   0, "0");
+	mbind_case(p + PAGE, PAGE, MPOL_INTERLEAVE | MPOL_F_STATIC_NODES,
+		   "MPOL_INTERLEAVE|MPOL_F_STATIC_NODES", node0, 65, "[0]", "\"nodes\":[0]",
+		   MPOL_MF_MOVE, "MPOL_MF_MOVE");
+	mbind_case(p + 2 * PAGE, PAGE, MPOL_WEIGHTED_INTERLEAVE, "MPOL_WEIGHTED_INTERLEAVE",
+		   node0, 65, "[0]", "\"nodes\":[0]", 0, "0");
+	/*
+	 * Pages move even on one node: MPOL_LOCAL has no nodes, so every page
+	 * of the range is "misplaced" and migrates, to the node it is on.
+	 */
+	mbind_moved(p, PAGE, MPOL_LOCAL, "MPOL_LOCAL", NULL, 0, "NULL", "\"nodes\":null",
+		    MPOL_MF_MOVE_ALL, "MPOL_MF_MOVE_ALL", 1);
+	mbind_moved(p + PAGE, 3 * PAGE, MPOL_LOCAL, "MPOL_LOCAL", NULL, 0, "NULL",
+		    "\"nodes\":null", MPOL_MF_MOVE, "MPOL_MF_MOVE", 3);
+	mbind_case(p, 4 * PAGE, MPOL_DEFAULT, "MPOL_DEFAULT", NULL, 0, "NULL", "\"nodes\":null",
+		   0, "0");
+	/* failures */
+	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", node0, 1, "[]", "\"nodes\":[]", 0, "0");
+	snprintf(text, sizeof(text), "0x%lx (unreadable: EFAULT)", (unsigned long)hole);
+	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", hole, 65, text, "\"readError\":\"EFAULT\"",
+		   0, "0");
+	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", node1, 65, "[1]", "\"nodes\":[1]", 0, "0");
+	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]",
+		   MPOL_MF_LAZY, "MPOL_MF_LAZY");
+	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]", 0x10,
+		   "0x10");
+	mbind_case(p, PAGE, 7, "0x7", node0, 65, "[0]", "\"nodes\":[0]", 0, "0");
+	mbind_case(p + 1, PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]", 0,
+		   "0");
+	mbind_case(hole, PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]", 0,
+		   "0");
+	window(0);
+}
+
+/*
+ * One get_mempolicy call. After a successful call mmtrace reads what the
+ * kernel wrote: *mode (want_mode; its text mode_text, a policy or with
+ * MPOL_F_NODE a node) and the mask (nodes_text, mask_json; want_nodes the
+ * bits it must hold). After a failed call it reads nothing. The buffers are
+ * filled with other bits first: what was there before must not show.
+ */
+static const void *unwritable; /* a mode pointer that is not to be filled */
+
+static long getpol_case(int *mode, unsigned long *mask, unsigned long maxnode,
+			const void *addr, unsigned long flags, const char *flags_text,
+			int want_mode, const char *mode_text, unsigned long long want_nodes,
+			const char *nodes_text, const char *mask_json)
+{
+	char mtext[64], mjson[64], mjson_p[96], ptr[32];
+	struct call c;
+
+	if (mode && mode != unwritable)
+		*mode = 0x5a5a;
+	if (mask)
+		memset(mask, 0xa5, 64 * sizeof(unsigned long));
+	c_init(&c, "get_mempolicy");
+	/* the values are filled in below, once the outcome is known */
+	c.sys[0] = (long)mode;
+	c.sys[1] = (long)mask;
+	c.sys[2] = (long)maxnode;
+	c.sys[3] = (long)addr;
+	c.sys[4] = (long)flags;
+	c_make(&c, SYS_get_mempolicy);
+	c.n = 0;
+	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)mode);
+	if (!mode) {
+		a_ptr(&c, "mode", mode, c.err ? "0x0" : "NULL", "\"out\":null", NULL);
+	} else if (c.err) { /* not read */
+		a_ptr(&c, "mode", mode, ptr, "\"out\":null", NULL);
+	} else {
+		snprintf(mtext, sizeof(mtext), "[%s]", mode_text);
+		snprintf(mjson, sizeof(mjson), "\"out\":%d", want_mode);
+		snprintf(mjson_p, sizeof(mjson_p), "\"out\":\"%s\"", mode_text);
+		a_ptr(&c, "mode", mode, mtext, mjson, mjson_p);
+		if (*mode != want_mode)
+			APPEND(c.kernel, "mode %d, expected %d. ", *mode, want_mode);
+	}
+	if (c.err)
+		a_mask(&c, "nodemask", mask, "[]", "\"nodes\":[]");
+	else
+		a_mask(&c, "nodemask", mask, nodes_text, mask_json);
+	if (!c.err && mask) {
+		/* the bits mmtrace reads: maxnode - 1, at most 1024 */
+		unsigned long bits = maxnode - 1 > 1024 ? 1024 : maxnode - 1;
+
+		for (unsigned long b = 0; b < bits; b++) {
+			int set = (mask[b / LBITS] >> (b % LBITS)) & 1;
+			int want = b < 64 && ((want_nodes >> b) & 1);
+
+			if (set != want) {
+				APPEND(c.kernel, "node %lu is %s. ", b, set ? "set" : "clear");
+				break;
+			}
+		}
+	}
+	a_ulong(&c, "maxnode", maxnode);
+	a_addr(&c, "addr", (unsigned long)addr);
+	a_sym(&c, "flags", flags, flags_text);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void *thread_getpol(void *arg)
+{
+	unsigned long *mask = arg;
+	int mode;
+
+	prctl(PR_SET_NAME, "mmt-thread");
+	window(1);
+	/* the default policy: no node */
+	getpol_case(&mode, mask, 65, NULL, 0, "0", MPOL_DEFAULT, "MPOL_DEFAULT", 0, "[]",
+		    "\"nodes\":[]");
+	window(0);
+	return NULL;
+}
+
+static void scenario_get_mempolicy(void)
+{
+	unsigned long *mask = calloc(64, sizeof(unsigned long));
+	unsigned long *mask2 = calloc(64, sizeof(unsigned long));
+	unsigned long node0[64 / LBITS] = { 1 };
+	char *bound = map_pages(1), *plain = map_pages(1);
+	void *hole = unmapped_page();
+	pthread_t th;
+	int mode;
+
+	bound[0] = plain[0] = 1;
+	unwritable = hole;
+	syscall(SYS_mbind, bound, PAGE, MPOL_BIND, node0, 65, 0);
+	syscall(SYS_set_mempolicy, MPOL_BIND, node0, 65);
+	window(1);
+	/* the thread's policy */
+	getpol_case(&mode, mask, 65, NULL, 0, "0", MPOL_BIND, "MPOL_BIND", 1, "[0]",
+		    "\"nodes\":[0]");
+	/* where a page is, and the policy of its range */
+	getpol_case(&mode, mask, 65, bound, MPOL_F_NODE | MPOL_F_ADDR,
+		    "MPOL_F_NODE|MPOL_F_ADDR", 0, "0", 1, "[0]", "\"nodes\":[0]");
+	getpol_case(&mode, mask, 65, bound, MPOL_F_ADDR, "MPOL_F_ADDR", MPOL_BIND, "MPOL_BIND",
+		    1, "[0]", "\"nodes\":[0]");
+	/* a range without a policy of its own: MPOL_DEFAULT, no node */
+	getpol_case(&mode, mask, 65, plain, MPOL_F_ADDR, "MPOL_F_ADDR", MPOL_DEFAULT,
+		    "MPOL_DEFAULT", 0, "[]", "\"nodes\":[]");
+	/* the nodes the thread may use; the mode written is 0 */
+	getpol_case(&mode, mask, 65, NULL, MPOL_F_MEMS_ALLOWED, "MPOL_F_MEMS_ALLOWED",
+		    MPOL_DEFAULT, "MPOL_DEFAULT", 1, "[0]", "\"nodes\":[0]");
+	/* no mode wanted; no mask wanted */
+	getpol_case(NULL, mask, 65, NULL, 0, "0", 0, NULL, 1, "[0]", "\"nodes\":[0]");
+	getpol_case(&mode, NULL, 65, NULL, 0, "0", MPOL_BIND, "MPOL_BIND", 0, "NULL",
+		    "\"nodes\":null");
+	/* more than 1024 bits: the kernel writes 2048 (zeros past node 0) */
+	getpol_case(&mode, mask, 2000, NULL, 0, "0", MPOL_BIND, "MPOL_BIND", 1,
+		    "[0,...] (truncated)", "\"nodes\":[0],\"truncated\":true");
+	/* flags of the mode come back with it */
+	syscall(SYS_set_mempolicy, MPOL_PREFERRED | MPOL_F_RELATIVE_NODES, node0, 65);
+	getpol_case(&mode, mask, 65, NULL, 0, "0", MPOL_PREFERRED | MPOL_F_RELATIVE_NODES,
+		    "MPOL_PREFERRED|MPOL_F_RELATIVE_NODES", 1, "[0]", "\"nodes\":[0]");
+	/* failures: nothing is read */
+	getpol_case(&mode, mask, 65, NULL, MPOL_F_NODE, "MPOL_F_NODE", 0, NULL, 0, NULL, NULL);
+	getpol_case(&mode, mask, 65, NULL, 8, "0x8", 0, NULL, 0, NULL, NULL);
+	getpol_case(&mode, mask, 65, plain, 0, "0", 0, NULL, 0, NULL, NULL);
+	getpol_case(&mode, mask, 65, hole, MPOL_F_ADDR, "MPOL_F_ADDR", 0, NULL, 0, NULL, NULL);
+	getpol_case(&mode, mask, 0, NULL, 0, "0", 0, NULL, 0, NULL, NULL);
+	getpol_case(hole, mask, 65, NULL, 0, "0", 0, NULL, 0, NULL, NULL);
+	window(0);
+	/* a thread (which inherits the policy of its creator) */
+	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
+	pthread_create(&th, NULL, thread_getpol, mask2);
+	pthread_join(th, NULL);
+	free(mask);
+	free(mask2);
+}
+
+static long home_case(const void *start, unsigned long len, unsigned long node,
+		      unsigned long flags)
+{
+	struct call c;
+
+	c_init(&c, "set_mempolicy_home_node");
+	a_addr(&c, "start", (unsigned long)start);
+	a_ulong(&c, "len", len);
+	a_ulong(&c, "home_node", node);
+	a_ulong(&c, "flags", flags);
+	c_make(&c, SYS_set_mempolicy_home_node);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_set_mempolicy_home_node(void)
+{
+	char *p = map_pages(4);
+	unsigned long node0[64 / LBITS] = { 1 };
+
+	/* pages 0-1 bound to node 0, page 2 preferring it, page 3 without policy */
+	syscall(SYS_mbind, p, 2 * PAGE, MPOL_BIND, node0, 65, 0);
+	syscall(SYS_mbind, p + 2 * PAGE, PAGE, MPOL_PREFERRED, node0, 65, 0);
+	window(1);
+	home_case(p, 2 * PAGE, 0, 0);
+	home_case(p + 3 * PAGE, PAGE, 0, 0);
+	/* failures: a policy without a home, flags, a node that is not there */
+	home_case(p + 2 * PAGE, PAGE, 0, 0);
+	home_case(p, PAGE, 0, 1);
+	home_case(p, PAGE, 5, 0);
+	home_case(p + 1, PAGE, 0, 0);
+	window(0);
+}
+
+/* ---- move_pages ---- */
+
+/*
+ * An array argument as mmtrace renders it: at most 64 elements, then
+ * ",...] (truncated)". ptrs: pointers (hex in the table and when parsed);
+ * else ints (status: -errno by name in the table).
+ */
+static void array_texts(char *text, size_t tlen, char *json, size_t jlen, char *json_p,
+			size_t plen, const void *const *ptrs, const int *ints, unsigned long n,
+			int status)
+{
+	unsigned long shown = n > 64 ? 64 : n;
+
+	snprintf(text, tlen, "[");
+	snprintf(json, jlen, "\"values\":[");
+	snprintf(json_p, plen, "\"values\":[");
+	for (unsigned long i = 0; i < shown; i++) {
+		const char *sep = i ? "," : "";
+
+		if (ptrs) {
+			appendf(text, tlen, "%s0x%lx", sep, (unsigned long)ptrs[i]);
+			appendf(json, jlen, "%s%lu", sep, (unsigned long)ptrs[i]);
+			appendf(json_p, plen, "%s\"0x%lx\"", sep, (unsigned long)ptrs[i]);
+			continue;
+		}
+		if (status && ints[i] == -2)
+			appendf(text, tlen, "%s-ENOENT", sep);
+		else if (status && ints[i] == -14)
+			appendf(text, tlen, "%s-EFAULT", sep);
+		else
+			appendf(text, tlen, "%s%d", sep, ints[i]);
+		appendf(json, jlen, "%s%d", sep, ints[i]);
+		appendf(json_p, plen, "%s%d", sep, ints[i]);
+	}
+	appendf(text, tlen, "%s", n > 64 ? ",...] (truncated)" : "]");
+	appendf(json, jlen, "]%s", n > 64 ? ",\"truncated\":true" : "");
+	appendf(json_p, plen, "]%s", n > 64 ? ",\"truncated\":true" : "");
+}
+
+enum { ARR_READ, ARR_UNREADABLE };
+
+/*
+ * One move_pages call: pages and nodes are read at entry (pages_how says
+ * whether pages can be read), status at exit after a call that did not
+ * fail, where it must hold want_status.
+ */
+static long move_case(long pid, unsigned long count, void **pages, int pages_how,
+		      const int *nodes, int *status, unsigned long flags, const char *flags_text,
+		      const int *want_status, const char *target_comm)
+{
+	static char text[3][4096], json[3][4096], json_p[3][4096];
+	char ptr[64];
+	struct call c;
+
+	if (status)
+		for (unsigned long i = 0; i < count && i < 128; i++)
+			status[i] = 77;
+	c_init(&c, "move_pages");
+	c.sys[0] = pid;
+	c.sys[1] = (long)count;
+	c.sys[2] = (long)pages;
+	c.sys[3] = (long)nodes;
+	c.sys[4] = (long)status;
+	c.sys[5] = (long)flags;
+	c_make(&c, SYS_move_pages);
+	c.n = 0;
+	a_int(&c, "pid", pid);
+	a_ulong(&c, "count", count);
+	/* pages */
+	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)pages);
+	if (!pages) {
+		a_ptr(&c, "pages", pages, "NULL", "\"values\":null", NULL);
+	} else if (!count) {
+		a_ptr(&c, "pages", pages, ptr, "\"values\":[]", NULL);
+	} else if (pages_how == ARR_UNREADABLE) {
+		APPEND(ptr, " (unreadable: EFAULT)");
+		a_ptr(&c, "pages", pages, ptr, "\"readError\":\"EFAULT\"", NULL);
+	} else {
+		array_texts(text[0], sizeof(text[0]), json[0], sizeof(json[0]), json_p[0],
+			    sizeof(json_p[0]), (const void *const *)pages, NULL, count, 0);
+		a_ptr(&c, "pages", pages, text[0], json[0], json_p[0]);
+	}
+	/* nodes */
+	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)nodes);
+	if (!nodes) {
+		a_ptr(&c, "nodes", nodes, "NULL", "\"values\":null", NULL);
+	} else if (!count) {
+		a_ptr(&c, "nodes", nodes, ptr, "\"values\":[]", NULL);
+	} else {
+		array_texts(text[1], sizeof(text[1]), json[1], sizeof(json[1]), json_p[1],
+			    sizeof(json_p[1]), NULL, nodes, count, 0);
+		a_ptr(&c, "nodes", nodes, text[1], json[1], NULL);
+	}
+	/* status: what the kernel wrote, after a call that did not fail */
+	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)status);
+	if (c.err || !count) {
+		a_ptr(&c, "status", status, ptr, "\"values\":[]", NULL);
+		if (want_status && c.err)
+			APPEND(c.kernel, "the call failed. ");
+	} else {
+		static const int zeros[64];
+		const int *ws = want_status ? want_status : zeros;
+
+		array_texts(text[2], sizeof(text[2]), json[2], sizeof(json[2]), json_p[2],
+			    sizeof(json_p[2]), NULL, ws, count, 1);
+		a_ptr(&c, "status", status, text[2], json[2], NULL);
+		for (unsigned long i = 0; i < count && i < 64; i++)
+			if (!want_status || status[i] != ws[i]) {
+				APPEND(c.kernel, "status[%lu] is %d. ", i, status[i]);
+				break;
+			}
+	}
+	a_sym(&c, "flags", flags, flags_text);
+	APPEND(c.top, "%s", NO_MIGRATION);
+	target_of(&c, (int)pid, target_comm);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_move_pages(void)
+{
+	char *q = map_pages(2), *many = map_pages(100);
+	void *pages[100], *hole = unmapped_page();
+	int nodes[100] = { 0 }, status[128], want[100] = { 0 }, node1[1] = { 1 };
+	const int want3[3] = { 0, -2, -14 }; /* on node 0, never touched, not mapped */
+	const char *me = "mmt-workload";
+	int go[2], ready[2], st;
+	pid_t child;
+	char c;
+
+	q[0] = 1; /* q + PAGE is never touched */
+	for (int i = 0; i < 100; i++) {
+		many[i * PAGE] = 1;
+		pages[i] = many + i * PAGE;
+	}
+	void *three[3] = { q, q + PAGE, hole };
+
+	window(1);
+	move_case(0, 3, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want3,
+		  me);
+	/* nodes NULL: only where the pages are */
+	move_case(0, 3, three, ARR_READ, NULL, status, 0, "0", want3, me);
+	/* more than 64 pages: the first 64 are shown */
+	move_case(0, 100, pages, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
+		  me);
+	move_case(0, 0, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
+	/* failures */
+	move_case(0, 1, NULL, ARR_READ, NULL, status, 0, "0", NULL, me);
+	move_case(0, 2, hole, ARR_UNREADABLE, NULL, status, 0, "0", NULL, me);
+	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  NULL, me);
+	move_case(0, 1, three, ARR_READ, nodes, status, MPOL_MF_STRICT, "MPOL_MF_STRICT", NULL,
+		  me);
+	move_case(0, 1, three, ARR_READ, node1, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
+	window(0);
+
+	/* another process's pages */
+	if (pipe(go) || pipe(ready)) {
+		perror("pipe");
+		exit(1);
+	}
+	child = fork();
+	if (child == 0) {
+		prctl(PR_SET_NAME, "mmt-child");
+		if (write(ready[1], "r", 1) < 0 || read(go[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	if (read(ready[0], &c, 1) < 0)
+		perror("read");
+	window(1);
+	move_case(child, 1, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
+		  "mmt-child");
+	window(0);
+	if (write(go[1], "x", 1) < 0)
+		perror("write");
+	waitpid(child, &st, 0);
+}
+
+/* ---- mseal ---- */
+
+static long mseal_case(const void *start, unsigned long len, unsigned long flags)
+{
+	struct call c;
+
+	c_init(&c, "mseal");
+	a_addr(&c, "start", (unsigned long)start);
+	a_ulong(&c, "len", len);
+	a_ulong(&c, "flags", flags);
+	c_make(&c, SYS_mseal);
+	c_log(&c, R_VAL);
+	return c.ret;
+}
+
+static void scenario_mseal(void)
+{
+	char *p = map_pages(4);
+	void *hole = unmapped_page();
+
+	window(1);
+	mseal_case(p, 2 * PAGE, 0);
+	/* sealed: neither unmapped nor changed */
+	munmap_case(p, PAGE);
+	mprotect_case(p, PAGE, PROT_READ, "PROT_READ");
+	mseal_case(p, 2 * PAGE, 0); /* again: nothing changes */
+	/* failures */
+	mseal_case(p + 2 * PAGE, PAGE, 1);
+	mseal_case(p + 1, PAGE, 0);
+	mseal_case(hole, PAGE, 0);
+	window(0);
+}
+
+/* ---- map_shadow_stack ---- */
+
+static void shadow_case(unsigned long addr, unsigned long size, unsigned long flags,
+			const char *flags_text)
+{
+	struct call c;
+
+	c_init(&c, "map_shadow_stack");
+	a_addr(&c, "addr", addr);
+	a_ulong(&c, "size", size);
+	a_sym(&c, "flags", flags, flags_text);
+	c_make(&c, NR_map_shadow_stack);
+	/* no ia32 syscall is map_shadow_stack: mmtrace must not report one */
+	if (!IA32)
+		c_log(&c, R_ADDR);
+}
+
+static void scenario_map_shadow_stack(void)
+{
+	window(1);
+	/* this kernel has no user shadow stacks: ENOSYS */
+	shadow_case(0, PAGE, SHADOW_STACK_SET_TOKEN, "SHADOW_STACK_SET_TOKEN");
+	shadow_case(0, PAGE, 0, "0");
+	shadow_case(0x10000, 2 * PAGE, SHADOW_STACK_SET_TOKEN | SHADOW_STACK_SET_MARKER,
+		    "SHADOW_STACK_SET_TOKEN|SHADOW_STACK_SET_MARKER");
+	shadow_case(0, PAGE, 4, "0x4");
+	window(0);
+}
+
+/* ---- arguments the kernel takes as 32-bit ints, made with 64-bit garbage ---- */
+
+#if !IA32
+#define HI 0x5a5a5a5a00000000UL /* upper bits a C int argument does not have */
+static void scenario_int_args(void)
+{
+	char *p = map_pages(2), *m = map_shared(memfd_pages(1), 1);
+	unsigned long node0[1] = { 1 };
+	int status[1], want[1] = { 0 }, self = syscall(SYS_pidfd_open, getpid(), 0);
+	void *pages[1] = { p };
+	struct iovec iov = { p, PAGE };
+	struct call c;
+
+	p[0] = 1;
+	window(1);
+	/* the kernel sees MCL_CURRENT: it locks, and succeeds */
+	mlockall_case(HI | W_MCL_CURRENT, "MCL_CURRENT");
+	munlockall();
+	/* the kernel sees -1 */
+	msync_case(m, PAGE, (unsigned long)-1L, "MS_ASYNC|MS_INVALIDATE|MS_SYNC|0xfffffff8");
+	mlock2_case(p, PAGE, HI | W_MLOCK_ONFAULT, "MLOCK_ONFAULT");
+	munlock(p, PAGE);
+	move_case(0, 1, pages, ARR_READ, NULL, status, HI, "0", want, "mmt-workload");
+	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]",
+		   HI | MPOL_MF_MOVE, "MPOL_MF_MOVE");
+	shadow_case(0, PAGE, HI | SHADOW_STACK_SET_TOKEN, "SHADOW_STACK_SET_TOKEN");
+	madvise_case(p, PAGE, (long)(HI | W_MADV_WILLNEED), "MADV_WILLNEED");
+	pkey_case(p, PAGE, PROT_READ | PROT_WRITE, "PROT_READ|PROT_WRITE", (long)(HI | 0xffffffffUL));
+	mempolicy_case((long)(HI | MPOL_DEFAULT), NULL, 0, "MPOL_DEFAULT", "NULL",
+		       "\"nodes\":null");
+	mbind_case(p, PAGE, (long)(HI | MPOL_BIND), "MPOL_BIND", node0, 65, "[0]",
+		   "\"nodes\":[0]", 0, "0");
+	migrate_case((long)HI, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]",
+		     "mmt-workload");
+	pmadvise_case((long)(HI | (unsigned long)self), &iov, 1, W_MADV_COLD, "MADV_COLD", HI);
+	/* mmap's fd: the kernel ignores it for anonymous memory */
+	c_init(&c, "mmap");
+	a_addr(&c, "addr", 0);
+	a_ulong(&c, "length", PAGE);
+	a_sym(&c, "prot", PROT_READ, "PROT_READ");
+	a_sym(&c, "flags", MAP_PRIVATE | MAP_ANONYMOUS, "MAP_PRIVATE|MAP_ANONYMOUS");
+	a_int(&c, "fd", (long)(HI | 0xffffffffUL));
+	a_u64(&c, "off", 0, 0);
+	c_make(&c, SYS_mmap);
+	c_log(&c, R_ADDR);
+	window(0);
+}
+#endif
+
+/* ---- the payload slots of one CPU, used by one event after another ---- */
+
+static void scenario_mixed(void)
+{
+	unsigned long node0[64 / LBITS] = { 1 };
+	unsigned long *mask = calloc(64, sizeof(unsigned long));
+	char *p = map_pages(2);
+	void *pages[2] = { p, p + PAGE };
+	int status[128], want[2] = { 0, -2 }, mode;
+	const char *me = "mmt-workload";
+	cpu_set_t cpus;
+
+	p[0] = 1;
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus)) {
+		perror("sched_setaffinity");
+		exit(1);
+	}
+	window(1);
+	migrate_case(0, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]", me);
+	mempolicy_case(MPOL_BIND, node0, 65, "MPOL_BIND", "[0]", "\"nodes\":[0]");
+	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]", 0, "0");
+	getpol_case(&mode, mask, 65, NULL, 0, "0", MPOL_BIND, "MPOL_BIND", 1, "[0]",
+		    "\"nodes\":[0]");
+	getpol_case(&mode, mask, 65, NULL, 8, "0x8", 0, NULL, 0, NULL, NULL);
+	move_case(0, 2, pages, ARR_READ, NULL, status, 0, "0", want, me);
+	mempolicy_case(MPOL_DEFAULT, NULL, 0, "MPOL_DEFAULT", "NULL", "\"nodes\":null");
+	getpol_case(NULL, NULL, 0, NULL, 0, "0", 0, NULL, 0, "NULL", "\"nodes\":null");
+	move_case(0, 2, pages, ARR_READ, NULL, status, 0, "0", want, me);
+	mbind_case(p, PAGE, MPOL_DEFAULT, "MPOL_DEFAULT", NULL, 0, "NULL", "\"nodes\":null", 0,
+		   "0");
+	migrate_case(0, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]", me);
+	window(0);
+	free(mask);
 }
 
 /* Many cheap calls as fast as possible, to overflow a small ring buffer. */
 static void scenario_burst(void)
 {
 	const int n = 20000;
+	char line[64];
+	int len;
 
 	for (int i = 0; i < n; i++)
 		syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0);
-	fprintf(logf, "{\"event\":\"set_mempolicy\",\"calls\":%d}\n", n);
+	len = snprintf(line, sizeof(line), "{\"event\":\"set_mempolicy\",\"calls\":%d}\n", n);
+	if (write(log_fd, line, len) != len)
+		exit(1);
 }
 
 int main(int argc, char **argv)
@@ -343,18 +1699,42 @@ int main(int argc, char **argv)
 		const char *name;
 		void (*run)(void);
 	} scenarios[] = {
+		{ "brk", scenario_brk },
+		{ "mmap", scenario_mmap },
+		{ "munmap", scenario_munmap },
 		{ "mremap", scenario_mremap },
+		{ "mprotect", scenario_mprotect },
+		{ "pkey_mprotect", scenario_pkey_mprotect },
+		{ "madvise", scenario_madvise },
+		{ "process_madvise", scenario_process_madvise },
+		{ "mlock", scenario_mlock },
+		{ "mlock2", scenario_mlock2 },
+		{ "munlock", scenario_munlock },
+		{ "mlockall", scenario_mlockall },
+		{ "munlockall", scenario_munlockall },
+		{ "msync", scenario_msync },
+		{ "mincore", scenario_mincore },
+		{ "remap_file_pages", scenario_remap_file_pages },
+		{ "mbind", scenario_mbind },
 		{ "set_mempolicy", scenario_set_mempolicy },
+		{ "get_mempolicy", scenario_get_mempolicy },
+		{ "set_mempolicy_home_node", scenario_set_mempolicy_home_node },
 		{ "migrate_pages", scenario_migrate_pages },
+		{ "move_pages", scenario_move_pages },
+		{ "mseal", scenario_mseal },
+		{ "map_shadow_stack", scenario_map_shadow_stack },
+#if !IA32
+		{ "int_args", scenario_int_args },
+#endif
+		{ "mixed", scenario_mixed },
 		{ "burst", scenario_burst },
 	};
-
 	char *name = argc == 3 ? argv[1] : NULL, *wait;
 	char c;
 
 	if (!name) {
 		fprintf(stderr, "usage: workload SCENARIO[+wait] LOGFILE\n"
-				"  SCENARIO: mremap, set_mempolicy, migrate_pages or burst;\n"
+				"  SCENARIO: an event name, int_args, mixed or burst;\n"
 				"  +wait: read one byte from stdin first\n");
 		return 2;
 	}
@@ -364,8 +1744,8 @@ int main(int argc, char **argv)
 		if (read(0, &c, 1) != 1)
 			return 1;
 	}
-	logf = fopen(argv[2], "a");
-	if (!logf) {
+	log_fd = open(argv[2], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (log_fd < 0) {
 		perror(argv[2]);
 		return 1;
 	}
@@ -373,7 +1753,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		if (!strcmp(name, scenarios[i].name)) {
 			scenarios[i].run();
-			fclose(logf);
+			close(log_fd);
 			return 0;
 		}
 	}

@@ -21,12 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, os.environ.get("MMTRACE_OUT", "build"))
-MMTRACE = os.path.join(OUT, "mmtrace")
-WORKLOAD = os.path.realpath(os.path.join(OUT, "tests", "workload"))
+from harness import MMTRACE, OUT, ROOT, WORKLOAD, Fail, check, eq, main, s32, test
+
 WORKLOAD32 = os.path.realpath(os.path.join(OUT, "tests", "workload32"))
 # The command that runs mmtrace: under valgrind when MMTRACE_VALGRIND is set.
 MMT = [MMTRACE]
@@ -131,31 +128,7 @@ TRACEE_KEYS = ["timestamp", "threadStartTime", "processorId", "processId",
                "eventName", "matchedPolicies", "argsNum", "returnValue",
                "syscall", "stackAddresses", "contextFlags", "args"]
 
-TESTS = []
 
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-class Fail(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def eq(got, want, what):
-    if got != want:
-        raise Fail(f"{what}: got {got!r}, want {want!r}")
-
-
-def s32(v):
-    v &= 0xffffffff
-    return v - (1 << 32) if v & 0x80000000 else v
 
 
 def raw_value(raw, how):
@@ -765,34 +738,6 @@ def docs_pages_are_generated_from_the_table():
                               text=True).stdout
         with open(os.path.join(ROOT, "docs", "events", name + ".md")) as f:
             eq(f.read(), want, f"docs/events/{name}.md is stale: run make docs")
-
-
-def main():
-    if os.geteuid() != 0:
-        print("e2e: needs root to load BPF programs", file=sys.stderr)
-        print(f"0 passed, {len(TESTS)} failed")
-        return 1
-    passed = failed = 0
-    # arguments: run only the tests whose name contains one of them
-    only = sys.argv[1:]
-    for t in TESTS:
-        if only and not any(o in t.__name__ for o in only):
-            continue
-        start = time.time()
-        try:
-            t()
-        except Fail as e:
-            failed += 1
-            print(f"not ok - {t.__name__}: {e}")
-            continue
-        except Exception:
-            failed += 1
-            print(f"not ok - {t.__name__}: {traceback.format_exc()}")
-            continue
-        passed += 1
-        print(f"ok - {t.__name__} ({time.time() - start:.1f}s)")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -16,44 +16,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, os.environ.get("MMTRACE_OUT", "build"))
-MMTRACE = os.path.join(OUT, "mmtrace")
-WORKLOAD = os.path.join(OUT, "tests", "workload")
+from harness import MMTRACE, WORKLOAD, cgroup2_mount, check, eq, main, s32, test
+
 NOBODY = 65534
 MPOL_MODE_FLAGS = 0xE000
 
-TESTS = []
 
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-class Fail(Exception):
-    pass
-
-
-def eq(got, want, what):
-    if got != want:
-        raise Fail(f"{what}: got {got!r}, want {want!r}")
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
-def cgroup2_mount():
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields = line.split()
-            if fields[fields.index("-") + 1] == "cgroup2":
-                return fields[4]
-    raise Fail("no cgroup2 mount")
 
 
 class Scene:
@@ -255,11 +224,6 @@ def filter_case(scenario, filters, want, user_space=False):
     eq(stats[where], others, where)
 
 
-def s32(v):
-    v &= 0xFFFFFFFF
-    return v - (1 << 32) if v & 0x80000000 else v
-
-
 @test
 def filter_mode_by_name():
     # MPOL_BIND matches MPOL_BIND with any mode flag; MPOL_F_* not named
@@ -447,29 +411,6 @@ def usage_errors_exit_2():
         eq(len(lines), 1, f"stderr lines of {args}")
         check(lines[0].startswith("mmtrace: ") and msg in lines[0],
               f"message of {args}: {lines[0]!r} lacks {msg!r}")
-
-
-def main():
-    if os.geteuid() != 0:
-        print(f"0 passed, {len(TESTS)} failed")
-        return 1
-    passed = failed = 0
-    for t in TESTS:
-        start_t = time.time()
-        try:
-            t()
-        except Fail as e:
-            failed += 1
-            print(f"not ok - {t.__name__}: {e}")
-            continue
-        except Exception:
-            failed += 1
-            print(f"not ok - {t.__name__}: {traceback.format_exc()}")
-            continue
-        passed += 1
-        print(f"ok - {t.__name__} ({time.time() - start_t:.1f}s)")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -12,39 +12,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, os.environ.get("MMTRACE_OUT", "build"))
-MMTRACE = os.path.join(OUT, "mmtrace")
-HOSTILE = os.path.join(OUT, "tests", "hostile")
-WORKLOAD = os.path.join(OUT, "tests", "workload")
+from harness import HOSTILE, MMTRACE, WORKLOAD, check, eq, main, test
+
 EVENTS = ["set_mempolicy", "mbind", "migrate_pages", "move_pages", "mremap"]
 # the thread names hostile.c sets, as JSON must give them back: invalid
 # UTF-8 bytes become U+FFFD one by one
 NAMES = ['q"uo"te', "back\\slash", "new\nline", "\x1b[31mred\x1b[0m", "\x01\x02\x1f\x7f",
          "bad\ufffd\ufffdutf8", "trunc\ufffd\ufffd", '{"fake":1}', "hostile"]
 
-TESTS = []
 
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-class Fail(Exception):
-    pass
-
-
-def eq(got, want, what):
-    if got != want:
-        raise Fail(f"{what}: got {got!r}, want {want!r}")
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 def run_hostile(mode, iterations, *opts, fmt="json"):
@@ -235,29 +212,6 @@ def command_killed_by_a_signal():
     p = subprocess.run([MMTRACE, "-e", "set_mempolicy", "--", "sh", "-c", "kill -KILL $$"],
                        capture_output=True, text=True, timeout=60)
     eq(p.returncode, 128 + 9, "exit status of a command killed by SIGKILL")
-
-
-def main():
-    if os.geteuid() != 0:
-        print(f"0 passed, {len(TESTS)} failed")
-        return 1
-    passed = failed = 0
-    for t in TESTS:
-        start = time.time()
-        try:
-            t()
-        except Fail as e:
-            failed += 1
-            print(f"not ok - {t.__name__}: {e}")
-            continue
-        except Exception:
-            failed += 1
-            print(f"not ok - {t.__name__}: {traceback.format_exc()}")
-            continue
-        passed += 1
-        print(f"ok - {t.__name__} ({time.time() - start:.1f}s)")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile
 
-.PHONY: all clean setup run bench fuzz test unit e2e docs format test-asan test-valgrind
+.PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
 
 # Install the Debian packages mmtrace needs (idempotent).
@@ -88,6 +88,12 @@ e2e: $(OUT)/mmtrace $(E2E_BINS)
 test: setup
 	@$(MAKE) --no-print-directory all unit e2e
 	@tests/run
+
+# Multi-node NUMA tests in QEMU guests with Debian's 6.1 kernel (root; the
+# testbed installs its own packages: tests/numa/README.md).
+test-numa: setup
+	@$(MAKE) --no-print-directory all
+	@tests/numa/run
 
 # The same tests with user space built with ASan and UBSan (build/asan/).
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

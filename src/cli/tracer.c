@@ -309,7 +309,9 @@ static int open_and_load(struct tracer *t)
 
 	err = mmtrace_bpf__load(t->skel);
 	if (err) {
-		if (err == -EPERM || err == -EACCES)
+		if ((err == -EPERM || err == -EACCES) && geteuid() == 0)
+			mmt_err("failed to load BPF programs: the kernel's verifier refused them (set MMTRACE_DEBUG=1 for its log)");
+		else if (err == -EPERM || err == -EACCES)
 			mmt_err("failed to load BPF programs: %s (mmtrace needs root, or CAP_BPF and CAP_PERFMON)",
 				strerror(-err));
 		else

@@ -1,0 +1,396 @@
+#!/usr/bin/env python3
+"""Compare mmtrace's events from the multi-node guests with the guest kernel.
+
+usage: check.py RESULTS_DIR
+
+RESULTS_DIR/<guest>/ holds what a guest's /init sent out (tests/numa/init):
+meta.txt, runs.txt and, per mmtrace run, <run>.events.json (mmtrace -o json),
+<run>.facts.json (numatest: what the kernel reported) and <run>.stderr.
+Prints "ok - NAME" or "not ok - NAME: REASON" per test.
+"""
+import json
+import os
+import re
+import sys
+
+NPAGES = 32
+MAXNODE = 65
+MPOL_DEFAULT, MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED_MANY = 0, 2, 3, 5
+MPOL_MF_STRICT, MPOL_MF_MOVE = 1, 2
+MPOL_F_NODE, MPOL_F_ADDR = 1, 2
+
+
+class Check:
+    """One test: collects mismatches; ok when there are none."""
+
+    def __init__(self, name):
+        self.name = name
+        self.errors = []
+
+    def eq(self, what, got, want):
+        if got != want:
+            self.errors.append(f"{what} is {short(got)}, expected {short(want)}")
+        return got == want
+
+    def true(self, what, cond):
+        if not cond:
+            self.errors.append(what)
+        return cond
+
+    def done(self):
+        if self.errors:
+            print(f"not ok - {self.name}: {'; '.join(self.errors[:3])}"
+                  + (f" (+{len(self.errors) - 3} more)" if len(self.errors) > 3 else ""))
+        else:
+            print(f"ok - {self.name}")
+
+
+def short(v):
+    s = json.dumps(v) if not isinstance(v, str) else v
+    return s if len(s) <= 80 else s[:77] + "..."
+
+
+def nodes_of_mask(m):
+    return [i for i in range(64) if m >> i & 1]
+
+
+def arg(ev, name):
+    for a in ev.get("args", []):
+        if a.get("name") == name:
+            return a
+    return {}
+
+
+class Run:
+    """One mmtrace run in one guest: its events, facts and stderr."""
+
+    def __init__(self, gdir, guest, name, label, meta):
+        self.guest, self.name, self.label, self.meta = guest, name, label, meta
+        self.events, self.bad_lines, self.facts = [], 0, {}
+        p = os.path.join(gdir, f"{name}.events.json")
+        if os.path.exists(p):
+            for line in open(p, errors="replace"):
+                try:
+                    self.events.append(json.loads(line))
+                except ValueError:
+                    self.bad_lines += 1
+        self.events.sort(key=lambda e: e.get("timestamp", 0))
+        p = os.path.join(gdir, f"{name}.facts.json")
+        if os.path.exists(p):
+            for line in open(p, errors="replace"):
+                try:
+                    f = json.loads(line)
+                    self.facts[f["scenario"]] = f
+                except (ValueError, KeyError):
+                    pass
+        p = os.path.join(gdir, f"{name}.stderr")
+        self.stderr = open(p, errors="replace").read() if os.path.exists(p) else ""
+        self.rc = None
+        p = os.path.join(gdir, "runs.txt")
+        if os.path.exists(p):
+            for line in open(p):
+                m = re.match(rf"{name} rc=(\d+) start=([\d.]+) end=([\d.]+)", line)
+                if m:
+                    self.rc = int(m.group(1))
+                    self.secs = float(m.group(3)) - float(m.group(2))
+
+    def test(self, what):
+        return Check(f"{self.guest}: {what}{self.label}")
+
+    def of(self, pid, name):
+        return [e for e in self.events
+                if e.get("hostProcessId") == pid and e.get("eventName") == name]
+
+    def fact(self, checks, scenario):
+        """numatest's facts of the scenario; without them every check fails."""
+        f = self.facts.get(scenario)
+        why = None
+        if f is None:
+            why = f"numatest reported nothing for {scenario} (mmtrace exit {self.rc})"
+        elif "error" in f:
+            why = f"numatest: {f['error']}"
+        if why:
+            for c in checks:
+                c.errors.append(why)
+            return None
+        return f
+
+    def load_failure(self):
+        """Why mmtrace did not run: its error and the verifier's last words."""
+        lines = self.stderr.splitlines()
+        why = [l for l in lines if l.startswith("mmtrace:")][-1:]
+        for i, l in enumerate(lines):
+            if l.startswith("processed ") and i > 0:
+                why.insert(0, f"verifier: {lines[i - 1].strip()}")
+                break
+        progs = [m.group(1) for m in (re.search(r"prog '(\w+)': failed to load", l)
+                                      for l in lines) if m]
+        if progs:
+            why.insert(0, f"program {progs[0]}")
+        return " / ".join(why) or f"exit {self.rc}, no message"
+
+
+def one_event(c, run, pid, name, n=1):
+    evs = run.of(pid, name)
+    if not c.eq(f"number of {name} events of pid {pid}", len(evs), n):
+        return None
+    return evs
+
+
+def check_migration(c, ev, fact, label=""):
+    mig = ev.get("migration")
+    if not c.true(f"{label}no \"migration\" object", isinstance(mig, dict)):
+        return
+    c.eq(f"{label}migration.succeeded", mig.get("succeeded"), fact["VmstatSuccess"])
+    c.eq(f"{label}migration.failed", mig.get("failed"), fact["VmstatFail"])
+    c.eq(f"{label}migration.split", mig.get("split"), 0)
+    if fact["VmstatSuccess"] or fact["VmstatFail"]:
+        c.true(f"{label}migration.batches is {mig.get('batches')}, expected >= 1",
+               (mig.get("batches") or 0) >= 1)
+    else:
+        c.eq(f"{label}migration.batches", mig.get("batches"), 0)
+
+
+def check_migrate_pages(run, scenario, other):
+    who = "another process" if other else "itself"
+    c1 = run.test(f"migrate_pages of {who} {{0}}->{{1}}: nodes, return value, target decoded")
+    c2 = run.test(f"migrate_pages of {who}: migration == pgmigrate_success delta")
+    f = run.fact([c1, c2], scenario)
+    if f:
+        moved = f["childAfter"] if other else f["after"]
+        c2.true(f"guest: migrate_pages returned {f['ret']} (errno {f['errno']})", f["ret"] >= 0)
+        c2.true(f"guest: pgmigrate_success rose by {f['VmstatSuccess']}", f["VmstatSuccess"] > 0)
+        c2.eq("guest: nodes of the buffer after the call", sorted(set(moved)), [1])
+        evs = one_event(c1, run, f["pid"], "migrate_pages")
+        if evs:
+            ev = evs[0]
+            c1.eq("returnValue", ev.get("returnValue"), f["ret"])
+            c1.eq("pid", arg(ev, "pid").get("value"), f["child"] if other else 0)
+            c1.eq("maxnode", arg(ev, "maxnode").get("value"), MAXNODE)
+            c1.eq("old_nodes.nodes", arg(ev, "old_nodes").get("nodes"), f["from"])
+            c1.eq("new_nodes.nodes", arg(ev, "new_nodes").get("nodes"), f["to"])
+            t = ev.get("target")
+            if c1.true("no \"target\" object", isinstance(t, dict)):
+                c1.eq("target.hostProcessId", t.get("hostProcessId"),
+                      f["child"] if other else f["pid"])
+                c1.eq("target.processName", t.get("processName"),
+                      f["childComm"] if other else "numatest")
+                c1.eq("target.otherProcess", t.get("otherProcess"), other)
+                c1.eq("target.otherUser", t.get("otherUser"), False)
+            check_migration(c2, ev, f)
+            c2.name += f" ({f['VmstatSuccess']} pages)"
+        elif f:
+            c2.true("no event", False)
+    c1.done()
+    c2.done()
+
+
+def check_move_pages(run, scenario, calls, what):
+    c1 = run.test(f"{what}: nodes and status decoded, status == get_mempolicy's nodes")
+    c2 = run.test(f"{what}: migration.succeeded == pages moved == pgmigrate_success delta")
+    f = run.fact([c1, c2], scenario)
+    if f:
+        evs = one_event(c1, run, f["pid"], "move_pages", len(calls))
+        c2.true("no move_pages events to compare", evs)
+        for i, key in enumerate(calls):
+            k = f[key]
+            c2.true(f"guest: {key}: move_pages returned {k['ret']} (errno {k['errno']})",
+                    k["ret"] == 0)
+            c1.eq(f"guest: {key}: status (move_pages) vs get_mempolicy", k["status"], k["after"])
+            if k["nodes"] is not None:
+                c2.eq(f"guest: {key}: nodes after the call", k["after"], k["nodes"])
+                want = sum(1 for a, b in zip(k["nodes"], [0] * NPAGES if key in ("there", "spread")
+                                             else [1] * NPAGES) if a != b)
+                c2.eq(f"guest: {key}: pgmigrate_success delta", k["VmstatSuccess"], want)
+            if not evs:
+                continue
+            ev = evs[i]
+            c1.eq(f"{key}: returnValue", ev.get("returnValue"), k["ret"])
+            c1.eq(f"{key}: pid", arg(ev, "pid").get("value"), 0)
+            c1.eq(f"{key}: count", arg(ev, "count").get("value"), NPAGES)
+            c1.eq(f"{key}: pages.values", arg(ev, "pages").get("values"), k["pages"])
+            c1.eq(f"{key}: nodes.values", arg(ev, "nodes").get("values"), k["nodes"])
+            c1.eq(f"{key}: status.values", arg(ev, "status").get("values"), k["after"])
+            c1.eq(f"{key}: flags", arg(ev, "flags").get("value"),
+                  MPOL_MF_MOVE if k["nodes"] is not None else 0)
+            check_migration(c2, ev, k, f"{key}: ")
+        if evs:
+            c2.name += " (" + ", ".join(f"{key} {f[key]['VmstatSuccess']}" for key in calls) + ")"
+    c1.done()
+    c2.done()
+
+
+def check_mbind(run):
+    c1 = run.test("mbind MPOL_BIND {1} MPOL_MF_MOVE: arguments decoded")
+    c2 = run.test("mbind MPOL_MF_MOVE: migration == pgmigrate_success delta")
+    f = run.fact([c1, c2], "mbind_move")
+    if f:
+        c2.eq("guest: mbind return", f["ret"], 0)
+        c2.eq("guest: nodes after mbind", f["after"], [1] * NPAGES)
+        c2.eq("guest: pgmigrate_success delta", f["VmstatSuccess"], NPAGES)
+        evs = one_event(c1, run, f["pid"], "mbind")
+        c2.true("no mbind event to compare", evs)
+        if evs:
+            ev = evs[0]
+            c1.eq("returnValue", ev.get("returnValue"), f["ret"])
+            c1.eq("addr", arg(ev, "addr").get("value"), f["addr"])
+            c1.eq("len", arg(ev, "len").get("value"), f["len"])
+            c1.eq("mode", arg(ev, "mode").get("value"), f["mode"])
+            c1.eq("nodemask.nodes", arg(ev, "nodemask").get("nodes"), f["nodes"])
+            c1.eq("maxnode", arg(ev, "maxnode").get("value"), MAXNODE)
+            c1.eq("flags", arg(ev, "flags").get("value"), f["flags"])
+            check_migration(c2, ev, f)
+            c2.name += f" ({f['VmstatSuccess']} pages)"
+    c1.done()
+    c2.done()
+
+
+def check_policy(run, scenario, what, spread):
+    """set_mempolicy(mode, nodes), pages touched, get_mempolicy per page."""
+    c1 = run.test(f"{what}: set_mempolicy decoded")
+    c2 = run.test(f"{what}: get_mempolicy MPOL_F_NODE|MPOL_F_ADDR decoded == kernel's nodes")
+    f = run.fact([c1, c2], scenario)
+    if f:
+        want = f["nodes"]
+        c1.eq("guest: set_mempolicy return", f["ret"], 0)
+        c1.true(f"guest: pages on nodes {sorted(set(f['where']))}, outside {want}",
+                set(f["where"]) <= set(want))
+        if spread:
+            counts = {n: f["where"].count(n) for n in want}
+            c1.true(f"guest: pages not spread over {want}: {counts}",
+                    min(counts.values()) >= NPAGES // (2 * len(want)))
+            c1.name += " (pages per node " + "/".join(str(counts[n]) for n in want) + ")"
+        evs = one_event(c1, run, f["pid"], "set_mempolicy", 2)
+        if evs:
+            ev = evs[0]
+            c1.eq("returnValue", ev.get("returnValue"), f["ret"])
+            c1.eq("mode", arg(ev, "mode").get("value"), f["mode"])
+            c1.eq("nodemask.nodes", arg(ev, "nodemask").get("nodes"), want)
+            c1.eq("maxnode", arg(ev, "maxnode").get("value"), MAXNODE)
+            c1.eq("reset: mode", arg(evs[1], "mode").get("value"), MPOL_DEFAULT)
+            c1.eq("reset: nodemask.nodes", arg(evs[1], "nodemask").get("nodes"), None)
+        gets = one_event(c2, run, f["pid"], "get_mempolicy", 4)
+        c2.true("no get_mempolicy events to compare", gets)
+        if gets:
+            for i, ev in enumerate(gets):
+                c2.eq(f"guest: get_mempolicy node of page {i}", f["getNode"][i], f["where"][i])
+                c2.eq(f"{i}: returnValue", ev.get("returnValue"), 0)
+                c2.eq(f"{i}: addr", arg(ev, "addr").get("value"), f["getAddrs"][i])
+                c2.eq(f"{i}: flags", arg(ev, "flags").get("value"), MPOL_F_NODE | MPOL_F_ADDR)
+                c2.eq(f"{i}: mode.out (the page's node)", arg(ev, "mode").get("out"),
+                      f["getNode"][i])
+                c2.eq(f"{i}: nodemask.nodes", arg(ev, "nodemask").get("nodes"),
+                      nodes_of_mask(f["getMask"][i]))
+    c1.done()
+    c2.done()
+
+
+def check_home_node(run):
+    c = run.test("set_mempolicy_home_node 3 and 2 on MPOL_BIND {2,3} (memory-only nodes)")
+    f = run.fact([c], "set_mempolicy_home_node")
+    if f:
+        binds = one_event(c, run, f["pid"], "mbind", 2)
+        homes = one_event(c, run, f["pid"], "set_mempolicy_home_node", 2)
+        for i, r in enumerate(f["regions"]):
+            c.eq(f"guest: region {i} mbind return", r["mbindRet"], 0)
+            c.eq(f"guest: region {i} set_mempolicy_home_node return", r["ret"], 0)
+            c.eq(f"guest: region {i} pages' nodes", sorted(set(r["where"])), [r["home"]])
+            if binds:
+                b = binds[i]
+                c.eq(f"mbind {i}: mode", arg(b, "mode").get("value"), MPOL_BIND)
+                c.eq(f"mbind {i}: nodemask.nodes", arg(b, "nodemask").get("nodes"), [2, 3])
+                c.eq(f"mbind {i}: migration.batches", (b.get("migration") or {}).get("batches"), 0)
+            if homes:
+                h = homes[i]
+                c.eq(f"home {i}: returnValue", h.get("returnValue"), r["ret"])
+                c.eq(f"home {i}: start", arg(h, "start").get("value"), r["addr"])
+                c.eq(f"home {i}: len", arg(h, "len").get("value"), r["len"])
+                c.eq(f"home {i}: home_node", arg(h, "home_node").get("value"), r["home"])
+                c.eq(f"home {i}: flags", arg(h, "flags").get("value"), 0)
+    c.done()
+
+
+def check_core(run):
+    """The migrate:mm_migrate_pages fields, read with CO-RE on this kernel."""
+    kernel = run.meta.get("kernel", "?")
+    c = run.test(f"CO-RE on {kernel}: migrate:mm_migrate_pages read without large_folio_split")
+    want_s = want_f = got_s = got_f = 0
+    for f in run.facts.values():
+        parts = [f[k] for k in ("there", "back", "query", "spread") if k in f] or [f]
+        for k in parts:
+            want_s += k.get("VmstatSuccess", 0)
+            want_f += k.get("VmstatFail", 0)
+    for ev in run.events:
+        m = ev.get("migration")
+        if m:
+            got_s += m.get("succeeded", 0)
+            got_f += m.get("failed", 0)
+            c.eq(f"{ev['eventName']} migration.split", m.get("split"), 0)
+    c.true("no page migrated: nothing to compare", want_s > 0)
+    c.eq("sum of migration.succeeded", got_s, want_s)
+    c.eq("sum of migration.failed", got_f, want_f)
+    c.name += f" ({got_s} pages over {len(run.events)} events)"
+    c.done()
+
+
+def check_guest(gdir, guest):
+    meta = {}
+    for line in open(os.path.join(gdir, "meta.txt"), errors="replace"):
+        if "=" in line:
+            k, v = line.rstrip("\n").split("=", 1)
+            meta[k] = v
+    n = int(meta.get("nodes_wanted", "0") or 0)
+    c = Check(f"{guest}: {n} NUMA nodes online in the guest")
+    c.eq("online nodes", meta.get("nodes_online"), f"0-{n - 1}")
+    if n == 4:
+        c.eq("CPUs of node 2 and 3 (memory-only)", [meta.get("node2_cpus"), meta.get("node3_cpus")],
+             ["", ""])
+    c.eq("/sys/kernel/btf/vmlinux readable", meta.get("btf"), "yes")
+    c.done()
+
+    runs = [Run(gdir, guest, "raw", "", meta),
+            Run(gdir, guest, "sctp", " [--syscall-tracepoints]", meta)]
+    for run in runs:
+        c = run.test(f"mmtrace (built on the host) loads and runs on {meta.get('kernel', '?')}")
+        if run.rc is None:
+            c.true("the guest did not run it", False)
+        elif not c.eq("exit status", run.rc, 0):
+            c.errors.append(run.load_failure())
+        else:
+            c.name += f" ({run.secs:.1f} s)"
+        c.done()
+        c = run.test("no event lost or malformed")
+        lost = [l for l in run.stderr.splitlines() if "lost" in l or "malformed" in l]
+        c.true("; ".join(lost), not lost)
+        c.eq("lines that are not JSON", run.bad_lines, 0)
+        c.done()
+
+        check_migrate_pages(run, "migrate_pages_self", False)
+        check_move_pages(run, "move_pages", ["there", "back", "query"],
+                         f"move_pages of {NPAGES} pages to node 1 and back")
+        check_mbind(run)
+        check_migrate_pages(run, "migrate_pages_other", True)
+        if run.name == "sctp":
+            continue
+        if n >= 4:
+            check_move_pages(run, "move_pages_spread", ["spread"],
+                             f"move_pages of page i to node i%{n}")
+        check_policy(run, "set_mempolicy_interleave",
+                     f"MPOL_INTERLEAVE {{{','.join(map(str, range(n)))}}}", True)
+        check_policy(run, "set_mempolicy_preferred_many",
+                     "MPOL_PREFERRED_MANY " + ("{2,3}" if n >= 4 else "{1}"), False)
+        if n >= 4:
+            check_home_node(run)
+        check_core(run)
+
+
+def main():
+    top = sys.argv[1]
+    for guest in sorted(os.listdir(top)):
+        gdir = os.path.join(top, guest)
+        if os.path.exists(os.path.join(gdir, "meta.txt")):
+            check_guest(gdir, guest)
+
+
+if __name__ == "__main__":
+    main()

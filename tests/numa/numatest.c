@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * numatest.c - the workload of the multi-node guest tests (tests/numa/).
+ *
+ * Runs inside a QEMU guest with several NUMA nodes, under mmtrace. Each
+ * scenario makes real page placement and migration calls in its own child
+ * process and prints one JSON line of what the guest kernel itself reports
+ * about them: return values, move_pages' status array, the node of every
+ * page (get_mempolicy with MPOL_F_NODE | MPOL_F_ADDR) and the change of
+ * /proc/vmstat's pgmigrate_success and pgmigrate_fail during the call.
+ * tests/numa/check.py compares mmtrace's events with these facts.
+ *
+ * usage: numatest NNODES [SCENARIO...]   (no scenario: all that fit NNODES)
+ *
+ * Static, raw syscalls, no libnuma: it runs from a busybox initramfs.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/mempolicy.h>
+
+#ifndef __NR_set_mempolicy_home_node
+#define __NR_set_mempolicy_home_node 450
+#endif
+
+#define PAGE 4096UL
+#define MAXNODE 65 /* the kernel reads maxnode - 1 = 64 bits: one long */
+#define NPAGES 32  /* pages per buffer (mmtrace reads 64 array elements) */
+
+static int nnodes;
+
+/* ---- facts: one JSON object per scenario on stdout ---- */
+
+static char line[1 << 16];
+static size_t line_len;
+
+static void put(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line + line_len, sizeof(line) - line_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		line_len += (size_t)n < sizeof(line) - line_len ? (size_t)n : 0;
+}
+
+static void put_ints(const char *key, const int *v, int n)
+{
+	put(",\"%s\":[", key);
+	for (int i = 0; i < n; i++)
+		put("%s%d", i ? "," : "", v[i]);
+	put("]");
+}
+
+static void put_addrs(const char *key, void *const *v, int n)
+{
+	put(",\"%s\":[", key);
+	for (int i = 0; i < n; i++)
+		put("%s%lu", i ? "," : "", (unsigned long)v[i]);
+	put("]");
+}
+
+static void begin(const char *scenario)
+{
+	line_len = 0;
+	put("{\"scenario\":\"%s\",\"pid\":%d,\"nnodes\":%d", scenario, getpid(), nnodes);
+}
+
+static void end(void)
+{
+	put("}\n");
+	fwrite(line, 1, line_len, stdout);
+	fflush(stdout);
+}
+
+static void fail(const char *what)
+{
+	put(",\"error\":\"%s: %s\"", what, strerror(errno));
+	end();
+	exit(1);
+}
+
+/* ---- what the kernel reports ---- */
+
+static long vmstat(const char *key)
+{
+	char name[64];
+	long v, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", name, &v) == 2) {
+		if (!strcmp(name, key)) {
+			found = v;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+struct counts {
+	long success, fail;
+};
+
+static void counts_now(struct counts *c)
+{
+	c->success = vmstat("pgmigrate_success");
+	c->fail = vmstat("pgmigrate_fail");
+}
+
+static void put_delta(const char *prefix, const struct counts *before)
+{
+	struct counts now;
+
+	counts_now(&now);
+	put(",\"%sVmstatSuccess\":%ld,\"%sVmstatFail\":%ld", prefix, now.success - before->success,
+	    prefix, now.fail - before->fail);
+}
+
+/* The node of the page at addr: get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR). */
+static int node_of(void *addr)
+{
+	int node = -1;
+
+	if (syscall(SYS_get_mempolicy, &node, NULL, 0UL, addr, MPOL_F_NODE | MPOL_F_ADDR))
+		return -errno - 100;
+	return node;
+}
+
+static void nodes_of(char *buf, int n, int *out)
+{
+	for (int i = 0; i < n; i++)
+		out[i] = node_of(buf + i * PAGE);
+}
+
+static unsigned long mask_of(const int *nodes, int n)
+{
+	unsigned long m = 0;
+
+	for (int i = 0; i < n; i++)
+		m |= 1UL << nodes[i];
+	return m;
+}
+
+/* ---- helpers ---- */
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fail("sched_setaffinity");
+}
+
+static char *alloc(int npages)
+{
+	char *p = mmap(NULL, npages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+
+	if (p == MAP_FAILED)
+		fail("mmap");
+	madvise(p, npages * PAGE, MADV_NOHUGEPAGE);
+	return p;
+}
+
+static void touch(char *p, int npages)
+{
+	for (int i = 0; i < npages; i++)
+		p[i * PAGE] = (char)i;
+}
+
+/* A buffer of touched pages on node 0: allocated from CPU 0 (node 0). */
+static char *pages_on_node0(int npages)
+{
+	char *p;
+
+	pin_cpu(0);
+	p = alloc(npages);
+	touch(p, npages);
+	return p;
+}
+
+static int count_node(const int *nodes, int n, int node)
+{
+	int c = 0;
+
+	for (int i = 0; i < n; i++)
+		c += nodes[i] == node;
+	return c;
+}
+
+/* ---- scenarios ---- */
+
+/* migrate_pages(0, {0} -> {1}): the whole calling process moves. */
+static void migrate_self(void)
+{
+	unsigned long from = 1UL << 0, to = 1UL << 1;
+	int before[NPAGES], after[NPAGES];
+	struct counts c;
+	char *buf;
+	long ret;
+
+	begin("migrate_pages_self");
+	buf = pages_on_node0(NPAGES);
+	nodes_of(buf, NPAGES, before);
+	counts_now(&c);
+	ret = syscall(SYS_migrate_pages, 0, (unsigned long)MAXNODE, &from, &to);
+	put(",\"ret\":%ld,\"errno\":%d", ret, ret < 0 ? errno : 0);
+	put_delta("", &c);
+	nodes_of(buf, NPAGES, after);
+	put_ints("before", before, NPAGES);
+	put_ints("after", after, NPAGES);
+	put(",\"from\":[0],\"to\":[1]");
+	end();
+}
+
+/* migrate_pages(child, {0} -> {1}): another process's pages move. */
+static void migrate_other(void)
+{
+	unsigned long from = 1UL << 0, to = 1UL << 1;
+	int go[2], ready[2], after[NPAGES];
+	struct counts c;
+	pid_t child;
+	long ret;
+	char ch;
+
+	begin("migrate_pages_other");
+	if (pipe(go) || pipe(ready))
+		fail("pipe");
+	child = fork();
+	if (child < 0)
+		fail("fork");
+	if (child == 0) {
+		char *buf;
+
+		prctl(PR_SET_NAME, "numachild");
+		buf = pages_on_node0(NPAGES);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &ch, 1) != 1)
+			_exit(1);
+		nodes_of(buf, NPAGES, after);
+		if (write(ready[1], after, sizeof(after)) != sizeof(after))
+			_exit(1);
+		_exit(0);
+	}
+	if (read(ready[0], &ch, 1) != 1)
+		fail("child not ready");
+	counts_now(&c);
+	ret = syscall(SYS_migrate_pages, child, (unsigned long)MAXNODE, &from, &to);
+	put(",\"ret\":%ld,\"errno\":%d", ret, ret < 0 ? errno : 0);
+	put_delta("", &c);
+	if (write(go[1], "g", 1) != 1 || read(ready[0], after, sizeof(after)) != sizeof(after))
+		fail("child lost");
+	waitpid(child, NULL, 0);
+	put(",\"child\":%d,\"childComm\":\"numachild\"", child);
+	put_ints("childAfter", after, NPAGES);
+	put(",\"from\":[0],\"to\":[1]");
+	end();
+}
+
+/* One move_pages call on the buffer; its facts under key. */
+static void move_call(const char *key, char *buf, const int *nodes, int flags)
+{
+	void *pages[NPAGES];
+	int status[NPAGES], after[NPAGES];
+	struct counts c;
+	long ret;
+
+	for (int i = 0; i < NPAGES; i++) {
+		pages[i] = buf + i * PAGE;
+		status[i] = -1000;
+	}
+	counts_now(&c);
+	ret = syscall(SYS_move_pages, 0, (unsigned long)NPAGES, pages, nodes, status, flags);
+	put(",\"%s\":{\"ret\":%ld,\"errno\":%d", key, ret, ret < 0 ? errno : 0);
+	put_delta("", &c);
+	nodes_of(buf, NPAGES, after);
+	put_addrs("pages", pages, NPAGES);
+	if (nodes)
+		put_ints("nodes", nodes, NPAGES);
+	else
+		put(",\"nodes\":null");
+	put_ints("status", status, NPAGES);
+	put_ints("after", after, NPAGES);
+	put("}");
+}
+
+/* move_pages of NPAGES pages to node 1, back to node 0, then a query. */
+static void move_there_and_back(void)
+{
+	int to1[NPAGES], to0[NPAGES];
+	char *buf;
+
+	begin("move_pages");
+	for (int i = 0; i < NPAGES; i++) {
+		to1[i] = 1;
+		to0[i] = 0;
+	}
+	buf = pages_on_node0(NPAGES);
+	move_call("there", buf, to1, MPOL_MF_MOVE);
+	move_call("back", buf, to0, MPOL_MF_MOVE);
+	move_call("query", buf, NULL, 0);
+	end();
+}
+
+/* move_pages: page i to node i % nnodes (memory-only nodes included). */
+static void move_spread(void)
+{
+	int to[NPAGES];
+	char *buf;
+
+	begin("move_pages_spread");
+	for (int i = 0; i < NPAGES; i++)
+		to[i] = i % nnodes;
+	buf = pages_on_node0(NPAGES);
+	move_call("spread", buf, to, MPOL_MF_MOVE);
+	end();
+}
+
+/* mbind(MPOL_BIND {1}, MPOL_MF_MOVE | MPOL_MF_STRICT) on touched pages. */
+static void mbind_move(void)
+{
+	unsigned long mask = 1UL << 1;
+	int before[NPAGES], after[NPAGES];
+	struct counts c;
+	char *buf;
+	long ret;
+
+	begin("mbind_move");
+	buf = pages_on_node0(NPAGES);
+	nodes_of(buf, NPAGES, before);
+	counts_now(&c);
+	ret = syscall(SYS_mbind, buf, NPAGES * PAGE, MPOL_BIND, &mask, (unsigned long)MAXNODE,
+		      MPOL_MF_MOVE | MPOL_MF_STRICT);
+	put(",\"ret\":%ld,\"errno\":%d", ret, ret < 0 ? errno : 0);
+	put_delta("", &c);
+	nodes_of(buf, NPAGES, after);
+	put(",\"addr\":%lu,\"len\":%lu,\"mode\":%d,\"nodes\":[1],\"flags\":%d", (unsigned long)buf,
+	    NPAGES * PAGE, MPOL_BIND, MPOL_MF_MOVE | MPOL_MF_STRICT);
+	put_ints("before", before, NPAGES);
+	put_ints("after", after, NPAGES);
+	end();
+}
+
+/*
+ * set_mempolicy(mode, nodes), then touch fresh pages and see where they
+ * went; a few get_mempolicy calls with a node mask (traced: maxnode > 0).
+ */
+static void policy_then_touch(const char *scenario, int mode, const int *nodes, int n)
+{
+	unsigned long mask = mask_of(nodes, n), got_mask[NPAGES];
+	int where[NPAGES], got_mode[NPAGES];
+	long ret;
+	char *buf;
+
+	begin(scenario);
+	pin_cpu(0);
+	ret = syscall(SYS_set_mempolicy, mode, &mask, (unsigned long)MAXNODE);
+	put(",\"ret\":%ld,\"errno\":%d,\"mode\":%d", ret, ret < 0 ? errno : 0, mode);
+	put_ints("nodes", nodes, n);
+	buf = alloc(NPAGES);
+	touch(buf, NPAGES);
+	nodes_of(buf, NPAGES, where);
+	put_ints("where", where, NPAGES);
+	/* the checked get_mempolicy calls: mode gets the node, mask the policy's */
+	for (int i = 0; i < 4; i++) {
+		got_mode[i] = -1;
+		got_mask[i] = 0;
+		if (syscall(SYS_get_mempolicy, &got_mode[i], &got_mask[i], (unsigned long)MAXNODE,
+			    buf + i * PAGE, MPOL_F_NODE | MPOL_F_ADDR))
+			got_mode[i] = -errno - 100;
+	}
+	put_ints("getNode", got_mode, 4);
+	put(",\"getMask\":[%lu,%lu,%lu,%lu]", got_mask[0], got_mask[1], got_mask[2], got_mask[3]);
+	put(",\"getAddrs\":[%lu,%lu,%lu,%lu]", (unsigned long)buf, (unsigned long)(buf + PAGE),
+	    (unsigned long)(buf + 2 * PAGE), (unsigned long)(buf + 3 * PAGE));
+	for (int k = 0; k < nnodes; k++)
+		put(",\"onNode%d\":%d", k, count_node(where, NPAGES, k));
+	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0UL);
+	end();
+}
+
+static void interleave(void)
+{
+	int all[] = {0, 1, 2, 3};
+
+	policy_then_touch("set_mempolicy_interleave", MPOL_INTERLEAVE, all, nnodes);
+}
+
+static void preferred_many(void)
+{
+	int two[] = {1}, four[] = {2, 3};
+
+	if (nnodes >= 4)
+		policy_then_touch("set_mempolicy_preferred_many", MPOL_PREFERRED_MANY, four, 2);
+	else
+		policy_then_touch("set_mempolicy_preferred_many", MPOL_PREFERRED_MANY, two, 1);
+}
+
+/*
+ * mbind(MPOL_BIND {2,3}) on two untouched regions, home node 3 for the
+ * first and 2 for the second (set_mempolicy_home_node), then touch both
+ * from CPU 0: the home node decides where each region's pages go.
+ */
+static void home_node(void)
+{
+	unsigned long mask = (1UL << 2) | (1UL << 3);
+	int homes[2] = {3, 2}, where[2][NPAGES];
+	long mret[2], hret[2];
+	char *buf[2];
+
+	begin("set_mempolicy_home_node");
+	pin_cpu(0);
+	for (int r = 0; r < 2; r++) {
+		buf[r] = alloc(NPAGES);
+		mret[r] = syscall(SYS_mbind, buf[r], NPAGES * PAGE, MPOL_BIND, &mask,
+				  (unsigned long)MAXNODE, 0U);
+		hret[r] = syscall(__NR_set_mempolicy_home_node, buf[r], NPAGES * PAGE,
+				  (unsigned long)homes[r], 0UL);
+		if (hret[r])
+			hret[r] = -errno;
+		touch(buf[r], NPAGES);
+		nodes_of(buf[r], NPAGES, where[r]);
+	}
+	put(",\"regions\":[");
+	for (int r = 0; r < 2; r++) {
+		put("%s{\"addr\":%lu,\"len\":%lu,\"home\":%d,\"mbindRet\":%ld,\"ret\":%ld",
+		    r ? "," : "", (unsigned long)buf[r], NPAGES * PAGE, homes[r], mret[r], hret[r]);
+		put_ints("where", where[r], NPAGES);
+		put("}");
+	}
+	put("]");
+	end();
+}
+
+static const struct {
+	const char *name;
+	void (*run)(void);
+	int min_nodes;
+} scenarios[] = {
+	{"migrate_pages_self", migrate_self, 2},
+	{"migrate_pages_other", migrate_other, 2},
+	{"move_pages", move_there_and_back, 2},
+	{"move_pages_spread", move_spread, 4},
+	{"mbind_move", mbind_move, 2},
+	{"set_mempolicy_interleave", interleave, 2},
+	{"set_mempolicy_preferred_many", preferred_many, 2},
+	{"set_mempolicy_home_node", home_node, 4},
+};
+
+/* Each scenario in a child of its own: a pid of its own, a fresh policy. */
+static int run(int i)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		perror("numatest: fork");
+		return 1;
+	}
+	if (pid == 0) {
+		scenarios[i].run();
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "numatest: %s failed\n", scenarios[i].name);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int n = sizeof(scenarios) / sizeof(scenarios[0]), bad = 0;
+
+	if (argc < 2 || (nnodes = atoi(argv[1])) < 2 || nnodes > 64) {
+		fprintf(stderr, "usage: numatest NNODES [SCENARIO...]\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	for (int i = 0; i < n; i++) {
+		bool wanted = argc == 2;
+
+		for (int a = 2; a < argc; a++)
+			wanted |= !strcmp(argv[a], scenarios[i].name);
+		if (wanted && nnodes >= scenarios[i].min_nodes)
+			bad |= run(i);
+	}
+	return bad;
+}

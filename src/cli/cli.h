@@ -79,6 +79,7 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item);
 void mmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int mmt_list_main(int argc, char **argv);
+int mmt_features_main(void);
 int mmt_trace(const struct mmt_options *opts);
 
 #endif /* MMT_CLI_H */

@@ -19,6 +19,7 @@
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
 	"       mmtrace list [--markdown] [EVENT]\n"
+	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
 	"decoding every argument (flags, policy modes, node masks read from user\n"
@@ -68,6 +69,8 @@ static const char usage_text[] =
 	"                                raw syscall tracepoints: cheaper for the\n"
 	"                                syscalls not traced, but blind to 32-bit\n"
 	"                                (ia32) processes\n"
+	"      --features                what this kernel offers a tracer (probed),\n"
+	"                                and what mmtrace uses of it\n"
 	"  -h, --help                    show this help\n"
 	"  -V, --version                 show the version\n"
 	"\n"
@@ -473,6 +476,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "list"))
 		return mmt_list_main(argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[1], "--features"))
+		return mmt_features_main();
 	err = parse_options(argc, argv, &opts);
 	if (err)
 		return err < 0 ? 0 : err;

@@ -740,5 +740,23 @@ def docs_pages_are_generated_from_the_table():
             eq(f.read(), want, f"docs/events/{name}.md is stale: run make docs")
 
 
+@test
+def features_table():
+    """--features probes the kernel: every row present, the default way in works."""
+    p = subprocess.run([MMTRACE, "--features"], capture_output=True, text=True, timeout=30)
+    eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
+    rows = {l[:34].strip(): l[34:].split()[0] for l in p.stdout.splitlines()[1:]}
+    for name in ("kernel BTF (/sys/kernel/btf/vmlinux)", "BPF ring buffer",
+                 "tp_btf raw syscall tracepoints", "per-syscall tracepoints",
+                 "ia32 syscalls (IA32_EMULATION)", "migrate:mm_migrate_pages",
+                 "kfunc bpf_task_from_vpid", "kprobes", "fentry/fexit"):
+        check(name in rows, f"no row {name!r} in {list(rows)}")
+    for name in ("kernel BTF (/sys/kernel/btf/vmlinux)", "BPF ring buffer",
+                 "tp_btf raw syscall tracepoints"):
+        eq(rows[name], "yes", name)  # the tests above could not have run otherwise
+    eq(rows["kprobes"], "yes" if os.path.exists("/sys/bus/event_source/devices/kprobe/type")
+       else "no", "kprobes")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -75,7 +75,7 @@ static bool kallsyms_has(const char *sym)
 
 static void row(const char *what, bool ok, const char *detail, const char *use)
 {
-	printf("%-34s %-4s %-38s %s\n", what, ok ? "yes" : "no", detail, use);
+	printf("%-38s %-4s %-38s %s\n", what, ok ? "yes" : "no", detail, use);
 }
 
 int mmt_features_main(void)
@@ -92,7 +92,7 @@ int mmt_features_main(void)
 		return 1;
 	}
 	libbpf_set_print(NULL);
-	printf("%-34s %-4s %-38s %s\n", "FEATURE", "HAS", "DETAIL", "MMTRACE");
+	printf("%-38s %-4s %-38s %s\n", "FEATURE", "HAS", "DETAIL", "MMTRACE");
 	row("kernel BTF (/sys/kernel/btf/vmlinux)", btf != NULL, btf ? "" : "CO-RE impossible",
 	    "required");
 	row("BPF ring buffer", libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1, "",

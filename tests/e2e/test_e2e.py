@@ -745,7 +745,8 @@ def features_table():
     """--features probes the kernel: every row present, the default way in works."""
     p = subprocess.run([MMTRACE, "--features"], capture_output=True, text=True, timeout=30)
     eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
-    rows = {l[:34].strip(): l[34:].split()[0] for l in p.stdout.splitlines()[1:]}
+    rows = {re.split(r"\s{2,}", l)[0]: re.split(r"\s{2,}", l)[1]
+            for l in p.stdout.splitlines()[1:]}
     for name in ("kernel BTF (/sys/kernel/btf/vmlinux)", "BPF ring buffer",
                  "tp_btf raw syscall tracepoints", "per-syscall tracepoints",
                  "ia32 syscalls (IA32_EMULATION)", "migrate:mm_migrate_pages",

@@ -551,10 +551,14 @@ def strace_mask(text):
 
 
 def mmtrace_events(cmd, *opts):
-    p = subprocess.run([*MMT, "-o", "json", "--parse-arguments", *opts, "--", *cmd],
-                       capture_output=True, text=True, timeout=60)
-    eq(p.returncode, 0, f"mmtrace -- {cmd}: {p.stderr.strip()}")
-    return json_events(p.stdout)
+    """Events to a file: the command may print on the stdout it inherits."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "events")
+        p = subprocess.run([*MMT, "-o", "json", "--parse-arguments", "--output-file", out,
+                            *opts, "--", *cmd], capture_output=True, text=True, timeout=60)
+        eq(p.returncode, 0, f"mmtrace -- {cmd}: {p.stderr.strip()}")
+        with open(out) as f:
+            return json_events(f.read())
 
 
 @test
@@ -738,6 +742,23 @@ def docs_pages_are_generated_from_the_table():
                               text=True).stdout
         with open(os.path.join(ROOT, "docs", "events", name + ".md")) as f:
             eq(f.read(), want, f"docs/events/{name}.md is stale: run make docs")
+
+
+@test
+def memhog_agrees_with_strace():
+    want, got = with_strace(["memhog", "-r1", "4m", "--membind", "0"], "mbind")
+    eq(len(got), len(want), "number of mbind calls")
+    for ev, (name, args, ret) in zip(got, want):
+        m = re.fullmatch(r"(0x[0-9a-f]+), (\d+), (\w+), (\[.*?\]), (\d+), (\w+)", args)
+        check(m, f"strace args {args!r}")
+        a = {x["name"]: x for x in ev["args"]}
+        eq(a["addr"]["value"], m.group(1), "addr")
+        eq(a["len"]["value"], int(m.group(2)), "len")
+        eq(a["mode"]["value"], m.group(3), "mode")
+        eq(a["nodemask"]["nodes"], strace_mask(m.group(4)), "nodemask")
+        eq(a["maxnode"]["value"], int(m.group(5)), "maxnode")
+        eq(a["flags"]["value"], m.group(6), "flags")
+        eq(ev["returnValue"], int(ret), "return value")
 
 
 @test

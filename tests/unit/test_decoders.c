@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "decoders/decode.h"
+#include "records.h"
 #include "decoders/xlat.h"
 
 #define MREMAP_ALL "MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP"
@@ -359,14 +360,9 @@ static void test_errno_name(void **state)
  * that valgrind sees any read past it; free() it. */
 static struct mmt_record *new_rec(enum mmt_event ev)
 {
-	const struct mmt_event_desc *d = mmt_event_by_id(ev);
-	struct mmt_record *r;
+	struct mmt_record *r = record_new(ev);
 
-	assert_non_null(d);
-	r = calloc(1, mmt_record_size(d));
 	assert_non_null(r);
-	r->event = ev;
-	r->payload = d->payload;
 	r->host_pid = 5100;
 	r->host_tid = 5101;
 	r->pid = 100;
@@ -376,25 +372,10 @@ static struct mmt_record *new_rec(enum mmt_event ev)
 	return r;
 }
 
-static size_t rec_len(const struct mmt_record *r)
-{
-	return mmt_record_size(mmt_event_by_id(r->event));
-}
-
-static struct mmt_payload_masks *masks_of(struct mmt_record *r)
-{
-	return (struct mmt_payload_masks *)(r + 1);
-}
-
-static struct mmt_payload_move_pages *move_of(struct mmt_record *r)
-{
-	return (struct mmt_payload_move_pages *)(r + 1);
-}
-
 /* move_pages' arrays by slot: 0 pages, 1 nodes, 2 status */
 static struct mmt_array *array_of(struct mmt_record *r, int slot)
 {
-	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_payload_move_pages *p = record_move(r);
 
 	return slot == 0 ? &p->pages : slot == 1 ? &p->nodes : &p->status;
 }
@@ -402,7 +383,7 @@ static struct mmt_array *array_of(struct mmt_record *r, int slot)
 static void decode_ok(const struct mmt_record *r, struct mmt_decoded_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
-	assert_int_equal(mmt_decode(r, rec_len(r), 0, ev), 0);
+	assert_int_equal(mmt_decode(r, record_len(r), 0, ev), 0);
 }
 
 static void expect_einval(const void *r, size_t len)
@@ -458,7 +439,7 @@ static void test_decode_len(void **state)
 	assert_non_null(buf);
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		struct mmt_record *r = new_rec(i);
-		const size_t len = rec_len(r);
+		const size_t len = record_len(r);
 		const size_t bad[] = {
 			0,
 			1,
@@ -505,7 +486,7 @@ static void test_decode_payload_kind(void **state)
 			int want = kinds[k] == mmt_events[i].payload ? 0 : -EINVAL;
 
 			r->payload = kinds[k];
-			if (mmt_decode(r, rec_len(r), 0, &ev) != want)
+			if (mmt_decode(r, record_len(r), 0, &ev) != want)
 				fail_msg("%s: payload %u: want %d", mmt_events[i].name, kinds[k],
 					 want);
 		}
@@ -517,7 +498,7 @@ static void test_decode_array_checks(void **state)
 {
 	static const unsigned int bad_sizes[] = {0, 1, 2, 3, 5, 6, 7, 9, 16, 255};
 	struct mmt_record *r = new_rec(MMT_EV_MOVE_PAGES);
-	size_t len = rec_len(r);
+	size_t len = record_len(r);
 	struct mmt_decoded_event ev;
 
 	(void)state;
@@ -626,7 +607,7 @@ static void test_array_elem(void **state)
 static void test_decode_move_pages(void **state)
 {
 	struct mmt_record *r = new_rec(MMT_EV_MOVE_PAGES);
-	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_payload_move_pages *p = record_move(r);
 	struct mmt_decoded_event ev;
 
 	(void)state;
@@ -667,7 +648,7 @@ static void test_decode_move_pages(void **state)
 static void expect_out(__u64 flags, int out_state, __s32 out, const char *want)
 {
 	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
-	struct mmt_payload_masks *p = masks_of(r);
+	struct mmt_payload_masks *p = record_masks(r);
 	struct mmt_decoded_event ev;
 
 	r->args[0] = 0x7ffc00004000ULL;

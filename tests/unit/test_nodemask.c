@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "decoders/decode.h"
+#include "records.h"
 #include "outputs/output.h"
 
 #define MASK_PTR 0x7ffd10000000ULL
@@ -82,33 +83,17 @@ static void mask_read(struct mmt_mask *m, int nbits, const int *bits, int n)
 		mask_set(m, bits[i]);
 }
 
-/* The payload of a record of a MASKS event. */
-static struct mmt_payload_masks *payload_of(struct mmt_record *r)
-{
-	return (struct mmt_payload_masks *)(r + 1);
-}
-
 static struct mmt_mask *rec_mask(struct mmt_record *r, int slot)
 {
-	return &payload_of(r)->masks[slot];
-}
-
-static size_t rec_len(const struct mmt_record *r)
-{
-	return mmt_record_size(mmt_event_by_id(r->event));
+	return &record_masks(r)->masks[slot];
 }
 
 /* A record of event ev in a buffer of mmt_record_size() bytes; free() it. */
 static struct mmt_record *new_rec(enum mmt_event ev)
 {
-	const struct mmt_event_desc *d = mmt_event_by_id(ev);
-	struct mmt_record *r;
+	struct mmt_record *r = record_new(ev);
 
-	assert_non_null(d);
-	r = calloc(1, mmt_record_size(d));
 	assert_non_null(r);
-	r->event = ev;
-	r->payload = d->payload;
 	r->cpu = 3;
 	r->enter_ns = 5000000000ULL;
 	r->thread_start_ns = 4000000000ULL;
@@ -134,7 +119,7 @@ static struct mmt_record *set_mempolicy_rec(__u64 maxnode)
 static void decode_ok(const struct mmt_record *r, struct mmt_decoded_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
-	assert_int_equal(mmt_decode(r, rec_len(r), 0, ev), 0);
+	assert_int_equal(mmt_decode(r, record_len(r), 0, ev), 0);
 }
 
 /* The JSON line and the table line of a record, into one outbuf each. */
@@ -515,7 +500,7 @@ static void test_get_mempolicy_mask(void **state)
 {
 	static const int bits[] = {0, 2, 3};
 	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
-	struct mmt_payload_masks *p = payload_of(r);
+	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
 	r->args[0] = 0;
@@ -548,7 +533,7 @@ static void expect_einval(const void *r, size_t len)
 static void test_malformed_len(void **state)
 {
 	struct mmt_record *r = set_mempolicy_rec(1025);
-	size_t len = rec_len(r);
+	size_t len = record_len(r);
 	struct mmt_decoded_event ev;
 	char *big = calloc(2, len);
 
@@ -573,7 +558,7 @@ static void test_malformed_len(void **state)
 static void test_malformed_event(void **state)
 {
 	struct mmt_record *r = set_mempolicy_rec(1025);
-	size_t len = rec_len(r);
+	size_t len = record_len(r);
 
 	(void)state;
 	r->event = MMT_EV_COUNT;
@@ -586,8 +571,8 @@ static void test_malformed_event(void **state)
 static void test_malformed_mask(void **state)
 {
 	struct mmt_record *r = set_mempolicy_rec(1025);
-	struct mmt_payload_masks *p = payload_of(r);
-	size_t len = rec_len(r);
+	struct mmt_payload_masks *p = record_masks(r);
+	size_t len = record_len(r);
 	struct mmt_decoded_event ev;
 
 	(void)state;
@@ -629,8 +614,8 @@ static void test_malformed_mask(void **state)
 static void test_malformed_out_state(void **state)
 {
 	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
-	struct mmt_payload_masks *p = payload_of(r);
-	size_t len = rec_len(r);
+	struct mmt_payload_masks *p = record_masks(r);
+	size_t len = record_len(r);
 	struct mmt_decoded_event ev;
 
 	(void)state;
@@ -645,8 +630,8 @@ static void test_malformed_out_state(void **state)
 	/* in any MASKS event, even one without an OUT_MODE argument */
 	free(r);
 	r = set_mempolicy_rec(1025);
-	payload_of(r)->out_int_state = MMT_MASK_FAULT + 1;
-	expect_einval(r, rec_len(r));
+	record_masks(r)->out_int_state = MMT_MASK_FAULT + 1;
+	expect_einval(r, record_len(r));
 	free(r);
 }
 

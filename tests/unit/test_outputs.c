@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "decoders/decode.h"
+#include "records.h"
 #include "outputs/output.h"
 
 /* 2023-11-14 22:13:20 UTC, as CLOCK_REALTIME - CLOCK_BOOTTIME */
@@ -605,32 +606,12 @@ static void test_ob_numbers(void **state)
  * one buffer of exactly mmt_record_size() bytes (so valgrind sees any read
  * past it). The payload starts zeroed: every mask and array in state NONE.
  */
-static struct mmt_payload_masks *masks_of(struct mmt_record *r)
-{
-	return (struct mmt_payload_masks *)(r + 1);
-}
-
-static struct mmt_payload_move_pages *move_of(struct mmt_record *r)
-{
-	return (struct mmt_payload_move_pages *)(r + 1);
-}
-
-static size_t rec_len(const struct mmt_record *r)
-{
-	return mmt_record_size(mmt_event_by_id(r->event));
-}
-
 /* free() it */
 static struct mmt_record *base_rec(enum mmt_event ev)
 {
-	const struct mmt_event_desc *d = mmt_event_by_id(ev);
-	struct mmt_record *r;
+	struct mmt_record *r = record_new(ev);
 
-	assert_non_null(d);
-	r = calloc(1, mmt_record_size(d));
 	assert_non_null(r);
-	r->event = ev;
-	r->payload = d->payload;
 	r->cpu = 7;
 	r->enter_ns = 1000000000ULL;
 	r->exit_ns = 1000002000ULL;
@@ -702,7 +683,7 @@ static struct mmt_record *move_pages_rec(void)
 	static const __s64 nodes[] = {0, 1, 0};
 	static const __s64 status[] = {0, -EFAULT, -ENOENT};
 	struct mmt_record *r = base_rec(MMT_EV_MOVE_PAGES);
-	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_payload_move_pages *p = record_move(r);
 
 	r->args[0] = 0;
 	r->args[1] = 3;
@@ -721,7 +702,7 @@ static struct mmt_record *move_pages_rec(void)
 static struct mmt_record *get_mempolicy_rec(__u64 flags, __s32 out)
 {
 	struct mmt_record *r = base_rec(MMT_EV_GET_MEMPOLICY);
-	struct mmt_payload_masks *p = masks_of(r);
+	struct mmt_payload_masks *p = record_masks(r);
 
 	r->args[0] = 0x7ffc00004000ULL;
 	r->args[1] = 0x7ffc00005000ULL;
@@ -741,7 +722,7 @@ static void render_json(const struct mmt_record *r, bool parse, struct outbuf *o
 {
 	struct mmt_decoded_event ev;
 
-	assert_int_equal(mmt_decode(r, rec_len(r), BOOT_TO_WALL, &ev), 0);
+	assert_int_equal(mmt_decode(r, record_len(r), BOOT_TO_WALL, &ev), 0);
 	assert_int_equal(ob_init(ob, -1, 64), 0);
 	mmt_json_event(ob, &ev, parse);
 	if (!json_valid(ob->buf, ob->len, v))
@@ -754,7 +735,7 @@ static void render_table(const struct mmt_record *r, struct outbuf *ob)
 {
 	struct mmt_decoded_event ev;
 
-	assert_int_equal(mmt_decode(r, rec_len(r), BOOT_TO_WALL, &ev), 0);
+	assert_int_equal(mmt_decode(r, record_len(r), BOOT_TO_WALL, &ev), 0);
 	assert_int_equal(ob_init(ob, -1, 64), 0);
 	mmt_table_event(ob, &ev);
 	ob_cstr(ob);
@@ -997,7 +978,7 @@ static void test_json_mremap_error(void **state)
 static void test_json_set_mempolicy(void **state)
 {
 	struct mmt_record *r = base_rec(MMT_EV_SET_MEMPOLICY);
-	struct mmt_mask *m = &masks_of(r)->masks[0];
+	struct mmt_mask *m = &record_masks(r)->masks[0];
 	struct outbuf ob;
 	struct jv v;
 
@@ -1066,8 +1047,8 @@ static void test_json_migrate_pages_pid(void **state)
 
 	(void)state;
 	r->args[1] = 2;
-	masks_of(r)->masks[0].state = MMT_MASK_NULL;
-	masks_of(r)->masks[1].state = MMT_MASK_NULL;
+	record_masks(r)->masks[0].state = MMT_MASK_NULL;
+	record_masks(r)->masks[1].state = MMT_MASK_NULL;
 	r->ret = -3;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		r->args[0] = cases[i].raw;
@@ -1172,7 +1153,7 @@ static void test_move_pages_negative_values(void **state)
 	static const __s64 nodes[] = {-1, 2};
 	static const __s64 status[] = {-1, -4095, 2, -EBUSY};
 	struct mmt_record *r = move_pages_rec();
-	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_payload_move_pages *p = record_move(r);
 
 	(void)state;
 	r->args[1] = 2;
@@ -1190,7 +1171,7 @@ static void test_move_pages_negative_values(void **state)
 static void test_move_pages_null_and_empty(void **state)
 {
 	struct mmt_record *r = move_pages_rec();
-	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_payload_move_pages *p = record_move(r);
 
 	(void)state;
 	r->args[3] = 0;
@@ -1232,7 +1213,7 @@ static void test_move_pages_null_and_empty(void **state)
 static void test_move_pages_fault(void **state)
 {
 	struct mmt_record *r = move_pages_rec();
-	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_payload_move_pages *p = record_move(r);
 
 	(void)state;
 	r->ret = -EFAULT;
@@ -1260,7 +1241,7 @@ static void test_move_pages_fault(void **state)
 static void test_move_pages_truncated(void **state)
 {
 	struct mmt_record *r = move_pages_rec();
-	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_payload_move_pages *p = record_move(r);
 	__s64 pages[MMT_ARRAY_MAX], nodes[MMT_ARRAY_MAX];
 	char raw[4096], parsed[4096], table[4096], nodes_json[512], nodes_table[512];
 	size_t nr = 0, np = 0, nt = 0, nj = 0, ntt = 0;
@@ -1325,7 +1306,7 @@ static void test_move_pages_ia32(void **state)
 {
 	static const __s64 pages[] = {0x08049000, 0x0804a000};
 	struct mmt_record *r = move_pages_rec();
-	struct mmt_payload_move_pages *p = move_of(r);
+	struct mmt_payload_move_pages *p = record_move(r);
 
 	(void)state;
 	r->flags = MMT_REC_COMPAT;
@@ -1406,7 +1387,7 @@ static void test_get_mempolicy_out_node(void **state)
 static void test_get_mempolicy_out_states(void **state)
 {
 	struct mmt_record *r = get_mempolicy_rec(0, 2);
-	struct mmt_payload_masks *p = masks_of(r);
+	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
 	/* mode NULL */
@@ -1509,7 +1490,7 @@ static void test_no_migration_for_others(void **state)
 static void test_target(void **state)
 {
 	struct mmt_record *r = base_rec(MMT_EV_MIGRATE_PAGES);
-	struct mmt_payload_masks *p = masks_of(r);
+	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
 	r->args[1] = 2;
@@ -1804,7 +1785,7 @@ static void test_table_errors(void **state)
 static void test_table_set_mempolicy(void **state)
 {
 	struct mmt_record *r = base_rec(MMT_EV_SET_MEMPOLICY);
-	struct mmt_mask *m = &masks_of(r)->masks[0];
+	struct mmt_mask *m = &record_masks(r)->masks[0];
 	struct outbuf ob;
 
 	(void)state;
@@ -1868,9 +1849,9 @@ static void test_flush_mid_line(void **state)
 	r[2]->args[0] = 2;
 	r[2]->args[1] = 0x1000;
 	r[2]->args[2] = 65;
-	masks_of(r[2])->masks[0].state = MMT_MASK_READ;
-	masks_of(r[2])->masks[0].nbits = 64;
-	masks_of(r[2])->masks[0].words[0] = 0xf0f;
+	record_masks(r[2])->masks[0].state = MMT_MASK_READ;
+	record_masks(r[2])->masks[0].nbits = 64;
+	record_masks(r[2])->masks[0].words[0] = 0xf0f;
 	r[3] = move_pages_rec();
 	r[3]->args[0] = 77;
 	r[3]->flags = MMT_REC_TARGET | MMT_REC_MIGRATED | MMT_REC_COMPAT;
@@ -1881,7 +1862,7 @@ static void test_flush_mid_line(void **state)
 	r[4] = get_mempolicy_rec(1 | 2, 1);
 	r[5] = base_rec(MMT_EV_MUNLOCKALL);
 	for (int i = 0; i < N; i++)
-		assert_int_equal(mmt_decode(r[i], rec_len(r[i]), BOOT_TO_WALL, &ev[i]), 0);
+		assert_int_equal(mmt_decode(r[i], record_len(r[i]), BOOT_TO_WALL, &ev[i]), 0);
 
 	for (size_t cap = 1; cap <= 96; cap += 5) {
 		assert_int_equal(pipe(fds), 0);

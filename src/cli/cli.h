@@ -80,6 +80,8 @@ void mmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int mmt_list_main(int argc, char **argv);
 int mmt_features_main(void);
+/* Mount tracefs on /sys/kernel/tracing unless it is there; 0 or -1. */
+int mmt_ensure_tracefs(void);
 int mmt_trace(const struct mmt_options *opts);
 
 #endif /* MMT_CLI_H */

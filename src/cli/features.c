@@ -80,10 +80,8 @@ static void row(const char *what, bool ok, const char *detail, const char *use)
 
 int mmt_features_main(void)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	bool tp = exists("/sys/kernel/tracing/events/syscalls") ||
-		  exists("/sys/kernel/debug/tracing/events/syscalls");
-	bool kprobe_pmu = exists("/sys/bus/event_source/devices/kprobe/type");
+	struct btf *btf;
+	bool tp, kprobe_pmu = exists("/sys/bus/event_source/devices/kprobe/type");
 	const char *why;
 	bool ok;
 
@@ -91,6 +89,10 @@ int mmt_features_main(void)
 		mmt_err("--features loads test programs: run it as root");
 		return 1;
 	}
+	mmt_ensure_tracefs(); /* as tracing would: the events are under it */
+	tp = exists("/sys/kernel/tracing/events/syscalls") ||
+	     exists("/sys/kernel/debug/tracing/events/syscalls");
+	btf = btf__load_vmlinux_btf();
 	libbpf_set_print(NULL);
 	printf("%-38s %-4s %-38s %s\n", "FEATURE", "HAS", "DETAIL", "MMTRACE");
 	row("kernel BTF (/sys/kernel/btf/vmlinux)", btf != NULL, btf ? "" : "CO-RE impossible",

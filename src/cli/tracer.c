@@ -136,7 +136,7 @@ static int on_record(void *ctx, void *data, size_t len)
 }
 
 /* libbpf finds tracepoint ids in tracefs; mount it if nobody has. */
-static int ensure_tracefs(void)
+int mmt_ensure_tracefs(void)
 {
 	struct stat st;
 
@@ -641,7 +641,7 @@ int mmt_trace(const struct mmt_options *opts)
 		mmt_err("out of memory");
 		goto cleanup;
 	}
-	if (ensure_tracefs())
+	if (mmt_ensure_tracefs())
 		goto cleanup;
 
 	sigaction(SIGINT, &sa, NULL);

@@ -41,7 +41,6 @@ struct tracer {
 	__u64 events; /* records written out */
 	__u64 malformed; /* records the decoder refused */
 	__u64 user_filtered; /* records a .nodes filter left out */
-	__u64 pid_ns; /* inode of mmtrace's pid namespace */
 	pid_t child;
 	int go_fd; /* write end: tells the child to exec */
 };
@@ -52,45 +51,6 @@ static __u64 clock_ns(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/*
- * The process a pid argument names, from /proc, when the BPF side could not
- * look it up (kernels before 6.13 lack bpf_task_from_vpid). Only for callers
- * in mmtrace's own pid namespace; racy: the process may be gone by now.
- */
-static void target_from_proc(struct tracer *t, struct mmt_decoded_event *ev)
-{
-	__s32 pid = (__s32)ev->rec->args[0];
-	char path[64], line[256];
-	bool got_uid = false;
-	FILE *f;
-
-	if (!ev->desc->has_target || ev->has_target || pid <= 0 ||
-	    ev->rec->pid_ns != t->pid_ns)
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "Name:\t", 6)) {
-			size_t n = strcspn(line + 6, "\n");
-
-			n = n < MMT_COMM_LEN ? n : MMT_COMM_LEN - 1;
-			memcpy(ev->target_comm, line + 6, n);
-			ev->target_comm[n] = '\0';
-		} else if (sscanf(line, "Uid:\t%*u\t%u", &ev->target_uid) == 1) {
-			got_uid = true;
-		}
-	}
-	fclose(f);
-	if (!got_uid)
-		return;
-	ev->has_target = true;
-	ev->target_host_pid = pid;
-	ev->target_other_process = (__u32)pid != ev->rec->host_pid;
-	ev->target_other_user = ev->target_uid != ev->rec->uid;
 }
 
 /* Filters on node masks: the mask must hold the node (ANDed per event). */
@@ -126,7 +86,6 @@ static int on_record(void *ctx, void *data, size_t len)
 		return 0;
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
-	target_from_proc(t, &ev);
 	if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(&t->out, &ev, t->opts->parse_args);
 	else
@@ -661,12 +620,6 @@ int mmt_trace(const struct mmt_options *opts)
 		goto cleanup;
 	}
 	t.boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
-	{
-		struct stat st;
-
-		if (!stat("/proc/self/ns/pid", &st))
-			t.pid_ns = st.st_ino;
-	}
 	t.rb = ring_buffer__new(bpf_map__fd(t.skel->maps.events), on_record, &t, NULL);
 	if (!t.rb) {
 		mmt_err("failed to set up the ring buffer: %s", strerror(errno));

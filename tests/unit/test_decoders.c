@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "truncation.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -24,7 +25,6 @@
 #define MPOL_ALL_FLAGS "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING"
 
 /* A decoder under test, bound to one value. */
-typedef size_t (*decode_fn)(const void *arg, char *buf, size_t len);
 
 static size_t do_mremap(const void *arg, char *buf, size_t len)
 {
@@ -47,35 +47,6 @@ static size_t do_ret(const void *arg, char *buf, size_t len)
 	bool failed;
 
 	return mmt_decode_ret(c->kind, c->ret, buf, len, &failed);
-}
-
-/*
- * For every buffer size from 0 to past the full text: the return value is
- * the full length, the buffer holds the longest prefix that fits followed by
- * a NUL, and nothing past len is written (snprintf semantics).
- */
-static void check_truncation(decode_fn fn, const void *arg, const char *full)
-{
-	size_t flen = strlen(full);
-	char buf[256];
-
-	assert_true(flen + 8 < sizeof(buf));
-	/* len 0 with no buffer at all just measures */
-	assert_int_equal(fn(arg, NULL, 0), flen);
-
-	for (size_t len = 0; len <= flen + 2; len++) {
-		size_t keep = len ? (flen < len - 1 ? flen : len - 1) : 0;
-
-		memset(buf, 'X', sizeof(buf));
-		assert_int_equal(fn(arg, buf, len), flen);
-		if (len) {
-			assert_memory_equal(buf, full, keep);
-			assert_int_equal(buf[keep], '\0');
-		}
-		for (size_t i = len; i < sizeof(buf); i++)
-			if (buf[i] != 'X')
-				fail_msg("len %zu: byte %zu written past the buffer", len, i);
-	}
 }
 
 static void expect_mremap(__u64 flags, const char *want)

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "truncation.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -34,7 +35,6 @@
 /* ---- helpers ---- */
 
 /* A decoder under test, bound to one value. */
-typedef size_t (*decode_fn)(const void *arg, char *buf, size_t len);
 
 struct xlat_case {
 	const struct xlat *x;
@@ -57,37 +57,6 @@ static size_t do_mmap(const void *arg, char *buf, size_t len)
 static size_t do_prot(const void *arg, char *buf, size_t len)
 {
 	return mmt_decode_prot(*(const __u64 *)arg, buf, len);
-}
-
-/*
- * For every buffer size from 0 to past the full text: the return value is
- * the full length, the buffer holds the longest prefix that fits followed by
- * a NUL, and nothing past len is written (the rest of buf is a guard area
- * that must keep its 'X' bytes).
- */
-static void check_truncation(decode_fn fn, const void *arg, const char *full)
-{
-	size_t flen = strlen(full);
-	char buf[512];
-
-	assert_true(flen + 8 < sizeof(buf));
-	/* len 0 with no buffer at all just measures */
-	assert_int_equal(fn(arg, NULL, 0), flen);
-
-	for (size_t len = 0; len <= flen + 2; len++) {
-		size_t keep = len ? (flen < len - 1 ? flen : len - 1) : 0;
-
-		memset(buf, 'X', sizeof(buf));
-		assert_int_equal(fn(arg, buf, len), flen);
-		if (len) {
-			assert_memory_equal(buf, full, keep);
-			assert_int_equal(buf[keep], '\0');
-		}
-		for (size_t i = len; i < sizeof(buf); i++)
-			if (buf[i] != 'X')
-				fail_msg("%s, len %zu: byte %zu written past the buffer", full, len,
-					 i);
-	}
 }
 
 /* The decoder's text for arg into a buffer of plenty, against want. */

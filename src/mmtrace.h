@@ -179,34 +179,75 @@ struct mmt_stat {
 #define MMT_REC_MIGRATED (1U << 1) /* migrate_* fields are filled */
 #define MMT_REC_TARGET (1U << 2) /* target_* fields are filled */
 
-/* One syscall, entry and exit paired in the kernel. */
-struct mmt_record {
-	__u16 event; /* enum mmt_event */
-	__u16 flags; /* MMT_REC_* */
-	__u16 payload; /* enum mmt_payload_kind */
-	__u16 nr; /* syscall number as made (ia32 numbers for compat) */
-	__u32 cpu;
-	__u32 pad;
-	__u64 enter_ns; /* CLOCK_BOOTTIME at entry */
-	__u64 exit_ns; /* CLOCK_BOOTTIME at exit */
-	__u64 thread_start_ns; /* CLOCK_BOOTTIME when the thread started */
-	__u64 cgroup_id;
-	__s64 ret;
-	__u64 args[MMT_MAX_ARGS];
-	__u32 host_pid, host_tid, host_ppid;
-	__u32 pid, tid, ppid; /* as seen from the task's pid namespace */
-	__u32 uid, gid;
-	__u32 mnt_ns, pid_ns;
-	/* migrate:mm_migrate_pages during the call, summed */
-	__u64 migrate_succeeded, migrate_failed, migrate_split;
-	__u32 migrate_batches;
-	/* the process a pid argument names (migrate_pages, move_pages) */
-	__u32 target_uid;
-	__u32 target_host_pid;
-	char target_comm[MMT_COMM_LEN];
+/*
+ * What the ring buffer carries. Its records start with a __u16: an event
+ * (enum mmt_event) for a call record, or one of these for a thread's
+ * context. Most of a call's context (executable, host name, namespace
+ * ids, parent) is the same for every call of a thread, so the BPF side
+ * sends it once per thread, and again when it changes, and user space
+ * joins it to each call into a struct mmt_record.
+ */
+#define MMT_WIRE_TASK 0xffff /* struct mmt_task: a thread's context */
+#define MMT_WIRE_TASK_GONE 0xfffe /* struct mmt_task_gone: the thread exited */
+
+/* The part of a call record that the BPF side writes for every call. */
+#define MMT_CALL_FIELDS                                                        \
+	__u16 event; /* enum mmt_event */                                      \
+	__u16 flags; /* MMT_REC_* */                                           \
+	__u16 payload; /* enum mmt_payload_kind */                             \
+	__u16 nr; /* syscall number as made (ia32 numbers for compat) */       \
+	__u32 cpu;                                                             \
+	__u32 host_tid;                                                        \
+	__u64 enter_ns; /* CLOCK_BOOTTIME at entry */                          \
+	__u64 exit_ns; /* CLOCK_BOOTTIME at exit */                            \
+	__u64 cgroup_id;                                                       \
+	__s64 ret;                                                             \
+	__u64 args[MMT_MAX_ARGS];                                              \
+	__u32 host_pid;                                                        \
+	__u32 uid, gid;                                                        \
+	/* migrate:mm_migrate_pages during the call, summed */                 \
+	__u32 migrate_batches;                                                 \
+	__u64 migrate_succeeded, migrate_failed, migrate_split;                \
+	/* the process a pid argument names (migrate_pages, move_pages) */     \
+	__u32 target_uid;                                                      \
+	__u32 target_host_pid;                                                 \
+	char target_comm[MMT_COMM_LEN];                                        \
 	char comm[MMT_COMM_LEN];
-	char host[MMT_HOST_LEN];
+
+/* A thread's context: what struct mmt_task carries. */
+#define MMT_TASK_FIELDS                                                        \
+	__u64 thread_start_ns; /* CLOCK_BOOTTIME when the thread started */    \
+	__u32 host_ppid;                                                       \
+	__u32 pid, tid, ppid; /* as seen from the task's pid namespace */      \
+	__u32 mnt_ns, pid_ns;                                                  \
+	char host[MMT_HOST_LEN];                                               \
 	char exe[MMT_PATH_LEN];
+
+/* On the wire: one syscall, entry and exit paired in the kernel, followed
+ * by the payload of the event's kind. */
+struct mmt_call {
+	MMT_CALL_FIELDS
+} __attribute__((aligned(8)));
+
+/* On the wire: the context of thread host_tid, for its calls that follow. */
+struct mmt_task {
+	__u16 event; /* MMT_WIRE_TASK */
+	__u16 pad;
+	__u32 host_tid;
+	MMT_TASK_FIELDS
+} __attribute__((aligned(8)));
+
+/* On the wire: thread host_tid exited; its context can be forgotten. */
+struct mmt_task_gone {
+	__u16 event; /* MMT_WIRE_TASK_GONE */
+	__u16 pad;
+	__u32 host_tid;
+};
+
+/* In user space: a call with its thread's context, then the payload. */
+struct mmt_record {
+	MMT_CALL_FIELDS
+	MMT_TASK_FIELDS
 	/* followed by the payload of the event's kind */
 } __attribute__((aligned(8)));
 

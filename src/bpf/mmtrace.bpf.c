@@ -8,6 +8,10 @@
  * one record is written to the ring buffer. Every record that cannot be kept
  * or written is counted.
  *
+ * A thread's context that rarely changes (executable, host name, namespace
+ * ids, parent) is not in every record: it goes out once per thread as a
+ * struct mmt_task, and again when a cheap check sees that it changed.
+ *
  * Two ways in, one core: the raw sys_enter/sys_exit tracepoints (tp_btf: all
  * syscalls of all tasks, 64-bit and ia32, selected by number here) or the
  * per-syscall tracepoints syscalls:sys_enter_* (64-bit tasks only; cheaper
@@ -20,6 +24,7 @@
 #include "../mmtrace.h"
 
 #define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
+#define MMT_HOST_WORDS 8 /* the first 64 bytes of the host name */
 
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid = 0; /* never trace mmtrace itself */
@@ -142,6 +147,27 @@ struct {
 	__type(key, __u32); /* tgid */
 	__type(value, struct exe_cache);
 } exe_paths SEC(".maps");
+
+/*
+ * What a thread's last struct mmt_task was made from. A call compares these
+ * with the task (plain loads, no helper calls) and sends a new struct
+ * mmt_task only when one differs: a new thread with a reused tid (start),
+ * a new parent, new namespaces, an exec (exe_file) or a new host name.
+ */
+struct task_seen {
+	__u64 start;
+	__u64 parent;
+	__u64 nsproxy;
+	__u64 exe_file;
+	__u64 host[MMT_HOST_WORDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 32768);
+	__type(key, __u32); /* tid */
+	__type(value, struct task_seen);
+} tasks_seen SEC(".maps");
 
 /* Scratch space, too large for the 512-byte BPF stack. */
 struct scratch {
@@ -628,36 +654,86 @@ static __always_inline __u32 ns_nr(struct pid *pid)
 	return up.nr;
 }
 
-static __always_inline void fill_context(struct mmt_record *r,
-					 __u64 pid_tgid)
+/* The part of a call's context that can change from call to call. */
+static __always_inline void fill_call_context(struct mmt_call *r, __u64 pid_tgid)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	r->cpu = bpf_get_smp_processor_id();
+	r->cgroup_id = bpf_get_current_cgroup_id();
+	r->host_tid = (__u32)pid_tgid;
+	r->host_pid = pid_tgid >> 32;
+	r->uid = (__u32)uid_gid;
+	r->gid = uid_gid >> 32;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+}
+
+/* The thread's context that rarely changes: see struct task_seen. */
+static __always_inline void fill_task(struct mmt_task *r, struct task_struct *task,
+				      __u64 pid_tgid)
+{
 	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
 	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 	struct pid *tpid = BPF_CORE_READ(task, thread_pid);
 	unsigned int level = BPF_CORE_READ(tpid, level);
-	__u64 uid_gid = bpf_get_current_uid_gid();
 	struct uts_namespace *uts;
 	struct upid up;
 
-	r->cpu = bpf_get_smp_processor_id();
-	r->cgroup_id = bpf_get_current_cgroup_id();
-	r->thread_start_ns = BPF_CORE_READ(task, start_boottime);
+	r->event = MMT_WIRE_TASK;
+	r->pad = 0;
 	r->host_tid = (__u32)pid_tgid;
-	r->host_pid = pid_tgid >> 32;
+	r->thread_start_ns = BPF_CORE_READ(task, start_boottime);
 	r->host_ppid = BPF_CORE_READ(parent, tgid);
-	r->uid = (__u32)uid_gid;
-	r->gid = uid_gid >> 32;
 	bpf_probe_read_kernel(&up, sizeof(up), &tpid->numbers[level]);
 	r->tid = up.nr;
 	r->pid_ns = BPF_CORE_READ(up.ns, ns.inum);
 	r->pid = ns_nr(BPF_CORE_READ(leader, thread_pid));
 	r->ppid = ns_nr(BPF_CORE_READ(parent, group_leader, thread_pid));
 	r->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	uts = BPF_CORE_READ(task, nsproxy, uts_ns);
 	bpf_core_read_str(r->host, sizeof(r->host), &uts->name.nodename);
-	read_exe(task, r->host_pid, r->exe);
+	read_exe(task, pid_tgid >> 32, r->exe);
+}
+
+/*
+ * Send the thread's context ahead of its call record when user space does
+ * not have it, or has an outdated one. False: no room in the ring buffer,
+ * and the call record must not go out without its context.
+ */
+static __always_inline bool task_known(__u64 pid_tgid)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct nsproxy *nsp = task->nsproxy;
+	struct mm_struct *mm = task->mm;
+	__u32 tid = (__u32)pid_tgid;
+	struct task_seen now = {}, *seen;
+	struct uts_namespace *uts;
+	struct mmt_task *r;
+	int i;
+
+	now.start = task->start_boottime;
+	now.parent = (__u64)task->real_parent;
+	now.nsproxy = (__u64)nsp;
+	now.exe_file = mm ? (__u64)mm->exe_file : 0;
+	uts = nsp ? nsp->uts_ns : NULL;
+	if (uts)
+		bpf_probe_read_kernel(now.host, sizeof(now.host), uts->name.nodename);
+	seen = bpf_map_lookup_elem(&tasks_seen, &tid);
+	if (seen && seen->start == now.start && seen->parent == now.parent &&
+	    seen->nsproxy == now.nsproxy && seen->exe_file == now.exe_file) {
+		for (i = 0; i < MMT_HOST_WORDS; i++)
+			if (seen->host[i] != now.host[i])
+				break;
+		if (i == MMT_HOST_WORDS)
+			return true;
+	}
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r)
+		return false;
+	fill_task(r, (struct task_struct *)task, pid_tgid);
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	bpf_map_update_elem(&tasks_seen, &tid, &now, BPF_ANY);
+	return true;
 }
 
 /*
@@ -790,7 +866,7 @@ static __always_inline struct task_struct *task_by_vpid_walk(__s32 nr)
 }
 
 /* The process a pid argument names: its comm, uid and host pid. */
-static __always_inline void fill_target(struct mmt_record *r, __s32 pid)
+static __always_inline void fill_target(struct mmt_call *r, __s32 pid)
 {
 	struct task_struct *t;
 	const struct cred *cred;
@@ -824,7 +900,7 @@ static __always_inline int on_exit(long ret)
 	__u32 tid = (__u32)pid_tgid;
 	enum mmt_payload_kind kind;
 	union payload *p = NULL;
-	struct mmt_record *r;
+	struct mmt_call *r;
 	struct inflight *e;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	__u32 event;
@@ -852,6 +928,10 @@ static __always_inline int on_exit(long ret)
 		read_exit_payload(e, p, ret);
 	}
 
+	if (!task_known(pid_tgid)) {
+		count(event, MMT_DROP_RINGBUF);
+		goto out;
+	}
 	if (kind == MMT_PAYLOAD_MASKS)
 		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_masks), 0);
 	else if (kind == MMT_PAYLOAD_MOVE_PAGES)
@@ -882,7 +962,7 @@ static __always_inline int on_exit(long ret)
 	r->target_comm[0] = '\0';
 	if (event == MMT_EV_MIGRATE_PAGES || event == MMT_EV_MOVE_PAGES)
 		fill_target(r, (__s32)e->args[0]);
-	fill_context(r, pid_tgid);
+	fill_call_context(r, pid_tgid);
 	if (p && kind == MMT_PAYLOAD_MASKS)
 		bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_masks), p);
 	else if (p && kind == MMT_PAYLOAD_MOVE_PAGES)
@@ -1039,6 +1119,16 @@ int BPF_PROG(forget_exit, struct task_struct *task)
 
 	bpf_map_delete_elem(&inflight, &tid);
 	bpf_map_delete_elem(&inflight_payload, &tid);
+	if (!bpf_map_delete_elem(&tasks_seen, &tid)) {
+		struct mmt_task_gone *g = bpf_ringbuf_reserve(&events, sizeof(*g), 0);
+
+		if (g) {
+			g->event = MMT_WIRE_TASK_GONE;
+			g->pad = 0;
+			g->host_tid = tid;
+			bpf_ringbuf_submit(g, BPF_RB_NO_WAKEUP);
+		}
+	}
 	if (task->signal->live.counter == 0) {
 		bpf_map_delete_elem(&followed, &tgid);
 		bpf_map_delete_elem(&exe_paths, &tgid);

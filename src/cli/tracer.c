@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include "cli/cli.h"
 #include "outputs/summary.h"
+#include "context/tasks.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -40,6 +41,12 @@ struct tracer {
 	__u64 boot_to_wall_ns;
 	__u64 events; /* records written out */
 	__u64 malformed; /* records the decoder refused */
+	__u64 no_context; /* calls of a thread whose context never came */
+	struct mmt_tasks tasks; /* thread contexts by host tid */
+	/* a call joined with its thread's context, then its payload */
+	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
+					 sizeof(struct mmt_payload_masks) +
+					 sizeof(struct mmt_payload_move_pages)];
 	__u64 user_filtered; /* records a .nodes filter left out */
 	pid_t child;
 	int go_fd; /* write end: tells the child to exec */
@@ -73,11 +80,27 @@ static int on_record(void *ctx, void *data, size_t len)
 {
 	struct tracer *t = ctx;
 	struct mmt_decoded_event ev;
+	size_t joined_len;
 
-	if (mmt_decode(data, len, t->boot_to_wall_ns, &ev)) {
+	switch (mmt_tasks_take(&t->tasks, data, len, t->joined, sizeof(t->joined), &joined_len)) {
+	case MMT_WIRE_CALL:
+		break;
+	case MMT_WIRE_CONTEXT:
+		return 0;
+	case MMT_WIRE_NO_CONTEXT:
+		t->no_context++;
+		return 0;
+	case MMT_WIRE_NO_MEMORY:
+		mmt_err("out of memory for thread contexts");
+		return -ENOMEM;
+	case MMT_WIRE_MALFORMED:
+		t->malformed++;
+		return 0;
+	}
+	if (mmt_decode(t->joined, joined_len, t->boot_to_wall_ns, &ev)) {
 		if (getenv("MMTRACE_DEBUG"))
 			fprintf(stderr, "mmtrace: malformed record: event %u, %zu bytes\n",
-				((const struct mmt_record *)data)->event, len);
+				((const struct mmt_record *)t->joined)->event, len);
 		t->malformed++;
 		return 0;
 	}
@@ -394,9 +417,11 @@ static void print_stats(struct tracer *t)
 	}
 	fprintf(stderr,
 		"{\"stats\":{\"events\":%llu,\"lost\":%llu,\"malformed\":%llu,"
+		"\"withoutContext\":%llu,\"threadContexts\":%zu,"
 		"\"filteredInKernel\":%llu,\"filteredInUserSpace\":%llu,\"lostByEvent\":{",
 		(unsigned long long)t->events, (unsigned long long)lost,
-		(unsigned long long)t->malformed, (unsigned long long)filtered,
+		(unsigned long long)t->malformed, (unsigned long long)t->no_context,
+		mmt_tasks_count(&t->tasks), (unsigned long long)filtered,
 		(unsigned long long)t->user_filtered);
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
 		fprintf(stderr, "%s\"%s\":{", ev ? "," : "", mmt_events[ev].name);
@@ -421,7 +446,7 @@ static void report(struct tracer *t)
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
 		for (int r = 0; r < MMT_DROP_COUNT; r++)
 			lost += c[ev][r];
-	if (lost || t->malformed) {
+	if (lost || t->malformed || t->no_context) {
 		fprintf(stderr, "mmtrace: %llu events lost:", (unsigned long long)lost);
 		for (int ev = 0; ev < MMT_EV_COUNT; ev++)
 			for (int r = 0; r < MMT_DROP_COUNT; r++)
@@ -430,6 +455,9 @@ static void report(struct tracer *t)
 						(unsigned long long)c[ev][r], counter_names[r]);
 		if (t->malformed)
 			fprintf(stderr, " malformed %llu", (unsigned long long)t->malformed);
+		if (t->no_context)
+			fprintf(stderr, " without their thread's context %llu",
+				(unsigned long long)t->no_context);
 		fputc('\n', stderr);
 	}
 	if (t->opts->stats)
@@ -667,6 +695,7 @@ cleanup:
 	if (ready_fd >= 0)
 		close(ready_fd);
 	ring_buffer__free(t.rb);
+	mmt_tasks_free(&t.tasks);
 	mmtrace_bpf__destroy(t.skel);
 	ob_free(&t.out);
 	mmt_containers_close();

@@ -511,6 +511,92 @@ def pid_namespace_pids():
     eq(events[0]["processId"], 1, "the first process of a namespace is pid 1")
 
 
+# Changes a thread's context between calls: host name (twice, with the
+# same first bytes), mount namespace, parent (orphaned), executable (exec).
+# Each call is set_mempolicy(MPOL_DEFAULT, NULL, TAG); the log says what
+# the context was at that call.
+CONTEXT_CHANGES = r"""
+import ctypes, json, os, socket, sys, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+log = open(sys.argv[1], "a")
+
+def call(tag):
+    libc.syscall(238, 0, None, ctypes.c_ulong(tag))
+    log.write(json.dumps({"tag": tag, "tid": threading.get_native_id(),
+                          "ppid": os.getppid(), "host": socket.gethostname(),
+                          "mnt": os.stat("/proc/self/ns/mnt").st_ino}) + "\n")
+    log.flush()
+
+call(1001)
+assert libc.unshare(0x04000000) == 0  # CLONE_NEWUTS
+socket.sethostname("mmt-context-test-1")
+call(1002)
+socket.sethostname("mmt-context-test-2")
+call(1003)
+assert libc.unshare(0x00020000) == 0  # CLONE_NEWNS
+call(1004)
+r, w = os.pipe()
+os.set_inheritable(w, True)
+if os.fork() == 0:
+    parent = os.getpid()
+    made_r, made_w = os.pipe()
+    if os.fork() == 0:
+        os.close(r)
+        call(1005)
+        os.write(made_w, b"x")
+        while os.getppid() == parent:
+            time.sleep(0.01)
+        call(1006)
+        log.close()
+        os.execv("/usr/bin/numactl", ["numactl", "--membind=0", "/bin/true"])
+    os.read(made_r, 1)  # the grandchild made its call as our child
+    os._exit(0)
+os.close(w)
+os.read(r, 1)  # EOF: the grandchild's numactl has run
+"""
+
+
+@test
+def context_follows_changes():
+    """A thread's context is sent once and again when it changes: every
+    call comes out with the host name, mount namespace, parent and
+    executable it had when it was made."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "log")
+        p = subprocess.run([*MMT, "-o", "json", "-e", "set_mempolicy", "--stats", "--",
+                            sys.executable, "-c", CONTEXT_CHANGES, log],
+                           capture_output=True, text=True, timeout=60)
+        eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
+        with open(log) as f:
+            calls = [json.loads(line) for line in f]
+    eq([c["tag"] for c in calls], list(range(1001, 1007)), "calls logged")
+    events = json_events(p.stdout)
+    tagged = {e["args"][2]["value"]: e for e in events if e["args"][2]["value"] in
+              range(1001, 1007)}
+    py = os.path.realpath(sys.executable)
+    for c in calls:
+        ev = tagged.get(c["tag"])
+        check(ev, f"no event for call {c['tag']}")
+        where = f"call {c['tag']}"
+        eq(ev["hostThreadId"], c["tid"], f"{where}: hostThreadId")
+        eq(ev["hostName"], c["host"], f"{where}: hostName")
+        eq(ev["mountNamespace"], c["mnt"], f"{where}: mountNamespace")
+        eq(ev["hostParentProcessId"], c["ppid"], f"{where}: hostParentProcessId")
+        eq(ev["executable"], {"path": py}, f"{where}: executable")
+    check(calls[4]["ppid"] != calls[5]["ppid"], "the grandchild was not reparented")
+    orphan = calls[5]["tid"]
+    after = [e for e in events if e["hostThreadId"] == orphan and e["args"][0]["value"] == 2]
+    check(after, "no set_mempolicy(MPOL_BIND) of numactl after the exec")
+    for ev in after:
+        eq(ev["executable"], {"path": "/usr/bin/numactl"}, "executable after exec")
+        eq(ev["processName"], "numactl", "processName after exec")
+        eq(ev["hostName"], "mmt-context-test-2", "hostName after exec")
+    stats = json.loads(stderr_lines(p.stderr)[-1])["stats"]
+    eq(stats["withoutContext"], 0, "calls without their thread's context")
+    eq(stats["malformed"], 0, "malformed records")
+    eq(stats["threadContexts"], 0, "thread contexts held after every thread exited")
+
+
 @test
 def losses_are_counted_exactly():
     """A 4 KiB ring buffer cannot hold a burst: delivered + lost == made."""

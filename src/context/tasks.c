@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tasks.c - thread contexts by host tid, and the join of a call record with
+ * its thread's context. See tasks.h.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "context/tasks.h"
+
+/* The context part of a struct mmt_task: from thread_start_ns to the end. */
+#define TASK_CTX_OFF offsetof(struct mmt_task, thread_start_ns)
+#define TASK_CTX_LEN (sizeof(struct mmt_task) - TASK_CTX_OFF)
+
+/* A struct mmt_record is a struct mmt_call followed by the context. */
+_Static_assert(offsetof(struct mmt_record, thread_start_ns) == sizeof(struct mmt_call),
+	       "mmt_record must start with the fields of mmt_call");
+_Static_assert(sizeof(struct mmt_record) >= sizeof(struct mmt_call) + TASK_CTX_LEN,
+	       "mmt_record must hold the fields of mmt_task");
+
+struct mmt_task_entry {
+	__u32 tid; /* 0: a free slot (tid 0 makes no syscall) */
+	struct mmt_task task;
+};
+
+#define MIN_CAP 64
+
+/* murmur3's finalizer: every bit of the tid moves the low bits */
+static size_t slot_of(__u32 tid, size_t cap)
+{
+	__u32 h = tid;
+
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h & (cap - 1);
+}
+
+static struct mmt_task_entry *find(const struct mmt_tasks *t, __u32 tid)
+{
+	if (!t->cap)
+		return NULL;
+	for (size_t i = slot_of(tid, t->cap);; i = (i + 1) & (t->cap - 1)) {
+		if (t->slots[i].tid == tid)
+			return &t->slots[i];
+		if (!t->slots[i].tid)
+			return NULL;
+	}
+}
+
+/* The slot for tid, or a free one where it belongs (its tid is 0). */
+static struct mmt_task_entry *place(struct mmt_task_entry *slots, size_t cap, __u32 tid)
+{
+	size_t i = slot_of(tid, cap);
+
+	while (slots[i].tid && slots[i].tid != tid)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int grow(struct mmt_tasks *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : MIN_CAP;
+	struct mmt_task_entry *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return -1;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].tid)
+			*place(slots, cap, t->slots[i].tid) = t->slots[i];
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return 0;
+}
+
+static int put(struct mmt_tasks *t, const struct mmt_task *task)
+{
+	struct mmt_task_entry *e;
+
+	if ((t->used + 1) * 2 > t->cap && grow(t))
+		return -1;
+	e = place(t->slots, t->cap, task->host_tid);
+	if (!e->tid)
+		t->used++;
+	e->tid = task->host_tid;
+	e->task = *task;
+	return 0;
+}
+
+/* Linear probing: shift the entries after a freed slot back into the gap. */
+static void drop(struct mmt_tasks *t, __u32 tid)
+{
+	struct mmt_task_entry *e = find(t, tid);
+	size_t gap, i, home;
+
+	if (!e)
+		return;
+	gap = e - t->slots;
+	t->slots[gap].tid = 0;
+	t->used--;
+	for (i = (gap + 1) & (t->cap - 1); t->slots[i].tid; i = (i + 1) & (t->cap - 1)) {
+		home = slot_of(t->slots[i].tid, t->cap);
+		/* move it when its home is not in the cyclic range (gap, i] */
+		if ((i > gap && (home <= gap || home > i)) || (i < gap && home <= gap && home > i)) {
+			t->slots[gap] = t->slots[i];
+			t->slots[i].tid = 0;
+			gap = i;
+		}
+	}
+}
+
+enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_t len, void *out,
+				    size_t out_size, size_t *out_len)
+{
+	const struct mmt_task_entry *e;
+	struct mmt_task task;
+	__u32 tid;
+	__u16 kind;
+
+	if (len < sizeof(kind) || out_size < sizeof(struct mmt_record))
+		return MMT_WIRE_MALFORMED;
+	memcpy(&kind, data, sizeof(kind));
+	if (kind == MMT_WIRE_TASK) {
+		if (len != sizeof(task))
+			return MMT_WIRE_MALFORMED;
+		memcpy(&task, data, sizeof(task));
+		if (!task.host_tid)
+			return MMT_WIRE_MALFORMED;
+		return put(t, &task) ? MMT_WIRE_NO_MEMORY : MMT_WIRE_CONTEXT;
+	}
+	if (kind == MMT_WIRE_TASK_GONE) {
+		struct mmt_task_gone g;
+
+		if (len != sizeof(g))
+			return MMT_WIRE_MALFORMED;
+		memcpy(&g, data, sizeof(g));
+		drop(t, g.host_tid);
+		return MMT_WIRE_CONTEXT;
+	}
+	if (len < sizeof(struct mmt_call) ||
+	    len - sizeof(struct mmt_call) > out_size - sizeof(struct mmt_record))
+		return MMT_WIRE_MALFORMED;
+	memcpy(&tid, (const char *)data + offsetof(struct mmt_call, host_tid), sizeof(tid));
+	e = find(t, tid);
+	if (!e)
+		return MMT_WIRE_NO_CONTEXT;
+	memcpy(out, data, sizeof(struct mmt_call));
+	memcpy((char *)out + sizeof(struct mmt_call), (const char *)&e->task + TASK_CTX_OFF,
+	       TASK_CTX_LEN);
+	memset((char *)out + sizeof(struct mmt_call) + TASK_CTX_LEN, 0,
+	       sizeof(struct mmt_record) - sizeof(struct mmt_call) - TASK_CTX_LEN);
+	memcpy((char *)out + sizeof(struct mmt_record), (const char *)data + sizeof(struct mmt_call),
+	       len - sizeof(struct mmt_call));
+	*out_len = sizeof(struct mmt_record) + len - sizeof(struct mmt_call);
+	return MMT_WIRE_CALL;
+}
+
+size_t mmt_tasks_count(const struct mmt_tasks *t)
+{
+	return t->used;
+}
+
+void mmt_tasks_free(struct mmt_tasks *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+	t->cap = t->used = 0;
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_tasks.c - the join of call records with their thread's context:
+ * every field of a joined record comes from the call or from the latest
+ * context of its thread, and the table of contexts never loses or mixes
+ * up a live thread, whatever order threads come and go in.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "context/tasks.h"
+
+#define OUT_SIZE (sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks))
+
+static _Alignas(8) unsigned char out[OUT_SIZE];
+
+static struct mmt_task task_of(__u32 tid, __u32 salt)
+{
+	struct mmt_task t;
+
+	memset(&t, 0, sizeof(t));
+	t.event = MMT_WIRE_TASK;
+	t.host_tid = tid;
+	t.thread_start_ns = 1000000ULL * tid + salt;
+	t.host_ppid = tid + 1;
+	t.pid = tid + 2;
+	t.tid = tid + 3;
+	t.ppid = tid + 4;
+	t.mnt_ns = 4026531840u + salt;
+	t.pid_ns = 4026531836u;
+	snprintf(t.host, sizeof(t.host), "host-%u-%u", tid, salt);
+	snprintf(t.exe, sizeof(t.exe), "/usr/bin/prog-%u-%u", tid, salt);
+	return t;
+}
+
+static struct mmt_call call_of(__u32 tid, __u16 event)
+{
+	struct mmt_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.event = event;
+	c.host_tid = tid;
+	c.host_pid = tid - tid % 10;
+	c.enter_ns = 111;
+	c.exit_ns = 222;
+	c.ret = -22;
+	for (int i = 0; i < MMT_MAX_ARGS; i++)
+		c.args[i] = 0x1000 + i;
+	strcpy(c.comm, "caller");
+	return c;
+}
+
+static enum mmt_wire_result take(struct mmt_tasks *t, const void *rec, size_t len, size_t *olen)
+{
+	return mmt_tasks_take(t, rec, len, out, sizeof(out), olen);
+}
+
+static void send_task(struct mmt_tasks *t, __u32 tid, __u32 salt)
+{
+	struct mmt_task task = task_of(tid, salt);
+	size_t olen;
+
+	assert_int_equal(take(t, &task, sizeof(task), &olen), MMT_WIRE_CONTEXT);
+}
+
+static void send_gone(struct mmt_tasks *t, __u32 tid)
+{
+	struct mmt_task_gone g = { .event = MMT_WIRE_TASK_GONE, .host_tid = tid };
+	size_t olen;
+
+	assert_int_equal(take(t, &g, sizeof(g), &olen), MMT_WIRE_CONTEXT);
+}
+
+/* The call of tid must come out with the context (tid, salt). */
+static void expect_joined(struct mmt_tasks *t, __u32 tid, __u32 salt)
+{
+	struct mmt_call c = call_of(tid, MMT_EV_MREMAP);
+	struct mmt_task want = task_of(tid, salt);
+	const struct mmt_record *r = (const void *)out;
+	size_t olen = 0;
+
+	memset(out, 0xa5, sizeof(out));
+	assert_int_equal(take(t, &c, sizeof(c), &olen), MMT_WIRE_CALL);
+	assert_int_equal(olen, sizeof(struct mmt_record));
+	assert_memory_equal(r, &c, sizeof(c));
+	assert_int_equal(r->thread_start_ns, want.thread_start_ns);
+	assert_int_equal(r->host_ppid, want.host_ppid);
+	assert_int_equal(r->pid, want.pid);
+	assert_int_equal(r->tid, want.tid);
+	assert_int_equal(r->ppid, want.ppid);
+	assert_int_equal(r->mnt_ns, want.mnt_ns);
+	assert_int_equal(r->pid_ns, want.pid_ns);
+	assert_string_equal(r->host, want.host);
+	assert_string_equal(r->exe, want.exe);
+	/* the padding after the context is zeroed, not left over */
+	for (size_t i = sizeof(struct mmt_call) + sizeof(want) - offsetof(struct mmt_task,
+									   thread_start_ns);
+	     i < sizeof(struct mmt_record); i++)
+		assert_int_equal(out[i], 0);
+}
+
+static void expect_unknown(struct mmt_tasks *t, __u32 tid)
+{
+	struct mmt_call c = call_of(tid, MMT_EV_MREMAP);
+	size_t olen;
+
+	assert_int_equal(take(t, &c, sizeof(c), &olen), MMT_WIRE_NO_CONTEXT);
+}
+
+static void test_join_and_replace(void **state)
+{
+	struct mmt_tasks t = { 0 };
+
+	(void)state;
+	expect_unknown(&t, 42);
+	send_task(&t, 42, 1);
+	expect_joined(&t, 42, 1);
+	expect_joined(&t, 42, 1);
+	send_task(&t, 42, 2); /* exec, new parent...: the newer context wins */
+	expect_joined(&t, 42, 2);
+	assert_int_equal(mmt_tasks_count(&t), 1);
+	send_gone(&t, 42);
+	expect_unknown(&t, 42);
+	assert_int_equal(mmt_tasks_count(&t), 0);
+	send_gone(&t, 42); /* twice, or never known: harmless */
+	send_gone(&t, 7);
+	mmt_tasks_free(&t);
+}
+
+static void test_payload_follows(void **state)
+{
+	struct mmt_tasks t = { 0 };
+	_Alignas(8) unsigned char rec[sizeof(struct mmt_call) + sizeof(struct mmt_payload_masks)];
+	struct mmt_call c = call_of(9, MMT_EV_SET_MEMPOLICY);
+	size_t olen;
+
+	(void)state;
+	send_task(&t, 9, 0);
+	memcpy(rec, &c, sizeof(c));
+	for (size_t i = sizeof(c); i < sizeof(rec); i++)
+		rec[i] = (unsigned char)i;
+	assert_int_equal(take(&t, rec, sizeof(rec), &olen), MMT_WIRE_CALL);
+	assert_int_equal(olen, sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks));
+	assert_memory_equal(out + sizeof(struct mmt_record), rec + sizeof(c),
+			    sizeof(struct mmt_payload_masks));
+	mmt_tasks_free(&t);
+}
+
+static void test_malformed(void **state)
+{
+	struct mmt_tasks t = { 0 };
+	struct mmt_task task = task_of(5, 0);
+	struct mmt_task_gone g = { .event = MMT_WIRE_TASK_GONE, .host_tid = 5 };
+	struct mmt_call c = call_of(5, MMT_EV_MREMAP);
+	unsigned char big[OUT_SIZE + 64] = { 0 };
+	size_t olen;
+
+	(void)state;
+	assert_int_equal(take(&t, &task, 1, &olen), MMT_WIRE_MALFORMED);
+	assert_int_equal(take(&t, &task, sizeof(task) - 1, &olen), MMT_WIRE_MALFORMED);
+	assert_int_equal(take(&t, &g, sizeof(g) + 1, &olen), MMT_WIRE_MALFORMED);
+	assert_int_equal(take(&t, &c, sizeof(c) - 1, &olen), MMT_WIRE_MALFORMED);
+	task.host_tid = 0;
+	assert_int_equal(take(&t, &task, sizeof(task), &olen), MMT_WIRE_MALFORMED);
+	/* a call too long for the output buffer */
+	send_task(&t, 5, 0);
+	memcpy(big, &c, sizeof(c));
+	assert_int_equal(take(&t, big, sizeof(big), &olen), MMT_WIRE_MALFORMED);
+	assert_int_equal(mmt_tasks_take(&t, &c, sizeof(c), out, sizeof(struct mmt_record) - 1,
+					&olen),
+			 MMT_WIRE_MALFORMED);
+	mmt_tasks_free(&t);
+}
+
+/*
+ * Threads come and go at random, many with tids that collide in the
+ * table; after every step each live thread's calls join its latest
+ * context and a gone thread's calls join none.
+ */
+static void test_many_threads(void **state)
+{
+	enum { TIDS = 3000, STEPS = 40000 };
+	static __u32 salt[TIDS]; /* 0: not live */
+	struct mmt_tasks t = { 0 };
+	size_t live = 0;
+
+	(void)state;
+	srand(1);
+	for (int step = 1; step <= STEPS; step++) {
+		/* tids in steps of 64, which a hash of the low bits would pile up */
+		__u32 i = rand() % TIDS, tid = i * 64 + 1 + i % 2;
+
+		if (salt[i] && rand() % 3 == 0) {
+			send_gone(&t, tid);
+			salt[i] = 0;
+			live--;
+		} else {
+			live += !salt[i];
+			salt[i] = step;
+			send_task(&t, tid, step);
+		}
+		if (step % 4000 == 0 || step < 300) {
+			for (__u32 j = 0; j < TIDS; j++) {
+				__u32 tj = j * 64 + 1 + j % 2;
+
+				if (salt[j])
+					expect_joined(&t, tj, salt[j]);
+				else
+					expect_unknown(&t, tj);
+			}
+		}
+		assert_int_equal(mmt_tasks_count(&t), live);
+	}
+	mmt_tasks_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_join_and_replace),
+		cmocka_unit_test(test_payload_follows),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_many_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -4,8 +4,9 @@
  *
  * Each traced syscall is seen twice: at entry (arguments, user memory the
  * kernel is about to read) and at exit (return value, user memory the kernel
- * wrote). The entry is kept per thread in a hash map until the exit, where
- * one record is written to the ring buffer. Every record that cannot be kept
+ * wrote). The entry is kept in the thread's own storage (task-local storage:
+ * no hash, no lock, no allocation after the thread's first call) until the
+ * exit, where one record is written to the ring buffer. Every record that cannot be kept
  * or written is counted.
  *
  * A thread's context that rarely changes (executable, host name, namespace
@@ -51,12 +52,35 @@ struct inflight {
 	__u64 args[MMT_MAX_ARGS];
 	__u64 migrate_succeeded, migrate_failed, migrate_split;
 	__u32 migrate_batches;
-	__u32 pad;
+	__u32 active; /* 1 from entry to exit */
 };
 
 union payload {
 	struct mmt_payload_masks masks;
 	struct mmt_payload_move_pages move;
+};
+
+/*
+ * What a thread's last struct mmt_task was made from. A call compares these
+ * with the task (plain loads, no helper calls) and sends a new struct
+ * mmt_task only when one differs: a new thread with a reused tid (start),
+ * a new parent, new namespaces, an exec (exe_file) or a new host name.
+ */
+struct task_seen {
+	__u64 start;
+	__u64 parent;
+	__u64 nsproxy;
+	__u64 exe_file;
+	__u64 host[MMT_HOST_WORDS];
+	__u64 sent; /* 1: user space has this thread's context */
+};
+
+/* A thread's call in flight, the user memory read at its entry, and what
+ * its context was last sent from. */
+struct call_state {
+	struct inflight e;
+	struct task_seen seen;
+	union payload p;
 };
 
 /* The executable path of a process, resolved once per exe_file. */
@@ -71,19 +95,18 @@ struct {
 } events SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32); /* tid */
-	__type(value, struct inflight);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct call_state);
 } inflight SEC(".maps");
 
-/* User memory read at entry, for the events that read any. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 2048);
-	__type(key, __u32); /* tid */
-	__type(value, union payload);
-} inflight_payload SEC(".maps");
+/* The current thread's call in flight; created at its first call. */
+static __always_inline struct call_state *call_state(bool create)
+{
+	return bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
 
 /* Scopes: the values user space asked for. */
 struct {
@@ -148,31 +171,9 @@ struct {
 	__type(value, struct exe_cache);
 } exe_paths SEC(".maps");
 
-/*
- * What a thread's last struct mmt_task was made from. A call compares these
- * with the task (plain loads, no helper calls) and sends a new struct
- * mmt_task only when one differs: a new thread with a reused tid (start),
- * a new parent, new namespaces, an exec (exe_file) or a new host name.
- */
-struct task_seen {
-	__u64 start;
-	__u64 parent;
-	__u64 nsproxy;
-	__u64 exe_file;
-	__u64 host[MMT_HOST_WORDS];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 32768);
-	__type(key, __u32); /* tid */
-	__type(value, struct task_seen);
-} tasks_seen SEC(".maps");
 
 /* Scratch space, too large for the 512-byte BPF stack. */
 struct scratch {
-	struct inflight entry;
-	union payload payload;
 	struct mmt_mask recheck;
 	char path[2 * MMT_PATH_LEN];
 };
@@ -415,7 +416,7 @@ static __always_inline void read_mask(struct mmt_mask *m, __u64 uptr,
 }
 
 /* A mask slot with nothing in it: every field, not just the state (the
- * per-CPU scratch still holds the previous call's). */
+ * thread's storage still holds its previous call's). */
 static __always_inline void mask_unused(struct mmt_mask *m, __u8 state)
 {
 	m->state = state;
@@ -509,20 +510,20 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr,
 				    bool compat)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct scratch *s;
+	struct call_state *cs;
 	struct inflight *e;
-	__u32 zero = 0;
 
 	if (!task_selected(pid_tgid)) {
 		if (scope_mask)
 			count(event, MMT_CNT_FILTERED);
 		return 0;
 	}
-	s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s)
+	cs = call_state(true);
+	if (!cs) {
+		count(event, MMT_DROP_INFLIGHT);
 		return 0;
-	e = &s->entry;
+	}
+	e = &cs->e;
 	e->enter_ns = bpf_ktime_get_boot_ns();
 	e->event = event;
 	e->nr = nr;
@@ -532,16 +533,9 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr,
 	e->migrate_failed = 0;
 	e->migrate_split = 0;
 	e->migrate_batches = 0;
-
-	if (!summary_only && payload_of(event) != MMT_PAYLOAD_NONE) {
-		read_entry_payload(e, &s->payload);
-		if (bpf_map_update_elem(&inflight_payload, &tid, &s->payload, BPF_ANY)) {
-			count(event, MMT_DROP_INFLIGHT);
-			return 0;
-		}
-	}
-	if (bpf_map_update_elem(&inflight, &tid, e, BPF_ANY))
-		count(event, MMT_DROP_INFLIGHT);
+	if (!summary_only && payload_of(event) != MMT_PAYLOAD_NONE)
+		read_entry_payload(e, &cs->p);
+	e->active = 1;
 	return 0;
 }
 
@@ -700,39 +694,45 @@ static __always_inline void fill_task(struct mmt_task *r, struct task_struct *ta
  * not have it, or has an outdated one. False: no room in the ring buffer,
  * and the call record must not go out without its context.
  */
-static __always_inline bool task_known(__u64 pid_tgid)
+/* Keep v in *field; a change makes the context sent so far outdated. */
+#define SEEN(field, v)                                                         \
+	do {                                                                   \
+		__u64 v_ = (v);                                                \
+		if (seen->field != v_) {                                       \
+			seen->field = v_;                                      \
+			same = false;                                          \
+		}                                                              \
+	} while (0)
+
+static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct nsproxy *nsp = task->nsproxy;
 	struct mm_struct *mm = task->mm;
-	__u32 tid = (__u32)pid_tgid;
-	struct task_seen now = {}, *seen;
-	struct uts_namespace *uts;
+	struct task_seen *seen = &cs->seen;
+	struct uts_namespace *uts = nsp ? nsp->uts_ns : NULL;
+	bool same = seen->sent;
 	struct mmt_task *r;
-	int i;
 
-	now.start = task->start_boottime;
-	now.parent = (__u64)task->real_parent;
-	now.nsproxy = (__u64)nsp;
-	now.exe_file = mm ? (__u64)mm->exe_file : 0;
-	uts = nsp ? nsp->uts_ns : NULL;
-	if (uts)
-		bpf_probe_read_kernel(now.host, sizeof(now.host), uts->name.nodename);
-	seen = bpf_map_lookup_elem(&tasks_seen, &tid);
-	if (seen && seen->start == now.start && seen->parent == now.parent &&
-	    seen->nsproxy == now.nsproxy && seen->exe_file == now.exe_file) {
-		for (i = 0; i < MMT_HOST_WORDS; i++)
-			if (seen->host[i] != now.host[i])
-				break;
-		if (i == MMT_HOST_WORDS)
-			return true;
+	SEEN(start, task->start_boottime);
+	SEEN(parent, (__u64)task->real_parent);
+	SEEN(nsproxy, (__u64)nsp);
+	SEEN(exe_file, mm ? (__u64)mm->exe_file : 0);
+	if (uts) {
+		const __u64 *name = (const __u64 *)uts->name.nodename;
+
+		for (int i = 0; i < MMT_HOST_WORDS; i++)
+			SEEN(host[i], name[i]);
 	}
+	if (same)
+		return true;
+	seen->sent = 0;
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r)
 		return false;
 	fill_task(r, (struct task_struct *)task, pid_tgid);
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
-	bpf_map_update_elem(&tasks_seen, &tid, &now, BPF_ANY);
+	seen->sent = 1;
 	return true;
 }
 
@@ -897,17 +897,18 @@ static __always_inline void fill_target(struct mmt_call *r, __s32 pid)
 static __always_inline int on_exit(long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
 	enum mmt_payload_kind kind;
 	union payload *p = NULL;
+	struct call_state *cs;
 	struct mmt_call *r;
 	struct inflight *e;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	__u32 event;
 
-	e = bpf_map_lookup_elem(&inflight, &tid);
-	if (!e)
+	cs = call_state(false);
+	if (!cs || !cs->e.active)
 		return 0; /* entry not selected, or seen before we attached */
+	e = &cs->e;
 	event = e->event;
 	kind = summary_only ? MMT_PAYLOAD_NONE : payload_of(event);
 	if ((only_failed && !(ret < 0 && ret >= -4095 && event != MMT_EV_BRK)) ||
@@ -920,15 +921,11 @@ static __always_inline int on_exit(long ret)
 		goto out;
 	}
 	if (kind != MMT_PAYLOAD_NONE) {
-		p = bpf_map_lookup_elem(&inflight_payload, &tid);
-		if (!p) {
-			count(event, MMT_DROP_INFLIGHT);
-			goto out;
-		}
+		p = &cs->p;
 		read_exit_payload(e, p, ret);
 	}
 
-	if (!task_known(pid_tgid)) {
+	if (!task_known(cs, pid_tgid)) {
 		count(event, MMT_DROP_RINGBUF);
 		goto out;
 	}
@@ -950,7 +947,8 @@ static __always_inline int on_exit(long ret)
 	r->enter_ns = e->enter_ns;
 	r->exit_ns = bpf_ktime_get_boot_ns();
 	r->ret = ret;
-	bpf_probe_read_kernel(r->args, sizeof(r->args), e->args);
+	for (int i = 0; i < MMT_MAX_ARGS; i++)
+		r->args[i] = e->args[i];
 	r->migrate_succeeded = e->migrate_succeeded;
 	r->migrate_failed = e->migrate_failed;
 	r->migrate_split = e->migrate_split;
@@ -963,8 +961,10 @@ static __always_inline int on_exit(long ret)
 	if (event == MMT_EV_MIGRATE_PAGES || event == MMT_EV_MOVE_PAGES)
 		fill_target(r, (__s32)e->args[0]);
 	fill_call_context(r, pid_tgid);
+	/* masks: a plain copy (both sides are BPF memory); move_pages' arrays
+	 * are too large for one inline copy */
 	if (p && kind == MMT_PAYLOAD_MASKS)
-		bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_masks), p);
+		__builtin_memcpy(r + 1, p, sizeof(struct mmt_payload_masks));
 	else if (p && kind == MMT_PAYLOAD_MOVE_PAGES)
 		bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
 
@@ -978,9 +978,7 @@ static __always_inline int on_exit(long ret)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(r, flags);
 out:
-	bpf_map_delete_elem(&inflight, &tid);
-	if (!summary_only && payload_of(event) != MMT_PAYLOAD_NONE)
-		bpf_map_delete_elem(&inflight_payload, &tid);
+	e->active = 0;
 	return 0;
 }
 
@@ -1075,11 +1073,12 @@ MMT_EVENTS(MMT_SYSCALL_TP)
 SEC("tracepoint/migrate/mm_migrate_pages")
 int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct inflight *e = bpf_map_lookup_elem(&inflight, &tid);
+	struct call_state *cs = call_state(false);
+	struct inflight *e;
 
-	if (!e)
+	if (!cs || !cs->e.active)
 		return 0;
+	e = &cs->e;
 	if (e->event != MMT_EV_MIGRATE_PAGES && e->event != MMT_EV_MOVE_PAGES &&
 	    e->event != MMT_EV_MBIND)
 		return 0;
@@ -1116,12 +1115,14 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(forget_exit, struct task_struct *task)
 {
 	__u32 tgid = task->tgid, tid = task->pid;
+	struct call_state *cs = bpf_task_storage_get(&inflight, task, 0, 0);
 
-	bpf_map_delete_elem(&inflight, &tid);
-	bpf_map_delete_elem(&inflight_payload, &tid);
-	if (!bpf_map_delete_elem(&tasks_seen, &tid)) {
+	/* user space can forget the thread's context (the storage itself goes
+	 * with the task) */
+	if (cs && cs->seen.sent) {
 		struct mmt_task_gone *g = bpf_ringbuf_reserve(&events, sizeof(*g), 0);
 
+		cs->seen.sent = 0;
 		if (g) {
 			g->event = MMT_WIRE_TASK_GONE;
 			g->pad = 0;

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * replay.c - how fast mmtrace's user space turns records into output: the
- * decoder (mmt_decode) and the renderers (mmt_table_event, mmt_json_event)
- * on synthetic records, written through an outbuf to /dev/null, on one CPU.
+ * replay.c - how fast mmtrace's user space turns records into output: what
+ * the tracer does for each ring-buffer record, on synthetic records, on one
+ * CPU: join the call with its thread's context (mmt_tasks_take), decode
+ * (mmt_decode, or mmt_decode_values for JSON without --parse-arguments, as
+ * the tracer does) and render (mmt_table_event, mmt_json_event) through an
+ * outbuf to /dev/null.
  *
  * Usage: replay [-v] [SECONDS]
  *   SECONDS  time of one measurement (default 0.2); each format is measured
@@ -11,7 +14,7 @@
  *
  * Output, one line per format:
  *   replay format=F events_per_s=N ns_per_event=F bytes_per_event=N
- * F: decode (mmt_decode alone), table, json, json-parsed
+ * F: decode (join and mmt_decode alone), table, json, json-parsed
  * (json with --parse-arguments).
  *
  * The three records cycle: a mremap, a set_mempolicy with a node mask, a
@@ -28,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "context/tasks.h"
 #include "decoders/decode.h"
 #include "outputs/output.h"
 
@@ -48,7 +52,12 @@ struct sample {
 	const char *what;
 	union record_buf buf;
 	size_t len; /* what mmt_decode accepts */
+	union record_buf wire; /* as the ring buffer carries it: the call, payload */
+	size_t wire_len;
 };
+
+static struct mmt_tasks tasks;
+static union record_buf joined;
 
 enum format { F_DECODE, F_TABLE, F_JSON, F_JSON_PARSED, F_COUNT };
 static const char *const format_names[F_COUNT] = {"decode", "table", "json", "json-parsed"};
@@ -136,9 +145,28 @@ static int make_samples(void)
 	set_mask(&m[1], 0x2); /* node 1 */
 	set_context(r, "migratepages", "/usr/bin/migratepages");
 
-	for (int i = 0; i < 3; i++)
-		if (find_len(&samples[i]))
+	for (int i = 0; i < 3; i++) {
+		struct sample *sm = &samples[i];
+		struct mmt_record *rec = &sm->buf.rec;
+		struct mmt_task task = { .event = MMT_WIRE_TASK };
+		size_t len;
+
+		if (find_len(sm))
 			return -1;
+		/* the ring buffer's form: the call, then the payload; the
+		 * thread's context sent once, ahead of it */
+		rec->host_tid = rec->host_pid = 4000 + i;
+		memcpy(&sm->wire, rec, sizeof(struct mmt_call));
+		memcpy(sm->wire.bytes + sizeof(struct mmt_call), rec + 1,
+		       sm->len - sizeof(struct mmt_record));
+		sm->wire_len = sizeof(struct mmt_call) + sm->len - sizeof(struct mmt_record);
+		task.host_tid = rec->host_tid;
+		memcpy(task.host, rec->host, sizeof(task.host));
+		memcpy(task.exe, rec->exe, sizeof(task.exe));
+		if (mmt_tasks_take(&tasks, &task, sizeof(task), &joined, sizeof(joined), &len) !=
+		    MMT_WIRE_CONTEXT)
+			return -1;
+	}
 	return 0;
 }
 
@@ -154,8 +182,11 @@ static void render(struct outbuf *ob, enum format f, unsigned long i)
 {
 	struct sample *s = &samples[i % 3];
 	struct mmt_decoded_event ev;
+	size_t len;
 
-	if (mmt_decode(&s->buf, s->len, BOOT_TO_WALL, &ev))
+	if (mmt_tasks_take(&tasks, &s->wire, s->wire_len, &joined, sizeof(joined), &len) !=
+		    MMT_WIRE_CALL ||
+	    (f == F_JSON ? mmt_decode_values : mmt_decode)(&joined, len, BOOT_TO_WALL, &ev))
 		abort(); /* accepted at start-up: cannot happen */
 	switch (f) {
 	case F_TABLE:

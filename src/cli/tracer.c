@@ -97,7 +97,10 @@ static int on_record(void *ctx, void *data, size_t len)
 		t->malformed++;
 		return 0;
 	}
-	if (mmt_decode(t->joined, joined_len, t->boot_to_wall_ns, &ev)) {
+	/* JSON with raw values prints no decoded text: skip making it */
+	if ((t->opts->format == MMT_FMT_JSON && !t->opts->parse_args ?
+		     mmt_decode_values :
+		     mmt_decode)(t->joined, joined_len, t->boot_to_wall_ns, &ev)) {
 		if (getenv("MMTRACE_DEBUG"))
 			fprintf(stderr, "mmtrace: malformed record: event %u, %zu bytes\n",
 				((const struct mmt_record *)t->joined)->event, len);

@@ -53,13 +53,18 @@ static size_t put_num(char *buf, size_t len, __s64 v, bool is_signed, bool hex)
 	return n;
 }
 
+static bool ret_failed(enum mmt_ret_kind kind, __s64 ret)
+{
+	return kind != MMT_RET_ADDR && ret < 0 && ret >= -4095;
+}
+
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 		      bool *failed)
 {
 	const char *name;
 	int n;
 
-	*failed = kind != MMT_RET_ADDR && ret < 0 && ret >= -4095;
+	*failed = ret_failed(kind, ret);
 	if (*failed) {
 		name = mmt_neg_errno_name(ret);
 		n = snprintf(buf, len, "%lld %s", (long long)ret, name ? name : "E?");
@@ -165,7 +170,7 @@ static void copy_str(char *dst, const char *src, size_t n)
 
 static void decode_arg(const struct mmt_record *r, const void *payload,
 		       const struct mmt_arg_desc *d, __u64 raw,
-		       struct mmt_decoded_arg *a)
+		       struct mmt_decoded_arg *a, bool text)
 {
 	const struct mmt_payload_masks *pm = payload;
 	const struct mmt_payload_move_pages *mp = payload;
@@ -186,39 +191,46 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 	case MMT_ARG_INT:
 		a->value = (__s32)raw;
 		a->is_unsigned = false;
-		put_num(a->text, sizeof(a->text), (__s32)raw, true, false);
+		if (text)
+			put_num(a->text, sizeof(a->text), (__s32)raw, true, false);
 		break;
 	case MMT_ARG_UINT:
 		a->value = (__u32)raw;
-		put_num(a->text, sizeof(a->text), (__u32)raw, false, false);
+		if (text)
+			put_num(a->text, sizeof(a->text), (__u32)raw, false, false);
 		break;
 	case MMT_ARG_ULONG:
 	case MMT_ARG_SIZE:
-		put_num(a->text, sizeof(a->text), raw, false, false);
+		if (text)
+			put_num(a->text, sizeof(a->text), raw, false, false);
 		break;
 	case MMT_ARG_ADDR:
-		put_num(a->text, sizeof(a->text), raw, false, true);
+		if (text)
+			put_num(a->text, sizeof(a->text), raw, false, true);
 		break;
 	case MMT_ARG_NODEMASK:
 		if (pm) {
 			a->mask = &pm->masks[d->mask_slot];
 			a->changed = !d->at_exit && pm->changed[d->mask_slot];
 		}
-		put_num(a->text, sizeof(a->text), raw, false, true);
+		if (text)
+			put_num(a->text, sizeof(a->text), raw, false, true);
 		break;
 	case MMT_ARG_ARRAY:
 		if (mp)
 			a->array = d->mask_slot == 0 ? &mp->pages :
 				   d->mask_slot == 1 ? &mp->nodes : &mp->status;
-		put_num(a->text, sizeof(a->text), raw, false, true);
+		if (text)
+			put_num(a->text, sizeof(a->text), raw, false, true);
 		break;
 	case MMT_ARG_OUT_MODE:
-		put_num(a->text, sizeof(a->text), raw, false, true);
+		if (text)
+			put_num(a->text, sizeof(a->text), raw, false, true);
 		if (!pm)
 			break;
 		a->out_state = pm->out_int_state;
 		a->out_value = pm->out_int;
-		if (a->out_state != MMT_MASK_READ)
+		if (a->out_state != MMT_MASK_READ || !text)
 			break;
 		if (d->node_bits && (r->args[d->node_if_arg] & d->node_bits))
 			snprintf(a->out_text, sizeof(a->out_text), "%d", pm->out_int);
@@ -231,27 +243,31 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 			a->is_unsigned = !strncmp(d->type, "unsigned", 8);
 			a->value = a->is_unsigned ? (__s64)raw : (__s32)raw;
 		}
-		xlat_flags(d->xlat, raw, a->text, sizeof(a->text));
+		if (text)
+			xlat_flags(d->xlat, raw, a->text, sizeof(a->text));
 		break;
 	case MMT_ARG_VALUE:
 		/* the kernel takes these as int: judge the low 32 bits */
 		a->value = (__s32)raw;
 		a->is_unsigned = false;
-		xlat_value(d->xlat, (__u32)raw, a->text, sizeof(a->text));
+		if (text)
+			xlat_value(d->xlat, (__u32)raw, a->text, sizeof(a->text));
 		break;
 	case MMT_ARG_MMAP_FLAGS:
-		mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
+		if (text)
+			mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
 		break;
 	case MMT_ARG_MPOL_MODE:
 		a->value = (__s32)raw;
 		a->is_unsigned = false;
-		mmt_decode_mpol_mode((__s32)raw, a->text, sizeof(a->text));
+		if (text)
+			mmt_decode_mpol_mode((__s32)raw, a->text, sizeof(a->text));
 		break;
 	}
 }
 
-int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
-	       struct mmt_decoded_event *out)
+static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
+		  struct mmt_decoded_event *out, bool text)
 {
 	const struct mmt_record *r = data;
 	const struct mmt_event_desc *d;
@@ -284,8 +300,13 @@ int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->thread_start_ns = r->thread_start_ns + boot_to_wall_ns;
 	out->compat = r->flags & MMT_REC_COMPAT;
 	out->container = NULL;
-	mmt_decode_ret(d->ret_kind, r->ret, out->ret_text, sizeof(out->ret_text),
-		       &out->failed);
+	if (text) {
+		mmt_decode_ret(d->ret_kind, r->ret, out->ret_text, sizeof(out->ret_text),
+			       &out->failed);
+	} else {
+		out->failed = ret_failed(d->ret_kind, r->ret);
+		out->ret_text[0] = '\0';
+	}
 	copy_str(out->comm, r->comm, sizeof(r->comm));
 	copy_str(out->host, r->host, sizeof(r->host));
 	copy_str(out->exe, r->exe, sizeof(r->exe));
@@ -297,7 +318,7 @@ int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		     (ad->mask_slot < 0 || ad->mask_slot >= MMT_MAX_MASKS)) ||
 		    (ad->kind == MMT_ARG_ARRAY && (ad->mask_slot < 0 || ad->mask_slot > 2)))
 			return -EINVAL;
-		decode_arg(r, payload, ad, r->args[i], &out->args[i]);
+		decode_arg(r, payload, ad, r->args[i], &out->args[i], text);
 		if (ad->used_bits && ad->used_if_arg >= 0 && ad->used_if_arg < MMT_MAX_ARGS &&
 		    !(r->args[ad->used_if_arg] & ad->used_bits))
 			out->args[i].ignored = true;
@@ -319,4 +340,16 @@ int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->target_other_process = out->has_target && out->target_host_pid != r->host_pid;
 	out->target_other_user = out->has_target && out->target_uid != r->uid;
 	return 0;
+}
+
+int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
+	       struct mmt_decoded_event *out)
+{
+	return decode(data, len, boot_to_wall_ns, out, true);
+}
+
+int mmt_decode_values(const void *data, size_t len, __u64 boot_to_wall_ns,
+		      struct mmt_decoded_event *out)
+{
+	return decode(data, len, boot_to_wall_ns, out, false);
 }

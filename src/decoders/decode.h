@@ -59,6 +59,14 @@ struct mmt_decoded_event {
 int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	       struct mmt_decoded_event *out);
 
+/*
+ * The same checks and fields, without any text: ret_text, every arg's text
+ * and out_text are left empty. For outputs that print values only (JSON
+ * without --parse-arguments).
+ */
+int mmt_decode_values(const void *data, size_t len, __u64 boot_to_wall_ns,
+		      struct mmt_decoded_event *out);
+
 /* Bytes a record of this event has: the header and its payload. */
 size_t mmt_record_size(const struct mmt_event_desc *d);
 

@@ -4,19 +4,16 @@
  */
 #include "outputs/output.h"
 
-static void key(struct outbuf *ob, const char *k)
-{
-	ob_char(ob, '"');
-	ob_str(ob, k);
-	ob_lit(ob, "\":");
-}
+/* A key and its colon: keys are literals, their lengths known when compiled. */
+#define key(ob, k) ob_lit(ob, "\"" k "\":")
 
-static void knum(struct outbuf *ob, const char *k, __u64 v)
-{
-	key(ob, k);
-	ob_u64(ob, v);
-	ob_char(ob, ',');
-}
+/* "key":number, */
+#define knum(ob, k, v)                                                         \
+	do {                                                                   \
+		key(ob, k);                                                    \
+		ob_u64(ob, v);                                                 \
+		ob_char(ob, ',');                                              \
+	} while (0)
 
 static bool is_pointer(enum mmt_arg_kind kind)
 {

@@ -4,10 +4,14 @@
  * through the decoder and both renderers. A malformed record must be
  * rejected by mmt_decode(); an accepted one must render without reading
  * past it. Every JSON line must be valid JSON: checked by a small validator.
+ * Raw JSON from mmt_decode_values() must equal mmt_decode()'s. The same
+ * bytes also go to mmt_tasks_take() as they come off the ring buffer (a
+ * thread's context, a thread gone, or a call joined with a context).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "context/tasks.h"
 #include "decoders/decode.h"
 #include "outputs/output.h"
 
@@ -100,29 +104,61 @@ static const char *value(const char *p, const char *end, int depth)
 	return NULL;
 }
 
+static void expect_json(const struct outbuf *ob)
+{
+	const char *end = value(ob->buf, ob->buf + ob->len, 0);
+
+	if (!end || ws(end, ob->buf + ob->len) != ob->buf + ob->len)
+		abort(); /* not one valid JSON value */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct outbuf ob;
+	static struct outbuf ob, ob2;
+	static struct mmt_tasks tasks;
+	static _Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
+						sizeof(struct mmt_payload_masks) +
+						sizeof(struct mmt_payload_move_pages)];
 	struct mmt_decoded_event ev;
+	size_t joined_len;
 	/* an exact-size heap copy: ASan catches any read past the record */
 	void *rec = malloc(size ? size : 1);
-	const char *end;
 
 	if (!rec)
 		return 0;
 	memcpy(rec, data, size);
 	if (!ob.buf)
 		ob_init(&ob, -1, 1 << 16);
+	if (!ob2.buf)
+		ob_init(&ob2, -1, 1 << 16);
 	if (!mmt_decode(rec, size, 0, &ev)) {
 		ob.len = 0;
 		mmt_json_event(&ob, &ev, size & 1);
-		end = value(ob.buf, ob.buf + ob.len, 0);
-		if (!end || ws(end, ob.buf + ob.len) != ob.buf + ob.len)
-			abort(); /* not one valid JSON value */
+		expect_json(&ob);
+		if (!(size & 1)) {
+			if (mmt_decode_values(rec, size, 0, &ev))
+				abort(); /* the same checks must accept it */
+			ob2.len = 0;
+			mmt_json_event(&ob2, &ev, false);
+			if (ob2.len != ob.len || memcmp(ob2.buf, ob.buf, ob.len))
+				abort();
+		}
 		ob.len = 0;
 		mmt_table_event(&ob, &ev);
 		ob.len = 0;
+	} else if (!mmt_decode_values(rec, size, 0, &ev)) {
+		abort(); /* the same checks must refuse it */
 	}
+	if (mmt_tasks_take(&tasks, rec, size, joined, sizeof(joined), &joined_len) ==
+		    MMT_WIRE_CALL &&
+	    !mmt_decode_values(joined, joined_len, 0, &ev)) {
+		ob.len = 0;
+		mmt_json_event(&ob, &ev, false);
+		expect_json(&ob);
+		ob.len = 0;
+	}
+	if (mmt_tasks_count(&tasks) > 4096)
+		mmt_tasks_free(&tasks);
 	free(rec);
 	return 0;
 }

@@ -2,7 +2,8 @@
 /*
  * make_seeds.c - write one valid record per event into DIR, as the seed
  * corpus of fuzz_decode: the fuzzer starts from records the decoder
- * accepts and mutates them from there.
+ * accepts and mutates them from there. Also each record as the ring buffer
+ * carries it (wire-*), and a thread context and a thread gone for them.
  * Usage: make_seeds DIR
  */
 #include <stdio.h>
@@ -18,8 +19,28 @@ static void fill_mask(struct mmt_mask *m, int nbits)
 	m->words[1] = 1ULL << 3;
 }
 
+#define SEED_TID 77
+
+static int write_seed(const char *path, const void *p, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(p, len, 1, f) != 1) {
+		perror(path);
+		if (f)
+			fclose(f);
+		return 1;
+	}
+	fclose(f);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	struct mmt_task task = { 0 };
+	struct mmt_task_gone gone = { 0 };
+	char path[4096];
+
 	if (argc != 2) {
 		fprintf(stderr, "usage: make_seeds DIR\n");
 		return 2;
@@ -28,7 +49,6 @@ int main(int argc, char **argv)
 		const struct mmt_event_desc *d = &mmt_events[i];
 		size_t len = mmt_record_size(d);
 		struct mmt_record *r = calloc(1, len);
-		char path[4096];
 		FILE *f;
 
 		if (!r)
@@ -68,7 +88,25 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		fclose(f);
+		/* the same call as the ring buffer carries it: the call fields
+		 * and the payload, for the thread of the wire-task seed */
+		r->host_tid = SEED_TID;
+		memmove((char *)r + sizeof(struct mmt_call), r + 1, len - sizeof(*r));
+		snprintf(path, sizeof(path), "%s/wire-%s", argv[1], d->name);
+		if (write_seed(path, r, sizeof(struct mmt_call) + len - sizeof(*r)))
+			return 1;
 		free(r);
 	}
-	return 0;
+	task.event = MMT_WIRE_TASK;
+	task.host_tid = SEED_TID;
+	task.thread_start_ns = 12345;
+	strcpy(task.exe, "/usr/bin/seed \"task\"");
+	strcpy(task.host, "host\x01");
+	snprintf(path, sizeof(path), "%s/wire-task", argv[1]);
+	if (write_seed(path, &task, sizeof(task)))
+		return 1;
+	gone.event = MMT_WIRE_TASK_GONE;
+	gone.host_tid = SEED_TID;
+	snprintf(path, sizeof(path), "%s/wire-task-gone", argv[1]);
+	return write_seed(path, &gone, sizeof(gone));
 }

@@ -728,6 +728,22 @@ static void render_json(const struct mmt_record *r, bool parse, struct outbuf *o
 	if (!json_valid(ob->buf, ob->len, v))
 		fail_msg("not valid JSON: '%.*s'", (int)ob->len, ob->buf);
 	assert_int_equal(ob->buf[ob->len - 1], '\n');
+	if (!parse) {
+		/* the tracer decodes raw JSON without text: same bytes */
+		struct mmt_decoded_event vals;
+		struct outbuf ob2;
+
+		memset(&vals, 0x5a, sizeof(vals));
+		assert_int_equal(mmt_decode_values(r, record_len(r), BOOT_TO_WALL, &vals), 0);
+		assert_int_equal(vals.ret_text[0], '\0');
+		for (int i = 0; i < vals.desc->nargs; i++)
+			assert_int_equal(vals.args[i].text[0], '\0');
+		assert_int_equal(ob_init(&ob2, -1, 64), 0);
+		mmt_json_event(&ob2, &vals, false);
+		assert_int_equal(ob2.len, ob->len);
+		assert_memory_equal(ob2.buf, ob->buf, ob->len);
+		ob_free(&ob2);
+	}
 	ob_cstr(ob);
 }
 

@@ -528,7 +528,8 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr,
 	e->event = event;
 	e->nr = nr;
 	e->flags = compat ? MMT_REC_COMPAT : 0;
-	bpf_probe_read_kernel(e->args, sizeof(e->args), args);
+	for (int i = 0; i < MMT_MAX_ARGS; i++)
+		e->args[i] = args[i];
 	e->migrate_succeeded = 0;
 	e->migrate_failed = 0;
 	e->migrate_split = 0;

@@ -307,9 +307,9 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		out->failed = ret_failed(d->ret_kind, r->ret);
 		out->ret_text[0] = '\0';
 	}
-	copy_str(out->comm, r->comm, sizeof(r->comm));
-	copy_str(out->host, r->host, sizeof(r->host));
-	copy_str(out->exe, r->exe, sizeof(r->exe));
+	out->comm = r->comm;
+	out->host = r->host;
+	out->exe = r->exe;
 
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_arg_desc *ad = &d->args[i];
@@ -330,7 +330,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		out->has_target = true;
 		out->target_host_pid = r->host_pid;
 		out->target_uid = r->uid;
-		memcpy(out->target_comm, out->comm, sizeof(out->target_comm));
+		copy_str(out->target_comm, r->comm, sizeof(r->comm));
 	} else if (d->has_target && (r->flags & MMT_REC_TARGET)) {
 		out->has_target = true;
 		out->target_host_pid = r->target_host_pid;

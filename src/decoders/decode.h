@@ -33,10 +33,12 @@ struct mmt_decoded_event {
 	__u64 thread_start_ns; /* wall clock */
 	bool failed; /* the return value is an error */
 	char ret_text[48]; /* "0", "-22 EINVAL", "0x7f0000000000" */
-	/* NUL-terminated copies of the record's fixed-size strings */
-	char comm[MMT_COMM_LEN + 1];
-	char host[MMT_HOST_LEN + 1];
-	char exe[MMT_PATH_LEN + 1];
+	/* the record's fixed-size strings, in the record: NUL-terminated or
+	 * not, read them at most MMT_COMM_LEN, MMT_HOST_LEN, MMT_PATH_LEN
+	 * bytes (the renderers do) */
+	const char *comm;
+	const char *host;
+	const char *exe;
 	struct mmt_decoded_arg args[MMT_MAX_ARGS];
 	bool compat; /* a 32-bit (ia32) task made the call */
 	/* set by the caller after mmt_decode() (NULL: not looked up) */

@@ -10,33 +10,61 @@
 #include <stddef.h>
 #include <string.h>
 
+static const char mmt_digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/* How many decimal digits v has: log10 from the bit length, then one
+ * comparison. */
+static inline size_t u64_digits(__u64 v)
+{
+	static const __u64 pow10[20] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+		10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+		100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+		100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+		100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	size_t t = ((64 - __builtin_clzll(v | 1)) * 1233) >> 12;
+
+	return t + 1 - ((v | 1) < pow10[t]);
+}
+
 /* Decimal digits of v into buf (at least 20 bytes), no NUL; the length.
- * Two digits a step, from a table. */
+ * Two digits a step, from a table, written in place from the end; 32-bit
+ * arithmetic once the rest fits. */
 static inline size_t fmt_u64(char *buf, __u64 v)
 {
-	static const char pairs[201] =
-		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-		"8081828384858687888990919293949596979899";
-	char tmp[20];
-	size_t i = sizeof(tmp);
+	size_t n = u64_digits(v), i = n;
+	unsigned int w, r;
 
-	while (v >= 100) {
+	while (v >> 32) {
 		__u64 q = v / 100;
-		unsigned int r = (unsigned int)(v - q * 100);
 
+		r = (unsigned int)(v - q * 100);
 		i -= 2;
-		memcpy(tmp + i, pairs + 2 * r, 2);
+		buf[i] = mmt_digit_pairs[2 * r];
+		buf[i + 1] = mmt_digit_pairs[2 * r + 1];
 		v = q;
 	}
-	if (v >= 10) {
+	w = (unsigned int)v;
+	while (w >= 100) {
+		unsigned int q = w / 100;
+
+		r = w - q * 100;
 		i -= 2;
-		memcpy(tmp + i, pairs + 2 * v, 2);
-	} else {
-		tmp[--i] = '0' + (char)v;
+		buf[i] = mmt_digit_pairs[2 * r];
+		buf[i + 1] = mmt_digit_pairs[2 * r + 1];
+		w = q;
 	}
-	memcpy(buf, tmp + i, sizeof(tmp) - i);
-	return sizeof(tmp) - i;
+	if (w >= 10) {
+		buf[0] = mmt_digit_pairs[2 * w];
+		buf[1] = mmt_digit_pairs[2 * w + 1];
+	} else {
+		buf[0] = '0' + (char)w;
+	}
+	return n;
 }
 
 /* "-" and digits (at least 21 bytes). */
@@ -52,17 +80,15 @@ static inline size_t fmt_s64(char *buf, __s64 v)
 static inline size_t fmt_hex(char *buf, __u64 v)
 {
 	static const char digits[] = "0123456789abcdef";
-	char tmp[16];
-	size_t i = sizeof(tmp);
+	size_t n = (64 - __builtin_clzll(v | 1) + 3) / 4;
 
-	do {
-		tmp[--i] = digits[v & 15];
-		v >>= 4;
-	} while (v);
 	buf[0] = '0';
 	buf[1] = 'x';
-	memcpy(buf + 2, tmp + i, sizeof(tmp) - i);
-	return 2 + sizeof(tmp) - i;
+	for (size_t i = n; i > 0; i--) {
+		buf[1 + i] = digits[v & 15];
+		v >>= 4;
+	}
+	return 2 + n;
 }
 
 #endif /* MMT_NUMFMT_H */

@@ -191,11 +191,11 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	knum(ob, "mountNamespace", r->mnt_ns);
 	knum(ob, "pidNamespace", r->pid_ns);
 	key(ob, "processName");
-	ob_json_str(ob, ev->comm, sizeof(ev->comm));
+	ob_json_str(ob, ev->comm, MMT_COMM_LEN);
 	ob_lit(ob, ",\"executable\":{\"path\":");
-	ob_json_str(ob, ev->exe, sizeof(ev->exe));
+	ob_json_str(ob, ev->exe, MMT_PATH_LEN);
 	ob_lit(ob, "},\"hostName\":");
-	ob_json_str(ob, ev->host, sizeof(ev->host));
+	ob_json_str(ob, ev->host, MMT_HOST_LEN);
 	in_container = ev->container && ev->container->id[0];
 	ob_lit(ob, ",\"containerId\":\"");
 	if (in_container) {

@@ -272,7 +272,7 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 			ob_u64(ob, r->uid);
 			break;
 		case MMT_COL_COMM:
-			ob_safe_str(ob, ev->comm, sizeof(ev->comm));
+			ob_safe_str(ob, ev->comm, MMT_COMM_LEN);
 			break;
 		case MMT_COL_PID:
 			ob_u64(ob, r->host_pid);

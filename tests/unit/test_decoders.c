@@ -20,6 +20,7 @@
 #include "decoders/decode.h"
 #include "records.h"
 #include "decoders/xlat.h"
+#include "decoders/numfmt.h"
 
 #define MREMAP_ALL "MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP"
 #define MPOL_ALL_FLAGS "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING"
@@ -832,9 +833,57 @@ static void test_decode_arg_kinds(void **state)
 	free(r);
 }
 
+/* The number formatters against printf, at every digit-count boundary. */
+static void expect_num(__u64 v)
+{
+	char got[32], want[32];
+	size_t n;
+
+	memset(got, 'X', sizeof(got));
+	n = fmt_u64(got, v);
+	snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(got, want, n);
+	assert_int_equal(got[n], 'X'); /* nothing written past the digits */
+	memset(got, 'X', sizeof(got));
+	n = fmt_hex(got, v);
+	snprintf(want, sizeof(want), "0x%llx", (unsigned long long)v);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(got, want, n);
+	assert_int_equal(got[n], 'X');
+	memset(got, 'X', sizeof(got));
+	n = fmt_s64(got, (__s64)v);
+	snprintf(want, sizeof(want), "%lld", (long long)v);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(got, want, n);
+}
+
+static void test_number_formats(void **state)
+{
+	__u64 p = 1;
+
+	(void)state;
+	expect_num(0);
+	expect_num(UINT64_MAX);
+	expect_num((__u64)INT64_MIN);
+	for (int i = 0; i < 20; i++, p *= 10) {
+		expect_num(p - 1);
+		expect_num(p);
+		expect_num(p + 1);
+	}
+	for (int b = 0; b < 64; b++) {
+		expect_num(1ULL << b);
+		expect_num((1ULL << b) - 1);
+	}
+	srand(7);
+	for (int i = 0; i < 100000; i++)
+		expect_num(((__u64)rand() << 62) ^ ((__u64)rand() << 31) ^ (__u64)rand());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_number_formats),
 		cmocka_unit_test(test_xlat_name),
 		cmocka_unit_test(test_xlat_headers),
 		cmocka_unit_test(test_xlat_value),

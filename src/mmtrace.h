@@ -101,7 +101,25 @@ struct mmt_payload_masks {
 	/* 1: an input mask read again at exit differed from the entry's (or
 	 * could no longer be read): the caller changed it during the call */
 	__u8 changed[MMT_MAX_MASKS];
-	__u8 pad;
+	__u8 toctou_method; /* enum mmt_toctou_method in force for the call */
+	/*
+	 * The kernel's own copy of each input mask, taken where it copied it
+	 * in (get_nodes(), hooked by fexit or a kprobe pair): MMT_MASK_NONE
+	 * when no hook saw it, MMT_MASK_READ with the bits the kernel used
+	 * (nbits as the entry read's), MMT_MASK_NULL / MMT_MASK_EMPTY when it
+	 * copied nothing, MMT_MASK_FAULT when its copy failed (read_err is
+	 * get_nodes()'s return value).
+	 */
+	struct mmt_mask kmasks[MMT_MAX_MASKS];
+};
+
+/* How a call's input masks are checked for a change during the call. */
+enum mmt_toctou_method {
+	MMT_TOCTOU_NONE = 0, /* no input mask */
+	MMT_TOCTOU_REREAD, /* read again at exit, compared with the entry read */
+	MMT_TOCTOU_KCOPY_FEXIT, /* the kernel's copy, fexit on get_nodes() */
+	MMT_TOCTOU_KCOPY_KPROBE, /* the kernel's copy, kprobe/kretprobe on it */
+	MMT_TOCTOU_METHOD_COUNT,
 };
 
 struct mmt_payload_move_pages {

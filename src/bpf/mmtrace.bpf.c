@@ -403,6 +403,9 @@ static __always_inline void read_mask(struct mmt_mask *m, __u64 uptr,
 		bytes = ((nbits + 31) / 32) * 4;
 	else
 		bytes = ((nbits + 63) / 64) * 8;
+	/* a bound the compiler cannot drop: 6.1's verifier loses it when the
+	 * value goes through the stack */
+	barrier_var(bytes);
 	if (bytes > sizeof(m->words))
 		bytes = sizeof(m->words);
 	err = bpf_probe_read_user(m->words, bytes, (const void *)uptr);
@@ -474,6 +477,9 @@ static __always_inline void read_array(struct mmt_array *a, __u64 uptr,
 	a->count = count;
 }
 
+/* The kernel's own copy of the masks: defined in its section below. */
+static __always_inline void kcopy_begin(struct inflight *e, union payload *p);
+
 static __always_inline void read_entry_payload(struct inflight *e,
 					       union payload *p)
 {
@@ -504,6 +510,7 @@ static __always_inline void read_entry_payload(struct inflight *e,
 		return;
 	}
 	p->masks.out_int_state = MMT_MASK_NONE;
+	kcopy_begin(e, p);
 }
 
 static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr,
@@ -1092,6 +1099,170 @@ int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 	return 0;
 }
 
+/*
+ * ---- the kernel's own copy of the node masks ----
+ *
+ * The masks read at entry are what user memory held just before the kernel
+ * copied them; a thread of the caller can change them in between. Where the
+ * kernel lets us, we read the copy the kernel actually took: get_nodes()
+ * (mm/mempolicy.c; set_mempolicy and mbind call it once, migrate_pages once
+ * per mask) copies the user mask into a nodemask_t, and at its return that
+ * nodemask_t is what the call acts on. fexit on it where fentry/fexit work,
+ * else a kprobe/kretprobe pair; user space loads at most one of the two, and
+ * only after checking at run time that the kernel has and allows the hook.
+ * User space compares the copy with the entry read: a difference is a
+ * proven time-of-check/time-of-use race.
+ */
+
+/* MMT_TOCTOU_KCOPY_* of the hook attached, 0 when none: set by user space
+ * after attaching (a .bss variable, writable after load). */
+volatile __u8 kcopy_hook = 0;
+
+/* kprobe to kretprobe: get_nodes()'s arguments, per thread. */
+struct kcopy_args {
+	__u64 nodes; /* nodemask_t *, the kernel's copy */
+	__u64 nmask; /* the user pointer it copies from */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32); /* tid */
+	__type(value, struct kcopy_args);
+} kcopy_pending SEC(".maps");
+
+static __always_inline bool kcopy_event(__u32 event)
+{
+	return event == MMT_EV_SET_MEMPOLICY || event == MMT_EV_MBIND ||
+	       event == MMT_EV_MIGRATE_PAGES;
+}
+
+/* At entry (read_entry_payload): nothing copied yet; the method in force. */
+static __always_inline void kcopy_begin(struct inflight *e, union payload *p)
+{
+	mask_unused(&p->masks.kmasks[0], MMT_MASK_NONE);
+	mask_unused(&p->masks.kmasks[1], MMT_MASK_NONE);
+	if (!kcopy_event(e->event))
+		p->masks.toctou_method = MMT_TOCTOU_NONE;
+	else if (kcopy_hook)
+		p->masks.toctou_method = kcopy_hook;
+	else
+		p->masks.toctou_method = MMT_TOCTOU_REREAD;
+}
+
+/*
+ * get_nodes(kmask, nmask, maxnode) returned ret in the current thread: if
+ * the thread is in a traced call that passed nmask as one of its masks not
+ * yet seen, keep the kernel's copy in that call's payload. migrate_pages
+ * copies old_nodes, then new_nodes: a pointer passed as both fills the
+ * first slot, then the second.
+ */
+static __always_inline int kcopy_save(__u64 nmask, const void *kmask, long ret)
+{
+	struct call_state *cs = call_state(false);
+	__u64 maxnode, nbits, size;
+	struct inflight *e;
+	struct mmt_mask *k;
+	union payload *p;
+	__u32 slot;
+
+	if (!cs || !cs->e.active || !kcopy_event(cs->e.event))
+		return 0;
+	e = &cs->e;
+	p = &cs->p;
+	if (p->masks.toctou_method < MMT_TOCTOU_KCOPY_FEXIT)
+		return 0; /* entered before the hook was in place */
+	switch (e->event) {
+	case MMT_EV_SET_MEMPOLICY: /* mode, nodemask, maxnode */
+		if (nmask != e->args[1])
+			return 0;
+		slot = 0;
+		maxnode = e->args[2];
+		break;
+	case MMT_EV_MBIND: /* addr, len, mode, nodemask, maxnode, flags */
+		if (nmask != e->args[3])
+			return 0;
+		slot = 0;
+		maxnode = e->args[4];
+		break;
+	default: /* migrate_pages: pid, maxnode, old_nodes, new_nodes */
+		if (nmask == e->args[2] && p->masks.kmasks[0].state == MMT_MASK_NONE)
+			slot = 0;
+		else if (nmask == e->args[3])
+			slot = 1;
+		else
+			return 0;
+		maxnode = e->args[1];
+		break;
+	}
+	k = &p->masks.kmasks[slot & 1];
+	if (k->state != MMT_MASK_NONE)
+		return 0; /* seen already */
+	if (ret) {
+		mask_unused(k, MMT_MASK_FAULT);
+		k->read_err = ret;
+		return 0;
+	}
+	if (!nmask || maxnode <= 1) {
+		mask_unused(k, nmask ? MMT_MASK_EMPTY : MMT_MASK_NULL);
+		return 0;
+	}
+	/* the bits the entry read covers; the kernel keeps MAX_NUMNODES of
+	 * them, and a successful copy means the others were 0 */
+	nbits = maxnode - 1;
+	k->truncated = nbits > MMT_MASK_MAX_BITS;
+	if (nbits > MMT_MASK_MAX_BITS)
+		nbits = MMT_MASK_MAX_BITS;
+	__builtin_memset(k->words, 0, sizeof(k->words));
+	size = bpf_core_type_size(nodemask_t);
+	if (size > sizeof(k->words))
+		size = sizeof(k->words);
+	if (bpf_probe_read_kernel(k->words, size, kmask)) {
+		mask_unused(k, MMT_MASK_FAULT);
+		k->read_err = -14; /* EFAULT: our read of it, not the kernel's */
+		return 0;
+	}
+	k->nbits = nbits;
+	k->read_err = 0;
+	k->state = MMT_MASK_READ;
+	return 0;
+}
+
+SEC("fexit/get_nodes")
+int BPF_PROG(kcopy_fexit, nodemask_t *nodes, const unsigned long *nmask, unsigned long maxnode,
+	     int ret)
+{
+	return kcopy_save((__u64)nmask, nodes, ret);
+}
+
+SEC("kprobe/get_nodes")
+int BPF_KPROBE(kcopy_kprobe, nodemask_t *nodes, const unsigned long *nmask)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct call_state *cs = call_state(false);
+	struct kcopy_args a;
+
+	if (!cs || !cs->e.active || !kcopy_event(cs->e.event))
+		return 0;
+	a.nodes = (__u64)nodes;
+	a.nmask = (__u64)nmask;
+	bpf_map_update_elem(&kcopy_pending, &tid, &a, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe/get_nodes")
+int BPF_KRETPROBE(kcopy_kretprobe, int ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct kcopy_args *a = bpf_map_lookup_elem(&kcopy_pending, &tid);
+
+	if (!a)
+		return 0;
+	kcopy_save(a->nmask, (const void *)a->nodes, ret);
+	bpf_map_delete_elem(&kcopy_pending, &tid);
+	return 0;
+}
+
 /* ---- process lifetime ---- */
 
 /* Follow descendants: a child of a selected process is selected. It runs
@@ -1131,6 +1302,7 @@ int BPF_PROG(forget_exit, struct task_struct *task)
 			bpf_ringbuf_submit(g, BPF_RB_NO_WAKEUP);
 		}
 	}
+	bpf_map_delete_elem(&kcopy_pending, &tid);
 	if (task->signal->live.counter == 0) {
 		bpf_map_delete_elem(&followed, &tgid);
 		bpf_map_delete_elem(&exe_paths, &tgid);

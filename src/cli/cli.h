@@ -22,6 +22,17 @@ struct mmt_node_filter {
 	int node;
 };
 
+/* --kernel-copy: which hook reads the kernel's own copy of the node masks */
+enum mmt_kcopy_mode {
+	MMT_KCOPY_AUTO, /* fexit, else kprobe, else none */
+	MMT_KCOPY_FEXIT,
+	MMT_KCOPY_KPROBE,
+	MMT_KCOPY_OFF, /* none: the entry-exit re-read only */
+};
+
+/* The kernel function that copies a node mask in (mm/mempolicy.c). */
+#define MMT_KCOPY_FUNC "get_nodes"
+
 struct mmt_options {
 	bool selected[MMT_EV_COUNT];
 	enum mmt_format format;
@@ -61,6 +72,7 @@ struct mmt_options {
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
+	enum mmt_kcopy_mode kernel_copy;
 	char **command; /* NULL-terminated argv, or NULL */
 };
 
@@ -77,6 +89,28 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item);
 
 /* Print "mmtrace: <msg>" on stderr. */
 void mmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Does an fexit program attach at func / a kprobe and a kretprobe at it, on
+ * this kernel (tried, then undone)? 0, or -1 with *why set (static text).
+ */
+int mmt_probe_fexit(const char *func, const char **why);
+int mmt_probe_kprobe(const char *func, const char **why);
+
+/*
+ * The kernel copy of the node masks (kcopy.c). mmt_kcopy_choose() probes
+ * the hook --kernel-copy asks for and returns its MMT_TOCTOU_KCOPY_*, or
+ * MMT_TOCTOU_REREAD when there is none (with a note on stderr when one was
+ * asked for by name). mmt_kcopy_program() says whether the BPF program
+ * named prog is to be loaded for method m (-1: not a kcopy program).
+ * mmt_kcopy_attach() attaches it, turns it on in the kernel and returns the
+ * method in force; mmt_kcopy_note() tells why a hook is not used.
+ */
+struct mmtrace_bpf;
+int mmt_kcopy_choose(const struct mmt_options *o);
+int mmt_kcopy_program(const char *prog, int m);
+int mmt_kcopy_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int m);
+void mmt_kcopy_note(const struct mmt_options *o, int m, const char *why);
 
 int mmt_list_main(int argc, char **argv);
 int mmt_features_main(void);

@@ -5,10 +5,14 @@
  * looked for), not from its version; and which of it mmtrace uses.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <linux/bpf.h>
+#include <linux/perf_event.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -54,6 +58,64 @@ static int try_tracing(struct btf *btf, enum bpf_attach_type type, const char *f
 	return 0;
 }
 
+int mmt_probe_fexit(const char *func, const char **why)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int err;
+
+	err = try_tracing(btf, BPF_TRACE_FEXIT, func, why);
+	btf__free(btf);
+	return err;
+}
+
+/* A number from a sysfs file such as .../kprobe/type ("6"), or -1. */
+static int sysfs_num(const char *path, const char *prefix)
+{
+	char buf[64];
+	size_t n = strlen(prefix);
+	FILE *f = fopen(path, "re");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f) && !strncmp(buf, prefix, n))
+		v = atoi(buf + n);
+	fclose(f);
+	return v;
+}
+
+/* A kprobe and a kretprobe on func through the kprobe PMU, as libbpf
+ * attaches them: created, then closed. */
+int mmt_probe_kprobe(const char *func, const char **why)
+{
+	int type = sysfs_num("/sys/bus/event_source/devices/kprobe/type", "");
+	int bit = sysfs_num("/sys/bus/event_source/devices/kprobe/format/retprobe", "config:");
+
+	if (type < 0) {
+		*why = "no kprobe PMU (CONFIG_KPROBES off)";
+		return -1;
+	}
+	for (int ret = 0; ret < 2; ret++) {
+		struct perf_event_attr attr;
+		int fd;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.size = sizeof(attr);
+		attr.type = type;
+		attr.config = ret ? 1ULL << (bit >= 0 && bit < 64 ? bit : 0) : 0;
+		attr.config1 = (__u64)(uintptr_t)func; /* kprobe_func */
+		attr.config2 = 0; /* offset */
+		fd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+		if (fd < 0) {
+			*why = errno == ENOENT ? "function not found" : strerror(errno);
+			return -1;
+		}
+		close(fd);
+	}
+	*why = "";
+	return 0;
+}
+
 static bool exists(const char *path)
 {
 	return !access(path, F_OK);
@@ -75,15 +137,17 @@ static bool kallsyms_has(const char *sym)
 
 static void row(const char *what, bool ok, const char *detail, const char *use)
 {
-	printf("%-38s %-4s %-38s %s\n", what, ok ? "yes" : "no", detail, use);
+	printf("%-38s %-4s %-44s %s\n", what, ok ? "yes" : "no", detail, use);
 }
 
 int mmt_features_main(void)
 {
 	struct btf *btf;
 	bool tp, kprobe_pmu = exists("/sys/bus/event_source/devices/kprobe/type");
-	const char *why;
-	bool ok;
+	const char *why, *fexit_why, *kprobe_why;
+	bool ok, fexit_ok, kprobe_ok;
+	char detail[64];
+	int method;
 
 	if (geteuid() != 0) {
 		mmt_err("--features loads test programs: run it as root");
@@ -94,7 +158,7 @@ int mmt_features_main(void)
 	     exists("/sys/kernel/debug/tracing/events/syscalls");
 	btf = btf__load_vmlinux_btf();
 	libbpf_set_print(NULL);
-	printf("%-38s %-4s %-38s %s\n", "FEATURE", "HAS", "DETAIL", "MMTRACE");
+	printf("%-38s %-4s %-44s %s\n", "FEATURE", "HAS", "DETAIL", "MMTRACE");
 	row("kernel BTF (/sys/kernel/btf/vmlinux)", btf != NULL, btf ? "" : "CO-RE impossible",
 	    "required");
 	row("BPF ring buffer", libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1, "",
@@ -112,12 +176,22 @@ int mmt_features_main(void)
 	row("kfunc bpf_task_from_vpid", btf && btf__find_by_name_kind(btf, "bpf_task_from_vpid",
 								      BTF_KIND_FUNC) > 0,
 	    "", "target process (else a pid walk)");
-	row("kprobes", kprobe_pmu, kprobe_pmu ? "" : "no kprobe PMU (CONFIG_KPROBES off)",
-	    "not used");
-	ok = !try_tracing(btf, BPF_TRACE_FENTRY, "do_set_mempolicy", &why);
-	if (!ok)
-		ok = !try_tracing(btf, BPF_TRACE_FENTRY, "kernel_migrate_pages", &why);
-	row("fentry/fexit", ok, why, "not used");
+	/* the kernel copy of the node masks: fexit, else kprobes, else none */
+	fexit_ok = !try_tracing(btf, BPF_TRACE_FEXIT, MMT_KCOPY_FUNC, &fexit_why);
+	kprobe_ok = !mmt_probe_kprobe(MMT_KCOPY_FUNC, &kprobe_why);
+	method = fexit_ok ? MMT_TOCTOU_KCOPY_FEXIT :
+		 kprobe_ok ? MMT_TOCTOU_KCOPY_KPROBE : MMT_TOCTOU_REREAD;
+	snprintf(detail, sizeof(detail), "on " MMT_KCOPY_FUNC ": %s",
+		 kprobe_ok ? "yes" : kprobe_why);
+	row("kprobes", kprobe_pmu, kprobe_pmu ? detail : kprobe_why,
+	    method == MMT_TOCTOU_KCOPY_KPROBE ? "used: kernel copy of node masks" :
+	    kprobe_ok ? "--kernel-copy=kprobe" : "not used");
+	snprintf(detail, sizeof(detail), "fexit on " MMT_KCOPY_FUNC ": %s",
+		 fexit_ok ? "yes" : fexit_why);
+	row("fentry/fexit", fexit_ok, detail,
+	    method == MMT_TOCTOU_KCOPY_FEXIT ? "used: kernel copy of node masks" : "not used");
+	row("TOCTOU check of node masks", true, mmt_toctou_method_name(method),
+	    "--kernel-copy=auto picks this");
 	btf__free(btf);
 	return 0;
 }

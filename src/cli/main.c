@@ -69,6 +69,11 @@ static const char usage_text[] =
 	"                                raw syscall tracepoints: cheaper for the\n"
 	"                                syscalls not traced, but blind to 32-bit\n"
 	"                                (ia32) processes\n"
+	"      --kernel-copy HOOK        read the node masks the kernel itself copied\n"
+	"                                (get_nodes) to prove a mask changed during\n"
+	"                                the call (TOCTOU): auto (fexit, else kprobe,\n"
+	"                                else none), fexit, kprobe, off; without one,\n"
+	"                                masks are read again at exit and compared\n"
 	"      --features                what this kernel offers a tracer (probed),\n"
 	"                                and what mmtrace uses of it\n"
 	"  -h, --help                    show this help\n"
@@ -265,6 +270,7 @@ enum {
 	OPT_INTERVAL,
 	OPT_COLUMNS,
 	OPT_COLOR,
+	OPT_KERNEL_COPY,
 };
 
 static const struct option long_options[] = {
@@ -292,6 +298,7 @@ static const struct option long_options[] = {
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -417,6 +424,19 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 				return mmt_usage_error("invalid --color '%s' (auto, always or never)",
 						       optarg);
 			break;
+		case OPT_KERNEL_COPY:
+			if (!strcmp(optarg, "auto"))
+				o->kernel_copy = MMT_KCOPY_AUTO;
+			else if (!strcmp(optarg, "fexit"))
+				o->kernel_copy = MMT_KCOPY_FEXIT;
+			else if (!strcmp(optarg, "kprobe"))
+				o->kernel_copy = MMT_KCOPY_KPROBE;
+			else if (!strcmp(optarg, "off"))
+				o->kernel_copy = MMT_KCOPY_OFF;
+			else
+				return mmt_usage_error("invalid --kernel-copy '%s' (auto, fexit, kprobe or off)",
+						       optarg);
+			break;
 		case OPT_OUTPUT_FILE:
 			if (!*optarg)
 				return mmt_usage_error("--output-file needs a file name");
@@ -464,6 +484,8 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("--interval goes with -c or --stats");
 	if (o->summary && (o->format != MMT_FMT_TABLE || o->output_file))
 		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
+	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
+		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;

@@ -50,6 +50,7 @@ struct tracer {
 	__u64 user_filtered; /* records a .nodes filter left out */
 	pid_t child;
 	int go_fd; /* write end: tells the child to exec */
+	int kcopy; /* enum mmt_toctou_method: how node masks are checked */
 };
 
 static __u64 clock_ns(clockid_t id)
@@ -289,10 +290,24 @@ static int open_and_load(struct tracer *t)
 	}
 	bpf_map__set_max_entries(t->skel->maps.events, o->buffer_size);
 
-	bpf_object__for_each_program(prog, t->skel->obj)
-		bpf_program__set_autoload(prog, program_wanted(o, bpf_program__name(prog)));
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		const char *name = bpf_program__name(prog);
+		int kcopy = mmt_kcopy_program(name, t->kcopy);
+
+		bpf_program__set_autoload(prog, kcopy >= 0 ? kcopy : program_wanted(o, name));
+		if (kcopy >= 0) /* attached by mmt_kcopy_attach(), which may fail */
+			bpf_program__set_autoattach(prog, false);
+	}
 
 	err = mmtrace_bpf__load(t->skel);
+	if (err && t->kcopy != MMT_TOCTOU_REREAD) {
+		/* the kernel copy is a bonus: never a reason not to trace */
+		mmt_kcopy_note(o, t->kcopy, "its BPF program did not load");
+		mmtrace_bpf__destroy(t->skel);
+		t->skel = NULL;
+		t->kcopy = MMT_TOCTOU_REREAD;
+		return open_and_load(t);
+	}
 	if (err) {
 		if ((err == -EPERM || err == -EACCES) && geteuid() == 0)
 			mmt_err("failed to load BPF programs: the kernel's verifier refused them (set MMTRACE_DEBUG=1 for its log)");
@@ -644,12 +659,14 @@ int mmt_trace(const struct mmt_options *opts)
 		if (ready_fd < 0)
 			goto cleanup;
 	}
+	t.kcopy = mmt_kcopy_choose(opts);
 	if (open_and_load(&t) || fill_filter(&t))
 		goto cleanup;
 	if (mmtrace_bpf__attach(t.skel)) {
 		mmt_err("failed to attach BPF programs: %s", strerror(errno));
 		goto cleanup;
 	}
+	t.kcopy = mmt_kcopy_attach(t.skel, opts, t.kcopy);
 	t.boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	t.rb = ring_buffer__new(bpf_map__fd(t.skel->maps.events), on_record, &t, NULL);
 	if (!t.rb) {

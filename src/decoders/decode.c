@@ -92,6 +92,58 @@ int mmt_mask_next(const struct mmt_mask *m, int from)
 	return -1;
 }
 
+bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b)
+{
+	int na = mmt_mask_next(a, 0), nb = mmt_mask_next(b, 0);
+
+	while (na == nb && na >= 0) {
+		na = mmt_mask_next(a, na + 1);
+		nb = mmt_mask_next(b, nb + 1);
+	}
+	return na != nb;
+}
+
+const char *mmt_toctou_method_name(unsigned int method)
+{
+	switch (method) {
+	case MMT_TOCTOU_REREAD:
+		return "entry-exit re-read";
+	case MMT_TOCTOU_KCOPY_FEXIT:
+		return "kernel-copy (fexit get_nodes)";
+	case MMT_TOCTOU_KCOPY_KPROBE:
+		return "kernel-copy (kprobe get_nodes)";
+	default:
+		return NULL;
+	}
+}
+
+static bool is_kcopy(unsigned int method)
+{
+	return method == MMT_TOCTOU_KCOPY_FEXIT || method == MMT_TOCTOU_KCOPY_KPROBE;
+}
+
+/*
+ * An input mask's TOCTOU verdict: from the kernel's own copy when a hook
+ * took it (proven either way: it is what the call used), else from the
+ * re-read at exit (a change seen; equal reads prove nothing).
+ */
+static void toctou_verdict(const struct mmt_payload_masks *pm, int slot,
+			   struct mmt_decoded_arg *a)
+{
+	const struct mmt_mask *m = &pm->masks[slot], *k = &pm->kmasks[slot];
+
+	a->changed = pm->changed[slot];
+	if (is_kcopy(pm->toctou_method) && k->state == MMT_MASK_READ) {
+		a->kmask = k;
+		a->toctou = m->state == MMT_MASK_READ && mmt_masks_differ(m, k);
+		a->toctou_check = mmt_toctou_method_name(pm->toctou_method);
+		return;
+	}
+	a->toctou = a->changed;
+	if (m->state == MMT_MASK_READ && pm->toctou_method != MMT_TOCTOU_NONE)
+		a->toctou_check = mmt_toctou_method_name(MMT_TOCTOU_REREAD);
+}
+
 __s64 mmt_array_elem(const struct mmt_array *a, unsigned int i)
 {
 	const unsigned char *p = (const unsigned char *)a->data;
@@ -181,6 +233,9 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 	a->ignored = false;
 	a->mask = NULL;
 	a->changed = false;
+	a->kmask = NULL;
+	a->toctou = false;
+	a->toctou_check = NULL;
 	a->array = NULL;
 	a->out_state = MMT_MASK_NONE;
 	a->out_value = 0;
@@ -211,7 +266,8 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 	case MMT_ARG_NODEMASK:
 		if (pm) {
 			a->mask = &pm->masks[d->mask_slot];
-			a->changed = !d->at_exit && pm->changed[d->mask_slot];
+			if (!d->at_exit)
+				toctou_verdict(pm, d->mask_slot, a);
 		}
 		if (text)
 			put_num(a->text, sizeof(a->text), raw, false, true);
@@ -282,9 +338,11 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		const struct mmt_payload_masks *pm = payload = r + 1;
 
 		for (int i = 0; i < MMT_MAX_MASKS; i++)
-			if (check_mask(&pm->masks[i]))
+			if (check_mask(&pm->masks[i]) || check_mask(&pm->kmasks[i]) ||
+			    (pm->kmasks[i].state != MMT_MASK_NONE && !is_kcopy(pm->toctou_method)))
 				return -EINVAL;
-		if (check_state(pm->out_int_state) || pm->changed[0] > 1 || pm->changed[1] > 1)
+		if (check_state(pm->out_int_state) || pm->changed[0] > 1 || pm->changed[1] > 1 ||
+		    pm->toctou_method >= MMT_TOCTOU_METHOD_COUNT)
 			return -EINVAL;
 	} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
 		const struct mmt_payload_move_pages *mp = payload = r + 1;

@@ -19,7 +19,15 @@ struct mmt_decoded_arg {
 	bool ignored; /* the kernel does not use it in this call */
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
 	const struct mmt_mask *mask; /* NODEMASK */
-	bool changed; /* NODEMASK input: differed at exit (TOCTOU) */
+	bool changed; /* NODEMASK input: read again at exit, it differed */
+	/* NODEMASK input: the copy the kernel took (MMT_MASK_READ), or NULL */
+	const struct mmt_mask *kmask;
+	/* NODEMASK input: the verdict. With kmask: the kernel copied other
+	 * nodes than the entry read (a proven race); without: changed. */
+	bool toctou;
+	/* NODEMASK input: how toctou was decided (mmt_toctou_method_name()),
+	 * NULL when nothing was checked */
+	const char *toctou_check;
 	const struct mmt_array *array; /* ARRAY */
 	int out_state; /* OUT_MODE: enum mmt_mask_state of the value read */
 	__s32 out_value; /* OUT_MODE: the int the kernel wrote */
@@ -78,6 +86,13 @@ const char *mmt_errno_name(long err);
 /* "EINVAL" for -22: the name of a negative errno value; NULL unless
  * -4095 <= v < 0 (any 64-bit value is safe to pass). */
 const char *mmt_neg_errno_name(__s64 v);
+
+/* "entry-exit re-read", "kernel-copy (fexit get_nodes)"...; NULL for
+ * MMT_TOCTOU_NONE and unknown values. */
+const char *mmt_toctou_method_name(unsigned int method);
+
+/* Do two masks hold different nodes (bits past a mask's nbits are 0)? */
+bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b);
 
 /* Decoders of single values, into buf (snprintf semantics). */
 size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len);

@@ -10,23 +10,46 @@
 #include <string.h>
 #include "events/event_table.h"
 
-#define HOOK(sc)                                                             \
+#define HOOK_SYSCALL(sc)                                                     \
 	"Raw syscall tracepoints (tp_btf/sys_enter and tp_btf/sys_exit, 64-bit " \
 	"and ia32 tasks), or with --syscall-tracepoints syscalls:sys_enter_" sc \
 	" and syscalls:sys_exit_" sc " (64-bit tasks only); entry and exit are " \
-	"paired per thread in the kernel into one record. No kprobe or fentry " \
-	"is used."
+	"paired per thread in the kernel into one record."
+
+#define HOOK(sc) HOOK_SYSCALL(sc) " No kprobe or fentry is used."
+
+/* The events whose node masks the kernel copies in with get_nodes(). */
+#define HOOK_KCOPY(sc)                                                       \
+	HOOK_SYSCALL(sc) " The node masks the kernel itself copied in are "    \
+	"read where it copies them, at the return of get_nodes() "            \
+	"(mm/mempolicy.c), by the first hook the running kernel allows, "     \
+	"found at run time: fexit on kernels with fentry/fexit (Debian's 6.1 " \
+	"has them), else a kprobe and a kretprobe on kernels with kprobes, "  \
+	"else none (a kernel without kprobes that refuses fexit, such as the " \
+	"6.18 hosts mmtrace is developed on): there the masks are read again " \
+	"at exit instead. --kernel-copy=auto|fexit|kprobe|off chooses; "      \
+	"`mmtrace --features` says what the running kernel gets."
 
 #define NODEMASK_TOCTOU                                                      \
 	"Node masks are read from user memory at syscall entry, just before " \
 	"the kernel copies them itself. A thread of the caller that rewrites " \
 	"the mask in between makes the kernel act on other nodes than the "  \
-	"ones reported (time of check to time of use). mmtrace reads each "  \
-	"input mask again at exit: when the two reads differ (or the second " \
-	"fails), the argument carries \"toctou\": true in JSON and "         \
-	"\"(changed during the call: TOCTOU)\" in the table, and the nodes "  \
-	"shown may not be the ones the kernel used. Equal reads do not prove " \
-	"the absence of a race: the mask may have changed and changed back."
+	"ones read (time of check to time of use). Where the kernel allows "  \
+	"a hook on get_nodes() (see Hooks), mmtrace also reads the copy the " \
+	"kernel took: the argument carries \"kernelNodes\", the mask the "    \
+	"call acted on, and \"toctou\": true when it differs from "          \
+	"\"nodes\", a proven race (the table says \"(kernel copied [...]: "    \
+	"TOCTOU)\"); \"changedAtExit\": true says the mask in memory changed " \
+	"later during the call, after the kernel's copy. Without such a hook, " \
+	"each input mask is read again at exit: when the two reads differ "  \
+	"(or the second fails), the argument carries \"toctou\": true "       \
+	"(table: \"(changed during the call: TOCTOU)\") and the nodes shown "  \
+	"may not be the ones the kernel used; equal reads do not prove the "  \
+	"absence of a race, as the mask may have changed and changed back. " \
+	"\"toctouCheck\" names the method behind the verdict: "               \
+	"\"kernel-copy (fexit get_nodes)\", \"kernel-copy (kprobe "            \
+	"get_nodes)\" or \"entry-exit re-read\" (also when the call failed "    \
+	"before the kernel copied the mask)."
 
 #define ARG(n, t, tg, k, slot, d, ...)                                        \
 	{ .name = n, .type = t, .tags = tg, .kind = k, .mask_slot = slot,     \
@@ -411,7 +434,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ret_doc = "0, or -errno: EINVAL, EFAULT, EIO (MPOL_MF_STRICT and pages could not be moved), ENOMEM, EPERM (MPOL_MF_MOVE_ALL without CAP_SYS_NICE).",
 		.summary = "set the NUMA policy of a memory range",
 		.description = "mbind() sets the NUMA memory policy of a range of the caller's address space; with MPOL_MF_MOVE it also moves the pages already there. When pages move, mmtrace reports what the kernel's migrate:mm_migrate_pages tracepoint counted during the call.",
-		.hook = HOOK("mbind") " Migrations: tracepoint migrate:mm_migrate_pages.",
+		.hook = HOOK_KCOPY("mbind") " Migrations: tracepoint migrate:mm_migrate_pages.",
 		.related = "set_mempolicy - a thread's policy,get_mempolicy - read a policy,move_pages - move single pages,set_mempolicy_home_node - a range's home node",
 		.issues = NODEMASK_TOCTOU,
 		.uapi = "include/uapi/linux/mempolicy.h",
@@ -436,7 +459,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ret_doc = "0 on success, or -errno: EINVAL (unknown mode or flag, empty or missing mask where one is needed, maxnode larger than a page of bits, bits set past the kernel's MAX_NUMNODES), EFAULT (mask not readable).",
 		.summary = "set the NUMA memory policy of the calling thread",
 		.description = "set_mempolicy() sets the NUMA memory policy of the calling thread: which nodes the kernel takes pages from when this thread faults in new memory, for ranges that have no policy of their own (set by mbind). Memory already allocated stays where it is. A child made by fork() inherits the policy. numactl and libnuma call it, for example `numactl --membind=0` sets MPOL_BIND on node 0 before it runs the command.",
-		.hook = HOOK("set_mempolicy"),
+		.hook = HOOK_KCOPY("set_mempolicy"),
 		.related = "get_mempolicy - read the policy of a thread or of an address,mbind - set the policy of a memory range,set_mempolicy_home_node - set the home node of a range's policy,migrate_pages - move a process's pages between node sets",
 		.issues = NODEMASK_TOCTOU " A policy only steers future allocations: it does not move pages (mbind with MPOL_MF_MOVE or migrate_pages do). On a machine with one node every valid mask is [0].",
 		.uapi = "include/uapi/linux/mempolicy.h",
@@ -514,7 +537,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ret_doc = "The number of pages that could NOT be moved (0 when all moved, or when nothing had to move), or -errno: ESRCH (no such process), EPERM (another user's process without CAP_SYS_NICE, or new_nodes outside the target's allowed nodes), EINVAL (bad maxnode, or new_nodes has a node without memory), EFAULT (mask not readable).",
 		.summary = "move a process's pages from one node set to another",
 		.description = "migrate_pages() moves the pages of process pid that sit on the nodes in old_nodes to the nodes in new_nodes, keeping their relative placement (the n-th node of old_nodes maps to the n-th node of new_nodes). It acts on the whole process, not on a range; pages shared with other processes move only when the caller has CAP_SYS_NICE. The `migratepages` tool of numactl calls it.",
-		.hook = HOOK("migrate_pages"),
+		.hook = HOOK_KCOPY("migrate_pages"),
 		.related = "move_pages - move or query individual pages,mbind - set a range's policy and optionally move its pages,set_mempolicy - set a thread's policy,get_mempolicy - read a policy",
 		.issues = NODEMASK_TOCTOU " The return value counts pages that were NOT moved, not pages moved: 0 is success. On a machine with a single node nothing ever moves and the call returns 0. Both masks are read with the same maxnode.",
 		.uapi = "include/uapi/linux/mempolicy.h",

@@ -240,8 +240,19 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 			array_fields(ob, a, parse_args);
 		else if (a->desc->kind == MMT_ARG_OUT_MODE)
 			out_fields(ob, a, parse_args);
-		if (a->changed)
+		if (a->kmask) { /* the nodes the kernel copied and used */
+			ob_lit(ob, ",\"kernelNodes\":");
+			mmt_nodes_json(ob, a->kmask);
+		}
+		if (a->toctou)
 			ob_lit(ob, ",\"toctou\":true");
+		if (a->kmask && a->changed)
+			ob_lit(ob, ",\"changedAtExit\":true");
+		if (a->toctou_check) {
+			ob_lit(ob, ",\"toctouCheck\":\"");
+			ob_str(ob, a->toctou_check);
+			ob_char(ob, '"');
+		}
 		ob_char(ob, '}');
 	}
 	ob_char(ob, ']');

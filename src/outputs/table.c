@@ -93,6 +93,18 @@ static void time_col(struct outbuf *ob, __u64 ns)
 	ob_mem(ob, frac, 7);
 }
 
+/* "[0-2,5]", "[0,...] (truncated)" */
+static void nodes_text(struct outbuf *ob, const struct mmt_mask *m)
+{
+	ob_char(ob, '[');
+	if (mmt_mask_next(m, 0) >= 0) {
+		mmt_nodes_ranges(ob, m);
+		if (m->truncated)
+			ob_char(ob, ',');
+	}
+	ob_str(ob, m->truncated ? "...] (truncated)" : "]");
+}
+
 static void mask_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 {
 	const struct mmt_mask *m = a->mask;
@@ -106,13 +118,7 @@ static void mask_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 		ob_str(ob, "[]");
 		break;
 	case MMT_MASK_READ:
-		ob_char(ob, '[');
-		if (mmt_mask_next(m, 0) >= 0) {
-			mmt_nodes_ranges(ob, m);
-			if (m->truncated)
-				ob_char(ob, ',');
-		}
-		ob_str(ob, m->truncated ? "...] (truncated)" : "]");
+		nodes_text(ob, m);
 		break;
 	case MMT_MASK_FAULT:
 		err = mmt_neg_errno_name(m->read_err);
@@ -233,8 +239,16 @@ static void args_col(struct outbuf *ob, const struct mmt_decoded_event *ev)
 			ob_str(ob, a->text);
 		if (a->ignored)
 			ob_str(ob, " (ignored)");
-		if (a->changed)
+		/* the kernel's copy: when it differs, or when ours failed */
+		if (a->kmask && (a->toctou || a->mask->state != MMT_MASK_READ)) {
+			ob_str(ob, " (kernel copied ");
+			nodes_text(ob, a->kmask);
+			ob_str(ob, a->toctou ? ": TOCTOU)" : ")");
+		} else if (a->toctou) {
 			ob_str(ob, " (changed during the call: TOCTOU)");
+		} else if (a->kmask && a->changed) {
+			ob_str(ob, " (changed after the kernel copied it)");
+		}
 	}
 	outcome_text(ob, ev);
 	if (ev->compat)

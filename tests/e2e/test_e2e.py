@@ -234,6 +234,28 @@ def cgroup2_id():
     return os.stat(mnt + path).st_ino
 
 
+# input node masks: (event, argument) -> the index of their maxnode argument
+INPUT_MASKS = {("set_mempolicy", "nodemask"): 2, ("mbind", "nodemask"): 4,
+               ("migrate_pages", "old_nodes"): 1, ("migrate_pages", "new_nodes"): 1}
+
+
+def checked_mask(want, maxnode, got):
+    """The members of an input mask beside those the workload logged: how it
+    was checked for a change during the call, when it was read (not NULL, not
+    unreadable, maxnode > 1); and on kernels with fexit or kprobes, the
+    kernel's own copy, when the call got as far as copying it."""
+    nodes = want.get("nodes")
+    if nodes is None or "readError" in want or (not nodes and maxnode <= 1):
+        return want
+    want = dict(want, toctouCheck="entry-exit re-read")
+    if "kernelNodes" in got:  # nobody races the workload: the same nodes
+        want["kernelNodes"] = nodes
+        want["toctouCheck"] = got.get("toctouCheck")
+        check(want["toctouCheck"] in ("kernel-copy (fexit get_nodes)",
+                                      "kernel-copy (kprobe get_nodes)"), f"method of {got}")
+    return want
+
+
 def check_json(scenario, parsed, binary=WORKLOAD, opts=()):
     """Every field of every event of the scenario, against its log."""
     compat = binary == WORKLOAD32
@@ -291,7 +313,10 @@ def check_json(scenario, parsed, binary=WORKLOAD, opts=()):
             else:
                 eq(a["value"], raw_value(raw, how), what)
             extra = {k: v for k, v in a.items() if k not in ("name", "type", "value")}
-            eq(extra, extras[j], f"{what}: members")
+            want = extras[j]
+            if (name, a["name"]) in INPUT_MASKS:
+                want = checked_mask(want, call["args"][INPUT_MASKS[(name, a["name"])]], extra)
+            eq(extra, want, f"{what}: members")
 
 
 def table_rows(out):
@@ -783,6 +808,9 @@ USAGE_ERRORS = [
     (["--bogus"], "unknown option '--bogus'"),
     (["-x"], "unknown option '-x'"),
     (["-e"], "option '-e' needs a value"),
+    (["--kernel-copy", "bogus"], "invalid --kernel-copy 'bogus' (auto, fexit, kprobe or off)"),
+    (["--kernel-copy"], "option '--kernel-copy' needs a value"),
+    (["-c", "--kernel-copy=fexit"], "-c writes no event: --kernel-copy does not apply"),
     (["--buffer-size", "3"], "invalid --buffer-size '3'"),
     (["--buffer-size", "5000"], "invalid --buffer-size '5000'"),
     (["--parse-arguments"], "--parse-arguments applies to -o json only"),
@@ -857,8 +885,15 @@ def features_table():
     for name in ("kernel BTF (/sys/kernel/btf/vmlinux)", "BPF ring buffer",
                  "tp_btf raw syscall tracepoints", "per-syscall tracepoints",
                  "ia32 syscalls (IA32_EMULATION)", "migrate:mm_migrate_pages",
-                 "kfunc bpf_task_from_vpid", "kprobes", "fentry/fexit"):
+                 "kfunc bpf_task_from_vpid", "kprobes", "fentry/fexit",
+                 "TOCTOU check of node masks"):
         check(name in rows, f"no row {name!r} in {list(rows)}")
+    method = re.split(r"\s{2,}", [l for l in p.stdout.splitlines()
+                                  if l.startswith("TOCTOU check of node masks")][0])[2]
+    check(method in ("entry-exit re-read", "kernel-copy (fexit get_nodes)",
+                     "kernel-copy (kprobe get_nodes)"), f"TOCTOU check {method!r}")
+    if rows["fentry/fexit"] == "no" and rows["kprobes"] == "no":
+        eq(method, "entry-exit re-read", "TOCTOU check without fexit or kprobes")
     for name in ("kernel BTF (/sys/kernel/btf/vmlinux)", "BPF ring buffer",
                  "tp_btf raw syscall tracepoints"):
         eq(rows[name], "yes", name)  # the tests above could not have run otherwise

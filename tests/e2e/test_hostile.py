@@ -7,13 +7,14 @@ behind. Needs root. Ends with "N passed, N failed"."""
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 
-from harness import HOSTILE, MMTRACE, WORKLOAD, check, eq, main, test
+from harness import HOSTILE, MMTRACE, WORKLOAD, Fail, check, eq, main, test
 
 EVENTS = ["set_mempolicy", "mbind", "migrate_pages", "move_pages", "mremap"]
 # the thread names hostile.c sets, as JSON must give them back: invalid
@@ -83,10 +84,25 @@ def hostile_names_cannot_break_the_table():
         line.decode("utf-8")  # invalid UTF-8 is escaped
 
 
+KCOPY_ROW = "TOCTOU check of node masks"
+
+
+def toctou_method():
+    """How node masks are checked on this kernel, per `mmtrace --features`:
+    "entry-exit re-read" on kernels without fexit and kprobes (ours)."""
+    p = subprocess.run([MMTRACE, "--features"], capture_output=True, text=True, timeout=30)
+    for line in p.stdout.splitlines():
+        if line.startswith(KCOPY_ROW):
+            return re.split(r"\s{2,}", line)[2]
+    raise Fail(f"no {KCOPY_ROW!r} row in --features")
+
+
 @test
 def toctou_race_is_reported():
     """A thread flips the node mask between {0} and {0,1} while another calls
-    set_mempolicy with it: some calls must be flagged."""
+    set_mempolicy with it: some calls must be flagged, every mask says how it
+    was checked (on our kernels: read again at exit)."""
+    method = toctou_method()
     flagged = 0
     for attempt in range(5):
         raw, stats, made = run_hostile("race", 20000, "-e", "set_mempolicy")
@@ -95,12 +111,50 @@ def toctou_race_is_reported():
         for e in events:
             mask = e["args"][1]
             if mask["value"] == 0:
+                check("toctouCheck" not in mask, f"a NULL mask was checked: {mask}")
                 continue  # the final reset
             check(mask["nodes"] in ([0], [0, 1]), f"nodes {mask['nodes']}")
+            eq(mask.get("toctouCheck"), method, "toctouCheck")
+            if method == "entry-exit re-read":
+                check("kernelNodes" not in mask, f"kernelNodes without a kernel copy: {mask}")
             flagged += mask.get("toctou", False)
         if flagged:
             break
     check(flagged > 0, "no call was flagged toctou in 5 x 20000 racing calls")
+
+
+@test
+def kernel_copy_unavailable_is_one_note():
+    """--kernel-copy=fexit or kprobe where the kernel has no such hook: one
+    line on stderr, then tracing as usual with the entry-exit re-read; =off
+    always re-reads, silently."""
+    method = toctou_method()
+    for hook, name in (("fexit", "kernel-copy (fexit get_nodes)"),
+                       ("kprobe", "kernel-copy (kprobe get_nodes)"), ("off", None)):
+        p = subprocess.run([MMTRACE, "-o", "json", "-e", "set_mempolicy",
+                            f"--kernel-copy={hook}", "--", WORKLOAD, "set_mempolicy",
+                            "/dev/null"], capture_output=True, text=True, timeout=60)
+        eq(p.returncode, 0, f"--kernel-copy={hook}: exit status ({p.stderr.strip()})")
+        events = [json.loads(l) for l in p.stdout.splitlines()]
+        # every mask read says how it was checked (the empty ones: not at all)
+        for e in events:
+            for a in e["args"]:
+                if a.get("nodes"):
+                    check("toctouCheck" in a, f"--kernel-copy={hook}: unchecked mask {a}")
+        checks = {a["toctouCheck"] for e in events for a in e["args"] if "toctouCheck" in a}
+        if hook == "off":
+            eq(p.stderr, "", "--kernel-copy=off: stderr")
+        if not p.stderr:  # the hook is there: it is what checked the masks
+            check(hook == "off" or method != "entry-exit re-read",
+                  f"--kernel-copy={hook} worked where --features found no hook")
+            eq(checks, {name or "entry-exit re-read"}, f"--kernel-copy={hook}: toctouCheck")
+        else:
+            eq(checks, {"entry-exit re-read"}, f"--kernel-copy={hook}: toctouCheck")
+            lines = p.stderr.splitlines()
+            eq(len(lines), 1, f"--kernel-copy={hook}: stderr lines {lines}")
+            check(re.fullmatch(rf"mmtrace: --kernel-copy={hook} is not available on this "
+                               rf"kernel \(.+\): node masks are checked by entry-exit re-read "
+                               rf"instead", lines[0]), f"--kernel-copy={hook}: note {lines[0]!r}")
 
 
 @test

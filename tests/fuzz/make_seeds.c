@@ -68,6 +68,14 @@ int main(int argc, char **argv)
 			fill_mask(&p->masks[0], 130);
 			p->masks[1].state = MMT_MASK_FAULT;
 			p->masks[1].read_err = -14;
+			/* the kernel's copy, by fexit: another node set (a race) */
+			p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+			p->changed[0] = 1;
+			fill_mask(&p->kmasks[0], 130);
+			p->kmasks[0].words[0] = 0x7;
+			p->kmasks[1].state = MMT_MASK_READ;
+			p->kmasks[1].nbits = 64;
+			p->kmasks[1].words[0] = 0x2;
 			p->out_int_state = MMT_MASK_READ;
 			p->out_int = 2;
 		} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {

@@ -18,6 +18,9 @@ MAXNODE = 65
 MPOL_DEFAULT, MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED_MANY = 0, 2, 3, 5
 MPOL_MF_STRICT, MPOL_MF_MOVE = 1, 2
 MPOL_F_NODE, MPOL_F_ADDR = 1, 2
+# how a node mask is checked for a change during the call ("toctouCheck")
+FEXIT, KPROBE, REREAD = ("kernel-copy (fexit get_nodes)", "kernel-copy (kprobe get_nodes)",
+                         "entry-exit re-read")
 
 
 class Check:
@@ -64,8 +67,10 @@ def arg(ev, name):
 class Run:
     """One mmtrace run in one guest: its events, facts and stderr."""
 
-    def __init__(self, gdir, guest, name, label, meta):
+    def __init__(self, gdir, guest, name, label, meta, method=FEXIT):
         self.guest, self.name, self.label, self.meta = guest, name, label, meta
+        self.method = method  # what the input masks' toctouCheck must say
+        self.gdir = gdir
         self.events, self.bad_lines, self.facts = [], 0, {}
         p = os.path.join(gdir, f"{name}.events.json")
         if os.path.exists(p):
@@ -137,6 +142,17 @@ def one_event(c, run, pid, name, n=1):
     return evs
 
 
+def check_copied(c, run, a, what, want):
+    """An input mask nobody changed: with a kernel copy, the copy equals the
+    entry read; the method is the run's."""
+    c.eq(f"{what}.toctouCheck", a.get("toctouCheck"), run.method)
+    if run.method == REREAD:
+        c.true(f"{what} has kernelNodes without a kernel copy", "kernelNodes" not in a)
+    else:
+        c.eq(f"{what}.kernelNodes", a.get("kernelNodes"), want)
+    c.true(f"{what} is flagged toctou", not a.get("toctou") and not a.get("changedAtExit"))
+
+
 def check_migration(c, ev, fact, label=""):
     mig = ev.get("migration")
     if not c.true(f"{label}no \"migration\" object", isinstance(mig, dict)):
@@ -169,6 +185,8 @@ def check_migrate_pages(run, scenario, other):
             c1.eq("maxnode", arg(ev, "maxnode").get("value"), MAXNODE)
             c1.eq("old_nodes.nodes", arg(ev, "old_nodes").get("nodes"), f["from"])
             c1.eq("new_nodes.nodes", arg(ev, "new_nodes").get("nodes"), f["to"])
+            check_copied(c1, run, arg(ev, "old_nodes"), "old_nodes", f["from"])
+            check_copied(c1, run, arg(ev, "new_nodes"), "new_nodes", f["to"])
             t = ev.get("target")
             if c1.true("no \"target\" object", isinstance(t, dict)):
                 c1.eq("target.hostProcessId", t.get("hostProcessId"),
@@ -237,6 +255,7 @@ def check_mbind(run):
             c1.eq("len", arg(ev, "len").get("value"), f["len"])
             c1.eq("mode", arg(ev, "mode").get("value"), f["mode"])
             c1.eq("nodemask.nodes", arg(ev, "nodemask").get("nodes"), f["nodes"])
+            check_copied(c1, run, arg(ev, "nodemask"), "nodemask", f["nodes"])
             c1.eq("maxnode", arg(ev, "maxnode").get("value"), MAXNODE)
             c1.eq("flags", arg(ev, "flags").get("value"), f["flags"])
             check_migration(c2, ev, f)
@@ -266,9 +285,12 @@ def check_policy(run, scenario, what, spread):
             c1.eq("returnValue", ev.get("returnValue"), f["ret"])
             c1.eq("mode", arg(ev, "mode").get("value"), f["mode"])
             c1.eq("nodemask.nodes", arg(ev, "nodemask").get("nodes"), want)
+            check_copied(c1, run, arg(ev, "nodemask"), "nodemask", want)
             c1.eq("maxnode", arg(ev, "maxnode").get("value"), MAXNODE)
             c1.eq("reset: mode", arg(evs[1], "mode").get("value"), MPOL_DEFAULT)
             c1.eq("reset: nodemask.nodes", arg(evs[1], "nodemask").get("nodes"), None)
+            c1.eq("reset: nodemask keys", sorted(arg(evs[1], "nodemask")),
+                  ["name", "nodes", "type", "value"])  # NULL: nothing copied, nothing to check
         gets = one_event(c2, run, f["pid"], "get_mempolicy", 4)
         c2.true("no get_mempolicy events to compare", gets)
         if gets:
@@ -333,6 +355,109 @@ def check_core(run):
     c.done()
 
 
+def check_race(run):
+    """numatest's race: one thread flips the mask {0} <-> {0,1} while another
+    calls set_mempolicy(MPOL_BIND) then get_mempolicy, which reports the
+    policy the kernel applied. With a kernel copy, every copy must be that
+    policy, and toctou must be set exactly when the entry read differs from
+    it; at least one call must be caught."""
+    kcopy = run.method != REREAD
+    c = run.test(f"TOCTOU race {{0}}<->{{0,1}}: set_mempolicy checked by {run.method}"
+                 + (", every kernel copy == the policy get_mempolicy read back" if kcopy else ""))
+    f = run.fact([c], "toctou_race")
+    if f:
+        n = f["calls"]
+        c.eq("guest: failed set_mempolicy/get_mempolicy calls", f["failed"], 0)
+        sets = [e for e in run.of(f["pid"], "set_mempolicy")
+                if arg(e, "nodemask").get("value")]  # not the final reset
+        gets = run.of(f["pid"], "get_mempolicy")
+        c.eq("set_mempolicy events of the race", len(sets), n)
+        c.eq("get_mempolicy events of the race", len(gets), n)
+        flagged = differs = caught = changed = 0
+        for i, (sev, gev) in enumerate(zip(sets, gets)):
+            a = arg(sev, "nodemask")
+            applied = nodes_of_mask(f["got"][i])
+            c.eq(f"call {i}: threadId", sev.get("hostThreadId"), f["tid"])
+            c.eq(f"call {i}: get_mempolicy nodemask.nodes vs the guest's", arg(gev, "nodemask")
+                 .get("nodes"), applied)
+            c.true(f"call {i}: nodes {a.get('nodes')}, not [0] or [0, 1]",
+                   a.get("nodes") in ([0], [0, 1]))
+            c.eq(f"call {i}: toctouCheck", a.get("toctouCheck"), run.method)
+            if kcopy:
+                c.eq(f"call {i}: kernelNodes vs the policy applied", a.get("kernelNodes"), applied)
+                c.eq(f"call {i}: toctou (nodes {a.get('nodes')}, kernelNodes "
+                     f"{a.get('kernelNodes')})", bool(a.get("toctou")),
+                     a.get("nodes") != a.get("kernelNodes"))
+                changed += bool(a.get("changedAtExit"))
+            else:
+                c.true(f"call {i}: kernelNodes without a kernel copy", "kernelNodes" not in a)
+            flagged += bool(a.get("toctou"))
+            differs += a.get("nodes") != applied
+            caught += bool(a.get("toctou")) and a.get("nodes") != applied
+        during = f"the mask flipped during {f.get('contended', '?')} calls"
+        if kcopy:
+            c.true(f"no call caught in {n} ({f.get('seconds', '?')} s, {during}): the race"
+                   " did not happen", flagged > 0)
+            c.name += (f" ({flagged} of {n} calls flagged, each a real race; {during}; the"
+                       f" exit re-read saw a change in {changed})")
+        else:
+            c.name += (f" (informative: {flagged} of {n} calls flagged; the entry read was not"
+                       f" the policy applied in {differs}, of which {caught} flagged; {during})")
+    c.done()
+
+
+def check_hostile_race(run):
+    """tests/hostile/hostile.c's race as is (no read-back): every event
+    checked by the run's method, a kernel copy consistent with the verdict."""
+    kcopy = run.method != REREAD
+    c = run.test(f"hostile.c race: set_mempolicy checked by {run.method}")
+    try:
+        made = json.load(open(os.path.join(run.gdir, f"{run.name}.hostile.json")))
+    except (OSError, ValueError):
+        made = None
+    if c.true("hostile.c wrote no log", made):
+        evs = [e for e in run.events
+               if e.get("processName") == "hostile" and e.get("eventName") == "set_mempolicy"]
+        c.eq("set_mempolicy events vs calls made", len(evs), made["set_mempolicy"])
+        flagged = n = 0
+        for i, ev in enumerate(evs):
+            a = arg(ev, "nodemask")
+            if not a.get("value"):
+                continue  # the final reset
+            n += 1
+            c.eq(f"{i}: toctouCheck", a.get("toctouCheck"), run.method)
+            c.true(f"{i}: nodes {a.get('nodes')}", a.get("nodes") in ([0], [0, 1]))
+            if kcopy:
+                c.true(f"{i}: kernelNodes {a.get('kernelNodes')}",
+                       a.get("kernelNodes") in ([0], [0, 1]))
+                c.eq(f"{i}: toctou", bool(a.get("toctou")), a.get("nodes") != a.get("kernelNodes"))
+            flagged += bool(a.get("toctou"))
+        c.name += f" (informative: {flagged} of {n} calls flagged)"
+    c.done()
+
+
+def check_table(gdir, guest):
+    """The table's words for the race under --kernel-copy=fexit."""
+    c = Check(f"{guest}: table: hostile.c race under --kernel-copy=fexit, a proven race says"
+              " \"(kernel copied [...]: TOCTOU)\"")
+    try:
+        lines = open(os.path.join(gdir, "ktable.txt"), errors="replace").read().splitlines()
+    except OSError:
+        lines = []
+    rows = [l for l in lines[1:] if " set_mempolicy " in l and "maxnode: 3" in l]
+    c.true("no set_mempolicy line of the race", rows)
+    pat = re.compile(r".*mode: MPOL_BIND, nodemask: \[(0|0-1)\]( \(kernel copied \[(0|0-1)\]:"
+                     r" TOCTOU\)| \(changed after the kernel copied it\))?, maxnode: 3$")
+    bad = [l for l in rows if not pat.match(l)]
+    c.true(f"{len(bad)} lines unlike the others: {bad[:1]}", not bad)
+    proven = [l for l in rows if "(kernel copied [" in l]
+    for l in proven:
+        m = pat.match(l)
+        c.true(f"a proven race with equal node sets: {l}", m.group(1) != m.group(3))
+    c.name += f" (informative: {len(proven)} of {len(rows)} lines)"
+    c.done()
+
+
 def check_guest(gdir, guest):
     meta = {}
     for line in open(os.path.join(gdir, "meta.txt"), errors="replace"):
@@ -348,8 +473,12 @@ def check_guest(gdir, guest):
     c.eq("/sys/kernel/btf/vmlinux readable", meta.get("btf"), "yes")
     c.done()
 
+    # the 6.1 guest has fentry/fexit: the default (auto) takes the kernel copy by fexit
     runs = [Run(gdir, guest, "raw", "", meta),
-            Run(gdir, guest, "sctp", " [--syscall-tracepoints]", meta)]
+            Run(gdir, guest, "sctp", " [--syscall-tracepoints]", meta),
+            Run(gdir, guest, "kfexit", " [--kernel-copy=fexit]", meta, FEXIT),
+            Run(gdir, guest, "kkprobe", " [--kernel-copy=kprobe]", meta, KPROBE),
+            Run(gdir, guest, "koff", " [--kernel-copy=off]", meta, REREAD)]
     for run in runs:
         c = run.test(f"mmtrace (built on the host) loads and runs on {meta.get('kernel', '?')}")
         if run.rc is None:
@@ -365,6 +494,13 @@ def check_guest(gdir, guest):
         c.eq("lines that are not JSON", run.bad_lines, 0)
         c.done()
 
+        if run.name.startswith("k"):  # the race runs
+            if run.method != REREAD:
+                check_migrate_pages(run, "migrate_pages_self", False)
+                check_mbind(run)
+            check_race(run)
+            check_hostile_race(run)
+            continue
         check_migrate_pages(run, "migrate_pages_self", False)
         check_move_pages(run, "move_pages", ["there", "back", "query"],
                          f"move_pages of {NPAGES} pages to node 1 and back")
@@ -382,6 +518,7 @@ def check_guest(gdir, guest):
         if n >= 4:
             check_home_node(run)
         check_core(run)
+    check_table(gdir, guest)
 
 
 def main():

@@ -10,12 +10,15 @@
  * /proc/vmstat's pgmigrate_success and pgmigrate_fail during the call.
  * tests/numa/check.py compares mmtrace's events with these facts.
  *
- * usage: numatest NNODES [SCENARIO...]   (no scenario: all that fit NNODES)
+ * usage: numatest NNODES [SCENARIO...]   (no scenario: all that fit NNODES,
+ *                                        but toctou_race)
  *
  * Static, raw syscalls, no libnuma: it runs from a busybox initramfs.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,6 +29,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/mempolicy.h>
 
@@ -448,19 +452,94 @@ static void home_node(void)
 	end();
 }
 
+/*
+ * The TOCTOU race of tests/hostile/hostile.c, with the policy read back: a
+ * thread on CPU 1 flips the mask between {0} and {0,1} while this one, on
+ * CPU 0, calls set_mempolicy(MPOL_BIND, mask) and then get_mempolicy(),
+ * which reports the nodes the kernel really applied. Their event pairs tell
+ * whether mmtrace's kernel copy is what the kernel used.
+ */
+/*
+ * The race needs both vCPUs running at once, which TCG guests sharing a
+ * host's cores get now and then: race until the flipper has flipped during
+ * RACE_MIN_CONTENDED calls (or RACE_MAX_CALLS calls, RACE_MAX_NS).
+ */
+#define RACE_MIN_CALLS 1500
+#define RACE_MIN_CONTENDED 400
+#define RACE_MAX_CALLS 16000
+#define RACE_MAX_NS 15000000000LL
+
+static unsigned long race_mask = 1;
+static atomic_ulong race_flips;
+static atomic_int race_stop;
+
+static void *race_flipper(void *arg)
+{
+	(void)arg;
+	pin_cpu(1);
+	while (!atomic_load_explicit(&race_stop, memory_order_relaxed)) {
+		__atomic_store_n(&race_mask, race_mask ^ 2, __ATOMIC_RELAXED);
+		atomic_fetch_add_explicit(&race_flips, 1, memory_order_relaxed);
+	}
+	return NULL;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void toctou_race(void)
+{
+	static unsigned long got[RACE_MAX_CALLS];
+	int bad = 0, mode, n, contended = 0;
+	long long start;
+	pthread_t th;
+
+	begin("toctou_race");
+	pin_cpu(0);
+	if (pthread_create(&th, NULL, race_flipper, NULL))
+		fail("pthread_create");
+	start = now_ns();
+	for (n = 0; n < RACE_MAX_CALLS && now_ns() - start < RACE_MAX_NS &&
+		    (n < RACE_MIN_CALLS || contended < RACE_MIN_CONTENDED);
+	     n++) {
+		unsigned long flips = atomic_load_explicit(&race_flips, memory_order_relaxed);
+
+		got[n] = 0;
+		bad += syscall(SYS_set_mempolicy, MPOL_BIND, &race_mask, (unsigned long)MAXNODE) != 0;
+		contended += atomic_load_explicit(&race_flips, memory_order_relaxed) != flips;
+		bad += syscall(SYS_get_mempolicy, &mode, &got[n], (unsigned long)MAXNODE, NULL, 0UL) != 0;
+	}
+	atomic_store(&race_stop, 1);
+	pthread_join(th, NULL);
+	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0UL);
+	put(",\"tid\":%ld,\"calls\":%d,\"contended\":%d,\"failed\":%d,\"seconds\":%.2f,"
+	    "\"got\":[", (long)syscall(SYS_gettid), n, contended, bad, (now_ns() - start) / 1e9);
+	for (int i = 0; i < n; i++)
+		put("%s%lu", i ? "," : "", got[i]);
+	put("]");
+	end();
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
 	int min_nodes;
+	bool named_only; /* not part of "all": run when named */
 } scenarios[] = {
-	{"migrate_pages_self", migrate_self, 2},
-	{"migrate_pages_other", migrate_other, 2},
-	{"move_pages", move_there_and_back, 2},
-	{"move_pages_spread", move_spread, 4},
-	{"mbind_move", mbind_move, 2},
-	{"set_mempolicy_interleave", interleave, 2},
-	{"set_mempolicy_preferred_many", preferred_many, 2},
-	{"set_mempolicy_home_node", home_node, 4},
+	{"migrate_pages_self", migrate_self, 2, false},
+	{"migrate_pages_other", migrate_other, 2, false},
+	{"move_pages", move_there_and_back, 2, false},
+	{"move_pages_spread", move_spread, 4, false},
+	{"mbind_move", mbind_move, 2, false},
+	{"set_mempolicy_interleave", interleave, 2, false},
+	{"set_mempolicy_preferred_many", preferred_many, 2, false},
+	{"set_mempolicy_home_node", home_node, 4, false},
+	{"toctou_race", toctou_race, 2, true},
 };
 
 /* Each scenario in a child of its own: a pid of its own, a fresh policy. */
@@ -494,7 +573,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	for (int i = 0; i < n; i++) {
-		bool wanted = argc == 2;
+		bool wanted = argc == 2 && !scenarios[i].named_only;
 
 		for (int a = 2; a < argc; a++)
 			wanted |= !strcmp(argv[a], scenarios[i].name);

@@ -521,6 +521,191 @@ static void test_get_mempolicy_mask(void **state)
 	free(r);
 }
 
+/* ---- the TOCTOU verdict: entry-exit re-read, or the kernel's own copy ---- */
+
+static struct mmt_mask *rec_kmask(struct mmt_record *r, int slot)
+{
+	return &record_masks(r)->kmasks[slot];
+}
+
+#define FEXIT_CHECK "\"toctouCheck\":\"kernel-copy (fexit get_nodes)\"}"
+#define REREAD_CHECK "\"toctouCheck\":\"entry-exit re-read\"}"
+
+static void test_masks_differ(void **state)
+{
+	static const int b0[] = {0}, b01[] = {0, 1}, b1000[] = {0, 1000};
+	struct mmt_mask a, b;
+
+	(void)state;
+	mask_read(&a, 64, b0, 1);
+	mask_read(&b, 64, b0, 1);
+	assert_false(mmt_masks_differ(&a, &b));
+	mask_read(&b, 64, b01, 2);
+	assert_true(mmt_masks_differ(&a, &b));
+	assert_true(mmt_masks_differ(&b, &a));
+	/* bits past nbits are not nodes: stale words do not count */
+	mask_read(&b, 2, b0, 1);
+	memset(&b.words[1], 0xff, sizeof(b.words) - 8);
+	b.words[0] |= ~3ULL;
+	assert_false(mmt_masks_differ(&a, &b));
+	/* a difference in the last word */
+	mask_read(&a, 1024, b1000, 2);
+	mask_read(&b, 1024, b0, 1);
+	assert_true(mmt_masks_differ(&a, &b));
+	/* a mask not read holds no node */
+	memset(&b, 0, sizeof(b));
+	b.state = MMT_MASK_FAULT;
+	mask_read(&a, 64, NULL, 0);
+	assert_false(mmt_masks_differ(&a, &b));
+	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_REREAD), "entry-exit re-read");
+	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_KCOPY_FEXIT),
+			    "kernel-copy (fexit get_nodes)");
+	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_KCOPY_KPROBE),
+			    "kernel-copy (kprobe get_nodes)");
+	assert_null(mmt_toctou_method_name(MMT_TOCTOU_NONE));
+	assert_null(mmt_toctou_method_name(MMT_TOCTOU_METHOD_COUNT));
+}
+
+/* Without a kernel copy: the re-read at exit decides, and says so. */
+static void test_toctou_reread(void **state)
+{
+	static const int b0[] = {0};
+	struct mmt_record *r = set_mempolicy_rec(3);
+	struct mmt_payload_masks *p = record_masks(r);
+
+	(void)state;
+	mask_read(rec_mask(r, 0), 2, b0, 1);
+	p->toctou_method = MMT_TOCTOU_REREAD;
+	check_state(r, "\"nodes\":[0]," REREAD_CHECK, "nodemask: [0], maxnode: 3\n");
+	p->changed[0] = 1;
+	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
+		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
+	/* a record that names no method: the verdict alone, as before */
+	p->toctou_method = MMT_TOCTOU_NONE;
+	check_state(r, "\"nodes\":[0],\"toctou\":true}", "(changed during the call: TOCTOU)");
+	/* a NULL mask: nothing to check */
+	p->toctou_method = MMT_TOCTOU_REREAD;
+	p->changed[0] = 0;
+	r->args[1] = 0;
+	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
+	rec_mask(r, 0)->state = MMT_MASK_NULL;
+	check_state(r, "\"value\":0,\"nodes\":null}", "nodemask: NULL, maxnode: 3\n");
+	free(r);
+}
+
+/* With the kernel's copy: it decides, and shows the nodes the call used. */
+static void test_toctou_kernel_copy(void **state)
+{
+	static const int b0[] = {0}, b01[] = {0, 1};
+	struct mmt_record *r = set_mempolicy_rec(3);
+	struct mmt_payload_masks *p = record_masks(r);
+
+	(void)state;
+	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	mask_read(rec_mask(r, 0), 2, b0, 1);
+	mask_read(rec_kmask(r, 0), 2, b0, 1);
+	rec_kmask(r, 0)->words[1] = ~0ULL; /* past nbits: not nodes */
+	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0]," FEXIT_CHECK,
+		    "nodemask: [0], maxnode: 3\n");
+
+	/* the kernel copied other nodes than were read at entry: proven */
+	mask_read(rec_kmask(r, 0), 2, b01, 2);
+	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0,1],\"toctou\":true," FEXIT_CHECK,
+		    "nodemask: [0] (kernel copied [0-1]: TOCTOU), maxnode: 3\n");
+	p->changed[0] = 1;
+	check_state(r,
+		    "\"nodes\":[0],\"kernelNodes\":[0,1],\"toctou\":true,"
+		    "\"changedAtExit\":true," FEXIT_CHECK,
+		    "nodemask: [0] (kernel copied [0-1]: TOCTOU), maxnode: 3\n");
+
+	/* changed at exit, but after the kernel copied what was read: no race
+	 * on what the call used */
+	mask_read(rec_kmask(r, 0), 2, b0, 1);
+	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0],\"changedAtExit\":true," FEXIT_CHECK,
+		    "nodemask: [0] (changed after the kernel copied it), maxnode: 3\n");
+
+	p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
+	p->changed[0] = 0;
+	check_state(r, "\"kernelNodes\":[0],\"toctouCheck\":\"kernel-copy (kprobe get_nodes)\"}",
+		    "nodemask: [0], maxnode: 3\n");
+	free(r);
+}
+
+/* A hook in force that did not see the copy (the call failed before it, or
+ * get_nodes() failed): the re-read decides. */
+static void test_toctou_kernel_copy_missing(void **state)
+{
+	static const int b0[] = {0}, b1[] = {1};
+	struct mmt_record *r = set_mempolicy_rec(3);
+	struct mmt_payload_masks *p = record_masks(r);
+
+	(void)state;
+	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	p->changed[0] = 1;
+	mask_read(rec_mask(r, 0), 2, b0, 1);
+	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
+		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
+	rec_kmask(r, 0)->state = MMT_MASK_FAULT;
+	rec_kmask(r, 0)->read_err = -EFAULT;
+	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
+		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
+
+	/* our read failed where the kernel's succeeded: its copy is shown */
+	p->changed[0] = 0;
+	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
+	rec_mask(r, 0)->state = MMT_MASK_FAULT;
+	rec_mask(r, 0)->read_err = -EFAULT;
+	mask_read(rec_kmask(r, 0), 2, b1, 1);
+	check_state(r, "\"readError\":\"EFAULT\",\"kernelNodes\":[1]," FEXIT_CHECK,
+		    "(unreadable: EFAULT) (kernel copied [1]), maxnode: 3\n");
+	free(r);
+}
+
+/* migrate_pages: a copy per mask, each judged on its own */
+static void test_toctou_kernel_copy_migrate_pages(void **state)
+{
+	static const int b0[] = {0}, b1[] = {1}, b2[] = {2};
+	struct mmt_record *r = new_rec(MMT_EV_MIGRATE_PAGES);
+	struct mmt_payload_masks *p = record_masks(r);
+
+	(void)state;
+	r->args[1] = 65;
+	r->args[2] = 0x1000;
+	r->args[3] = 0x2000;
+	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	mask_read(rec_mask(r, 0), 64, b0, 1);
+	mask_read(rec_mask(r, 1), 64, b1, 1);
+	mask_read(rec_kmask(r, 0), 64, b0, 1);
+	mask_read(rec_kmask(r, 1), 64, b2, 1);
+	check_state(r,
+		    "\"value\":4096,\"nodes\":[0],\"kernelNodes\":[0]," FEXIT_CHECK ","
+		    "{\"name\":\"new_nodes\",\"type\":\"const unsigned long*\",\"value\":8192,"
+		    "\"nodes\":[1],\"kernelNodes\":[2],\"toctou\":true," FEXIT_CHECK "]",
+		    "old_nodes: [0], new_nodes: [1] (kernel copied [2]: TOCTOU)");
+	free(r);
+}
+
+/* get_mempolicy's mask is an output: no verdict, whatever the method */
+static void test_toctou_not_on_outputs(void **state)
+{
+	static const int b0[] = {0};
+	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct outbuf json, table;
+
+	(void)state;
+	r->args[1] = MASK_PTR;
+	r->args[2] = 65;
+	mask_read(rec_mask(r, 0), 64, b0, 1);
+	record_masks(r)->changed[0] = 1; /* not looked at for an output */
+	render(r, &json, &table);
+	expect_no_substr(ob_cstr(&json), "toctou");
+	expect_no_substr(ob_cstr(&json), "kernelNodes");
+	expect_no_substr(ob_cstr(&table), "TOCTOU");
+	ob_free(&json);
+	ob_free(&table);
+	free(r);
+}
+
 /* ---- malformed records ---- */
 
 static void expect_einval(const void *r, size_t len)
@@ -610,6 +795,51 @@ static void test_malformed_mask(void **state)
 	free(r);
 }
 
+/* the kernel copies are checked like the masks; a copy needs a hook */
+static void test_malformed_kcopy(void **state)
+{
+	struct mmt_record *r = set_mempolicy_rec(1025);
+	struct mmt_payload_masks *p = record_masks(r);
+	size_t len = record_len(r);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	for (int m = MMT_TOCTOU_NONE; m < MMT_TOCTOU_METHOD_COUNT; m++) {
+		p->toctou_method = m;
+		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+	}
+	p->toctou_method = MMT_TOCTOU_METHOD_COUNT;
+	expect_einval(r, len);
+	p->toctou_method = 0xff;
+	expect_einval(r, len);
+
+	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
+		struct mmt_mask *k = rec_kmask(r, slot);
+
+		p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
+		mask_read(k, MMT_MASK_MAX_BITS, NULL, 0);
+		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+		k->nbits = MMT_MASK_MAX_BITS + 1;
+		expect_einval(r, len);
+		k->nbits = 0;
+		k->state = MMT_MASK_FAULT + 1;
+		expect_einval(r, len);
+		k->state = MMT_MASK_FAULT;
+		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+		k->nbits = 3; /* no bits in a failed copy */
+		expect_einval(r, len);
+		/* a copy in a record whose method took none */
+		mask_read(k, 64, NULL, 0);
+		p->toctou_method = MMT_TOCTOU_REREAD;
+		expect_einval(r, len);
+		p->toctou_method = MMT_TOCTOU_NONE;
+		expect_einval(r, len);
+		memset(k, 0, sizeof(*k));
+		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+	}
+	free(r);
+}
+
 /* the state of the int read at exit (get_mempolicy's mode) is checked too */
 static void test_malformed_out_state(void **state)
 {
@@ -652,9 +882,16 @@ int main(void)
 		cmocka_unit_test(test_migrate_pages_slots),
 		cmocka_unit_test(test_mbind_mask),
 		cmocka_unit_test(test_get_mempolicy_mask),
+		cmocka_unit_test(test_masks_differ),
+		cmocka_unit_test(test_toctou_reread),
+		cmocka_unit_test(test_toctou_kernel_copy),
+		cmocka_unit_test(test_toctou_kernel_copy_missing),
+		cmocka_unit_test(test_toctou_kernel_copy_migrate_pages),
+		cmocka_unit_test(test_toctou_not_on_outputs),
 		cmocka_unit_test(test_malformed_len),
 		cmocka_unit_test(test_malformed_event),
 		cmocka_unit_test(test_malformed_mask),
+		cmocka_unit_test(test_malformed_kcopy),
 		cmocka_unit_test(test_malformed_out_state),
 	};
 

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kcopy.c - the kernel's own copy of the node masks (--kernel-copy).
+ *
+ * set_mempolicy, mbind and migrate_pages copy their node masks in with
+ * get_nodes(). Where this kernel lets a BPF program see that function
+ * return (fexit, else a kprobe/kretprobe pair), mmtrace reads the copy the
+ * kernel took and the decoder compares it with the mask read at entry: a
+ * difference proves the caller changed the mask during the call. Where it
+ * does not (no kprobes, fexit refused), the masks are read again at exit
+ * instead, as always. Every hook is found at run time: a kernel without one
+ * never keeps the rest from loading.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "cli/cli.h"
+#include "mmtrace.skel.h"
+
+static const char *const mode_names[] = {
+	[MMT_KCOPY_AUTO] = "auto",
+	[MMT_KCOPY_FEXIT] = "fexit",
+	[MMT_KCOPY_KPROBE] = "kprobe",
+	[MMT_KCOPY_OFF] = "off",
+};
+
+/* Only the events that copy masks in, and only when records are written. */
+static bool kcopy_useful(const struct mmt_options *o)
+{
+	return !o->summary && (o->selected[MMT_EV_SET_MEMPOLICY] || o->selected[MMT_EV_MBIND] ||
+			       o->selected[MMT_EV_MIGRATE_PAGES]);
+}
+
+void mmt_kcopy_note(const struct mmt_options *o, int m, const char *why)
+{
+	if (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE)
+		mmt_err("--kernel-copy=%s is not available on this kernel (%s): node masks are checked by %s instead",
+			mode_names[o->kernel_copy], why, mmt_toctou_method_name(MMT_TOCTOU_REREAD));
+	else if (getenv("MMTRACE_DEBUG"))
+		mmt_err("kernel copy by %s not used: %s", mmt_toctou_method_name(m), why);
+}
+
+int mmt_kcopy_choose(const struct mmt_options *o)
+{
+	const char *fexit_why = "", *kprobe_why = "";
+	char why[160];
+
+	if (!kcopy_useful(o) || o->kernel_copy == MMT_KCOPY_OFF)
+		return MMT_TOCTOU_REREAD;
+	if (o->kernel_copy != MMT_KCOPY_KPROBE) {
+		if (!mmt_probe_fexit(MMT_KCOPY_FUNC, &fexit_why))
+			return MMT_TOCTOU_KCOPY_FEXIT;
+		if (o->kernel_copy == MMT_KCOPY_FEXIT) {
+			snprintf(why, sizeof(why), "fexit on " MMT_KCOPY_FUNC ": %s", fexit_why);
+			mmt_kcopy_note(o, MMT_TOCTOU_KCOPY_FEXIT, why);
+			return MMT_TOCTOU_REREAD;
+		}
+	}
+	if (!mmt_probe_kprobe(MMT_KCOPY_FUNC, &kprobe_why))
+		return MMT_TOCTOU_KCOPY_KPROBE;
+	if (o->kernel_copy == MMT_KCOPY_KPROBE)
+		snprintf(why, sizeof(why), "kprobe on " MMT_KCOPY_FUNC ": %s", kprobe_why);
+	else
+		snprintf(why, sizeof(why), "fexit on " MMT_KCOPY_FUNC ": %s; kprobe: %s",
+			 fexit_why, kprobe_why);
+	mmt_kcopy_note(o, MMT_TOCTOU_KCOPY_KPROBE, why);
+	return MMT_TOCTOU_REREAD;
+}
+
+int mmt_kcopy_program(const char *prog, int m)
+{
+	if (!strcmp(prog, "kcopy_fexit"))
+		return m == MMT_TOCTOU_KCOPY_FEXIT;
+	if (!strcmp(prog, "kcopy_kprobe") || !strcmp(prog, "kcopy_kretprobe"))
+		return m == MMT_TOCTOU_KCOPY_KPROBE;
+	return -1;
+}
+
+int mmt_kcopy_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int m)
+{
+	struct bpf_link *l1 = NULL, *l2 = NULL;
+	char why[160];
+
+	if (m == MMT_TOCTOU_KCOPY_FEXIT) {
+		l1 = bpf_program__attach(skel->progs.kcopy_fexit);
+		if (!l1)
+			goto failed;
+		skel->links.kcopy_fexit = l1;
+	} else if (m == MMT_TOCTOU_KCOPY_KPROBE) {
+		l1 = bpf_program__attach(skel->progs.kcopy_kprobe);
+		if (!l1)
+			goto failed;
+		l2 = bpf_program__attach(skel->progs.kcopy_kretprobe);
+		if (!l2) {
+			bpf_link__destroy(l1);
+			goto failed;
+		}
+		skel->links.kcopy_kprobe = l1;
+		skel->links.kcopy_kretprobe = l2;
+	} else {
+		return MMT_TOCTOU_REREAD;
+	}
+	/* calls that enter from now on take the copy */
+	skel->bss->kcopy_hook = m;
+	return m;
+failed:
+	snprintf(why, sizeof(why), "attaching to " MMT_KCOPY_FUNC ": %s", strerror(errno));
+	mmt_kcopy_note(o, m, why);
+	return MMT_TOCTOU_REREAD;
+}

@@ -113,6 +113,29 @@ struct mmt_payload_masks {
 	struct mmt_mask kmasks[MMT_MAX_MASKS];
 };
 
+/*
+ * On the wire only: struct mmt_payload_masks when every mask in it has no
+ * bit set past its first word (node 63), which is nearly always. The record
+ * then has MMT_REC_COMPACT in flags; user space widens it back into a
+ * struct mmt_payload_masks (the other words 0) before decoding.
+ */
+struct mmt_mask_compact {
+	__u8 state;
+	__u8 truncated;
+	__u16 nbits;
+	__s32 read_err;
+	__u64 word; /* words[0]; words[1..] are 0 */
+};
+
+struct mmt_payload_masks_compact {
+	struct mmt_mask_compact masks[MMT_MAX_MASKS];
+	__s32 out_int;
+	__u8 out_int_state;
+	__u8 changed[MMT_MAX_MASKS];
+	__u8 toctou_method;
+	struct mmt_mask_compact kmasks[MMT_MAX_MASKS];
+};
+
 /* How a call's input masks are checked for a change during the call. */
 enum mmt_toctou_method {
 	MMT_TOCTOU_NONE = 0, /* no input mask */
@@ -196,6 +219,7 @@ struct mmt_stat {
 #define MMT_REC_COMPAT (1U << 0) /* made by a 32-bit (ia32) task */
 #define MMT_REC_MIGRATED (1U << 1) /* migrate_* fields are filled */
 #define MMT_REC_TARGET (1U << 2) /* target_* fields are filled */
+#define MMT_REC_COMPACT (1U << 3) /* wire only: struct mmt_payload_masks_compact */
 
 /*
  * What the ring buffer carries. Its records start with a __u16: an event

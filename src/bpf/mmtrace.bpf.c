@@ -902,6 +902,46 @@ static __always_inline void fill_target(struct mmt_call *r, __s32 pid)
 	bpf_task_release(t);
 }
 
+/* A mask the compact wire form can carry: nothing past its first word
+ * (the words of a mask that was not read do not count). */
+static __always_inline bool mask_fits_word(const struct mmt_mask *m)
+{
+	if (m->state != MMT_MASK_READ)
+		return true;
+	for (int i = 1; i < MMT_MASK_WORDS; i++)
+		if (m->words[i])
+			return false;
+	return true;
+}
+
+static __always_inline bool masks_fit_words(const struct mmt_payload_masks *p)
+{
+	return mask_fits_word(&p->masks[0]) && mask_fits_word(&p->masks[1]) &&
+	       mask_fits_word(&p->kmasks[0]) && mask_fits_word(&p->kmasks[1]);
+}
+
+static __always_inline void mask_compact(struct mmt_mask_compact *c, const struct mmt_mask *m)
+{
+	c->state = m->state;
+	c->truncated = m->truncated;
+	c->nbits = m->nbits;
+	c->read_err = m->read_err;
+	c->word = m->state == MMT_MASK_READ ? m->words[0] : 0;
+}
+
+static __always_inline void masks_compact(struct mmt_payload_masks_compact *c,
+					  const struct mmt_payload_masks *p)
+{
+	for (int i = 0; i < MMT_MAX_MASKS; i++) {
+		mask_compact(&c->masks[i], &p->masks[i]);
+		mask_compact(&c->kmasks[i], &p->kmasks[i]);
+		c->changed[i] = p->changed[i];
+	}
+	c->out_int = p->out_int;
+	c->out_int_state = p->out_int_state;
+	c->toctou_method = p->toctou_method;
+}
+
 static __always_inline int on_exit(long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -911,6 +951,7 @@ static __always_inline int on_exit(long ret)
 	struct mmt_call *r;
 	struct inflight *e;
 	__u64 flags = BPF_RB_NO_WAKEUP;
+	bool compact = false;
 	__u32 event;
 
 	cs = call_state(false);
@@ -937,7 +978,12 @@ static __always_inline int on_exit(long ret)
 		count(event, MMT_DROP_RINGBUF);
 		goto out;
 	}
-	if (kind == MMT_PAYLOAD_MASKS)
+	/* a third of the size when the masks fit one word each */
+	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
+		compact = true;
+		r = bpf_ringbuf_reserve(&events,
+					sizeof(*r) + sizeof(struct mmt_payload_masks_compact), 0);
+	} else if (kind == MMT_PAYLOAD_MASKS)
 		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_masks), 0);
 	else if (kind == MMT_PAYLOAD_MOVE_PAGES)
 		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_move_pages),
@@ -949,7 +995,7 @@ static __always_inline int on_exit(long ret)
 		goto out;
 	}
 	r->event = event;
-	r->flags = e->flags;
+	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0);
 	r->payload = kind;
 	r->nr = e->nr;
 	r->enter_ns = e->enter_ns;
@@ -969,9 +1015,11 @@ static __always_inline int on_exit(long ret)
 	if (event == MMT_EV_MIGRATE_PAGES || event == MMT_EV_MOVE_PAGES)
 		fill_target(r, (__s32)e->args[0]);
 	fill_call_context(r, pid_tgid);
-	/* masks: a plain copy (both sides are BPF memory); move_pages' arrays
+	/* masks: plain copies (both sides are BPF memory); move_pages' arrays
 	 * are too large for one inline copy */
-	if (p && kind == MMT_PAYLOAD_MASKS)
+	if (p && compact)
+		masks_compact((struct mmt_payload_masks_compact *)(r + 1), &p->masks);
+	else if (p && kind == MMT_PAYLOAD_MASKS)
 		__builtin_memcpy(r + 1, p, sizeof(struct mmt_payload_masks));
 	else if (p && kind == MMT_PAYLOAD_MOVE_PAGES)
 		bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);

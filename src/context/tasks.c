@@ -112,13 +112,43 @@ static void drop(struct mmt_tasks *t, __u32 tid)
 	}
 }
 
+static void widen_mask(struct mmt_mask *m, const struct mmt_mask_compact *c)
+{
+	memset(m, 0, sizeof(*m));
+	m->state = c->state;
+	m->truncated = c->truncated;
+	m->nbits = c->nbits;
+	m->read_err = c->read_err;
+	m->words[0] = c->word;
+}
+
+/* A compact masks payload (MMT_REC_COMPACT) as the decoder knows it. */
+static void widen_masks(void *dst, const void *src)
+{
+	struct mmt_payload_masks_compact c;
+	struct mmt_payload_masks p;
+
+	memcpy(&c, src, sizeof(c));
+	memset(&p, 0, sizeof(p));
+	for (int i = 0; i < MMT_MAX_MASKS; i++) {
+		widen_mask(&p.masks[i], &c.masks[i]);
+		widen_mask(&p.kmasks[i], &c.kmasks[i]);
+		p.changed[i] = c.changed[i];
+	}
+	p.out_int = c.out_int;
+	p.out_int_state = c.out_int_state;
+	p.toctou_method = c.toctou_method;
+	memcpy(dst, &p, sizeof(p));
+}
+
 enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_t len, void *out,
 				    size_t out_size, size_t *out_len)
 {
 	const struct mmt_task_entry *e;
 	struct mmt_task task;
+	__u16 kind, flags, payload;
+	size_t payload_len;
 	__u32 tid;
-	__u16 kind;
 
 	if (len < sizeof(kind) || out_size < sizeof(struct mmt_record))
 		return MMT_WIRE_MALFORMED;
@@ -144,6 +174,13 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 	    len - sizeof(struct mmt_call) > out_size - sizeof(struct mmt_record))
 		return MMT_WIRE_MALFORMED;
 	memcpy(&tid, (const char *)data + offsetof(struct mmt_call, host_tid), sizeof(tid));
+	memcpy(&flags, (const char *)data + offsetof(struct mmt_call, flags), sizeof(flags));
+	memcpy(&payload, (const char *)data + offsetof(struct mmt_call, payload), sizeof(payload));
+	payload_len = len - sizeof(struct mmt_call);
+	if ((flags & MMT_REC_COMPACT) &&
+	    (payload != MMT_PAYLOAD_MASKS || payload_len != sizeof(struct mmt_payload_masks_compact) ||
+	     out_size - sizeof(struct mmt_record) < sizeof(struct mmt_payload_masks)))
+		return MMT_WIRE_MALFORMED;
 	e = find(t, tid);
 	if (!e)
 		return MMT_WIRE_NO_CONTEXT;
@@ -152,9 +189,17 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 	       TASK_CTX_LEN);
 	memset((char *)out + sizeof(struct mmt_call) + TASK_CTX_LEN, 0,
 	       sizeof(struct mmt_record) - sizeof(struct mmt_call) - TASK_CTX_LEN);
+	if (flags & MMT_REC_COMPACT) {
+		flags &= ~MMT_REC_COMPACT;
+		memcpy((char *)out + offsetof(struct mmt_record, flags), &flags, sizeof(flags));
+		widen_masks((char *)out + sizeof(struct mmt_record),
+			    (const char *)data + sizeof(struct mmt_call));
+		*out_len = sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks);
+		return MMT_WIRE_CALL;
+	}
 	memcpy((char *)out + sizeof(struct mmt_record), (const char *)data + sizeof(struct mmt_call),
-	       len - sizeof(struct mmt_call));
-	*out_len = sizeof(struct mmt_record) + len - sizeof(struct mmt_call);
+	       payload_len);
+	*out_len = sizeof(struct mmt_record) + payload_len;
 	return MMT_WIRE_CALL;
 }
 

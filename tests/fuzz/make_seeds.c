@@ -103,6 +103,26 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/wire-%s", argv[1], d->name);
 		if (write_seed(path, r, sizeof(struct mmt_call) + len - sizeof(*r)))
 			return 1;
+		if (d->payload == MMT_PAYLOAD_MASKS) {
+			/* and in the compact form: one word per mask */
+			struct mmt_payload_masks_compact c = { 0 };
+
+			c.masks[0].state = MMT_MASK_READ;
+			c.masks[0].nbits = 130;
+			c.masks[0].word = 0x8000000000000101ULL;
+			c.masks[1].state = MMT_MASK_FAULT;
+			c.masks[1].read_err = -14;
+			c.kmasks[0].state = MMT_MASK_READ;
+			c.kmasks[0].nbits = 130;
+			c.kmasks[0].word = 1;
+			c.out_int_state = MMT_MASK_READ;
+			c.toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+			r->flags |= MMT_REC_COMPACT;
+			memcpy((char *)r + sizeof(struct mmt_call), &c, sizeof(c));
+			snprintf(path, sizeof(path), "%s/wire-compact-%s", argv[1], d->name);
+			if (write_seed(path, r, sizeof(struct mmt_call) + sizeof(c)))
+				return 1;
+		}
 		free(r);
 	}
 	task.event = MMT_WIRE_TASK;

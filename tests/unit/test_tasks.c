@@ -151,6 +151,68 @@ static void test_payload_follows(void **state)
 	mmt_tasks_free(&t);
 }
 
+/* A compact masks payload comes out as the full one it stands for. */
+static void test_compact_masks(void **state)
+{
+	struct mmt_tasks t = { 0 };
+	_Alignas(8) unsigned char rec[sizeof(struct mmt_call) +
+				      sizeof(struct mmt_payload_masks_compact)];
+	struct mmt_call c = call_of(9, MMT_EV_MIGRATE_PAGES);
+	struct mmt_payload_masks_compact pc;
+	const struct mmt_payload_masks *pm = (const void *)(out + sizeof(struct mmt_record));
+	const struct mmt_record *r = (const void *)out;
+	size_t olen;
+
+	(void)state;
+	memset(&pc, 0, sizeof(pc));
+	pc.masks[0] = (struct mmt_mask_compact){ MMT_MASK_READ, 1, 1024, 0, 0x8000000000000005ULL };
+	pc.masks[1] = (struct mmt_mask_compact){ MMT_MASK_FAULT, 0, 0, -14, 0 };
+	pc.kmasks[0] = (struct mmt_mask_compact){ MMT_MASK_READ, 0, 64, 0, 0x3 };
+	pc.kmasks[1] = (struct mmt_mask_compact){ MMT_MASK_NULL, 0, 0, 0, 0 };
+	pc.out_int = -7;
+	pc.out_int_state = MMT_MASK_READ;
+	pc.changed[0] = 1;
+	pc.changed[1] = 0;
+	pc.toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	c.payload = MMT_PAYLOAD_MASKS;
+	c.flags = MMT_REC_COMPACT | MMT_REC_COMPAT;
+	memcpy(rec, &c, sizeof(c));
+	memcpy(rec + sizeof(c), &pc, sizeof(pc));
+	send_task(&t, 9, 0);
+	memset(out, 0xa5, sizeof(out));
+	assert_int_equal(take(&t, rec, sizeof(rec), &olen), MMT_WIRE_CALL);
+	assert_int_equal(olen, sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks));
+	assert_int_equal(r->flags, MMT_REC_COMPAT); /* the wire-only flag is gone */
+	assert_int_equal(r->payload, MMT_PAYLOAD_MASKS);
+	assert_int_equal(pm->masks[0].state, MMT_MASK_READ);
+	assert_int_equal(pm->masks[0].truncated, 1);
+	assert_int_equal(pm->masks[0].nbits, 1024);
+	assert_int_equal(pm->masks[0].words[0], 0x8000000000000005ULL);
+	for (int i = 1; i < MMT_MASK_WORDS; i++) {
+		assert_int_equal(pm->masks[0].words[i], 0);
+		assert_int_equal(pm->kmasks[0].words[i], 0);
+	}
+	assert_int_equal(pm->masks[1].state, MMT_MASK_FAULT);
+	assert_int_equal(pm->masks[1].read_err, -14);
+	assert_int_equal(pm->kmasks[0].state, MMT_MASK_READ);
+	assert_int_equal(pm->kmasks[0].nbits, 64);
+	assert_int_equal(pm->kmasks[0].words[0], 3);
+	assert_int_equal(pm->kmasks[1].state, MMT_MASK_NULL);
+	assert_int_equal(pm->out_int, -7);
+	assert_int_equal(pm->out_int_state, MMT_MASK_READ);
+	assert_int_equal(pm->changed[0], 1);
+	assert_int_equal(pm->changed[1], 0);
+	assert_int_equal(pm->toctou_method, MMT_TOCTOU_KCOPY_FEXIT);
+	/* compact but not a masks payload, or of the wrong length */
+	c.payload = MMT_PAYLOAD_NONE;
+	memcpy(rec, &c, sizeof(c));
+	assert_int_equal(take(&t, rec, sizeof(rec), &olen), MMT_WIRE_MALFORMED);
+	c.payload = MMT_PAYLOAD_MASKS;
+	memcpy(rec, &c, sizeof(c));
+	assert_int_equal(take(&t, rec, sizeof(rec) - 8, &olen), MMT_WIRE_MALFORMED);
+	mmt_tasks_free(&t);
+}
+
 static void test_malformed(void **state)
 {
 	struct mmt_tasks t = { 0 };
@@ -224,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_join_and_replace),
 		cmocka_unit_test(test_payload_follows),
+		cmocka_unit_test(test_compact_masks),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_many_threads),
 	};

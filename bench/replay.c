@@ -188,6 +188,7 @@ static void render(struct outbuf *ob, enum format f, unsigned long i)
 		    MMT_WIRE_CALL ||
 	    (f == F_JSON ? mmt_decode_values : mmt_decode)(&joined, len, BOOT_TO_WALL, &ev))
 		abort(); /* accepted at start-up: cannot happen */
+	ev.context_id = mmt_tasks_last_id(&tasks); /* as the tracer does */
 	switch (f) {
 	case F_TABLE:
 		mmt_table_event(ob, &ev);

@@ -20,6 +20,7 @@ _Static_assert(sizeof(struct mmt_record) >= sizeof(struct mmt_call) + TASK_CTX_L
 
 struct mmt_task_entry {
 	__u32 tid; /* 0: a free slot (tid 0 makes no syscall) */
+	__u64 id; /* see mmt_tasks_last_id() */
 	struct mmt_task task;
 };
 
@@ -86,6 +87,7 @@ static int put(struct mmt_tasks *t, const struct mmt_task *task)
 	if (!e->tid)
 		t->used++;
 	e->tid = task->host_tid;
+	e->id = ++t->next_id;
 	e->task = *task;
 	return 0;
 }
@@ -184,6 +186,7 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 	e = find(t, tid);
 	if (!e)
 		return MMT_WIRE_NO_CONTEXT;
+	t->last_id = e->id;
 	memcpy(out, data, sizeof(struct mmt_call));
 	memcpy((char *)out + sizeof(struct mmt_call), (const char *)&e->task + TASK_CTX_OFF,
 	       TASK_CTX_LEN);
@@ -201,6 +204,11 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 	       payload_len);
 	*out_len = sizeof(struct mmt_record) + payload_len;
 	return MMT_WIRE_CALL;
+}
+
+__u64 mmt_tasks_last_id(const struct mmt_tasks *t)
+{
+	return t->last_id;
 }
 
 size_t mmt_tasks_count(const struct mmt_tasks *t)

@@ -18,6 +18,8 @@ struct mmt_tasks {
 	struct mmt_task_entry *slots;
 	size_t cap; /* a power of two, or 0 before the first task */
 	size_t used;
+	__u64 next_id; /* the id the next context received gets */
+	__u64 last_id; /* of the context of the last call joined */
 };
 
 enum mmt_wire_result {
@@ -36,6 +38,13 @@ enum mmt_wire_result {
  */
 enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_t len, void *out,
 				    size_t out_size, size_t *out_len);
+
+/*
+ * The id of the context the last MMT_WIRE_CALL was joined with: every
+ * context received gets a new one (from 1), so two calls with the same id
+ * have the same context fields.
+ */
+__u64 mmt_tasks_last_id(const struct mmt_tasks *t);
 
 /* Threads whose context is held. */
 size_t mmt_tasks_count(const struct mmt_tasks *t);

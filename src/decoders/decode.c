@@ -358,6 +358,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->thread_start_ns = r->thread_start_ns + boot_to_wall_ns;
 	out->compat = r->flags & MMT_REC_COMPAT;
 	out->container = NULL;
+	out->context_id = 0;
 	if (text) {
 		mmt_decode_ret(d->ret_kind, r->ret, out->ret_text, sizeof(out->ret_text),
 			       &out->failed);

@@ -51,6 +51,9 @@ struct mmt_decoded_event {
 	bool compat; /* a 32-bit (ia32) task made the call */
 	/* set by the caller after mmt_decode() (NULL: not looked up) */
 	const struct mmt_container *container;
+	/* the thread context's id in src/context/tasks.c, 0 when none: events
+	 * with one id share every context field (renderers may cache them) */
+	__u64 context_id;
 	/* the process a pid argument named (desc->has_target) */
 	bool has_target;
 	bool target_other_process;

@@ -2,6 +2,7 @@
 /*
  * json.c - one JSON object per line, keys in the order of Tracee's events.
  */
+#include <errno.h>
 #include "outputs/output.h"
 
 /* A key and its colon: keys are literals, their lengths known when compiled. */
@@ -169,6 +170,67 @@ static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev
 	}
 }
 
+/*
+ * What a thread's context renders to is the same in every event of the
+ * thread: the rendered pieces are kept by context id (ev->context_id, which
+ * src/context/tasks.c gives each context it receives; 0: none, render
+ * every time), in a few slots.
+ */
+enum ctx_piece {
+	CTX_START, /* threadStartTime */
+	CTX_PID, /* processId */
+	CTX_TID, /* threadId */
+	CTX_PPID, /* parentProcessId */
+	CTX_HOST_PPID, /* hostParentProcessId */
+	CTX_MNT_NS, /* mountNamespace */
+	CTX_PID_NS, /* pidNamespace */
+	CTX_EXE, /* executable.path, quoted */
+	CTX_HOST, /* hostName, quoted */
+	CTX_PIECES,
+};
+
+struct ctx_text {
+	__u64 id;
+	struct outbuf ob; /* the pieces, one after the other */
+	size_t end[CTX_PIECES]; /* where each piece ends in ob */
+};
+
+#define CTX_SLOTS 16
+static struct ctx_text ctx_slots[CTX_SLOTS + 1]; /* the last: for id 0 */
+
+static const struct ctx_text *ctx_text(const struct mmt_decoded_event *ev)
+{
+	const struct mmt_record *r = ev->rec;
+	struct ctx_text *c = &ctx_slots[ev->context_id ? ev->context_id % CTX_SLOTS : CTX_SLOTS];
+	const __u64 nums[] = { ev->thread_start_ns, r->pid, r->tid, r->ppid,
+			       r->host_ppid, r->mnt_ns, r->pid_ns };
+	int i;
+
+	if (ev->context_id && c->id == ev->context_id && c->ob.buf)
+		return c;
+	if (!c->ob.buf && ob_init(&c->ob, -1, 512))
+		return NULL;
+	c->ob.len = 0;
+	for (i = 0; i < CTX_EXE; i++) {
+		ob_u64(&c->ob, nums[i]);
+		c->end[i] = c->ob.len;
+	}
+	ob_json_str(&c->ob, ev->exe, MMT_PATH_LEN);
+	c->end[CTX_EXE] = c->ob.len;
+	ob_json_str(&c->ob, ev->host, MMT_HOST_LEN);
+	c->end[CTX_HOST] = c->ob.len;
+	c->id = c->ob.err ? 0 : ev->context_id;
+	return c->ob.err ? NULL : c;
+}
+
+/* The rendered piece i, or (no memory for the pieces) an empty string. */
+static void ctx_put(struct outbuf *ob, const struct ctx_text *c, enum ctx_piece i)
+{
+	size_t start = i ? c->end[i - 1] : 0;
+
+	ob_mem(ob, c->ob.buf + start, c->end[i] - start);
+}
+
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args)
 {
@@ -176,26 +238,44 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	const struct mmt_event_desc *d = ev->desc;
 	bool in_container;
 
-	ob_char(ob, '{');
-	knum(ob, "timestamp", ev->timestamp_ns);
-	knum(ob, "threadStartTime", ev->thread_start_ns);
-	knum(ob, "processorId", r->cpu);
-	knum(ob, "processId", r->pid);
-	knum(ob, "cgroupId", r->cgroup_id);
-	knum(ob, "threadId", r->tid);
-	knum(ob, "parentProcessId", r->ppid);
-	knum(ob, "hostProcessId", r->host_pid);
-	knum(ob, "hostThreadId", r->host_tid);
-	knum(ob, "hostParentProcessId", r->host_ppid);
-	knum(ob, "userId", r->uid);
-	knum(ob, "mountNamespace", r->mnt_ns);
-	knum(ob, "pidNamespace", r->pid_ns);
-	key(ob, "processName");
+	const struct ctx_text *c = ctx_text(ev);
+
+	if (!c) {
+		ob->err = ENOMEM;
+		return;
+	}
+	ob_lit(ob, "{\"timestamp\":");
+	ob_u64(ob, ev->timestamp_ns);
+	ob_lit(ob, ",\"threadStartTime\":");
+	ctx_put(ob, c, CTX_START);
+	ob_lit(ob, ",\"processorId\":");
+	ob_u64(ob, r->cpu);
+	ob_lit(ob, ",\"processId\":");
+	ctx_put(ob, c, CTX_PID);
+	ob_lit(ob, ",\"cgroupId\":");
+	ob_u64(ob, r->cgroup_id);
+	ob_lit(ob, ",\"threadId\":");
+	ctx_put(ob, c, CTX_TID);
+	ob_lit(ob, ",\"parentProcessId\":");
+	ctx_put(ob, c, CTX_PPID);
+	ob_lit(ob, ",\"hostProcessId\":");
+	ob_u64(ob, r->host_pid);
+	ob_lit(ob, ",\"hostThreadId\":");
+	ob_u64(ob, r->host_tid);
+	ob_lit(ob, ",\"hostParentProcessId\":");
+	ctx_put(ob, c, CTX_HOST_PPID);
+	ob_lit(ob, ",\"userId\":");
+	ob_u64(ob, r->uid);
+	ob_lit(ob, ",\"mountNamespace\":");
+	ctx_put(ob, c, CTX_MNT_NS);
+	ob_lit(ob, ",\"pidNamespace\":");
+	ctx_put(ob, c, CTX_PID_NS);
+	ob_lit(ob, ",\"processName\":");
 	ob_json_str(ob, ev->comm, MMT_COMM_LEN);
 	ob_lit(ob, ",\"executable\":{\"path\":");
-	ob_json_str(ob, ev->exe, MMT_PATH_LEN);
+	ctx_put(ob, c, CTX_EXE);
 	ob_lit(ob, "},\"hostName\":");
-	ob_json_str(ob, ev->host, MMT_HOST_LEN);
+	ctx_put(ob, c, CTX_HOST);
 	in_container = ev->container && ev->container->id[0];
 	ob_lit(ob, ",\"containerId\":\"");
 	if (in_container) {

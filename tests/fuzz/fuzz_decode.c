@@ -152,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mmt_tasks_take(&tasks, rec, size, joined, sizeof(joined), &joined_len) ==
 		    MMT_WIRE_CALL &&
 	    !mmt_decode_values(joined, joined_len, 0, &ev)) {
+		ev.context_id = mmt_tasks_last_id(&tasks); /* as the tracer does */
 		ob.len = 0;
 		mmt_json_event(&ob, &ev, false);
 		expect_json(&ob);

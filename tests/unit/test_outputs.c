@@ -1923,6 +1923,58 @@ static int setup_tz(void **state)
 	return 0;
 }
 
+/* JSON of r with ev.context_id = id; the caller frees ob. */
+static void render_json_ctx(const struct mmt_record *r, __u64 id, struct outbuf *ob)
+{
+	struct mmt_decoded_event ev;
+
+	assert_int_equal(mmt_decode_values(r, record_len(r), BOOT_TO_WALL, &ev), 0);
+	ev.context_id = id;
+	assert_int_equal(ob_init(ob, -1, 64), 0);
+	mmt_json_event(ob, &ev, false);
+	ob_cstr(ob);
+}
+
+/*
+ * The rendered context is kept by context id: with an id the output is the
+ * same as without one, the first time and when reused; a new id (a new
+ * context for the thread) renders the new fields; ids that share a slot
+ * do not mix.
+ */
+static void test_json_context_cache(void **state)
+{
+	struct mmt_record *r = mremap_rec(3);
+	struct outbuf plain, miss, hit, other;
+
+	(void)state;
+	render_json_ctx(r, 0, &plain);
+	render_json_ctx(r, 5, &miss);
+	render_json_ctx(r, 5, &hit);
+	assert_string_equal(miss.buf, plain.buf);
+	assert_string_equal(hit.buf, plain.buf);
+	ob_free(&plain);
+	ob_free(&miss);
+	ob_free(&hit);
+	/* exec and reparent: the tracer gives the new context a new id */
+	strcpy(r->exe, "/usr/bin/other \"quoted\"");
+	r->host_ppid = 1;
+	r->mnt_ns = 4026532000U;
+	render_json_ctx(r, 6, &plain);
+	expect_substr(plain.buf, "\"executable\":{\"path\":\"/usr/bin/other \\\"quoted\\\"\"}");
+	expect_substr(plain.buf, "\"hostParentProcessId\":1,");
+	expect_substr(plain.buf, "\"mountNamespace\":4026532000,");
+	/* 6 + 16 falls in the same slot: rendered afresh, not taken from 6 */
+	strcpy(r->exe, "/bin/third");
+	render_json_ctx(r, 6 + 16, &other);
+	expect_substr(other.buf, "\"path\":\"/bin/third\"");
+	render_json_ctx(r, 0, &hit);
+	assert_string_equal(other.buf, hit.buf);
+	ob_free(&plain);
+	ob_free(&other);
+	ob_free(&hit);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1971,6 +2023,7 @@ int main(void)
 		cmocka_unit_test(test_table_set_mempolicy),
 		cmocka_unit_test(test_table_comm),
 		cmocka_unit_test(test_flush_mid_line),
+		cmocka_unit_test(test_json_context_cache),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tz, NULL);

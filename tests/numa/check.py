@@ -458,6 +458,35 @@ def check_table(gdir, guest):
     c.done()
 
 
+def check_table_migrations(gdir, guest, meta):
+    """The table output of migrate_pages {0}->{1} and of move_pages there and
+    back: node sets decoded, and the migration counts equal to the guest's
+    pgmigrate_success deltas."""
+    run = Run(gdir, guest, "table", " [-o table]", meta)
+    c = run.test("table: migrate_pages {0}->{1} and move_pages there and back, "
+                 "migrated == pgmigrate_success delta")
+    try:
+        lines = open(os.path.join(gdir, "table.txt"), errors="replace").read().splitlines()
+    except OSError:
+        lines = []
+    mig = run.fact([c], "migrate_pages_self")
+    mov = run.fact([c], "move_pages")
+    if mig and mov:
+        rows = [l for l in lines if " migrate_pages " in l]
+        if c.eq("migrate_pages rows", len(rows), 1):
+            c.true(f"node sets in {rows[0]}",
+                   "old_nodes: [0], new_nodes: [1]" in rows[0])
+            m = re.search(r" => migrated (\d+), failed (\d+), split (\d+)$", rows[0])
+            if c.true(f"no migration counts in {rows[0]}", m):
+                c.eq("migrate_pages: migrated", int(m.group(1)), mig["VmstatSuccess"])
+                c.eq("migrate_pages: failed", int(m.group(2)), mig["VmstatFail"])
+        moved = [int(m.group(1)) for m in (re.search(r" => migrated (\d+),", l)
+                                           for l in lines if " move_pages " in l) if m]
+        c.eq("move_pages migrated, there and back", moved,
+             [mov["there"]["VmstatSuccess"], mov["back"]["VmstatSuccess"]])
+    c.done()
+
+
 def check_guest(gdir, guest):
     meta = {}
     for line in open(os.path.join(gdir, "meta.txt"), errors="replace"):
@@ -519,6 +548,7 @@ def check_guest(gdir, guest):
             check_home_node(run)
         check_core(run)
     check_table(gdir, guest)
+    check_table_migrations(gdir, guest, meta)
 
 
 def main():

@@ -31,6 +31,10 @@
 const volatile __u32 self_tgid = 0; /* never trace mmtrace itself */
 const volatile __u32 scope_mask = 0; /* MMT_SCOPE_* in force */
 const volatile __u32 uid_min = 0, uid_max = 0; /* MMT_SCOPE_UID */
+/* MMT_SCOPE_PID with a few pids: compared here, no tgid_filter lookup */
+#define MMT_INLINE_PIDS 8
+const volatile __u32 inline_pids[MMT_INLINE_PIDS] = {};
+const volatile __u32 ninline_pids = 0; /* 0: the pids are in tgid_filter */
 const volatile bool follow_forks = false; /* children of selected processes */
 const volatile bool only_failed = false; /* keep only calls that failed */
 const volatile bool summary_only = false; /* count, write no record */
@@ -242,8 +246,15 @@ static __always_inline bool scopes_match(__u32 tid)
  */
 static __always_inline bool in_pid_scope(__u32 tgid)
 {
-	return bpf_map_lookup_elem(&tgid_filter, &tgid) ||
-	       (follow_forks && bpf_map_lookup_elem(&followed, &tgid));
+	if (ninline_pids) {
+		/* constants once loaded: the verifier keeps the live compares */
+		for (__u32 i = 0; i < MMT_INLINE_PIDS; i++)
+			if (i < ninline_pids && inline_pids[i] == tgid)
+				return true;
+	} else if (bpf_map_lookup_elem(&tgid_filter, &tgid)) {
+		return true;
+	}
+	return follow_forks && bpf_map_lookup_elem(&followed, &tgid);
 }
 
 /*

@@ -21,6 +21,7 @@
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define OUT_BUF (256 << 10)
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define TRACEFS "/sys/kernel/tracing"
@@ -273,6 +274,17 @@ static int open_and_load(struct tracer *t)
 	t->skel->rodata->summary_only = o->summary;
 	t->skel->rodata->summary_by = o->summary_by;
 	t->skel->rodata->wakeup_bytes = o->buffer_size / 4;
+	/* a few pids (the command's is known: it was forked first) are
+	 * compared inline; more go to the tgid_filter map only */
+	if (o->npids + (t->child > 0) <= (int)ARRAY_SIZE(t->skel->rodata->inline_pids)) {
+		int n = 0;
+
+		for (int i = 0; i < o->npids; i++)
+			t->skel->rodata->inline_pids[n++] = o->pids[i];
+		if (t->child > 0)
+			t->skel->rodata->inline_pids[n++] = t->child;
+		t->skel->rodata->ninline_pids = n;
+	}
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		t->skel->rodata->npreds[i] = o->npreds[i];
 		for (int k = 0; k < o->npreds[i]; k++)

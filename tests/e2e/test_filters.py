@@ -134,6 +134,17 @@ def scope_pid():
 
 
 @test
+def scope_many_pids():
+    """Past the 8 pids compared inline, the pids go to a map: the same result."""
+    # 8 kernel threads: they exist, and make no syscall
+    kthreads = [d for d in os.listdir("/proc") if d.isdigit() and
+                open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1] == "2"]
+    others = kthreads[:8]
+    check(len(others) == 8, "fewer than 8 kernel threads")
+    scope_case([x for p in others + ["@A"] for x in ("-p", p)], lambda c, s: c["pid"] == s.a.pid)
+
+
+@test
 def scope_tid():
     scope_case(["--tid", "@A"], lambda c, s: c["tid"] == s.a.pid)
 

@@ -231,6 +231,64 @@ static void ctx_put(struct outbuf *ob, const struct ctx_text *c, enum ctx_piece 
 	ob_mem(ob, c->ob.buf + start, c->end[i] - start);
 }
 
+/*
+ * What depends on the event only (its id, name, argument names and types),
+ * rendered once per event: from "eventId" to "returnValue":, from "syscall"
+ * to "containerStarted":, and each argument's start up to "value":.
+ */
+struct event_text {
+	struct outbuf ob;
+	size_t end[2 + MMT_MAX_ARGS]; /* where each piece ends in ob */
+};
+
+static struct event_text event_texts[MMT_EV_COUNT];
+
+static const struct event_text *event_text(const struct mmt_event_desc *d)
+{
+	struct event_text *e;
+	int i;
+
+	if (d->event >= MMT_EV_COUNT)
+		return NULL;
+	e = &event_texts[d->event];
+	if (e->ob.buf)
+		return e;
+	if (ob_init(&e->ob, -1, 512))
+		return NULL;
+	ob_lit(&e->ob, "\"eventId\":\"");
+	ob_u64(&e->ob, d->syscall_nr);
+	ob_lit(&e->ob, "\",\"eventName\":\"");
+	ob_str(&e->ob, d->name);
+	ob_lit(&e->ob, "\",\"matchedPolicies\":[],\"argsNum\":");
+	ob_u64(&e->ob, d->nargs);
+	ob_lit(&e->ob, ",\"returnValue\":");
+	e->end[0] = e->ob.len;
+	ob_lit(&e->ob, ",\"syscall\":\"");
+	ob_str(&e->ob, d->name);
+	ob_lit(&e->ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
+	e->end[1] = e->ob.len;
+	for (i = 0; i < d->nargs && i < MMT_MAX_ARGS; i++) {
+		ob_lit(&e->ob, "{\"name\":\"");
+		ob_str(&e->ob, d->args[i].name);
+		ob_lit(&e->ob, "\",\"type\":\"");
+		ob_str(&e->ob, d->args[i].type);
+		ob_lit(&e->ob, "\",\"value\":");
+		e->end[2 + i] = e->ob.len;
+	}
+	if (e->ob.err) {
+		ob_free(&e->ob);
+		return NULL;
+	}
+	return e;
+}
+
+static void event_put(struct outbuf *ob, const struct event_text *e, int i)
+{
+	size_t start = i ? e->end[i - 1] : 0;
+
+	ob_mem(ob, e->ob.buf + start, e->end[i] - start);
+}
+
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args)
 {
@@ -239,8 +297,9 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	bool in_container;
 
 	const struct ctx_text *c = ctx_text(ev);
+	const struct event_text *et = event_text(d);
 
-	if (!c) {
+	if (!c || !et) {
 		ob->err = ENOMEM;
 		return;
 	}
@@ -288,17 +347,10 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	} else {
 		ob_lit(ob, "\",\"container\":{}");
 	}
-	ob_lit(ob, ",\"kubernetes\":{},\"eventId\":\"");
-	ob_u64(ob, d->syscall_nr);
-	ob_lit(ob, "\",\"eventName\":\"");
-	ob_str(ob, d->name);
-	ob_lit(ob, "\",\"matchedPolicies\":[],");
-	knum(ob, "argsNum", d->nargs);
-	key(ob, "returnValue");
+	ob_lit(ob, ",\"kubernetes\":{},");
+	event_put(ob, et, 0);
 	ob_s64(ob, r->ret);
-	ob_lit(ob, ",\"syscall\":\"");
-	ob_str(ob, d->name);
-	ob_lit(ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
+	event_put(ob, et, 1);
 	ob_str(ob, in_container ? "true" : "false");
 	ob_lit(ob, ",\"isCompat\":");
 	ob_str(ob, ev->compat ? "true" : "false");
@@ -308,11 +360,7 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 
 		if (i)
 			ob_char(ob, ',');
-		ob_lit(ob, "{\"name\":\"");
-		ob_str(ob, a->desc->name);
-		ob_lit(ob, "\",\"type\":\"");
-		ob_str(ob, a->desc->type);
-		ob_lit(ob, "\",\"value\":");
+		event_put(ob, et, 2 + i);
 		arg_value(ob, a, parse_args);
 		if (a->mask)
 			mask_fields(ob, a->mask);

@@ -334,10 +334,13 @@ static __always_inline bool preds_match(__u32 event, __u64 *args, long ret)
 }
 
 /* Summary mode: count the call, its errno and its latency. */
+/* A new summary slot's first value; in .rodata, not on the BPF stack. */
+const struct mmt_stat zero_stat = {};
+
 static __always_inline void count_call(struct inflight *e, long ret, __u64 now)
 {
 	struct mmt_stat_key key = {};
-	struct mmt_stat *st, zero = {};
+	struct mmt_stat *st;
 	__u64 lat = now - e->enter_ns;
 	__u32 slot = 0;
 
@@ -351,7 +354,7 @@ static __always_inline void count_call(struct inflight *e, long ret, __u64 now)
 		bpf_get_current_comm(key.comm, sizeof(key.comm));
 	st = bpf_map_lookup_elem(&stats, &key);
 	if (!st) {
-		bpf_map_update_elem(&stats, &key, &zero, BPF_NOEXIST);
+		bpf_map_update_elem(&stats, &key, &zero_stat, BPF_NOEXIST);
 		st = bpf_map_lookup_elem(&stats, &key);
 		if (!st) {
 			count(e->event, MMT_DROP_INFLIGHT);
@@ -713,6 +716,22 @@ static __always_inline void fill_task(struct mmt_task *r, struct task_struct *ta
  * not have it, or has an outdated one. False: no room in the ring buffer,
  * and the call record must not go out without its context.
  */
+/*
+ * Send the current thread's context: 1, or 0 when the ring buffer is full.
+ * A global function: the verifier checks it once, on its own, instead of
+ * along every path of its caller (the path walk in it is long).
+ */
+__noinline int send_task(__u64 pid_tgid)
+{
+	struct mmt_task *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r)
+		return 0;
+	fill_task(r, (struct task_struct *)bpf_get_current_task_btf(), pid_tgid);
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 1;
+}
+
 /* Keep v in *field; a change makes the context sent so far outdated. */
 #define SEEN(field, v)                                                         \
 	do {                                                                   \
@@ -731,7 +750,6 @@ static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
 	struct task_seen *seen = &cs->seen;
 	struct uts_namespace *uts = nsp ? nsp->uts_ns : NULL;
 	bool same = seen->sent;
-	struct mmt_task *r;
 
 	SEEN(start, task->start_boottime);
 	SEEN(parent, (__u64)task->real_parent);
@@ -745,14 +763,8 @@ static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
 	}
 	if (same)
 		return true;
-	seen->sent = 0;
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	if (!r)
-		return false;
-	fill_task(r, (struct task_struct *)task, pid_tgid);
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
-	seen->sent = 1;
-	return true;
+	seen->sent = send_task(pid_tgid);
+	return seen->sent;
 }
 
 /*
@@ -915,20 +927,20 @@ static __always_inline void fill_target(struct mmt_call *r, __s32 pid)
 
 /* A mask the compact wire form can carry: nothing past its first word
  * (the words of a mask that was not read do not count). */
-static __always_inline bool mask_fits_word(const struct mmt_mask *m)
+static __always_inline __u64 mask_high_bits(const struct mmt_mask *m)
 {
-	if (m->state != MMT_MASK_READ)
-		return true;
+	__u64 high = 0;
+
 	for (int i = 1; i < MMT_MASK_WORDS; i++)
-		if (m->words[i])
-			return false;
-	return true;
+		high |= m->words[i];
+	/* no branch per word: each would be one more path to verify */
+	return high & -(__u64)(m->state == MMT_MASK_READ);
 }
 
 static __always_inline bool masks_fit_words(const struct mmt_payload_masks *p)
 {
-	return mask_fits_word(&p->masks[0]) && mask_fits_word(&p->masks[1]) &&
-	       mask_fits_word(&p->kmasks[0]) && mask_fits_word(&p->kmasks[1]);
+	return !(mask_high_bits(&p->masks[0]) | mask_high_bits(&p->masks[1]) |
+		 mask_high_bits(&p->kmasks[0]) | mask_high_bits(&p->kmasks[1]));
 }
 
 static __always_inline void mask_compact(struct mmt_mask_compact *c, const struct mmt_mask *m)
@@ -980,14 +992,15 @@ static __always_inline int on_exit(long ret)
 		count_call(e, ret, bpf_ktime_get_boot_ns());
 		goto out;
 	}
-	if (kind != MMT_PAYLOAD_NONE) {
-		p = &cs->p;
-		read_exit_payload(e, p, ret);
-	}
-
+	/* before any branch on the event's kind: the verifier then walks the
+	 * context's code (the path walk) once, not once per kind */
 	if (!task_known(cs, pid_tgid)) {
 		count(event, MMT_DROP_RINGBUF);
 		goto out;
+	}
+	if (kind != MMT_PAYLOAD_NONE) {
+		p = &cs->p;
+		read_exit_payload(e, p, ret);
 	}
 	/* a third of the size when the masks fit one word each */
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {

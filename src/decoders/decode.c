@@ -220,9 +220,8 @@ static void copy_str(char *dst, const char *src, size_t n)
 	dst[strnlen(dst, n)] = '\0';
 }
 
-static void decode_arg(const struct mmt_record *r, const void *payload,
-		       const struct mmt_arg_desc *d, __u64 raw,
-		       struct mmt_decoded_arg *a, bool text)
+static void decode_arg(const void *payload, const struct mmt_arg_desc *d, __u64 raw,
+		       struct mmt_decoded_arg *a)
 {
 	const struct mmt_payload_masks *pm = payload;
 	const struct mmt_payload_move_pages *mp = payload;
@@ -244,54 +243,36 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 
 	switch (d->kind) {
 	case MMT_ARG_INT:
+	case MMT_ARG_VALUE: /* the kernel takes these as int: the low 32 bits */
+	case MMT_ARG_MPOL_MODE:
 		a->value = (__s32)raw;
 		a->is_unsigned = false;
-		if (text)
-			put_num(a->text, sizeof(a->text), (__s32)raw, true, false);
 		break;
 	case MMT_ARG_UINT:
 		a->value = (__u32)raw;
-		if (text)
-			put_num(a->text, sizeof(a->text), (__u32)raw, false, false);
 		break;
 	case MMT_ARG_ULONG:
 	case MMT_ARG_SIZE:
-		if (text)
-			put_num(a->text, sizeof(a->text), raw, false, false);
-		break;
 	case MMT_ARG_ADDR:
-		if (text)
-			put_num(a->text, sizeof(a->text), raw, false, true);
-		break;
+	case MMT_ARG_MMAP_FLAGS:
+		break; /* all 64 bits, unsigned */
 	case MMT_ARG_NODEMASK:
 		if (pm) {
 			a->mask = &pm->masks[d->mask_slot];
 			if (!d->at_exit)
 				toctou_verdict(pm, d->mask_slot, a);
 		}
-		if (text)
-			put_num(a->text, sizeof(a->text), raw, false, true);
 		break;
 	case MMT_ARG_ARRAY:
 		if (mp)
 			a->array = d->mask_slot == 0 ? &mp->pages :
 				   d->mask_slot == 1 ? &mp->nodes : &mp->status;
-		if (text)
-			put_num(a->text, sizeof(a->text), raw, false, true);
 		break;
 	case MMT_ARG_OUT_MODE:
-		if (text)
-			put_num(a->text, sizeof(a->text), raw, false, true);
 		if (!pm)
 			break;
 		a->out_state = pm->out_int_state;
 		a->out_value = pm->out_int;
-		if (a->out_state != MMT_MASK_READ || !text)
-			break;
-		if (d->node_bits && (r->args[d->node_if_arg] & d->node_bits))
-			snprintf(a->out_text, sizeof(a->out_text), "%d", pm->out_int);
-		else
-			mmt_decode_mpol_mode(pm->out_int, a->out_text, sizeof(a->out_text));
 		break;
 	case MMT_ARG_FLAGS:
 		if (d->int32) { /* the upper half never reaches the kernel */
@@ -299,25 +280,52 @@ static void decode_arg(const struct mmt_record *r, const void *payload,
 			a->is_unsigned = !strncmp(d->type, "unsigned", 8);
 			a->value = a->is_unsigned ? (__s64)raw : (__s32)raw;
 		}
-		if (text)
-			xlat_flags(d->xlat, raw, a->text, sizeof(a->text));
+		break;
+	}
+}
+
+/* The text of an argument decode_arg() filled: for people and
+ * --parse-arguments; raw JSON prints the values only. */
+static void arg_text(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,
+		     struct mmt_decoded_arg *a)
+{
+	switch (d->kind) {
+	case MMT_ARG_INT:
+		put_num(a->text, sizeof(a->text), (__s32)raw, true, false);
+		break;
+	case MMT_ARG_UINT:
+		put_num(a->text, sizeof(a->text), (__u32)raw, false, false);
+		break;
+	case MMT_ARG_ULONG:
+	case MMT_ARG_SIZE:
+		put_num(a->text, sizeof(a->text), raw, false, false);
+		break;
+	case MMT_ARG_ADDR:
+	case MMT_ARG_NODEMASK:
+	case MMT_ARG_ARRAY:
+		put_num(a->text, sizeof(a->text), raw, false, true);
+		break;
+	case MMT_ARG_OUT_MODE:
+		put_num(a->text, sizeof(a->text), raw, false, true);
+		if (a->out_state != MMT_MASK_READ)
+			break;
+		if (d->node_bits && (r->args[d->node_if_arg] & d->node_bits))
+			snprintf(a->out_text, sizeof(a->out_text), "%d", a->out_value);
+		else
+			mmt_decode_mpol_mode(a->out_value, a->out_text, sizeof(a->out_text));
+		break;
+	case MMT_ARG_FLAGS:
+		/* int flags: the upper half never reaches the kernel */
+		xlat_flags(d->xlat, d->int32 ? (__u32)raw : raw, a->text, sizeof(a->text));
 		break;
 	case MMT_ARG_VALUE:
-		/* the kernel takes these as int: judge the low 32 bits */
-		a->value = (__s32)raw;
-		a->is_unsigned = false;
-		if (text)
-			xlat_value(d->xlat, (__u32)raw, a->text, sizeof(a->text));
+		xlat_value(d->xlat, (__u32)raw, a->text, sizeof(a->text));
 		break;
 	case MMT_ARG_MMAP_FLAGS:
-		if (text)
-			mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
+		mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
 		break;
 	case MMT_ARG_MPOL_MODE:
-		a->value = (__s32)raw;
-		a->is_unsigned = false;
-		if (text)
-			mmt_decode_mpol_mode((__s32)raw, a->text, sizeof(a->text));
+		mmt_decode_mpol_mode((__s32)raw, a->text, sizeof(a->text));
 		break;
 	}
 }
@@ -359,13 +367,11 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->compat = r->flags & MMT_REC_COMPAT;
 	out->container = NULL;
 	out->context_id = 0;
-	if (text) {
+	out->failed = ret_failed(d->ret_kind, r->ret);
+	out->ret_text[0] = '\0';
+	if (text)
 		mmt_decode_ret(d->ret_kind, r->ret, out->ret_text, sizeof(out->ret_text),
 			       &out->failed);
-	} else {
-		out->failed = ret_failed(d->ret_kind, r->ret);
-		out->ret_text[0] = '\0';
-	}
 	out->comm = r->comm;
 	out->host = r->host;
 	out->exe = r->exe;
@@ -377,7 +383,9 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		     (ad->mask_slot < 0 || ad->mask_slot >= MMT_MAX_MASKS)) ||
 		    (ad->kind == MMT_ARG_ARRAY && (ad->mask_slot < 0 || ad->mask_slot > 2)))
 			return -EINVAL;
-		decode_arg(r, payload, ad, r->args[i], &out->args[i], text);
+		decode_arg(payload, ad, r->args[i], &out->args[i]);
+		if (text)
+			arg_text(r, ad, r->args[i], &out->args[i]);
 		if (ad->used_bits && ad->used_if_arg >= 0 && ad->used_if_arg < MMT_MAX_ARGS &&
 		    !(r->args[ad->used_if_arg] & ad->used_bits))
 			out->args[i].ignored = true;

@@ -170,12 +170,35 @@ static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev
 	}
 }
 
-/*
- * What a thread's context renders to is the same in every event of the
- * thread: the rendered pieces are kept by context id (ev->context_id, which
- * src/context/tasks.c gives each context it receives; 0: none, render
- * every time), in a few slots.
- */
+/* Text rendered once and kept: pieces one after the other in ob. */
+#define MAX_PIECES 9
+struct pieces {
+	struct outbuf ob;
+	size_t end[MAX_PIECES]; /* where each piece ends in ob */
+};
+
+/* Start rendering p afresh; false without memory. */
+static bool pieces_start(struct pieces *p)
+{
+	if (!p->ob.buf && ob_init(&p->ob, -1, 512))
+		return false;
+	p->ob.len = 0;
+	return true;
+}
+
+/* What was rendered since the previous piece is piece i. */
+static void piece_end(struct pieces *p, int i)
+{
+	p->end[i] = p->ob.len;
+}
+
+static void piece_put(struct outbuf *ob, const struct pieces *p, int i)
+{
+	size_t start = i ? p->end[i - 1] : 0;
+
+	ob_mem(ob, p->ob.buf + start, p->end[i] - start);
+}
+
 enum ctx_piece {
 	CTX_START, /* threadStartTime */
 	CTX_PID, /* processId */
@@ -189,46 +212,47 @@ enum ctx_piece {
 	CTX_PIECES,
 };
 
+_Static_assert(CTX_PIECES <= MAX_PIECES && 2 + MMT_MAX_ARGS <= MAX_PIECES, "MAX_PIECES");
+
 struct ctx_text {
 	__u64 id;
-	struct outbuf ob; /* the pieces, one after the other */
-	size_t end[CTX_PIECES]; /* where each piece ends in ob */
+	struct pieces p;
 };
 
 #define CTX_SLOTS 16
 static struct ctx_text ctx_slots[CTX_SLOTS + 1]; /* the last: for id 0 */
 
-static const struct ctx_text *ctx_text(const struct mmt_decoded_event *ev)
+/*
+ * What a thread's context renders to is the same in every event of the
+ * thread: the rendered pieces are kept by context id (ev->context_id, which
+ * src/context/tasks.c gives each context it receives; 0: none, render
+ * every time), in a few slots.
+ */
+static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
 {
 	const struct mmt_record *r = ev->rec;
 	struct ctx_text *c = &ctx_slots[ev->context_id ? ev->context_id % CTX_SLOTS : CTX_SLOTS];
-	const __u64 nums[] = { ev->thread_start_ns, r->pid, r->tid, r->ppid,
-			       r->host_ppid, r->mnt_ns, r->pid_ns };
-	int i;
 
-	if (ev->context_id && c->id == ev->context_id && c->ob.buf)
-		return c;
-	if (!c->ob.buf && ob_init(&c->ob, -1, 512))
+	if (ev->context_id && c->id == ev->context_id)
+		return &c->p;
+	c->id = 0;
+	if (!pieces_start(&c->p))
 		return NULL;
-	c->ob.len = 0;
-	for (i = 0; i < CTX_EXE; i++) {
-		ob_u64(&c->ob, nums[i]);
-		c->end[i] = c->ob.len;
+	const __u64 nums[CTX_EXE] = { ev->thread_start_ns, r->pid, r->tid, r->ppid,
+				      r->host_ppid, r->mnt_ns, r->pid_ns };
+
+	for (int i = 0; i < CTX_EXE; i++) {
+		ob_u64(&c->p.ob, nums[i]);
+		piece_end(&c->p, i);
 	}
-	ob_json_str(&c->ob, ev->exe, MMT_PATH_LEN);
-	c->end[CTX_EXE] = c->ob.len;
-	ob_json_str(&c->ob, ev->host, MMT_HOST_LEN);
-	c->end[CTX_HOST] = c->ob.len;
-	c->id = c->ob.err ? 0 : ev->context_id;
-	return c->ob.err ? NULL : c;
-}
-
-/* The rendered piece i, or (no memory for the pieces) an empty string. */
-static void ctx_put(struct outbuf *ob, const struct ctx_text *c, enum ctx_piece i)
-{
-	size_t start = i ? c->end[i - 1] : 0;
-
-	ob_mem(ob, c->ob.buf + start, c->end[i] - start);
+	ob_json_str(&c->p.ob, ev->exe, MMT_PATH_LEN);
+	piece_end(&c->p, CTX_EXE);
+	ob_json_str(&c->p.ob, ev->host, MMT_HOST_LEN);
+	piece_end(&c->p, CTX_HOST);
+	if (c->p.ob.err)
+		return NULL;
+	c->id = ev->context_id;
+	return &c->p;
 }
 
 /*
@@ -236,24 +260,21 @@ static void ctx_put(struct outbuf *ob, const struct ctx_text *c, enum ctx_piece 
  * rendered once per event: from "eventId" to "returnValue":, from "syscall"
  * to "containerStarted":, and each argument's start up to "value":.
  */
-struct event_text {
-	struct outbuf ob;
-	size_t end[2 + MMT_MAX_ARGS]; /* where each piece ends in ob */
-};
+enum { EV_HEAD, EV_CONTEXT_FLAGS, EV_ARG0 };
 
-static struct event_text event_texts[MMT_EV_COUNT];
+static struct pieces event_texts[MMT_EV_COUNT];
+static bool event_rendered[MMT_EV_COUNT];
 
-static const struct event_text *event_text(const struct mmt_event_desc *d)
+static const struct pieces *event_text(const struct mmt_event_desc *d)
 {
-	struct event_text *e;
-	int i;
+	struct pieces *e;
 
 	if (d->event >= MMT_EV_COUNT)
 		return NULL;
 	e = &event_texts[d->event];
-	if (e->ob.buf)
+	if (event_rendered[d->event])
 		return e;
-	if (ob_init(&e->ob, -1, 512))
+	if (!pieces_start(e))
 		return NULL;
 	ob_lit(&e->ob, "\"eventId\":\"");
 	ob_u64(&e->ob, d->syscall_nr);
@@ -262,31 +283,23 @@ static const struct event_text *event_text(const struct mmt_event_desc *d)
 	ob_lit(&e->ob, "\",\"matchedPolicies\":[],\"argsNum\":");
 	ob_u64(&e->ob, d->nargs);
 	ob_lit(&e->ob, ",\"returnValue\":");
-	e->end[0] = e->ob.len;
+	piece_end(e, EV_HEAD);
 	ob_lit(&e->ob, ",\"syscall\":\"");
 	ob_str(&e->ob, d->name);
 	ob_lit(&e->ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
-	e->end[1] = e->ob.len;
-	for (i = 0; i < d->nargs && i < MMT_MAX_ARGS; i++) {
+	piece_end(e, EV_CONTEXT_FLAGS);
+	for (int i = 0; i < d->nargs && i < MMT_MAX_ARGS; i++) {
 		ob_lit(&e->ob, "{\"name\":\"");
 		ob_str(&e->ob, d->args[i].name);
 		ob_lit(&e->ob, "\",\"type\":\"");
 		ob_str(&e->ob, d->args[i].type);
 		ob_lit(&e->ob, "\",\"value\":");
-		e->end[2 + i] = e->ob.len;
+		piece_end(e, EV_ARG0 + i);
 	}
-	if (e->ob.err) {
-		ob_free(&e->ob);
+	if (e->ob.err)
 		return NULL;
-	}
+	event_rendered[d->event] = true;
 	return e;
-}
-
-static void event_put(struct outbuf *ob, const struct event_text *e, int i)
-{
-	size_t start = i ? e->end[i - 1] : 0;
-
-	ob_mem(ob, e->ob.buf + start, e->end[i] - start);
 }
 
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
@@ -296,8 +309,8 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	const struct mmt_event_desc *d = ev->desc;
 	bool in_container;
 
-	const struct ctx_text *c = ctx_text(ev);
-	const struct event_text *et = event_text(d);
+	const struct pieces *c = ctx_text(ev);
+	const struct pieces *et = event_text(d);
 
 	if (!c || !et) {
 		ob->err = ENOMEM;
@@ -306,35 +319,35 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	ob_lit(ob, "{\"timestamp\":");
 	ob_u64(ob, ev->timestamp_ns);
 	ob_lit(ob, ",\"threadStartTime\":");
-	ctx_put(ob, c, CTX_START);
+	piece_put(ob, c, CTX_START);
 	ob_lit(ob, ",\"processorId\":");
 	ob_u64(ob, r->cpu);
 	ob_lit(ob, ",\"processId\":");
-	ctx_put(ob, c, CTX_PID);
+	piece_put(ob, c, CTX_PID);
 	ob_lit(ob, ",\"cgroupId\":");
 	ob_u64(ob, r->cgroup_id);
 	ob_lit(ob, ",\"threadId\":");
-	ctx_put(ob, c, CTX_TID);
+	piece_put(ob, c, CTX_TID);
 	ob_lit(ob, ",\"parentProcessId\":");
-	ctx_put(ob, c, CTX_PPID);
+	piece_put(ob, c, CTX_PPID);
 	ob_lit(ob, ",\"hostProcessId\":");
 	ob_u64(ob, r->host_pid);
 	ob_lit(ob, ",\"hostThreadId\":");
 	ob_u64(ob, r->host_tid);
 	ob_lit(ob, ",\"hostParentProcessId\":");
-	ctx_put(ob, c, CTX_HOST_PPID);
+	piece_put(ob, c, CTX_HOST_PPID);
 	ob_lit(ob, ",\"userId\":");
 	ob_u64(ob, r->uid);
 	ob_lit(ob, ",\"mountNamespace\":");
-	ctx_put(ob, c, CTX_MNT_NS);
+	piece_put(ob, c, CTX_MNT_NS);
 	ob_lit(ob, ",\"pidNamespace\":");
-	ctx_put(ob, c, CTX_PID_NS);
+	piece_put(ob, c, CTX_PID_NS);
 	ob_lit(ob, ",\"processName\":");
 	ob_json_str(ob, ev->comm, MMT_COMM_LEN);
 	ob_lit(ob, ",\"executable\":{\"path\":");
-	ctx_put(ob, c, CTX_EXE);
+	piece_put(ob, c, CTX_EXE);
 	ob_lit(ob, "},\"hostName\":");
-	ctx_put(ob, c, CTX_HOST);
+	piece_put(ob, c, CTX_HOST);
 	in_container = ev->container && ev->container->id[0];
 	ob_lit(ob, ",\"containerId\":\"");
 	if (in_container) {
@@ -348,9 +361,9 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		ob_lit(ob, "\",\"container\":{}");
 	}
 	ob_lit(ob, ",\"kubernetes\":{},");
-	event_put(ob, et, 0);
+	piece_put(ob, et, EV_HEAD);
 	ob_s64(ob, r->ret);
-	event_put(ob, et, 1);
+	piece_put(ob, et, EV_CONTEXT_FLAGS);
 	ob_str(ob, in_container ? "true" : "false");
 	ob_lit(ob, ",\"isCompat\":");
 	ob_str(ob, ev->compat ? "true" : "false");
@@ -360,7 +373,7 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 
 		if (i)
 			ob_char(ob, ',');
-		event_put(ob, et, 2 + i);
+		piece_put(ob, et, EV_ARG0 + i);
 		arg_value(ob, a, parse_args);
 		if (a->mask)
 			mask_fields(ob, a->mask);

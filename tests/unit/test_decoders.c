@@ -833,29 +833,28 @@ static void test_decode_arg_kinds(void **state)
 	free(r);
 }
 
+/* n bytes at got must be want, and nothing written after them. */
+static void expect_formatted(const char *got, size_t n, const char *want)
+{
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(got, want, n);
+	assert_int_equal(got[n], 'X');
+}
+
 /* The number formatters against printf, at every digit-count boundary. */
 static void expect_num(__u64 v)
 {
 	char got[32], want[32];
-	size_t n;
 
 	memset(got, 'X', sizeof(got));
-	n = fmt_u64(got, v);
 	snprintf(want, sizeof(want), "%llu", (unsigned long long)v);
-	assert_int_equal(n, strlen(want));
-	assert_memory_equal(got, want, n);
-	assert_int_equal(got[n], 'X'); /* nothing written past the digits */
+	expect_formatted(got, fmt_u64(got, v), want);
 	memset(got, 'X', sizeof(got));
-	n = fmt_hex(got, v);
 	snprintf(want, sizeof(want), "0x%llx", (unsigned long long)v);
-	assert_int_equal(n, strlen(want));
-	assert_memory_equal(got, want, n);
-	assert_int_equal(got[n], 'X');
+	expect_formatted(got, fmt_hex(got, v), want);
 	memset(got, 'X', sizeof(got));
-	n = fmt_s64(got, (__s64)v);
 	snprintf(want, sizeof(want), "%lld", (long long)v);
-	assert_int_equal(n, strlen(want));
-	assert_memory_equal(got, want, n);
+	expect_formatted(got, fmt_s64(got, (__s64)v), want);
 }
 
 static void test_number_formats(void **state)

@@ -7,9 +7,11 @@
  * written; node-mask tests run in user space.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli/cli.h"
+#include "cli/errors.h"
+#include "cli/filters.h"
 #include "decoders/mm_decoders.h"
 
 static const struct {

@@ -66,6 +66,7 @@ struct mmt_options {
 	bool histogram;
 	enum mmt_summary_by summary_by;
 	unsigned int interval; /* seconds, 0: at exit only */
+	bool placement; /* --placement: pages per node of -p / COMMAND */
 	/* table output */
 	enum mmt_column columns[MMT_COL_COUNT];
 	int ncolumns;
@@ -113,6 +114,7 @@ int mmt_kcopy_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int 
 void mmt_kcopy_note(const struct mmt_options *o, int m, const char *why);
 
 int mmt_list_main(int argc, char **argv);
+int mmt_report_main(int argc, char **argv);
 int mmt_features_main(void);
 /* Mount tracefs on /sys/kernel/tracing unless it is there; 0 or -1. */
 int mmt_ensure_tracefs(void);

@@ -19,6 +19,7 @@
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
 	"       mmtrace list [--markdown] [EVENT]\n"
+	"       mmtrace report FILE.json [-o FILE.html]\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -58,9 +59,14 @@ static const char usage_text[] =
 	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
 	"      --histogram               with -c: a log2 latency histogram per event\n"
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
-	"                                with --stats: print the stats line as often\n"
+	"                                with --stats: print the stats line as often;\n"
+	"                                with --placement: sample as often\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
+	"      --placement               with -p or COMMAND: pages per NUMA node from\n"
+	"                                /proc/PID/numa_maps at start, every --interval\n"
+	"                                and at exit, as \"placement\" records, then a\n"
+	"                                summary (before/after, policy calls)\n"
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
@@ -271,6 +277,7 @@ enum {
 	OPT_COLUMNS,
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
+	OPT_PLACEMENT,
 };
 
 static const struct option long_options[] = {
@@ -299,6 +306,7 @@ static const struct option long_options[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
+	{ "placement", no_argument, NULL, OPT_PLACEMENT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -449,6 +457,9 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_STATS:
 			o->stats = true;
 			break;
+		case OPT_PLACEMENT:
+			o->placement = true;
+			break;
 		case OPT_SYSCALL_TPS:
 			o->syscall_tracepoints = true;
 			break;
@@ -480,8 +491,12 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 				       o->uid_max);
 	if ((o->summary_by || o->histogram) && !o->summary)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
-	if (o->interval && !o->summary && !o->stats)
-		return mmt_usage_error("--interval goes with -c or --stats");
+	if (o->interval && !o->summary && !o->stats && !o->placement)
+		return mmt_usage_error("--interval goes with -c, --stats or --placement");
+	if (o->placement && !o->command && !o->npids)
+		return mmt_usage_error("--placement samples -p PID or COMMAND: give one");
+	if (o->placement && o->summary)
+		return mmt_usage_error("--placement writes records: -c does not apply");
 	if (o->summary && (o->format != MMT_FMT_TABLE || o->output_file))
 		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
@@ -498,6 +513,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "list"))
 		return mmt_list_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return mmt_report_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "--features"))
 		return mmt_features_main();
 	err = parse_options(argc, argv, &opts);

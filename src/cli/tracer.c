@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "outputs/summary.h"
 #include "context/tasks.h"
+#include "placement/placement.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -52,6 +53,7 @@ struct tracer {
 	pid_t child;
 	int go_fd; /* write end: tells the child to exec */
 	int kcopy; /* enum mmt_toctou_method: how node masks are checked */
+	struct mmt_pl *placement; /* --placement, else NULL */
 };
 
 static __u64 clock_ns(clockid_t id)
@@ -119,6 +121,8 @@ static int on_record(void *ctx, void *data, size_t len)
 		mmt_json_event(&t->out, &ev, t->opts->parse_args);
 	else
 		mmt_table_event(&t->out, &ev);
+	if (t->placement)
+		mmt_pl_note_event(t->placement, &ev);
 	t->events++;
 	return 0;
 }
@@ -587,6 +591,8 @@ static void every_second(struct tracer *t, __u64 *last_tick, __u64 *last_summary
 			print_summary(t);
 		if (t->opts->stats)
 			print_stats(t);
+		if (t->placement)
+			mmt_pl_sample_all(t->placement, MMT_PL_INTERVAL);
 	}
 }
 
@@ -610,6 +616,9 @@ static int run_loop(struct tracer *t, int *status)
 		if (t->child > 0) {
 			pid_t w = waitpid(t->child, status, WNOHANG);
 
+			if (w == t->child && t->placement &&
+			    mmt_pl_on_stop(t->placement, w, *status))
+				continue; /* a ptrace stop, resumed */
 			if (w == t->child) {
 				t->child = 0;
 				return drain(t);
@@ -672,6 +681,9 @@ int mmt_trace(const struct mmt_options *opts)
 		if (ready_fd < 0)
 			goto cleanup;
 	}
+	if (opts->placement && mmt_pl_begin(&t.placement, opts->format == MMT_FMT_JSON, &t.out,
+					    t.child, opts->pids, opts->npids))
+		goto cleanup;
 	t.kcopy = mmt_kcopy_choose(opts);
 	if (open_and_load(&t) || fill_filter(&t))
 		goto cleanup;
@@ -704,8 +716,11 @@ int mmt_trace(const struct mmt_options *opts)
 		}
 	}
 
+	if (t.placement)
+		mmt_pl_start(t.placement);
 	if (run_loop(&t, &status))
 		goto cleanup;
+	mmt_pl_finish(&t.placement, true);
 	if (t.out.err && t.out.err != EPIPE) {
 		mmt_err("failed to write %s: %s",
 			opts->output_file ? opts->output_file : "output", strerror(t.out.err));
@@ -727,6 +742,7 @@ cleanup:
 	}
 	if (ready_fd >= 0)
 		close(ready_fd);
+	mmt_pl_finish(&t.placement, false);
 	ring_buffer__free(t.rb);
 	mmt_tasks_free(&t.tasks);
 	mmtrace_bpf__destroy(t.skel);

@@ -118,10 +118,13 @@ bool mmt_pl_on_stop(struct mmt_pl *pl, pid_t pid, int status)
 		t->gone = true; /* no more interval samples */
 		sig = 0;
 	} else if (event == PTRACE_EVENT_STOP) {
-		/* a group stop (SIGSTOP and friends): leave it stopped, as
-		 * without a tracer, and be told when it resumes */
-		ptrace(PTRACE_LISTEN, pid, NULL, NULL);
-		return true;
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			/* a group stop: leave it stopped, as without a tracer,
+			 * and be told when SIGCONT resumes it */
+			ptrace(PTRACE_LISTEN, pid, NULL, NULL);
+			return true;
+		}
+		sig = 0; /* resumed from a group stop, or an interrupt */
 	}
 	/* a signal on its way to the process: pass it on */
 	ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);

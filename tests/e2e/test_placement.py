@@ -141,6 +141,44 @@ def placement_pid_table():
         eq(load.wait(timeout=10), 0, "workload exit status")
 
 
+def state(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0]
+
+
+def wait_state(pid, want, timeout=5):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if state(pid) in want:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"state of {pid}: {state(pid)}, want {want}")
+
+
+@test
+def placement_command_job_control():
+    """The attached command stops and continues as without a tracer, gets
+    its signals, and its exit status comes back."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rec.json")
+        p = subprocess.Popen([MMTRACE, "-o", "json", "--output-file", out, "-e", "mbind",
+                              "--placement", "--", LOAD, "16"],
+                             stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        pid, _ = wait_ready(p.stderr)
+        os.kill(pid, signal.SIGSTOP)
+        # stopped (a group stop of a tracee shows as t) and stays so
+        wait_state(pid, "Tt")
+        time.sleep(0.3)
+        check(state(pid) in "Tt", f"resumed without SIGCONT: {state(pid)}")
+        os.kill(pid, signal.SIGCONT)
+        wait_state(pid, "S")
+        os.kill(pid, signal.SIGTERM)
+        p.stderr.read()
+        eq(p.wait(timeout=20), 128 + signal.SIGTERM, "exit status (killed by SIGTERM)")
+        kinds = [r["kind"] for r in samples(out)]
+        eq(kinds, ["start", "exit"], "samples")
+
+
 @test
 def placement_usage():
     for args in (["--placement"], ["--placement", "-c", "-p", "1"]):

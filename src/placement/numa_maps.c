@@ -40,10 +40,9 @@ struct line_nodes {
 };
 
 /* One line [s, e); 0, or -1 when it is malformed (nothing added). */
-static int parse_line(const char *s, const char *e, unsigned int base_kb,
-		      struct mmt_placement *p)
+static int parse_line(const char *s, const char *e, unsigned int base_kb, struct mmt_placement *p)
 {
-	struct line_nodes ln = { .n = 0 };
+	struct line_nodes ln = {.n = 0};
 	bool file = false, huge = false, addr = false;
 	__u64 page_kb = base_kb, v;
 
@@ -113,8 +112,7 @@ static int parse_line(const char *s, const char *e, unsigned int base_kb,
 	return 0;
 }
 
-void mmt_numa_maps_parse(const char *buf, size_t len, unsigned int base_kb,
-			 struct mmt_placement *p)
+void mmt_numa_maps_parse(const char *buf, size_t len, unsigned int base_kb, struct mmt_placement *p)
 {
 	const char *s = buf, *end = buf + len;
 

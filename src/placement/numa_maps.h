@@ -23,17 +23,17 @@
  * hugetlb mappings (the "huge" keyword) count apart, in their own pages.
  */
 struct mmt_node_pages {
-	__u64 anon; /* base pages */
-	__u64 file; /* base pages */
-	__u64 huge; /* hugetlb pages, of huge_kb each */
+	__u64 anon;    /* base pages */
+	__u64 file;    /* base pages */
+	__u64 huge;    /* hugetlb pages, of huge_kb each */
 	__u64 huge_kb; /* their size in KiB */
 };
 
 struct mmt_placement {
 	struct mmt_node_pages nodes[MMT_PL_MAX_NODES];
-	int max_node; /* highest node seen, -1: none */
-	__u64 vmas; /* mapping lines parsed */
-	__u64 malformed; /* lines skipped: too long, no address, bad count */
+	int max_node;	   /* highest node seen, -1: none */
+	__u64 vmas;	   /* mapping lines parsed */
+	__u64 malformed;   /* lines skipped: too long, no address, bad count */
 	__u64 other_nodes; /* base pages on nodes >= MMT_PL_MAX_NODES */
 };
 
@@ -51,7 +51,6 @@ void mmt_numa_maps_parse(const char *buf, size_t len, unsigned int base_kb,
 			 struct mmt_placement *p);
 
 /* Base pages on a node: anon + file + hugetlb in base pages. */
-__u64 mmt_placement_node_total(const struct mmt_placement *p, int node,
-			       unsigned int base_kb);
+__u64 mmt_placement_node_total(const struct mmt_placement *p, int node, unsigned int base_kb);
 
 #endif /* MMT_NUMA_MAPS_H */

@@ -16,7 +16,7 @@
 #include "events/event_table.h"
 #include "placement/placement.h"
 
-static const char *const kind_names[] = { "start", "interval", "exit", "end" };
+static const char *const kind_names[] = {"start", "interval", "exit", "end"};
 
 static __u64 wall_ns(void)
 {
@@ -85,7 +85,8 @@ int mmt_pl_seize(struct mmt_pl *pl, pid_t pid)
 	if (ptrace(PTRACE_SEIZE, pid, NULL,
 		   (void *)(long)(PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT))) {
 		fprintf(stderr,
-			"mmtrace: failed to attach to the command for its exit sample: %s (placement is sampled after exec and while it runs only)\n",
+			"mmtrace: failed to attach to the command for its exit sample: %s "
+			"(placement is sampled after exec and while it runs only)\n",
 			strerror(errno));
 		return -1;
 	}
@@ -206,7 +207,8 @@ static void json_record(struct mmt_pl *pl, const struct mmt_pl_target *t, __u64 
 	ob_json_str(ob, t->comm, sizeof(t->comm));
 	ob_lit(ob, ",\"eventId\":\"");
 	ob_u64(ob, MMT_PLACEMENT_EVENT_ID);
-	ob_lit(ob, "\",\"eventName\":\"placement\",\"args\":[{\"name\":\"kind\",\"type\":\"const char*\",\"value\":\"");
+	ob_lit(ob, "\",\"eventName\":\"placement\",\"args\":[{\"name\":\"kind\",\"type\":\"const "
+		   "char*\",\"value\":\"");
 	ob_str(ob, kind_names[kind]);
 	ob_lit(ob, "\"},{\"name\":\"nodes\",\"type\":\"object[]\",\"value\":[");
 	for (int n = 0; n <= p->max_node; n++) {
@@ -402,10 +404,9 @@ static void delta_col(struct outbuf *ob, __u64 before, __u64 after)
 	ob_str(ob, text);
 }
 
-static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t,
-			   struct outbuf *ob)
+static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t, struct outbuf *ob)
 {
-	static const struct mmt_placement none = { .max_node = -1 };
+	static const struct mmt_placement none = {.max_node = -1};
 	const struct mmt_placement *a = t->first, *b = t->last ? t->last : t->first;
 	int max;
 
@@ -430,7 +431,8 @@ static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t,
 	ob_lit(ob, " samples");
 	if (t->capped)
 		ob_lit(ob, " (some capped at 8 MiB of numa_maps: counts are partial)");
-	ob_lit(ob, "\n  NODE   ANON_BEFORE    ANON_AFTER   FILE_BEFORE    FILE_AFTER   HUGE_BEFORE    HUGE_AFTER  TOTAL_BEFORE   TOTAL_AFTER       CHANGE\n");
+	ob_lit(ob, "\n  NODE   ANON_BEFORE    ANON_AFTER   FILE_BEFORE    FILE_AFTER   HUGE_BEFORE "
+		   "   HUGE_AFTER  TOTAL_BEFORE   TOTAL_AFTER       CHANGE\n");
 	if (!b)
 		b = &none;
 	max = a->max_node > b->max_node ? a->max_node : b->max_node;
@@ -496,8 +498,8 @@ void mmt_pl_summary(struct mmt_pl *pl, struct outbuf *ob)
 	ob_flush(ob);
 }
 
-int mmt_pl_begin(struct mmt_pl **plp, bool json, struct outbuf *out, pid_t child,
-		 const pid_t *pids, int npids)
+int mmt_pl_begin(struct mmt_pl **plp, bool json, struct outbuf *out, pid_t child, const pid_t *pids,
+		 int npids)
 {
 	struct mmt_pl *pl = malloc(sizeof(*pl));
 

@@ -18,14 +18,14 @@
  * from the kernel events (2000...). */
 #define MMT_PLACEMENT_EVENT_ID 2100
 #define MMT_PL_MAX_TARGETS 64
-#define MMT_PL_MAX_CALLS 64 /* policy calls listed per process */
+#define MMT_PL_MAX_CALLS 64	    /* policy calls listed per process */
 #define MMT_PL_READ_MAX (8UL << 20) /* bytes of numa_maps read per sample */
 
 enum mmt_pl_kind {
-	MMT_PL_START, /* tracing began (for a command: at its exec) */
+	MMT_PL_START,	 /* tracing began (for a command: at its exec) */
 	MMT_PL_INTERVAL, /* every --interval */
-	MMT_PL_EXIT, /* the process is exiting, its memory still mapped */
-	MMT_PL_END, /* tracing stopped, the process still running */
+	MMT_PL_EXIT,	 /* the process is exiting, its memory still mapped */
+	MMT_PL_END,	 /* tracing stopped, the process still running */
 };
 
 struct mmt_pl_call {
@@ -39,10 +39,10 @@ struct mmt_pl_call {
 struct mmt_pl_target {
 	pid_t pid;
 	char comm[17];
-	bool gone; /* exited, or its numa_maps cannot be read */
-	bool seized; /* exit stop via ptrace */
+	bool gone;    /* exited, or its numa_maps cannot be read */
+	bool seized;  /* exit stop via ptrace */
 	bool started; /* the start sample was taken */
-	bool capped; /* some sample read only the first MMT_PL_READ_MAX bytes */
+	bool capped;  /* some sample read only the first MMT_PL_READ_MAX bytes */
 	int first_kind, last_kind;
 	__u64 first_ns, last_ns;
 	struct mmt_placement *first, *last; /* NULL until sampled */
@@ -56,9 +56,9 @@ struct mmt_pl {
 	struct mmt_pl_target targets[MMT_PL_MAX_TARGETS];
 	int ntargets;
 	bool json;
-	struct outbuf *out; /* where records go */
-	unsigned int base_kb; /* base page size in KiB */
-	char *buf; /* MMT_PL_READ_MAX + 1 bytes */
+	struct outbuf *out;	   /* where records go */
+	unsigned int base_kb;	   /* base page size in KiB */
+	char *buf;		   /* MMT_PL_READ_MAX + 1 bytes */
 	struct mmt_placement *cur; /* the sample being read */
 };
 
@@ -104,8 +104,8 @@ void mmt_pl_summary(struct mmt_pl *pl, struct outbuf *ob);
  * mmt_pl_finish(): the "end" sample of those still running, the summary
  * (table: into pl->out; JSON: on stderr), and free *plp.
  */
-int mmt_pl_begin(struct mmt_pl **plp, bool json, struct outbuf *out, pid_t child,
-		 const pid_t *pids, int npids);
+int mmt_pl_begin(struct mmt_pl **plp, bool json, struct outbuf *out, pid_t child, const pid_t *pids,
+		 int npids);
 void mmt_pl_start(struct mmt_pl *pl);
 void mmt_pl_finish(struct mmt_pl **plp, bool summary);
 

@@ -101,12 +101,26 @@ static char *string(struct parser *p, size_t *len)
 		}
 		c = *s++;
 		switch (c) {
-		case '"': case '\\': case '/': *o++ = c; break;
-		case 'b': *o++ = '\b'; break;
-		case 'f': *o++ = '\f'; break;
-		case 'n': *o++ = '\n'; break;
-		case 'r': *o++ = '\r'; break;
-		case 't': *o++ = '\t'; break;
+		case '"':
+		case '\\':
+		case '/':
+			*o++ = c;
+			break;
+		case 'b':
+			*o++ = '\b';
+			break;
+		case 'f':
+			*o++ = '\f';
+			break;
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
 		case 'u': {
 			unsigned int u;
 
@@ -244,8 +258,8 @@ static struct mmt_jv *value(struct parser *p, int depth)
 	start = p->s;
 	if (p->s < p->end && *p->s == '-')
 		p->s++;
-	while (p->s < p->end && ((*p->s >= '0' && *p->s <= '9') || *p->s == '.' ||
-				 *p->s == 'e' || *p->s == 'E' || *p->s == '+' || *p->s == '-'))
+	while (p->s < p->end && ((*p->s >= '0' && *p->s <= '9') || *p->s == '.' || *p->s == 'e' ||
+				 *p->s == 'E' || *p->s == '+' || *p->s == '-'))
 		p->s++;
 	if (p->s == start || (p->s == start + 1 && *start == '-') || p->s - start > 64) {
 		p->why = "not a JSON value";
@@ -269,7 +283,7 @@ static struct mmt_jv *value(struct parser *p, int depth)
 
 struct mmt_jv *mmt_json_parse(struct mmt_jarena *a, const char *s, size_t n, const char **why)
 {
-	struct parser p = { .a = a, .s = s, .end = s + n };
+	struct parser p = {.a = a, .s = s, .end = s + n};
 	struct mmt_jv *v;
 
 	a->used = 0;

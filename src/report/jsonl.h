@@ -16,12 +16,12 @@ enum mmt_jtype { MMT_J_NULL, MMT_J_BOOL, MMT_J_NUM, MMT_J_STR, MMT_J_ARR, MMT_J_
 struct mmt_jv {
 	enum mmt_jtype type;
 	bool b;
-	double num; /* numbers; the exact text in str for integers */
+	double num;	 /* numbers; the exact text in str for integers */
 	const char *str; /* strings (unescaped, NUL-terminated) and numbers */
 	size_t len;
-	const char *key; /* a member of an object: its name */
+	const char *key;      /* a member of an object: its name */
 	struct mmt_jv *child; /* arrays and objects: the first element */
-	struct mmt_jv *next; /* the next element of the parent */
+	struct mmt_jv *next;  /* the next element of the parent */
 };
 
 struct mmt_jarena {

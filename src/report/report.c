@@ -21,13 +21,13 @@ const char *const mmt_migrate_reasons[MMT_REPORT_REASONS] = {
 #define OTHER_REASON MMT_REPORT_REASONS /* unknown codes and names */
 #define MAX_PROCS 4096
 #define MAX_POINTS 20000 /* drawn per process and kind; sums count all */
-#define MAX_NODES 64 /* nodes drawn and listed per sample */
+#define MAX_NODES 64	 /* nodes drawn and listed per sample */
 #define ARENA (8U << 20)
 
 struct point {
-	long long t; /* ns, wall clock */
+	long long t;	/* ns, wall clock */
 	long long a, b; /* calls: ret, pages migrated; migrations: succeeded, failed */
-	int kind; /* calls: the event; migrations: the reason */
+	int kind;	/* calls: the event; migrations: the reason */
 	char name[24];
 };
 
@@ -170,7 +170,7 @@ static bool take(struct report *r, const struct mmt_jv *e)
 		p->last_t = t;
 	for (size_t i = 0; i < sizeof(policy_calls) / sizeof(policy_calls[0]); i++) {
 		const struct mmt_jv *mig = mmt_json_get(e, "migration");
-		struct point pt = { .t = t, .kind = i };
+		struct point pt = {.t = t, .kind = i};
 
 		if (strcmp(name->str, policy_calls[i]))
 			continue;
@@ -186,7 +186,7 @@ static bool take(struct report *r, const struct mmt_jv *e)
 		return true;
 	}
 	if (!strcmp(name->str, "page_migration")) {
-		struct point pt = { .t = t };
+		struct point pt = {.t = t};
 
 		pt.kind = reason_of(mmt_json_arg(args, "reason"));
 		pt.a = mmt_json_int(mmt_json_arg(args, "succeeded"), 0);
@@ -209,7 +209,8 @@ static bool take(struct report *r, const struct mmt_jv *e)
 		s->t = t;
 		snprintf(s->kind, sizeof(s->kind), "%s",
 			 kind && kind->type == MMT_J_STR ? kind->str : "?");
-		for (const struct mmt_jv *n = nodes && nodes->type == MMT_J_ARR ? nodes->child : NULL;
+		for (const struct mmt_jv *n = nodes && nodes->type == MMT_J_ARR ? nodes->child
+										: NULL;
 		     n && s->nnodes < MAX_NODES; n = n->next) {
 			long long id = mmt_json_int(mmt_json_get(n, "node"), -1);
 
@@ -228,11 +229,21 @@ static void esc(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		case '\'':
+			fputs("&#39;", f);
+			break;
 		default:
 			if ((unsigned char)*s < 0x20)
 				fputc('?', f);
@@ -242,8 +253,7 @@ static void esc(FILE *f, const char *s)
 	}
 }
 
-static void num_row(FILE *f, const struct proc *p, const char *id, const char *label,
-		    long long v)
+static void num_row(FILE *f, const struct proc *p, const char *id, const char *label, long long v)
 {
 	fprintf(f, "<tr><th>");
 	esc(f, label);
@@ -274,12 +284,17 @@ static void timeline(FILE *f, const struct report *r, const struct proc *p)
 	long long maxmig = 1, maxres = 1;
 	int nodes[MAX_NODES], nn = 0;
 
-	fprintf(f, "<svg class=\"timeline\" viewBox=\"0 0 %d 330\" width=\"%d\" height=\"330\" "
-		   "role=\"img\" aria-label=\"timeline of process %lld\">\n", W, W, p->pid);
-	fprintf(f, "<text x=\"4\" y=\"30\">policy</text><text x=\"4\" y=\"44\">calls</text>\n"
-		   "<line x1=\"%d\" y1=\"40\" x2=\"%d\" y2=\"40\" class=\"axis\"/>\n", X0, X0 + XW);
+	fprintf(f,
+		"<svg class=\"timeline\" viewBox=\"0 0 %d 330\" width=\"%d\" height=\"330\" "
+		"role=\"img\" aria-label=\"timeline of process %lld\">\n",
+		W, W, p->pid);
+	fprintf(f,
+		"<text x=\"4\" y=\"30\">policy</text><text x=\"4\" y=\"44\">calls</text>\n"
+		"<line x1=\"%d\" y1=\"40\" x2=\"%d\" y2=\"40\" class=\"axis\"/>\n",
+		X0, X0 + XW);
 	for (size_t i = 0; i < p->pcalls.n; i++) {
-		fprintf(f, "<circle cx=\"%.1f\" cy=\"40\" r=\"5\" fill=\"%s\" class=\"call\"><title>",
+		fprintf(f,
+			"<circle cx=\"%.1f\" cy=\"40\" r=\"5\" fill=\"%s\" class=\"call\"><title>",
 			xpos(r, calls[i].t), colors[calls[i].kind % 11]);
 		esc(f, calls[i].name);
 		fprintf(f, " = %lld, %lld pages migrated, +%.6f s</title></circle>\n", calls[i].a,
@@ -289,17 +304,20 @@ static void timeline(FILE *f, const struct report *r, const struct proc *p)
 	for (size_t i = 0; i < p->migs.n; i++)
 		if (migs[i].a > maxmig)
 			maxmig = migs[i].a;
-	fprintf(f, "<text x=\"4\" y=\"100\">pages</text><text x=\"4\" y=\"114\">migrated</text>\n"
-		   "<text x=\"%d\" y=\"66\" class=\"small\">%lld pages</text>\n"
-		   "<line x1=\"%d\" y1=\"150\" x2=\"%d\" y2=\"150\" class=\"axis\"/>\n",
+	fprintf(f,
+		"<text x=\"4\" y=\"100\">pages</text><text x=\"4\" y=\"114\">migrated</text>\n"
+		"<text x=\"%d\" y=\"66\" class=\"small\">%lld pages</text>\n"
+		"<line x1=\"%d\" y1=\"150\" x2=\"%d\" y2=\"150\" class=\"axis\"/>\n",
 		X0 + 2, maxmig, X0, X0 + XW);
 	for (size_t i = 0; i < p->migs.n; i++) {
 		double h = 80.0 * migs[i].a / maxmig;
 
-		fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"3\" height=\"%.1f\" fill=\"%s\">"
-			   "<title>%s: %lld succeeded, %lld failed</title></rect>\n",
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"3\" height=\"%.1f\" fill=\"%s\">"
+			"<title>%s: %lld succeeded, %lld failed</title></rect>\n",
 			xpos(r, migs[i].t) - 1, 150 - h, h < 1 ? 1 : h, colors[migs[i].kind],
-			migs[i].kind < MMT_REPORT_REASONS ? mmt_migrate_reasons[migs[i].kind] : "other",
+			migs[i].kind < MMT_REPORT_REASONS ? mmt_migrate_reasons[migs[i].kind]
+							  : "other",
 			migs[i].a, migs[i].b);
 	}
 	/* residency: total pages per node over the samples */
@@ -315,10 +333,11 @@ static void timeline(FILE *f, const struct report *r, const struct proc *p)
 				nodes[nn++] = ss[i].node[k];
 		}
 	}
-	fprintf(f, "<text x=\"4\" y=\"210\">pages</text><text x=\"4\" y=\"224\">per node</text>\n"
-		   "<line x1=\"%d\" y1=\"300\" x2=\"%d\" y2=\"300\" class=\"axis\"/>\n"
-		   "<line x1=\"%d\" y1=\"180\" x2=\"%d\" y2=\"180\" class=\"grid\"/>"
-		   "<text x=\"%d\" y=\"176\" class=\"small\">%lld pages</text>\n",
+	fprintf(f,
+		"<text x=\"4\" y=\"210\">pages</text><text x=\"4\" y=\"224\">per node</text>\n"
+		"<line x1=\"%d\" y1=\"300\" x2=\"%d\" y2=\"300\" class=\"axis\"/>\n"
+		"<line x1=\"%d\" y1=\"180\" x2=\"%d\" y2=\"180\" class=\"grid\"/>"
+		"<text x=\"%d\" y=\"176\" class=\"small\">%lld pages</text>\n",
 		X0, X0 + XW, X0, X0 + XW, X0 + 2, maxres);
 	for (int j = 0; j < nn; j++) {
 		fprintf(f, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"%s\" points=\"",
@@ -335,13 +354,20 @@ static void timeline(FILE *f, const struct report *r, const struct proc *p)
 		for (size_t i = 0; i < p->samples.n; i++)
 			for (int k = 0; k < ss[i].nnodes; k++)
 				if (ss[i].node[k] == nodes[j])
-					fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\">"
-						   "<title>node %d: %lld pages (%s)</title></circle>\n",
-						xpos(r, ss[i].t), 300 - 120.0 * ss[i].total[k] / maxres,
-						colors[nodes[j] % 10], nodes[j], ss[i].total[k], ss[i].kind);
+					fprintf(f,
+						"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+						"fill=\"%s\">"
+						"<title>node %d: %lld pages "
+						"(%s)</title></circle>\n",
+						xpos(r, ss[i].t),
+						300 - 120.0 * ss[i].total[k] / maxres,
+						colors[nodes[j] % 10], nodes[j], ss[i].total[k],
+						ss[i].kind);
 	}
-	fprintf(f, "<text x=\"%d\" y=\"320\" class=\"small\">0 s</text>"
-		   "<text x=\"%d\" y=\"320\" class=\"small\" text-anchor=\"end\">%.3f s</text>\n</svg>\n",
+	fprintf(f,
+		"<text x=\"%d\" y=\"320\" class=\"small\">0 s</text>"
+		"<text x=\"%d\" y=\"320\" class=\"small\" text-anchor=\"end\">%.3f "
+		"s</text>\n</svg>\n",
 		X0, X0 + XW, (r->t1 - r->t0) / 1e9);
 }
 
@@ -349,8 +375,9 @@ static void timeline(FILE *f, const struct report *r, const struct proc *p)
 static void node_rows(FILE *f, const struct proc *p, const struct sample *s, const char *which)
 {
 	for (int k = 0; k < s->nnodes; k++)
-		fprintf(f, "<tr><th>node %d, %s sample (%s)</th><td id=\"p-%lld-node-%d-%s\" "
-			   "data-value=\"%lld\">%lld</td></tr>\n",
+		fprintf(f,
+			"<tr><th>node %d, %s sample (%s)</th><td id=\"p-%lld-node-%d-%s\" "
+			"data-value=\"%lld\">%lld</td></tr>\n",
 			s->node[k], which, s->kind, p->pid, s->node[k], which, s->total[k],
 			s->total[k]);
 }
@@ -360,8 +387,9 @@ static void proc_section(FILE *f, const struct report *r, const struct proc *p)
 	const struct sample *ss = p->samples.v;
 	long long succ = 0, failed = 0;
 
-	fprintf(f, "<section class=\"proc\" id=\"proc-%lld%s\" data-pid=\"%lld\" "
-		   "data-kernel-thread=\"%d\">\n<h2>",
+	fprintf(f,
+		"<section class=\"proc\" id=\"proc-%lld%s\" data-pid=\"%lld\" "
+		"data-kernel-thread=\"%d\">\n<h2>",
 		p->pid, p->kernel_thread ? "-k" : "", p->pid, p->kernel_thread);
 	esc(f, p->comm);
 	fprintf(f, " <span class=\"pid\">pid %lld%s</span></h2>\n", p->pid,
@@ -403,8 +431,10 @@ static void proc_section(FILE *f, const struct report *r, const struct proc *p)
 	}
 	fprintf(f, "</table>\n");
 	if (p->pcalls.n == MAX_POINTS || p->migs.n == MAX_POINTS || p->samples.n == MAX_POINTS)
-		fprintf(f, "<p class=\"note\">The timeline shows the first %d points of a kind; "
-			   "the sums count them all.</p>\n", MAX_POINTS);
+		fprintf(f,
+			"<p class=\"note\">The timeline shows the first %d points of a kind; "
+			"the sums count them all.</p>\n",
+			MAX_POINTS);
 	fprintf(f, "</section>\n");
 }
 
@@ -416,7 +446,8 @@ static const char page_head[] =
 	".pid{color:#777;font-weight:normal}\n"
 	"section.proc{border-top:1px solid #ccc;padding-top:.5em}\n"
 	"svg.timeline{background:#fafafa;border:1px solid #ddd;max-width:100%;height:auto}\n"
-	".axis{stroke:#999}.grid{stroke:#ddd;stroke-dasharray:4 3}.small{font-size:11px;fill:#555}\n"
+	".axis{stroke:#999}.grid{stroke:#ddd;stroke-dasharray:4 "
+	"3}.small{font-size:11px;fill:#555}\n"
 	"table.sums{border-collapse:collapse;margin:.5em 0}\n"
 	"table.sums th{text-align:left;font-weight:normal;padding:1px 12px 1px 0}\n"
 	"table.sums td{text-align:right;font-variant-numeric:tabular-nums}\n"
@@ -426,7 +457,7 @@ int mmt_report_write(FILE *in, FILE *out, const char *name, unsigned long *lines
 		     unsigned long *skipped, unsigned long *first_bad, const char **first_why)
 {
 	struct report *r = calloc(1, sizeof(*r));
-	struct mmt_jarena arena = { 0 };
+	struct mmt_jarena arena = {0};
 	char *line = malloc(MMT_REPORT_LINE_MAX + 1);
 	int ret = -1;
 
@@ -480,10 +511,11 @@ int mmt_report_write(FILE *in, FILE *out, const char *name, unsigned long *lines
 	fputs(page_head, out);
 	fprintf(out, "<h1>mmtrace report: ");
 	esc(out, name);
-	fprintf(out, "</h1>\n<p><span id=\"events\" data-value=\"%lu\">%lu</span> events from "
-		     "<span id=\"processes\" data-value=\"%d\">%d</span> processes over %.3f s; "
-		     "<span id=\"lines\" data-value=\"%lu\">%lu</span> lines, "
-		     "<span id=\"skipped-lines\" data-value=\"%lu\">%lu</span> skipped",
+	fprintf(out,
+		"</h1>\n<p><span id=\"events\" data-value=\"%lu\">%lu</span> events from "
+		"<span id=\"processes\" data-value=\"%d\">%d</span> processes over %.3f s; "
+		"<span id=\"lines\" data-value=\"%lu\">%lu</span> lines, "
+		"<span id=\"skipped-lines\" data-value=\"%lu\">%lu</span> skipped",
 		r->events, r->events, r->nprocs, r->nprocs, (r->t1 - r->t0) / 1e9, *lines, *lines,
 		*skipped, *skipped);
 	if (r->other_procs)
@@ -538,16 +570,20 @@ int mmt_report_main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
 			if (i + 1 == argc || !*argv[i + 1]) {
-				fprintf(stderr, "mmtrace: report: -o needs a file name (see mmtrace report --help)\n");
+				fprintf(stderr, "mmtrace: report: -o needs a file name (see "
+						"mmtrace report --help)\n");
 				return 2;
 			}
 			out_path = argv[++i];
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			fprintf(stderr, "mmtrace: report: unknown option '%s' (see mmtrace report --help)\n",
+			fprintf(stderr,
+				"mmtrace: report: unknown option '%s' (see mmtrace report "
+				"--help)\n",
 				argv[i]);
 			return 2;
 		} else if (in_path) {
-			fprintf(stderr, "mmtrace: report: one recording at a time (see mmtrace report --help)\n");
+			fprintf(stderr, "mmtrace: report: one recording at a time (see mmtrace "
+					"report --help)\n");
 			return 2;
 		} else {
 			in_path = argv[i];

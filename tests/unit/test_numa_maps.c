@@ -32,11 +32,14 @@ static const char host_cat[] =
 	"55d27f23d000 default file=/usr/bin/cat anon=1 dirty=1 active=0 N0=1 kernelpagesize_kB=4\n"
 	"55d2b29e6000 default heap anon=4 dirty=4 active=0 N0=4 kernelpagesize_kB=4\n"
 	"7f193e49d000 default anon=1 dirty=1 active=0 N0=1 kernelpagesize_kB=4\n"
-	"7f193e4bf000 default file=/usr/lib/locale/C.utf8/LC_CTYPE mapped=32 mapmax=30 N0=32 kernelpagesize_kB=4\n"
-	"7f193e545000 default file=/usr/lib/x86_64-linux-gnu/libc.so.6 mapped=203 mapmax=33 N0=203 kernelpagesize_kB=4\n"
+	"7f193e4bf000 default file=/usr/lib/locale/C.utf8/LC_CTYPE mapped=32 mapmax=30 N0=32 "
+	"kernelpagesize_kB=4\n"
+	"7f193e545000 default file=/usr/lib/x86_64-linux-gnu/libc.so.6 mapped=203 mapmax=33 N0=203 "
+	"kernelpagesize_kB=4\n"
 	"7f10c5fcd000 default\n"
 	"7f10c5fd1000 default\n"
-	"7f10c6006000 default file=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 anon=2 dirty=2 active=0 N0=2 kernelpagesize_kB=4\n"
+	"7f10c6006000 default file=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 anon=2 dirty=2 "
+	"active=0 N0=2 kernelpagesize_kB=4\n"
 	"7ffe95fe5000 default stack anon=4 dirty=4 active=1 N0=4 kernelpagesize_kB=4\n";
 
 static void test_host_sample(void **state)
@@ -80,9 +83,11 @@ static void test_huge(void **state)
 {
 	/* hugetlb: counts in huge pages; THP in a normal mapping: base pages */
 	static const char text[] =
-		"7f4000000000 default file=/anon_hugepage\\040(deleted) huge anon=3 dirty=3 N0=2 N1=1 kernelpagesize_kB=2048\n"
+		"7f4000000000 default file=/anon_hugepage\\040(deleted) huge anon=3 dirty=3 N0=2 "
+		"N1=1 kernelpagesize_kB=2048\n"
 		"7f5000000000 default anon=1024 dirty=1024 N0=1024 kernelpagesize_kB=4\n"
-		"7f6000000000 default file=/mnt/huge/f huge dirty=1 N1=1 kernelpagesize_kB=1048576\n";
+		"7f6000000000 default file=/mnt/huge/f huge dirty=1 N1=1 "
+		"kernelpagesize_kB=1048576\n";
 	struct mmt_placement *p = parse(text, sizeof(text) - 1);
 
 	(void)state;

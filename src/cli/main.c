@@ -492,7 +492,7 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 	if ((o->summary_by || o->histogram) && !o->summary)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
 	if (o->interval && !o->summary && !o->stats && !o->placement)
-		return mmt_usage_error("--interval goes with -c, --stats or --placement");
+		return mmt_usage_error("--interval goes with -c or --stats, or with --placement");
 	if (o->placement && !o->command && !o->npids)
 		return mmt_usage_error("--placement samples -p PID or COMMAND: give one");
 	if (o->placement && o->summary)

@@ -177,9 +177,18 @@ static bool take(struct report *r, const struct mmt_jv *e)
 		p->calls++;
 		pt.a = mmt_json_int(mmt_json_get(e, "returnValue"), 0);
 		if (mig) {
-			pt.b = mmt_json_int(mmt_json_get(mig, "succeeded"), 0);
-			p->syscall_succeeded += pt.b;
-			p->syscall_failed += mmt_json_int(mmt_json_get(mig, "failed"), 0);
+			/* migrations inside a traced call come only here (no
+			 * page_migration record): charge them to the call's reason */
+			struct point m = {.t = t, .kind = !strcmp(name->str, "mbind") ? 4 : 3};
+
+			m.a = pt.b = mmt_json_int(mmt_json_get(mig, "succeeded"), 0);
+			m.b = mmt_json_int(mmt_json_get(mig, "failed"), 0);
+			p->syscall_succeeded += m.a;
+			p->syscall_failed += m.b;
+			p->reason_succeeded[m.kind] += m.a;
+			p->reason_failed[m.kind] += m.b;
+			if (m.a || m.b)
+				push(r, &p->migs, sizeof(m), &m);
 		}
 		snprintf(pt.name, sizeof(pt.name), "%s", policy_calls[i]);
 		push(r, &p->pcalls, sizeof(pt), &pt);
@@ -196,7 +205,15 @@ static bool take(struct report *r, const struct mmt_jv *e)
 		p->migration_events++;
 		push(r, &p->migs, sizeof(pt), &pt);
 	} else if (!strcmp(name->str, "numa_task_placement")) {
+		const struct mmt_jv *kind = mmt_json_arg(args, "kind");
+		struct point pt = {.t = t, .kind = -1};
+
 		p->task_placements++;
+		pt.a = mmt_json_int(mmt_json_arg(args, "src_nid"), -1);
+		pt.b = mmt_json_int(mmt_json_arg(args, "dst_nid"), -1);
+		snprintf(pt.name, sizeof(pt.name), "%s",
+			 kind && kind->type == MMT_J_STR ? kind->str : "task placement");
+		push(r, &p->pcalls, sizeof(pt), &pt);
 	} else if (!strcmp(name->str, "placement")) {
 		const struct mmt_jv *nodes = mmt_json_arg(args, "nodes");
 		const struct mmt_jv *kind = mmt_json_arg(args, "kind");
@@ -293,6 +310,18 @@ static void timeline(FILE *f, const struct report *r, const struct proc *p)
 		"<line x1=\"%d\" y1=\"40\" x2=\"%d\" y2=\"40\" class=\"axis\"/>\n",
 		X0, X0 + XW);
 	for (size_t i = 0; i < p->pcalls.n; i++) {
+		if (calls[i].kind < 0) { /* a NUMA task placement */
+			double x = xpos(r, calls[i].t);
+
+			fprintf(f,
+				"<polygon points=\"%.1f,52 %.1f,62 %.1f,62\" fill=\"#555\">"
+				"<title>NUMA task placement: ",
+				x, x - 5, x + 5);
+			esc(f, calls[i].name);
+			fprintf(f, ", node %lld to %lld, +%.6f s</title></polygon>\n", calls[i].a,
+				calls[i].b, (calls[i].t - r->t0) / 1e9);
+			continue;
+		}
 		fprintf(f,
 			"<circle cx=\"%.1f\" cy=\"40\" r=\"5\" fill=\"%s\" class=\"call\"><title>",
 			xpos(r, calls[i].t), colors[calls[i].kind % 11]);
@@ -421,8 +450,8 @@ static void proc_section(FILE *f, const struct report *r, const struct proc *p)
 		num_row(f, p, id, label, p->reason_failed[i]);
 	}
 	num_row(f, p, "migration-events", "page_migration events", p->migration_events);
-	num_row(f, p, "migrated-succeeded", "pages migrated (page_migration events)", succ);
-	num_row(f, p, "migrated-failed", "pages failed (page_migration events)", failed);
+	num_row(f, p, "migrated-succeeded", "pages migrated, all reasons", succ);
+	num_row(f, p, "migrated-failed", "pages failed, all reasons", failed);
 	num_row(f, p, "task-placements", "NUMA task placements", p->task_placements);
 	num_row(f, p, "samples", "placement samples", p->samples.n);
 	if (p->samples.n) {
@@ -521,9 +550,11 @@ int mmt_report_write(FILE *in, FILE *out, const char *name, unsigned long *lines
 	if (r->other_procs)
 		fprintf(out, "; %lu events of processes beyond the first %d not shown",
 			r->other_procs, MAX_PROCS);
-	fprintf(out, ".</p>\n<p>Per process: policy calls (circles, by call), page migrations "
-		     "(bars, by reason: from page_migration events) and pages per NUMA node "
-		     "(lines, from placement samples). Hover for details.</p>\n");
+	fprintf(out, ".</p>\n<p>Per process: policy calls (circles, by call) and NUMA task "
+		     "placements (triangles); page migrations (bars, by reason: page_migration "
+		     "records, and the migration counts of mbind, migrate_pages and move_pages, "
+		     "which no page_migration record repeats); pages per NUMA node (lines, from "
+		     "placement samples). Hover for details.</p>\n");
 	for (int i = 0; i < r->nprocs; i++)
 		proc_section(out, r, r->procs[i]);
 	fputs("<script>\n/* show the time since the start of the recording when a mark is "

@@ -78,11 +78,19 @@ def record(tmp):
         mig(2000, pid, "placement_load", "numa_misplaced", 12, 0, False),
         mig(3000, pid, "placement_load", "compaction", 40, 1, False),
         mig(4000, 77, "kcompactd0", 0, 512, 3, True),
+        # a migration inside a call, as a two-node machine gives it
+        json.dumps({"timestamp": base + 4500, "processId": pid, "hostProcessId": pid,
+                    "processName": "placement_load", "eventId": "279",
+                    "eventName": "move_pages", "returnValue": 0, "args": [],
+                    "migration": {"succeeded": 64, "failed": 1, "split": 0, "batches": 1}}),
+        mig(4600, pid, "placement_load", 3, 5, 0, False),
         json.dumps({"timestamp": base + 5000, "processId": pid, "hostProcessId": pid,
                     "processName": "placement_load", "eventId": "2001",
                     "eventName": "numa_task_placement",
                     "args": [{"name": "kind", "type": "string", "value": "move"},
                              {"name": "src_cpu", "type": "int", "value": 0},
+                             {"name": "src_nid", "type": "int", "value": 0},
+                             {"name": "dst_nid", "type": "int", "value": 1},
                              {"name": "dst_cpu", "type": "int", "value": 1}]}),
         "garbage line",
         '{"eventName":"mbind"',
@@ -116,8 +124,15 @@ def expected(lines):
         p["events"] += 1
         if name in POLICY:
             p["policy-calls"] += 1
-            p["syscall-succeeded"] += e.get("migration", {}).get("succeeded", 0)
-            p["syscall-failed"] += e.get("migration", {}).get("failed", 0)
+            m = e.get("migration")
+            if m is not None:
+                p["syscall-succeeded"] += m["succeeded"]
+                p["syscall-failed"] += m["failed"]
+                r = "mempolicy_mbind" if name == "mbind" else "syscall_or_cpuset"
+                if m["succeeded"] or m["failed"]:
+                    s = p["reasons"].setdefault(r, [0, 0])
+                    s[0] += m["succeeded"]
+                    s[1] += m["failed"]
         elif name == "page_migration":
             r = args["reason"]
             r = REASONS[r] if isinstance(r, int) else r
@@ -207,6 +222,8 @@ def report_in_browser():
                     eq(got(f"{pre}node-{n}-first"), total, f"{key} node {n} first")
                 for n, total in p["samples"][-1].items():
                     eq(got(f"{pre}node-{n}-last"), total, f"{key} node {n} last")
+        mine = procs[str(json.loads(lines[0])["hostProcessId"])]
+        eq(mine["reasons"].get("syscall_or_cpuset"), [69, 1], "syscall_or_cpuset sums")
         kt = v.sections.get("proc-77-k")
         check(kt and kt.get("data-kernel-thread") == "1", "kcompactd0 not marked a kernel thread")
 

@@ -374,6 +374,8 @@ void mmt_pl_note_event(struct mmt_pl *pl, const struct mmt_decoded_event *ev)
 	if (ev->desc->migrates) {
 		t->succeeded += r->migrate_succeeded;
 		t->failed += r->migrate_failed;
+		if (ev->desc->event == MMT_EV_MBIND)
+			t->mbind_succeeded += r->migrate_succeeded;
 	}
 	if (t->ncalls++ >= MMT_PL_MAX_CALLS)
 		return;
@@ -461,7 +463,14 @@ static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t, str
 	ob_u64(ob, t->succeeded);
 	ob_lit(ob, " (failed ");
 	ob_u64(ob, t->failed);
-	ob_lit(ob, ")\n");
+	ob_lit(ob, ")");
+	if (t->succeeded || t->failed) {
+		ob_lit(ob, ": mempolicy_mbind ");
+		ob_u64(ob, t->mbind_succeeded);
+		ob_lit(ob, ", syscall_or_cpuset ");
+		ob_u64(ob, t->succeeded - t->mbind_succeeded);
+	}
+	ob_char(ob, '\n');
 	for (__u64 i = 0; i < t->ncalls && i < MMT_PL_MAX_CALLS; i++) {
 		const struct mmt_pl_call *c = &t->calls[i];
 

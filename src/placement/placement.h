@@ -50,6 +50,7 @@ struct mmt_pl_target {
 	__u64 ncalls; /* policy calls seen; the first MMT_PL_MAX_CALLS kept */
 	struct mmt_pl_call calls[MMT_PL_MAX_CALLS];
 	__u64 succeeded, failed; /* migration sums over all the calls */
+	__u64 mbind_succeeded;	 /* of which mbind's (reason mempolicy_mbind) */
 };
 
 struct mmt_pl {

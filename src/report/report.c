@@ -335,9 +335,11 @@ static void timeline(FILE *f, const struct report *r, const struct proc *p)
 			maxmig = migs[i].a;
 	fprintf(f,
 		"<text x=\"4\" y=\"100\">pages</text><text x=\"4\" y=\"114\">migrated</text>\n"
-		"<text x=\"%d\" y=\"66\" class=\"small\">%lld pages</text>\n"
+		"<text x=\"%d\" y=\"76\" class=\"small\" text-anchor=\"end\">"
+		"%lld pages</text>\n"
+		"<line x1=\"%d\" y1=\"70\" x2=\"%d\" y2=\"70\" class=\"grid\"/>"
 		"<line x1=\"%d\" y1=\"150\" x2=\"%d\" y2=\"150\" class=\"axis\"/>\n",
-		X0 + 2, maxmig, X0, X0 + XW);
+		X0 + XW, maxmig, X0, X0 + XW, X0, X0 + XW);
 	for (size_t i = 0; i < p->migs.n; i++) {
 		double h = 80.0 * migs[i].a / maxmig;
 

@@ -13,13 +13,15 @@ LDLIBS     := -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter -I$(OUT) -Isrc
 
 # User-space code shared by the tool, the unit tests and the fuzzer.
-LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c)
+LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c \
+		src/placement/*.c src/report/*.c)
 CLI_SRCS   := $(wildcard src/cli/*.c)
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
-E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile
+E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
+	      $(OUT)/tests/placement_load
 
 .PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
@@ -74,6 +76,10 @@ $(OUT)/tests/workload: tests/e2e/workload.c
 $(OUT)/tests/hostile: tests/hostile/hostile.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
+
+$(OUT)/tests/placement_load: tests/e2e/placement_load.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c

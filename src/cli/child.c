@@ -74,8 +74,13 @@ int mmt_child_release(struct mmt_child *c, const char *name)
 
 bool mmt_child_exited(struct mmt_child *c, int *status)
 {
+	c->stopped = false;
 	if (waitpid(c->pid, status, WNOHANG) != c->pid)
 		return false;
+	if (WIFSTOPPED(*status)) {
+		c->stopped = true;
+		return false;
+	}
 	c->pid = 0;
 	return true;
 }

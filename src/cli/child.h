@@ -14,9 +14,10 @@ struct mmt_child {
 	pid_t pid; /* > 0 while it runs and is not yet waited for */
 	int go_fd; /* write end: tells the child to exec */
 	int ready_fd; /* read end: an errno if exec failed */
+	bool stopped; /* the last wait saw a ptrace stop, not an exit */
 };
 
-#define MMT_CHILD_INIT { .pid = 0, .go_fd = -1, .ready_fd = -1 }
+#define MMT_CHILD_INIT { .pid = 0, .go_fd = -1, .ready_fd = -1, .stopped = false }
 
 /* Fork the command now; it waits for a byte on a pipe before exec. 0 or -1. */
 int mmt_child_start(struct mmt_child *c, char **argv);
@@ -24,7 +25,9 @@ int mmt_child_start(struct mmt_child *c, char **argv);
 /* Let the child exec; report if exec failed (named name). 0 or -1. */
 int mmt_child_release(struct mmt_child *c, const char *name);
 
-/* Has the child exited? Then it is waited for, pid is 0 and *status set. */
+/* Has the child exited? Then it is waited for, pid is 0 and *status set.
+ * A ptrace stop (--placement seizes the command) is not an exit: then
+ * *status holds the stop and c->stopped is set for the caller to resume. */
 bool mmt_child_exited(struct mmt_child *c, int *status);
 
 /* Pass a signal on to the child. */

@@ -14,6 +14,7 @@
 #include "cli/errors.h"
 #include "cli/loop.h"
 #include "cli/scopes.h"
+#include "placement/placement.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -101,6 +102,8 @@ static int on_record(void *ctx, void *data, size_t len)
 		mmt_json_event(t->out, &ev, t->opts->parse_args);
 	else
 		mmt_table_event(t->out, &ev);
+	if (t->placement)
+		mmt_pl_note_event(t->placement, &ev);
 	t->tally.events++;
 	return 0;
 }
@@ -144,6 +147,8 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 			mmt_report_summary(t->skel, t->opts, t->out);
 		if (t->opts->stats)
 			mmt_report_stats(t->skel, &t->tally, mmt_tasks_count(&t->tasks));
+		if (t->placement)
+			mmt_pl_sample_all(t->placement, MMT_PL_INTERVAL);
 	}
 }
 
@@ -167,6 +172,8 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 		if (t->child->pid > 0) {
 			if (mmt_child_exited(t->child, status))
 				return drain(t);
+			if (t->child->stopped && t->placement)
+				mmt_pl_on_stop(t->placement, t->child->pid, *status);
 			if (nsignals == 1 && !forwarded) {
 				mmt_child_signal(t->child, stop_signal);
 				forwarded = true;

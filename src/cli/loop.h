@@ -15,6 +15,7 @@
 
 struct mmtrace_bpf;
 struct ring_buffer;
+struct mmt_pl;
 
 struct mmt_loop {
 	const struct mmt_options *opts;
@@ -25,6 +26,7 @@ struct mmt_loop {
 	__u64 boot_to_wall_ns;
 	struct mmt_tally tally;
 	struct mmt_tasks tasks; /* thread contexts by host tid */
+	struct mmt_pl *placement; /* --placement, else NULL */
 	/* a call joined with its thread's context, then its payload */
 	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
 					 sizeof(struct mmt_payload_masks) +

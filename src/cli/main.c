@@ -8,6 +8,7 @@
 #include "cli/list.h"
 #include "cli/options.h"
 #include "cli/trace.h"
+#include "report/report.h"
 
 int main(int argc, char **argv)
 {
@@ -16,6 +17,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "list"))
 		return mmt_list_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return mmt_report_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "--features"))
 		return mmt_features_main();
 	err = mmt_parse_options(argc, argv, &opts);

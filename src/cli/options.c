@@ -21,6 +21,7 @@
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
 	"       mmtrace list [--markdown] [EVENT]\n"
+	"       mmtrace report FILE.json [-o FILE.html]\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -60,9 +61,14 @@ static const char usage_text[] =
 	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
 	"      --histogram               with -c: a log2 latency histogram per event\n"
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
-	"                                with --stats: print the stats line as often\n"
+	"                                with --stats: print the stats line as often;\n"
+	"                                with --placement: sample as often\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
+	"      --placement               with -p or COMMAND: pages per NUMA node from\n"
+	"                                /proc/PID/numa_maps at start, every --interval\n"
+	"                                and at exit, as \"placement\" records, then a\n"
+	"                                summary (before/after, policy calls)\n"
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
@@ -250,6 +256,7 @@ enum {
 	OPT_COLUMNS,
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
+	OPT_PLACEMENT,
 };
 
 static const struct option long_options[] = {
@@ -278,6 +285,7 @@ static const struct option long_options[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
+	{ "placement", no_argument, NULL, OPT_PLACEMENT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -425,6 +433,9 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			if ((err = parse_size(o, optarg)))
 				return err;
 			break;
+		case OPT_PLACEMENT:
+			o->placement = true;
+			break;
 		case OPT_STATS:
 			o->stats = true;
 			break;
@@ -459,8 +470,12 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 				       o->uid_max);
 	if ((o->summary_by || o->histogram) && !o->summary)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
-	if (o->interval && !o->summary && !o->stats)
-		return mmt_usage_error("--interval goes with -c or --stats");
+	if (o->interval && !o->summary && !o->stats && !o->placement)
+		return mmt_usage_error("--interval goes with -c or --stats, or with --placement");
+	if (o->placement && !o->command && !o->npids)
+		return mmt_usage_error("--placement samples -p PID or COMMAND: give one");
+	if (o->placement && o->summary)
+		return mmt_usage_error("--placement writes records: -c does not apply");
 	if (o->summary && (o->format != MMT_FMT_TABLE || o->output_file))
 		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))

@@ -62,6 +62,7 @@ struct mmt_options {
 	bool histogram;
 	enum mmt_summary_by summary_by;
 	unsigned int interval; /* seconds, 0: at exit only */
+	bool placement; /* --placement: pages per node of -p / COMMAND */
 	/* table output */
 	enum mmt_column columns[MMT_COL_COUNT];
 	int ncolumns;

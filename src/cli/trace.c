@@ -21,6 +21,7 @@
 #include "cli/trace.h"
 #include "context/containers.h"
 #include "outputs/output.h"
+#include "placement/placement.h"
 
 #define OUT_BUF (256 << 10)
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -66,6 +67,9 @@ int mmt_trace(const struct mmt_options *opts)
 	mmt_loop_catch_signals();
 	if (opts->command && mmt_child_start(&child, opts->command))
 		goto cleanup;
+	if (opts->placement && mmt_pl_begin(&loop.placement, opts->format == MMT_FMT_JSON, &out,
+					    child.pid, opts->pids, opts->npids))
+		goto cleanup;
 	kcopy = mmt_kcopy_choose(opts);
 	if (mmt_load(opts, child.pid, &kcopy, &skel) || mmt_scopes_fill(skel, opts, child.pid))
 		goto cleanup;
@@ -86,8 +90,11 @@ int mmt_trace(const struct mmt_options *opts)
 		goto cleanup;
 	}
 
+	if (loop.placement)
+		mmt_pl_start(loop.placement);
 	if (mmt_loop_run(&loop, &status))
 		goto cleanup;
+	mmt_pl_finish(&loop.placement, true);
 	if (out.err && out.err != EPIPE) {
 		mmt_err("failed to write %s: %s",
 			opts->output_file ? opts->output_file : "output", strerror(out.err));
@@ -99,6 +106,7 @@ int mmt_trace(const struct mmt_options *opts)
 cleanup:
 	if (skel)
 		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));
+	mmt_pl_finish(&loop.placement, false);
 	mmt_child_abandon(&child);
 	mmt_loop_close(&loop);
 	mmt_unload(skel);

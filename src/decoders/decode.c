@@ -7,8 +7,8 @@
 #include <string.h>
 #include "decoders/decode.h"
 #include "decoders/mm_decoders.h"
-#include "decoders/numfmt.h"
-#include "decoders/xlat.h"
+#include "text/numfmt.h"
+#include "text/xlat.h"
 
 const char *mmt_errno_name(long err)
 {
@@ -73,23 +73,6 @@ size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 			    kind == MMT_RET_ADDR_OR_ERR || kind == MMT_RET_ADDR);
 	}
 	return n > 0 ? (size_t)n : 0;
-}
-
-int mmt_mask_next(const struct mmt_mask *m, int from)
-{
-	if (from < 0)
-		from = 0;
-	for (int bit = from; bit < m->nbits; bit++) {
-		__u64 w = m->words[bit / 64] >> (bit % 64);
-
-		if (!w) {
-			bit |= 63; /* rest of this word is empty */
-			continue;
-		}
-		bit += __builtin_ctzll(w);
-		return bit < m->nbits ? bit : -1;
-	}
-	return -1;
 }
 
 bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b)

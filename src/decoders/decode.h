@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include "context/containers.h"
 #include "events/event_table.h"
+#include "text/nodes.h"
 
 #define MMT_TEXT_LEN 256
 
@@ -101,12 +102,6 @@ bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b);
 size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len);
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 		      bool *failed);
-
-/*
- * Iterate the nodes set in a mask that was read: returns the first node
- * >= from, or -1. Only bits below m->nbits count.
- */
-int mmt_mask_next(const struct mmt_mask *m, int from);
 
 /* Element i (< a->count) of an array read, sign-extended (ints). */
 __s64 mmt_array_elem(const struct mmt_array *a, unsigned int i);

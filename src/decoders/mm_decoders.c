@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "decoders/mm_decoders.h"
-#include "decoders/xlat.h"
+#include "text/xlat.h"
 
 /*
  * Append to buf at off, snprintf-style: returns the new full length, writes

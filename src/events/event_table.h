@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "mmtrace.h"
-#include "decoders/xlat.h"
+#include "text/xlat.h"
 
 /* Where an argument's value comes from (the seed pages' tags). */
 enum mmt_tag {

@@ -19,8 +19,8 @@
 
 #include "decoders/decode.h"
 #include "records.h"
-#include "decoders/xlat.h"
-#include "decoders/numfmt.h"
+#include "text/xlat.h"
+#include "text/numfmt.h"
 
 #define MREMAP_ALL "MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP"
 #define MPOL_ALL_FLAGS "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING"

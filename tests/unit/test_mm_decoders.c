@@ -19,7 +19,7 @@
 #include <linux/mempolicy.h>
 
 #include "decoders/mm_decoders.h"
-#include "decoders/xlat.h"
+#include "text/xlat.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

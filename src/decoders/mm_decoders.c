@@ -70,8 +70,3 @@ size_t mmt_decode_mmap_flags(__u64 flags, char *buf, size_t len)
 		off = append(buf, len, off, "|0x%llx", (unsigned long long)(rest & ~known));
 	return off;
 }
-
-size_t mmt_decode_prot(__u64 prot, char *buf, size_t len)
-{
-	return xlat_flags(&prot_flags, prot, buf, len);
-}

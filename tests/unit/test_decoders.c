@@ -598,14 +598,11 @@ static void test_decode_move_pages(void **state)
 	p->status.state = MMT_MASK_EMPTY;
 	p->status.elem_size = 4;
 	decode_ok(r, &ev);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(ev.args[i].data, i >= 2 && i <= 4 ? MMT_DATA_ARRAY : MMT_DATA_NONE);
 	assert_ptr_equal(ev.args[2].array, &p->pages);
 	assert_ptr_equal(ev.args[3].array, &p->nodes);
 	assert_ptr_equal(ev.args[4].array, &p->status);
-	for (int i = 0; i < 6; i++) {
-		assert_null(ev.args[i].mask);
-		if (i < 2 || i == 5)
-			assert_null(ev.args[i].array);
-	}
 	assert_string_equal(ev.args[0].text, "0");
 	assert_string_equal(ev.args[1].text, "2");
 	assert_string_equal(ev.args[2].text, "0x7ffc00001000");
@@ -631,15 +628,15 @@ static void expect_out(__u64 flags, int out_state, __s32 out, const char *want)
 	p->out_int_state = out_state;
 	p->out_int = out;
 	decode_ok(r, &ev);
+	assert_int_equal(ev.args[0].data, MMT_DATA_OUT_INT);
 	assert_int_equal(ev.args[0].out_state, out_state);
 	assert_int_equal(ev.args[0].out_value, out);
 	assert_string_equal(ev.args[0].text, "0x7ffc00004000");
 	if (strcmp(ev.args[0].out_text, want))
 		fail_msg("flags %#llx, out %d: got \"%s\", want \"%s\"", (unsigned long long)flags,
 			 out, ev.args[0].out_text, want);
+	assert_int_equal(ev.args[1].data, MMT_DATA_MASK);
 	assert_ptr_equal(ev.args[1].mask, &p->masks[0]);
-	assert_null(ev.args[0].mask);
-	assert_null(ev.args[0].array);
 	free(r);
 }
 

@@ -105,6 +105,8 @@ int mmt_decode_values(const void *data, size_t len, __u64 boot_to_wall_ns,
 /* Bytes a record of this event has: the header and its payload. */
 size_t mmt_record_size(const struct mmt_event_desc *d);
 
+/* Helpers of the argument kinds, in argkinds.c. */
+
 /* "entry-exit re-read", "kernel-copy (fexit get_nodes)"...; NULL for
  * MMT_TOCTOU_NONE and unknown values. */
 const char *mmt_toctou_method_name(unsigned int method);
@@ -117,6 +119,7 @@ bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b);
 
 /* Decoders of single values, into buf (snprintf semantics). */
 size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len);
+/* (decode.c) */
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 		      bool *failed);
 

@@ -88,10 +88,10 @@ __u64 mmt_array_ptr(const struct mmt_array *a, unsigned int i)
  * shows the pointer, JSON adds nothing.
  */
 struct read_form {
-	const char *json_key; /* ",\"nodes\":" */
-	const char *json_empty; /* JSON value when nothing was read */
+	const char *json_key;	 /* ",\"nodes\":" */
+	const char *json_empty;	 /* JSON value when nothing was read */
 	const char *table_empty; /* table text then; NULL: the pointer */
-	const char *fault; /* the error a failed read names; NULL: read_err's */
+	const char *fault;	 /* the error a failed read names; NULL: read_err's */
 	/* what was read: JSON after the key, or the table's text */
 	void (*body)(struct outbuf *ob, const struct mmt_decoded_arg *a, bool json,
 		     bool parse_args);
@@ -230,16 +230,16 @@ static void text_value(const struct mmt_record *r, const struct mmt_arg_desc *d,
 	xlat_value(d->xlat, (__u32)raw, a->text, sizeof(a->text));
 }
 
-static void text_mmap_flags(const struct mmt_record *r, const struct mmt_arg_desc *d,
-			    __u64 raw, struct mmt_decoded_arg *a)
+static void text_mmap_flags(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,
+			    struct mmt_decoded_arg *a)
 {
 	(void)r;
 	(void)d;
 	mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
 }
 
-static void text_mpol_mode(const struct mmt_record *r, const struct mmt_arg_desc *d,
-			   __u64 raw, struct mmt_decoded_arg *a)
+static void text_mpol_mode(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,
+			   struct mmt_decoded_arg *a)
 {
 	(void)r;
 	(void)d;
@@ -275,8 +275,7 @@ static int tables_mmap_flags(const struct mmt_arg_desc *d, const struct xlat **t
  * took it (proven either way: it is what the call used), else from the
  * re-read at exit (a change seen; equal reads prove nothing).
  */
-static void toctou_verdict(const struct mmt_payload_masks *pm, int slot,
-			   struct mmt_decoded_arg *a)
+static void toctou_verdict(const struct mmt_payload_masks *pm, int slot, struct mmt_decoded_arg *a)
 {
 	const struct mmt_mask *m = &pm->masks[slot], *k = &pm->kmasks[slot];
 
@@ -392,8 +391,8 @@ static void decode_array(const struct mmt_arg_desc *d, __u64 raw, const void *pa
 			 struct mmt_decoded_arg *a)
 {
 	const struct mmt_payload_move_pages *mp = payload;
-	const struct mmt_array *slots[] = { mp ? &mp->pages : NULL, mp ? &mp->nodes : NULL,
-					    mp ? &mp->status : NULL };
+	const struct mmt_array *slots[] = {mp ? &mp->pages : NULL, mp ? &mp->nodes : NULL,
+					   mp ? &mp->status : NULL};
 
 	(void)raw;
 	if (!mp)
@@ -459,8 +458,7 @@ static void table_array(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	if (a->data != MMT_DATA_ARRAY)
 		ob_str(ob, a->text);
 	else
-		read_render(ob, a, &array_form, a->array->state, a->array->read_err, false,
-			    false);
+		read_render(ob, a, &array_form, a->array->state, a->array->read_err, false, false);
 }
 
 /* The int the kernel writes (get_mempolicy's mode, or a node). */
@@ -490,8 +488,7 @@ static void text_out_mode(const struct mmt_record *r, const struct mmt_arg_desc 
 		mmt_decode_mpol_mode(a->out_value, a->out_text, sizeof(a->out_text));
 }
 
-static void out_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool json,
-		     bool parse_args)
+static void out_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool json, bool parse_args)
 {
 	if (json && parse_args) {
 		ob_json_str(ob, a->out_text, sizeof(a->out_text));
@@ -522,6 +519,7 @@ static void table_out(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	read_render(ob, a, &out_form, a->out_state, 0, false, false);
 }
 
+/* clang-format off */
 const struct mmt_arg_ops mmt_arg_ops[MMT_ARG_KIND_COUNT] = {
 	[MMT_ARG_INT] = {
 		.decode = decode_s32,
@@ -600,3 +598,4 @@ const struct mmt_arg_ops mmt_arg_ops[MMT_ARG_KIND_COUNT] = {
 		.table_value = table_out,
 	},
 };
+/* clang-format on */

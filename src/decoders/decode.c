@@ -100,7 +100,8 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 
 		for (int i = 0; i < MMT_MAX_MASKS; i++)
 			if (check_mask(&pm->masks[i]) || check_mask(&pm->kmasks[i]) ||
-			    (pm->kmasks[i].state != MMT_MASK_NONE && !mmt_toctou_is_kcopy(pm->toctou_method)))
+			    (pm->kmasks[i].state != MMT_MASK_NONE &&
+			     !mmt_toctou_is_kcopy(pm->toctou_method)))
 				return -EINVAL;
 		if (check_state(pm->out_int_state) || pm->changed[0] > 1 || pm->changed[1] > 1 ||
 		    pm->toctou_method >= MMT_TOCTOU_METHOD_COUNT)

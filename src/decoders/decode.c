@@ -143,6 +143,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		a->ignored = false;
 		a->text[0] = '\0';
 		a->data = MMT_DATA_NONE;
+		a->mask = NULL; /* a mask kind without its payload: no mask */
 		ops->decode(ad, r->args[i], payload, a);
 		if (text)
 			ops->text(r, ad, r->args[i], a);

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "decoders/decode.h"
-#include "outputs/outbuf.h"
+#include "text/outbuf.h"
 #include "placement/numa_maps.h"
 
 /* The event id of placement records: outside the syscall range, and apart

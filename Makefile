@@ -13,7 +13,8 @@ LDLIBS     := -lbpf -lelf -lz
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter -I$(OUT) -Isrc
 
 # User-space code shared by the tool, the unit tests and the fuzzer.
-LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c)
+LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c \
+			 src/detect/*.c)
 CLI_SRCS   := $(wildcard src/cli/*.c)
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))

@@ -73,6 +73,10 @@ struct mmt_options {
 	const char *output_file;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_mode kernel_copy;
+	/* --detect: findings from src/detect/, and its allow-list */
+	bool detect;
+	const char *detect_allow[MMT_MAX_SCOPE_VALUES];
+	int ndetect_allow;
 	char **command; /* NULL-terminated argv, or NULL */
 };
 
@@ -113,6 +117,10 @@ int mmt_kcopy_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int 
 void mmt_kcopy_note(const struct mmt_options *o, int m, const char *why);
 
 int mmt_list_main(int argc, char **argv);
+/* --detect-allow EXE[:RULE]: 0, or MMT_EXIT_USAGE after printing why */
+int mmt_parse_detect_allow(struct mmt_options *o, const char *arg);
+/* `mmtrace detect [--detect-allow ...] FILE`: findings of a JSON recording */
+int mmt_detect_main(int argc, char **argv);
 int mmt_features_main(void);
 /* Mount tracefs on /sys/kernel/tracing unless it is there; 0 or -1. */
 int mmt_ensure_tracefs(void);

@@ -18,7 +18,8 @@
 
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
-	"       mmtrace list [--markdown] [EVENT]\n"
+	"       mmtrace list [--markdown] [EVENT] | mmtrace list --rules\n"
+	"       mmtrace detect [--detect-allow EXE[:RULE]]... [--stats] [-o json] FILE\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -61,6 +62,12 @@ static const char usage_text[] =
 	"                                with --stats: print the stats line as often\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
+	"      --detect                  also write findings (mmtrace list --rules):\n"
+	"                                W+X memory, write-then-execute, one file\n"
+	"                                mapped writable and executable, memory calls\n"
+	"                                on other processes, sealed-memory tampering\n"
+	"      --detect-allow EXE[:RULE] no findings (of RULE only) for this\n"
+	"                                executable path, e.g. a JIT (repeatable)\n"
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
@@ -271,6 +278,8 @@ enum {
 	OPT_COLUMNS,
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
+	OPT_DETECT,
+	OPT_DETECT_ALLOW,
 };
 
 static const struct option long_options[] = {
@@ -299,6 +308,8 @@ static const struct option long_options[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
+	{ "detect", no_argument, NULL, OPT_DETECT },
+	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -452,6 +463,13 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_SYSCALL_TPS:
 			o->syscall_tracepoints = true;
 			break;
+		case OPT_DETECT:
+			o->detect = true;
+			break;
+		case OPT_DETECT_ALLOW:
+			if ((err = mmt_parse_detect_allow(o, optarg)))
+				return err;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return -1;
@@ -486,6 +504,10 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
 		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
+	if (o->ndetect_allow && !o->detect)
+		return mmt_usage_error("--detect-allow goes with --detect");
+	if (o->summary && o->detect)
+		return mmt_usage_error("-c writes no event: --detect does not apply");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;
@@ -496,6 +518,8 @@ int main(int argc, char **argv)
 	struct mmt_options opts;
 	int err;
 
+	if (argc > 1 && !strcmp(argv[1], "detect"))
+		return mmt_detect_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "list"))
 		return mmt_list_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "--features"))

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "outputs/summary.h"
 #include "context/tasks.h"
+#include "detect/session.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -52,6 +53,8 @@ struct tracer {
 	pid_t child;
 	int go_fd; /* write end: tells the child to exec */
 	int kcopy; /* enum mmt_toctou_method: how node masks are checked */
+	struct mmt_det_session det; /* --detect */
+	bool detecting;
 };
 
 static __u64 clock_ns(clockid_t id)
@@ -119,6 +122,8 @@ static int on_record(void *ctx, void *data, size_t len)
 		mmt_json_event(&t->out, &ev, t->opts->parse_args);
 	else
 		mmt_table_event(&t->out, &ev);
+	if (t->detecting)
+		mmt_det_session_event(&t->det, &t->out, &ev);
 	t->events++;
 	return 0;
 }
@@ -465,7 +470,10 @@ static void print_stats(struct tracer *t)
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
 		fprintf(stderr, "%s\"%s\":%llu", ev ? "," : "", mmt_events[ev].name,
 			(unsigned long long)c[ev][MMT_CNT_FILTERED]);
-	fputs("}}}\n", stderr);
+	fputc('}', stderr);
+	if (t->detecting)
+		mmt_det_session_stats(&t->det, stderr);
+	fputs("}}\n", stderr);
 }
 
 /* Losses on stderr at exit: always when there are some; all with --stats. */
@@ -692,6 +700,12 @@ int mmt_trace(const struct mmt_options *opts)
 		mmt_table_header(&t.out);
 		ob_flush(&t.out);
 	}
+	if (opts->detect &&
+	    mmt_det_session_init(&t.det, opts->format == MMT_FMT_JSON, opts->parse_args,
+				 opts->color == 1 || (opts->color < 0 && isatty(out_fd)),
+				 opts->detect_allow, opts->ndetect_allow))
+		goto cleanup;
+	t.detecting = opts->detect;
 	if (opts->command) {
 		int err = release_child(&t, ready_fd, opts->command[0]);
 
@@ -729,6 +743,8 @@ cleanup:
 		close(ready_fd);
 	ring_buffer__free(t.rb);
 	mmt_tasks_free(&t.tasks);
+	if (t.detecting)
+		mmt_det_session_free(&t.det);
 	mmtrace_bpf__destroy(t.skel);
 	ob_free(&t.out);
 	mmt_containers_close();

@@ -20,7 +20,8 @@ LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
-E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile
+E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
+	      $(OUT)/tests/techniques $(OUT)/tests/techniques32
 
 .PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
@@ -75,6 +76,15 @@ $(OUT)/tests/workload: tests/e2e/workload.c
 $(OUT)/tests/hostile: tests/hostile/hostile.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
+
+# The detection rules' techniques, 64- and 32-bit (tests/e2e/test_detect.py).
+$(OUT)/tests/techniques: tests/detect/techniques.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -ldl
+
+$(OUT)/tests/techniques32: tests/detect/techniques.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -ldl
 
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c

@@ -66,6 +66,7 @@ static const char usage_text[] =
 	"                                W+X memory, write-then-execute, one file\n"
 	"                                mapped writable and executable, memory calls\n"
 	"                                on other processes, sealed-memory tampering\n"
+	"      --detect-only             --detect, writing the findings only\n"
 	"      --detect-allow EXE[:RULE] no findings (of RULE only) for this\n"
 	"                                executable path, e.g. a JIT (repeatable)\n"
 	"\n"
@@ -280,6 +281,7 @@ enum {
 	OPT_KERNEL_COPY,
 	OPT_DETECT,
 	OPT_DETECT_ALLOW,
+	OPT_DETECT_ONLY,
 };
 
 static const struct option long_options[] = {
@@ -310,6 +312,7 @@ static const struct option long_options[] = {
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
 	{ "detect", no_argument, NULL, OPT_DETECT },
 	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
+	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -465,6 +468,9 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 			break;
 		case OPT_DETECT:
 			o->detect = true;
+			break;
+		case OPT_DETECT_ONLY:
+			o->detect = o->findings_only = true;
 			break;
 		case OPT_DETECT_ALLOW:
 			if ((err = mmt_parse_detect_allow(o, optarg)))

@@ -118,7 +118,9 @@ static int on_record(void *ctx, void *data, size_t len)
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
 	ev.context_id = mmt_tasks_last_id(&t->tasks);
-	if (t->opts->format == MMT_FMT_JSON)
+	if (t->opts->findings_only)
+		; /* --detect-only */
+	else if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(&t->out, &ev, t->opts->parse_args);
 	else
 		mmt_table_event(&t->out, &ev);

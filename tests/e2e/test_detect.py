@@ -183,13 +183,14 @@ def detect_stress_ng_mmap():
     ng = os.path.realpath(ng)
     cmd = [ng, "--mmap", "1", "--mmap-ops", "200", "-q"]
     ev = "mmap,munmap,mremap,mprotect,pkey_mprotect,madvise,mseal"
-    findings, _, _, _ = trace(cmd, "-e", ev, timeout=300)
+    findings, _, _, _ = trace(cmd, "-e", ev, "--detect-only", timeout=300)
     for f in findings:
         trig = f["args"][0]["value"]
         prot = [a["value"] for a in trig["args"] if a["name"] == "prot"][0]
         eq((f["metadata"]["id"], trig["eventName"], prot & 6), ("MMT-1", "mmap", 6),
            "stress-ng finding")
-    findings, _, _, stats = trace(cmd, "-e", ev, "--detect-allow", ng + ":MMT-1", timeout=300)
+    findings, _, _, stats = trace(cmd, "-e", ev, "--detect-only", "--detect-allow",
+                                  ng + ":MMT-1", timeout=300)
     eq(len(findings), 0, "stress-ng allow-listed for MMT-1: findings")
     eq(sum(stats["detect"]["findings"].values()), 0, "stress-ng: --stats findings")
 

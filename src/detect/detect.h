@@ -34,7 +34,8 @@ enum mmt_det_op {
 #define MMT_DET_PATH_LEN 256
 #define MMT_DET_COMM_LEN 16
 
-/* A file's identity: device and inode, or only a path (issue: fd paths). */
+/* A file's identity: device and inode (from /proc today; from the event
+ * once events carry the fd's path and the mapping's file). */
 struct mmt_det_file {
 	bool known;
 	bool has_ino; /* dev and ino are set */

@@ -356,13 +356,13 @@ static __s64 text_value(const char *s)
 
 		if (!strcmp(t, "NULL") || !strcmp(t, "PROT_NONE"))
 			continue;
-		v |= (__s64)strtoull(t, &end, 0);
-		if (end != t && !*end)
-			continue;
 		if (*t == '-') { /* a negative int, as %d printed it */
 			v = strtoll(t, NULL, 0);
 			continue;
 		}
+		v |= (__s64)strtoull(t, &end, 0);
+		if (end != t && !*end)
+			continue;
 		for (size_t k = 0; k < sizeof(name_tables) / sizeof(name_tables[0]) && !found; k++)
 			for (size_t i = 0; i < name_tables[k]->n && !found; i++)
 				if (!strcmp(name_tables[k]->e[i].name, t)) {

@@ -181,7 +181,8 @@ def detect_stress_ng_mmap():
     ng = shutil.which("stress-ng")
     check(ng, "stress-ng is not installed (scripts/setup.sh installs it)")
     ng = os.path.realpath(ng)
-    cmd = [ng, "--mmap", "1", "--mmap-ops", "200", "-q"]
+    # 4M per mapping (the default, 256M, takes minutes on a small machine)
+    cmd = [ng, "--mmap", "1", "--mmap-ops", "200", "--mmap-bytes", "4M", "-q"]
     ev = "mmap,munmap,mremap,mprotect,pkey_mprotect,madvise,mseal"
     findings, _, _, _ = trace(cmd, "-e", ev, "--detect-only", timeout=300)
     for f in findings:

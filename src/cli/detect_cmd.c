@@ -38,16 +38,16 @@ static const char detect_usage[] =
 int mmt_detect_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "detect-allow", required_argument, NULL, 'a' },
-		{ "stats", no_argument, NULL, 's' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "color", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"detect-allow", required_argument, NULL, 'a'},
+		{"stats", no_argument, NULL, 's'},
+		{"output", required_argument, NULL, 'o'},
+		{"color", required_argument, NULL, 'C'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct mmt_options o;
 	struct mmt_det_session s;
-	struct outbuf out = { 0 };
+	struct outbuf out = {0};
 	bool json = false, stats = false;
 	int color = -1, c, err, ret = 1;
 	__u64 lineno = 0, events = 0, long_lines = 0;
@@ -82,8 +82,8 @@ int mmt_detect_main(int argc, char **argv)
 			else if (!strcmp(optarg, "auto"))
 				color = -1;
 			else
-				return mmt_usage_error("invalid --color '%s' (auto, always or never)",
-						       optarg);
+				return mmt_usage_error(
+					"invalid --color '%s' (auto, always or never)", optarg);
 			break;
 		case 'h':
 			fputs(detect_usage, stdout);
@@ -107,8 +107,8 @@ int mmt_detect_main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (mmt_det_session_init(&s, json, false,
-				 color == 1 || (color < 0 && isatty(STDOUT_FILENO)),
-				 o.detect_allow, o.ndetect_allow))
+				 color == 1 || (color < 0 && isatty(STDOUT_FILENO)), o.detect_allow,
+				 o.ndetect_allow))
 		goto cleanup;
 	while ((n = getline(&line, &cap, in)) > 0) {
 		lineno++;

@@ -30,7 +30,7 @@ struct range {
 	bool written; /* writable at some time since it was mapped */
 	bool shared;
 	bool file_backed; /* mapped from a file (known from mmap's flags) */
-	bool has_file; /* and which file: dev, ino */
+	bool has_file;	  /* and which file: dev, ino */
 	__u64 dev, ino;
 	__u64 seq; /* when last touched: the eviction order */
 };
@@ -390,8 +390,7 @@ struct ctx {
 	int max, n;
 };
 
-static struct mmt_finding *emit(struct ctx *c, enum mmt_det_rule_id rule,
-				enum mmt_det_severity sev)
+static struct mmt_finding *emit(struct ctx *c, enum mmt_det_rule_id rule, enum mmt_det_severity sev)
 {
 	struct mmt_finding *x;
 
@@ -576,8 +575,9 @@ static void on_mprotect(struct ctx *c, struct proc *p)
 				was_written = r;
 		}
 	if (was_written) {
-		struct mmt_finding *x = emit(c, MMT_RULE_WRITE_THEN_EXEC,
-					     was_written->file_backed ? MMT_SEV_MEDIUM : MMT_SEV_HIGH);
+		struct mmt_finding *x =
+			emit(c, MMT_RULE_WRITE_THEN_EXEC,
+			     was_written->file_backed ? MMT_SEV_MEDIUM : MMT_SEV_HIGH);
 
 		if (x) {
 			x->prev_known = true;
@@ -727,8 +727,8 @@ static void check_cross(struct ctx *c)
 	if (f->op == MMT_DET_PROCESS_MADVISE && f->advice != MADV_WILLNEED_ &&
 	    f->advice != MADV_COLD_ && f->advice != MADV_PAGEOUT_)
 		return;
-	if (f->target_known ? f->target_pid == f->pid :
-			      f->op != MMT_DET_PROCESS_MADVISE &&
+	if (f->target_known ? f->target_pid == f->pid
+			    : f->op != MMT_DET_PROCESS_MADVISE &&
 				      (f->pid_arg == 0 || f->pid_arg == f->ns_pid))
 		return;
 	if (f->target_known && f->target_uid != f->uid)
@@ -745,10 +745,10 @@ static void check_cross(struct ctx *c)
 	x->other_user = f->target_known && f->target_uid != f->uid;
 }
 
-int mmt_detect_call(struct mmt_detect *d, const struct mmt_det_facts *f,
-		    struct mmt_finding *out, int max)
+int mmt_detect_call(struct mmt_detect *d, const struct mmt_det_facts *f, struct mmt_finding *out,
+		    int max)
 {
-	struct ctx c = { .d = d, .f = f, .out = out, .max = max };
+	struct ctx c = {.d = d, .f = f, .out = out, .max = max};
 	struct proc *p;
 
 	d->st.facts++;
@@ -775,8 +775,9 @@ int mmt_detect_call(struct mmt_detect *d, const struct mmt_det_facts *f,
 	case MMT_DET_MUNMAP:
 		check_seal(&c, p);
 		if (f->ret == 0)
-			ranges_remove(d, p, f->addr & ~(PAGE - 1),
-				      range_end(f->addr & ~(PAGE - 1), f->len + (f->addr & (PAGE - 1))));
+			ranges_remove(
+				d, p, f->addr & ~(PAGE - 1),
+				range_end(f->addr & ~(PAGE - 1), f->len + (f->addr & (PAGE - 1))));
 		break;
 	case MMT_DET_MREMAP:
 		check_seal(&c, p);

@@ -21,16 +21,16 @@ static const struct {
 	const char *name;
 	enum mmt_det_op op;
 } ops[] = {
-	{ "mmap", MMT_DET_MMAP },
-	{ "munmap", MMT_DET_MUNMAP },
-	{ "mremap", MMT_DET_MREMAP },
-	{ "mprotect", MMT_DET_MPROTECT },
-	{ "pkey_mprotect", MMT_DET_MPROTECT },
-	{ "madvise", MMT_DET_MADVISE },
-	{ "mseal", MMT_DET_MSEAL },
-	{ "migrate_pages", MMT_DET_MIGRATE_PAGES },
-	{ "move_pages", MMT_DET_MOVE_PAGES },
-	{ "process_madvise", MMT_DET_PROCESS_MADVISE },
+	{"mmap", MMT_DET_MMAP},
+	{"munmap", MMT_DET_MUNMAP},
+	{"mremap", MMT_DET_MREMAP},
+	{"mprotect", MMT_DET_MPROTECT},
+	{"pkey_mprotect", MMT_DET_MPROTECT},
+	{"madvise", MMT_DET_MADVISE},
+	{"mseal", MMT_DET_MSEAL},
+	{"migrate_pages", MMT_DET_MIGRATE_PAGES},
+	{"move_pages", MMT_DET_MOVE_PAGES},
+	{"process_madvise", MMT_DET_PROCESS_MADVISE},
 };
 
 static enum mmt_det_op op_of(const char *name, const char **canon)
@@ -55,8 +55,7 @@ static void put_arg(struct mmt_det_facts *f, const char *name, __s64 v)
 		f->new_len = v;
 	else if (!strcmp(name, "prot"))
 		f->prot = v;
-	else if (!strcmp(name, "flags") &&
-		 (f->op == MMT_DET_MMAP || f->op == MMT_DET_MREMAP))
+	else if (!strcmp(name, "flags") && (f->op == MMT_DET_MMAP || f->op == MMT_DET_MREMAP))
 		f->flags = v;
 	else if (!strcmp(name, "advice"))
 		f->advice = v;
@@ -261,18 +260,29 @@ static bool str(struct cur *c, char *buf, size_t cap, bool *cut)
 				break;
 			ch = *c->p++;
 			switch (ch) {
-			case 'n': ch = '\n'; break;
-			case 't': ch = '\t'; break;
-			case 'r': ch = '\r'; break;
-			case 'b': ch = '\b'; break;
-			case 'f': ch = '\f'; break;
+			case 'n':
+				ch = '\n';
+				break;
+			case 't':
+				ch = '\t';
+				break;
+			case 'r':
+				ch = '\r';
+				break;
+			case 'b':
+				ch = '\b';
+				break;
+			case 'f':
+				ch = '\f';
+				break;
 			case 'u':
 				if (c->end - c->p < 4)
 					return c->bad = true, false;
 				c->p += 4;
 				ch = '?'; /* only names and paths use these: a mark */
 				break;
-			default: break; /* '"', '\\', '/' */
+			default:
+				break; /* '"', '\\', '/' */
 			}
 		}
 		if (n + 1 < cap)
@@ -531,11 +541,10 @@ static void top_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 		skip(c);
 }
 
-enum mmt_det_line mmt_det_facts_from_json(const char *line, size_t len,
-					  struct mmt_det_facts *f)
+enum mmt_det_line mmt_det_facts_from_json(const char *line, size_t len, struct mmt_det_facts *f)
 {
-	struct cur c = { .p = line, .end = line + len };
-	struct line_state st = { 0 };
+	struct cur c = {.p = line, .end = line + len};
+	struct line_state st = {0};
 
 	facts_init(f);
 	/* the op first: put_arg() looks at it; eventName may come late */

@@ -21,13 +21,12 @@ void mmt_det_facts_from_event(const struct mmt_decoded_event *ev, bool lookup,
 			      struct mmt_det_facts *f);
 
 enum mmt_det_line {
-	MMT_DET_LINE_EVENT, /* an event: the facts are filled */
-	MMT_DET_LINE_FINDING, /* a finding written by --detect: skip it */
+	MMT_DET_LINE_EVENT,	/* an event: the facts are filled */
+	MMT_DET_LINE_FINDING,	/* a finding written by --detect: skip it */
 	MMT_DET_LINE_MALFORMED, /* not a JSON object of an mmtrace event */
 };
 
 /* The facts of one JSON line (len bytes, no NUL needed). */
-enum mmt_det_line mmt_det_facts_from_json(const char *line, size_t len,
-					  struct mmt_det_facts *f);
+enum mmt_det_line mmt_det_facts_from_json(const char *line, size_t len, struct mmt_det_facts *f);
 
 #endif /* MMT_DETECT_FACTS_H */

@@ -17,8 +17,8 @@ static const char *file_name(const struct mmt_det_file *file)
 	return file->path[0] ? file->path : "a file";
 }
 
-size_t mmt_finding_text(const struct mmt_det_facts *f, const struct mmt_finding *x,
-			char *buf, size_t len)
+size_t mmt_finding_text(const struct mmt_det_facts *f, const struct mmt_finding *x, char *buf,
+			size_t len)
 {
 	char prot[96], prev[96];
 	const char *cut = x->file.path_cut ? "..." : "";
@@ -29,7 +29,8 @@ size_t mmt_finding_text(const struct mmt_det_facts *f, const struct mmt_finding 
 	case MMT_RULE_WX_MAPPING:
 		return snprintf(buf, len, "%s 0x%llx+%llu %s, %s%s", f->syscall,
 				(unsigned long long)x->addr, (unsigned long long)x->len, prot,
-				x->file.known || x->file.path[0] ? file_name(&x->file) : "anonymous",
+				x->file.known || x->file.path[0] ? file_name(&x->file)
+								 : "anonymous",
 				x->file.known || x->file.path[0] ? cut : "");
 	case MMT_RULE_WRITE_THEN_EXEC:
 		return snprintf(buf, len, "%s 0x%llx+%llu to %s; was %s, %s", f->syscall,
@@ -37,7 +38,8 @@ size_t mmt_finding_text(const struct mmt_det_facts *f, const struct mmt_finding 
 				x->file_backed ? "file-backed" : "anonymous");
 	case MMT_RULE_FILE_DOUBLE_MAP:
 		return snprintf(buf, len,
-				"%s%s (dev %llu ino %llu): %s at 0x%llx+%llu (pid %u), and %s at 0x%llx+%llu (pid %u)",
+				"%s%s (dev %llu ino %llu): %s at 0x%llx+%llu (pid %u), and %s at "
+				"0x%llx+%llu (pid %u)",
 				file_name(&x->file), cut, (unsigned long long)x->file.dev,
 				(unsigned long long)x->file.ino, prot, (unsigned long long)x->addr,
 				(unsigned long long)x->len, f->pid,
@@ -46,11 +48,11 @@ size_t mmt_finding_text(const struct mmt_det_facts *f, const struct mmt_finding 
 				x->other_pid);
 	case MMT_RULE_CROSS_PROCESS:
 		if (!x->target_known)
-			return snprintf(buf, len, "%s on another process (%s %lld: not resolved)%s",
-					f->syscall,
-					f->op == MMT_DET_PROCESS_MADVISE ? "pidfd" : "pid",
-					(long long)(f->op == MMT_DET_PROCESS_MADVISE ? f->fd : f->pid_arg),
-					f->ret < 0 ? ", refused" : "");
+			return snprintf(
+				buf, len, "%s on another process (%s %lld: not resolved)%s",
+				f->syscall, f->op == MMT_DET_PROCESS_MADVISE ? "pidfd" : "pid",
+				(long long)(f->op == MMT_DET_PROCESS_MADVISE ? f->fd : f->pid_arg),
+				f->ret < 0 ? ", refused" : "");
 		return snprintf(buf, len, "%s on pid %u (%s, uid %u%s)%s%s", f->syscall,
 				x->target_pid, x->target_comm, x->target_uid,
 				x->other_user ? ", another user" : "",
@@ -61,8 +63,9 @@ size_t mmt_finding_text(const struct mmt_det_facts *f, const struct mmt_finding 
 				(unsigned long long)x->sealed_addr,
 				(unsigned long long)x->sealed_len);
 	case MMT_RULE_DONTUNMAP_EXEC:
-		return snprintf(buf, len, "mremap MREMAP_DONTUNMAP of %s memory 0x%llx+%llu to 0x%llx",
-				prev, (unsigned long long)f->addr, (unsigned long long)f->len,
+		return snprintf(buf, len,
+				"mremap MREMAP_DONTUNMAP of %s memory 0x%llx+%llu to 0x%llx", prev,
+				(unsigned long long)f->addr, (unsigned long long)f->len,
 				(unsigned long long)f->ret);
 	default:
 		return snprintf(buf, len, "%s", x->rule->name);
@@ -161,12 +164,13 @@ static void finding_value(struct outbuf *ob, const struct mmt_det_facts *f,
 	ob_char(ob, '}');
 }
 
-void mmt_finding_json(struct outbuf *ob, const struct mmt_det_facts *f,
-		      const struct mmt_finding *x, const char *trigger, size_t trigger_len)
+void mmt_finding_json(struct outbuf *ob, const struct mmt_det_facts *f, const struct mmt_finding *x,
+		      const char *trigger, size_t trigger_len)
 {
 	const struct mmt_det_rule *r = x->rule;
 
-	while (trigger_len && (trigger[trigger_len - 1] == '\n' || trigger[trigger_len - 1] == '\r'))
+	while (trigger_len &&
+	       (trigger[trigger_len - 1] == '\n' || trigger[trigger_len - 1] == '\r'))
 		trigger_len--;
 	ob_lit(ob, "{\"timestamp\":");
 	ob_u64(ob, f->timestamp_ns);

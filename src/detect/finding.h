@@ -12,15 +12,15 @@
 #include "outputs/outbuf.h"
 
 /* A sentence of what was found, into buf (snprintf semantics). */
-size_t mmt_finding_text(const struct mmt_det_facts *f, const struct mmt_finding *x,
-			char *buf, size_t len);
+size_t mmt_finding_text(const struct mmt_det_facts *f, const struct mmt_finding *x, char *buf,
+			size_t len);
 
 /*
  * One JSON line. trigger is the triggering event as one JSON object
  * (trigger_len bytes, a trailing newline ignored): embedded as is.
  */
-void mmt_finding_json(struct outbuf *ob, const struct mmt_det_facts *f,
-		      const struct mmt_finding *x, const char *trigger, size_t trigger_len);
+void mmt_finding_json(struct outbuf *ob, const struct mmt_det_facts *f, const struct mmt_finding *x,
+		      const char *trigger, size_t trigger_len);
 
 /* One table line; color: reverse red (ANSI), else marked "!!". */
 void mmt_finding_table(struct outbuf *ob, const struct mmt_det_facts *f,

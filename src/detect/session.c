@@ -27,8 +27,8 @@ int mmt_det_session_init(struct mmt_det_session *s, bool json, bool parse_args, 
 		const char *why = "out of memory";
 
 		if (mmt_detect_allow(s->engine, allow[i], &why)) {
-			fprintf(stderr, "mmtrace: failed to add --detect-allow '%s': %s\n", allow[i],
-				why);
+			fprintf(stderr, "mmtrace: failed to add --detect-allow '%s': %s\n",
+				allow[i], why);
 			goto fail;
 		}
 	}
@@ -47,7 +47,7 @@ void mmt_det_session_free(struct mmt_det_session *s)
 
 const char *mmt_det_allow_check(const char *spec)
 {
-	struct mmt_detect *d = mmt_detect_new(&(struct mmt_det_limits){ 1, 1, 1, 1 });
+	struct mmt_detect *d = mmt_detect_new(&(struct mmt_det_limits){1, 1, 1, 1});
 	const char *why = NULL;
 
 	if (!d)

@@ -16,11 +16,11 @@
 
 struct mmt_det_session {
 	struct mmt_detect *engine;
-	bool json; /* findings as JSON lines, else table lines */
+	bool json;	 /* findings as JSON lines, else table lines */
 	bool parse_args; /* live JSON: how the triggering event is rendered */
 	bool color;
-	struct outbuf scratch; /* the triggering event, rendered again */
-	__u64 malformed; /* recording lines that are not events */
+	struct outbuf scratch;	/* the triggering event, rendered again */
+	__u64 malformed;	/* recording lines that are not events */
 	__u64 skipped_findings; /* recording lines that are findings */
 };
 

@@ -144,8 +144,7 @@ static int memfd(void)
 	w[0] = 0xc3;
 	run_code(x);
 	snprintf(extra, sizeof(extra), "\"writable\":%lu,\"dev\":%lu,\"ino\":%lu",
-		 (unsigned long)(uintptr_t)w, (unsigned long)st.st_dev,
-		 (unsigned long)st.st_ino);
+		 (unsigned long)(uintptr_t)w, (unsigned long)st.st_dev, (unsigned long)st.st_ino);
 	report("memfd", x, PAGE, extra);
 	/* the fd stays open until exit: the tracer reads it from /proc */
 	usleep(300000);
@@ -201,12 +200,12 @@ static int cross(const char *mode)
 	if (!strcmp(mode, "cross_migrate") || other) {
 		r = syscall(NR_MIGRATE_PAGES, child, 8 * sizeof(long) + 1, &nodes, &nodes);
 	} else if (!strcmp(mode, "cross_move")) {
-		void *pages[1] = { child_page };
-		int node[1] = { 0 }, status[1];
+		void *pages[1] = {child_page};
+		int node[1] = {0}, status[1];
 
 		r = syscall(NR_MOVE_PAGES, child, 1, pages, node, status, 0);
 	} else {
-		struct iovec iov = { child_page, PAGE };
+		struct iovec iov = {child_page, PAGE};
 		int pidfd = syscall(NR_PIDFD_OPEN, child, 0);
 
 		if (pidfd < 0)
@@ -256,8 +255,8 @@ static int dontunmap(void)
 static int numa_self(void)
 {
 	unsigned long nodes = 1;
-	void *pages[1] = { child_page };
-	int node[1] = { 0 }, status[1];
+	void *pages[1] = {child_page};
+	int node[1] = {0}, status[1];
 
 	child_page[0] = 1;
 	if (syscall(NR_MIGRATE_PAGES, 0, 8 * sizeof(long) + 1, &nodes, &nodes) < 0 ||
@@ -300,13 +299,19 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(void);
 	} modes[] = {
-		{ "wx_mmap", wx_mmap },	    { "wx_mprotect", wx_mprotect },
-		{ "jit", jit },		    { "jit_file", jit_file },
-		{ "memfd", memfd },	    { "seal", seal },
-		{ "dontunmap", dontunmap }, { "numa_self", numa_self },
-		{ "dlopen", dl },	    { "cross_migrate", cross_any },
-		{ "cross_move", cross_any }, { "cross_madvise", cross_any },
-		{ "cross_other_uid", cross_any },
+		{"wx_mmap", wx_mmap},
+		{"wx_mprotect", wx_mprotect},
+		{"jit", jit},
+		{"jit_file", jit_file},
+		{"memfd", memfd},
+		{"seal", seal},
+		{"dontunmap", dontunmap},
+		{"numa_self", numa_self},
+		{"dlopen", dl},
+		{"cross_migrate", cross_any},
+		{"cross_move", cross_any},
+		{"cross_madvise", cross_any},
+		{"cross_other_uid", cross_any},
 	};
 
 	if (argc != 2) {

@@ -43,8 +43,8 @@ static struct mmt_det_facts base(enum mmt_det_op op, __u32 pid)
 	return f;
 }
 
-static int do_mmap(struct mmt_detect *d, __u32 pid, __u64 at, __u64 len, __u32 prot,
-		   __u32 flags, const struct mmt_det_file *file)
+static int do_mmap(struct mmt_detect *d, __u32 pid, __u64 at, __u64 len, __u32 prot, __u32 flags,
+		   const struct mmt_det_file *file)
 {
 	struct mmt_det_facts f = base(MMT_DET_MMAP, pid);
 
@@ -132,9 +132,10 @@ static void test_write_then_exec(void **state)
 	assert_int_equal(out[0].prev_prot, R | W);
 	assert_false(out[0].file_backed);
 	assert_int_equal(out[0].severity, MMT_SEV_HIGH);
-	mmt_finding_text(&(struct mmt_det_facts){ .syscall = "mprotect" }, &out[0], text,
+	mmt_finding_text(&(struct mmt_det_facts){.syscall = "mprotect"}, &out[0], text,
 			 sizeof(text));
-	assert_string_equal(text, "mprotect 0x11000+4096 to PROT_READ|PROT_EXEC; was PROT_READ|PROT_WRITE, anonymous");
+	assert_string_equal(text, "mprotect 0x11000+4096 to PROT_READ|PROT_EXEC; was "
+				  "PROT_READ|PROT_WRITE, anonymous");
 	/* executable already: nothing is added */
 	assert_int_equal(do_range(d, MMT_DET_MPROTECT, 10, 0x11000, PG, R | X, 0), 0);
 	/* the third page, made read-only first, still was writable before */
@@ -152,7 +153,7 @@ static void test_write_then_exec(void **state)
 static void test_ldso_quiet(void **state)
 {
 	struct mmt_detect *d = engine();
-	struct mmt_det_file lib = { .known = true, .has_ino = true, .dev = 8, .ino = 99 };
+	struct mmt_det_file lib = {.known = true, .has_ino = true, .dev = 8, .ino = 99};
 
 	(void)state;
 	strcpy(lib.path, "/usr/lib/x86_64-linux-gnu/libz.so.1.2.13");
@@ -209,8 +210,8 @@ static void test_history_follows_calls(void **state)
 static void test_file_double_map(void **state)
 {
 	struct mmt_detect *d = engine();
-	struct mmt_det_file memfd = { .known = true, .has_ino = true, .dev = 1, .ino = 1234 };
-	struct mmt_det_file other = { .known = true, .has_ino = true, .dev = 1, .ino = 99 };
+	struct mmt_det_file memfd = {.known = true, .has_ino = true, .dev = 1, .ino = 1234};
+	struct mmt_det_file other = {.known = true, .has_ino = true, .dev = 1, .ino = 99};
 
 	(void)state;
 	strcpy(memfd.path, "/memfd:jit (deleted)");
@@ -237,8 +238,8 @@ static void test_file_double_map(void **state)
 	mmt_detect_free(d);
 }
 
-static int cross(struct mmt_detect *d, enum mmt_det_op op, __s64 pid_arg, bool known,
-		 __u32 tpid, __u32 tuid, __s64 ret)
+static int cross(struct mmt_detect *d, enum mmt_det_op op, __s64 pid_arg, bool known, __u32 tpid,
+		 __u32 tuid, __s64 ret)
 {
 	struct mmt_det_facts f = base(op, 10);
 
@@ -333,11 +334,11 @@ static void test_allow_list(void **state)
 
 static void test_limits(void **state)
 {
-	struct mmt_det_limits lim = { .max_processes = 2, .max_ranges = 4, .max_seals = 1,
-				      .max_files = 1 };
+	struct mmt_det_limits lim = {
+		.max_processes = 2, .max_ranges = 4, .max_seals = 1, .max_files = 1};
 	struct mmt_detect *d = mmt_detect_new(&lim);
-	struct mmt_det_file a = { .known = true, .has_ino = true, .dev = 1, .ino = 1 };
-	struct mmt_det_file b = { .known = true, .has_ino = true, .dev = 1, .ino = 2 };
+	struct mmt_det_file a = {.known = true, .has_ino = true, .dev = 1, .ino = 1};
+	struct mmt_det_file b = {.known = true, .has_ino = true, .dev = 1, .ino = 2};
 	struct mmt_det_stats st;
 
 	(void)state;
@@ -366,9 +367,9 @@ static void facts_of(const char *line, struct mmt_det_facts *f)
 	assert_int_equal(mmt_det_facts_from_json(line, strlen(line), f), MMT_DET_LINE_EVENT);
 }
 
-#define HEAD                                                                           \
-	"{\"timestamp\":1700000000000000000,\"processId\":5,\"hostProcessId\":1234,"   \
-	"\"hostThreadId\":1235,\"userId\":1000,\"processName\":\"jit\","              \
+#define HEAD                                                                                       \
+	"{\"timestamp\":1700000000000000000,\"processId\":5,\"hostProcessId\":1234,"               \
+	"\"hostThreadId\":1235,\"userId\":1000,\"processName\":\"jit\","                           \
 	"\"executable\":{\"path\":\"/usr/bin/jit\"},\"containerId\":\"\",\"container\":{},"
 
 static void test_json_facts(void **state)
@@ -384,13 +385,14 @@ static void test_json_facts(void **state)
 		      "{\"name\":\"flags\",\"type\":\"int\",\"value\":34},"
 		      "{\"name\":\"fd\",\"type\":\"int\",\"value\":-1}]}",
 		 &raw);
-	facts_of(HEAD "\"eventId\":\"9\",\"eventName\":\"mmap\",\"returnValue\":140000000000000,"
-		      "\"contextFlags\":{\"containerStarted\":false,\"isCompat\":true},"
-		      "\"args\":[{\"name\":\"addr\",\"type\":\"void*\",\"value\":\"NULL\"},"
-		      "{\"name\":\"length\",\"type\":\"size_t\",\"value\":8192},"
-		      "{\"name\":\"prot\",\"type\":\"int\",\"value\":\"PROT_WRITE|PROT_EXEC\"},"
-		      "{\"name\":\"flags\",\"type\":\"int\",\"value\":\"MAP_PRIVATE|MAP_ANONYMOUS\"},"
-		      "{\"name\":\"fd\",\"type\":\"int\",\"value\":-1}]}",
+	facts_of(HEAD
+		 "\"eventId\":\"9\",\"eventName\":\"mmap\",\"returnValue\":140000000000000,"
+		 "\"contextFlags\":{\"containerStarted\":false,\"isCompat\":true},"
+		 "\"args\":[{\"name\":\"addr\",\"type\":\"void*\",\"value\":\"NULL\"},"
+		 "{\"name\":\"length\",\"type\":\"size_t\",\"value\":8192},"
+		 "{\"name\":\"prot\",\"type\":\"int\",\"value\":\"PROT_WRITE|PROT_EXEC\"},"
+		 "{\"name\":\"flags\",\"type\":\"int\",\"value\":\"MAP_PRIVATE|MAP_ANONYMOUS\"},"
+		 "{\"name\":\"fd\",\"type\":\"int\",\"value\":-1}]}",
 		 &parsed);
 	assert_memory_equal(&raw, &parsed, sizeof(raw));
 	assert_int_equal(raw.op, MMT_DET_MMAP);
@@ -408,10 +410,11 @@ static void test_json_facts(void **state)
 	assert_int_equal(raw.flags, PRIV | ANON);
 	assert_int_equal(raw.fd, -1);
 	/* eventName after the args; a target object */
-	facts_of(HEAD "\"returnValue\":0,\"args\":[{\"name\":\"pid\",\"type\":\"int\",\"value\":77},"
-		      "{\"name\":\"nodes\",\"type\":\"const int*\",\"value\":\"NULL\"}],"
-		      "\"target\":{\"hostProcessId\":77,\"processName\":\"victim\",\"userId\":0,"
-		      "\"otherProcess\":true,\"otherUser\":true},\"eventName\":\"move_pages\"}",
+	facts_of(HEAD
+		 "\"returnValue\":0,\"args\":[{\"name\":\"pid\",\"type\":\"int\",\"value\":77},"
+		 "{\"name\":\"nodes\",\"type\":\"const int*\",\"value\":\"NULL\"}],"
+		 "\"target\":{\"hostProcessId\":77,\"processName\":\"victim\",\"userId\":0,"
+		 "\"otherProcess\":true,\"otherUser\":true},\"eventName\":\"move_pages\"}",
 		 &raw);
 	assert_int_equal(raw.op, MMT_DET_MOVE_PAGES);
 	assert_int_equal(raw.pid_arg, 77);
@@ -424,10 +427,17 @@ static void test_json_facts(void **state)
 static void test_json_lines_refused(void **state)
 {
 	static const char *const bad[] = {
-		"", "not json", "{", "{\"eventName\":\"mmap\"", "{\"eventName\":3}",
-		"{\"eventName\":\"mmap\",}", "{\"eventName\":\"mmap\"} trailing",
-		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
-		"{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],\"eventName\":\"mmap\"}",
+		"",
+		"not json",
+		"{",
+		"{\"eventName\":\"mmap\"",
+		"{\"eventName\":3}",
+		"{\"eventName\":\"mmap\",}",
+		"{\"eventName\":\"mmap\"} trailing",
+		"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+		"]]]]]]]]]]]]]]]]]]]]",
+		"{\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+		"]]]]]]]]]]]]]]]],\"eventName\":\"mmap\"}",
 		"{\"eventName\":\"mmap\",\"args\":[{\"name\":\"prot\",\"value\":\"unterminated}]}",
 	};
 	struct mmt_det_facts f;
@@ -463,11 +473,13 @@ static void test_finding_json(void **state)
 	mmt_finding_json(&ob, &f, &out[0], trig, strlen(trig));
 	ob_char(&ob, '\0');
 	assert_non_null(strstr(ob.buf, "\"eventName\":\"wx_mapping\""));
-	assert_non_null(strstr(ob.buf, "\"args\":[{\"name\":\"triggeredBy\",\"type\":\"unknown\",\"value\":{\"eventName\":\"mmap\"}}"));
+	assert_non_null(strstr(ob.buf, "\"args\":[{\"name\":\"triggeredBy\",\"type\":\"unknown\","
+				       "\"value\":{\"eventName\":\"mmap\"}}"));
 	assert_non_null(strstr(ob.buf, "\"metadata\":{\"id\":\"MMT-1\""));
 	assert_non_null(strstr(ob.buf, "\"Severity\":3"));
 	assert_non_null(strstr(ob.buf, "\"external_id\":\"T1620\""));
-	assert_non_null(strstr(ob.buf, "\"address\":\"0x10000\",\"length\":4096,\"prot\":\"PROT_READ|PROT_WRITE|PROT_EXEC\""));
+	assert_non_null(strstr(ob.buf, "\"address\":\"0x10000\",\"length\":4096,\"prot\":\"PROT_"
+				       "READ|PROT_WRITE|PROT_EXEC\""));
 	assert_string_equal(ob.buf + strlen(ob.buf) - 4, "}}}\n");
 	ob_free(&ob);
 	mmt_detect_free(d);

@@ -86,7 +86,7 @@ static void test_rule_table(void **state)
 	(void)state;
 	for (int i = 0; i < MMT_RULE_COUNT; i++) {
 		const struct mmt_det_rule *r = &mmt_det_rules[i];
-		char id[8];
+		char id[16];
 
 		snprintf(id, sizeof(id), "MMT-%d", i + 1);
 		assert_string_equal(r->id, id);

@@ -123,7 +123,7 @@ static int jit_file(void)
 	snprintf(extra, sizeof(extra), "\"path\":\"%s\",\"dev\":%lu,\"ino\":%lu", path,
 		 (unsigned long)st.st_dev, (unsigned long)st.st_ino);
 	report("jit_file", p, PAGE, extra);
-	usleep(300000); /* alive while the tracer reads /proc/PID/maps */
+	usleep(1000000); /* alive while the tracer reads /proc/PID/maps */
 	unlink(path);
 	close(fd);
 	return 0;
@@ -147,7 +147,7 @@ static int memfd(void)
 		 (unsigned long)(uintptr_t)w, (unsigned long)st.st_dev, (unsigned long)st.st_ino);
 	report("memfd", x, PAGE, extra);
 	/* the fd stays open until exit: the tracer reads it from /proc */
-	usleep(300000);
+	usleep(1000000);
 	close(fd);
 	return 0;
 }
@@ -211,7 +211,7 @@ static int cross(const char *mode)
 		if (pidfd < 0)
 			die("pidfd_open");
 		r = syscall(NR_PROCESS_MADVISE, pidfd, &iov, 1, MADV_COLD, 0);
-		usleep(300000); /* the tracer reads the pidfd's target from /proc */
+		usleep(1000000); /* the tracer reads the pidfd's target from /proc */
 		close(pidfd);
 	}
 	if (r < 0)

@@ -221,10 +221,22 @@ void mmt_det_facts_from_event(const struct mmt_decoded_event *ev, bool lookup,
 
 /* --- recordings: a small JSON reader, for mmtrace's own lines --- */
 
+struct arg_state {
+	char name[32];
+};
+
+struct line_state {
+	bool finding;
+	bool has_name;
+	char name[64];
+};
+
 struct cur {
 	const char *p, *end;
 	bool bad;
 	int depth;
+	struct arg_state *arg; /* the argument being read */
+	struct line_state *line;
 };
 
 static void ws(struct cur *c)
@@ -465,18 +477,13 @@ static void target_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 }
 
 /* One argument: its name comes first in mmtrace's lines; the value after. */
-struct arg_state {
-	char name[32];
-};
-
-static struct arg_state *arg_now;
 
 static void arg_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 {
 	if (!strcmp(key, "name"))
-		str(c, arg_now->name, sizeof(arg_now->name), NULL);
-	else if (!strcmp(key, "value") && arg_now->name[0])
-		put_arg(f, arg_now->name, value(c));
+		str(c, c->arg->name, sizeof(c->arg->name), NULL);
+	else if (!strcmp(key, "value") && c->arg->name[0])
+		put_arg(f, c->arg->name, value(c));
 	else
 		skip(c);
 }
@@ -493,21 +500,13 @@ static void args_array(struct cur *c, struct mmt_det_facts *f)
 		return;
 	do {
 		memset(&st, 0, sizeof(st));
-		arg_now = &st;
+		c->arg = &st;
 		object(c, f, arg_key);
-		arg_now = NULL;
+		c->arg = NULL;
 	} while (!c->bad && take(c, ','));
 	if (!take(c, ']'))
 		c->bad = true;
 }
-
-struct line_state {
-	bool finding;
-	bool has_name;
-	char name[64];
-};
-
-static struct line_state *line_now;
 
 static void top_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 {
@@ -528,7 +527,7 @@ static void top_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 	else if (!strcmp(key, "contextFlags"))
 		object(c, f, flags_key);
 	else if (!strcmp(key, "eventName"))
-		line_now->has_name = str(c, line_now->name, sizeof(line_now->name), NULL);
+		c->line->has_name = str(c, c->line->name, sizeof(c->line->name), NULL);
 	else if (!strcmp(key, "returnValue"))
 		f->ret = value(c);
 	else if (!strcmp(key, "args"))
@@ -536,7 +535,7 @@ static void top_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 	else if (!strcmp(key, "target"))
 		object(c, f, target_key);
 	else if (!strcmp(key, "metadata"))
-		line_now->finding = true, skip(c);
+		c->line->finding = true, skip(c);
 	else
 		skip(c);
 }
@@ -547,10 +546,10 @@ enum mmt_det_line mmt_det_facts_from_json(const char *line, size_t len, struct m
 	struct line_state st = {0};
 
 	facts_init(f);
-	/* the op first: put_arg() looks at it; eventName may come late */
-	line_now = &st;
+	/* put_arg() needs the op and eventName may follow the args: a first
+	 * pass finds the name, a second reads the args knowing the op */
+	c.line = &st;
 	object(&c, f, top_key);
-	line_now = NULL;
 	ws(&c);
 	if (c.bad || c.p != c.end || !st.has_name)
 		return MMT_DET_LINE_MALFORMED;
@@ -562,14 +561,12 @@ enum mmt_det_line mmt_det_facts_from_json(const char *line, size_t len, struct m
 
 		if (op == MMT_DET_OTHER || f->op == op)
 			return MMT_DET_LINE_EVENT;
-		/* read the line again, the op known */
 		facts_init(&again);
 		again.op = op;
 		c.p = line;
 		c.depth = 0;
-		line_now = &st;
+		c.line = &st;
 		object(&c, &again, top_key);
-		line_now = NULL;
 		again.op = op;
 		again.syscall = f->syscall;
 		*f = again;

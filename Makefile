@@ -14,14 +14,14 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-par
 
 # User-space code shared by the tool, the unit tests and the fuzzer.
 LIB_SRCS   := $(wildcard src/text/*.c src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c \
-		src/placement/*.c src/report/*.c)
+		src/placement/*.c src/report/*.c src/detect/*.c)
 CLI_SRCS   := $(wildcard src/cli/*.c)
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
-	      $(OUT)/tests/placement_load
+	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32
 
 .PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
@@ -80,6 +80,15 @@ $(OUT)/tests/hostile: tests/hostile/hostile.c
 $(OUT)/tests/placement_load: tests/e2e/placement_load.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
+# The detection rules' techniques, 64- and 32-bit (tests/e2e/test_detect.py).
+$(OUT)/tests/techniques: tests/detect/techniques.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -ldl
+
+$(OUT)/tests/techniques32: tests/detect/techniques.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -ldl
 
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c

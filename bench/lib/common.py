@@ -33,6 +33,13 @@ def env_flag(name, default):
     return os.environ.get(name, "1" if default else "0") not in ("", "0")
 
 
+def env_int(name, text):
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{name}: '{text}' is not a number") from None
+
+
 def env_list(name, default):
     v = os.environ.get(name)
     return [x for x in v.split(",") if x] if v else list(default)
@@ -43,7 +50,10 @@ class Config:
 
     def __init__(self):
         self.quick = env_flag("BENCH_QUICK", False)
-        self.rounds = int(os.environ.get("BENCH_ROUNDS", "3" if self.quick else "5"))
+        self.rounds = env_int("BENCH_ROUNDS",
+                              os.environ.get("BENCH_ROUNDS", "3" if self.quick else "5"))
+        if self.rounds < 1:
+            raise ValueError("BENCH_ROUNDS: at least 1")
         self.workloads = os.environ.get("BENCH_WORKLOADS")
         self.tracers = os.environ.get("BENCH_TRACERS")
         self.no_install = env_flag("BENCH_NO_INSTALL", False)
@@ -53,9 +63,12 @@ class Config:
         self.pin = env_flag("BENCH_PIN", True) and NCPU > 1
         self.baseline = os.environ.get("BENCH_BASELINE") or None
         default_n = [n for n in (1, 2) if n <= NCPU] or [1]
-        self.producers = [int(n) for n in env_list("BENCH_PRODUCERS", default_n)]
-        if any(n < 1 for n in self.producers):
-            raise ValueError("BENCH_PRODUCERS: each N must be 1 or more")
+        self.producers = [env_int("BENCH_PRODUCERS", n)
+                          for n in env_list("BENCH_PRODUCERS", default_n)]
+        if self.producers == [0]:
+            self.producers = []  # BENCH_PRODUCERS=0: skip the pass
+        elif any(n < 1 for n in self.producers):
+            raise ValueError("BENCH_PRODUCERS: each N must be 1 or more (0 alone: skip)")
 
 
 class NotAvailable(Exception):

@@ -169,37 +169,36 @@ out:
 }
 
 /* name: VARIANT_HOOK_enter / VARIANT_HOOK_exit (floor.c picks by prefix). */
-#define FLOOR_PROGS(hook, sec, btf)                                               \
-	SEC(sec "/sys_enter")                                                     \
-	int BPF_PROG(ring_##hook##_enter, struct pt_regs *regs, long id)          \
-	{                                                                         \
-		return send(&events, regs, id, 0, false, btf);                    \
-	}                                                                         \
-	SEC(sec "/sys_exit")                                                      \
-	int BPF_PROG(ring_##hook##_exit, struct pt_regs *regs, long ret)          \
-	{                                                                         \
-		return send(&events, regs, REG(btf, regs, orig_ax), ret, true, btf); \
-	}                                                                         \
-	SEC(sec "/sys_enter")                                                     \
-	int BPF_PROG(pcpu_##hook##_enter, struct pt_regs *regs, long id)          \
-	{                                                                         \
-		return send(cpu_ring(), regs, id, 0, false, btf);                 \
-	}                                                                         \
-	SEC(sec "/sys_exit")                                                      \
-	int BPF_PROG(pcpu_##hook##_exit, struct pt_regs *regs, long ret)          \
-	{                                                                         \
-		return send(cpu_ring(), regs, REG(btf, regs, orig_ax), ret, true, \
-			    btf);                                                 \
-	}                                                                         \
-	SEC(sec "/sys_enter")                                                     \
-	int BPF_PROG(hash_##hook##_enter, struct pt_regs *regs, long id)          \
-	{                                                                         \
-		return hash_enter(regs, id, btf);                                 \
-	}                                                                         \
-	SEC(sec "/sys_exit")                                                      \
-	int BPF_PROG(hash_##hook##_exit, struct pt_regs *regs, long ret)          \
-	{                                                                         \
-		return hash_exit(regs, ret, btf);                                 \
+#define FLOOR_PROGS(hook, sec, btf)                                                                \
+	SEC(sec "/sys_enter")                                                                      \
+	int BPF_PROG(ring_##hook##_enter, struct pt_regs *regs, long id)                           \
+	{                                                                                          \
+		return send(&events, regs, id, 0, false, btf);                                     \
+	}                                                                                          \
+	SEC(sec "/sys_exit")                                                                       \
+	int BPF_PROG(ring_##hook##_exit, struct pt_regs *regs, long ret)                           \
+	{                                                                                          \
+		return send(&events, regs, REG(btf, regs, orig_ax), ret, true, btf);               \
+	}                                                                                          \
+	SEC(sec "/sys_enter")                                                                      \
+	int BPF_PROG(pcpu_##hook##_enter, struct pt_regs *regs, long id)                           \
+	{                                                                                          \
+		return send(cpu_ring(), regs, id, 0, false, btf);                                  \
+	}                                                                                          \
+	SEC(sec "/sys_exit")                                                                       \
+	int BPF_PROG(pcpu_##hook##_exit, struct pt_regs *regs, long ret)                           \
+	{                                                                                          \
+		return send(cpu_ring(), regs, REG(btf, regs, orig_ax), ret, true, btf);            \
+	}                                                                                          \
+	SEC(sec "/sys_enter")                                                                      \
+	int BPF_PROG(hash_##hook##_enter, struct pt_regs *regs, long id)                           \
+	{                                                                                          \
+		return hash_enter(regs, id, btf);                                                  \
+	}                                                                                          \
+	SEC(sec "/sys_exit")                                                                       \
+	int BPF_PROG(hash_##hook##_exit, struct pt_regs *regs, long ret)                           \
+	{                                                                                          \
+		return hash_exit(regs, ret, btf);                                                  \
 	}
 
 FLOOR_PROGS(btf, "tp_btf", true)

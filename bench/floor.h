@@ -6,7 +6,7 @@
 #ifndef FLOOR_H
 #define FLOOR_H
 
-#define FLOOR_MAX_NRS 8 /* syscall numbers the probe selects, at most */
+#define FLOOR_MAX_NRS 8		/* syscall numbers the probe selects, at most */
 #define FLOOR_EXIT (1ULL << 63) /* set in floor_record.nr on an exit record */
 
 /* Why a call made no record: the slots of the drops counter. */

@@ -68,8 +68,8 @@ $(OUT)/mmtrace: $(CLI_OBJS) $(LIB)
 # (the .d file is hidden: tests/run runs every build/tests/test_*)
 $(OUT)/tests/test_%: tests/unit/test_%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(OUT)/tests/.test_$*.d $^ -o $@ $(LDFLAGS) -lcmocka \
-		$(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(OUT)/tests/.test_$*.d $< $(LIB) -o $@ $(LDFLAGS) \
+		-lcmocka $(LDLIBS)
 
 # The traced workload is built plainly, even in the sanitizer build: it
 # runs under strace in some tests, and LeakSanitizer cannot run under ptrace.

@@ -19,7 +19,8 @@ SKEL_USERS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(shell grep -l 'mmtrace\.skel\.
 BPF_SRC    := src/bpf/mmtrace.bpf.c
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
-E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile
+E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
+	      $(OUT)/tests/placement_load
 
 .PHONY: FORCE all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
@@ -80,6 +81,10 @@ $(OUT)/tests/workload: tests/e2e/workload.c
 $(OUT)/tests/hostile: tests/hostile/hostile.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
+
+$(OUT)/tests/placement_load: tests/e2e/placement_load.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "cli/cli.h"
+#include "cli/errors.h"
+#include "cli/kcopy.h"
+#include "cli/probe.h"
 #include "mmtrace.skel.h"
 
 static const char *const mode_names[] = {
@@ -69,13 +71,15 @@ int mmt_kcopy_choose(const struct mmt_options *o)
 	return MMT_TOCTOU_REREAD;
 }
 
-int mmt_kcopy_program(const char *prog, int m)
+void mmt_kcopy_autoload(struct mmtrace_bpf *skel, int m)
 {
-	if (!strcmp(prog, "kcopy_fexit"))
-		return m == MMT_TOCTOU_KCOPY_FEXIT;
-	if (!strcmp(prog, "kcopy_kprobe") || !strcmp(prog, "kcopy_kretprobe"))
-		return m == MMT_TOCTOU_KCOPY_KPROBE;
-	return -1;
+	bpf_program__set_autoload(skel->progs.kcopy_fexit, m == MMT_TOCTOU_KCOPY_FEXIT);
+	bpf_program__set_autoload(skel->progs.kcopy_kprobe, m == MMT_TOCTOU_KCOPY_KPROBE);
+	bpf_program__set_autoload(skel->progs.kcopy_kretprobe, m == MMT_TOCTOU_KCOPY_KPROBE);
+	/* attached by mmt_kcopy_attach(), which may fail */
+	bpf_program__set_autoattach(skel->progs.kcopy_fexit, false);
+	bpf_program__set_autoattach(skel->progs.kcopy_kprobe, false);
+	bpf_program__set_autoattach(skel->progs.kcopy_kretprobe, false);
 }
 
 int mmt_kcopy_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int m)

@@ -5,7 +5,10 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "cli/cli.h"
+#include <stdbool.h>
+#include "cli/errors.h"
+#include "cli/list.h"
+#include "events/event_table.h"
 
 static const char *const tag_docs[] = {
 	"K - the value of a syscall argument register, as the kernel received it.",

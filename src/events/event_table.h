@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "mmtrace.h"
-#include "decoders/xlat.h"
+#include "text/xlat.h"
 
 /* Where an argument's value comes from (the seed pages' tags). */
 enum mmt_tag {
@@ -22,7 +22,8 @@ enum mmt_tag {
 	MMT_TAG_OPT = 1 << 3, /* may be NULL / ignored */
 };
 
-/* How an argument's raw register value is turned into text. */
+/* How an argument's raw register value is turned into text: each kind's
+ * operations are in src/decoders/argkinds.c. */
 enum mmt_arg_kind {
 	MMT_ARG_INT, /* signed 32-bit */
 	MMT_ARG_UINT, /* unsigned 32-bit, decimal */
@@ -36,6 +37,7 @@ enum mmt_arg_kind {
 	MMT_ARG_NODEMASK, /* pointer to a node mask read from user memory */
 	MMT_ARG_ARRAY, /* pointer to an array read from user memory */
 	MMT_ARG_OUT_MODE, /* int* the kernel writes a policy mode to */
+	MMT_ARG_KIND_COUNT,
 };
 
 /* What an array's elements are. */

@@ -83,32 +83,10 @@ static void mask_read(struct mmt_mask *m, int nbits, const int *bits, int n)
 		mask_set(m, bits[i]);
 }
 
-static struct mmt_mask *rec_mask(struct mmt_record *r, int slot)
-{
-	return &record_masks(r)->masks[slot];
-}
-
-/* A record of event ev in a buffer of mmt_record_size() bytes; free() it. */
-static struct mmt_record *new_rec(enum mmt_event ev)
-{
-	struct mmt_record *r = record_new(ev);
-
-	assert_non_null(r);
-	r->cpu = 3;
-	r->enter_ns = 5000000000ULL;
-	r->thread_start_ns = 4000000000ULL;
-	r->host_pid = r->host_tid = r->pid = r->tid = 1234;
-	r->host_ppid = r->ppid = 1;
-	strcpy(r->comm, "numactl");
-	strcpy(r->host, "box");
-	strcpy(r->exe, "/usr/bin/numactl");
-	return r;
-}
-
 /* set_mempolicy(MPOL_BIND, MASK_PTR, maxnode) */
 static struct mmt_record *set_mempolicy_rec(__u64 maxnode)
 {
-	struct mmt_record *r = new_rec(MMT_EV_SET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_SET_MEMPOLICY);
 
 	r->args[0] = 2;
 	r->args[1] = MASK_PTR;
@@ -116,18 +94,12 @@ static struct mmt_record *set_mempolicy_rec(__u64 maxnode)
 	return r;
 }
 
-static void decode_ok(const struct mmt_record *r, struct mmt_decoded_event *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	assert_int_equal(mmt_decode(r, record_len(r), 0, ev), 0);
-}
-
 /* The JSON line and the table line of a record, into one outbuf each. */
 static void render(const struct mmt_record *r, struct outbuf *json, struct outbuf *table)
 {
 	struct mmt_decoded_event ev;
 
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_int_equal(ob_init(json, -1, 64), 0);
 	assert_int_equal(ob_init(table, -1, 64), 0);
 	mmt_json_event(json, &ev, false);
@@ -316,7 +288,7 @@ static void test_bpf_nbits_events(void **state)
 		struct mmt_record *r = set_mempolicy_rec(cases[i].maxnode);
 		struct outbuf json, table;
 
-		bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+		bpf_mask(record_mask(r, 0), r->args[1], r->args[2], 0);
 		render(r, &json, &table);
 		expect_substr(ob_cstr(&json), cases[i].json);
 		expect_substr(ob_cstr(&table), cases[i].table);
@@ -348,7 +320,7 @@ static void test_state_null(void **state)
 	(void)state;
 	r->args[0] = 0;
 	r->args[1] = 0;
-	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], 0);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":0,\"nodes\":null}",
@@ -361,7 +333,7 @@ static void test_state_empty(void **state)
 	struct mmt_record *r = set_mempolicy_rec(1);
 
 	(void)state;
-	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], 0);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[]}",
@@ -375,7 +347,7 @@ static void test_state_read(void **state)
 	struct mmt_record *r = set_mempolicy_rec(1025);
 
 	(void)state;
-	mask_read(rec_mask(r, 0), 1024, bits, 5);
+	mask_read(record_mask(r, 0), 1024, bits, 5);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[0,1,2,3,8]}",
@@ -387,7 +359,7 @@ static void test_state_read_truncated(void **state)
 {
 	static const int bits[] = {1, 1023};
 	struct mmt_record *r = set_mempolicy_rec(4097);
-	struct mmt_mask *m = rec_mask(r, 0);
+	struct mmt_mask *m = record_mask(r, 0);
 
 	(void)state;
 	mask_read(m, 1024, bits, 2);
@@ -408,14 +380,14 @@ static void test_state_fault(void **state)
 
 	(void)state;
 	r->ret = -EFAULT;
-	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], -EFAULT);
+	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], -EFAULT);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"readError\":\"EFAULT\"}",
 		    "nodemask: 0x7ffd10000000 (unreadable: EFAULT), maxnode: 1025\n");
 
 	/* an error without a name still reads as an error */
-	rec_mask(r, 0)->read_err = 0;
+	record_mask(r, 0)->read_err = 0;
 	check_state(r, "\"readError\":\"EIO\"}",
 		    "nodemask: 0x7ffd10000000 (unreadable: error), maxnode: 1025\n");
 	free(r);
@@ -427,7 +399,7 @@ static void test_state_no_mask_fields(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-		struct mmt_record *r = new_rec(events[i]);
+		struct mmt_record *r = record_call(events[i]);
 		struct outbuf json, table;
 
 		r->args[3] = 1;
@@ -446,15 +418,15 @@ static void test_migrate_pages_slots(void **state)
 {
 	static const int old_bits[] = {0};
 	static const int new_bits[] = {1, 2};
-	struct mmt_record *r = new_rec(MMT_EV_MIGRATE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MIGRATE_PAGES);
 
 	(void)state;
 	r->args[0] = 4321;
 	r->args[1] = 3;
 	r->args[2] = 0x1000;
 	r->args[3] = 0x2000;
-	mask_read(rec_mask(r, 0), 2, old_bits, 1);
-	mask_read(rec_mask(r, 1), 2, new_bits, 2);
+	mask_read(record_mask(r, 0), 2, old_bits, 1);
+	mask_read(record_mask(r, 1), 2, new_bits, 2);
 	check_state(r,
 		    "{\"name\":\"old_nodes\",\"type\":\"const unsigned long*\","
 		    "\"value\":4096,\"nodes\":[0]},"
@@ -462,9 +434,9 @@ static void test_migrate_pages_slots(void **state)
 		    "\"value\":8192,\"nodes\":[1]}],\"migration\":",
 		    "pid: 4321, maxnode: 3, old_nodes: [0], new_nodes: [1]\n");
 
-	rec_mask(r, 1)->state = MMT_MASK_FAULT;
-	rec_mask(r, 1)->nbits = 0;
-	rec_mask(r, 1)->read_err = -EFAULT;
+	record_mask(r, 1)->state = MMT_MASK_FAULT;
+	record_mask(r, 1)->nbits = 0;
+	record_mask(r, 1)->read_err = -EFAULT;
 	check_state(r, "\"value\":8192,\"readError\":\"EFAULT\"}],\"migration\":",
 		    "old_nodes: [0], new_nodes: 0x2000 (unreadable: EFAULT)\n");
 	free(r);
@@ -475,7 +447,7 @@ static void test_migrate_pages_slots(void **state)
 static void test_mbind_mask(void **state)
 {
 	static const int bits[] = {1, 3};
-	struct mmt_record *r = new_rec(MMT_EV_MBIND);
+	struct mmt_record *r = record_call(MMT_EV_MBIND);
 
 	(void)state;
 	r->args[0] = 0x7f0000000000ULL;
@@ -484,9 +456,9 @@ static void test_mbind_mask(void **state)
 	r->args[3] = MASK_PTR;
 	r->args[4] = 5;
 	r->args[5] = 2;
-	bpf_mask(rec_mask(r, 0), r->args[3], r->args[4], 0);
-	assert_int_equal(rec_mask(r, 0)->nbits, 4);
-	mask_read(rec_mask(r, 0), 4, bits, 2);
+	bpf_mask(record_mask(r, 0), r->args[3], r->args[4], 0);
+	assert_int_equal(record_mask(r, 0)->nbits, 4);
+	mask_read(record_mask(r, 0), 4, bits, 2);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[1,3]},"
@@ -499,7 +471,7 @@ static void test_mbind_mask(void **state)
 static void test_get_mempolicy_mask(void **state)
 {
 	static const int bits[] = {0, 2, 3};
-	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_GET_MEMPOLICY);
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
@@ -507,7 +479,7 @@ static void test_get_mempolicy_mask(void **state)
 	r->args[1] = MASK_PTR;
 	r->args[2] = 65;
 	p->out_int_state = MMT_MASK_NULL;
-	mask_read(rec_mask(r, 0), 64, bits, 3);
+	mask_read(record_mask(r, 0), 64, bits, 3);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[0,2,3]}",
@@ -515,18 +487,13 @@ static void test_get_mempolicy_mask(void **state)
 
 	/* a failed call: nothing was read */
 	r->ret = -EINVAL;
-	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_EMPTY;
+	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
+	record_mask(r, 0)->state = MMT_MASK_EMPTY;
 	check_state(r, "\"value\":140724871888896,\"nodes\":[]}", "nodemask: [], maxnode: 65");
 	free(r);
 }
 
 /* ---- the TOCTOU verdict: entry-exit re-read, or the kernel's own copy ---- */
-
-static struct mmt_mask *rec_kmask(struct mmt_record *r, int slot)
-{
-	return &record_masks(r)->kmasks[slot];
-}
 
 #define FEXIT_CHECK "\"toctouCheck\":\"kernel-copy (fexit get_nodes)\"}"
 #define REREAD_CHECK "\"toctouCheck\":\"entry-exit re-read\"}"
@@ -574,7 +541,7 @@ static void test_toctou_reread(void **state)
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
-	mask_read(rec_mask(r, 0), 2, b0, 1);
+	mask_read(record_mask(r, 0), 2, b0, 1);
 	p->toctou_method = MMT_TOCTOU_REREAD;
 	check_state(r, "\"nodes\":[0]," REREAD_CHECK, "nodemask: [0], maxnode: 3\n");
 	p->changed[0] = 1;
@@ -587,8 +554,8 @@ static void test_toctou_reread(void **state)
 	p->toctou_method = MMT_TOCTOU_REREAD;
 	p->changed[0] = 0;
 	r->args[1] = 0;
-	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_NULL;
+	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
+	record_mask(r, 0)->state = MMT_MASK_NULL;
 	check_state(r, "\"value\":0,\"nodes\":null}", "nodemask: NULL, maxnode: 3\n");
 	free(r);
 }
@@ -602,14 +569,14 @@ static void test_toctou_kernel_copy(void **state)
 
 	(void)state;
 	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
-	mask_read(rec_mask(r, 0), 2, b0, 1);
-	mask_read(rec_kmask(r, 0), 2, b0, 1);
-	rec_kmask(r, 0)->words[1] = ~0ULL; /* past nbits: not nodes */
+	mask_read(record_mask(r, 0), 2, b0, 1);
+	mask_read(record_kmask(r, 0), 2, b0, 1);
+	record_kmask(r, 0)->words[1] = ~0ULL; /* past nbits: not nodes */
 	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0]," FEXIT_CHECK,
 		    "nodemask: [0], maxnode: 3\n");
 
 	/* the kernel copied other nodes than were read at entry: proven */
-	mask_read(rec_kmask(r, 0), 2, b01, 2);
+	mask_read(record_kmask(r, 0), 2, b01, 2);
 	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0,1],\"toctou\":true," FEXIT_CHECK,
 		    "nodemask: [0] (kernel copied [0-1]: TOCTOU), maxnode: 3\n");
 	p->changed[0] = 1;
@@ -620,7 +587,7 @@ static void test_toctou_kernel_copy(void **state)
 
 	/* changed at exit, but after the kernel copied what was read: no race
 	 * on what the call used */
-	mask_read(rec_kmask(r, 0), 2, b0, 1);
+	mask_read(record_kmask(r, 0), 2, b0, 1);
 	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0],\"changedAtExit\":true," FEXIT_CHECK,
 		    "nodemask: [0] (changed after the kernel copied it), maxnode: 3\n");
 
@@ -642,20 +609,20 @@ static void test_toctou_kernel_copy_missing(void **state)
 	(void)state;
 	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
 	p->changed[0] = 1;
-	mask_read(rec_mask(r, 0), 2, b0, 1);
+	mask_read(record_mask(r, 0), 2, b0, 1);
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
-	rec_kmask(r, 0)->state = MMT_MASK_FAULT;
-	rec_kmask(r, 0)->read_err = -EFAULT;
+	record_kmask(r, 0)->state = MMT_MASK_FAULT;
+	record_kmask(r, 0)->read_err = -EFAULT;
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
 
 	/* our read failed where the kernel's succeeded: its copy is shown */
 	p->changed[0] = 0;
-	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_FAULT;
-	rec_mask(r, 0)->read_err = -EFAULT;
-	mask_read(rec_kmask(r, 0), 2, b1, 1);
+	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
+	record_mask(r, 0)->state = MMT_MASK_FAULT;
+	record_mask(r, 0)->read_err = -EFAULT;
+	mask_read(record_kmask(r, 0), 2, b1, 1);
 	check_state(r, "\"readError\":\"EFAULT\",\"kernelNodes\":[1]," FEXIT_CHECK,
 		    "(unreadable: EFAULT) (kernel copied [1]), maxnode: 3\n");
 	free(r);
@@ -665,7 +632,7 @@ static void test_toctou_kernel_copy_missing(void **state)
 static void test_toctou_kernel_copy_migrate_pages(void **state)
 {
 	static const int b0[] = {0}, b1[] = {1}, b2[] = {2};
-	struct mmt_record *r = new_rec(MMT_EV_MIGRATE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MIGRATE_PAGES);
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
@@ -673,10 +640,10 @@ static void test_toctou_kernel_copy_migrate_pages(void **state)
 	r->args[2] = 0x1000;
 	r->args[3] = 0x2000;
 	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
-	mask_read(rec_mask(r, 0), 64, b0, 1);
-	mask_read(rec_mask(r, 1), 64, b1, 1);
-	mask_read(rec_kmask(r, 0), 64, b0, 1);
-	mask_read(rec_kmask(r, 1), 64, b2, 1);
+	mask_read(record_mask(r, 0), 64, b0, 1);
+	mask_read(record_mask(r, 1), 64, b1, 1);
+	mask_read(record_kmask(r, 0), 64, b0, 1);
+	mask_read(record_kmask(r, 1), 64, b2, 1);
 	check_state(r,
 		    "\"value\":4096,\"nodes\":[0],\"kernelNodes\":[0]," FEXIT_CHECK ","
 		    "{\"name\":\"new_nodes\",\"type\":\"const unsigned long*\",\"value\":8192,"
@@ -689,13 +656,13 @@ static void test_toctou_kernel_copy_migrate_pages(void **state)
 static void test_toctou_not_on_outputs(void **state)
 {
 	static const int b0[] = {0};
-	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_GET_MEMPOLICY);
 	struct outbuf json, table;
 
 	(void)state;
 	r->args[1] = MASK_PTR;
 	r->args[2] = 65;
-	mask_read(rec_mask(r, 0), 64, b0, 1);
+	mask_read(record_mask(r, 0), 64, b0, 1);
 	record_masks(r)->changed[0] = 1; /* not looked at for an output */
 	render(r, &json, &table);
 	expect_no_substr(ob_cstr(&json), "toctou");
@@ -814,7 +781,7 @@ static void test_malformed_kcopy(void **state)
 	expect_einval(r, len);
 
 	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
-		struct mmt_mask *k = rec_kmask(r, slot);
+		struct mmt_mask *k = record_kmask(r, slot);
 
 		p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
 		mask_read(k, MMT_MASK_MAX_BITS, NULL, 0);
@@ -843,7 +810,7 @@ static void test_malformed_kcopy(void **state)
 /* the state of the int read at exit (get_mempolicy's mode) is checked too */
 static void test_malformed_out_state(void **state)
 {
-	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_GET_MEMPOLICY);
 	struct mmt_payload_masks *p = record_masks(r);
 	size_t len = record_len(r);
 	struct mmt_decoded_event ev;

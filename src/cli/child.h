@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * child.h - the traced command (-- COMMAND): forked before the BPF
+ * programs load so its pid can be selected, released to exec once they
+ * are attached, passed the first signal, and its exit status returned.
+ */
+#ifndef MMT_CLI_CHILD_H
+#define MMT_CLI_CHILD_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct mmt_child {
+	pid_t pid; /* > 0 while it runs and is not yet waited for */
+	int go_fd; /* write end: tells the child to exec */
+	int ready_fd; /* read end: an errno if exec failed */
+	bool stopped; /* the last wait saw a ptrace stop, not an exit */
+};
+
+#define MMT_CHILD_INIT { .pid = 0, .go_fd = -1, .ready_fd = -1, .stopped = false }
+
+/* Fork the command now; it waits for a byte on a pipe before exec. 0 or -1. */
+int mmt_child_start(struct mmt_child *c, char **argv);
+
+/* Let the child exec; report if exec failed (named name). 0 or -1. */
+int mmt_child_release(struct mmt_child *c, const char *name);
+
+/* Has the child exited? Then it is waited for, pid is 0 and *status set.
+ * A ptrace stop (--placement seizes the command) is not an exit: then
+ * *status holds the stop and c->stopped is set for the caller to resume. */
+bool mmt_child_exited(struct mmt_child *c, int *status);
+
+/* Pass a signal on to the child. */
+void mmt_child_signal(struct mmt_child *c, int sig);
+
+/* Wait for a child whose exec failed. */
+void mmt_child_reap(struct mmt_child *c);
+
+/* Give up on the child: never started (its pipe closes: it exits), or
+ * killed; then waited for. Closes what is left open. */
+void mmt_child_abandon(struct mmt_child *c);
+
+/* Exit status of the tracer for a child's wait status, as a shell has it. */
+int mmt_child_exit_status(int status);
+
+#endif /* MMT_CLI_CHILD_H */

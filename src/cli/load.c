@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * load.c - one concern: getting the BPF programs into the kernel. The
+ * options become .rodata constants, the programs this run needs are chosen
+ * through the skeleton's program fields, and the kernel copy of the node
+ * masks is given up (never the whole trace) if its program does not load.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "cli/errors.h"
+#include "cli/kcopy.h"
+#include "cli/load.h"
+#include "cli/probe.h"
+#include "mmtrace.skel.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_WARN && getenv("MMTRACE_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+void mmt_load_quiet(void)
+{
+	libbpf_set_print(libbpf_quiet);
+}
+
+/* The options as constants the verifier sees (.rodata). */
+static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid_t child)
+{
+	__u32 scopes = 0;
+
+	if (o->npids || o->command)
+		scopes |= MMT_SCOPE_PID;
+	if (o->ntids)
+		scopes |= MMT_SCOPE_TID;
+	if (o->ncomms)
+		scopes |= MMT_SCOPE_COMM;
+	if (o->nnot_comms)
+		scopes |= MMT_SCOPE_NOT_COMM;
+	if (o->uid_scope)
+		scopes |= MMT_SCOPE_UID;
+	if (o->ncgroups || o->ncontainers)
+		scopes |= MMT_SCOPE_CGROUP;
+	skel->rodata->self_tgid = getpid();
+	skel->rodata->scope_mask = scopes;
+	skel->rodata->uid_min = o->uid_min;
+	skel->rodata->uid_max = o->uid_max;
+	skel->rodata->follow_forks = o->command || o->follow;
+	skel->rodata->only_failed = o->failed_only;
+	skel->rodata->summary_only = o->summary;
+	skel->rodata->summary_by = o->summary_by;
+	skel->rodata->wakeup_bytes = o->buffer_size / 4;
+	/* a few pids (the command's is known: it was forked first) are
+	 * compared inline; more go to the tgid_filter map only */
+	if (o->npids + (child > 0) <= (int)ARRAY_SIZE(skel->rodata->inline_pids)) {
+		int n = 0;
+
+		for (int i = 0; i < o->npids; i++)
+			skel->rodata->inline_pids[n++] = o->pids[i];
+		if (child > 0)
+			skel->rodata->inline_pids[n++] = child;
+		skel->rodata->ninline_pids = n;
+	}
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		skel->rodata->npreds[i] = o->npreds[i];
+		for (int k = 0; k < o->npreds[i]; k++)
+			skel->rodata->preds[i][k] = o->preds[i][k];
+	}
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		const struct mmt_event_desc *d = &mmt_events[i];
+
+		if (!o->selected[i])
+			continue;
+		skel->rodata->sel64[d->syscall_nr] = i + 1;
+		if (d->ia32_nr >= 0)
+			skel->rodata->sel32[d->ia32_nr] = i + 1;
+		if (d->ia32_nr2 >= 0)
+			skel->rodata->sel32[d->ia32_nr2] = i + 1;
+	}
+	bpf_map__set_max_entries(skel->maps.events, o->buffer_size);
+}
+
+/* Which programs to load: one way in, the selected events, their helpers.
+ * A program not named here loads (libbpf's default). */
+static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *o, int kcopy)
+{
+#define MMT_TP_PROGS(name, NAME) \
+	{ MMT_EV_##NAME, skel->progs.enter_##name, skel->progs.exit_##name },
+	const struct {
+		int event;
+		struct bpf_program *enter, *exit;
+	} tps[] = { MMT_EVENTS(MMT_TP_PROGS) };
+#undef MMT_TP_PROGS
+	bool migrating = false;
+
+	for (int i = 0; i < MMT_EV_COUNT; i++)
+		migrating |= o->selected[i] && mmt_events[i].migrates;
+	bpf_program__set_autoload(skel->progs.raw_enter, !o->syscall_tracepoints);
+	bpf_program__set_autoload(skel->progs.raw_exit, !o->syscall_tracepoints);
+	bpf_program__set_autoload(skel->progs.follow_fork, o->command || o->follow);
+	bpf_program__set_autoload(skel->progs.on_migrate, migrating);
+	for (size_t i = 0; i < ARRAY_SIZE(tps); i++) {
+		const struct mmt_event_desc *d = &mmt_events[tps[i].event];
+		bool wanted = o->syscall_tracepoints && o->selected[d->event] &&
+			      mmt_probe_syscall_tp(d->name);
+
+		bpf_program__set_autoload(tps[i].enter, wanted);
+		bpf_program__set_autoload(tps[i].exit, wanted);
+	}
+	mmt_kcopy_autoload(skel, kcopy);
+}
+
+int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrace_bpf **skel)
+{
+	int err;
+
+	for (;;) {
+		*skel = mmtrace_bpf__open();
+		if (!*skel) {
+			mmt_err("failed to open BPF programs: %s", strerror(errno));
+			return -1;
+		}
+		configure(*skel, o, child);
+		choose_programs(*skel, o, *kcopy);
+		err = mmtrace_bpf__load(*skel);
+		if (!err || *kcopy == MMT_TOCTOU_REREAD)
+			break;
+		/* the kernel copy is a bonus: never a reason not to trace */
+		mmt_kcopy_note(o, *kcopy, "its BPF program did not load");
+		mmtrace_bpf__destroy(*skel);
+		*skel = NULL;
+		*kcopy = MMT_TOCTOU_REREAD;
+	}
+	if (err) {
+		if ((err == -EPERM || err == -EACCES) && geteuid() == 0)
+			mmt_err("failed to load BPF programs: the kernel's verifier refused them (set MMTRACE_DEBUG=1 for its log)");
+		else if (err == -EPERM || err == -EACCES)
+			mmt_err("failed to load BPF programs: %s (mmtrace needs root, or CAP_BPF and CAP_PERFMON)",
+				strerror(-err));
+		else
+			mmt_err("failed to load BPF programs: %s (set MMTRACE_DEBUG=1 for libbpf's log)",
+				strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+int mmt_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int *kcopy)
+{
+	if (mmtrace_bpf__attach(skel)) {
+		mmt_err("failed to attach BPF programs: %s", strerror(errno));
+		return -1;
+	}
+	*kcopy = mmt_kcopy_attach(skel, o, *kcopy);
+	return 0;
+}
+
+void mmt_unload(struct mmtrace_bpf *skel)
+{
+	mmtrace_bpf__destroy(skel);
+}

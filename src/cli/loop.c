@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * loop.c - one concern: draining the ring buffer. Each record is joined
+ * with its thread's context, decoded, filtered on node masks and written
+ * by the chosen output; every record not written is counted.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/libbpf.h>
+#include "cli/errors.h"
+#include "cli/loop.h"
+#include "cli/scopes.h"
+#include "placement/placement.h"
+#include "mmtrace.skel.h"
+
+#define POLL_MS 10
+
+static volatile sig_atomic_t stop_signal, nsignals;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+	nsignals++;
+}
+
+void mmt_loop_catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static __u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Filters on node masks: the mask must hold the node (ANDed per event). */
+static bool node_filters_match(const struct mmt_options *o, const struct mmt_decoded_event *ev)
+{
+	for (int i = 0; i < o->nnode_filters; i++) {
+		const struct mmt_node_filter *f = &o->node_filters[i];
+		const struct mmt_mask *m;
+
+		if (f->event != (int)ev->desc->event)
+			continue;
+		m = ev->args[f->arg].mask;
+		if (!m || m->state != MMT_MASK_READ || mmt_mask_next(m, f->node) != f->node)
+			return false;
+	}
+	return true;
+}
+
+static int on_record(void *ctx, void *data, size_t len)
+{
+	struct mmt_loop *t = ctx;
+	struct mmt_decoded_event ev;
+	size_t joined_len;
+
+	switch (mmt_tasks_take(&t->tasks, data, len, t->joined, sizeof(t->joined), &joined_len)) {
+	case MMT_WIRE_CALL:
+		break;
+	case MMT_WIRE_CONTEXT:
+		return 0;
+	case MMT_WIRE_NO_CONTEXT:
+		t->tally.no_context++;
+		return 0;
+	case MMT_WIRE_NO_MEMORY:
+		mmt_err("out of memory for thread contexts");
+		return -ENOMEM;
+	case MMT_WIRE_MALFORMED:
+		t->tally.malformed++;
+		return 0;
+	}
+	/* JSON with raw values prints no decoded text: skip making it */
+	if ((t->opts->format == MMT_FMT_JSON && !t->opts->parse_args ?
+		     mmt_decode_values :
+		     mmt_decode)(t->joined, joined_len, t->boot_to_wall_ns, &ev)) {
+		if (getenv("MMTRACE_DEBUG"))
+			fprintf(stderr, "mmtrace: malformed record: event %u, %zu bytes\n",
+				((const struct mmt_record *)t->joined)->event, len);
+		t->tally.malformed++;
+		return 0;
+	}
+	if (!node_filters_match(t->opts, &ev)) {
+		t->tally.user_filtered++;
+		return 0;
+	}
+	ev.container = mmt_container_of(ev.rec->cgroup_id);
+	ev.context_id = mmt_tasks_last_id(&t->tasks);
+	if (t->opts->format == MMT_FMT_JSON)
+		mmt_json_event(t->out, &ev, t->opts->parse_args);
+	else
+		mmt_table_event(t->out, &ev);
+	if (t->placement)
+		mmt_pl_note_event(t->placement, &ev);
+	t->tally.events++;
+	return 0;
+}
+
+int mmt_loop_open(struct mmt_loop *t)
+{
+	t->boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
+	if (!t->rb) {
+		mmt_err("failed to set up the ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int drain(struct mmt_loop *t)
+{
+	int n = ring_buffer__consume(t->rb);
+
+	if (n < 0 && n != -EINTR) {
+		mmt_err("failed to read the ring buffer: %s", strerror(-n));
+		return -1;
+	}
+	ob_flush(t->out);
+	return 0;
+}
+
+/* Once a second: new containers to select, the periodic summary. */
+static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summary)
+{
+	__u64 now = clock_ns(CLOCK_MONOTONIC);
+
+	if (now - *last_tick < 1000000000ULL)
+		return;
+	*last_tick = now;
+	if (t->opts->ncontainers)
+		mmt_scopes_refresh(t->skel, t->opts);
+	if (t->opts->interval && now - *last_summary >= t->opts->interval * 1000000000ULL) {
+		*last_summary = now;
+		if (t->opts->summary)
+			mmt_report_summary(t->skel, t->opts, t->out);
+		if (t->opts->stats)
+			mmt_report_stats(t->skel, &t->tally, mmt_tasks_count(&t->tasks));
+		if (t->placement)
+			mmt_pl_sample_all(t->placement, MMT_PL_INTERVAL);
+	}
+}
+
+int mmt_loop_run(struct mmt_loop *t, int *status)
+{
+	__u64 last_tick = clock_ns(CLOCK_MONOTONIC), last_summary = last_tick;
+	bool forwarded = false;
+
+	for (;;) {
+		int n = ring_buffer__poll(t->rb, POLL_MS);
+
+		every_second(t, &last_tick, &last_summary);
+		if (n < 0 && n != -EINTR) {
+			mmt_err("failed to poll the ring buffer: %s", strerror(-n));
+			return -1;
+		}
+		if (drain(t))
+			return -1;
+		if (t->out->err)
+			return 0;
+		if (t->child->pid > 0) {
+			if (mmt_child_exited(t->child, status))
+				return drain(t);
+			if (t->child->stopped && t->placement)
+				mmt_pl_on_stop(t->placement, t->child->pid, *status);
+			if (nsignals == 1 && !forwarded) {
+				mmt_child_signal(t->child, stop_signal);
+				forwarded = true;
+			} else if (nsignals > 1) {
+				return drain(t);
+			}
+		} else if (nsignals) {
+			return drain(t);
+		}
+	}
+}
+
+void mmt_loop_close(struct mmt_loop *t)
+{
+	ring_buffer__free(t->rb);
+	t->rb = NULL;
+	mmt_tasks_free(&t->tasks);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * loop.h - the trace loop: the ring buffer polled, each record joined with
+ * its thread's context, decoded, filtered and handed to the output, until
+ * the command exits or a signal comes.
+ */
+#ifndef MMT_CLI_LOOP_H
+#define MMT_CLI_LOOP_H
+
+#include "cli/child.h"
+#include "cli/options.h"
+#include "cli/report.h"
+#include "context/tasks.h"
+#include "outputs/output.h"
+
+struct mmtrace_bpf;
+struct ring_buffer;
+struct mmt_pl;
+
+struct mmt_loop {
+	const struct mmt_options *opts;
+	struct mmtrace_bpf *skel;
+	struct outbuf *out;
+	struct mmt_child *child;
+	struct ring_buffer *rb;
+	__u64 boot_to_wall_ns;
+	struct mmt_tally tally;
+	struct mmt_tasks tasks; /* thread contexts by host tid */
+	struct mmt_pl *placement; /* --placement, else NULL */
+	/* a call joined with its thread's context, then its payload */
+	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
+					 sizeof(struct mmt_payload_masks) +
+					 sizeof(struct mmt_payload_move_pages)];
+};
+
+/* Stop on SIGINT, SIGTERM and SIGHUP (the first is passed on to a
+ * command); ignore SIGPIPE. */
+void mmt_loop_catch_signals(void);
+
+/* Set up the ring buffer of l->skel for l (opts, skel, out, child set).
+ * 0, or -1 after an error line. */
+int mmt_loop_open(struct mmt_loop *l);
+
+/*
+ * Poll until the command exits (*status: its wait status), or until a
+ * signal: without a command, the first signal stops; with one, the first
+ * is passed on to the command and a second stops at once. 0, or -1 after
+ * an error line.
+ */
+int mmt_loop_run(struct mmt_loop *l, int *status);
+
+void mmt_loop_close(struct mmt_loop *l);
+
+#endif /* MMT_CLI_LOOP_H */

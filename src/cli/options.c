@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * options.c - one concern: turning argv into struct mmt_options (the help
+ * text, each option's syntax and the checks of how options combine).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include "cli/errors.h"
+#include "cli/filters.h"
+#include "cli/options.h"
+
+#define DEFAULT_BUFFER_SIZE (16UL << 20)
+
+static const char usage_text[] =
+	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
+	"       mmtrace list [--markdown] [EVENT]\n"
+	"       mmtrace report FILE.json [-o FILE.html]\n"
+	"       mmtrace --features\n"
+	"\n"
+	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
+	"decoding every argument (flags, policy modes, node masks read from user\n"
+	"memory). Without COMMAND it traces every process until interrupted; with\n"
+	"COMMAND it runs it, traces it and its descendants, and exits with its status.\n"
+	"\n"
+	"What to trace (-e items add up; without -e, every event):\n"
+	"  -e, --events ITEM[,ITEM...]   an event name (`mmtrace list` names them), or a\n"
+	"                                filter that also selects its event:\n"
+	"                                EVENT.args.NAME OP VALUE, EVENT.retval OP VALUE\n"
+	"                                (OP: = != < <= > >= &; VALUE: a number or\n"
+	"                                constants by name, A|B), EVENT.args.NAME.nodes=N\n"
+	"\n"
+	"Whom to trace (in the kernel; kinds AND together, repeated values OR):\n"
+	"  -p, --pid PID                 this process (repeatable)\n"
+	"      --tid TID                 this thread (repeatable)\n"
+	"      --comm NAME               processes with this name (repeatable)\n"
+	"      --not-comm NAME           not processes with this name (repeatable)\n"
+	"      --uid UID                 this user; or a range with --uid-min/--uid-max\n"
+	"      --cgroup PATH|ID          this cgroup v2 group (repeatable)\n"
+	"      --container ID|all        this container (id or prefix), or any container\n"
+	"      --follow                  also the descendants of matching processes\n"
+	"      --failed                  only calls that returned an error\n"
+	"\n"
+	"Output:\n"
+	"  -o, --output FORMAT           table (default) or json (Tracee's layout)\n"
+	"      --parse-arguments         JSON: pointers as hex strings, flags and\n"
+	"                                modes as names (default: raw numbers)\n"
+	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
+	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER\n"
+	"      --color WHEN              colour failed calls: auto (a terminal), always,\n"
+	"                                never\n"
+	"      --output-file FILE        write events to FILE instead of stdout\n"
+	"  -c, --summary                 count calls, errors and latency per event in\n"
+	"                                the kernel; print a summary at exit\n"
+	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
+	"      --histogram               with -c: a log2 latency histogram per event\n"
+	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
+	"                                with --stats: print the stats line as often;\n"
+	"                                with --placement: sample as often\n"
+	"      --stats                   print event, loss and filter counts as a JSON\n"
+	"                                line on stderr at exit\n"
+	"      --placement               with -p or COMMAND: pages per NUMA node from\n"
+	"                                /proc/PID/numa_maps at start, every --interval\n"
+	"                                and at exit, as \"placement\" records, then a\n"
+	"                                summary (before/after, policy calls)\n"
+	"\n"
+	"Mechanics:\n"
+	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
+	"                                optional K or M suffix (default: 16M)\n"
+	"      --syscall-tracepoints     attach to syscalls:sys_enter_* instead of the\n"
+	"                                raw syscall tracepoints: cheaper for the\n"
+	"                                syscalls not traced, but blind to 32-bit\n"
+	"                                (ia32) processes\n"
+	"      --kernel-copy HOOK        read the node masks the kernel itself copied\n"
+	"                                (get_nodes) to prove a mask changed during\n"
+	"                                the call (TOCTOU): auto (fexit, else kprobe,\n"
+	"                                else none), fexit, kprobe, off; without one,\n"
+	"                                masks are read again at exit and compared\n"
+	"      --features                what this kernel offers a tracer (probed),\n"
+	"                                and what mmtrace uses of it\n"
+	"  -h, --help                    show this help\n"
+	"  -V, --version                 show the version\n"
+	"\n"
+	"Examples:\n"
+	"  mmtrace                                   # every event, every process\n"
+	"  mmtrace -e set_mempolicy,migrate_pages    # only these two events\n"
+	"  mmtrace -o json -- numactl --membind=0 true\n"
+	"  mmtrace -e 'mremap.args.flags&MREMAP_FIXED' --comm java\n"
+	"  mmtrace -e 'set_mempolicy.args.mode=MPOL_BIND' -e 'migrate_pages.retval>0'\n"
+	"  mmtrace -e 'mbind.args.nodemask.nodes=3' --uid-min 1000 --failed\n"
+	"  mmtrace -c --summary-by comm -- stress-ng --numa 1 --numa-ops 20\n"
+	"  mmtrace -o json --parse-arguments -p 1234 --output-file events.json\n"
+	"  mmtrace list mremap                       # what mremap's fields mean\n";
+
+static int parse_events(struct mmt_options *o, const char *arg, bool *any)
+{
+	char *list = strdup(arg), *save = NULL, *item;
+	int err = 0;
+
+	if (!list) {
+		mmt_err("out of memory");
+		return 1;
+	}
+	for (item = strtok_r(list, ",", &save); item && !err;
+	     item = strtok_r(NULL, ",", &save)) {
+		err = mmt_parse_event_item(o, item);
+		*any = true;
+	}
+	if (!err && !*any)
+		err = mmt_usage_error("-e needs at least one event name");
+	free(list);
+	return err;
+}
+
+/* A number in [min, max], or a usage error naming the option. */
+static int parse_num(const char *opt, const char *arg, long long min, long long max,
+		     long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		return mmt_usage_error("invalid %s '%s': a number from %lld to %lld", opt, arg, min,
+				       max);
+	*out = v;
+	return 0;
+}
+
+static int parse_pid(const char *opt, const char *arg, pid_t *list, int *n)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v <= 0 || v > INT_MAX)
+		return mmt_usage_error("invalid %s '%s'", opt, arg);
+	if (*n == MMT_MAX_PIDS)
+		return mmt_usage_error("at most %d %s options", MMT_MAX_PIDS, opt);
+	list[(*n)++] = v;
+	return 0;
+}
+
+static int add_string(const char *opt, const char *arg, const char **list, int *n,
+		      size_t maxlen)
+{
+	if (!*arg || strlen(arg) > maxlen)
+		return mmt_usage_error("invalid %s '%s': 1 to %zu characters", opt, arg, maxlen);
+	if (*n == MMT_MAX_SCOPE_VALUES)
+		return mmt_usage_error("at most %d %s options", MMT_MAX_SCOPE_VALUES, opt);
+	list[(*n)++] = arg;
+	return 0;
+}
+
+/* A cgroup v2 directory (its inode is the cgroup id) or a number. */
+static int parse_cgroup(struct mmt_options *o, const char *arg)
+{
+	struct stat st;
+	char *end;
+	unsigned long long id;
+
+	errno = 0;
+	id = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-') {
+		if (stat(arg, &st) || !S_ISDIR(st.st_mode))
+			return mmt_usage_error("invalid --cgroup '%s': not a cgroup directory nor an id",
+					       arg);
+		id = st.st_ino;
+	}
+	if (o->ncgroups == MMT_MAX_SCOPE_VALUES)
+		return mmt_usage_error("at most %d --cgroup options", MMT_MAX_SCOPE_VALUES);
+	o->cgroups[o->ncgroups++] = id;
+	return 0;
+}
+
+static int parse_columns(struct mmt_options *o, const char *arg)
+{
+	static const char *const names[MMT_COL_COUNT] = {
+		"TIME", "UID", "COMM", "PID", "TID", "RET", "EVENT", "ARGS",
+		"LATENCY", "CPU", "CONTAINER",
+	};
+	char *list = strdup(arg), *save = NULL;
+	int err = 0;
+
+	if (!list)
+		return mmt_usage_error("out of memory");
+	o->ncolumns = 0;
+	for (char *c = strtok_r(list, ",", &save); c && !err; c = strtok_r(NULL, ",", &save)) {
+		int k;
+
+		for (k = 0; k < MMT_COL_COUNT; k++)
+			if (!strcasecmp(c, names[k]))
+				break;
+		if (k == MMT_COL_COUNT)
+			err = mmt_usage_error("unknown column '%s' (columns: TIME, UID, COMM, PID, TID, RET, EVENT, ARGS, LATENCY, CPU, CONTAINER)",
+					      c);
+		else if (o->ncolumns == MMT_COL_COUNT)
+			err = mmt_usage_error("too many columns in '%s'", arg);
+		else
+			o->columns[o->ncolumns++] = k;
+	}
+	if (!err && !o->ncolumns)
+		err = mmt_usage_error("--columns needs at least one column");
+	free(list);
+	return err;
+}
+
+static int parse_size(struct mmt_options *o, const char *arg)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (!errno && end != arg && arg[0] != '-') {
+		if ((*end == 'K' || *end == 'k') && end[1] == '\0')
+			v <<= 10, end++;
+		else if ((*end == 'M' || *end == 'm') && end[1] == '\0')
+			v <<= 20, end++;
+	}
+	if (errno || end == arg || *end || arg[0] == '-' || v < 4096 ||
+	    v > (1ULL << 30) || (v & (v - 1)))
+		return mmt_usage_error("invalid --buffer-size '%s': a power of two from 4K to 1024M",
+				   arg);
+	o->buffer_size = v;
+	return 0;
+}
+
+enum {
+	OPT_PARSE_ARGS = 256,
+	OPT_OUTPUT_FILE,
+	OPT_STATS,
+	OPT_BUFFER_SIZE,
+	OPT_SYSCALL_TPS,
+	OPT_TID,
+	OPT_COMM,
+	OPT_NOT_COMM,
+	OPT_UID,
+	OPT_UID_MIN,
+	OPT_UID_MAX,
+	OPT_CGROUP,
+	OPT_CONTAINER,
+	OPT_FOLLOW,
+	OPT_FAILED,
+	OPT_SUMMARY_BY,
+	OPT_HISTOGRAM,
+	OPT_INTERVAL,
+	OPT_COLUMNS,
+	OPT_COLOR,
+	OPT_KERNEL_COPY,
+	OPT_PLACEMENT,
+};
+
+static const struct option long_options[] = {
+	{ "events", required_argument, NULL, 'e' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "parse-arguments", no_argument, NULL, OPT_PARSE_ARGS },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "syscall-tracepoints", no_argument, NULL, OPT_SYSCALL_TPS },
+	{ "tid", required_argument, NULL, OPT_TID },
+	{ "comm", required_argument, NULL, OPT_COMM },
+	{ "not-comm", required_argument, NULL, OPT_NOT_COMM },
+	{ "uid", required_argument, NULL, OPT_UID },
+	{ "uid-min", required_argument, NULL, OPT_UID_MIN },
+	{ "uid-max", required_argument, NULL, OPT_UID_MAX },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "container", required_argument, NULL, OPT_CONTAINER },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "failed", no_argument, NULL, OPT_FAILED },
+	{ "summary", no_argument, NULL, 'c' },
+	{ "summary-by", required_argument, NULL, OPT_SUMMARY_BY },
+	{ "histogram", no_argument, NULL, OPT_HISTOGRAM },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "columns", required_argument, NULL, OPT_COLUMNS },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
+	{ "placement", no_argument, NULL, OPT_PLACEMENT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
+{
+	bool any_event = false, uid_min_set = false, uid_max_set = false;
+	long long v;
+	int c, err;
+
+	memset(o, 0, sizeof(*o));
+	o->format = MMT_FMT_TABLE;
+	o->buffer_size = DEFAULT_BUFFER_SIZE;
+	o->color = -1;
+	o->uid_max = UINT32_MAX;
+	for (int i = 0; i < MMT_COL_ARGS + 1; i++)
+		o->columns[o->ncolumns++] = i;
+	opterr = 0;
+	/* '+': stop at the first non-option, the traced command */
+	while ((c = getopt_long(argc, argv, "+:e:o:p:chV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if ((err = parse_events(o, optarg, &any_event)))
+				return err;
+			break;
+		case 'o':
+			if (!strcmp(optarg, "table"))
+				o->format = MMT_FMT_TABLE;
+			else if (!strcmp(optarg, "json"))
+				o->format = MMT_FMT_JSON;
+			else
+				return mmt_usage_error("unknown output format '%s' (table or json)",
+						   optarg);
+			break;
+		case OPT_PARSE_ARGS:
+			o->parse_args = true;
+			break;
+		case 'p':
+			if ((err = parse_pid("pid", optarg, o->pids, &o->npids)))
+				return err;
+			break;
+		case OPT_TID:
+			if ((err = parse_pid("--tid", optarg, o->tids, &o->ntids)))
+				return err;
+			break;
+		case OPT_COMM:
+			if ((err = add_string("--comm", optarg, o->comms, &o->ncomms,
+					      MMT_COMM_LEN - 1)))
+				return err;
+			break;
+		case OPT_NOT_COMM:
+			if ((err = add_string("--not-comm", optarg, o->not_comms, &o->nnot_comms,
+					      MMT_COMM_LEN - 1)))
+				return err;
+			break;
+		case OPT_UID:
+		case OPT_UID_MIN:
+		case OPT_UID_MAX:
+			if ((err = parse_num(c == OPT_UID ? "--uid" : c == OPT_UID_MIN ? "--uid-min" :
+							      "--uid-max",
+					     optarg, 0, UINT32_MAX - 1, &v)))
+				return err;
+			o->uid_scope = true;
+			if (c != OPT_UID_MAX) {
+				o->uid_min = v;
+				uid_min_set = true;
+			}
+			if (c != OPT_UID_MIN) {
+				o->uid_max = v;
+				uid_max_set = true;
+			}
+			break;
+		case OPT_CGROUP:
+			if ((err = parse_cgroup(o, optarg)))
+				return err;
+			break;
+		case OPT_CONTAINER:
+			if ((err = add_string("--container", optarg, o->containers,
+					      &o->ncontainers, 64)))
+				return err;
+			break;
+		case OPT_FOLLOW:
+			o->follow = true;
+			break;
+		case OPT_FAILED:
+			o->failed_only = true;
+			break;
+		case 'c':
+			o->summary = true;
+			break;
+		case OPT_SUMMARY_BY:
+			if (!strcmp(optarg, "comm"))
+				o->summary_by = MMT_BY_COMM;
+			else if (!strcmp(optarg, "pid"))
+				o->summary_by = MMT_BY_PID;
+			else if (!strcmp(optarg, "cgroup"))
+				o->summary_by = MMT_BY_CGROUP;
+			else
+				return mmt_usage_error("invalid --summary-by '%s' (comm, pid or cgroup)",
+						       optarg);
+			break;
+		case OPT_HISTOGRAM:
+			o->histogram = true;
+			break;
+		case OPT_INTERVAL:
+			if ((err = parse_num("--interval", optarg, 1, 86400, &v)))
+				return err;
+			o->interval = v;
+			break;
+		case OPT_COLUMNS:
+			if ((err = parse_columns(o, optarg)))
+				return err;
+			break;
+		case OPT_COLOR:
+			if (!strcmp(optarg, "auto"))
+				o->color = -1;
+			else if (!strcmp(optarg, "always"))
+				o->color = 1;
+			else if (!strcmp(optarg, "never"))
+				o->color = 0;
+			else
+				return mmt_usage_error("invalid --color '%s' (auto, always or never)",
+						       optarg);
+			break;
+		case OPT_KERNEL_COPY:
+			if (!strcmp(optarg, "auto"))
+				o->kernel_copy = MMT_KCOPY_AUTO;
+			else if (!strcmp(optarg, "fexit"))
+				o->kernel_copy = MMT_KCOPY_FEXIT;
+			else if (!strcmp(optarg, "kprobe"))
+				o->kernel_copy = MMT_KCOPY_KPROBE;
+			else if (!strcmp(optarg, "off"))
+				o->kernel_copy = MMT_KCOPY_OFF;
+			else
+				return mmt_usage_error("invalid --kernel-copy '%s' (auto, fexit, kprobe or off)",
+						       optarg);
+			break;
+		case OPT_OUTPUT_FILE:
+			if (!*optarg)
+				return mmt_usage_error("--output-file needs a file name");
+			o->output_file = optarg;
+			break;
+		case OPT_BUFFER_SIZE:
+			if ((err = parse_size(o, optarg)))
+				return err;
+			break;
+		case OPT_PLACEMENT:
+			o->placement = true;
+			break;
+		case OPT_STATS:
+			o->stats = true;
+			break;
+		case OPT_SYSCALL_TPS:
+			o->syscall_tracepoints = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return -1;
+		case 'V':
+			puts("mmtrace 0.1.0");
+			return -1;
+		case ':':
+			return mmt_usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				return mmt_usage_error("unknown option '-%c'", optopt);
+			return mmt_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!any_event)
+		for (int i = 0; i < MMT_EV_COUNT; i++)
+			o->selected[i] = true;
+	if (optind < argc)
+		o->command = &argv[optind];
+	if (o->command && o->npids)
+		return mmt_usage_error("-p and a command cannot be combined");
+	if (o->parse_args && o->format != MMT_FMT_JSON)
+		return mmt_usage_error("--parse-arguments applies to -o json only");
+	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
+		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
+				       o->uid_max);
+	if ((o->summary_by || o->histogram) && !o->summary)
+		return mmt_usage_error("--summary-by and --histogram go with -c");
+	if (o->interval && !o->summary && !o->stats && !o->placement)
+		return mmt_usage_error("--interval goes with -c or --stats, or with --placement");
+	if (o->placement && !o->command && !o->npids)
+		return mmt_usage_error("--placement samples -p PID or COMMAND: give one");
+	if (o->placement && o->summary)
+		return mmt_usage_error("--placement writes records: -c does not apply");
+	if (o->summary && (o->format != MMT_FMT_TABLE || o->output_file))
+		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
+	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
+		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
+	if (o->summary && o->nnode_filters)
+		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
+	return 0;
+}

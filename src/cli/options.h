@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * options.h - what the command line asks for: the parsed options, and the
+ * parser that fills them from argv.
+ */
+#ifndef MMT_CLI_OPTIONS_H
+#define MMT_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "outputs/output.h"
+
+#define MMT_MAX_PIDS 64
+#define MMT_MAX_SCOPE_VALUES 64
+#define MMT_MAX_USER_FILTERS 16
+
+/* A filter user space applies: the event's node mask contains node. */
+struct mmt_node_filter {
+	int event;
+	int arg;
+	int node;
+};
+
+/* --kernel-copy: which hook reads the kernel's own copy of the node masks */
+enum mmt_kcopy_mode {
+	MMT_KCOPY_AUTO, /* fexit, else kprobe, else none */
+	MMT_KCOPY_FEXIT,
+	MMT_KCOPY_KPROBE,
+	MMT_KCOPY_OFF, /* none: the entry-exit re-read only */
+};
+
+struct mmt_options {
+	bool selected[MMT_EV_COUNT];
+	enum mmt_format format;
+	bool parse_args;
+	bool stats;
+	bool syscall_tracepoints; /* per-syscall tracepoints: 64-bit only */
+	/* scopes, evaluated in the kernel */
+	pid_t pids[MMT_MAX_PIDS];
+	int npids;
+	pid_t tids[MMT_MAX_PIDS];
+	int ntids;
+	const char *comms[MMT_MAX_SCOPE_VALUES];
+	int ncomms;
+	const char *not_comms[MMT_MAX_SCOPE_VALUES];
+	int nnot_comms;
+	bool uid_scope;
+	__u32 uid_min, uid_max;
+	__u64 cgroups[MMT_MAX_SCOPE_VALUES];
+	int ncgroups;
+	const char *containers[MMT_MAX_SCOPE_VALUES]; /* ids, or "all" */
+	int ncontainers;
+	bool follow;
+	bool failed_only;
+	/* argument and return value filters */
+	struct mmt_pred preds[MMT_EV_COUNT][MMT_MAX_PREDS];
+	int npreds[MMT_EV_COUNT];
+	struct mmt_node_filter node_filters[MMT_MAX_USER_FILTERS];
+	int nnode_filters;
+	/* summary mode */
+	bool summary;
+	bool histogram;
+	enum mmt_summary_by summary_by;
+	unsigned int interval; /* seconds, 0: at exit only */
+	bool placement; /* --placement: pages per node of -p / COMMAND */
+	/* table output */
+	enum mmt_column columns[MMT_COL_COUNT];
+	int ncolumns;
+	int color; /* 0 never, 1 always, -1 auto (a terminal) */
+	const char *output_file;
+	unsigned long buffer_size; /* ring buffer bytes, power of two */
+	enum mmt_kcopy_mode kernel_copy;
+	char **command; /* NULL-terminated argv, or NULL */
+};
+
+/*
+ * Parse argv into *o. Returns 0, -1 after --help or --version (exit 0), or
+ * MMT_EXIT_USAGE after printing what is wrong.
+ */
+int mmt_parse_options(int argc, char **argv, struct mmt_options *o);
+
+#endif /* MMT_CLI_OPTIONS_H */

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * report.c - one concern: reading the kernel's counters and statistics
+ * maps and printing them: lost records, the --stats line, the -c summary.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "cli/report.h"
+#include "outputs/summary.h"
+#include "mmtrace.skel.h"
+
+static void sum_counters(struct mmtrace_bpf *skel, __u64 drops[MMT_EV_COUNT][MMT_CNT_COUNT])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(skel->maps.counters);
+	__u64 *vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+
+	memset(drops, 0, sizeof(__u64) * MMT_EV_COUNT * MMT_CNT_COUNT);
+	if (!vals)
+		return;
+	for (__u32 ev = 0; ev < MMT_EV_COUNT; ev++) {
+		for (__u32 r = 0; r < MMT_CNT_COUNT; r++) {
+			__u32 key = ev * MMT_CNT_COUNT + r;
+
+			if (bpf_map_lookup_elem(fd, &key, vals))
+				continue;
+			for (int c = 0; c < ncpu; c++)
+				drops[ev][r] += vals[c];
+		}
+	}
+	free(vals);
+}
+
+static const char *const counter_names[MMT_CNT_COUNT] = { "ringbuf", "inflight", "filtered" };
+
+void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_t contexts)
+{
+	__u64 c[MMT_EV_COUNT][MMT_CNT_COUNT], lost = 0, filtered = 0;
+
+	sum_counters(skel, c);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
+		for (int r = 0; r < MMT_DROP_COUNT; r++)
+			lost += c[ev][r];
+		filtered += c[ev][MMT_CNT_FILTERED];
+	}
+	fprintf(stderr,
+		"{\"stats\":{\"events\":%llu,\"lost\":%llu,\"malformed\":%llu,"
+		"\"withoutContext\":%llu,\"threadContexts\":%zu,"
+		"\"filteredInKernel\":%llu,\"filteredInUserSpace\":%llu,\"lostByEvent\":{",
+		(unsigned long long)t->events, (unsigned long long)lost,
+		(unsigned long long)t->malformed, (unsigned long long)t->no_context,
+		contexts, (unsigned long long)filtered,
+		(unsigned long long)t->user_filtered);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
+		fprintf(stderr, "%s\"%s\":{", ev ? "," : "", mmt_events[ev].name);
+		for (int r = 0; r < MMT_DROP_COUNT; r++)
+			fprintf(stderr, "%s\"%s\":%llu", r ? "," : "", counter_names[r],
+				(unsigned long long)c[ev][r]);
+		fputc('}', stderr);
+	}
+	fputs("},\"filteredByEvent\":{", stderr);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+		fprintf(stderr, "%s\"%s\":%llu", ev ? "," : "", mmt_events[ev].name,
+			(unsigned long long)c[ev][MMT_CNT_FILTERED]);
+	fputs("}}}\n", stderr);
+}
+
+void mmt_report_losses(struct mmtrace_bpf *skel, const struct mmt_options *o,
+		       const struct mmt_tally *t, size_t contexts)
+{
+	__u64 c[MMT_EV_COUNT][MMT_CNT_COUNT], lost = 0;
+
+	sum_counters(skel, c);
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+		for (int r = 0; r < MMT_DROP_COUNT; r++)
+			lost += c[ev][r];
+	if (lost || t->malformed || t->no_context) {
+		fprintf(stderr, "mmtrace: %llu events lost:", (unsigned long long)lost);
+		for (int ev = 0; ev < MMT_EV_COUNT; ev++)
+			for (int r = 0; r < MMT_DROP_COUNT; r++)
+				if (c[ev][r])
+					fprintf(stderr, " %s %llu (%s full)", mmt_events[ev].name,
+						(unsigned long long)c[ev][r], counter_names[r]);
+		if (t->malformed)
+			fprintf(stderr, " malformed %llu", (unsigned long long)t->malformed);
+		if (t->no_context)
+			fprintf(stderr, " without their thread's context %llu",
+				(unsigned long long)t->no_context);
+		fputc('\n', stderr);
+	}
+	if (o->stats)
+		mmt_report_stats(skel, t, contexts);
+}
+
+int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,
+		       struct outbuf *out)
+{
+	int fd = bpf_map__fd(skel->maps.stats), ncpu = libbpf_num_possible_cpus();
+	struct mmt_summary_row *rows = NULL, *grown;
+	struct mmt_stat_key key, next, *prev = NULL;
+	struct mmt_stat *vals;
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue; /* gone meanwhile */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(rows, cap * sizeof(*rows));
+			if (!grown) {
+				err = -ENOMEM;
+				goto cleanup;
+			}
+			rows = grown;
+		}
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].key = key;
+		for (int c = 0; c < ncpu; c++) {
+			struct mmt_stat *st = &rows[n].st;
+
+			st->calls += vals[c].calls;
+			st->lat_sum += vals[c].lat_sum;
+			if (vals[c].lat_max > st->lat_max)
+				st->lat_max = vals[c].lat_max;
+			for (int h = 0; h < MMT_HIST_SLOTS; h++)
+				st->hist[h] += vals[c].hist[h];
+		}
+		n++;
+	}
+	mmt_summary_print(out, rows, n, o->summary_by, o->histogram);
+	ob_flush(out);
+cleanup:
+	free(rows);
+	free(vals);
+	return err;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * report.h - what mmtrace tells about its run on stderr and, with -c, on
+ * the output: lost records at exit, the --stats JSON line, the summary.
+ */
+#ifndef MMT_CLI_REPORT_H
+#define MMT_CLI_REPORT_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "cli/options.h"
+
+struct mmtrace_bpf;
+struct outbuf;
+
+/* What user space counted of the records it read (the loop fills it). */
+struct mmt_tally {
+	__u64 events; /* records written out */
+	__u64 malformed; /* records the decoder refused */
+	__u64 no_context; /* calls of a thread whose context never came */
+	__u64 user_filtered; /* records a .nodes filter left out */
+};
+
+/* The JSON stats line on stderr; contexts: thread contexts held. */
+void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_t contexts);
+
+/* Losses on stderr at exit: always when there are some; all with --stats. */
+void mmt_report_losses(struct mmtrace_bpf *skel, const struct mmt_options *o,
+		       const struct mmt_tally *t, size_t contexts);
+
+/* -c: the statistics the kernel kept, summed over CPUs, as a table on
+ * out. 0, or -ENOMEM. */
+int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,
+		       struct outbuf *out);
+
+#endif /* MMT_CLI_REPORT_H */

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.c - one concern: the order of a tracing run. It checks what must
+ * hold before loading, then starts the command, loads, selects, attaches,
+ * runs the loop and reports, each step in its own module, and undoes them
+ * in reverse on the way out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli/child.h"
+#include "cli/errors.h"
+#include "cli/kcopy.h"
+#include "cli/load.h"
+#include "cli/loop.h"
+#include "cli/probe.h"
+#include "cli/report.h"
+#include "cli/scopes.h"
+#include "cli/trace.h"
+#include "context/containers.h"
+#include "outputs/output.h"
+#include "placement/placement.h"
+
+#define OUT_BUF (256 << 10)
+#define BTF_PATH "/sys/kernel/btf/vmlinux"
+
+int mmt_trace(const struct mmt_options *opts)
+{
+	struct mmt_child child = MMT_CHILD_INIT;
+	struct mmtrace_bpf *skel = NULL;
+	struct outbuf out = { 0 };
+	struct mmt_loop loop = { .opts = opts, .out = &out, .child = &child };
+	int ret = 1, status = 0, out_fd = STDOUT_FILENO, kcopy;
+
+	mmt_load_quiet();
+	if (geteuid() != 0) {
+		mmt_err("must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+		return 1;
+	}
+	if (access(BTF_PATH, R_OK)) {
+		mmt_err("kernel BTF is missing (%s: %s); mmtrace needs a kernel built with CONFIG_DEBUG_INFO_BTF",
+			BTF_PATH, strerror(errno));
+		return 1;
+	}
+	for (int i = 0; i < opts->npids; i++) {
+		if (kill(opts->pids[i], 0) && errno == ESRCH) {
+			mmt_err("no process with pid %d", opts->pids[i]);
+			return 1;
+		}
+	}
+	if (opts->output_file) {
+		out_fd = open(opts->output_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (out_fd < 0) {
+			mmt_err("failed to open %s: %s", opts->output_file, strerror(errno));
+			return 1;
+		}
+	}
+	if (ob_init(&out, out_fd, OUT_BUF)) {
+		mmt_err("out of memory");
+		goto cleanup;
+	}
+	if (mmt_ensure_tracefs())
+		goto cleanup;
+
+	mmt_loop_catch_signals();
+	if (opts->command && mmt_child_start(&child, opts->command))
+		goto cleanup;
+	if (opts->placement && mmt_pl_begin(&loop.placement, opts->format == MMT_FMT_JSON, &out,
+					    child.pid, opts->pids, opts->npids))
+		goto cleanup;
+	kcopy = mmt_kcopy_choose(opts);
+	if (mmt_load(opts, child.pid, &kcopy, &skel) || mmt_scopes_fill(skel, opts, child.pid))
+		goto cleanup;
+	if (mmt_attach(skel, opts, &kcopy))
+		goto cleanup;
+	loop.skel = skel;
+	if (mmt_loop_open(&loop))
+		goto cleanup;
+	if (opts->format == MMT_FMT_TABLE && !opts->summary) {
+		mmt_table_configure(opts->columns, opts->ncolumns,
+				    opts->color == 1 || (opts->color < 0 && isatty(out_fd)));
+		mmt_table_header(&out);
+		ob_flush(&out);
+	}
+	if (opts->command && mmt_child_release(&child, opts->command[0])) {
+		mmt_child_reap(&child);
+		ret = 127;
+		goto cleanup;
+	}
+
+	if (loop.placement)
+		mmt_pl_start(loop.placement);
+	if (mmt_loop_run(&loop, &status))
+		goto cleanup;
+	mmt_pl_finish(&loop.placement, true);
+	if (out.err && out.err != EPIPE) {
+		mmt_err("failed to write %s: %s",
+			opts->output_file ? opts->output_file : "output", strerror(out.err));
+		goto cleanup;
+	}
+	if (opts->summary && mmt_report_summary(skel, opts, &out))
+		mmt_err("failed to read the statistics: out of memory");
+	ret = opts->command ? mmt_child_exit_status(status) : 0;
+cleanup:
+	if (skel)
+		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));
+	mmt_pl_finish(&loop.placement, false);
+	mmt_child_abandon(&child);
+	mmt_loop_close(&loop);
+	mmt_unload(skel);
+	ob_free(&out);
+	mmt_containers_close();
+	if (opts->output_file && out_fd >= 0)
+		close(out_fd);
+	return ret;
+}

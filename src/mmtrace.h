@@ -271,11 +271,14 @@ struct mmt_call {
 	MMT_CALL_FIELDS
 } __attribute__((aligned(8)));
 
-/* On the wire: the context of thread host_tid, for its calls that follow. */
+/* On the wire: the context of thread host_tid, for its calls that follow.
+ * time_ns orders it with the calls of other CPUs' ring buffers: it is taken
+ * before the call it goes ahead of ends (that call's exit_ns). */
 struct mmt_task {
 	__u16 event; /* MMT_WIRE_TASK */
 	__u16 pad;
 	__u32 host_tid;
+	__u64 time_ns; /* CLOCK_BOOTTIME when sent */
 	MMT_TASK_FIELDS
 } __attribute__((aligned(8)));
 
@@ -284,6 +287,7 @@ struct mmt_task_gone {
 	__u16 event; /* MMT_WIRE_TASK_GONE */
 	__u16 pad;
 	__u32 host_tid;
+	__u64 time_ns; /* CLOCK_BOOTTIME at the exit */
 };
 
 /* In user space: a call with its thread's context, then the payload. */

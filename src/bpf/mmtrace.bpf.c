@@ -93,10 +93,32 @@ struct exe_cache {
 	char path[MMT_PATH_LEN];
 };
 
-struct {
+/*
+ * One ring buffer per CPU, so that CPUs do not serialise on one buffer's
+ * reservation: user space creates a buffer for each possible CPU and puts
+ * it at the CPU's index; records are put back in time order there.
+ */
+struct ring_of_cpu {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 24); /* resized by user space */
+	/* a template only: the buffers user space puts in may be larger (the
+	 * kernel matches a ring buffer's type and flags, not its size) */
+	__uint(max_entries, 4096);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1); /* one per possible CPU: set by user space */
+	__type(key, __u32);
+	__array(values, struct ring_of_cpu);
 } events SEC(".maps");
+
+/* This CPU's ring buffer (NULL only if user space did not set it up). */
+static __always_inline void *cpu_ring(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&events, &cpu);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -723,11 +745,16 @@ static __always_inline void fill_task(struct mmt_task *r, struct task_struct *ta
  */
 __noinline int send_task(__u64 pid_tgid)
 {
-	struct mmt_task *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	void *ring = cpu_ring();
+	struct mmt_task *r;
 
+	if (!ring)
+		return 0;
+	r = bpf_ringbuf_reserve(ring, sizeof(*r), 0);
 	if (!r)
 		return 0;
 	fill_task(r, (struct task_struct *)bpf_get_current_task_btf(), pid_tgid);
+	r->time_ns = bpf_ktime_get_boot_ns();
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 	return 1;
 }
@@ -973,6 +1000,7 @@ static __always_inline int on_exit(long ret)
 	struct call_state *cs;
 	struct mmt_call *r;
 	struct inflight *e;
+	void *ring;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	bool compact = false;
 	__u32 event;
@@ -998,6 +1026,11 @@ static __always_inline int on_exit(long ret)
 		count(event, MMT_DROP_RINGBUF);
 		goto out;
 	}
+	ring = cpu_ring();
+	if (!ring) {
+		count(event, MMT_DROP_RINGBUF);
+		goto out;
+	}
 	if (kind != MMT_PAYLOAD_NONE) {
 		p = &cs->p;
 		read_exit_payload(e, p, ret);
@@ -1005,15 +1038,15 @@ static __always_inline int on_exit(long ret)
 	/* a third of the size when the masks fit one word each */
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
 		compact = true;
-		r = bpf_ringbuf_reserve(&events,
-					sizeof(*r) + sizeof(struct mmt_payload_masks_compact), 0);
+		r = bpf_ringbuf_reserve(ring, sizeof(*r) + sizeof(struct mmt_payload_masks_compact),
+					0);
 	} else if (kind == MMT_PAYLOAD_MASKS)
-		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_masks), 0);
+		r = bpf_ringbuf_reserve(ring, sizeof(*r) + sizeof(struct mmt_payload_masks), 0);
 	else if (kind == MMT_PAYLOAD_MOVE_PAGES)
-		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_move_pages),
+		r = bpf_ringbuf_reserve(ring, sizeof(*r) + sizeof(struct mmt_payload_move_pages),
 					0);
 	else
-		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		r = bpf_ringbuf_reserve(ring, sizeof(*r), 0);
 	if (!r) {
 		count(event, MMT_DROP_RINGBUF);
 		goto out;
@@ -1054,7 +1087,7 @@ static __always_inline int on_exit(long ret)
 	 * slows a producer that outruns the reader instead of dropping its
 	 * records: waking only once at the crossing lost 38% of a tight loop.
 	 */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(r, flags);
 out:
@@ -1364,13 +1397,15 @@ int BPF_PROG(forget_exit, struct task_struct *task)
 	/* user space can forget the thread's context (the storage itself goes
 	 * with the task) */
 	if (cs && cs->seen.sent) {
-		struct mmt_task_gone *g = bpf_ringbuf_reserve(&events, sizeof(*g), 0);
+		void *ring = cpu_ring();
+		struct mmt_task_gone *g = ring ? bpf_ringbuf_reserve(ring, sizeof(*g), 0) : NULL;
 
 		cs->seen.sent = 0;
 		if (g) {
 			g->event = MMT_WIRE_TASK_GONE;
 			g->pad = 0;
 			g->host_tid = tid;
+			g->time_ns = bpf_ktime_get_boot_ns();
 			bpf_ringbuf_submit(g, BPF_RB_NO_WAKEUP);
 		}
 	}

@@ -15,6 +15,7 @@
 #include "cli/kcopy.h"
 #include "cli/load.h"
 #include "cli/probe.h"
+#include "ring/cpu_rings.h"
 #include "mmtrace.skel.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -32,8 +33,17 @@ void mmt_load_quiet(void)
 }
 
 /* The options as constants the verifier sees (.rodata). */
+/* Each CPU's ring buffer: --buffer-size shared by the possible CPUs. */
+static size_t ring_bytes(const struct mmt_options *o, int ncpus)
+{
+	return mmt_cpu_ring_bytes(o->buffer_size, ncpus, (size_t)sysconf(_SC_PAGESIZE));
+}
+
 static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid_t child)
 {
+	int ncpus = libbpf_num_possible_cpus();
+	size_t ring = ring_bytes(o, ncpus);
+
 	__u32 scopes = 0;
 
 	if (o->npids || o->command)
@@ -56,7 +66,7 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	skel->rodata->only_failed = o->failed_only;
 	skel->rodata->summary_only = o->summary;
 	skel->rodata->summary_by = o->summary_by;
-	skel->rodata->wakeup_bytes = o->buffer_size / 4;
+	skel->rodata->wakeup_bytes = ring / 4;
 	/* a few pids (the command's is known: it was forked first) are
 	 * compared inline; more go to the tgid_filter map only */
 	if (o->npids + (child > 0) <= (int)ARRAY_SIZE(skel->rodata->inline_pids)) {
@@ -84,7 +94,7 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 		if (d->ia32_nr2 >= 0)
 			skel->rodata->sel32[d->ia32_nr2] = i + 1;
 	}
-	bpf_map__set_max_entries(skel->maps.events, o->buffer_size);
+	bpf_map__set_max_entries(skel->maps.events, (__u32)ncpus);
 }
 
 /* Which programs to load: one way in, the selected events, their helpers.
@@ -119,7 +129,7 @@ static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *
 
 int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrace_bpf **skel)
 {
-	int err;
+	int err, ncpus;
 
 	for (;;) {
 		*skel = mmtrace_bpf__open();
@@ -147,6 +157,12 @@ int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrac
 		else
 			mmt_err("failed to load BPF programs: %s (set MMTRACE_DEBUG=1 for libbpf's log)",
 				strerror(-err));
+		return -1;
+	}
+	ncpus = libbpf_num_possible_cpus();
+	err = mmt_cpu_rings_make(bpf_map__fd((*skel)->maps.events), ncpus, ring_bytes(o, ncpus));
+	if (err) {
+		mmt_err("failed to create the ring buffers: %s", strerror(-err));
 		return -1;
 	}
 	return 0;

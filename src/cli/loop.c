@@ -15,6 +15,7 @@
 #include "cli/loop.h"
 #include "cli/scopes.h"
 #include "placement/placement.h"
+#include "ring/merge.h"
 #include "detect/session.h"
 #include "mmtrace.skel.h"
 
@@ -62,7 +63,7 @@ static bool node_filters_match(const struct mmt_options *o, const struct mmt_dec
 	return true;
 }
 
-static int on_record(void *ctx, void *data, size_t len)
+static int on_record(void *ctx, const void *data, size_t len)
 {
 	struct mmt_loop *t = ctx;
 	struct mmt_decoded_event ev;
@@ -113,24 +114,83 @@ static int on_record(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* The time a record is ordered by: a call's exit, a context's sending. */
+static bool record_time(const void *data, size_t len, __u64 *time)
+{
+	__u16 kind;
+
+	if (len < sizeof(kind))
+		return false;
+	memcpy(&kind, data, sizeof(kind));
+	if (kind == MMT_WIRE_TASK && len == sizeof(struct mmt_task))
+		memcpy(time, (const char *)data + offsetof(struct mmt_task, time_ns), sizeof(*time));
+	else if (kind == MMT_WIRE_TASK_GONE && len == sizeof(struct mmt_task_gone))
+		memcpy(time, (const char *)data + offsetof(struct mmt_task_gone, time_ns),
+		       sizeof(*time));
+	else if (kind != MMT_WIRE_TASK && kind != MMT_WIRE_TASK_GONE &&
+		 len >= sizeof(struct mmt_call))
+		memcpy(time, (const char *)data + offsetof(struct mmt_call, exit_ns), sizeof(*time));
+	else
+		return false;
+	return true;
+}
+
+/* A record read from one of the CPUs' ring buffers. */
+static int on_ring_record(void *ctx, void *data, size_t len)
+{
+	struct mmt_loop *t = ctx;
+	__u64 time;
+
+	/* one too short to be ordered is malformed: no need to wait */
+	if (!t->merge || !record_time(data, len, &time))
+		return on_record(t, data, len);
+	return mmt_merge_push(t->merge, time, data, len);
+}
+
 int mmt_loop_open(struct mmt_loop *t)
 {
+	int err;
+
 	t->boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
-	if (!t->rb) {
-		mmt_err("failed to set up the ring buffer: %s", strerror(errno));
+	if (t->opts->order_window_ms) {
+		/* at most 64 MiB held: past that the oldest go out early */
+		t->merge = mmt_merge_new(t->opts->order_window_ms * 1000000ULL, 64UL << 20,
+					 on_record, t);
+		if (!t->merge) {
+			mmt_err("out of memory");
+			return -1;
+		}
+	}
+	err = mmt_cpu_rings_open(&t->rings, bpf_map__fd(t->skel->maps.events),
+				 libbpf_num_possible_cpus(), on_ring_record, t);
+	if (err) {
+		mmt_err("failed to set up the ring buffers: %s", strerror(-err));
 		return -1;
 	}
 	return 0;
 }
 
-static int drain(struct mmt_loop *t)
+/* Read every ring buffer; print what the order window lets go (all of it
+ * when last). */
+static int drain(struct mmt_loop *t, bool last)
 {
-	int n = ring_buffer__consume(t->rb);
+	int n = ring_buffer__consume(t->rings.rb);
 
 	if (n < 0 && n != -EINTR) {
-		mmt_err("failed to read the ring buffer: %s", strerror(-n));
+		mmt_err("failed to read the ring buffers: %s", strerror(-n));
 		return -1;
+	}
+	if (t->merge) {
+		struct mmt_merge_stats st;
+
+		n = last ? mmt_merge_flush(t->merge) :
+			   mmt_merge_release(t->merge, clock_ns(CLOCK_BOOTTIME));
+		if (n) {
+			mmt_err("failed to order the records: %s", strerror(-n));
+			return -1;
+		}
+		mmt_merge_stats(t->merge, &st);
+		t->tally.late = st.late;
 	}
 	ob_flush(t->out);
 	return 0;
@@ -163,37 +223,38 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 	bool forwarded = false;
 
 	for (;;) {
-		int n = ring_buffer__poll(t->rb, POLL_MS);
+		int n = ring_buffer__poll(t->rings.rb, POLL_MS);
 
 		every_second(t, &last_tick, &last_summary);
 		if (n < 0 && n != -EINTR) {
 			mmt_err("failed to poll the ring buffer: %s", strerror(-n));
 			return -1;
 		}
-		if (drain(t))
+		if (drain(t, false))
 			return -1;
 		if (t->out->err)
 			return 0;
 		if (t->child->pid > 0) {
 			if (mmt_child_exited(t->child, status))
-				return drain(t);
+				return drain(t, true);
 			if (t->child->stopped && t->placement)
 				mmt_pl_on_stop(t->placement, t->child->pid, *status);
 			if (nsignals == 1 && !forwarded) {
 				mmt_child_signal(t->child, stop_signal);
 				forwarded = true;
 			} else if (nsignals > 1) {
-				return drain(t);
+				return drain(t, true);
 			}
 		} else if (nsignals) {
-			return drain(t);
+			return drain(t, true);
 		}
 	}
 }
 
 void mmt_loop_close(struct mmt_loop *t)
 {
-	ring_buffer__free(t->rb);
-	t->rb = NULL;
+	mmt_cpu_rings_close(&t->rings);
+	mmt_merge_free(t->merge);
+	t->merge = NULL;
 	mmt_tasks_free(&t->tasks);
 }

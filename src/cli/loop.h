@@ -12,9 +12,10 @@
 #include "cli/report.h"
 #include "context/tasks.h"
 #include "outputs/output.h"
+#include "ring/cpu_rings.h"
 
 struct mmtrace_bpf;
-struct ring_buffer;
+struct mmt_merge;
 struct mmt_pl;
 
 struct mmt_loop {
@@ -22,7 +23,8 @@ struct mmt_loop {
 	struct mmtrace_bpf *skel;
 	struct outbuf *out;
 	struct mmt_child *child;
-	struct ring_buffer *rb;
+	struct mmt_cpu_rings rings; /* one ring buffer per CPU */
+	struct mmt_merge *merge; /* their records in time order; NULL: as read */
 	__u64 boot_to_wall_ns;
 	struct mmt_tally tally;
 	struct mmt_tasks tasks; /* thread contexts by host tid */
@@ -37,7 +39,7 @@ struct mmt_loop {
  * command); ignore SIGPIPE. */
 void mmt_loop_catch_signals(void);
 
-/* Set up the ring buffer of l->skel for l (opts, skel, out, child set).
+/* Set up the ring buffers of l->skel for l (opts, skel, out, child set).
  * 0, or -1 after an error line. */
 int mmt_loop_open(struct mmt_loop *l);
 

@@ -18,6 +18,7 @@
 #include "cli/options.h"
 
 #define DEFAULT_BUFFER_SIZE (16UL << 20)
+#define DEFAULT_ORDER_WINDOW_MS 10
 
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
@@ -81,7 +82,12 @@ static const char usage_text[] =
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
-	"                                optional K or M suffix (default: 16M)\n"
+	"                                optional K or M suffix (default: 16M),\n"
+	"                                shared by one buffer per CPU (at least 4K each)\n"
+	"      --order-window MS         hold records MS ms to print them in time\n"
+	"                                order across CPUs (default 10; 0: in the\n"
+	"                                order read; one that comes later than that\n"
+	"                                is printed and counted in --stats' late)\n"
 	"      --syscall-tracepoints     attach to syscalls:sys_enter_* instead of the\n"
 	"                                raw syscall tracepoints: cheaper for the\n"
 	"                                syscalls not traced, but blind to 32-bit\n"
@@ -248,6 +254,7 @@ enum {
 	OPT_OUTPUT_FILE,
 	OPT_STATS,
 	OPT_BUFFER_SIZE,
+	OPT_ORDER_WINDOW,
 	OPT_SYSCALL_TPS,
 	OPT_TID,
 	OPT_COMM,
@@ -278,6 +285,7 @@ static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "output-file", required_argument, NULL, OPT_OUTPUT_FILE },
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "order-window", required_argument, NULL, OPT_ORDER_WINDOW },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "syscall-tracepoints", no_argument, NULL, OPT_SYSCALL_TPS },
 	{ "tid", required_argument, NULL, OPT_TID },
@@ -315,6 +323,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	memset(o, 0, sizeof(*o));
 	o->format = MMT_FMT_TABLE;
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
+	o->order_window_ms = DEFAULT_ORDER_WINDOW_MS;
 	o->color = -1;
 	o->uid_max = UINT32_MAX;
 	for (int i = 0; i < MMT_COL_ARGS + 1; i++)
@@ -447,6 +456,11 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_BUFFER_SIZE:
 			if ((err = parse_size(o, optarg)))
 				return err;
+			break;
+		case OPT_ORDER_WINDOW:
+			if ((err = parse_num("--order-window", optarg, 0, 10000, &v)))
+				return err;
+			o->order_window_ms = v;
 			break;
 		case OPT_DETECT:
 			o->detect = true;

@@ -69,6 +69,7 @@ struct mmt_options {
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
+	unsigned int order_window_ms; /* hold-back to merge CPUs in time order */
 	enum mmt_kcopy_mode kernel_copy;
 	/* --detect: findings from src/detect/, and its allow-list */
 	bool detect;

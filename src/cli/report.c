@@ -50,11 +50,11 @@ void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_
 	}
 	fprintf(stderr,
 		"{\"stats\":{\"events\":%llu,\"lost\":%llu,\"malformed\":%llu,"
-		"\"withoutContext\":%llu,\"threadContexts\":%zu,"
+		"\"withoutContext\":%llu,\"late\":%llu,\"threadContexts\":%zu,"
 		"\"filteredInKernel\":%llu,\"filteredInUserSpace\":%llu,\"lostByEvent\":{",
 		(unsigned long long)t->events, (unsigned long long)lost,
 		(unsigned long long)t->malformed, (unsigned long long)t->no_context,
-		contexts, (unsigned long long)filtered,
+		(unsigned long long)t->late, contexts, (unsigned long long)filtered,
 		(unsigned long long)t->user_filtered);
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
 		fprintf(stderr, "%s\"%s\":{", ev ? "," : "", mmt_events[ev].name);

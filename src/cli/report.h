@@ -20,6 +20,7 @@ struct mmt_tally {
 	__u64 malformed; /* records the decoder refused */
 	__u64 no_context; /* calls of a thread whose context never came */
 	__u64 user_filtered; /* records a .nodes filter left out */
+	__u64 late; /* records read after a younger one was printed */
 	struct mmt_det_session *det; /* --detect: its counters join the stats */
 };
 

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cpu_rings.h - one BPF ring buffer per possible CPU, held by an array of
+ * maps that the BPF side indexes by its CPU: their size, their creation,
+ * and one libbpf ring_buffer that reads them all.
+ */
+#ifndef MMT_RING_CPU_RINGS_H
+#define MMT_RING_CPU_RINGS_H
+
+#include <stddef.h>
+#include <bpf/libbpf.h>
+
+/* Each CPU's share of total bytes: a power of two, at least one page (the
+ * least a ring buffer can be) whatever the number of CPUs. */
+size_t mmt_cpu_ring_bytes(size_t total, int ncpus, size_t page);
+
+/* Create ncpus ring buffers of bytes each and put them in the array of
+ * maps outer_fd. 0, or -errno. */
+int mmt_cpu_rings_make(int outer_fd, int ncpus, size_t bytes);
+
+struct mmt_cpu_rings {
+	struct ring_buffer *rb;
+	int *fds;
+	int n;
+};
+
+/* Read every ring buffer of outer_fd through r->rb, each record to fn.
+ * 0, or -errno (r is then empty). */
+int mmt_cpu_rings_open(struct mmt_cpu_rings *r, int outer_fd, int ncpus,
+		       ring_buffer_sample_fn fn, void *ctx);
+
+void mmt_cpu_rings_close(struct mmt_cpu_rings *r);
+
+#endif /* MMT_RING_CPU_RINGS_H */

@@ -231,6 +231,7 @@ struct mmt_stat {
  */
 #define MMT_WIRE_TASK 0xffff /* struct mmt_task: a thread's context */
 #define MMT_WIRE_TASK_GONE 0xfffe /* struct mmt_task_gone: the thread exited */
+#define MMT_WIRE_COMPAT_EXEC 0xfffd /* struct mmt_compat_exec: see below */
 
 /* The part of a call record that the BPF side writes for every call. */
 #define MMT_CALL_FIELDS                                                        \
@@ -288,6 +289,16 @@ struct mmt_task_gone {
 	__u16 pad;
 	__u32 host_tid;
 	__u64 time_ns; /* CLOCK_BOOTTIME at the exit */
+};
+
+/* On the wire (--attach=auto, raw programs not attached): a 32-bit (ia32)
+ * program was started by thread host_tid at time_ns. */
+struct mmt_compat_exec {
+	__u16 event; /* MMT_WIRE_COMPAT_EXEC */
+	__u16 pad;
+	__u32 host_tid;
+	__u64 time_ns; /* CLOCK_BOOTTIME */
+	char comm[MMT_COMM_LEN];
 };
 
 /* In user space: a call with its thread's context, then the payload. */

@@ -46,6 +46,16 @@ const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
 /* raw tracepoints: event + 1 of each syscall number, 0 when not traced */
 const volatile __u8 sel64[MMT_NR_MAX] = {};
 const volatile __u8 sel32[MMT_NR_MAX] = {};
+/* the events of 64-bit calls the raw programs serve: sel64's with
+ * --attach=raw; with auto only those without a per-syscall tracepoint (the
+ * per-syscall tracepoints read sel64), so no call is seen twice */
+const volatile __u8 raw64[MMT_NR_MAX] = {};
+/* set by user space once the raw programs are attached: no more news of a
+ * 32-bit exec needed */
+volatile __u8 raw_attached = 0;
+/* compat_exec records that found the ring buffer full: user space attaches
+ * the raw programs when it sees this move too */
+volatile __u64 compat_exec_unsent = 0;
 
 /* Entry state kept from sys_enter to sys_exit. */
 struct inflight {
@@ -1114,7 +1124,7 @@ static __always_inline __u32 selected(long nr, bool *compat)
 
 	if ((__u64)nr >= MMT_NR_MAX)
 		return 0;
-	e64 = sel64[nr];
+	e64 = raw64[nr];
 	e32 = sel32[nr];
 	if (!e64 && !e32)
 		return 0;
@@ -1163,23 +1173,65 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 	return on_exit(ret);
 }
 
-/* ---- way in 2: per-syscall tracepoints, 64-bit tasks only ---- */
+/*
+ * ---- way in 2: per-syscall tracepoints, 64-bit tasks only ----
+ *
+ * One program for every sys_enter_* and one for every sys_exit_*: user
+ * space attaches each to the tracepoints of the selected syscalls, so the
+ * verifier checks two programs, not two per syscall. Every sys_enter_*
+ * record has the same layout (the number, then the arguments); the kernel
+ * leaves out ia32 calls, which the raw programs serve.
+ */
+SEC("tracepoint")
+int tp_enter(struct syscall_trace_enter *ctx)
+{
+	__u64 args[MMT_MAX_ARGS];
+	long nr = ctx->nr;
+	__u32 ev;
 
-#define MMT_SYSCALL_TP(name, NAME)                                         \
-	SEC("tracepoint/syscalls/sys_enter_" #name)                        \
-	int enter_##name(struct syscall_trace_enter *ctx)                  \
-	{                                                                  \
-		__u64 args[MMT_MAX_ARGS];                                  \
-		bpf_probe_read_kernel(args, sizeof(args), ctx->args);      \
-		return on_enter(args, MMT_EV_##NAME, ctx->nr, false);      \
-	}                                                                  \
-	SEC("tracepoint/syscalls/sys_exit_" #name)                         \
-	int exit_##name(struct syscall_trace_exit *ctx)                    \
-	{                                                                  \
-		return on_exit(ctx->ret);                            \
+	if ((__u64)nr >= MMT_NR_MAX)
+		return 0;
+	ev = sel64[nr];
+	if (!ev)
+		return 0;
+	bpf_probe_read_kernel(args, sizeof(args), ctx->args);
+	return on_enter(args, ev - 1, nr, false);
+}
+
+SEC("tracepoint")
+int tp_exit(struct syscall_trace_exit *ctx)
+{
+	return on_exit(ctx->ret);
+}
+
+/*
+ * --attach=auto: a 32-bit program started after the raw programs were left
+ * unattached. Tell user space (waking it) so that it attaches them; the
+ * calls the task makes until then are not seen, and user space reports how
+ * long that was from this record's time.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(compat_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct mmt_compat_exec *r;
+	void *ring;
+
+	if (raw_attached || !in_compat())
+		return 0;
+	ring = cpu_ring();
+	r = ring ? bpf_ringbuf_reserve(ring, sizeof(*r), 0) : NULL;
+	if (!r) {
+		__sync_fetch_and_add(&compat_exec_unsent, 1);
+		return 0;
 	}
-
-MMT_EVENTS(MMT_SYSCALL_TP)
+	r->event = MMT_WIRE_COMPAT_EXEC;
+	r->pad = 0;
+	r->host_tid = (__u32)bpf_get_current_pid_tgid();
+	r->time_ns = bpf_ktime_get_boot_ns();
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
 
 /* ---- what the kernel did: page migrations during a traced call ---- */
 

@@ -15,6 +15,7 @@
 #include "cli/kcopy.h"
 #include "cli/load.h"
 #include "cli/probe.h"
+#include "cli/ways.h"
 #include "ring/cpu_rings.h"
 #include "mmtrace.skel.h"
 
@@ -43,7 +44,6 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 {
 	int ncpus = libbpf_num_possible_cpus();
 	size_t ring = ring_bytes(o, ncpus);
-
 	__u32 scopes = 0;
 
 	if (o->npids || o->command)
@@ -83,51 +83,26 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 		for (int k = 0; k < o->npreds[i]; k++)
 			skel->rodata->preds[i][k] = o->preds[i][k];
 	}
-	for (int i = 0; i < MMT_EV_COUNT; i++) {
-		const struct mmt_event_desc *d = &mmt_events[i];
-
-		if (!o->selected[i])
-			continue;
-		skel->rodata->sel64[d->syscall_nr] = i + 1;
-		if (d->ia32_nr >= 0)
-			skel->rodata->sel32[d->ia32_nr] = i + 1;
-		if (d->ia32_nr2 >= 0)
-			skel->rodata->sel32[d->ia32_nr2] = i + 1;
-	}
 	bpf_map__set_max_entries(skel->maps.events, (__u32)ncpus);
 }
 
 /* Which programs to load: one way in, the selected events, their helpers.
  * A program not named here loads (libbpf's default). */
-static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *o, int kcopy)
+static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *o,
+			    const struct mmt_ways *w, int kcopy)
 {
-#define MMT_TP_PROGS(name, NAME) \
-	{ MMT_EV_##NAME, skel->progs.enter_##name, skel->progs.exit_##name },
-	const struct {
-		int event;
-		struct bpf_program *enter, *exit;
-	} tps[] = { MMT_EVENTS(MMT_TP_PROGS) };
-#undef MMT_TP_PROGS
 	bool migrating = false;
 
 	for (int i = 0; i < MMT_EV_COUNT; i++)
 		migrating |= o->selected[i] && mmt_events[i].migrates;
-	bpf_program__set_autoload(skel->progs.raw_enter, !o->syscall_tracepoints);
-	bpf_program__set_autoload(skel->progs.raw_exit, !o->syscall_tracepoints);
 	bpf_program__set_autoload(skel->progs.follow_fork, o->command || o->follow);
 	bpf_program__set_autoload(skel->progs.on_migrate, migrating);
-	for (size_t i = 0; i < ARRAY_SIZE(tps); i++) {
-		const struct mmt_event_desc *d = &mmt_events[tps[i].event];
-		bool wanted = o->syscall_tracepoints && o->selected[d->event] &&
-			      mmt_probe_syscall_tp(d->name);
-
-		bpf_program__set_autoload(tps[i].enter, wanted);
-		bpf_program__set_autoload(tps[i].exit, wanted);
-	}
+	mmt_ways_configure(w, skel, o);
 	mmt_kcopy_autoload(skel, kcopy);
 }
 
-int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrace_bpf **skel)
+int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child, int *kcopy,
+	     struct mmtrace_bpf **skel)
 {
 	int err, ncpus;
 
@@ -138,7 +113,7 @@ int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrac
 			return -1;
 		}
 		configure(*skel, o, child);
-		choose_programs(*skel, o, *kcopy);
+		choose_programs(*skel, o, w, *kcopy);
 		err = mmtrace_bpf__load(*skel);
 		if (!err || *kcopy == MMT_TOCTOU_REREAD)
 			break;

@@ -10,6 +10,7 @@
 #include "cli/options.h"
 
 struct mmtrace_bpf;
+struct mmt_ways;
 
 /* Keep libbpf quiet unless MMTRACE_DEBUG is set. */
 void mmt_load_quiet(void);
@@ -20,7 +21,8 @@ void mmt_load_quiet(void);
  * mmt_toctou_method): if its program does not load, the rest loads without
  * it and *kcopy becomes MMT_TOCTOU_REREAD. 0, or -1 after an error line.
  */
-int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrace_bpf **skel);
+int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child, int *kcopy,
+	     struct mmtrace_bpf **skel);
 
 /* Attach the loaded programs, then the kernel copy hook, which may fall
  * back: *kcopy becomes the method in force. 0, or -1 after an error line. */

@@ -14,6 +14,7 @@
 #include "cli/errors.h"
 #include "cli/loop.h"
 #include "cli/scopes.h"
+#include "cli/ways.h"
 #include "placement/placement.h"
 #include "ring/merge.h"
 #include "detect/session.h"
@@ -139,8 +140,12 @@ static bool record_time(const void *data, size_t len, __u64 *time)
 static int on_ring_record(void *ctx, void *data, size_t len)
 {
 	struct mmt_loop *t = ctx;
+	__u16 kind;
 	__u64 time;
 
+	/* news of a 32-bit exec: act now, it is not printed */
+	if (len >= sizeof(kind) && (memcpy(&kind, data, sizeof(kind)), kind == MMT_WIRE_COMPAT_EXEC))
+		return t->tally.ways ? mmt_ways_compat_exec(t->tally.ways, t->skel, data, len) : 0;
 	/* one too short to be ordered is malformed: no need to wait */
 	if (!t->merge || !record_time(data, len, &time))
 		return on_record(t, data, len);
@@ -226,6 +231,8 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 		int n = ring_buffer__poll(t->rings.rb, POLL_MS);
 
 		every_second(t, &last_tick, &last_summary);
+		if (t->tally.ways && mmt_ways_poll(t->tally.ways, t->skel))
+			return -1;
 		if (n < 0 && n != -EINTR) {
 			mmt_err("failed to poll the ring buffer: %s", strerror(-n));
 			return -1;

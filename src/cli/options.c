@@ -88,10 +88,14 @@ static const char usage_text[] =
 	"                                order across CPUs (default 10; 0: in the\n"
 	"                                order read; one that comes later than that\n"
 	"                                is printed and counted in --stats' late)\n"
-	"      --syscall-tracepoints     attach to syscalls:sys_enter_* instead of the\n"
-	"                                raw syscall tracepoints: cheaper for the\n"
-	"                                syscalls not traced, but blind to 32-bit\n"
-	"                                (ia32) processes\n"
+	"      --attach WAY              auto (default): the per-syscall tracepoints\n"
+	"                                of the selected syscalls for 64-bit tasks,\n"
+	"                                and the raw syscall tracepoints from when a\n"
+	"                                32-bit (ia32) process exists; raw: the raw\n"
+	"                                ones only (they run on every syscall);\n"
+	"                                syscall: the per-syscall ones only, blind\n"
+	"                                to 32-bit processes\n"
+	"      --syscall-tracepoints     the same as --attach=syscall\n"
 	"      --kernel-copy HOOK        read the node masks the kernel itself copied\n"
 	"                                (get_nodes) to prove a mask changed during\n"
 	"                                the call (TOCTOU): auto (fexit, else kprobe,\n"
@@ -256,6 +260,7 @@ enum {
 	OPT_BUFFER_SIZE,
 	OPT_ORDER_WINDOW,
 	OPT_SYSCALL_TPS,
+	OPT_ATTACH,
 	OPT_TID,
 	OPT_COMM,
 	OPT_NOT_COMM,
@@ -288,6 +293,7 @@ static const struct option long_options[] = {
 	{ "order-window", required_argument, NULL, OPT_ORDER_WINDOW },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "syscall-tracepoints", no_argument, NULL, OPT_SYSCALL_TPS },
+	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "not-comm", required_argument, NULL, OPT_NOT_COMM },
@@ -479,7 +485,18 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			o->stats = true;
 			break;
 		case OPT_SYSCALL_TPS:
-			o->syscall_tracepoints = true;
+			o->attach = MMT_ATTACH_SYSCALL;
+			break;
+		case OPT_ATTACH:
+			if (!strcmp(optarg, "auto"))
+				o->attach = MMT_ATTACH_AUTO;
+			else if (!strcmp(optarg, "raw"))
+				o->attach = MMT_ATTACH_RAW;
+			else if (!strcmp(optarg, "syscall"))
+				o->attach = MMT_ATTACH_SYSCALL;
+			else
+				return mmt_usage_error("invalid --attach '%s' (auto, raw or syscall)",
+						       optarg);
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

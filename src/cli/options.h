@@ -22,6 +22,12 @@ struct mmt_node_filter {
 };
 
 /* --kernel-copy: which hook reads the kernel's own copy of the node masks */
+enum mmt_attach_mode {
+	MMT_ATTACH_AUTO, /* per-syscall tracepoints; raw ones while ia32 runs */
+	MMT_ATTACH_RAW, /* raw sys_enter/sys_exit: every task, every syscall */
+	MMT_ATTACH_SYSCALL, /* per-syscall tracepoints only: no ia32 */
+};
+
 enum mmt_kcopy_mode {
 	MMT_KCOPY_AUTO, /* fexit, else kprobe, else none */
 	MMT_KCOPY_FEXIT,
@@ -34,7 +40,7 @@ struct mmt_options {
 	enum mmt_format format;
 	bool parse_args;
 	bool stats;
-	bool syscall_tracepoints; /* per-syscall tracepoints: 64-bit only */
+	enum mmt_attach_mode attach; /* the way in: see cli/ways.h */
 	/* scopes, evaluated in the kernel */
 	pid_t pids[MMT_MAX_PIDS];
 	int npids;

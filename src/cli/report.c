@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli/report.h"
+#include "cli/ways.h"
 #include "detect/session.h"
 #include "outputs/summary.h"
 #include "mmtrace.skel.h"
@@ -68,6 +69,11 @@ void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_
 		fprintf(stderr, "%s\"%s\":%llu", ev ? "," : "", mmt_events[ev].name,
 			(unsigned long long)c[ev][MMT_CNT_FILTERED]);
 	fputc('}', stderr);
+	if (t->ways)
+		fprintf(stderr,
+			",\"attach\":\"%s\",\"ia32StartedBeforeAttach\":%llu,\"ia32UnseenMaxNs\":%llu",
+			mmt_ways_name(t->ways), (unsigned long long)t->ways->late_execs,
+			(unsigned long long)t->ways->window_ns);
 	if (t->det)
 		mmt_det_session_stats(t->det, stderr);
 	fputs("}}\n", stderr);

@@ -22,6 +22,7 @@ struct mmt_tally {
 	__u64 user_filtered; /* records a .nodes filter left out */
 	__u64 late; /* records read after a younger one was printed */
 	struct mmt_det_session *det; /* --detect: its counters join the stats */
+	struct mmt_ways *ways; /* the way in, and what a late one missed */
 };
 
 /* The JSON stats line on stderr; contexts: thread contexts held. */

@@ -19,6 +19,7 @@
 #include "cli/report.h"
 #include "cli/scopes.h"
 #include "cli/trace.h"
+#include "cli/ways.h"
 #include "context/containers.h"
 #include "outputs/output.h"
 #include "placement/placement.h"
@@ -34,6 +35,7 @@ int mmt_trace(const struct mmt_options *opts)
 	struct outbuf out = { 0 };
 	struct mmt_loop loop = { .opts = opts, .out = &out, .child = &child };
 	struct mmt_det_session det;
+	struct mmt_ways ways = { .nlinks = 0 };
 	int ret = 1, status = 0, out_fd = STDOUT_FILENO, kcopy;
 
 	mmt_load_quiet();
@@ -73,11 +75,14 @@ int mmt_trace(const struct mmt_options *opts)
 					    child.pid, opts->pids, opts->npids))
 		goto cleanup;
 	kcopy = mmt_kcopy_choose(opts);
-	if (mmt_load(opts, child.pid, &kcopy, &skel) || mmt_scopes_fill(skel, opts, child.pid))
+	mmt_ways_plan(&ways, opts);
+	if (mmt_load(opts, &ways, child.pid, &kcopy, &skel) ||
+	    mmt_scopes_fill(skel, opts, child.pid))
 		goto cleanup;
-	if (mmt_attach(skel, opts, &kcopy))
+	if (mmt_attach(skel, opts, &kcopy) || mmt_ways_attach(&ways, skel, opts))
 		goto cleanup;
 	loop.skel = skel;
+	loop.tally.ways = &ways;
 	if (mmt_loop_open(&loop))
 		goto cleanup;
 	if (opts->format == MMT_FMT_TABLE && !opts->summary) {
@@ -120,6 +125,7 @@ cleanup:
 	mmt_loop_close(&loop);
 	if (loop.tally.det)
 		mmt_det_session_free(loop.tally.det);
+	mmt_ways_detach(&ways);
 	mmt_unload(skel);
 	ob_free(&out);
 	mmt_containers_close();

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ways.c - the way in to the syscalls: see ways.h.
+ *
+ * Why the raw programs stay attached once a 32-bit task was seen: knowing
+ * that the last one is gone takes following every fork and exit of 32-bit
+ * tasks; detaching one moment too early would lose their calls without a
+ * trace, while staying only costs the 64-bit calls what --attach=raw costs
+ * them always (the raw programs leave at once for a 64-bit task).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "cli/errors.h"
+#include "cli/probe.h"
+#include "cli/ways.h"
+#include "mmtrace.skel.h"
+
+/* An ELF file of class 32 (ia32, or x32): its calls are compat calls. */
+static bool elf32_at(int dirfd, const char *path)
+{
+	unsigned char h[5];
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	bool yes;
+
+	if (fd < 0)
+		return false;
+	yes = read(fd, h, sizeof(h)) == sizeof(h) && !memcmp(h, "\177ELF", 4) && h[4] == 1;
+	close(fd);
+	return yes;
+}
+
+static bool pid_is_32bit(int proc, long pid)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "%ld/exe", pid);
+	return elf32_at(proc, path);
+}
+
+/* The file the command will exec, found as execvp finds it. */
+static bool command_is_32bit(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(cmd, '/'))
+		return elf32_at(AT_FDCWD, cmd);
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+
+		if (n && n + strlen(cmd) + 2 <= sizeof(buf)) {
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, cmd);
+			if (!access(buf, X_OK))
+				return elf32_at(AT_FDCWD, buf);
+		}
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+/* A 32-bit process among those the scope can select. */
+static bool compat_now(const struct mmt_options *o)
+{
+	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool found = false;
+	struct dirent *d;
+	DIR *dir;
+
+	if (o->command && command_is_32bit(o->command[0]))
+		found = true;
+	if (proc < 0)
+		return found;
+	for (int i = 0; i < o->npids && !found; i++)
+		found = pid_is_32bit(proc, o->pids[i]);
+	/* any other scope may select any process: look at them all */
+	if (!found && !o->command && !o->npids) {
+		dir = fdopendir(dup(proc));
+		while (dir && !found && (d = readdir(dir)))
+			if (isdigit((unsigned char)d->d_name[0]))
+				found = pid_is_32bit(proc, strtol(d->d_name, NULL, 10));
+		if (dir)
+			closedir(dir);
+	}
+	close(proc);
+	return found;
+}
+
+void mmt_ways_plan(struct mmt_ways *w, const struct mmt_options *o)
+{
+	memset(w, 0, sizeof(*w));
+	w->mode = o->attach;
+	if (w->mode == MMT_ATTACH_RAW)
+		return;
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		if (!o->selected[i])
+			continue;
+		w->tp[i] = mmt_probe_syscall_tp(mmt_events[i].name);
+		/* auto: the raw programs serve what has no tracepoint;
+		 * syscall: it is not seen (documented) */
+		if (!w->tp[i])
+			w->raw64 = true;
+	}
+	if (w->mode == MMT_ATTACH_AUTO)
+		w->compat_at_start = compat_now(o);
+}
+
+/* The raw programs are attached from the start. */
+static bool raw_from_start(const struct mmt_ways *w)
+{
+	return w->mode == MMT_ATTACH_RAW ||
+	       (w->mode == MMT_ATTACH_AUTO && (w->raw64 || w->compat_at_start));
+}
+
+void mmt_ways_configure(const struct mmt_ways *w, struct mmtrace_bpf *skel,
+			const struct mmt_options *o)
+{
+	bool raw = w->mode != MMT_ATTACH_SYSCALL, any_tp = false;
+
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		const struct mmt_event_desc *d = &mmt_events[i];
+
+		if (!o->selected[i])
+			continue;
+		if (w->mode == MMT_ATTACH_RAW || (w->mode == MMT_ATTACH_AUTO && !w->tp[i]))
+			skel->rodata->raw64[d->syscall_nr] = i + 1;
+		if (w->tp[i]) {
+			skel->rodata->sel64[d->syscall_nr] = i + 1;
+			any_tp = true;
+		}
+		if (d->ia32_nr >= 0)
+			skel->rodata->sel32[d->ia32_nr] = i + 1;
+		if (d->ia32_nr2 >= 0)
+			skel->rodata->sel32[d->ia32_nr2] = i + 1;
+	}
+	bpf_program__set_autoload(skel->progs.raw_enter, raw);
+	bpf_program__set_autoload(skel->progs.raw_exit, raw);
+	bpf_program__set_autoattach(skel->progs.raw_enter, raw_from_start(w));
+	bpf_program__set_autoattach(skel->progs.raw_exit, raw_from_start(w));
+	bpf_program__set_autoload(skel->progs.tp_enter, any_tp);
+	bpf_program__set_autoload(skel->progs.tp_exit, any_tp);
+	bpf_program__set_autoattach(skel->progs.tp_enter, false);
+	bpf_program__set_autoattach(skel->progs.tp_exit, false);
+	bpf_program__set_autoload(skel->progs.compat_exec,
+				  w->mode == MMT_ATTACH_AUTO && !raw_from_start(w));
+}
+
+static __u64 boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static int attach_raw(struct mmt_ways *w, struct mmtrace_bpf *skel)
+{
+	if (w->raw_attached)
+		return 0;
+	/* entry first: an exit whose entry was not seen is skipped */
+	skel->links.raw_enter = bpf_program__attach(skel->progs.raw_enter);
+	if (!skel->links.raw_enter)
+		goto fail;
+	skel->links.raw_exit = bpf_program__attach(skel->progs.raw_exit);
+	if (!skel->links.raw_exit)
+		goto fail;
+	w->raw_attached = true;
+	w->attached_ns = boot_ns();
+	skel->bss->raw_attached = 1;
+	return 0;
+fail:
+	mmt_err("failed to attach the raw syscall tracepoints: %s", strerror(errno));
+	return -1;
+}
+
+int mmt_ways_attach(struct mmt_ways *w, struct mmtrace_bpf *skel, const struct mmt_options *o)
+{
+	char name[64];
+
+	if (raw_from_start(w)) {
+		/* attached with the skeleton */
+		w->raw_attached = true;
+		w->attached_ns = boot_ns();
+		skel->bss->raw_attached = 1;
+	}
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		struct bpf_link *l;
+
+		if (!o->selected[i] || !w->tp[i])
+			continue;
+		/* entry first, as for the raw programs */
+		snprintf(name, sizeof(name), "sys_enter_%s", mmt_events[i].name);
+		l = bpf_program__attach_tracepoint(skel->progs.tp_enter, "syscalls", name);
+		if (!l)
+			goto fail;
+		w->links[w->nlinks++] = l;
+		snprintf(name, sizeof(name), "sys_exit_%s", mmt_events[i].name);
+		l = bpf_program__attach_tracepoint(skel->progs.tp_exit, "syscalls", name);
+		if (!l)
+			goto fail;
+		w->links[w->nlinks++] = l;
+	}
+	return 0;
+fail:
+	mmt_err("failed to attach tracepoint syscalls:%s: %s", name, strerror(errno));
+	return -1;
+}
+
+int mmt_ways_compat_exec(struct mmt_ways *w, struct mmtrace_bpf *skel, const void *data,
+			 size_t len)
+{
+	struct mmt_compat_exec r;
+	bool first = !w->raw_attached;
+	__u64 unseen;
+
+	if (len != sizeof(r))
+		return 0;
+	memcpy(&r, data, sizeof(r));
+	/* one that raced with the attach was unseen until it, not after */
+	if (w->raw_attached && r.time_ns >= w->attached_ns)
+		return 0;
+	if (attach_raw(w, skel))
+		return -1;
+	unseen = w->attached_ns > r.time_ns ? w->attached_ns - r.time_ns : 0;
+	w->late_execs++;
+	if (unseen > w->window_ns)
+		w->window_ns = unseen;
+	if (first)
+		fprintf(stderr,
+			"mmtrace: 32-bit process %u (%.*s) started: the raw syscall hooks were attached %llu us later; its calls before that were not seen\n",
+			r.host_tid, (int)sizeof(r.comm), r.comm, (unsigned long long)(unseen / 1000));
+	return 0;
+}
+
+int mmt_ways_poll(struct mmt_ways *w, struct mmtrace_bpf *skel)
+{
+	__u64 unsent;
+
+	if (w->mode != MMT_ATTACH_AUTO || w->raw_attached)
+		return 0;
+	unsent = skel->bss->compat_exec_unsent;
+	if (unsent == w->unsent_seen)
+		return 0;
+	/* the time of these execs is unknown: counted, window not */
+	w->late_execs += unsent - w->unsent_seen;
+	w->unsent_seen = unsent;
+	fprintf(stderr,
+		"mmtrace: a 32-bit process started: the raw syscall hooks were attached late; its first calls were not seen\n");
+	return attach_raw(w, skel);
+}
+
+const char *mmt_ways_name(const struct mmt_ways *w)
+{
+	bool tp = false;
+
+	for (int i = 0; i < MMT_EV_COUNT; i++)
+		tp |= w->tp[i];
+	if (w->mode == MMT_ATTACH_RAW || !tp)
+		return w->raw_attached ? "raw" : "none";
+	return w->raw_attached ? "syscall+raw" : "syscall";
+}
+
+/*
+ * Detaching from a syscall tracepoint waits for the kernel's grace periods
+ * under its event mutex (45-90 ms each here, and threads do not overlap
+ * them): with every event selected, about 2 s at exit.
+ */
+void mmt_ways_detach(struct mmt_ways *w)
+{
+	for (int i = 0; i < w->nlinks; i++)
+		bpf_link__destroy(w->links[i]);
+	w->nlinks = 0;
+}

@@ -149,6 +149,22 @@ class MmtraceJsonSyscallTp(MmtraceJson):
         return super().argv(pid, d) + ["--syscall-tracepoints"]
 
 
+class MmtraceJsonRaw(MmtraceJson):
+    """The same on the raw sys_enter/sys_exit tracepoints, when mmtrace has
+    --attach (before it, the raw ones were its default)."""
+
+    mode = "json-raw"
+    mode_label = "-o json --attach=raw"
+
+    def check(self):
+        super().check()
+        if "--attach" not in self.binary.help():
+            raise NotAvailable("mmtrace has no --attach")
+
+    def argv(self, pid, d):
+        return super().argv(pid, d) + ["--attach=raw"]
+
+
 class MmtraceTable(Mmtrace):
     mode = "table"
     mode_label = "-o table (to a pipe)"
@@ -331,7 +347,7 @@ def all_tracers(baseline=None):
     """Every tracer, in the order of the tables; with baseline (a Binary),
     the baseline mmtrace's -o json and -c too."""
     out = [NoTracer(), Floor(), FloorPerCpu(), FloorHashmap(), MmtraceJson(),
-           MmtraceJsonSyscallTp(), MmtraceTable(), MmtraceSummary()]
+           MmtraceJsonSyscallTp(), MmtraceJsonRaw(), MmtraceTable(), MmtraceSummary()]
     if baseline:
         out += [MmtraceJson(baseline, True), MmtraceSummary(baseline, True)]
     return out + [Strace(), PerfTrace(), Bpftrace()]

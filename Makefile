@@ -44,7 +44,7 @@ $(OUT)/vmlinux.h:
 	@mkdir -p $(OUT)
 	$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp && mv $@.tmp $@
 
-$(OUT)/mmtrace.bpf.o: src/bpf/mmtrace.bpf.c src/mmtrace.h $(OUT)/vmlinux.h
+$(OUT)/mmtrace.bpf.o: src/bpf/mmtrace.bpf.c $(wildcard src/bpf/*.h) src/mmtrace.h $(OUT)/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUT)/mmtrace.skel.h: $(OUT)/mmtrace.bpf.o
@@ -61,9 +61,10 @@ $(OUT)/obj/cli/%.o: src/cli/%.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*
 $(OUT)/mmtrace: $(CLI_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
-$(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+# (the unit tests also build the BPF side's arithmetic, src/bpf/mmt_math.h)
+$(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS) src/bpf/mmt_math.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(filter-out %.h,$^) -o $@ $(LDFLAGS) -lcmocka
 
 # The traced workload is built plainly, even in the sanitizer build: it
 # runs under strace in some tests, and LeakSanitizer cannot run under ptrace.

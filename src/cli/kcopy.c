@@ -29,8 +29,12 @@ static const char *const mode_names[] = {
 /* Only the events that copy masks in, and only when records are written. */
 static bool kcopy_useful(const struct mmt_options *o)
 {
-	return !o->summary && (o->selected[MMT_EV_SET_MEMPOLICY] || o->selected[MMT_EV_MBIND] ||
-			       o->selected[MMT_EV_MIGRATE_PAGES]);
+	if (o->summary)
+		return false;
+	for (int i = 0; i < MMT_EV_COUNT; i++)
+		if (o->selected[i] && mmt_events[i].kernel_copy)
+			return true;
+	return false;
 }
 
 void mmt_kcopy_note(const struct mmt_options *o, int m, const char *why)

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "outputs/summary.h"
 #include "context/tasks.h"
+#include "events/bpf_events.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -72,7 +73,7 @@ static bool node_filters_match(const struct mmt_options *o, const struct mmt_dec
 		if (f->event != (int)ev->desc->event)
 			continue;
 		m = ev->args[f->arg].mask;
-		if (!m || m->state != MMT_MASK_READ || mmt_mask_next(m, f->node) != f->node)
+		if (!m || m->state != MMT_READ_OK || mmt_mask_next(m, f->node) != f->node)
 			return false;
 	}
 	return true;
@@ -285,6 +286,7 @@ static int open_and_load(struct tracer *t)
 			t->skel->rodata->inline_pids[n++] = t->child;
 		t->skel->rodata->ninline_pids = n;
 	}
+	mmt_bpf_events_fill(t->skel->rodata->bpf_events);
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		t->skel->rodata->npreds[i] = o->npreds[i];
 		for (int k = 0; k < o->npreds[i]; k++)

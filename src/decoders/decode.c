@@ -133,14 +133,14 @@ static void toctou_verdict(const struct mmt_payload_masks *pm, int slot,
 	const struct mmt_mask *m = &pm->masks[slot], *k = &pm->kmasks[slot];
 
 	a->changed = pm->changed[slot];
-	if (is_kcopy(pm->toctou_method) && k->state == MMT_MASK_READ) {
+	if (is_kcopy(pm->toctou_method) && k->state == MMT_READ_OK) {
 		a->kmask = k;
-		a->toctou = m->state == MMT_MASK_READ && mmt_masks_differ(m, k);
+		a->toctou = m->state == MMT_READ_OK && mmt_masks_differ(m, k);
 		a->toctou_check = mmt_toctou_method_name(pm->toctou_method);
 		return;
 	}
 	a->toctou = a->changed;
-	if (m->state == MMT_MASK_READ && pm->toctou_method != MMT_TOCTOU_NONE)
+	if (m->state == MMT_READ_OK && pm->toctou_method != MMT_TOCTOU_NONE)
 		a->toctou_check = mmt_toctou_method_name(MMT_TOCTOU_REREAD);
 }
 
@@ -182,14 +182,14 @@ size_t mmt_record_size(const struct mmt_event_desc *d)
 
 static int check_state(int state)
 {
-	return state >= MMT_MASK_NONE && state <= MMT_MASK_FAULT ? 0 : -EINVAL;
+	return state >= MMT_READ_NONE && state <= MMT_READ_FAULT ? 0 : -EINVAL;
 }
 
 static int check_array(const struct mmt_array *a)
 {
 	if (check_state(a->state))
 		return -EINVAL;
-	if (a->state != MMT_MASK_READ)
+	if (a->state != MMT_READ_OK)
 		return a->count == 0 ? 0 : -EINVAL;
 	if (a->elem_size != 4 && a->elem_size != 8)
 		return -EINVAL;
@@ -201,12 +201,12 @@ static int check_array(const struct mmt_array *a)
 static int check_mask(const struct mmt_mask *m)
 {
 	switch (m->state) {
-	case MMT_MASK_NONE:
-	case MMT_MASK_NULL:
-	case MMT_MASK_EMPTY:
-	case MMT_MASK_FAULT:
+	case MMT_READ_NONE:
+	case MMT_READ_NULL:
+	case MMT_READ_EMPTY:
+	case MMT_READ_FAULT:
 		return m->nbits == 0 ? 0 : -EINVAL;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		return m->nbits <= MMT_MASK_MAX_BITS ? 0 : -EINVAL;
 	default:
 		return -EINVAL;
@@ -236,7 +236,7 @@ static void decode_arg(const void *payload, const struct mmt_arg_desc *d, __u64 
 	a->toctou = false;
 	a->toctou_check = NULL;
 	a->array = NULL;
-	a->out_state = MMT_MASK_NONE;
+	a->out_state = MMT_READ_NONE;
 	a->out_value = 0;
 	a->text[0] = '\0';
 	a->out_text[0] = '\0';
@@ -258,15 +258,15 @@ static void decode_arg(const void *payload, const struct mmt_arg_desc *d, __u64 
 		break; /* all 64 bits, unsigned */
 	case MMT_ARG_NODEMASK:
 		if (pm) {
-			a->mask = &pm->masks[d->mask_slot];
+			a->mask = &pm->masks[d->payload_slot];
 			if (!d->at_exit)
-				toctou_verdict(pm, d->mask_slot, a);
+				toctou_verdict(pm, d->payload_slot, a);
 		}
 		break;
 	case MMT_ARG_ARRAY:
 		if (mp)
-			a->array = d->mask_slot == 0 ? &mp->pages :
-				   d->mask_slot == 1 ? &mp->nodes : &mp->status;
+			a->array = d->payload_slot == 0 ? &mp->pages :
+				   d->payload_slot == 1 ? &mp->nodes : &mp->status;
 		break;
 	case MMT_ARG_OUT_MODE:
 		if (!pm)
@@ -307,7 +307,7 @@ static void arg_text(const struct mmt_record *r, const struct mmt_arg_desc *d, _
 		break;
 	case MMT_ARG_OUT_MODE:
 		put_num(a->text, sizeof(a->text), raw, false, true);
-		if (a->out_state != MMT_MASK_READ)
+		if (a->out_state != MMT_READ_OK)
 			break;
 		if (d->node_bits && (r->args[d->node_if_arg] & d->node_bits))
 			snprintf(a->out_text, sizeof(a->out_text), "%d", a->out_value);
@@ -347,7 +347,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 
 		for (int i = 0; i < MMT_MAX_MASKS; i++)
 			if (check_mask(&pm->masks[i]) || check_mask(&pm->kmasks[i]) ||
-			    (pm->kmasks[i].state != MMT_MASK_NONE && !is_kcopy(pm->toctou_method)))
+			    (pm->kmasks[i].state != MMT_READ_NONE && !is_kcopy(pm->toctou_method)))
 				return -EINVAL;
 		if (check_state(pm->out_int_state) || pm->changed[0] > 1 || pm->changed[1] > 1 ||
 		    pm->toctou_method >= MMT_TOCTOU_METHOD_COUNT)
@@ -380,8 +380,8 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		const struct mmt_arg_desc *ad = &d->args[i];
 
 		if ((ad->kind == MMT_ARG_NODEMASK &&
-		     (ad->mask_slot < 0 || ad->mask_slot >= MMT_MAX_MASKS)) ||
-		    (ad->kind == MMT_ARG_ARRAY && (ad->mask_slot < 0 || ad->mask_slot > 2)))
+		     (ad->payload_slot < 0 || ad->payload_slot >= MMT_MAX_MASKS)) ||
+		    (ad->kind == MMT_ARG_ARRAY && (ad->payload_slot < 0 || ad->payload_slot > 2)))
 			return -EINVAL;
 		decode_arg(payload, ad, r->args[i], &out->args[i]);
 		if (text)

@@ -20,7 +20,7 @@ struct mmt_decoded_arg {
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
 	const struct mmt_mask *mask; /* NODEMASK */
 	bool changed; /* NODEMASK input: read again at exit, it differed */
-	/* NODEMASK input: the copy the kernel took (MMT_MASK_READ), or NULL */
+	/* NODEMASK input: the copy the kernel took (MMT_READ_OK), or NULL */
 	const struct mmt_mask *kmask;
 	/* NODEMASK input: the verdict. With kmask: the kernel copied other
 	 * nodes than the entry read (a proven race); without: changed. */
@@ -29,7 +29,7 @@ struct mmt_decoded_arg {
 	 * NULL when nothing was checked */
 	const char *toctou_check;
 	const struct mmt_array *array; /* ARRAY */
-	int out_state; /* OUT_MODE: enum mmt_mask_state of the value read */
+	int out_state; /* OUT_MODE: enum mmt_read_state of the value read */
 	__s32 out_value; /* OUT_MODE: the int the kernel wrote */
 	char out_text[MMT_TEXT_LEN]; /* OUT_MODE: out_value decoded */
 };

@@ -53,19 +53,19 @@ static void read_error(struct outbuf *ob, __s32 err)
 static void mask_fields(struct outbuf *ob, const struct mmt_mask *m)
 {
 	switch (m->state) {
-	case MMT_MASK_NULL:
+	case MMT_READ_NULL:
 		ob_lit(ob, ",\"nodes\":null");
 		break;
-	case MMT_MASK_EMPTY:
+	case MMT_READ_EMPTY:
 		ob_lit(ob, ",\"nodes\":[]");
 		break;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		ob_lit(ob, ",\"nodes\":");
 		mmt_nodes_json(ob, m);
 		if (m->truncated)
 			ob_lit(ob, ",\"truncated\":true");
 		break;
-	case MMT_MASK_FAULT:
+	case MMT_READ_FAULT:
 		read_error(ob, m->read_err);
 		break;
 	default:
@@ -80,13 +80,13 @@ static void array_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
 	const struct mmt_array *arr = a->array;
 
 	switch (arr->state) {
-	case MMT_MASK_NULL:
+	case MMT_READ_NULL:
 		ob_lit(ob, ",\"values\":null");
 		break;
-	case MMT_MASK_EMPTY:
+	case MMT_READ_EMPTY:
 		ob_lit(ob, ",\"values\":[]");
 		break;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		ob_lit(ob, ",\"values\":[");
 		for (unsigned int i = 0; i < arr->count; i++) {
 			__s64 v = a->desc->elem == MMT_ELEM_PTR ? (__s64)mmt_array_ptr(arr, i) :
@@ -108,7 +108,7 @@ static void array_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
 		if (arr->truncated)
 			ob_lit(ob, ",\"truncated\":true");
 		break;
-	case MMT_MASK_FAULT:
+	case MMT_READ_FAULT:
 		read_error(ob, arr->read_err);
 		break;
 	default:
@@ -121,18 +121,18 @@ static void out_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
 		       bool parse_args)
 {
 	switch (a->out_state) {
-	case MMT_MASK_NULL:
-	case MMT_MASK_EMPTY:
+	case MMT_READ_NULL:
+	case MMT_READ_EMPTY:
 		ob_lit(ob, ",\"out\":null");
 		break;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		ob_lit(ob, ",\"out\":");
 		if (parse_args)
 			ob_json_str(ob, a->out_text, sizeof(a->out_text));
 		else
 			ob_s64(ob, a->out_value);
 		break;
-	case MMT_MASK_FAULT:
+	case MMT_READ_FAULT:
 		ob_lit(ob, ",\"readError\":\"EFAULT\"");
 		break;
 	default:

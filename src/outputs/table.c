@@ -111,16 +111,16 @@ static void mask_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	const char *err;
 
 	switch (m->state) {
-	case MMT_MASK_NULL:
+	case MMT_READ_NULL:
 		ob_str(ob, "NULL");
 		break;
-	case MMT_MASK_EMPTY:
+	case MMT_READ_EMPTY:
 		ob_str(ob, "[]");
 		break;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		nodes_text(ob, m);
 		break;
-	case MMT_MASK_FAULT:
+	case MMT_READ_FAULT:
 		err = mmt_neg_errno_name(m->read_err);
 		ob_str(ob, a->text);
 		ob_str(ob, " (unreadable: ");
@@ -139,10 +139,10 @@ static void array_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	const char *err;
 
 	switch (arr->state) {
-	case MMT_MASK_NULL:
+	case MMT_READ_NULL:
 		ob_str(ob, "NULL");
 		break;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		ob_char(ob, '[');
 		for (unsigned int i = 0; i < arr->count; i++) {
 			__s64 v = a->desc->elem == MMT_ELEM_PTR ? (__s64)mmt_array_ptr(arr, i) :
@@ -161,7 +161,7 @@ static void array_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 		}
 		ob_str(ob, arr->truncated ? ",...] (truncated)" : "]");
 		break;
-	case MMT_MASK_FAULT:
+	case MMT_READ_FAULT:
 		err = mmt_neg_errno_name(arr->read_err);
 		ob_str(ob, a->text);
 		ob_str(ob, " (unreadable: ");
@@ -177,15 +177,15 @@ static void array_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 static void out_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
 {
 	switch (a->out_state) {
-	case MMT_MASK_NULL:
+	case MMT_READ_NULL:
 		ob_str(ob, "NULL");
 		break;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		ob_char(ob, '[');
 		ob_str(ob, a->out_text);
 		ob_char(ob, ']');
 		break;
-	case MMT_MASK_FAULT:
+	case MMT_READ_FAULT:
 		ob_str(ob, a->text);
 		ob_str(ob, " (unreadable: EFAULT)");
 		break;
@@ -240,7 +240,7 @@ static void args_col(struct outbuf *ob, const struct mmt_decoded_event *ev)
 		if (a->ignored)
 			ob_str(ob, " (ignored)");
 		/* the kernel's copy: when it differs, or when ours failed */
-		if (a->kmask && (a->toctou || a->mask->state != MMT_MASK_READ)) {
+		if (a->kmask && (a->toctou || a->mask->state != MMT_READ_OK)) {
 			ob_str(ob, " (kernel copied ");
 			nodes_text(ob, a->kmask);
 			ob_str(ob, a->toctou ? ": TOCTOU)" : ")");

@@ -3,9 +3,10 @@
  * test_nodemask.c - node masks as the BPF side leaves them in a record
  * (state, nbits, truncated, read_err) and how user space renders them.
  *
- * The BPF side (read_mask() in src/bpf/mmtrace.bpf.c) decides the state and
- * nbits; bpf_mask() below does the same from maxnode, so the tests cover the
- * boundaries it produces. User memory past nbits, and stale words past what
+ * The BPF side (read_mask() in src/bpf/payload.bpf.h) decides the state and
+ * nbits with mmt_mask_sizing() (src/bpf/mmt_math.h); bpf_mask() below calls
+ * that same function, so the tests cover the boundaries the BPF code itself
+ * produces. User memory past nbits, and stale words past what
  * was read, are filled with ones: the kernel ignores those bits, and so must
  * the renderers.
  *
@@ -26,6 +27,7 @@
 #include "decoders/decode.h"
 #include "records.h"
 #include "outputs/output.h"
+#include "bpf/mmt_math.h"
 
 #define MASK_PTR 0x7ffd10000000ULL
 
@@ -43,41 +45,34 @@ static void mask_set(struct mmt_mask *m, int bit)
 }
 
 /* What read_mask() leaves for a pointer and maxnode, reading user memory
- * that is all ones (or failing with err when err != 0). */
+ * that is all ones (or failing with err when err != 0): the state and sizes
+ * come from the BPF side's own mmt_mask_sizing(). */
 static void bpf_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, int err)
 {
-	__u64 nbits;
+	__u64 nbits, bytes;
+	__u8 state, truncated;
 
 	memset(m->words, 0xff, sizeof(m->words)); /* stale or unused words */
-	m->truncated = 0;
+	state = mmt_mask_sizing(uptr, maxnode, 0, &nbits, &bytes, &truncated);
+	assert_true(bytes <= sizeof(m->words));
+	m->truncated = truncated;
 	m->nbits = 0;
 	m->read_err = 0;
-	if (!uptr) {
-		m->state = MMT_MASK_NULL;
+	m->state = state;
+	if (state != MMT_READ_OK)
 		return;
-	}
-	if (maxnode <= 1) {
-		m->state = MMT_MASK_EMPTY;
-		return;
-	}
-	nbits = maxnode - 1;
-	if (nbits > MMT_MASK_MAX_BITS) {
-		nbits = MMT_MASK_MAX_BITS;
-		m->truncated = 1;
-	}
 	if (err) {
-		m->state = MMT_MASK_FAULT;
+		m->state = MMT_READ_FAULT;
 		m->read_err = err;
 		return;
 	}
-	m->state = MMT_MASK_READ;
 	m->nbits = nbits;
 }
 
 static void mask_read(struct mmt_mask *m, int nbits, const int *bits, int n)
 {
 	memset(m, 0, sizeof(*m));
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = nbits;
 	for (int i = 0; i < n; i++)
 		mask_set(m, bits[i]);
@@ -260,9 +255,9 @@ static void test_bpf_nbits(void **state)
 
 	(void)state;
 	bpf_mask(&m, MASK_PTR, 0, 0);
-	assert_int_equal(m.state, MMT_MASK_EMPTY);
+	assert_int_equal(m.state, MMT_READ_EMPTY);
 	bpf_mask(&m, MASK_PTR, 1, 0);
-	assert_int_equal(m.state, MMT_MASK_EMPTY);
+	assert_int_equal(m.state, MMT_READ_EMPTY);
 
 	bpf_mask(&m, MASK_PTR, 2, 0);
 	assert_int_equal(m.nbits, 1);
@@ -462,7 +457,7 @@ static void test_migrate_pages_slots(void **state)
 		    "\"value\":8192,\"nodes\":[1]}],\"migration\":",
 		    "pid: 4321, maxnode: 3, old_nodes: [0], new_nodes: [1]\n");
 
-	rec_mask(r, 1)->state = MMT_MASK_FAULT;
+	rec_mask(r, 1)->state = MMT_READ_FAULT;
 	rec_mask(r, 1)->nbits = 0;
 	rec_mask(r, 1)->read_err = -EFAULT;
 	check_state(r, "\"value\":8192,\"readError\":\"EFAULT\"}],\"migration\":",
@@ -506,7 +501,7 @@ static void test_get_mempolicy_mask(void **state)
 	r->args[0] = 0;
 	r->args[1] = MASK_PTR;
 	r->args[2] = 65;
-	p->out_int_state = MMT_MASK_NULL;
+	p->out_int_state = MMT_READ_NULL;
 	mask_read(rec_mask(r, 0), 64, bits, 3);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"unsigned long*\","
@@ -516,7 +511,7 @@ static void test_get_mempolicy_mask(void **state)
 	/* a failed call: nothing was read */
 	r->ret = -EINVAL;
 	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_EMPTY;
+	rec_mask(r, 0)->state = MMT_READ_EMPTY;
 	check_state(r, "\"value\":140724871888896,\"nodes\":[]}", "nodemask: [], maxnode: 65");
 	free(r);
 }
@@ -554,7 +549,7 @@ static void test_masks_differ(void **state)
 	assert_true(mmt_masks_differ(&a, &b));
 	/* a mask not read holds no node */
 	memset(&b, 0, sizeof(b));
-	b.state = MMT_MASK_FAULT;
+	b.state = MMT_READ_FAULT;
 	mask_read(&a, 64, NULL, 0);
 	assert_false(mmt_masks_differ(&a, &b));
 	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_REREAD), "entry-exit re-read");
@@ -588,7 +583,7 @@ static void test_toctou_reread(void **state)
 	p->changed[0] = 0;
 	r->args[1] = 0;
 	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_NULL;
+	rec_mask(r, 0)->state = MMT_READ_NULL;
 	check_state(r, "\"value\":0,\"nodes\":null}", "nodemask: NULL, maxnode: 3\n");
 	free(r);
 }
@@ -645,7 +640,7 @@ static void test_toctou_kernel_copy_missing(void **state)
 	mask_read(rec_mask(r, 0), 2, b0, 1);
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
-	rec_kmask(r, 0)->state = MMT_MASK_FAULT;
+	rec_kmask(r, 0)->state = MMT_READ_FAULT;
 	rec_kmask(r, 0)->read_err = -EFAULT;
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
@@ -653,7 +648,7 @@ static void test_toctou_kernel_copy_missing(void **state)
 	/* our read failed where the kernel's succeeded: its copy is shown */
 	p->changed[0] = 0;
 	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_FAULT;
+	rec_mask(r, 0)->state = MMT_READ_FAULT;
 	rec_mask(r, 0)->read_err = -EFAULT;
 	mask_read(rec_kmask(r, 0), 2, b1, 1);
 	check_state(r, "\"readError\":\"EFAULT\",\"kernelNodes\":[1]," FEXIT_CHECK,
@@ -770,8 +765,8 @@ static void test_malformed_mask(void **state)
 
 	/* states that carry no bits must say nbits 0, in either slot */
 	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
-		for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
-			if (s == MMT_MASK_READ)
+		for (int s = MMT_READ_NONE; s <= MMT_READ_FAULT; s++) {
+			if (s == MMT_READ_OK)
 				continue;
 			memset(&p->masks[slot], 0, sizeof(p->masks[slot]));
 			p->masks[slot].state = s;
@@ -780,17 +775,17 @@ static void test_malformed_mask(void **state)
 			expect_einval(r, len);
 			p->masks[slot].nbits = 0;
 		}
-		p->masks[slot].state = MMT_MASK_NULL;
+		p->masks[slot].state = MMT_READ_NULL;
 	}
 
 	/* unknown states, in the slot the event uses and in the other one */
 	memset(&p->masks[0], 0, sizeof(p->masks[0]));
-	p->masks[0].state = MMT_MASK_FAULT + 1;
+	p->masks[0].state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	p->masks[0].state = 0xff;
 	expect_einval(r, len);
-	p->masks[0].state = MMT_MASK_NULL;
-	p->masks[1].state = MMT_MASK_FAULT + 1;
+	p->masks[0].state = MMT_READ_NULL;
+	p->masks[1].state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	free(r);
 }
@@ -822,9 +817,9 @@ static void test_malformed_kcopy(void **state)
 		k->nbits = MMT_MASK_MAX_BITS + 1;
 		expect_einval(r, len);
 		k->nbits = 0;
-		k->state = MMT_MASK_FAULT + 1;
+		k->state = MMT_READ_FAULT + 1;
 		expect_einval(r, len);
-		k->state = MMT_MASK_FAULT;
+		k->state = MMT_READ_FAULT;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 		k->nbits = 3; /* no bits in a failed copy */
 		expect_einval(r, len);
@@ -849,18 +844,18 @@ static void test_malformed_out_state(void **state)
 	struct mmt_decoded_event ev;
 
 	(void)state;
-	for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
+	for (int s = MMT_READ_NONE; s <= MMT_READ_FAULT; s++) {
 		p->out_int_state = s;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 	}
-	p->out_int_state = MMT_MASK_FAULT + 1;
+	p->out_int_state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	p->out_int_state = 0xff;
 	expect_einval(r, len);
 	/* in any MASKS event, even one without an OUT_MODE argument */
 	free(r);
 	r = set_mempolicy_rec(1025);
-	record_masks(r)->out_int_state = MMT_MASK_FAULT + 1;
+	record_masks(r)->out_int_state = MMT_READ_FAULT + 1;
 	expect_einval(r, record_len(r));
 	free(r);
 }

@@ -17,6 +17,12 @@
 #define MMT_MAX_MASKS 2
 #define MMT_ARRAY_MAX 64 /* elements of an array argument read */
 #define MMT_NR_MAX 512 /* syscall numbers the selection tables cover */
+/*
+ * The selection tables (sel64, sel32: one byte per syscall number) hold the
+ * event + 1, so that 0, their initial value, means "not traced".
+ */
+#define MMT_SEL_OF(event) ((event) + 1)
+#define MMT_SEL_EVENT(sel) ((sel) - 1)
 
 /*
  * Every event, in event-table order: X(name, ENUM). The enum, the BPF

@@ -29,7 +29,8 @@ const volatile __u8 summary_by = MMT_BY_NONE;
 const volatile struct mmt_pred preds[MMT_EV_COUNT][MMT_MAX_PREDS] = {};
 const volatile __u8 npreds[MMT_EV_COUNT] = {};
 const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
-/* raw tracepoints: event + 1 of each syscall number, 0 when not traced */
+/* raw tracepoints: MMT_SEL_OF(event) of each syscall number, 0 when not
+ * traced */
 const volatile __u8 sel64[MMT_NR_MAX] = {};
 const volatile __u8 sel32[MMT_NR_MAX] = {};
 /* the event table as the programs read it (mmt_bpf_events_fill()) */

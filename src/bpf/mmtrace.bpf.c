@@ -42,7 +42,7 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 		args[3] = (__u32)regs->si;
 		args[4] = (__u32)regs->di;
 		args[5] = (__u32)regs->bp;
-		d = event_row(ev - 1);
+		d = event_row(MMT_SEL_EVENT(ev));
 		if (d && d->ia32_pgoff_nr && nr == d->ia32_pgoff_nr)
 			args[5] <<= 12; /* mmap2 takes the offset in pages */
 	} else {
@@ -54,7 +54,7 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 		args[4] = regs->r8;
 		args[5] = regs->r9;
 	}
-	return on_enter(args, ev - 1, nr, compat);
+	return on_enter(args, MMT_SEL_EVENT(ev), nr, compat);
 }
 
 SEC("tp_btf/sys_exit")

@@ -169,7 +169,7 @@ static __always_inline bool in_compat(void)
 }
 
 /*
- * The event of syscall nr, or 0 when it is not traced. Most syscalls are
+ * MMT_SEL_OF(event) of syscall nr, or 0 when it is not traced. Most syscalls are
  * in neither table: they leave before the task is even looked at.
  */
 static __always_inline __u32 selected(long nr, bool *compat)

@@ -158,11 +158,6 @@ static __always_inline void fill_task(struct mmt_task *r, struct task_struct *ta
 }
 
 /*
- * Send the thread's context ahead of its call record when user space does
- * not have it, or has an outdated one. False: no room in the ring buffer,
- * and the call record must not go out without its context.
- */
-/*
  * Send the current thread's context: 1, or 0 when the ring buffer is full.
  * A global function: the verifier checks it once, on its own, instead of
  * along every path of its caller (the path walk in it is long).
@@ -188,6 +183,11 @@ __noinline int send_task(__u64 pid_tgid)
 		}                                                                                  \
 	} while (0)
 
+/*
+ * Send the thread's context ahead of its call record when user space does
+ * not have it, or has an outdated one. False: no room in the ring buffer,
+ * and the call record must not go out without its context.
+ */
 static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
 {
 	struct task_struct *task = bpf_get_current_task_btf();

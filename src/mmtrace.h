@@ -107,7 +107,7 @@ struct mmt_payload_masks {
 	/* 1: an input mask read again at exit differed from the entry's (or
 	 * could no longer be read): the caller changed it during the call */
 	__u8 changed[MMT_MAX_MASKS];
-	__u8 toctou_method; /* enum mmt_toctou_method in force for the call */
+	__u8 toctou_method; /* enum mmt_kcopy_method in force for the call */
 	/*
 	 * The kernel's own copy of each input mask, taken where it copied it
 	 * in (get_nodes(), hooked by fexit or a kprobe pair): MMT_READ_NONE
@@ -142,13 +142,20 @@ struct mmt_payload_masks_compact {
 	struct mmt_mask_compact kmasks[MMT_MAX_MASKS];
 };
 
-/* How a call's input masks are checked for a change during the call. */
-enum mmt_toctou_method {
-	MMT_TOCTOU_NONE = 0, /* no input mask */
-	MMT_TOCTOU_REREAD, /* read again at exit, compared with the entry read */
-	MMT_TOCTOU_KCOPY_FEXIT, /* the kernel's copy, fexit on get_nodes() */
-	MMT_TOCTOU_KCOPY_KPROBE, /* the kernel's copy, kprobe/kretprobe on it */
-	MMT_TOCTOU_METHOD_COUNT,
+/*
+ * How a call's input masks are checked for a change during the call: the
+ * method in force for a call (toctou_method of its payload), or the one
+ * --kernel-copy asks for (auto, fexit, kprobe, or off: MMT_KCOPY_REREAD).
+ */
+enum mmt_kcopy_method {
+	MMT_KCOPY_NONE = 0, /* no input mask */
+	MMT_KCOPY_REREAD, /* read again at exit, compared with the entry read */
+	MMT_KCOPY_FEXIT, /* the kernel's copy, fexit on get_nodes() */
+	MMT_KCOPY_KPROBE, /* the kernel's copy, kprobe/kretprobe on it */
+	MMT_KCOPY_METHOD_COUNT,
+	/* --kernel-copy=auto only, never in a record: fexit, else kprobe,
+	 * else the re-read */
+	MMT_KCOPY_AUTO = MMT_KCOPY_METHOD_COUNT,
 };
 
 struct mmt_payload_move_pages {

@@ -22,8 +22,8 @@
  * proven time-of-check/time-of-use race.
  */
 
-/* MMT_TOCTOU_KCOPY_* of the hook attached, 0 when none: set by user space
- * after attaching (a .bss variable, writable after load). */
+/* MMT_KCOPY_FEXIT or MMT_KCOPY_KPROBE: the hook attached, 0 when none; set
+ * by user space after attaching (a .bss variable, writable after load). */
 volatile __u8 kcopy_hook = 0;
 
 /* kprobe to kretprobe: get_nodes()'s arguments, per thread. */
@@ -46,16 +46,16 @@ static __always_inline bool kcopy_event(__u32 event)
 
 /* At entry, after read_entry_payload(): nothing copied yet; the method in
  * force. */
-static __always_inline void kcopy_begin(struct inflight *e, union payload *p)
+static __always_inline void kcopy_begin(struct call_entry *e, union payload *p)
 {
 	mask_unused(&p->masks.kmasks[0], MMT_READ_NONE);
 	mask_unused(&p->masks.kmasks[1], MMT_READ_NONE);
 	if (!kcopy_event(e->event))
-		p->masks.toctou_method = MMT_TOCTOU_NONE;
+		p->masks.toctou_method = MMT_KCOPY_NONE;
 	else if (kcopy_hook)
 		p->masks.toctou_method = kcopy_hook;
 	else
-		p->masks.toctou_method = MMT_TOCTOU_REREAD;
+		p->masks.toctou_method = MMT_KCOPY_REREAD;
 }
 
 /*
@@ -68,10 +68,10 @@ static __always_inline void kcopy_begin(struct inflight *e, union payload *p)
 static __always_inline int kcopy_save(__u64 nmask, const void *kmask, long ret)
 {
 	const volatile struct mmt_bpf_event *d;
-	struct call_state *cs = call_state(false);
+	struct call_state *cs = current_call_state(false);
 	__u64 maxnode = 0, nbits, bytes, size;
 	struct mmt_mask *k = NULL;
-	struct inflight *e;
+	struct call_entry *e;
 	union payload *p;
 	__u8 state, truncated;
 
@@ -80,7 +80,7 @@ static __always_inline int kcopy_save(__u64 nmask, const void *kmask, long ret)
 	e = &cs->e;
 	p = &cs->p;
 	d = event_row(e->event);
-	if (!d || p->masks.toctou_method < MMT_TOCTOU_KCOPY_FEXIT)
+	if (!d || p->masks.toctou_method < MMT_KCOPY_FEXIT)
 		return 0; /* entered before the hook was in place */
 	for (int i = 0; i < MMT_BPF_PTRS; i++) {
 		const volatile struct mmt_bpf_ptr *q = &d->ptrs[i];

@@ -37,7 +37,7 @@ const volatile __u8 sel32[MMT_NR_MAX] = {};
 const volatile struct mmt_bpf_event bpf_events[MMT_EV_COUNT] = {};
 
 /* Entry state kept from sys_enter to sys_exit. */
-struct inflight {
+struct call_entry {
 	__u64 enter_ns;
 	__u32 event;
 	__u16 nr;
@@ -71,7 +71,7 @@ struct task_seen {
 /* A thread's call in flight, the user memory read at its entry, and what
  * its context was last sent from. */
 struct call_state {
-	struct inflight e;
+	struct call_entry e;
 	struct task_seen seen;
 	union payload p;
 };
@@ -87,17 +87,18 @@ struct {
 	__uint(max_entries, 1 << 24); /* resized by user space */
 } events SEC(".maps");
 
+/* Each thread's struct call_state, in its task's own storage. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct call_state);
-} inflight SEC(".maps");
+} call_states SEC(".maps");
 
 /* The current thread's call in flight; created at its first call. */
-static __always_inline struct call_state *call_state(bool create)
+static __always_inline struct call_state *current_call_state(bool create)
 {
-	return bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+	return bpf_task_storage_get(&call_states, bpf_get_current_task_btf(), 0,
 				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 

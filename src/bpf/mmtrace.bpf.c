@@ -90,8 +90,8 @@ MMT_EVENTS(MMT_SYSCALL_TP)
 SEC("tracepoint/migrate/mm_migrate_pages")
 int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 {
-	struct call_state *cs = call_state(false);
-	struct inflight *e;
+	struct call_state *cs = current_call_state(false);
+	struct call_entry *e;
 
 	if (!cs || !cs->e.active)
 		return 0;
@@ -118,7 +118,7 @@ SEC("kprobe/get_nodes")
 int BPF_KPROBE(kcopy_kprobe, nodemask_t *nodes, const unsigned long *nmask)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct call_state *cs = call_state(false);
+	struct call_state *cs = current_call_state(false);
 	struct kcopy_args a;
 
 	if (!cs || !cs->e.active || !kcopy_event(cs->e.event))
@@ -166,7 +166,7 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(forget_exit, struct task_struct *task)
 {
 	__u32 tgid = task->tgid, tid = task->pid;
-	struct call_state *cs = bpf_task_storage_get(&inflight, task, 0, 0);
+	struct call_state *cs = bpf_task_storage_get(&call_states, task, 0, 0);
 
 	/* user space can forget the thread's context (the storage itself goes
 	 * with the task) */

@@ -112,7 +112,7 @@ static __always_inline __u64 arg_at(const __u64 *args, __u32 i)
 
 /* At entry: every slot of the event's payload emptied, then the pointers
  * the kernel reads filled. */
-static __always_inline void read_entry_payload(struct inflight *e, union payload *p,
+static __always_inline void read_entry_payload(struct call_entry *e, union payload *p,
 					       const volatile struct mmt_bpf_event *d)
 {
 	bool compat = e->flags & MMT_REC_COMPAT;
@@ -172,7 +172,7 @@ static __always_inline void read_out_int(struct mmt_payload_masks *pm, __u64 upt
 
 /* What the kernel wrote to user memory during the call (nothing when it
  * failed); the input masks again. */
-static __always_inline void read_exit_payload(struct inflight *e, union payload *p,
+static __always_inline void read_exit_payload(struct call_entry *e, union payload *p,
 					      const volatile struct mmt_bpf_event *d, long ret)
 {
 	bool failed = mmt_ret_failed(ret, d->flags & MMT_BPF_NEVER_FAILS);

@@ -12,7 +12,7 @@
 const struct mmt_stat zero_stat = {};
 
 /* Count the call, its errno and its latency. */
-static __always_inline void count_call(struct inflight *e, long ret, __u64 now, bool never_fails)
+static __always_inline void count_call(struct call_entry *e, long ret, __u64 now, bool never_fails)
 {
 	struct mmt_stat_key key = {};
 	struct mmt_stat *st;

@@ -21,14 +21,14 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool com
 	const volatile struct mmt_bpf_event *d = event_row(event);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct call_state *cs;
-	struct inflight *e;
+	struct call_entry *e;
 
 	if (!task_selected(pid_tgid)) {
 		if (scope_mask)
 			count(event, MMT_CNT_FILTERED);
 		return 0;
 	}
-	cs = call_state(true);
+	cs = current_call_state(true);
 	if (!cs) {
 		count(event, MMT_DROP_INFLIGHT);
 		return 0;
@@ -62,12 +62,12 @@ static __always_inline int on_exit(long ret)
 	union payload *p = NULL;
 	struct call_state *cs;
 	struct mmt_call *r;
-	struct inflight *e;
+	struct call_entry *e;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	bool compact = false, never_fails;
 	__u32 event;
 
-	cs = call_state(false);
+	cs = current_call_state(false);
 	if (!cs || !cs->e.active)
 		return 0; /* entry not selected, or seen before we attached */
 	e = &cs->e;

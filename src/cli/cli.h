@@ -22,14 +22,6 @@ struct mmt_node_filter {
 	int node;
 };
 
-/* --kernel-copy: which hook reads the kernel's own copy of the node masks */
-enum mmt_kcopy_mode {
-	MMT_KCOPY_AUTO, /* fexit, else kprobe, else none */
-	MMT_KCOPY_FEXIT,
-	MMT_KCOPY_KPROBE,
-	MMT_KCOPY_OFF, /* none: the entry-exit re-read only */
-};
-
 /* The kernel function that copies a node mask in (mm/mempolicy.c). */
 #define MMT_KCOPY_FUNC "get_nodes"
 
@@ -72,7 +64,7 @@ struct mmt_options {
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
-	enum mmt_kcopy_mode kernel_copy;
+	enum mmt_kcopy_method kernel_copy; /* --kernel-copy: the method asked for */
 	char **command; /* NULL-terminated argv, or NULL */
 };
 
@@ -99,8 +91,8 @@ int mmt_probe_kprobe(const char *func, const char **why);
 
 /*
  * The kernel copy of the node masks (kcopy.c). mmt_kcopy_choose() probes
- * the hook --kernel-copy asks for and returns its MMT_TOCTOU_KCOPY_*, or
- * MMT_TOCTOU_REREAD when there is none (with a note on stderr when one was
+ * the hook --kernel-copy asks for and returns MMT_KCOPY_FEXIT or
+ * MMT_KCOPY_KPROBE, or MMT_KCOPY_REREAD when there is none (with a note on stderr when one was
  * asked for by name). mmt_kcopy_program() says whether the BPF program
  * named prog is to be loaded for method m (-1: not a kcopy program).
  * mmt_kcopy_attach() attaches it, turns it on in the kernel and returns the

@@ -23,7 +23,7 @@ static const char *const mode_names[] = {
 	[MMT_KCOPY_AUTO] = "auto",
 	[MMT_KCOPY_FEXIT] = "fexit",
 	[MMT_KCOPY_KPROBE] = "kprobe",
-	[MMT_KCOPY_OFF] = "off",
+	[MMT_KCOPY_REREAD] = "off",
 };
 
 /* Only the events that copy masks in, and only when records are written. */
@@ -41,9 +41,9 @@ void mmt_kcopy_note(const struct mmt_options *o, int m, const char *why)
 {
 	if (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE)
 		mmt_err("--kernel-copy=%s is not available on this kernel (%s): node masks are checked by %s instead",
-			mode_names[o->kernel_copy], why, mmt_toctou_method_name(MMT_TOCTOU_REREAD));
+			mode_names[o->kernel_copy], why, mmt_kcopy_method_name(MMT_KCOPY_REREAD));
 	else if (getenv("MMTRACE_DEBUG"))
-		mmt_err("kernel copy by %s not used: %s", mmt_toctou_method_name(m), why);
+		mmt_err("kernel copy by %s not used: %s", mmt_kcopy_method_name(m), why);
 }
 
 int mmt_kcopy_choose(const struct mmt_options *o)
@@ -51,34 +51,34 @@ int mmt_kcopy_choose(const struct mmt_options *o)
 	const char *fexit_why = "", *kprobe_why = "";
 	char why[160];
 
-	if (!kcopy_useful(o) || o->kernel_copy == MMT_KCOPY_OFF)
-		return MMT_TOCTOU_REREAD;
+	if (!kcopy_useful(o) || o->kernel_copy == MMT_KCOPY_REREAD)
+		return MMT_KCOPY_REREAD;
 	if (o->kernel_copy != MMT_KCOPY_KPROBE) {
 		if (!mmt_probe_fexit(MMT_KCOPY_FUNC, &fexit_why))
-			return MMT_TOCTOU_KCOPY_FEXIT;
+			return MMT_KCOPY_FEXIT;
 		if (o->kernel_copy == MMT_KCOPY_FEXIT) {
 			snprintf(why, sizeof(why), "fexit on " MMT_KCOPY_FUNC ": %s", fexit_why);
-			mmt_kcopy_note(o, MMT_TOCTOU_KCOPY_FEXIT, why);
-			return MMT_TOCTOU_REREAD;
+			mmt_kcopy_note(o, MMT_KCOPY_FEXIT, why);
+			return MMT_KCOPY_REREAD;
 		}
 	}
 	if (!mmt_probe_kprobe(MMT_KCOPY_FUNC, &kprobe_why))
-		return MMT_TOCTOU_KCOPY_KPROBE;
+		return MMT_KCOPY_KPROBE;
 	if (o->kernel_copy == MMT_KCOPY_KPROBE)
 		snprintf(why, sizeof(why), "kprobe on " MMT_KCOPY_FUNC ": %s", kprobe_why);
 	else
 		snprintf(why, sizeof(why), "fexit on " MMT_KCOPY_FUNC ": %s; kprobe: %s",
 			 fexit_why, kprobe_why);
-	mmt_kcopy_note(o, MMT_TOCTOU_KCOPY_KPROBE, why);
-	return MMT_TOCTOU_REREAD;
+	mmt_kcopy_note(o, MMT_KCOPY_KPROBE, why);
+	return MMT_KCOPY_REREAD;
 }
 
 int mmt_kcopy_program(const char *prog, int m)
 {
 	if (!strcmp(prog, "kcopy_fexit"))
-		return m == MMT_TOCTOU_KCOPY_FEXIT;
+		return m == MMT_KCOPY_FEXIT;
 	if (!strcmp(prog, "kcopy_kprobe") || !strcmp(prog, "kcopy_kretprobe"))
-		return m == MMT_TOCTOU_KCOPY_KPROBE;
+		return m == MMT_KCOPY_KPROBE;
 	return -1;
 }
 
@@ -87,12 +87,12 @@ int mmt_kcopy_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int 
 	struct bpf_link *l1 = NULL, *l2 = NULL;
 	char why[160];
 
-	if (m == MMT_TOCTOU_KCOPY_FEXIT) {
+	if (m == MMT_KCOPY_FEXIT) {
 		l1 = bpf_program__attach(skel->progs.kcopy_fexit);
 		if (!l1)
 			goto failed;
 		skel->links.kcopy_fexit = l1;
-	} else if (m == MMT_TOCTOU_KCOPY_KPROBE) {
+	} else if (m == MMT_KCOPY_KPROBE) {
 		l1 = bpf_program__attach(skel->progs.kcopy_kprobe);
 		if (!l1)
 			goto failed;
@@ -104,7 +104,7 @@ int mmt_kcopy_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int 
 		skel->links.kcopy_kprobe = l1;
 		skel->links.kcopy_kretprobe = l2;
 	} else {
-		return MMT_TOCTOU_REREAD;
+		return MMT_KCOPY_REREAD;
 	}
 	/* calls that enter from now on take the copy */
 	skel->bss->kcopy_hook = m;
@@ -112,5 +112,5 @@ int mmt_kcopy_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int 
 failed:
 	snprintf(why, sizeof(why), "attaching to " MMT_KCOPY_FUNC ": %s", strerror(errno));
 	mmt_kcopy_note(o, m, why);
-	return MMT_TOCTOU_REREAD;
+	return MMT_KCOPY_REREAD;
 }

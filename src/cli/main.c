@@ -313,6 +313,7 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 	memset(o, 0, sizeof(*o));
 	o->format = MMT_FMT_TABLE;
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
+	o->kernel_copy = MMT_KCOPY_AUTO;
 	o->color = -1;
 	o->uid_max = UINT32_MAX;
 	for (int i = 0; i < MMT_COL_ARGS + 1; i++)
@@ -432,7 +433,7 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 			else if (!strcmp(optarg, "kprobe"))
 				o->kernel_copy = MMT_KCOPY_KPROBE;
 			else if (!strcmp(optarg, "off"))
-				o->kernel_copy = MMT_KCOPY_OFF;
+				o->kernel_copy = MMT_KCOPY_REREAD;
 			else
 				return mmt_usage_error("invalid --kernel-copy '%s' (auto, fexit, kprobe or off)",
 						       optarg);

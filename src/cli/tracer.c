@@ -52,7 +52,7 @@ struct tracer {
 	__u64 user_filtered; /* records a .nodes filter left out */
 	pid_t child;
 	int go_fd; /* write end: tells the child to exec */
-	int kcopy; /* enum mmt_toctou_method: how node masks are checked */
+	int kcopy; /* enum mmt_kcopy_method: how node masks are checked */
 };
 
 static __u64 clock_ns(clockid_t id)
@@ -315,12 +315,12 @@ static int open_and_load(struct tracer *t)
 	}
 
 	err = mmtrace_bpf__load(t->skel);
-	if (err && t->kcopy != MMT_TOCTOU_REREAD) {
+	if (err && t->kcopy != MMT_KCOPY_REREAD) {
 		/* the kernel copy is a bonus: never a reason not to trace */
 		mmt_kcopy_note(o, t->kcopy, "its BPF program did not load");
 		mmtrace_bpf__destroy(t->skel);
 		t->skel = NULL;
-		t->kcopy = MMT_TOCTOU_REREAD;
+		t->kcopy = MMT_KCOPY_REREAD;
 		return open_and_load(t);
 	}
 	if (err) {

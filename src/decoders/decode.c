@@ -103,14 +103,14 @@ bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b)
 	return na != nb;
 }
 
-const char *mmt_toctou_method_name(unsigned int method)
+const char *mmt_kcopy_method_name(unsigned int method)
 {
 	switch (method) {
-	case MMT_TOCTOU_REREAD:
+	case MMT_KCOPY_REREAD:
 		return "entry-exit re-read";
-	case MMT_TOCTOU_KCOPY_FEXIT:
+	case MMT_KCOPY_FEXIT:
 		return "kernel-copy (fexit get_nodes)";
-	case MMT_TOCTOU_KCOPY_KPROBE:
+	case MMT_KCOPY_KPROBE:
 		return "kernel-copy (kprobe get_nodes)";
 	default:
 		return NULL;
@@ -119,7 +119,7 @@ const char *mmt_toctou_method_name(unsigned int method)
 
 static bool is_kcopy(unsigned int method)
 {
-	return method == MMT_TOCTOU_KCOPY_FEXIT || method == MMT_TOCTOU_KCOPY_KPROBE;
+	return method == MMT_KCOPY_FEXIT || method == MMT_KCOPY_KPROBE;
 }
 
 /*
@@ -136,12 +136,12 @@ static void toctou_verdict(const struct mmt_payload_masks *pm, int slot,
 	if (is_kcopy(pm->toctou_method) && k->state == MMT_READ_OK) {
 		a->kmask = k;
 		a->toctou = m->state == MMT_READ_OK && mmt_masks_differ(m, k);
-		a->toctou_check = mmt_toctou_method_name(pm->toctou_method);
+		a->toctou_check = mmt_kcopy_method_name(pm->toctou_method);
 		return;
 	}
 	a->toctou = a->changed;
-	if (m->state == MMT_READ_OK && pm->toctou_method != MMT_TOCTOU_NONE)
-		a->toctou_check = mmt_toctou_method_name(MMT_TOCTOU_REREAD);
+	if (m->state == MMT_READ_OK && pm->toctou_method != MMT_KCOPY_NONE)
+		a->toctou_check = mmt_kcopy_method_name(MMT_KCOPY_REREAD);
 }
 
 __s64 mmt_array_elem(const struct mmt_array *a, unsigned int i)
@@ -350,7 +350,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 			    (pm->kmasks[i].state != MMT_READ_NONE && !is_kcopy(pm->toctou_method)))
 				return -EINVAL;
 		if (check_state(pm->out_int_state) || pm->changed[0] > 1 || pm->changed[1] > 1 ||
-		    pm->toctou_method >= MMT_TOCTOU_METHOD_COUNT)
+		    pm->toctou_method >= MMT_KCOPY_METHOD_COUNT)
 			return -EINVAL;
 	} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
 		const struct mmt_payload_move_pages *mp = payload = r + 1;

@@ -25,7 +25,7 @@ struct mmt_decoded_arg {
 	/* NODEMASK input: the verdict. With kmask: the kernel copied other
 	 * nodes than the entry read (a proven race); without: changed. */
 	bool toctou;
-	/* NODEMASK input: how toctou was decided (mmt_toctou_method_name()),
+	/* NODEMASK input: how toctou was decided (mmt_kcopy_method_name()),
 	 * NULL when nothing was checked */
 	const char *toctou_check;
 	const struct mmt_array *array; /* ARRAY */
@@ -91,8 +91,8 @@ const char *mmt_errno_name(long err);
 const char *mmt_neg_errno_name(__s64 v);
 
 /* "entry-exit re-read", "kernel-copy (fexit get_nodes)"...; NULL for
- * MMT_TOCTOU_NONE and unknown values. */
-const char *mmt_toctou_method_name(unsigned int method);
+ * MMT_KCOPY_NONE and unknown values. */
+const char *mmt_kcopy_method_name(unsigned int method);
 
 /* Do two masks hold different nodes (bits past a mask's nbits are 0)? */
 bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b);

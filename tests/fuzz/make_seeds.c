@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 			p->masks[1].state = MMT_READ_FAULT;
 			p->masks[1].read_err = -14;
 			/* the kernel's copy, by fexit: another node set (a race) */
-			p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+			p->toctou_method = MMT_KCOPY_FEXIT;
 			p->changed[0] = 1;
 			fill_mask(&p->kmasks[0], 130);
 			p->kmasks[0].words[0] = 0x7;
@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 			c.kmasks[0].nbits = 130;
 			c.kmasks[0].word = 1;
 			c.out_int_state = MMT_READ_OK;
-			c.toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+			c.toctou_method = MMT_KCOPY_FEXIT;
 			r->flags |= MMT_REC_COMPACT;
 			memcpy((char *)r + sizeof(struct mmt_call), &c, sizeof(c));
 			snprintf(path, sizeof(path), "%s/wire-compact-%s", argv[1], d->name);

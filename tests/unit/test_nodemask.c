@@ -552,13 +552,13 @@ static void test_masks_differ(void **state)
 	b.state = MMT_READ_FAULT;
 	mask_read(&a, 64, NULL, 0);
 	assert_false(mmt_masks_differ(&a, &b));
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_REREAD), "entry-exit re-read");
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_KCOPY_FEXIT),
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_REREAD), "entry-exit re-read");
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_FEXIT),
 			    "kernel-copy (fexit get_nodes)");
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_KCOPY_KPROBE),
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_KPROBE),
 			    "kernel-copy (kprobe get_nodes)");
-	assert_null(mmt_toctou_method_name(MMT_TOCTOU_NONE));
-	assert_null(mmt_toctou_method_name(MMT_TOCTOU_METHOD_COUNT));
+	assert_null(mmt_kcopy_method_name(MMT_KCOPY_NONE));
+	assert_null(mmt_kcopy_method_name(MMT_KCOPY_METHOD_COUNT));
 }
 
 /* Without a kernel copy: the re-read at exit decides, and says so. */
@@ -570,16 +570,16 @@ static void test_toctou_reread(void **state)
 
 	(void)state;
 	mask_read(rec_mask(r, 0), 2, b0, 1);
-	p->toctou_method = MMT_TOCTOU_REREAD;
+	p->toctou_method = MMT_KCOPY_REREAD;
 	check_state(r, "\"nodes\":[0]," REREAD_CHECK, "nodemask: [0], maxnode: 3\n");
 	p->changed[0] = 1;
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
 	/* a record that names no method: the verdict alone, as before */
-	p->toctou_method = MMT_TOCTOU_NONE;
+	p->toctou_method = MMT_KCOPY_NONE;
 	check_state(r, "\"nodes\":[0],\"toctou\":true}", "(changed during the call: TOCTOU)");
 	/* a NULL mask: nothing to check */
-	p->toctou_method = MMT_TOCTOU_REREAD;
+	p->toctou_method = MMT_KCOPY_REREAD;
 	p->changed[0] = 0;
 	r->args[1] = 0;
 	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
@@ -596,7 +596,7 @@ static void test_toctou_kernel_copy(void **state)
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	p->toctou_method = MMT_KCOPY_FEXIT;
 	mask_read(rec_mask(r, 0), 2, b0, 1);
 	mask_read(rec_kmask(r, 0), 2, b0, 1);
 	rec_kmask(r, 0)->words[1] = ~0ULL; /* past nbits: not nodes */
@@ -619,7 +619,7 @@ static void test_toctou_kernel_copy(void **state)
 	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0],\"changedAtExit\":true," FEXIT_CHECK,
 		    "nodemask: [0] (changed after the kernel copied it), maxnode: 3\n");
 
-	p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
+	p->toctou_method = MMT_KCOPY_KPROBE;
 	p->changed[0] = 0;
 	check_state(r, "\"kernelNodes\":[0],\"toctouCheck\":\"kernel-copy (kprobe get_nodes)\"}",
 		    "nodemask: [0], maxnode: 3\n");
@@ -635,7 +635,7 @@ static void test_toctou_kernel_copy_missing(void **state)
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	p->toctou_method = MMT_KCOPY_FEXIT;
 	p->changed[0] = 1;
 	mask_read(rec_mask(r, 0), 2, b0, 1);
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
@@ -667,7 +667,7 @@ static void test_toctou_kernel_copy_migrate_pages(void **state)
 	r->args[1] = 65;
 	r->args[2] = 0x1000;
 	r->args[3] = 0x2000;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	p->toctou_method = MMT_KCOPY_FEXIT;
 	mask_read(rec_mask(r, 0), 64, b0, 1);
 	mask_read(rec_mask(r, 1), 64, b1, 1);
 	mask_read(rec_kmask(r, 0), 64, b0, 1);
@@ -799,11 +799,11 @@ static void test_malformed_kcopy(void **state)
 	struct mmt_decoded_event ev;
 
 	(void)state;
-	for (int m = MMT_TOCTOU_NONE; m < MMT_TOCTOU_METHOD_COUNT; m++) {
+	for (int m = MMT_KCOPY_NONE; m < MMT_KCOPY_METHOD_COUNT; m++) {
 		p->toctou_method = m;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 	}
-	p->toctou_method = MMT_TOCTOU_METHOD_COUNT;
+	p->toctou_method = MMT_KCOPY_METHOD_COUNT;
 	expect_einval(r, len);
 	p->toctou_method = 0xff;
 	expect_einval(r, len);
@@ -811,7 +811,7 @@ static void test_malformed_kcopy(void **state)
 	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
 		struct mmt_mask *k = rec_kmask(r, slot);
 
-		p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
+		p->toctou_method = MMT_KCOPY_KPROBE;
 		mask_read(k, MMT_MASK_MAX_BITS, NULL, 0);
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 		k->nbits = MMT_MASK_MAX_BITS + 1;
@@ -825,9 +825,9 @@ static void test_malformed_kcopy(void **state)
 		expect_einval(r, len);
 		/* a copy in a record whose method took none */
 		mask_read(k, 64, NULL, 0);
-		p->toctou_method = MMT_TOCTOU_REREAD;
+		p->toctou_method = MMT_KCOPY_REREAD;
 		expect_einval(r, len);
-		p->toctou_method = MMT_TOCTOU_NONE;
+		p->toctou_method = MMT_KCOPY_NONE;
 		expect_einval(r, len);
 		memset(k, 0, sizeof(*k));
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);

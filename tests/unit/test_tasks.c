@@ -173,7 +173,7 @@ static void test_compact_masks(void **state)
 	pc.out_int_state = MMT_READ_OK;
 	pc.changed[0] = 1;
 	pc.changed[1] = 0;
-	pc.toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	pc.toctou_method = MMT_KCOPY_FEXIT;
 	c.payload = MMT_PAYLOAD_MASKS;
 	c.flags = MMT_REC_COMPACT | MMT_REC_COMPAT;
 	memcpy(rec, &c, sizeof(c));
@@ -202,7 +202,7 @@ static void test_compact_masks(void **state)
 	assert_int_equal(pm->out_int_state, MMT_READ_OK);
 	assert_int_equal(pm->changed[0], 1);
 	assert_int_equal(pm->changed[1], 0);
-	assert_int_equal(pm->toctou_method, MMT_TOCTOU_KCOPY_FEXIT);
+	assert_int_equal(pm->toctou_method, MMT_KCOPY_FEXIT);
 	/* compact but not a masks payload, or of the wrong length */
 	c.payload = MMT_PAYLOAD_NONE;
 	memcpy(rec, &c, sizeof(c));

@@ -109,6 +109,16 @@ static void test_rows_others(void **state)
 			/* a length that is another argument of the call */
 			assert_true(ad->len_arg != a && ad->len_arg >= 0 && ad->len_arg < d->nargs);
 		}
+		/* a kernel copy is taken of masks the kernel reads in */
+		if (d->kernel_copy) {
+			int masks_in = 0;
+
+			for (int p = 0; p < MMT_BPF_PTRS; p++)
+				masks_in += rows[i].ptrs[p].kind == MMT_PTR_MASK &&
+					    !rows[i].ptrs[p].at_exit;
+			assert_true(masks_in > 0);
+			assert_true(rows[i].flags & MMT_BPF_KERNEL_COPY);
+		}
 		/* every pointer fits the row */
 		assert_true(nptrs <= MMT_BPF_PTRS);
 		for (int p = nptrs; p < MMT_BPF_PTRS; p++)

@@ -6,8 +6,14 @@
  * kernel is about to read) and at exit (return value, user memory the kernel
  * wrote). The entry is kept in the thread's own storage (task-local storage:
  * no hash, no lock, no allocation after the thread's first call) until the
- * exit, where one record is written to the ring buffer. Every record that cannot be kept
- * or written is counted.
+ * exit, where one record is written to the ring buffer. Every record that
+ * cannot be kept or written is counted.
+ *
+ * No program names an event: what an event reads and how it behaves is its
+ * row of bpf_events[], filled from the event table before load. This file
+ * holds the programs; each concern is in its own header (maps, scopes,
+ * summary, payload, task, target, kcopy, syscalls; mmt_math.h for the
+ * arithmetic the unit tests run too).
  *
  * A thread's context that rarely changes (executable, host name, namespace
  * ids, parent) is not in every record: it goes out once per thread as a

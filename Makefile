@@ -15,13 +15,37 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-par
 # User-space code shared by the tool, the unit tests and the fuzzer.
 LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c)
 CLI_SRCS   := $(wildcard src/cli/*.c)
+# Fleet parts, in the tool only. A static build (LDFLAGS=-static, as the
+# QEMU guests use) leaves out what needs libmicrohttpd or libnats.
+ifneq ($(filter -static,$(LDFLAGS)),)
+METRICS    ?= 0
+NATS       ?= 0
+endif
+METRICS    ?= 1
+NATS       ?= 1
+FLEET_SRCS := src/metrics/metrics.c
+FLEET_LIBS :=
+ifeq ($(METRICS),1)
+FLEET_SRCS += src/metrics/http.c
+FLEET_LIBS += -lmicrohttpd
+else
+FLEET_SRCS += src/metrics/http_none.c
+endif
+ifeq ($(NATS),1)
+FLEET_SRCS += $(filter-out src/sinks/nats_none.c,$(wildcard src/sinks/*.c))
+FLEET_LIBS += -lnats
+else
+FLEET_SRCS += src/sinks/nats_none.c
+endif
+CLI_SRCS   += $(FLEET_SRCS)
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile
 
-.PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
+.PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind \
+	test-fleet
 all: $(OUT)/mmtrace
 
 # Install the Debian packages mmtrace needs (idempotent).
@@ -59,7 +83,7 @@ $(OUT)/obj/cli/%.o: src/cli/%.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUT)/mmtrace: $(CLI_OBJS) $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(FLEET_LIBS) $(LDLIBS)
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -88,6 +112,12 @@ e2e: $(OUT)/mmtrace $(E2E_BINS)
 test: setup
 	@$(MAKE) --no-print-directory all unit e2e
 	@tests/run
+
+# Fleet tests (root, about a minute): Prometheus scraping --metrics, and a
+# 3-node NATS JetStream cluster on loopback for -o nats:// and mmtrace read.
+test-fleet: setup
+	@$(MAKE) --no-print-directory all $(OUT)/tests/workload
+	@tests/fleet/run
 
 # Multi-node NUMA tests in QEMU guests with Debian's 6.1 kernel (root; the
 # testbed installs its own packages: tests/numa/README.md).

@@ -71,6 +71,7 @@ struct mmt_options {
 	int ncolumns;
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
+	const char *metrics; /* --metrics ADDR:PORT, or NULL */
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_mode kernel_copy;
 	char **command; /* NULL-terminated argv, or NULL */

@@ -59,6 +59,7 @@ static const char usage_text[] =
 	"      --histogram               with -c: a log2 latency histogram per event\n"
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
 	"                                with --stats: print the stats line as often\n"
+	"      --metrics ADDR:PORT       serve Prometheus metrics on http://ADDR:PORT/metrics\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
 	"\n"
@@ -271,6 +272,7 @@ enum {
 	OPT_COLUMNS,
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
+	OPT_METRICS,
 };
 
 static const struct option long_options[] = {
@@ -299,6 +301,7 @@ static const struct option long_options[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -448,6 +451,9 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 			break;
 		case OPT_STATS:
 			o->stats = true;
+			break;
+		case OPT_METRICS:
+			o->metrics = optarg;
 			break;
 		case OPT_SYSCALL_TPS:
 			o->syscall_tracepoints = true;

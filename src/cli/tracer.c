@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "outputs/summary.h"
 #include "context/tasks.h"
+#include "metrics/metrics.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -120,6 +121,8 @@ static int on_record(void *ctx, void *data, size_t len)
 	else
 		mmt_table_event(&t->out, &ev);
 	t->events++;
+	if (mmt_metrics_on)
+		mmt_metrics_call(ev.desc->event, ev.failed, ev.rec->exit_ns - ev.rec->enter_ns);
 	return 0;
 }
 
@@ -680,6 +683,13 @@ int mmt_trace(const struct mmt_options *opts)
 		goto cleanup;
 	}
 	t.kcopy = mmt_kcopy_attach(t.skel, opts, t.kcopy);
+	if (opts->metrics) {
+		mmt_metrics_kernel(bpf_map__fd(t.skel->maps.counters),
+				   bpf_map__fd(t.skel->maps.events), opts->buffer_size,
+				   opts->summary ? bpf_map__fd(t.skel->maps.stats) : -1);
+		if (mmt_metrics_start(opts->metrics))
+			goto cleanup;
+	}
 	t.boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	t.rb = ring_buffer__new(bpf_map__fd(t.skel->maps.events), on_record, &t, NULL);
 	if (!t.rb) {
@@ -715,6 +725,7 @@ int mmt_trace(const struct mmt_options *opts)
 		mmt_err("failed to read the statistics: out of memory");
 	ret = opts->command ? child_status(status) : 0;
 cleanup:
+	mmt_metrics_stop();
 	if (t.skel)
 		report(&t);
 	if (t.child > 0) {

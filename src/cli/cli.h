@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 #include "outputs/output.h"
+#include "sinks/sink.h"
 
 #define MMT_EXIT_USAGE 2
 #define MMT_MAX_PIDS 64
@@ -72,6 +73,8 @@ struct mmt_options {
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
 	const char *metrics; /* --metrics ADDR:PORT, or NULL */
+	bool nats; /* -o nats://...: sink holds where */
+	struct mmt_sink_opts sink;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_mode kernel_copy;
 	char **command; /* NULL-terminated argv, or NULL */

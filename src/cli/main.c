@@ -13,12 +13,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include "cli/cli.h"
+#include "sinks/reader.h"
 
 #define DEFAULT_BUFFER_SIZE (16UL << 20)
 
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
 	"       mmtrace list [--markdown] [EVENT]\n"
+	"       mmtrace read nats://HOST:PORT[,...][/SUBJECT] [OPTION...]\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -45,7 +47,8 @@ static const char usage_text[] =
 	"      --failed                  only calls that returned an error\n"
 	"\n"
 	"Output:\n"
-	"  -o, --output FORMAT           table (default) or json (Tracee's layout)\n"
+	"  -o, --output FORMAT           table (default) or json (Tracee's layout), or\n"
+	"                                nats://... (JSON to NATS JetStream, see below)\n"
 	"      --parse-arguments         JSON: pointers as hex strings, flags and\n"
 	"                                modes as names (default: raw numbers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
@@ -60,6 +63,17 @@ static const char usage_text[] =
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
 	"                                with --stats: print the stats line as often\n"
 	"      --metrics ADDR:PORT       serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+	"\n"
+	"Sending events to NATS JetStream (-o nats://HOST:PORT[,HOST:PORT...][/SUBJECT]):\n"
+	"                                each event's JSON line to SUBJECT.HOST.EVENT\n"
+	"                                (SUBJECT: mmtrace), acknowledged, spooled while\n"
+	"                                no server answers; read with `mmtrace read`\n"
+	"      --nats-stream NAME        the stream, created if missing (default MMTRACE)\n"
+	"      --nats-replicas N         replicas of a stream mmtrace creates (default 1)\n"
+	"      --spool-memory BYTES      events held in memory (default 64M)\n"
+	"      --spool-file BYTES        then in a file (default 1G; 0: none)\n"
+	"      --spool-dir DIR           the file's folder (default /var/spool/mmtrace)\n"
+	"\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
 	"\n"
@@ -273,6 +287,11 @@ enum {
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
 	OPT_METRICS,
+	OPT_NATS_STREAM,
+	OPT_NATS_REPLICAS,
+	OPT_SPOOL_DIR,
+	OPT_SPOOL_MEMORY,
+	OPT_SPOOL_FILE,
 };
 
 static const struct option long_options[] = {
@@ -302,6 +321,11 @@ static const struct option long_options[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "nats-stream", required_argument, NULL, OPT_NATS_STREAM },
+	{ "nats-replicas", required_argument, NULL, OPT_NATS_REPLICAS },
+	{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
+	{ "spool-memory", required_argument, NULL, OPT_SPOOL_MEMORY },
+	{ "spool-file", required_argument, NULL, OPT_SPOOL_FILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -310,19 +334,21 @@ static const struct option long_options[] = {
 static int parse_options(int argc, char **argv, struct mmt_options *o)
 {
 	bool any_event = false, uid_min_set = false, uid_max_set = false;
+	const char *why;
 	long long v;
-	int c, err;
+	int c, err, li = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->format = MMT_FMT_TABLE;
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
 	o->color = -1;
 	o->uid_max = UINT32_MAX;
+	mmt_sink_defaults(&o->sink);
 	for (int i = 0; i < MMT_COL_ARGS + 1; i++)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
 	/* '+': stop at the first non-option, the traced command */
-	while ((c = getopt_long(argc, argv, "+:e:o:p:chV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:o:p:chV", long_options, &li)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((err = parse_events(o, optarg, &any_event)))
@@ -333,7 +359,12 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 				o->format = MMT_FMT_TABLE;
 			else if (!strcmp(optarg, "json"))
 				o->format = MMT_FMT_JSON;
-			else
+			else if (!strncmp(optarg, "nats://", 7)) {
+				if (mmt_sink_parse_url(optarg, &o->sink, &why))
+					return mmt_usage_error("invalid -o '%s': %s", optarg, why);
+				o->format = MMT_FMT_JSON;
+				o->nats = true;
+			} else
 				return mmt_usage_error("unknown output format '%s' (table or json)",
 						   optarg);
 			break;
@@ -455,6 +486,15 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_METRICS:
 			o->metrics = optarg;
 			break;
+		case OPT_NATS_STREAM:
+		case OPT_NATS_REPLICAS:
+		case OPT_SPOOL_DIR:
+		case OPT_SPOOL_MEMORY:
+		case OPT_SPOOL_FILE:
+			if (mmt_sink_option(&o->sink, long_options[li].name, optarg, &why))
+				return mmt_usage_error("invalid --%s '%s': %s",
+						       long_options[li].name, optarg, why);
+			break;
 		case OPT_SYSCALL_TPS:
 			o->syscall_tracepoints = true;
 			break;
@@ -488,6 +528,8 @@ static int parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
 	if (o->interval && !o->summary && !o->stats)
 		return mmt_usage_error("--interval goes with -c or --stats");
+	if (o->nats && (o->output_file || o->summary))
+		return mmt_usage_error("-o nats:// sends events: --output-file and -c do not apply");
 	if (o->summary && (o->format != MMT_FMT_TABLE || o->output_file))
 		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
@@ -504,6 +546,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "list"))
 		return mmt_list_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "read"))
+		return mmt_read_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "--features"))
 		return mmt_features_main();
 	err = parse_options(argc, argv, &opts);

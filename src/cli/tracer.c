@@ -22,6 +22,7 @@
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
+#define SINK_CLOSE_MS 10000 /* at exit, to deliver what the sink holds */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define OUT_BUF (256 << 10)
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -40,6 +41,7 @@ struct tracer {
 	struct mmtrace_bpf *skel;
 	struct ring_buffer *rb;
 	struct outbuf out;
+	struct mmt_sink *sink; /* -o nats://: events go there, not to out's fd */
 	__u64 boot_to_wall_ns;
 	__u64 events; /* records written out */
 	__u64 malformed; /* records the decoder refused */
@@ -116,7 +118,13 @@ static int on_record(void *ctx, void *data, size_t len)
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
 	ev.context_id = mmt_tasks_last_id(&t->tasks);
-	if (t->opts->format == MMT_FMT_JSON)
+	if (t->sink) {
+		size_t start = t->out.len;
+
+		mmt_json_event(&t->out, &ev, t->opts->parse_args);
+		mmt_sink_event(t->sink, ev.desc->event, t->out.buf + start, t->out.len - start);
+		t->out.len = start;
+	} else if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(&t->out, &ev, t->opts->parse_args);
 	else
 		mmt_table_event(&t->out, &ev);
@@ -468,7 +476,12 @@ static void print_stats(struct tracer *t)
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
 		fprintf(stderr, "%s\"%s\":%llu", ev ? "," : "", mmt_events[ev].name,
 			(unsigned long long)c[ev][MMT_CNT_FILTERED]);
-	fputs("}}}\n", stderr);
+	fputc('}', stderr);
+	if (t->sink) {
+		fputc(',', stderr);
+		mmt_sink_stats_json(t->sink, stderr);
+	}
+	fputs("}}\n", stderr);
 }
 
 /* Losses on stderr at exit: always when there are some; all with --stats. */
@@ -658,10 +671,12 @@ int mmt_trace(const struct mmt_options *opts)
 			return 1;
 		}
 	}
-	if (ob_init(&t.out, out_fd, OUT_BUF)) {
+	if (ob_init(&t.out, opts->nats ? -1 : out_fd, OUT_BUF)) {
 		mmt_err("out of memory");
 		goto cleanup;
 	}
+	if (opts->nats && !(t.sink = mmt_sink_open(&opts->sink)))
+		goto cleanup;
 	if (mmt_ensure_tracefs())
 		goto cleanup;
 
@@ -687,6 +702,8 @@ int mmt_trace(const struct mmt_options *opts)
 		mmt_metrics_kernel(bpf_map__fd(t.skel->maps.counters),
 				   bpf_map__fd(t.skel->maps.events), opts->buffer_size,
 				   opts->summary ? bpf_map__fd(t.skel->maps.stats) : -1);
+		if (t.sink)
+			mmt_metrics_sink(mmt_sink_metrics, t.sink);
 		if (mmt_metrics_start(opts->metrics))
 			goto cleanup;
 	}
@@ -726,6 +743,8 @@ int mmt_trace(const struct mmt_options *opts)
 	ret = opts->command ? child_status(status) : 0;
 cleanup:
 	mmt_metrics_stop();
+	if (t.sink && mmt_sink_close(t.sink, SINK_CLOSE_MS))
+		mmt_err("failed to deliver every event to NATS: see the sink's dropped count");
 	if (t.skel)
 		report(&t);
 	if (t.child > 0) {
@@ -742,6 +761,7 @@ cleanup:
 	mmt_tasks_free(&t.tasks);
 	mmtrace_bpf__destroy(t.skel);
 	ob_free(&t.out);
+	mmt_sink_free(t.sink);
 	mmt_containers_close();
 	if (opts->output_file && out_fd >= 0)
 		close(out_fd);

@@ -50,16 +50,28 @@ struct mmt_sink_counts {
  */
 int mmt_sink_parse_url(const char *url, struct mmt_sink_opts *o, const char **why);
 
+/* Defaults of the options; one --NAME VALUE option (nats-stream,
+ * nats-replicas, spool-dir, spool-memory, spool-file): 0, or -1 with *why. */
+void mmt_sink_defaults(struct mmt_sink_opts *o);
+int mmt_sink_option(struct mmt_sink_opts *o, const char *name, const char *value,
+		    const char **why);
+
+struct outbuf;
+/* The sink's lines of the Prometheus text (a mmt_metrics_render_fn). */
+void mmt_sink_metrics(struct outbuf *ob, void *sink);
+
 struct mmt_sink;
 /* Start the sink's thread; it connects in the background. NULL on error. */
 struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o);
 /* One event's JSON line (newline included or not): never blocks. */
-void mmt_sink_event(struct mmt_sink *s, const char *event, const char *line, size_t len);
+void mmt_sink_event(struct mmt_sink *s, unsigned int event, const char *line, size_t len);
 /*
  * Wait up to wait_ms for what is spooled to be acknowledged, then stop.
  * Returns the number of events left unacknowledged (and counted dropped).
  */
 __u64 mmt_sink_close(struct mmt_sink *s, unsigned int wait_ms);
+/* Free what mmt_sink_close() left for the counters (NULL: nothing). */
+void mmt_sink_free(struct mmt_sink *s);
 void mmt_sink_counts(struct mmt_sink *s, struct mmt_sink_counts *c);
 /* ,"sink":{...} for the --stats line */
 void mmt_sink_stats_json(struct mmt_sink *s, FILE *f);

@@ -303,7 +303,7 @@ static natsStatus connect_to(struct mmt_sink *s)
 	if ((st = natsOptions_Create(&opts)) != NATS_OK)
 		return st;
 	natsOptions_SetServers(opts, servers, n);
-	natsOptions_SetNoRandomize(opts, false);
+	natsOptions_SetNoRandomize(opts, true); /* in the order given */
 	natsOptions_SetTimeout(opts, 1000);
 	natsOptions_SetMaxReconnect(opts, -1);
 	natsOptions_SetReconnectWait(opts, 250);

@@ -176,9 +176,11 @@ static int consume(struct reader *r, natsSubscription *sub, unsigned int idle_ex
 		for (int i = 0; i < list.Count; i++) {
 			natsMsg *m = list.Msgs[i];
 
-			/* stopped: the rest is left unacknowledged, delivered again */
-			if (stop)
-				break;
+			/* stopped: the rest is given back, delivered again at once */
+			if (stop) {
+				natsMsg_Nak(m, NULL);
+				continue;
+			}
 			if (render(r, natsMsg_GetData(m), natsMsg_GetDataLength(m)) ||
 			    fflush(stdout)) {
 				natsMsgList_Destroy(&list);
@@ -212,7 +214,8 @@ int mmt_read_main(int argc, char **argv)
 	};
 	struct reader r = { 0 };
 	struct mmt_sink_opts so;
-	struct sigaction sa = { .sa_handler = on_signal };
+	/* SA_RESTART: a line being written is written whole */
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 	const char *durable = "mmtrace-read", *why, *servers[MMT_SINK_MAX_SERVERS];
 	natsConnection *nc = NULL;
 	natsSubscription *sub = NULL;

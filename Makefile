@@ -23,7 +23,7 @@ NATS       ?= 0
 endif
 METRICS    ?= 1
 NATS       ?= 1
-FLEET_SRCS := src/metrics/metrics.c
+FLEET_SRCS := src/metrics/metrics.c $(wildcard src/service/*.c)
 FLEET_LIBS :=
 ifeq ($(METRICS),1)
 FLEET_SRCS += src/metrics/http.c

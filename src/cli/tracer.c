@@ -19,6 +19,7 @@
 #include "outputs/summary.h"
 #include "context/tasks.h"
 #include "metrics/metrics.h"
+#include "service/caps.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -28,12 +29,19 @@
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 #define TRACEFS "/sys/kernel/tracing"
 
-static volatile sig_atomic_t stop_signal, nsignals;
+static volatile sig_atomic_t stop_signal, nsignals, reopen_output;
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
 	nsignals++;
+}
+
+/* SIGHUP with --output-file: reopen it (log rotation). */
+static void on_hangup(int sig)
+{
+	(void)sig;
+	reopen_output = 1;
 }
 
 struct tracer {
@@ -621,6 +629,17 @@ static int run_loop(struct tracer *t, int *status)
 		}
 		if (drain(t))
 			return -1;
+		if (reopen_output && t->opts->output_file) {
+			int fd = open(t->opts->output_file,
+				      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+			reopen_output = 0;
+			if (fd < 0 || dup2(fd, t->out.fd) < 0)
+				mmt_err("failed to reopen %s: %s; writing on to the old file",
+					t->opts->output_file, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+		}
 		if (t->out.err)
 			return 0;
 		if (t->child > 0) {
@@ -649,10 +668,8 @@ int mmt_trace(const struct mmt_options *opts)
 	int ret = 1, ready_fd = -1, status = 0, out_fd = STDOUT_FILENO;
 
 	libbpf_set_print(libbpf_quiet);
-	if (geteuid() != 0) {
-		mmt_err("must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+	if (mmt_check_caps())
 		return 1;
-	}
 	if (access(BTF_PATH, R_OK)) {
 		mmt_err("kernel BTF is missing (%s: %s); mmtrace needs a kernel built with CONFIG_DEBUG_INFO_BTF",
 			BTF_PATH, strerror(errno));
@@ -682,7 +699,13 @@ int mmt_trace(const struct mmt_options *opts)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	if (opts->output_file && !opts->nats) {
+		struct sigaction hup = { .sa_handler = on_hangup, .sa_flags = SA_RESTART };
+
+		sigaction(SIGHUP, &hup, NULL);
+	} else {
+		sigaction(SIGHUP, &sa, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 	if (opts->command) {

@@ -45,7 +45,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile
 
 .PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind \
-	test-fleet
+	test-fleet install uninstall deb
 all: $(OUT)/mmtrace
 
 # Install the Debian packages mmtrace needs (idempotent).
@@ -160,6 +160,33 @@ docs: $(OUT)/mmtrace
 	@mkdir -p docs/events
 	@for e in $$($(OUT)/mmtrace list --names); do \
 		$(OUT)/mmtrace list --markdown $$e > docs/events/$$e.md; done
+
+# Install: the binary, mmtrace(8) made from --help and the event table,
+# bash completion and the systemd unit. PREFIX and DESTDIR as usual.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+$(OUT)/mmtrace.8: $(OUT)/mmtrace scripts/mkman.sh
+	scripts/mkman.sh $(OUT)/mmtrace > $@.tmp && mv $@.tmp $@
+$(OUT)/mmtrace.service: dist/mmtrace.service.in
+	sed 's|@SBINDIR@|$(SBINDIR)|g' $< > $@
+install: $(OUT)/mmtrace $(OUT)/mmtrace.8 $(OUT)/mmtrace.service
+	install -D -m 0755 $(OUT)/mmtrace $(DESTDIR)$(SBINDIR)/mmtrace
+	install -D -m 0644 $(OUT)/mmtrace.8 $(DESTDIR)$(MANDIR)/man8/mmtrace.8
+	gzip -9nf $(DESTDIR)$(MANDIR)/man8/mmtrace.8
+	install -D -m 0644 dist/mmtrace.bash-completion $(DESTDIR)$(COMPDIR)/mmtrace
+	install -D -m 0644 $(OUT)/mmtrace.service $(DESTDIR)$(UNITDIR)/mmtrace.service
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/mmtrace $(DESTDIR)$(MANDIR)/man8/mmtrace.8.gz \
+		$(DESTDIR)$(COMPDIR)/mmtrace $(DESTDIR)$(UNITDIR)/mmtrace.service
+
+# A Debian package in build/ (never committed): installs under /usr.
+deb: $(OUT)/mmtrace
+	rm -rf $(OUT)/deb && $(MAKE) --no-print-directory install PREFIX=/usr \
+		DESTDIR=$(abspath $(OUT))/deb
+	scripts/mkdeb.sh $(OUT)/deb $(OUT) $(OUT)/mmtrace
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -431,7 +431,9 @@ static void *sink_thread(void *arg)
 			break;
 		if (!s->nwin)
 			continue;
-		if (!s->connected || !ensure_stream(s)) {
+		/* the client's own state: callbacks may come late or twice */
+		if (natsConnection_Status(s->nc) != NATS_CONN_STATUS_CONNECTED ||
+		    !ensure_stream(s)) {
 			usleep(100 * 1000);
 			continue;
 		}

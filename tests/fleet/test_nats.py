@@ -227,6 +227,8 @@ def test_down_at_start(tmp, cl, name, stream, extra, n, full):
     st = stats_of(err) or {}
     sink = st.get("sink", {})
     print(f"# {name}: sink {sink}", flush=True)
+    if sink.get("dropped") and not full:
+        print("# mmtrace said: " + err[-600:].replace("\n", "\n# "), flush=True)
     check(f"{name}: traced {total}", st.get("events") == total, str(st.get("events")))
     rc, lines, rerr = read_all(url, stream, "r1")
     if not full:

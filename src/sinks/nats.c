@@ -344,8 +344,13 @@ static bool ensure_stream(struct mmt_sink *s)
 		s->stream_ready = true;
 		return true;
 	}
-	if (st != NATS_NOT_FOUND)
-		return false; /* not connected, or no leader yet: later */
+	if (st != NATS_NOT_FOUND) {
+		/* not connected, or no leader yet: later */
+		if (getenv("MMTRACE_DEBUG"))
+			fprintf(stderr, "mmtrace: stream %s not ready: %s (%d)\n", s->o.stream,
+				natsStatus_GetText(st), jerr);
+		return false;
+	}
 	snprintf(subj, sizeof(subj), "%s.>", s->o.subject);
 	jsStreamConfig_Init(&cfg);
 	cfg.Name = s->o.stream;
@@ -389,10 +394,11 @@ static void send_one(struct mmt_sink *s, struct slot *sl)
 	sl->sent = true;
 }
 
-/* Drop the acknowledged from the window, keeping the order of the rest. */
-static void compact(struct mmt_sink *s)
+/* Drop the acknowledged from the window, keeping the order of the rest;
+ * returns how many were dropped. */
+static int compact(struct mmt_sink *s)
 {
-	int j = 0;
+	int j = 0, n;
 
 	pthread_mutex_lock(&s->win_lock);
 	for (int i = 0; i < s->nwin; i++) {
@@ -405,8 +411,10 @@ static void compact(struct mmt_sink *s)
 	}
 	for (int i = j; i < s->nwin; i++)
 		memset(&s->win[i], 0, sizeof(s->win[i]));
+	n = s->nwin - j;
 	s->nwin = j;
 	pthread_mutex_unlock(&s->win_lock);
+	return n;
 }
 
 static void *sink_thread(void *arg)
@@ -448,7 +456,10 @@ static void *sink_thread(void *arg)
 			if (js_PublishAsyncGetPendingList(&pending, s->js) == NATS_OK)
 				natsMsgList_Destroy(&pending);
 		}
-		compact(s);
+		/* nothing acknowledged this round: the servers are away or
+		 * electing; back off rather than send the window again at once */
+		if (compact(s) == 0)
+			usleep(200 * 1000);
 	}
 	return NULL;
 }

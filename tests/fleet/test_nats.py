@@ -79,7 +79,7 @@ class Cluster:
     def start_all(self):
         for i in range(3):
             self.start(i)
-        return wait_for(lambda: all(self.healthy(i) for i in range(3)), 20, 0.2)
+        return wait_for(lambda: all(self.healthy(i) for i in range(3)), 40, 0.2)
 
     def kill(self, i, sig=signal.SIGKILL):
         if self.procs[i]:
@@ -189,6 +189,27 @@ def test_reader_restart(url, n):
     check_events("reader restart: both runs", first + second, n)
 
 
+def test_read_formats(url, n):
+    want_calls, want_errors = expected(n)
+    host = os.uname().nodename
+    r = subprocess.run([MMTRACE, "read", url, "--nats-stream", "TA", "--durable", "sum1",
+                        "--idle-exit", "3", "-c", "--summary-by", "host"],
+                       capture_output=True, text=True, timeout=90)
+    rows = {}
+    for line in r.stdout.splitlines()[1:]:
+        f = line.split()
+        rows[(f[0], f[1])] = (int(f[2]), int(f[3]))
+    want = {(host, e): (c, want_errors.get(e, 0)) for e, c in want_calls.items()}
+    check("read -c --summary-by host: calls and errors per host and event", rows == want,
+          f"{rows} != {want}")
+    r = subprocess.run([MMTRACE, "read", url, "--nats-stream", "TA", "--durable", "tab1",
+                        "--idle-exit", "3", "-o", "table"], capture_output=True, text=True,
+                       timeout=90)
+    lines = r.stdout.splitlines()
+    per = collections.Counter(line.split()[4] for line in lines)
+    check("read -o table: one row per event", dict(per) == want_calls, str(dict(per)))
+
+
 def test_node(url, n):
     total = sum(expected(n)[0].values())
     if not os.path.exists(os.path.join(NODE_DIR, "node_modules", "nats")):
@@ -215,8 +236,8 @@ def test_down_at_start(tmp, cl, name, stream, extra, n, full):
     total = sum(expected(n)[0].values())
     cl.stop_all()
     url = cl.url(stream.lower())
-    # the workload, then 4 s for the servers to come up while mmtrace runs
-    tr = trace(tmp, url, stream, extra, f"{n} 0", tail="; sleep 4")
+    # the workload, then 8 s for the servers to come up while mmtrace runs
+    tr = trace(tmp, url, stream, extra, f"{n} 0", tail="; sleep 8")
     time.sleep(1.5)
     check(f"{name}: cluster back up", cl.start_all(), "not healthy")
     try:
@@ -227,8 +248,9 @@ def test_down_at_start(tmp, cl, name, stream, extra, n, full):
     st = stats_of(err) or {}
     sink = st.get("sink", {})
     print(f"# {name}: sink {sink}", flush=True)
-    if sink.get("dropped") and not full:
-        print("# mmtrace said: " + err[-600:].replace("\n", "\n# "), flush=True)
+    if not sink.get("acked"):
+        said = [l[:200] for l in err.splitlines() if l.startswith("mmtrace:")]
+        print("# mmtrace said: " + "\n# ".join(said[:5] + said[-5:]), flush=True)
     check(f"{name}: traced {total}", st.get("events") == total, str(st.get("events")))
     rc, lines, rerr = read_all(url, stream, "r1")
     if not full:
@@ -255,6 +277,7 @@ def main():
         check("cluster: 3 servers healthy", cl.start_all(), "not healthy in 20 s")
         url, n = test_kill_one(tmp, cl)
         test_reader_restart(url, n)
+        test_read_formats(url, n)
         if shutil.which("node"):
             test_node(url, n)
         else:

@@ -62,7 +62,7 @@ static const char usage_text[] =
 	"      --histogram               with -c: a log2 latency histogram per event\n"
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
 	"                                with --stats: print the stats line as often\n"
-	"      --metrics ADDR:PORT       serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+	"      --metrics ADDR:PORT       serve Prometheus metrics on ADDR:PORT/metrics\n"
 	"\n"
 	"Sending events to NATS JetStream (-o nats://HOST:PORT[,HOST:PORT...][/SUBJECT]):\n"
 	"                                each event's JSON line to SUBJECT.HOST.EVENT\n"

@@ -102,11 +102,41 @@ def main():
             n = sum(1 for _ in f)
         check("metrics: events written = calls made", n == sum(calls.values()),
               f"{n} != {sum(calls.values())}")
+        test_summary_mode(tmp)
     finally:
         stop(prom)
         stop(tracer)
         shutil.rmtree(tmp, ignore_errors=True)
     finish()
+
+
+def test_summary_mode(tmp):
+    """-c: the counts come from the kernel's statistics map."""
+    port = free_port()
+    log = os.path.join(tmp, "c.log")
+    done, release = os.path.join(tmp, "c.done"), os.path.join(tmp, "c.release")
+    script = (f"{WORKLOAD} burst {log} && {WORKLOAD} set_mempolicy {log}; touch {done}; "
+              f"i=0; while [ ! -e {release} ] && [ $i -lt 300 ]; do sleep 0.1; "
+              "i=$((i+1)); done")
+    tracer = spawn([MMTRACE, "-c", "--metrics", f"127.0.0.1:{port}", "-e", ",".join(EVENTS),
+                    "--", "sh", "-c", script])
+    try:
+        check("metrics -c: workload done", wait_for(lambda: os.path.exists(done), 30), "timeout")
+        calls, errors = workload_counts(log)
+        _, text = get(f"http://127.0.0.1:{port}/metrics")
+        got = {}
+        for line in text.splitlines():
+            for name in ("mmtrace_calls_total", "mmtrace_call_errors_total"):
+                if line.startswith(name + '{event="set_mempolicy"}'):
+                    got[name] = int(line.split()[-1])
+        want = {"mmtrace_calls_total": calls["set_mempolicy"],
+                "mmtrace_call_errors_total": errors["set_mempolicy"]}
+        check("metrics -c: set_mempolicy calls and errors from the kernel's map", got == want,
+              f"{got} != {want}")
+        open(release, "w").close()
+        check("metrics -c: exits 0", tracer.wait(15) == 0, "exit status")
+    finally:
+        stop(tracer)
 
 
 if __name__ == "__main__":

@@ -85,6 +85,11 @@ $(OUT)/obj/cli/%.o: src/cli/%.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*
 $(OUT)/mmtrace: $(CLI_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(FLEET_LIBS) $(LDLIBS)
 
+# The sink's spool has no library dependency: tested on its own.
+$(OUT)/tests/test_spool: tests/unit/test_spool.c $(OUT)/obj/sinks/spool.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcmocka
+
 $(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lcmocka

@@ -247,6 +247,36 @@ def test_node(url, n):
           str(got["byEvent"]))
 
 
+def test_sink_metrics(tmp, cl):
+    n = 300
+    total = sum(expected(n)[0].values())
+    port = free_port()
+    tr = trace(tmp, cl.url("td"), "TD", ["--metrics", f"127.0.0.1:{port}"], f"{n} 0",
+               tail="; sleep 3")
+
+    def scrape():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=1) as r:
+                text = r.read().decode()
+        except OSError:
+            return None
+        vals = dict(line.split() for line in text.splitlines()
+                    if line.startswith("mmtrace_sink_"))
+        return (text, vals) if vals.get("mmtrace_sink_acked_total") == str(total) else None
+    got = wait_for(scrape, 15, 0.2)
+    try:
+        check(f"sink metrics: acked_total reaches {total}, nothing dropped or held",
+              got and got[1]["mmtrace_sink_dropped_total"] == "0" and
+              got[1]["mmtrace_sink_backlog_events"] == "0", str(got and got[1]))
+        if got:
+            r = subprocess.run(["promtool", "check", "metrics"], input=got[0], text=True,
+                               capture_output=True)
+            check("sink metrics: promtool check metrics", r.returncode == 0,
+                  r.stdout + r.stderr)
+    finally:
+        stop(tr)
+
+
 def test_down_at_start(tmp, cl, name, stream, extra, n, full):
     total = sum(expected(n)[0].values())
     cl.stop_all()
@@ -297,6 +327,7 @@ def main():
             test_node(url, n)
         else:
             not_ok("node consumer", "node is not installed")
+        test_sink_metrics(tmp, cl)
         test_down_at_start(tmp, cl, "down at start", "TB", ["--spool-memory", "16K"], 300,
                            False)
         test_down_at_start(tmp, cl, "spool limit", "TC",

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <nats/nats.h>
+#include "events/event_table.h"
 #include "sinks/reader.h"
 #include "sinks/sink.h"
 
@@ -38,6 +39,12 @@ static const char usage_text[] =
 	"\n"
 	"  -o, --output FORMAT           json (the events' lines, default) or table\n"
 	"  -c, --summary                 count calls and errors per event; print at exit\n"
+	"  -e, --events NAME[,NAME...]   these events only\n"
+	"      --host NAME               events of this host only (repeatable)\n"
+	"      --comm NAME               of processes with this name (repeatable)\n"
+	"  -p, --pid PID                 of this process, as the host sees it (repeatable)\n"
+	"      --failed                  failed calls only\n"
+	"                                (left-out events are acknowledged too)\n"
 	"      --summary-by host         one summary per host\n"
 	"      --nats-stream NAME        the stream (default MMTRACE)\n"
 	"      --durable NAME            the consumer's name (default mmtrace-read)\n"
@@ -51,8 +58,14 @@ struct row {
 	unsigned long long calls, errors;
 };
 
+#define MAX_MATCH 16
+
 struct reader {
-	bool table, summary, by_host;
+	bool table, summary, by_host, failed_only;
+	const char *names[MAX_MATCH], *hosts[MAX_MATCH], *comms[MAX_MATCH];
+	long pids[MAX_MATCH];
+	int nnames, nhosts, ncomms, npids;
+	unsigned long long filtered;
 	struct row *rows;
 	int nrows;
 	unsigned long long events;
@@ -104,10 +117,47 @@ static void count(struct reader *r, const char *host, const char *event, bool fa
 	r->rows[i].errors += failed;
 }
 
+static bool any_of(const char *const *set, int n, const char *v)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(set[i], v))
+			return true;
+	return !n;
+}
+
+static bool failed(const char *event, const char *ret)
+{
+	return ret[0] == '-' && atoll(ret) >= -4095 && strcmp(event, "brk");
+}
+
+/* The filters: each kind asked for must match (values of a kind OR). */
+static bool wanted(struct reader *r, const char *data, size_t len)
+{
+	char host[64], event[32], ret[32], comm[32], pid[16];
+
+	bool pid_ok = !r->npids;
+
+	if (!r->nnames && !r->nhosts && !r->ncomms && !r->npids && !r->failed_only)
+		return true;
+	field(data, len, "hostName", host, sizeof(host));
+	field(data, len, "eventName", event, sizeof(event));
+	field(data, len, "returnValue", ret, sizeof(ret));
+	field(data, len, "processName", comm, sizeof(comm));
+	field(data, len, "hostProcessId", pid, sizeof(pid));
+	for (int i = 0; i < r->npids; i++)
+		pid_ok |= atol(pid) == r->pids[i];
+	return pid_ok && any_of(r->names, r->nnames, event) && any_of(r->hosts, r->nhosts, host) &&
+	       any_of(r->comms, r->ncomms, comm) && (!r->failed_only || failed(event, ret));
+}
+
 static int render(struct reader *r, const char *data, size_t len)
 {
 	char host[64], event[32], ret[32], comm[32], pid[16], ts[32];
 
+	if (!wanted(r, data, len)) {
+		r->filtered++;
+		return 0;
+	}
 	r->events++;
 	if (!r->table && !r->summary) {
 		if (fwrite(data, 1, len, stdout) != len || fputc('\n', stdout) == EOF)
@@ -118,8 +168,7 @@ static int render(struct reader *r, const char *data, size_t len)
 	field(data, len, "eventName", event, sizeof(event));
 	field(data, len, "returnValue", ret, sizeof(ret));
 	if (r->summary) {
-		count(r, host, event,
-		      ret[0] == '-' && atoll(ret) >= -4095 && strcmp(event, "brk"));
+		count(r, host, event, failed(event, ret));
 		return 0;
 	}
 	field(data, len, "processName", comm, sizeof(comm));
@@ -205,6 +254,11 @@ int mmt_read_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "summary", no_argument, NULL, 'c' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "comm", required_argument, NULL, 'C' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "failed", no_argument, NULL, 'f' },
 		{ "summary-by", required_argument, NULL, 'b' },
 		{ "nats-stream", required_argument, NULL, 's' },
 		{ "durable", required_argument, NULL, 'd' },
@@ -230,8 +284,48 @@ int mmt_read_main(int argc, char **argv)
 
 	mmt_sink_defaults(&so);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:ch", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:ce:p:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'e':
+			for (char *save2 = NULL, *t = strtok_r(optarg, ",", &save2); t;
+			     t = strtok_r(NULL, ",", &save2)) {
+				if (!mmt_event_by_name(t)) {
+					fprintf(stderr, "mmtrace: unknown event '%s' (see mmtrace list)\n",
+						t);
+					return 2;
+				}
+				if (r.nnames == MAX_MATCH)
+					goto usage_many;
+				r.names[r.nnames++] = t;
+			}
+			break;
+		case 'H':
+			if (r.nhosts == MAX_MATCH)
+				goto usage_many;
+			r.hosts[r.nhosts++] = optarg;
+			break;
+		case 'C':
+			if (r.ncomms == MAX_MATCH)
+				goto usage_many;
+			r.comms[r.ncomms++] = optarg;
+			break;
+		case 'p': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || end == optarg || v <= 0 || v > 4194304) {
+				fprintf(stderr, "mmtrace: invalid pid '%s' (see mmtrace read --help)\n",
+					optarg);
+				return 2;
+			}
+			if (r.npids == MAX_MATCH)
+				goto usage_many;
+			r.pids[r.npids++] = v;
+			break;
+		}
+		case 'f':
+			r.failed_only = true;
+			break;
 		case 'o':
 			if (strcmp(optarg, "json") && strcmp(optarg, "table"))
 				goto usage_format;
@@ -351,6 +445,10 @@ usage_by:
 	return 2;
 usage_why:
 	fprintf(stderr, "mmtrace: invalid name '%s': %s (see mmtrace read --help)\n", optarg, why);
+	return 2;
+usage_many:
+	fprintf(stderr, "mmtrace: at most %d values of a filter (see mmtrace read --help)\n",
+		MAX_MATCH);
 	return 2;
 usage_idle:
 	fputs("mmtrace: invalid --idle-exit: a number of seconds above 0 (see mmtrace read --help)\n",

@@ -223,6 +223,19 @@ def test_read_formats(url, n):
     lines = r.stdout.splitlines()
     per = collections.Counter(line.split()[4] for line in lines)
     check("read -o table: one row per event", dict(per) == want_calls, str(dict(per)))
+    # filters: failed set_mempolicy calls of this host and of the workload's comm
+    r = subprocess.run([MMTRACE, "read", url, "--nats-stream", "TA", "--durable", "flt1",
+                        "--idle-exit", "3", "-e", "set_mempolicy", "--failed", "--host", host,
+                        "--comm", "python3"], capture_output=True, text=True, timeout=90)
+    calls, errors, distinct = tally(r.stdout.splitlines())
+    check("read -e --failed --host --comm: only the failed set_mempolicy calls",
+          calls == {"set_mempolicy": want_errors["set_mempolicy"]} and calls == errors
+          and distinct == sum(calls.values()), f"{calls} {errors}")
+    r = subprocess.run([MMTRACE, "read", url, "--nats-stream", "TA", "--durable", "flt2",
+                        "--idle-exit", "3", "--host", "no-such-host"], capture_output=True,
+                       text=True, timeout=90)
+    check("read --host of another host: nothing", r.returncode == 0 and not r.stdout,
+          r.stdout[:200])
 
 
 def test_node(url, n):

@@ -10,12 +10,12 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-mul
 # Depends: the packages that hold the libraries the binary names (NEEDED)
 deps=()
 for lib in $(objdump -p "$bin" | awk '/NEEDED/ {print $2}'); do
-	path=$(ldconfig -p | awk -v l="$lib" -v m="/$multiarch/" '$1 == l && index($NF, m) {print $NF; exit}')
+	path=$(ldconfig -p | awk -v l="$lib" -v m="/$multiarch/" '$1 == l && index($NF, m) && !done {print $NF; done = 1}')
 	[ -n "$path" ] || continue
 	real=$(readlink -f "$path")
 	# merged /usr: dpkg may know the file under /lib or under /usr/lib
 	pkg=$( { dpkg -S "$real" || dpkg -S "${real#/usr}" || dpkg -S "$path"; } 2>/dev/null |
-		head -1 | cut -d: -f1) || true
+		awk -F: 'NR == 1 {print $1}') || true
 	[ -n "$pkg" ] && [ "$pkg" != libc6 ] && deps+=("$pkg")
 done
 deps+=(libc6)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "events/bpf_events.h"
 #include "cli/errors.h"
 #include "cli/kcopy.h"
 #include "cli/load.h"
@@ -38,6 +39,11 @@ void mmt_load_quiet(void)
 static size_t ring_bytes(const struct mmt_options *o, int ncpus)
 {
 	return mmt_cpu_ring_bytes(o->buffer_size, ncpus, (size_t)sysconf(_SC_PAGESIZE));
+}
+
+size_t mmt_load_ring_bytes(const struct mmt_options *o)
+{
+	return ring_bytes(o, libbpf_num_possible_cpus());
 }
 
 static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid_t child)
@@ -83,6 +89,7 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 		for (int k = 0; k < o->npreds[i]; k++)
 			skel->rodata->preds[i][k] = o->preds[i][k];
 	}
+	mmt_bpf_events_fill(skel->rodata->bpf_events);
 	bpf_map__set_max_entries(skel->maps.events, (__u32)ncpus);
 }
 
@@ -115,13 +122,13 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 		configure(*skel, o, child);
 		choose_programs(*skel, o, w, *kcopy);
 		err = mmtrace_bpf__load(*skel);
-		if (!err || *kcopy == MMT_TOCTOU_REREAD)
+		if (!err || *kcopy == MMT_KCOPY_REREAD)
 			break;
 		/* the kernel copy is a bonus: never a reason not to trace */
 		mmt_kcopy_note(o, *kcopy, "its BPF program did not load");
 		mmtrace_bpf__destroy(*skel);
 		*skel = NULL;
-		*kcopy = MMT_TOCTOU_REREAD;
+		*kcopy = MMT_KCOPY_REREAD;
 	}
 	if (err) {
 		if ((err == -EPERM || err == -EACCES) && geteuid() == 0)

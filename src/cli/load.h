@@ -19,7 +19,7 @@ void mmt_load_quiet(void);
  * Open, configure and load the programs into *skel; child (if > 0) is the
  * traced command. *kcopy is the kernel copy method to load (enum
  * mmt_toctou_method): if its program does not load, the rest loads without
- * it and *kcopy becomes MMT_TOCTOU_REREAD. 0, or -1 after an error line.
+ * it and *kcopy becomes MMT_KCOPY_REREAD. 0, or -1 after an error line.
  */
 int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child, int *kcopy,
 	     struct mmtrace_bpf **skel);
@@ -29,6 +29,9 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 int mmt_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int *kcopy);
 
 /* Detach and unload the programs (skel may be NULL). */
+/* The bytes of each CPU's ring buffer. */
+size_t mmt_load_ring_bytes(const struct mmt_options *o);
+
 void mmt_unload(struct mmtrace_bpf *skel);
 
 #endif /* MMT_CLI_LOAD_H */

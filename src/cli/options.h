@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "sinks/sink.h"
 #include "outputs/output.h"
 
 #define MMT_MAX_PIDS 64
@@ -21,18 +22,11 @@ struct mmt_node_filter {
 	int node;
 };
 
-/* --kernel-copy: which hook reads the kernel's own copy of the node masks */
+/* --attach: the way in to the syscalls (cli/ways.h) */
 enum mmt_attach_mode {
 	MMT_ATTACH_AUTO, /* per-syscall tracepoints; raw ones while ia32 runs */
 	MMT_ATTACH_RAW, /* raw sys_enter/sys_exit: every task, every syscall */
 	MMT_ATTACH_SYSCALL, /* per-syscall tracepoints only: no ia32 */
-};
-
-enum mmt_kcopy_mode {
-	MMT_KCOPY_AUTO, /* fexit, else kprobe, else none */
-	MMT_KCOPY_FEXIT,
-	MMT_KCOPY_KPROBE,
-	MMT_KCOPY_OFF, /* none: the entry-exit re-read only */
 };
 
 struct mmt_options {
@@ -74,9 +68,12 @@ struct mmt_options {
 	int ncolumns;
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
+	const char *metrics; /* --metrics ADDR:PORT, or NULL */
+	bool nats; /* -o nats://...: sink holds where */
+	struct mmt_sink_opts sink;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	unsigned int order_window_ms; /* hold-back to merge CPUs in time order */
-	enum mmt_kcopy_mode kernel_copy;
+	enum mmt_kcopy_method kernel_copy;
 	/* --detect: findings from src/detect/, and its allow-list */
 	bool detect;
 	bool findings_only; /* --detect-only: write findings, not the events */

@@ -12,6 +12,7 @@
 #include "cli/report.h"
 #include "cli/ways.h"
 #include "detect/session.h"
+#include "sinks/sink.h"
 #include "outputs/summary.h"
 #include "mmtrace.skel.h"
 
@@ -76,6 +77,10 @@ void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_
 			(unsigned long long)t->ways->window_ns);
 	if (t->det)
 		mmt_det_session_stats(t->det, stderr);
+	if (t->sink) {
+		fputc(',', stderr);
+		mmt_sink_stats_json(t->sink, stderr);
+	}
 	fputs("}}\n", stderr);
 }
 

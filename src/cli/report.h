@@ -13,6 +13,7 @@
 struct mmtrace_bpf;
 struct outbuf;
 struct mmt_det_session;
+struct mmt_sink;
 
 /* What user space counted of the records it read (the loop fills it). */
 struct mmt_tally {
@@ -23,6 +24,7 @@ struct mmt_tally {
 	__u64 late; /* records read after a younger one was printed */
 	struct mmt_det_session *det; /* --detect: its counters join the stats */
 	struct mmt_ways *ways; /* the way in, and what a late one missed */
+	struct mmt_sink *sink; /* -o nats://: its counters join the stats */
 };
 
 /* The JSON stats line on stderr; contexts: thread contexts held. */

@@ -132,15 +132,15 @@ void mmt_ways_configure(const struct mmt_ways *w, struct mmtrace_bpf *skel,
 		if (!o->selected[i])
 			continue;
 		if (w->mode == MMT_ATTACH_RAW || (w->mode == MMT_ATTACH_AUTO && !w->tp[i]))
-			skel->rodata->raw64[d->syscall_nr] = i + 1;
+			skel->rodata->raw64[d->syscall_nr] = MMT_SEL_OF(i);
 		if (w->tp[i]) {
-			skel->rodata->sel64[d->syscall_nr] = i + 1;
+			skel->rodata->sel64[d->syscall_nr] = MMT_SEL_OF(i);
 			any_tp = true;
 		}
 		if (d->ia32_nr >= 0)
-			skel->rodata->sel32[d->ia32_nr] = i + 1;
+			skel->rodata->sel32[d->ia32_nr] = MMT_SEL_OF(i);
 		if (d->ia32_nr2 >= 0)
-			skel->rodata->sel32[d->ia32_nr2] = i + 1;
+			skel->rodata->sel32[d->ia32_nr2] = MMT_SEL_OF(i);
 	}
 	bpf_program__set_autoload(skel->progs.raw_enter, raw);
 	bpf_program__set_autoload(skel->progs.raw_exit, raw);

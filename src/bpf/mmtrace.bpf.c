@@ -107,8 +107,8 @@ int tp_exit(struct syscall_trace_exit *ctx)
 }
 
 /*
- * --attach=auto: a 32-bit program started while the raw programs are not
- * attached. Tell user space (waking it) so that it attaches them; the calls
+ * --attach=auto: a 32-bit program of the scope started while the raw
+ * programs are not attached. Tell user space (waking it) so that it attaches them; the calls
  * the task makes until then are not seen, and user space reports how long
  * that was from this record's time.
  */
@@ -118,7 +118,8 @@ int BPF_PROG(compat_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	struct mmt_compat_exec *r;
 	void *ring;
 
-	if (raw_attached || !in_compat())
+	/* a 32-bit program outside the scope needs no raw programs */
+	if (raw_attached || !in_compat() || !task_selected(bpf_get_current_pid_tgid()))
 		return 0;
 	ring = cpu_ring();
 	r = ring ? bpf_ringbuf_reserve(ring, sizeof(*r), 0) : NULL;

@@ -152,8 +152,8 @@ static __always_inline int on_exit(long ret)
 	fill_call_context(r, pid_tgid);
 
 	/*
-	 * No wake-up (the reader polls every 10 ms) until a quarter of this
-	 * CPU's buffer is unread; past that, every record wakes the reader. That
+	 * No wake-up (the reader polls every 10 ms) until half of this CPU's
+	 * buffer is unread; past that, every record wakes the reader. That
 	 * slows a producer that outruns the reader instead of dropping its
 	 * records: waking only once at the crossing lost 38% of a tight loop.
 	 */

@@ -156,10 +156,17 @@ static bool record_time(const void *data, size_t len, __u64 *time)
 	return true;
 }
 
+/* The context of the records of one CPU's ring buffer. */
+struct mmt_ring_src {
+	struct mmt_loop *t;
+	int cpu;
+};
+
 /* A record read from one of the CPUs' ring buffers. */
 static int on_ring_record(void *ctx, void *data, size_t len)
 {
-	struct mmt_loop *t = ctx;
+	struct mmt_ring_src *src = ctx;
+	struct mmt_loop *t = src->t;
 	__u16 kind;
 	__u64 time;
 
@@ -169,25 +176,39 @@ static int on_ring_record(void *ctx, void *data, size_t len)
 	/* one too short to be ordered is malformed: no need to wait */
 	if (!t->merge || !record_time(data, len, &time))
 		return on_record(t, data, len);
-	return mmt_merge_push(t->merge, time, data, len);
+	return mmt_merge_push(t->merge, src->cpu, time, data, len);
 }
 
 int mmt_loop_open(struct mmt_loop *t)
 {
-	int err;
+	int ncpus = libbpf_num_possible_cpus(), err;
+	void **ctxs;
 
 	t->boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	if (t->opts->order_window_ms) {
 		/* at most 64 MiB held: past that the oldest go out early */
-		t->merge = mmt_merge_new(t->opts->order_window_ms * 1000000ULL, 64UL << 20,
+		t->merge = mmt_merge_new(ncpus, t->opts->order_window_ms * 1000000ULL, 64UL << 20,
 					 on_record, t);
 		if (!t->merge) {
 			mmt_err("out of memory");
 			return -1;
 		}
 	}
-	err = mmt_cpu_rings_open(&t->rings, bpf_map__fd(t->skel->maps.events),
-				 libbpf_num_possible_cpus(), on_ring_record, t);
+	t->srcs = calloc((size_t)ncpus, sizeof(*t->srcs));
+	ctxs = calloc((size_t)ncpus, sizeof(*ctxs));
+	if (!t->srcs || !ctxs) {
+		free(ctxs);
+		mmt_err("out of memory");
+		return -1;
+	}
+	for (int i = 0; i < ncpus; i++) {
+		t->srcs[i].t = t;
+		t->srcs[i].cpu = i;
+		ctxs[i] = &t->srcs[i];
+	}
+	err = mmt_cpu_rings_open(&t->rings, bpf_map__fd(t->skel->maps.events), ncpus,
+				 on_ring_record, ctxs);
+	free(ctxs);
 	if (err) {
 		mmt_err("failed to set up the ring buffers: %s", strerror(-err));
 		return -1;
@@ -292,6 +313,8 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 void mmt_loop_close(struct mmt_loop *t)
 {
 	mmt_cpu_rings_close(&t->rings);
+	free(t->srcs);
+	t->srcs = NULL;
 	mmt_merge_free(t->merge);
 	t->merge = NULL;
 	mmt_tasks_free(&t->tasks);

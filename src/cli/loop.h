@@ -16,6 +16,7 @@
 
 struct mmtrace_bpf;
 struct mmt_merge;
+struct mmt_ring_src;
 struct mmt_pl;
 struct mmt_sink;
 
@@ -25,6 +26,7 @@ struct mmt_loop {
 	struct outbuf *out;
 	struct mmt_child *child;
 	struct mmt_cpu_rings rings; /* one ring buffer per CPU */
+	struct mmt_ring_src *srcs; /* what each CPU's records come with */
 	struct mmt_merge *merge; /* their records in time order; NULL: as read */
 	__u64 boot_to_wall_ns;
 	struct mmt_tally tally;

@@ -36,7 +36,7 @@ int mmt_cpu_rings_make(int outer_fd, int ncpus, size_t bytes)
 }
 
 int mmt_cpu_rings_open(struct mmt_cpu_rings *r, int outer_fd, int ncpus,
-		       ring_buffer_sample_fn fn, void *ctx)
+		       ring_buffer_sample_fn fn, void *const *ctxs)
 {
 	int err = 0;
 
@@ -60,13 +60,13 @@ int mmt_cpu_rings_open(struct mmt_cpu_rings *r, int outer_fd, int ncpus,
 		}
 		r->fds[r->n++] = fd;
 		if (!r->rb) {
-			r->rb = ring_buffer__new(fd, fn, ctx, NULL);
+			r->rb = ring_buffer__new(fd, fn, ctxs[cpu], NULL);
 			if (!r->rb) {
 				err = -errno;
 				goto fail;
 			}
 		} else {
-			err = ring_buffer__add(r->rb, fd, fn, ctx);
+			err = ring_buffer__add(r->rb, fd, fn, ctxs[cpu]);
 			if (err)
 				goto fail;
 		}

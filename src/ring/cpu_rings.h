@@ -24,10 +24,11 @@ struct mmt_cpu_rings {
 	int n;
 };
 
-/* Read every ring buffer of outer_fd through r->rb, each record to fn.
- * 0, or -errno (r is then empty). */
+/* Read every ring buffer of outer_fd through r->rb, each record to fn
+ * with ctxs[cpu] of the CPU whose buffer it is in. 0, or -errno (r is then
+ * empty). */
 int mmt_cpu_rings_open(struct mmt_cpu_rings *r, int outer_fd, int ncpus,
-		       ring_buffer_sample_fn fn, void *ctx);
+		       ring_buffer_sample_fn fn, void *const *ctxs);
 
 void mmt_cpu_rings_close(struct mmt_cpu_rings *r);
 

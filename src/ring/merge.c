@@ -1,23 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * merge.c - a binary min-heap of record copies ordered by (time, arrival).
- * See merge.h.
+ * merge.c - records put back in time order: see merge.h.
+ *
+ * Each source (a CPU's ring buffer) delivers its records nearly in time
+ * order, so each gets a FIFO of record copies in one growing byte buffer (no
+ * allocation per record); a record older than the last one its source
+ * delivered (rare: a program preempted between taking its time and
+ * reserving its record) goes to a min-heap of stragglers instead. Releasing
+ * takes the oldest of the FIFO heads and the heap's top.
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ring/merge.h"
 
-struct held {
+/* A record in a FIFO: this header, then len bytes, padded to 8. */
+struct rec_hdr {
 	__u64 time;
 	__u64 seq; /* arrival order: equal times keep it */
+	__u64 len;
+};
+
+struct fifo {
+	unsigned char *buf;
+	size_t cap, head, tail; /* bytes: records lie in [head, tail) */
+	__u64 last_time; /* of the last record appended */
+};
+
+struct held {
+	__u64 time;
+	__u64 seq;
 	size_t len;
 	void *data;
 };
 
 struct mmt_merge {
-	struct held *heap;
+	struct fifo *q;
+	int nq;
+	struct held *heap; /* stragglers, and records of no known source */
 	size_t n, cap;
 	__u64 window, seq, last_out;
 	bool any_out;
@@ -27,12 +49,21 @@ struct mmt_merge {
 	struct mmt_merge_stats st;
 };
 
-struct mmt_merge *mmt_merge_new(__u64 window_ns, size_t max_bytes, mmt_merge_fn fn, void *ctx)
+#define ALIGN8(x) (((x) + 7) & ~(size_t)7)
+
+struct mmt_merge *mmt_merge_new(int nsources, __u64 window_ns, size_t max_bytes, mmt_merge_fn fn,
+				void *ctx)
 {
 	struct mmt_merge *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
+	m->nq = nsources > 0 ? nsources : 0;
+	m->q = calloc((size_t)(m->nq ? m->nq : 1), sizeof(*m->q));
+	if (!m->q) {
+		free(m);
+		return NULL;
+	}
 	m->window = window_ns;
 	m->max_bytes = max_bytes;
 	m->fn = fn;
@@ -40,9 +71,9 @@ struct mmt_merge *mmt_merge_new(__u64 window_ns, size_t max_bytes, mmt_merge_fn 
 	return m;
 }
 
-static bool before(const struct held *a, const struct held *b)
+static bool before(__u64 ta, __u64 sa, __u64 tb, __u64 sb)
 {
-	return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+	return ta < tb || (ta == tb && sa < sb);
 }
 
 static void sift_up(struct held *h, size_t i)
@@ -52,7 +83,7 @@ static void sift_up(struct held *h, size_t i)
 	while (i) {
 		size_t p = (i - 1) / 2;
 
-		if (!before(&x, &h[p]))
+		if (!before(x.time, x.seq, h[p].time, h[p].seq))
 			break;
 		h[i] = h[p];
 		i = p;
@@ -69,9 +100,9 @@ static void sift_down(struct held *h, size_t n, size_t i)
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && before(&h[c + 1], &h[c]))
+		if (c + 1 < n && before(h[c + 1].time, h[c + 1].seq, h[c].time, h[c].seq))
 			c++;
-		if (!before(&h[c], &x))
+		if (!before(h[c].time, h[c].seq, x.time, x.seq))
 			break;
 		h[i] = h[c];
 		i = c;
@@ -79,36 +110,66 @@ static void sift_down(struct held *h, size_t n, size_t i)
 	h[i] = x;
 }
 
-/* Hand on the oldest record held. */
-static int pop(struct mmt_merge *m)
+static void note_out(struct mmt_merge *m, __u64 time, size_t len)
 {
-	struct held top = m->heap[0];
-	int err;
-
-	m->heap[0] = m->heap[--m->n];
-	if (m->n)
-		sift_down(m->heap, m->n, 0);
-	m->st.held = m->n;
-	m->st.held_bytes -= top.len;
-	if (!m->any_out || top.time > m->last_out)
-		m->last_out = top.time;
+	m->st.held--;
+	m->st.held_bytes -= len;
+	if (!m->any_out || time > m->last_out)
+		m->last_out = time;
 	m->any_out = true;
-	err = m->fn(m->ctx, top.data, top.len);
-	free(top.data);
-	return err;
 }
 
-int mmt_merge_push(struct mmt_merge *m, __u64 time_ns, const void *data, size_t len)
+/* Hand on the oldest record held, if it was made at or before limit:
+ * 1 when one went, 0 when none is that old, or the callback's error. */
+static int pop_oldest(struct mmt_merge *m, __u64 limit)
 {
-	struct held h = { .time = time_ns, .seq = m->seq++, .len = len };
+	struct fifo *best = NULL;
+	struct rec_hdr h, bh = { 0 };
+	unsigned char *rec;
 	int err;
 
-	if (m->any_out && time_ns < m->last_out) {
-		m->st.late++;
-		return m->fn(m->ctx, data, len);
+	for (int i = 0; i < m->nq; i++) {
+		struct fifo *f = &m->q[i];
+
+		if (f->head == f->tail)
+			continue;
+		memcpy(&h, f->buf + f->head, sizeof(h));
+		if (!best || before(h.time, h.seq, bh.time, bh.seq)) {
+			best = f;
+			bh = h;
+		}
 	}
+	if (m->n && (!best || before(m->heap[0].time, m->heap[0].seq, bh.time, bh.seq))) {
+		struct held top = m->heap[0];
+
+		if (top.time > limit)
+			return 0;
+		m->heap[0] = m->heap[--m->n];
+		if (m->n)
+			sift_down(m->heap, m->n, 0);
+		note_out(m, top.time, top.len);
+		err = m->fn(m->ctx, top.data, top.len);
+		free(top.data);
+		return err ? err : 1;
+	}
+	if (!best || bh.time > limit)
+		return 0;
+	rec = best->buf + best->head + sizeof(bh);
+	best->head += sizeof(bh) + ALIGN8(bh.len);
+	if (best->head == best->tail) /* empty: the next append starts over */
+		best->head = best->tail = 0;
+	note_out(m, bh.time, bh.len);
+	/* its bytes stay where they are until the next append */
+	err = m->fn(m->ctx, rec, bh.len);
+	return err ? err : 1;
+}
+
+static int straggle(struct mmt_merge *m, __u64 time, __u64 seq, const void *data, size_t len)
+{
+	struct held h = { .time = time, .seq = seq, .len = len };
+
 	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
+		size_t cap = m->cap ? m->cap * 2 : 64;
 		struct held *heap = realloc(m->heap, cap * sizeof(*heap));
 
 		if (!heap)
@@ -122,14 +183,68 @@ int mmt_merge_push(struct mmt_merge *m, __u64 time_ns, const void *data, size_t 
 	memcpy(h.data, data, len);
 	m->heap[m->n] = h;
 	sift_up(m->heap, m->n++);
-	m->st.held = m->n;
+	return 0;
+}
+
+/* Room for need more bytes at the FIFO's tail. */
+static int fifo_room(struct fifo *f, size_t need)
+{
+	unsigned char *buf;
+	size_t cap;
+
+	if (f->tail + need <= f->cap)
+		return 0;
+	if (f->head) { /* slide the records held to the start */
+		memmove(f->buf, f->buf + f->head, f->tail - f->head);
+		f->tail -= f->head;
+		f->head = 0;
+		if (f->tail + need <= f->cap)
+			return 0;
+	}
+	cap = f->cap ? f->cap : 64 << 10;
+	while (cap < f->tail + need)
+		cap *= 2;
+	buf = realloc(f->buf, cap);
+	if (!buf)
+		return -ENOMEM;
+	f->buf = buf;
+	f->cap = cap;
+	return 0;
+}
+
+int mmt_merge_push(struct mmt_merge *m, int source, __u64 time_ns, const void *data, size_t len)
+{
+	struct rec_hdr h = { .time = time_ns, .seq = m->seq++, .len = len };
+	struct fifo *f;
+	int err;
+
+	if (m->any_out && time_ns < m->last_out) {
+		m->st.late++;
+		return m->fn(m->ctx, data, len);
+	}
+	if (source < 0 || source >= m->nq || (m->q[source].head != m->q[source].tail &&
+					      time_ns < m->q[source].last_time)) {
+		err = straggle(m, h.time, h.seq, data, len);
+	} else {
+		f = &m->q[source];
+		err = fifo_room(f, sizeof(h) + ALIGN8(len));
+		if (!err) {
+			memcpy(f->buf + f->tail, &h, sizeof(h));
+			memcpy(f->buf + f->tail + sizeof(h), data, len);
+			f->tail += sizeof(h) + ALIGN8(len);
+			f->last_time = time_ns;
+		}
+	}
+	if (err)
+		return err;
+	m->st.held++;
 	m->st.held_bytes += len;
-	if (m->n > m->st.peak_held)
-		m->st.peak_held = m->n;
-	while (m->st.held_bytes > m->max_bytes && m->n) {
+	if (m->st.held > m->st.peak_held)
+		m->st.peak_held = m->st.held;
+	while (m->st.held_bytes > m->max_bytes) {
 		m->st.early++;
-		err = pop(m);
-		if (err)
+		err = pop_oldest(m, UINT64_MAX);
+		if (err < 0)
 			return err;
 	}
 	return 0;
@@ -137,30 +252,22 @@ int mmt_merge_push(struct mmt_merge *m, __u64 time_ns, const void *data, size_t 
 
 int mmt_merge_release(struct mmt_merge *m, __u64 now_ns)
 {
-	__u64 limit;
 	int err;
 
 	if (now_ns < m->window)
 		return 0;
-	limit = now_ns - m->window;
-	while (m->n && m->heap[0].time <= limit) {
-		err = pop(m);
-		if (err)
-			return err;
-	}
-	return 0;
+	while ((err = pop_oldest(m, now_ns - m->window)) == 1)
+		;
+	return err;
 }
 
 int mmt_merge_flush(struct mmt_merge *m)
 {
 	int err;
 
-	while (m->n) {
-		err = pop(m);
-		if (err)
-			return err;
-	}
-	return 0;
+	while ((err = pop_oldest(m, UINT64_MAX)) == 1)
+		;
+	return err;
 }
 
 void mmt_merge_stats(const struct mmt_merge *m, struct mmt_merge_stats *s)
@@ -174,6 +281,9 @@ void mmt_merge_free(struct mmt_merge *m)
 		return;
 	for (size_t i = 0; i < m->n; i++)
 		free(m->heap[i].data);
+	for (int i = 0; i < m->nq; i++)
+		free(m->q[i].buf);
+	free(m->q);
 	free(m->heap);
 	free(m);
 }

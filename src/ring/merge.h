@@ -19,17 +19,20 @@ struct mmt_merge;
 typedef int (*mmt_merge_fn)(void *ctx, const void *data, size_t len);
 
 /*
- * A merge that holds records window_ns (0: only until the next release)
- * and at most max_bytes of them (past that, the oldest go out early).
- * NULL when out of memory.
+ * A merge of nsources sources (say, CPUs), each delivering its records
+ * nearly in time order, that holds records window_ns (0: only until the
+ * next release) and at most max_bytes of them (past that, the oldest go out
+ * early). NULL when out of memory.
  */
-struct mmt_merge *mmt_merge_new(__u64 window_ns, size_t max_bytes, mmt_merge_fn fn, void *ctx);
+struct mmt_merge *mmt_merge_new(int nsources, __u64 window_ns, size_t max_bytes, mmt_merge_fn fn,
+				void *ctx);
 
 /*
- * Take a copy of a record made at time_ns. 0; -ENOMEM; or what the
+ * Take a copy of a record of source (0 to nsources - 1; another number is
+ * taken too, at a higher cost) made at time_ns. 0; -ENOMEM; or what the
  * callback returned for a late record or for one pushed out by max_bytes.
  */
-int mmt_merge_push(struct mmt_merge *m, __u64 time_ns, const void *data, size_t len);
+int mmt_merge_push(struct mmt_merge *m, int source, __u64 time_ns, const void *data, size_t len);
 
 /* Hand on, oldest first, every record made at or before now_ns - window.
  * 0, or the callback's non-zero return. */

@@ -41,31 +41,36 @@ static int collect(void *ctx, const void *data, size_t len)
 	return 0;
 }
 
-static int push(struct mmt_merge *m, __u64 time, __u32 id)
+static int push_from(struct mmt_merge *m, int source, __u64 time, __u32 id)
 {
 	struct rec r = { .time = time, .id = id };
 
 	memset(r.pad, (int)id, sizeof(r.pad));
-	return mmt_merge_push(m, time, &r, sizeof(r));
+	return mmt_merge_push(m, source, time, &r, sizeof(r));
+}
+
+static int push(struct mmt_merge *m, __u64 time, __u32 id)
+{
+	return push_from(m, 0, time, id);
 }
 
 /* Two CPUs' streams, each in order, interleaved by arrival: out by time. */
 static void two_cpus_interleave(void **state)
 {
 	static struct sink s;
-	struct mmt_merge *m = mmt_merge_new(10, 1 << 20, collect, &s);
+	struct mmt_merge *m = mmt_merge_new(2, 10, 1 << 20, collect, &s);
 	struct mmt_merge_stats st;
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	assert_non_null(m);
 	/* CPU 0 drained first: 100, 300, 500; then CPU 1: 200, 400, 600 */
-	assert_int_equal(push(m, 100, 1), 0);
-	assert_int_equal(push(m, 300, 3), 0);
-	assert_int_equal(push(m, 500, 5), 0);
-	assert_int_equal(push(m, 200, 2), 0);
-	assert_int_equal(push(m, 400, 4), 0);
-	assert_int_equal(push(m, 600, 6), 0);
+	assert_int_equal(push_from(m, 0, 100, 1), 0);
+	assert_int_equal(push_from(m, 0, 300, 3), 0);
+	assert_int_equal(push_from(m, 0, 500, 5), 0);
+	assert_int_equal(push_from(m, 1, 200, 2), 0);
+	assert_int_equal(push_from(m, 1, 400, 4), 0);
+	assert_int_equal(push_from(m, 1, 600, 6), 0);
 	assert_int_equal(s.n, 0); /* nothing out before a release */
 	/* now 409, window 10: up to 399 goes out */
 	assert_int_equal(mmt_merge_release(m, 409), 0);
@@ -90,11 +95,12 @@ static void two_cpus_interleave(void **state)
 	mmt_merge_free(m);
 }
 
-/* Equal times (a context and the call it precedes) keep arrival order. */
+/* Equal times (a context and the call it precedes) keep arrival order; a
+ * record older than its source's last one (a straggler) still goes first. */
 static void equal_times_keep_arrival_order(void **state)
 {
 	static struct sink s;
-	struct mmt_merge *m = mmt_merge_new(0, 1 << 20, collect, &s);
+	struct mmt_merge *m = mmt_merge_new(1, 0, 1 << 20, collect, &s);
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
@@ -114,7 +120,7 @@ static void equal_times_keep_arrival_order(void **state)
 static void late_record_counted(void **state)
 {
 	static struct sink s;
-	struct mmt_merge *m = mmt_merge_new(100, 1 << 20, collect, &s);
+	struct mmt_merge *m = mmt_merge_new(1, 100, 1 << 20, collect, &s);
 	struct mmt_merge_stats st;
 
 	(void)state;
@@ -141,7 +147,7 @@ static void late_record_counted(void **state)
 static void release_before_window(void **state)
 {
 	static struct sink s;
-	struct mmt_merge *m = mmt_merge_new(1000, 1 << 20, collect, &s);
+	struct mmt_merge *m = mmt_merge_new(1, 1000, 1 << 20, collect, &s);
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
@@ -157,7 +163,7 @@ static void release_before_window(void **state)
 static void max_bytes_releases_oldest(void **state)
 {
 	static struct sink s;
-	struct mmt_merge *m = mmt_merge_new(1000000, 3 * sizeof(struct rec), collect, &s);
+	struct mmt_merge *m = mmt_merge_new(1, 1000000, 3 * sizeof(struct rec), collect, &s);
 	struct mmt_merge_stats st;
 
 	(void)state;
@@ -184,7 +190,7 @@ static void max_bytes_releases_oldest(void **state)
 static void callback_error_stops(void **state)
 {
 	static struct sink s;
-	struct mmt_merge *m = mmt_merge_new(0, 1 << 20, collect, &s);
+	struct mmt_merge *m = mmt_merge_new(1, 0, 1 << 20, collect, &s);
 	struct mmt_merge_stats st;
 
 	(void)state;
@@ -210,7 +216,7 @@ static void random_streams_sorted(void **state)
 {
 	static struct sink s;
 	enum { CPUS = 8, PER = 400 };
-	struct mmt_merge *m = mmt_merge_new(500, 1 << 20, collect, &s);
+	struct mmt_merge *m = mmt_merge_new(CPUS, 500, 1 << 20, collect, &s);
 	__u64 next[CPUS], now = 0;
 	int left[CPUS];
 	struct mmt_merge_stats st;
@@ -227,7 +233,8 @@ static void random_streams_sorted(void **state)
 		int c = rand() % CPUS, k = 1 + rand() % 8;
 
 		for (; k && left[c]; k--, left[c]--, done++) {
-			assert_int_equal(push(m, next[c], (__u32)(c * PER + PER - left[c])), 0);
+			assert_int_equal(
+				push_from(m, c, next[c], (__u32)(c * PER + PER - left[c])), 0);
 			next[c] += 1 + (__u64)(rand() % 50);
 		}
 		now += 7;
@@ -250,6 +257,63 @@ static void random_streams_sorted(void **state)
 	mmt_merge_free(m);
 }
 
+/* Records of no known source, and a source's stragglers, interleave with
+ * the sources' own in time order. */
+static void unknown_source_and_stragglers(void **state)
+{
+	static struct sink s;
+	struct mmt_merge *m = mmt_merge_new(2, 0, 1 << 20, collect, &s);
+	struct mmt_merge_stats st;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(push_from(m, 0, 10, 1), 0);
+	assert_int_equal(push_from(m, 0, 40, 4), 0);
+	assert_int_equal(push_from(m, 0, 30, 3), 0); /* a straggler of source 0 */
+	assert_int_equal(push_from(m, 7, 20, 2), 0); /* no such source */
+	assert_int_equal(push_from(m, -1, 50, 5), 0);
+	assert_int_equal(push_from(m, 1, 25, 6), 0);
+	mmt_merge_stats(m, &st);
+	assert_int_equal(st.held, 6);
+	assert_int_equal(mmt_merge_release(m, 100), 0);
+	assert_int_equal(s.n, 6);
+	const __u32 want[] = { 1, 2, 6, 3, 4, 5 };
+
+	for (size_t i = 0; i < 6; i++)
+		assert_int_equal(s.out[i].id, want[i]);
+	mmt_merge_stats(m, &st);
+	assert_int_equal(st.late, 0);
+	assert_int_equal(st.held, 0);
+	mmt_merge_free(m);
+}
+
+/* Many records through one source, released a few at a time: its buffer
+ * slides and grows, every record comes out whole and in order. */
+static void one_source_long_run(void **state)
+{
+	static struct sink s;
+	struct mmt_merge *m = mmt_merge_new(1, 0, 1 << 20, collect, &s);
+	__u32 id = 0;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	for (int round = 0; round < 40; round++) {
+		for (int k = 0; k < 100; k++, id++)
+			assert_int_equal(push(m, 1000 + id, id), 0);
+		/* let out all but the last 30 */
+		assert_int_equal(mmt_merge_release(m, 1000 + id - 31), 0);
+		assert_int_equal(s.n, id - 30);
+	}
+	assert_int_equal(mmt_merge_flush(m), 0);
+	assert_int_equal(s.n, id);
+	for (__u32 i = 0; i < id; i++) {
+		assert_int_equal(s.out[i].id, i);
+		for (size_t k = 0; k < sizeof(s.out[i].pad); k++)
+			assert_int_equal(s.out[i].pad[k], (char)i);
+	}
+	mmt_merge_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +324,8 @@ int main(void)
 		cmocka_unit_test(max_bytes_releases_oldest),
 		cmocka_unit_test(callback_error_stops),
 		cmocka_unit_test(random_streams_sorted),
+		cmocka_unit_test(unknown_source_and_stragglers),
+		cmocka_unit_test(one_source_long_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

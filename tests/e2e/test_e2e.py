@@ -622,6 +622,41 @@ def context_follows_changes():
     eq(stats["threadContexts"], 0, "thread contexts held after every thread exited")
 
 
+MIGRATING_THREAD = """
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.unshare(0x04000000):  # CLONE_NEWUTS
+    raise SystemExit("unshare failed")
+for i in range(40):
+    os.sched_setaffinity(0, {i % 2})
+    if i % 10 == 0:
+        socket.sethostname(f"mmt-cpus-{i // 10}")
+    libc.syscall(238, 0, None, 0)  # set_mempolicy(MPOL_DEFAULT, NULL, 0)
+"""
+
+
+@test
+def context_follows_a_thread_across_cpus():
+    """A thread moves to the other CPU at every call and changes its host
+    name every tenth: its new context goes out on one CPU's ring buffer, its
+    next call on the other's. Put back in time order, every call is joined
+    with the context of its own time; nothing is late or without context."""
+    if len(os.sched_getaffinity(0)) < 2:
+        return
+    p = subprocess.run([*MMT, "--stats", "-o", "json", "-e", "set_mempolicy", "--",
+                        sys.executable, "-c", MIGRATING_THREAD],
+                       capture_output=True, text=True, timeout=60)
+    eq(p.returncode, 0, f"exit status (stderr: {p.stderr.strip()})")
+    events = json_events(p.stdout)
+    eq(len(events), 40, "set_mempolicy events")
+    for i, ev in enumerate(events):
+        eq(ev["hostName"], f"mmt-cpus-{i // 10}", f"hostName of call {i + 1}")
+        eq(ev["processorId"], i % 2, f"CPU of call {i + 1}")
+    stats = json.loads(stderr_lines(p.stderr)[-1])["stats"]
+    eq(stats["withoutContext"], 0, "calls without their thread's context")
+    eq(stats["late"], 0, "records out of time order")
+
+
 @test
 def losses_are_counted_exactly():
     """A 4 KiB ring buffer cannot hold a burst: delivered + lost == made."""

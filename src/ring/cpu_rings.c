@@ -19,20 +19,41 @@ size_t mmt_cpu_ring_bytes(size_t total, int ncpus, size_t page)
 
 int mmt_cpu_rings_make(int outer_fd, int ncpus, size_t bytes)
 {
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		__u32 key = (__u32)cpu;
-		int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, (__u32)bytes, NULL);
-		int err;
+	__u32 *keys = calloc((size_t)ncpus, sizeof(*keys)), count = (__u32)ncpus;
+	int *fds = calloc((size_t)ncpus, sizeof(*fds)), made = 0, err = 0;
 
-		if (fd < 0)
-			return -errno;
-		/* the outer map holds the buffer from now on */
-		err = bpf_map_update_elem(outer_fd, &key, &fd, BPF_ANY) ? -errno : 0;
-		close(fd);
-		if (err)
-			return err;
+	if (!keys || !fds) {
+		err = -ENOMEM;
+		goto cleanup;
 	}
-	return 0;
+	for (; made < ncpus; made++) {
+		keys[made] = (__u32)made;
+		fds[made] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, (__u32)bytes, NULL);
+		if (fds[made] < 0) {
+			err = -errno;
+			goto cleanup;
+		}
+	}
+	/*
+	 * One batch: the kernel waits for a grace period after each update of
+	 * an array of maps (10-20 ms here), once for a batch. Kernels without
+	 * batches for it get one update per CPU.
+	 */
+	if (bpf_map_update_batch(outer_fd, keys, fds, &count, NULL)) {
+		for (int cpu = 0; cpu < ncpus; cpu++) {
+			if (bpf_map_update_elem(outer_fd, &keys[cpu], &fds[cpu], BPF_ANY)) {
+				err = -errno;
+				goto cleanup;
+			}
+		}
+	}
+cleanup:
+	/* the outer map holds the buffers from now on */
+	for (int i = 0; i < made; i++)
+		close(fds[i]);
+	free(keys);
+	free(fds);
+	return err;
 }
 
 int mmt_cpu_rings_open(struct mmt_cpu_rings *r, int outer_fd, int ncpus,

@@ -10,11 +10,21 @@ WARN       := -Wall -Wextra -Werror
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT)
 LDLIBS     := -lbpf -lelf -lz
+# STACK=1: --stack unwinds with elfutils' libdw (libdw-dev); STACK=0 builds
+# without it (the static guests' build), and --stack is refused.
+STACK      ?= 1
+ifeq ($(STACK),1)
+STACK_LIBS := -ldw
+STACK_SRCS := src/stack/unwind.c
+else
+STACK_LIBS :=
+STACK_SRCS := src/stack/unwind_none.c
+endif
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter -I$(OUT) -Isrc
 
 # User-space code shared by the tool, the unit tests and the fuzzer.
 LIB_SRCS   := $(wildcard src/text/*.c src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c \
-		src/placement/*.c src/report/*.c)
+		src/placement/*.c src/report/*.c) src/stack/frame_text.c $(STACK_SRCS)
 CLI_SRCS   := $(wildcard src/cli/*.c)
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
@@ -61,11 +71,11 @@ $(OUT)/obj/cli/%.o: src/cli/%.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUT)/mmtrace: $(CLI_OBJS) $(LIB_OBJS)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS) $(STACK_LIBS)
 
 $(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lcmocka $(STACK_LIBS)
 
 # The traced workload is built plainly, even in the sanitizer build: it
 # runs under strace in some tests, and LeakSanitizer cannot run under ptrace.
@@ -123,7 +133,7 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 $(OUT)/fuzz/fuzz_decode: tests/fuzz/fuzz_decode.c $(LIB_SRCS) $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_FLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT) \
-		tests/fuzz/fuzz_decode.c $(LIB_SRCS) -o $@
+		tests/fuzz/fuzz_decode.c $(LIB_SRCS) -o $@ $(STACK_LIBS)
 
 fuzz: setup
 	@$(MAKE) --no-print-directory $(OUT)/fuzz/fuzz_decode

@@ -220,6 +220,38 @@ struct mmt_stat {
 #define MMT_REC_MIGRATED (1U << 1) /* migrate_* fields are filled */
 #define MMT_REC_TARGET (1U << 2) /* target_* fields are filled */
 #define MMT_REC_COMPACT (1U << 3) /* wire only: struct mmt_payload_masks_compact */
+#define MMT_REC_STACK (1U << 4) /* a struct mmt_stack_tail follows the payload */
+
+/*
+ * --stack: the user registers an unwinder needs and a window of the user
+ * stack from sp, copied at the call's exit. It follows the payload of a
+ * call record when MMT_REC_STACK is set (never otherwise: the default
+ * record is unchanged). On the wire the tail is cut after len bytes of
+ * data[]; in user space the whole struct is there, len saying what holds.
+ */
+enum mmt_stack_reg {
+	MMT_SREG_IP, /* the instruction after the syscall */
+	MMT_SREG_SP,
+	MMT_SREG_BP,
+	MMT_SREG_BX,
+	MMT_SREG_R12,
+	MMT_SREG_R13,
+	MMT_SREG_R14,
+	MMT_SREG_R15,
+	MMT_SREG_COUNT,
+};
+
+#define MMT_STACK_BYTES 8192 /* user stack copied from sp, at most */
+
+struct mmt_stack_tail {
+	__u64 regs[MMT_SREG_COUNT]; /* enum mmt_stack_reg */
+	__u32 len; /* bytes of data[] copied from regs[MMT_SREG_SP] */
+	/* 0, or the negative errno of the read that ended the copy before
+	 * MMT_STACK_BYTES (the end of the stack mapping, usually) */
+	__s32 read_err;
+	__u8 data[MMT_STACK_BYTES];
+};
+#define MMT_STACK_TAIL_HEAD __builtin_offsetof(struct mmt_stack_tail, data)
 
 /*
  * What the ring buffer carries. Its records start with a __u16: an event

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * unwind.c - the --stack unwinder and symbolizer, on elfutils' libdwfl.
+ *
+ * Each process gets a Dwfl: the modules of its /proc/PID/maps, with their
+ * ELF files, symbols and CFI opened lazily by libdwfl and kept while the
+ * process is cached. Its thread state is ours: the registers and the stack
+ * window of the record being unwound, so libdwfl walks a copy taken in the
+ * kernel, never the live process.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elfutils/libdwfl.h>
+#include "stack/stack.h"
+
+/* x86_64 DWARF register numbers (System V psABI) */
+#define DW_X86_64_RBX 3
+#define DW_X86_64_RBP 6
+#define DW_X86_64_RSP 7
+#define DW_X86_64_R12 12 /* r12..r15 are 12..15, the return address 16 */
+
+struct proc {
+	pid_t pid; /* 0: a free slot */
+	Dwfl *dwfl;
+	bool stale; /* read the maps again before the next unwind */
+	__u64 used; /* the cache's clock at the last use */
+	/* the unwind in progress */
+	pid_t tid;
+	const struct mmt_stack_tail *tail;
+	bool window_miss; /* a read fell outside the copied window */
+	struct mmt_stack *out;
+};
+
+struct mmt_stacks {
+	struct proc *procs;
+	int max;
+	__u64 clock;
+	unsigned long maps_reads;
+};
+
+bool mmt_stacks_supported(void)
+{
+	return true;
+}
+
+static pid_t cb_next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
+{
+	struct proc *p = arg;
+
+	(void)dwfl;
+	if (*thread_argp)
+		return 0;
+	*thread_argp = p;
+	return p->tid;
+}
+
+static bool cb_get_thread(Dwfl *dwfl, pid_t tid, void *arg, void **thread_argp)
+{
+	struct proc *p = arg;
+
+	(void)dwfl;
+	*thread_argp = p;
+	return tid == p->tid;
+}
+
+/* Stack memory: from the copied window only. */
+static bool cb_memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
+{
+	struct proc *p = arg;
+	__u64 sp = p->tail->regs[MMT_SREG_SP];
+
+	(void)dwfl;
+	if (addr < sp || addr - sp > p->tail->len || p->tail->len - (addr - sp) < sizeof(*result)) {
+		p->window_miss = true;
+		return false;
+	}
+	memcpy(result, p->tail->data + (addr - sp), sizeof(*result));
+	return true;
+}
+
+static bool cb_set_initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	const struct proc *p = arg;
+	const __u64 *r = p->tail->regs;
+	Dwarf_Word bx = r[MMT_SREG_BX];
+	Dwarf_Word bp_sp[2] = {r[MMT_SREG_BP], r[MMT_SREG_SP]};
+	Dwarf_Word r12_ip[5] = {r[MMT_SREG_R12], r[MMT_SREG_R13], r[MMT_SREG_R14], r[MMT_SREG_R15],
+				r[MMT_SREG_IP]};
+
+	return dwfl_thread_state_registers(thread, DW_X86_64_RBX, 1, &bx) &&
+	       dwfl_thread_state_registers(thread, DW_X86_64_RBP, 2, bp_sp) &&
+	       dwfl_thread_state_registers(thread, DW_X86_64_R12, 5, r12_ip);
+}
+
+static const Dwfl_Thread_Callbacks thread_callbacks = {
+	.next_thread = cb_next_thread,
+	.get_thread = cb_get_thread,
+	.memory_read = cb_memory_read,
+	.set_initial_registers = cb_set_initial_registers,
+};
+
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks proc_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+struct mmt_stacks *mmt_stacks_new(int max_procs)
+{
+	struct mmt_stacks *s;
+
+	if (max_procs < 1)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->procs = calloc(max_procs, sizeof(*s->procs));
+	if (!s->procs) {
+		free(s);
+		return NULL;
+	}
+	s->max = max_procs;
+	return s;
+}
+
+static void proc_drop(struct proc *p)
+{
+	if (p->dwfl)
+		dwfl_end(p->dwfl);
+	memset(p, 0, sizeof(*p));
+}
+
+void mmt_stacks_free(struct mmt_stacks *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->max; i++)
+		proc_drop(&s->procs[i]);
+	free(s->procs);
+	free(s);
+}
+
+static struct proc *proc_find(struct mmt_stacks *s, pid_t pid)
+{
+	for (int i = 0; i < s->max; i++)
+		if (s->procs[i].pid == pid)
+			return &s->procs[i];
+	return NULL;
+}
+
+/* A Dwfl of the process's current maps, with our thread state; false when
+ * its maps cannot be read (gone) or libdwfl fails. */
+static bool proc_load(struct mmt_stacks *s, struct proc *p, pid_t pid)
+{
+	Dwfl *dwfl = dwfl_begin(&proc_callbacks);
+
+	if (!dwfl)
+		return false;
+	s->maps_reads++;
+	dwfl_report_begin(dwfl);
+	if (dwfl_linux_proc_report(dwfl, pid) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0)
+		goto fail;
+	p->pid = pid;
+	p->dwfl = dwfl;
+	p->stale = false;
+	if (!dwfl_attach_state(dwfl, NULL, pid, &thread_callbacks, p))
+		goto fail;
+	return true;
+fail:
+	dwfl_end(dwfl);
+	memset(p, 0, sizeof(*p));
+	return false;
+}
+
+/* The process's cache entry, loaded (the least recently used one goes
+ * when the cache is full); NULL when its maps cannot be read. */
+static struct proc *proc_get(struct mmt_stacks *s, pid_t pid, bool *fresh)
+{
+	struct proc *p = proc_find(s, pid);
+
+	*fresh = false;
+	if (p && !p->stale)
+		goto found;
+	if (p) {
+		proc_drop(p);
+	} else {
+		p = &s->procs[0];
+		for (int i = 0; i < s->max && p->pid; i++)
+			if (!s->procs[i].pid || s->procs[i].used < p->used)
+				p = &s->procs[i];
+		proc_drop(p);
+	}
+	if (!proc_load(s, p, pid))
+		return NULL;
+	*fresh = true;
+found:
+	p->used = ++s->clock;
+	return p;
+}
+
+void mmt_stacks_maps_changed(struct mmt_stacks *s, pid_t pid)
+{
+	struct proc *p = s ? proc_find(s, pid) : NULL;
+
+	if (p)
+		p->stale = true;
+}
+
+void mmt_stacks_forget(struct mmt_stacks *s, pid_t pid)
+{
+	struct proc *p = s ? proc_find(s, pid) : NULL;
+
+	if (p)
+		proc_drop(p);
+}
+
+int mmt_stacks_procs(const struct mmt_stacks *s)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->max; i++)
+		n += s->procs[i].pid != 0;
+	return n;
+}
+
+unsigned long mmt_stacks_maps_reads(const struct mmt_stacks *s)
+{
+	return s->maps_reads;
+}
+
+/* Module, symbol and offsets of frame f (ip set). The caller's frames hold
+ * a return address: the call is the instruction before it, so look there. */
+static void symbolize(Dwfl *dwfl, struct mmt_stack_frame *f, bool activation)
+{
+	Dwarf_Addr lookup = activation ? f->ip : f->ip - 1;
+	Dwfl_Module *m = dwfl_addrmodule(dwfl, lookup);
+	Dwarf_Addr bias = 0;
+	GElf_Off off;
+	GElf_Sym sym;
+	const char *name;
+
+	if (!m)
+		return;
+	f->module = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (dwfl_module_getelf(m, &bias))
+		f->rel = f->ip - bias;
+	name = dwfl_module_addrinfo(m, lookup, &off, &sym, NULL, NULL, NULL);
+	if (name && *name) {
+		f->symbol = name;
+		f->offset = off + (f->ip - lookup);
+	}
+}
+
+static int frame_cb(Dwfl_Frame *state, void *arg)
+{
+	struct proc *p = arg;
+	struct mmt_stack *out = p->out;
+	struct mmt_stack_frame *f;
+	Dwarf_Addr pc;
+	bool activation;
+
+	if (out->nframes == MMT_STACK_MAX_FRAMES) {
+		out->flags |= MMT_STACK_DEPTH_END;
+		return DWARF_CB_ABORT;
+	}
+	if (!dwfl_frame_pc(state, &pc, &activation))
+		return DWARF_CB_ABORT;
+	/* the outermost frame's return address is 0 (_start's CFI says so) */
+	if (pc == 0 && out->nframes)
+		return DWARF_CB_ABORT;
+	f = &out->frames[out->nframes++];
+	memset(f, 0, sizeof(*f));
+	f->ip = pc;
+	f->rel = pc;
+	symbolize(dwfl_thread_dwfl(dwfl_frame_thread(state)), f, activation);
+	return DWARF_CB_OK;
+}
+
+static void walk(struct proc *p, pid_t tid, const struct mmt_stack_tail *tail,
+		 struct mmt_stack *out)
+{
+	int ret;
+
+	p->tid = tid;
+	p->tail = tail;
+	p->out = out;
+	p->window_miss = false;
+	out->nframes = 0;
+	out->flags = 0;
+	ret = dwfl_getthread_frames(p->dwfl, tid, frame_cb, p);
+	/* libdwfl ends a walk that ran out of memory to read as a normal one */
+	if (p->window_miss)
+		out->flags |= MMT_STACK_WINDOW_END;
+	else if (ret == -1)
+		out->flags |= MMT_STACK_UNWIND_ERR;
+	p->tail = NULL;
+	p->out = NULL;
+}
+
+int mmt_stacks_unwind(struct mmt_stacks *s, pid_t pid, pid_t tid, const struct mmt_stack_tail *tail,
+		      struct mmt_stack *out)
+{
+	struct proc *p;
+	bool fresh;
+
+	if (tail->len > MMT_STACK_BYTES)
+		return -EINVAL;
+	p = proc_get(s, pid, &fresh);
+	if (p) {
+		walk(p, tid, tail, out);
+		/* an ip no module holds: the maps changed since they were read */
+		if (out->nframes && !out->frames[0].module && !fresh) {
+			p->stale = true;
+			p = proc_get(s, pid, &fresh);
+			if (p)
+				walk(p, tid, tail, out);
+		}
+	}
+	if (!p) {
+		memset(out, 0, sizeof(*out));
+		out->nframes = 1;
+		out->frames[0].ip = tail->regs[MMT_SREG_IP];
+		out->frames[0].rel = out->frames[0].ip;
+		out->flags = MMT_STACK_NO_MAPS;
+	} else if (!out->nframes) {
+		out->nframes = 1;
+		memset(&out->frames[0], 0, sizeof(out->frames[0]));
+		out->frames[0].ip = tail->regs[MMT_SREG_IP];
+		out->frames[0].rel = out->frames[0].ip;
+		out->flags |= MMT_STACK_UNWIND_ERR;
+	}
+	return 0;
+}

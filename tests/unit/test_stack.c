@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_stack.c - the --stack unwinder and its per-process cache on real
+ * stacks: a child stopped by ptrace at the exit of a syscall that known
+ * functions made (through libc's wrapper, built without frame pointers),
+ * its registers and stack read as the BPF side copies them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#include "stack/stack.h"
+
+#define MARK_LEN 12345 /* madvise's len: the call the test stops at */
+
+/* The child's call chain: child_main -> level1 -> level2 -> madvise(). The
+ * extra work after each call keeps them from being tail calls. */
+static volatile int sink;
+
+__attribute__((noinline)) static int level2(void *p)
+{
+	int r = madvise(p, MARK_LEN, MADV_NORMAL);
+
+	sink += r;
+	return r + sink;
+}
+
+__attribute__((noinline)) static int level1(void *p)
+{
+	int r = level2(p);
+
+	sink += r;
+	return r * 3 + sink;
+}
+
+__attribute__((noinline, noreturn)) static void child_main(void)
+{
+	void *p = mmap(NULL, 16384, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	raise(SIGSTOP);
+	sink = level1(p);
+	_exit(sink & 1);
+}
+
+/* A child stopped at the exit of its madvise(p, MARK_LEN, ...). */
+static pid_t start_child(void)
+{
+	pid_t pid = fork();
+	struct user_regs_struct r;
+	int status, in_call = 0;
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		child_main();
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSTOPPED(status));
+	for (;;) {
+		assert_int_equal(ptrace(PTRACE_SYSCALL, pid, NULL, NULL), 0);
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFSTOPPED(status));
+		assert_int_equal(ptrace(PTRACE_GETREGS, pid, NULL, &r), 0);
+		if (r.orig_rax == SYS_madvise && r.rsi == MARK_LEN) {
+			if (in_call)
+				return pid;
+			in_call = 1;
+		}
+	}
+}
+
+static void end_child(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}
+
+/* The tail the BPF side would send: registers, then up to window bytes of
+ * stack from sp (to the end of the stack mapping at most). */
+static struct mmt_stack_tail *capture(pid_t pid, size_t window)
+{
+	struct mmt_stack_tail *t = calloc(1, sizeof(*t));
+	struct user_regs_struct r;
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	assert_non_null(t);
+	assert_int_equal(ptrace(PTRACE_GETREGS, pid, NULL, &r), 0);
+	t->regs[MMT_SREG_IP] = r.rip;
+	t->regs[MMT_SREG_SP] = r.rsp;
+	t->regs[MMT_SREG_BP] = r.rbp;
+	t->regs[MMT_SREG_BX] = r.rbx;
+	t->regs[MMT_SREG_R12] = r.r12;
+	t->regs[MMT_SREG_R13] = r.r13;
+	t->regs[MMT_SREG_R14] = r.r14;
+	t->regs[MMT_SREG_R15] = r.r15;
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	/* page by page, as the BPF side reads: stop at the mapping's end */
+	while (t->len < window) {
+		__u64 at = r.rsp + t->len;
+		size_t chunk = 4096 - (at & 4095);
+
+		if (chunk > window - t->len)
+			chunk = window - t->len;
+		n = pread(fd, t->data + t->len, chunk, at);
+		if (n <= 0)
+			break;
+		t->len += n;
+	}
+	close(fd);
+	return t;
+}
+
+static int find_frame(const struct mmt_stack *st, const char *symbol)
+{
+	for (int i = 0; i < st->nframes; i++)
+		if (st->frames[i].symbol && !strcmp(st->frames[i].symbol, symbol))
+			return i;
+	return -1;
+}
+
+static void test_unwind_through_libc(void **state)
+{
+	struct mmt_stacks *s = mmt_stacks_new(4);
+	struct mmt_stack *st = calloc(1, sizeof(*st));
+	pid_t pid = start_child();
+	struct mmt_stack_tail *t = capture(pid, MMT_STACK_BYTES);
+	char text[512];
+	int l2, l1, cm, mn;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	assert_int_equal(st->flags & (MMT_STACK_NO_MAPS | MMT_STACK_UNWIND_ERR), 0);
+	/* frame 0: libc's madvise wrapper, just after its syscall */
+	assert_true(st->nframes >= 5);
+	assert_int_equal(st->frames[0].ip, t->regs[MMT_SREG_IP]);
+	assert_non_null(st->frames[0].module);
+	assert_non_null(strstr(st->frames[0].module, "libc.so"));
+	assert_non_null(st->frames[0].symbol);
+	assert_non_null(strstr(st->frames[0].symbol, "madvise"));
+	/* the callers, in order, in this test's own executable, down to main */
+	l2 = find_frame(st, "level2");
+	l1 = find_frame(st, "level1");
+	cm = find_frame(st, "child_main");
+	mn = find_frame(st, "main");
+	assert_int_equal(l2, 1);
+	assert_int_equal(l1, 2);
+	assert_int_equal(cm, 3);
+	assert_true(mn > cm);
+	assert_non_null(strstr(st->frames[l2].module, "test_stack"));
+	/* a return address inside level2, past its start */
+	assert_true(st->frames[l2].offset > 0);
+	mmt_stack_frame_text(&st->frames[l2], text, sizeof(text));
+	assert_non_null(strstr(text, "test_stack(level2+0x"));
+	assert_non_null(strstr(text, ") [0x"));
+	/* the same run again: the process's maps were read once */
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	assert_int_equal(find_frame(st, "level1"), 2);
+	assert_int_equal(mmt_stacks_maps_reads(s), 1);
+	assert_int_equal(mmt_stacks_procs(s), 1);
+	/* maps changed: read again */
+	mmt_stacks_maps_changed(s, pid);
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	assert_int_equal(mmt_stacks_maps_reads(s), 2);
+	assert_int_equal(find_frame(st, "level2"), 1);
+	end_child(pid);
+	free(t);
+	free(st);
+	mmt_stacks_free(s);
+}
+
+/* The child runs this test's own code: its level2 is at the address of
+ * ours (same executable, same load address after fork). */
+static void test_addresses(void **state)
+{
+	struct mmt_stacks *s = mmt_stacks_new(4);
+	struct mmt_stack *st = calloc(1, sizeof(*st));
+	pid_t pid = start_child();
+	struct mmt_stack_tail *t = capture(pid, MMT_STACK_BYTES);
+	const struct mmt_stack_frame *f;
+
+	(void)state;
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	f = &st->frames[1];
+	assert_string_equal(f->symbol, "level2");
+	assert_int_equal(f->ip - f->offset, (__u64)(uintptr_t)level2);
+	assert_true(f->rel < f->ip); /* a PIE: its own addresses start near 0 */
+	end_child(pid);
+	free(t);
+	free(st);
+	mmt_stacks_free(s);
+}
+
+static void test_short_window(void **state)
+{
+	struct mmt_stacks *s = mmt_stacks_new(4);
+	struct mmt_stack *st = calloc(1, sizeof(*st));
+	pid_t pid = start_child();
+	struct mmt_stack_tail *t = capture(pid, 8);
+
+	(void)state;
+	/* 8 bytes: the wrapper's return address into level2, no more */
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	assert_true(st->flags & MMT_STACK_WINDOW_END);
+	assert_true(st->nframes >= 1 && st->nframes <= 2);
+	assert_int_equal(find_frame(st, "level1"), -1);
+	/* no stack at all: frame 0 only */
+	t->len = 0;
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	assert_int_equal(st->nframes, 1);
+	assert_true(st->flags & MMT_STACK_WINDOW_END);
+	/* a length past the window is refused */
+	t->len = MMT_STACK_BYTES + 1;
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), -EINVAL);
+	end_child(pid);
+	free(t);
+	free(st);
+	mmt_stacks_free(s);
+}
+
+static void test_gone(void **state)
+{
+	struct mmt_stacks *s = mmt_stacks_new(4);
+	struct mmt_stack *st = calloc(1, sizeof(*st));
+	pid_t pid = start_child();
+	struct mmt_stack_tail *t = capture(pid, MMT_STACK_BYTES);
+	char text[64];
+
+	(void)state;
+	end_child(pid);
+	/* reaped before its first unwind: the raw ip only, and said so */
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	assert_int_equal(st->nframes, 1);
+	assert_true(st->flags & MMT_STACK_NO_MAPS);
+	assert_int_equal(st->frames[0].ip, t->regs[MMT_SREG_IP]);
+	assert_null(st->frames[0].module);
+	assert_null(st->frames[0].symbol);
+	mmt_stack_frame_text(&st->frames[0], text, sizeof(text));
+	snprintf(text + 32, 32, "[0x%llx]", (unsigned long long)t->regs[MMT_SREG_IP]);
+	assert_string_equal(text, text + 32);
+	assert_int_equal(mmt_stacks_procs(s), 0);
+	free(t);
+	free(st);
+	mmt_stacks_free(s);
+}
+
+static void test_cache_bound(void **state)
+{
+	struct mmt_stacks *s = mmt_stacks_new(1);
+	struct mmt_stack *st = calloc(1, sizeof(*st));
+	pid_t a = start_child(), b = start_child();
+	struct mmt_stack_tail *ta = capture(a, MMT_STACK_BYTES);
+	struct mmt_stack_tail *tb = capture(b, MMT_STACK_BYTES);
+
+	(void)state;
+	assert_int_equal(mmt_stacks_unwind(s, a, a, ta, st), 0);
+	assert_int_equal(mmt_stacks_unwind(s, b, b, tb, st), 0);
+	assert_int_equal(find_frame(st, "level2"), 1);
+	/* one slot: b pushed a out, a is read again */
+	assert_int_equal(mmt_stacks_procs(s), 1);
+	assert_int_equal(mmt_stacks_unwind(s, a, a, ta, st), 0);
+	assert_int_equal(find_frame(st, "level2"), 1);
+	assert_int_equal(mmt_stacks_maps_reads(s), 3);
+	mmt_stacks_forget(s, a);
+	assert_int_equal(mmt_stacks_procs(s), 0);
+	assert_null(mmt_stacks_new(0));
+	end_child(a);
+	end_child(b);
+	free(ta);
+	free(tb);
+	free(st);
+	mmt_stacks_free(s);
+}
+
+static void test_frame_text(void **state)
+{
+	struct mmt_stack_frame f = {.ip = 0x7f0000101a07,
+				    .rel = 0x101a07,
+				    .module = "/usr/lib/x86_64-linux-gnu/libc.so.6",
+				    .symbol = "__munmap",
+				    .offset = 7};
+	char buf[128];
+
+	(void)state;
+	mmt_stack_frame_text(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "/usr/lib/x86_64-linux-gnu/libc.so.6(__munmap+0x7) [0x101a07]");
+	f.symbol = NULL;
+	mmt_stack_frame_text(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "/usr/lib/x86_64-linux-gnu/libc.so.6() [0x101a07]");
+	f.module = NULL;
+	mmt_stack_frame_text(&f, buf, sizeof(buf));
+	assert_string_equal(buf, "[0x7f0000101a07]");
+	/* cut to the buffer, the full length returned */
+	assert_int_equal(mmt_stack_frame_text(&f, buf, 4), strlen("[0x7f0000101a07]"));
+	assert_string_equal(buf, "[0x");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unwind_through_libc), cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_short_window),	    cmocka_unit_test(test_gone),
+		cmocka_unit_test(test_cache_bound),	    cmocka_unit_test(test_frame_text),
+	};
+
+	if (!mmt_stacks_supported()) {
+		printf("test_stack: built without libdw (STACK=0): skipped\n");
+		return 0;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

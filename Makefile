@@ -24,7 +24,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-par
 
 # User-space code shared by the tool, the unit tests and the fuzzer.
 LIB_SRCS   := $(wildcard src/text/*.c src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c \
-		src/placement/*.c src/report/*.c) src/stack/frame_text.c $(STACK_SRCS)
+		src/placement/*.c src/report/*.c) src/stack/frame_text.c src/stack/sites.c \
+		$(STACK_SRCS)
 CLI_SRCS   := $(wildcard src/cli/*.c)
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))

@@ -120,6 +120,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->thread_start_ns = r->thread_start_ns + boot_to_wall_ns;
 	out->compat = r->flags & MMT_REC_COMPAT;
 	out->container = NULL;
+	out->stack = NULL;
 	out->context_id = 0;
 	out->failed = ret_failed(d->ret_kind, r->ret);
 	out->ret_text[0] = '\0';

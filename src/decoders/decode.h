@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include "context/containers.h"
 #include "events/event_table.h"
+#include "stack/stack.h"
 #include "text/errname.h"
 #include "text/nodes.h"
 
@@ -73,6 +74,8 @@ struct mmt_decoded_event {
 	bool compat; /* a 32-bit (ia32) task made the call */
 	/* set by the caller after mmt_decode() (NULL: not looked up) */
 	const struct mmt_container *container;
+	/* --stack: the call site unwound (NULL: none) */
+	const struct mmt_stack *stack;
 	/* the thread context's id in src/context/tasks.c, 0 when none: events
 	 * with one id share every context field (renderers may cache them) */
 	__u64 context_id;

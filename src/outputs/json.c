@@ -6,8 +6,7 @@
 #include "decoders/argkinds.h"
 #include "outputs/output.h"
 
-static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
-		      bool parse_args)
+static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a, bool parse_args)
 {
 	if (parse_args && mmt_arg_ops_of(a->desc)->json_text)
 		ob_json_str(ob, a->text, sizeof(a->text));
@@ -47,6 +46,49 @@ static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev
 	}
 }
 
+static void stack_addresses(struct outbuf *ob, const struct mmt_stack *st)
+{
+	for (int i = 0; i < st->nframes; i++) {
+		if (i)
+			ob_char(ob, ',');
+		ob_u64(ob, st->frames[i].ip);
+	}
+}
+
+/* "stack": the frames symbolized, and why the unwind stopped. */
+static void stack_frames(struct outbuf *ob, const struct mmt_stack *st)
+{
+	ob_lit(ob, ",\"stack\":[");
+	for (int i = 0; i < st->nframes; i++) {
+		const struct mmt_stack_frame *f = &st->frames[i];
+
+		if (i)
+			ob_char(ob, ',');
+		ob_lit(ob, "{\"ip\":");
+		ob_u64(ob, f->ip);
+		ob_lit(ob, ",\"module\":");
+		if (f->module) {
+			ob_json_str(ob, f->module, MMT_STACK_NAME_MAX);
+			ob_lit(ob, ",\"moduleAddress\":");
+			ob_u64(ob, f->rel);
+		} else {
+			ob_lit(ob, "null");
+		}
+		ob_lit(ob, ",\"symbol\":");
+		if (f->symbol) {
+			ob_json_str(ob, f->symbol, MMT_STACK_NAME_MAX);
+			ob_lit(ob, ",\"offset\":");
+			ob_u64(ob, f->offset);
+		} else {
+			ob_lit(ob, "null");
+		}
+		ob_char(ob, '}');
+	}
+	ob_lit(ob, "],\"stackEnd\":\"");
+	ob_str(ob, mmt_stack_end_name(st->flags));
+	ob_char(ob, '"');
+}
+
 /* Text rendered once and kept: pieces one after the other in ob. */
 #define MAX_PIECES 9
 struct pieces {
@@ -77,19 +119,19 @@ static void piece_put(struct outbuf *ob, const struct pieces *p, int i)
 }
 
 enum ctx_piece {
-	CTX_START, /* threadStartTime */
-	CTX_PID, /* processId */
-	CTX_TID, /* threadId */
-	CTX_PPID, /* parentProcessId */
+	CTX_START,     /* threadStartTime */
+	CTX_PID,       /* processId */
+	CTX_TID,       /* threadId */
+	CTX_PPID,      /* parentProcessId */
 	CTX_HOST_PPID, /* hostParentProcessId */
-	CTX_MNT_NS, /* mountNamespace */
-	CTX_PID_NS, /* pidNamespace */
-	CTX_EXE, /* executable.path, quoted */
-	CTX_HOST, /* hostName, quoted */
+	CTX_MNT_NS,    /* mountNamespace */
+	CTX_PID_NS,    /* pidNamespace */
+	CTX_EXE,       /* executable.path, quoted */
+	CTX_HOST,      /* hostName, quoted */
 	CTX_PIECES,
 };
 
-_Static_assert(CTX_PIECES <= MAX_PIECES && 2 + MMT_MAX_ARGS <= MAX_PIECES, "MAX_PIECES");
+_Static_assert(CTX_PIECES <= MAX_PIECES && 3 + MMT_MAX_ARGS <= MAX_PIECES, "MAX_PIECES");
 
 struct ctx_text {
 	__u64 id;
@@ -115,8 +157,8 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
 	c->id = 0;
 	if (!pieces_start(&c->p))
 		return NULL;
-	const __u64 nums[CTX_EXE] = { ev->thread_start_ns, r->pid, r->tid, r->ppid,
-				      r->host_ppid, r->mnt_ns, r->pid_ns };
+	const __u64 nums[CTX_EXE] = {ev->thread_start_ns, r->pid,    r->tid,   r->ppid,
+				     r->host_ppid,	  r->mnt_ns, r->pid_ns};
 
 	for (int i = 0; i < CTX_EXE; i++) {
 		ob_u64(&c->p.ob, nums[i]);
@@ -137,7 +179,7 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
  * rendered once per event: from "eventId" to "returnValue":, from "syscall"
  * to "containerStarted":, and each argument's start up to "value":.
  */
-enum { EV_HEAD, EV_CONTEXT_FLAGS, EV_ARG0 };
+enum { EV_HEAD, EV_SYSCALL, EV_CONTEXT_FLAGS, EV_ARG0 };
 
 static struct pieces event_texts[MMT_EV_COUNT];
 static bool event_rendered[MMT_EV_COUNT];
@@ -163,7 +205,9 @@ static const struct pieces *event_text(const struct mmt_event_desc *d)
 	piece_end(e, EV_HEAD);
 	ob_lit(&e->ob, ",\"syscall\":\"");
 	ob_str(&e->ob, d->name);
-	ob_lit(&e->ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
+	ob_lit(&e->ob, "\",\"stackAddresses\":[");
+	piece_end(e, EV_SYSCALL);
+	ob_lit(&e->ob, "],\"contextFlags\":{\"containerStarted\":");
 	piece_end(e, EV_CONTEXT_FLAGS);
 	for (int i = 0; i < d->nargs && i < MMT_MAX_ARGS; i++) {
 		ob_lit(&e->ob, "{\"name\":\"");
@@ -179,8 +223,7 @@ static const struct pieces *event_text(const struct mmt_event_desc *d)
 	return e;
 }
 
-void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
-		    bool parse_args)
+void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev, bool parse_args)
 {
 	const struct mmt_record *r = ev->rec;
 	const struct mmt_event_desc *d = ev->desc;
@@ -240,6 +283,9 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	ob_lit(ob, ",\"kubernetes\":{},");
 	piece_put(ob, et, EV_HEAD);
 	ob_s64(ob, r->ret);
+	piece_put(ob, et, EV_SYSCALL);
+	if (ev->stack)
+		stack_addresses(ob, ev->stack);
 	piece_put(ob, et, EV_CONTEXT_FLAGS);
 	ob_str(ob, in_container ? "true" : "false");
 	ob_lit(ob, ",\"isCompat\":");
@@ -258,5 +304,7 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	}
 	ob_char(ob, ']');
 	outcome_fields(ob, ev);
+	if (ev->stack)
+		stack_frames(ob, ev->stack);
 	ob_lit(ob, "}\n");
 }

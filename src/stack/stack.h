@@ -17,8 +17,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include "mmtrace.h"
+#include "text/outbuf.h"
 
 #define MMT_STACK_MAX_FRAMES 64
+#define MMT_STACK_NAME_MAX 4096 /* a module path or symbol, printed at most */
 
 struct mmt_stack_frame {
 	/* frame 0: the instruction after the syscall; others: the return
@@ -78,5 +80,13 @@ unsigned long mmt_stacks_maps_reads(const struct mmt_stacks *s);
  * "/usr/lib/x86_64-linux-gnu/libc.so.6(__munmap+0x7) [0x101a07]";
  * "[0x7f00...]" when no module holds ip. snprintf semantics. */
 size_t mmt_stack_frame_text(const struct mmt_stack_frame *f, char *buf, size_t len);
+
+/* The same into ob, control bytes of names escaped (ob_safe_str). */
+void mmt_stack_frame_put(struct outbuf *ob, const struct mmt_stack_frame *f);
+
+/* Why an unwind stopped, for people and JSON: "outermost" (the CFI said
+ * so: _start, or a thread's start), "stack-window-end", "depth-limit",
+ * "no-unwind-info", "process-gone" (raw frame 0 only). */
+const char *mmt_stack_end_name(unsigned int flags);
 
 #endif /* MMT_STACK_H */

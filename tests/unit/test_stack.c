@@ -24,6 +24,10 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#include "decoders/decode.h"
+#include "outputs/output.h"
+#include "records.h"
+#include "stack/sites.h"
 #include "stack/stack.h"
 
 #define MARK_LEN 12345 /* madvise's len: the call the test stops at */
@@ -315,12 +319,151 @@ static void test_frame_text(void **state)
 	assert_string_equal(buf, "[0x");
 }
 
+/* Two frames of one code path, loaded at base in some process. */
+static void path_at(struct mmt_stack *st, __u64 base, __u64 leaf_rel)
+{
+	memset(st, 0, sizeof(*st));
+	st->nframes = 2;
+	st->frames[0] = (struct mmt_stack_frame){.ip = base + leaf_rel,
+						 .rel = leaf_rel,
+						 .module = "/usr/lib/libc.so.6",
+						 .symbol = "__mremap",
+						 .offset = 7};
+	st->frames[1] = (struct mmt_stack_frame){.ip = base + 0x10000 + 0x1234,
+						 .rel = 0x1234,
+						 .module = "/opt/app",
+						 .symbol = "level2",
+						 .offset = 0x14};
+}
+
+static char *printed(struct mmt_sites *s, unsigned int top)
+{
+	struct outbuf ob;
+	char *text;
+
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_sites_print(&ob, s, top);
+	assert_int_equal(ob.err, 0);
+	text = strndup(ob.buf, ob.len);
+	ob_free(&ob);
+	return text;
+}
+
+static void test_sites(void **state)
+{
+	struct mmt_sites *s = mmt_sites_new();
+	struct mmt_stack *st = calloc(1, sizeof(*st));
+	char *text, *second;
+
+	(void)state;
+	/* one path in two processes at other load addresses: one site */
+	path_at(st, 0x7f0000000000, 0x101a07);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(mmt_sites_add(s, "mremap", st, i == 0, 1000 * (i + 1)), 0);
+	path_at(st, 0x7e0000000000, 0x101a07);
+	assert_int_equal(mmt_sites_add(s, "mremap", st, false, 4000), 0);
+	assert_int_equal(mmt_sites_count(s), 1);
+	/* another event from the same frames, another leaf address: two more */
+	assert_int_equal(mmt_sites_add(s, "munmap", st, false, 1), 0);
+	path_at(st, 0x7e0000000000, 0x101b00);
+	assert_int_equal(mmt_sites_add(s, "mremap", st, true, 500), 0);
+	assert_int_equal(mmt_sites_add(s, "mremap", st, true, 500), 0);
+	/* a process gone: the raw ip only */
+	memset(st, 0, sizeof(*st));
+	st->nframes = 1;
+	st->frames[0].ip = 0x7f1234;
+	st->flags = MMT_STACK_NO_MAPS;
+	assert_int_equal(mmt_sites_add(s, "mremap", st, false, 10), 0);
+	assert_int_equal(mmt_sites_count(s), 4);
+	assert_int_equal(mmt_sites_unplaced(s), 0);
+
+	text = printed(s, 2);
+	/* the header, then the busiest site first: 4 calls, 1 error, 10 us */
+	assert_non_null(strstr(text, "call sites: 4 distinct, 8 calls; the top 2 by calls\n"));
+	assert_non_null(strstr(
+		text, "           4          1         10.000        2.500        4.000  mremap\n"
+		      " > /usr/lib/libc.so.6(__mremap+0x7) [0x101a07]\n"
+		      " > /opt/app(level2+0x14) [0x1234]\n"
+		      "           2          2          1.000        0.500        0.500  mremap\n"
+		      " > /usr/lib/libc.so.6(__mremap+0x7) [0x101b00]\n"));
+	assert_null(strstr(text, "munmap"));
+	second = printed(s, 0);
+	assert_non_null(strstr(second, "munmap\n"));
+	assert_non_null(strstr(second, " > [0x7f1234]\n > [stack ends: process-gone]\n"));
+	free(text);
+	free(second);
+	free(st);
+	mmt_sites_free(s);
+}
+
+/* A row and its call site, in the table and in JSON. */
+static void test_render(void **state)
+{
+	struct mmt_record *r = record_call(MMT_EV_MREMAP);
+	struct mmt_decoded_event ev;
+	struct mmt_stack *st = calloc(1, sizeof(*st));
+	struct outbuf ob;
+	char *text;
+
+	(void)state;
+	record_decode(r, &ev);
+	path_at(st, 0x7f0000000000, 0x101a07);
+	st->frames[1].symbol = "lev\x1b"
+			       "el2";
+	ev.stack = st;
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_table_configure(NULL, 0, false);
+	mmt_table_event(&ob, &ev);
+	text = strndup(ob.buf, ob.len);
+	/* strace -k's lines under the row; a control byte escaped */
+	assert_non_null(strstr(text, "\n > /usr/lib/libc.so.6(__mremap+0x7) [0x101a07]\n"
+				     " > /opt/app(lev\\x1bel2+0x14) [0x1234]\n"));
+	assert_int_equal(text[ob.len - 1], '\n');
+	assert_null(strstr(text, "stack ends"));
+	free(text);
+	/* a window too short: said on a last line */
+	ob.len = 0;
+	st->flags = MMT_STACK_WINDOW_END;
+	mmt_table_event(&ob, &ev);
+	text = strndup(ob.buf, ob.len);
+	assert_non_null(strstr(text, "[0x1234]\n > [stack ends: stack-window-end]\n"));
+	free(text);
+	ob.len = 0;
+	mmt_json_event(&ob, &ev, false);
+	text = strndup(ob.buf, ob.len);
+	assert_non_null(strstr(text, "\"syscall\":\"mremap\",\"stackAddresses\":[139637977782791,"
+				     "139637976797748],\"contextFlags\":"));
+	assert_non_null(strstr(
+		text, ",\"stack\":[{\"ip\":139637977782791,\"module\":"
+		      "\"/usr/lib/libc.so.6\",\"moduleAddress\":1055239,"
+		      "\"symbol\":\"__mremap\",\"offset\":7},{\"ip\":139637976797748,"
+		      "\"module\":\"/opt/app\",\"moduleAddress\":4660,\"symbol\":"
+		      "\"lev\\u001bel2\",\"offset\":20}],\"stackEnd\":\"stack-window-end\"}\n"));
+	free(text);
+	/* no stack: the key stays as it was */
+	ob.len = 0;
+	ev.stack = NULL;
+	mmt_json_event(&ob, &ev, false);
+	text = strndup(ob.buf, ob.len);
+	assert_non_null(strstr(text, "\"stackAddresses\":[],\"contextFlags\":"));
+	assert_null(strstr(text, "\"stack\":"));
+	free(text);
+	ob_free(&ob);
+	free(st);
+	free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unwind_through_libc), cmocka_unit_test(test_addresses),
-		cmocka_unit_test(test_short_window),	    cmocka_unit_test(test_gone),
-		cmocka_unit_test(test_cache_bound),	    cmocka_unit_test(test_frame_text),
+		cmocka_unit_test(test_unwind_through_libc),
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_short_window),
+		cmocka_unit_test(test_gone),
+		cmocka_unit_test(test_cache_bound),
+		cmocka_unit_test(test_frame_text),
+		cmocka_unit_test(test_sites),
+		cmocka_unit_test(test_render),
 	};
 
 	if (!mmt_stacks_supported()) {

@@ -6,7 +6,8 @@
 #include "decoders/argkinds.h"
 #include "outputs/output.h"
 
-static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a, bool parse_args)
+static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
+		      bool parse_args)
 {
 	if (parse_args && mmt_arg_ops_of(a->desc)->json_text)
 		ob_json_str(ob, a->text, sizeof(a->text));
@@ -119,15 +120,15 @@ static void piece_put(struct outbuf *ob, const struct pieces *p, int i)
 }
 
 enum ctx_piece {
-	CTX_START,     /* threadStartTime */
-	CTX_PID,       /* processId */
-	CTX_TID,       /* threadId */
-	CTX_PPID,      /* parentProcessId */
+	CTX_START, /* threadStartTime */
+	CTX_PID, /* processId */
+	CTX_TID, /* threadId */
+	CTX_PPID, /* parentProcessId */
 	CTX_HOST_PPID, /* hostParentProcessId */
-	CTX_MNT_NS,    /* mountNamespace */
-	CTX_PID_NS,    /* pidNamespace */
-	CTX_EXE,       /* executable.path, quoted */
-	CTX_HOST,      /* hostName, quoted */
+	CTX_MNT_NS, /* mountNamespace */
+	CTX_PID_NS, /* pidNamespace */
+	CTX_EXE, /* executable.path, quoted */
+	CTX_HOST, /* hostName, quoted */
 	CTX_PIECES,
 };
 
@@ -157,8 +158,8 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
 	c->id = 0;
 	if (!pieces_start(&c->p))
 		return NULL;
-	const __u64 nums[CTX_EXE] = {ev->thread_start_ns, r->pid,    r->tid,   r->ppid,
-				     r->host_ppid,	  r->mnt_ns, r->pid_ns};
+	const __u64 nums[CTX_EXE] = { ev->thread_start_ns, r->pid, r->tid, r->ppid,
+				      r->host_ppid, r->mnt_ns, r->pid_ns };
 
 	for (int i = 0; i < CTX_EXE; i++) {
 		ob_u64(&c->p.ob, nums[i]);
@@ -223,7 +224,8 @@ static const struct pieces *event_text(const struct mmt_event_desc *d)
 	return e;
 }
 
-void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev, bool parse_args)
+void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
+		    bool parse_args)
 {
 	const struct mmt_record *r = ev->rec;
 	const struct mmt_event_desc *d = ev->desc;

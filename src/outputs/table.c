@@ -12,25 +12,25 @@ static const struct {
 	const char *name;
 	size_t width; /* 0: the last column, not padded */
 } cols[MMT_COL_COUNT] = {
-	[MMT_COL_TIME] = {"TIME", 16},
-	[MMT_COL_UID] = {"UID", 7},
-	[MMT_COL_COMM] = {"COMM", 17},
-	[MMT_COL_PID] = {"PID", 8},
-	[MMT_COL_TID] = {"TID", 8},
-	[MMT_COL_RET] = {"RET", 17},
-	[MMT_COL_EVENT] = {"EVENT", 24},
-	[MMT_COL_ARGS] = {"ARGS", 0},
-	[MMT_COL_LATENCY] = {"LATENCY(us)", 12},
-	[MMT_COL_CPU] = {"CPU", 4},
-	[MMT_COL_CONTAINER] = {"CONTAINER", 13},
+	[MMT_COL_TIME] = { "TIME", 16 },
+	[MMT_COL_UID] = { "UID", 7 },
+	[MMT_COL_COMM] = { "COMM", 17 },
+	[MMT_COL_PID] = { "PID", 8 },
+	[MMT_COL_TID] = { "TID", 8 },
+	[MMT_COL_RET] = { "RET", 17 },
+	[MMT_COL_EVENT] = { "EVENT", 24 },
+	[MMT_COL_ARGS] = { "ARGS", 0 },
+	[MMT_COL_LATENCY] = { "LATENCY(us)", 12 },
+	[MMT_COL_CPU] = { "CPU", 4 },
+	[MMT_COL_CONTAINER] = { "CONTAINER", 13 },
 };
 
 /* The part of a line before ARGS is at most this long. */
 #define HEAD_ROOM 256
 
 static enum mmt_column shown[MMT_COL_COUNT] = {
-	MMT_COL_TIME, MMT_COL_UID, MMT_COL_COMM,  MMT_COL_PID,
-	MMT_COL_TID,  MMT_COL_RET, MMT_COL_EVENT, MMT_COL_ARGS,
+	MMT_COL_TIME, MMT_COL_UID, MMT_COL_COMM, MMT_COL_PID,
+	MMT_COL_TID, MMT_COL_RET, MMT_COL_EVENT, MMT_COL_ARGS,
 };
 static int nshown = MMT_COL_ARGS + 1;
 static bool colored;

@@ -15,6 +15,7 @@
 #include "cli/errors.h"
 #include "cli/filters.h"
 #include "cli/options.h"
+#include "stack/stack.h"
 
 #define DEFAULT_BUFFER_SIZE (16UL << 20)
 
@@ -56,9 +57,16 @@ static const char usage_text[] =
 	"      --color WHEN              colour failed calls: auto (a terminal), always,\n"
 	"                                never\n"
 	"      --output-file FILE        write events to FILE instead of stdout\n"
+	"      --stack                   the user stack of each call, unwound with\n"
+	"                                DWARF CFI (like strace -k): frames under\n"
+	"                                each row, stackAddresses and stack in JSON\n"
 	"  -c, --summary                 count calls, errors and latency per event in\n"
 	"                                the kernel; print a summary at exit\n"
-	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
+	"      --summary-by KEY          one summary per comm, pid or cgroup; or per\n"
+	"                                call site (stack: calls, errors, latency of\n"
+	"                                each distinct user stack, top --top N)\n"
+	"      --top N                   with --summary-by stack: the N busiest call\n"
+	"                                sites (default 10, 0: all)\n"
 	"      --histogram               with -c: a log2 latency histogram per event\n"
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
 	"                                with --stats: print the stats line as often;\n"
@@ -95,6 +103,7 @@ static const char usage_text[] =
 	"  mmtrace -e 'set_mempolicy.args.mode=MPOL_BIND' -e 'migrate_pages.retval>0'\n"
 	"  mmtrace -e 'mbind.args.nodemask.nodes=3' --uid-min 1000 --failed\n"
 	"  mmtrace -c --summary-by comm -- stress-ng --numa 1 --numa-ops 20\n"
+	"  mmtrace -c --summary-by stack -e mremap -p 1234 # who calls mremap\n"
 	"  mmtrace -o json --parse-arguments -p 1234 --output-file events.json\n"
 	"  mmtrace list mremap                       # what mremap's fields mean\n";
 
@@ -257,6 +266,8 @@ enum {
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
 	OPT_PLACEMENT,
+	OPT_STACK,
+	OPT_TOP,
 };
 
 static const struct option long_options[] = {
@@ -286,6 +297,8 @@ static const struct option long_options[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
 	{ "placement", no_argument, NULL, OPT_PLACEMENT },
+	{ "stack", no_argument, NULL, OPT_STACK },
+	{ "top", required_argument, NULL, OPT_TOP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -293,7 +306,7 @@ static const struct option long_options[] = {
 
 int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
-	bool any_event = false, uid_min_set = false, uid_max_set = false;
+	bool any_event = false, uid_min_set = false, uid_max_set = false, top_set = false;
 	long long v;
 	int c, err;
 
@@ -302,6 +315,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
 	o->color = -1;
 	o->uid_max = UINT32_MAX;
+	o->top = 10;
 	for (int i = 0; i < MMT_COL_ARGS + 1; i++)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
@@ -384,9 +398,12 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 				o->summary_by = MMT_BY_PID;
 			else if (!strcmp(optarg, "cgroup"))
 				o->summary_by = MMT_BY_CGROUP;
+			else if (!strcmp(optarg, "stack"))
+				o->stack_summary = true;
 			else
-				return mmt_usage_error("invalid --summary-by '%s' (comm, pid or cgroup)",
-						       optarg);
+				return mmt_usage_error(
+					"invalid --summary-by '%s' (comm, pid, cgroup or stack)",
+					optarg);
 			break;
 		case OPT_HISTOGRAM:
 			o->histogram = true;
@@ -433,6 +450,15 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			if ((err = parse_size(o, optarg)))
 				return err;
 			break;
+		case OPT_STACK:
+			o->stack = true;
+			break;
+		case OPT_TOP:
+			if ((err = parse_num("--top", optarg, 0, 1000000, &v)))
+				return err;
+			o->top = v;
+			top_set = true;
+			break;
 		case OPT_PLACEMENT:
 			o->placement = true;
 			break;
@@ -468,8 +494,18 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
 		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
 				       o->uid_max);
-	if ((o->summary_by || o->histogram) && !o->summary)
+	if ((o->summary_by || o->stack_summary || o->histogram) && !o->summary)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
+	if (top_set && !o->stack_summary)
+		return mmt_usage_error("--top goes with -c --summary-by stack");
+	if (o->stack_summary && o->histogram)
+		return mmt_usage_error("--histogram is per event: not with --summary-by stack");
+	if (o->summary && o->stack && !o->stack_summary)
+		return mmt_usage_error("-c counts per event: for call sites, use --summary-by stack");
+	if (o->stack_summary)
+		o->stack = true;
+	if (o->stack && !mmt_stacks_supported())
+		return mmt_usage_error("--stack is not in this build (made with STACK=0, without libdw)");
 	if (o->interval && !o->summary && !o->stats && !o->placement)
 		return mmt_usage_error("--interval goes with -c or --stats, or with --placement");
 	if (o->placement && !o->command && !o->npids)

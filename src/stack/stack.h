@@ -7,7 +7,10 @@
  *
  * One cache holds, per process, the modules its /proc/PID/maps listed
  * (read once, and again after an exec, an executable mapping, or an address
- * no module holds) with their symbols and CFI.
+ * no module holds) with their symbols and CFI. Records are unwound after
+ * the fact: a process that exited before its maps were ever read gets its
+ * raw frame 0 only (MMT_STACK_NO_MAPS); one that exited after keeps the
+ * maps last read.
  */
 #ifndef MMT_STACK_H
 #define MMT_STACK_H
@@ -68,6 +71,10 @@ int mmt_stacks_unwind(struct mmt_stacks *s, pid_t pid, pid_t tid, const struct m
 /* The process's mappings changed (exec, an executable mapping): read its
  * maps again before the next unwind. */
 void mmt_stacks_maps_changed(struct mmt_stacks *s, pid_t pid);
+
+/* Read the process's maps now if they are not held, or out of date: at
+ * its first call, before it can exit. */
+void mmt_stacks_prepare(struct mmt_stacks *s, pid_t pid);
 
 /* Drop what the cache holds of the process (it exited). */
 void mmt_stacks_forget(struct mmt_stacks *s, pid_t pid);

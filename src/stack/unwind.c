@@ -152,8 +152,9 @@ static struct proc *proc_find(struct mmt_stacks *s, pid_t pid)
 	return NULL;
 }
 
-/* A Dwfl of the process's current maps, with our thread state; false when
- * its maps cannot be read (gone) or libdwfl fails. */
+/* p's Dwfl made afresh from the process's current maps, with our thread
+ * state. false when its maps cannot be read (gone) or libdwfl fails: p is
+ * left as it was. */
 static bool proc_load(struct mmt_stacks *s, struct proc *p, pid_t pid)
 {
 	Dwfl *dwfl = dwfl_begin(&proc_callbacks);
@@ -162,44 +163,52 @@ static bool proc_load(struct mmt_stacks *s, struct proc *p, pid_t pid)
 		return false;
 	s->maps_reads++;
 	dwfl_report_begin(dwfl);
-	if (dwfl_linux_proc_report(dwfl, pid) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0)
-		goto fail;
+	if (dwfl_linux_proc_report(dwfl, pid) != 0 || dwfl_report_end(dwfl, NULL, NULL) != 0 ||
+	    !dwfl_attach_state(dwfl, NULL, pid, &thread_callbacks, p)) {
+		dwfl_end(dwfl);
+		return false;
+	}
+	if (p->dwfl)
+		dwfl_end(p->dwfl);
 	p->pid = pid;
 	p->dwfl = dwfl;
-	p->stale = false;
-	if (!dwfl_attach_state(dwfl, NULL, pid, &thread_callbacks, p))
-		goto fail;
 	return true;
-fail:
-	dwfl_end(dwfl);
-	memset(p, 0, sizeof(*p));
-	return false;
 }
 
-/* The process's cache entry, loaded (the least recently used one goes
- * when the cache is full); NULL when its maps cannot be read. */
+/*
+ * The process's cache entry, loaded (the least recently used one goes
+ * when the cache is full); NULL when its maps cannot be read. An entry
+ * whose maps are out of date is read again; when the process has exited
+ * meanwhile, the maps read before are kept: they held the code it ran.
+ */
 static struct proc *proc_get(struct mmt_stacks *s, pid_t pid, bool *fresh)
 {
 	struct proc *p = proc_find(s, pid);
 
 	*fresh = false;
-	if (p && !p->stale)
-		goto found;
-	if (p) {
-		proc_drop(p);
-	} else {
+	if (p && p->stale) {
+		p->stale = false;
+		*fresh = proc_load(s, p, pid);
+	} else if (!p) {
 		p = &s->procs[0];
 		for (int i = 0; i < s->max && p->pid; i++)
 			if (!s->procs[i].pid || s->procs[i].used < p->used)
 				p = &s->procs[i];
 		proc_drop(p);
+		if (!proc_load(s, p, pid))
+			return NULL;
+		*fresh = true;
 	}
-	if (!proc_load(s, p, pid))
-		return NULL;
-	*fresh = true;
-found:
 	p->used = ++s->clock;
 	return p;
+}
+
+void mmt_stacks_prepare(struct mmt_stacks *s, pid_t pid)
+{
+	bool fresh;
+
+	if (s)
+		proc_get(s, pid, &fresh);
 }
 
 void mmt_stacks_maps_changed(struct mmt_stacks *s, pid_t pid)
@@ -316,7 +325,7 @@ int mmt_stacks_unwind(struct mmt_stacks *s, pid_t pid, pid_t tid, const struct m
 		if (out->nframes && !out->frames[0].module && !fresh) {
 			p->stale = true;
 			p = proc_get(s, pid, &fresh);
-			if (p)
+			if (fresh)
 				walk(p, tid, tail, out);
 		}
 	}

@@ -35,6 +35,11 @@ void mmt_stacks_maps_changed(struct mmt_stacks *s, pid_t pid)
 	(void)s, (void)pid;
 }
 
+void mmt_stacks_prepare(struct mmt_stacks *s, pid_t pid)
+{
+	(void)s, (void)pid;
+}
+
 void mmt_stacks_forget(struct mmt_stacks *s, pid_t pid)
 {
 	(void)s, (void)pid;

@@ -268,6 +268,34 @@ static void test_gone(void **state)
 	mmt_stacks_free(s);
 }
 
+static void test_gone_after_read(void **state)
+{
+	struct mmt_stacks *s = mmt_stacks_new(4);
+	struct mmt_stack *st = calloc(1, sizeof(*st));
+	pid_t pid = start_child();
+	struct mmt_stack_tail *t = capture(pid, MMT_STACK_BYTES);
+
+	(void)state;
+	/* maps read while it ran (its first call), marked out of date, then
+	 * it exits: the maps read before still name its code */
+	mmt_stacks_prepare(s, pid);
+	assert_int_equal(mmt_stacks_maps_reads(s), 1);
+	mmt_stacks_maps_changed(s, pid);
+	end_child(pid);
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	assert_int_equal(mmt_stacks_maps_reads(s), 2);
+	assert_int_equal(st->flags & MMT_STACK_NO_MAPS, 0);
+	assert_int_equal(find_frame(st, "level2"), 1);
+	assert_int_equal(find_frame(st, "level1"), 2);
+	/* its exit drops them */
+	mmt_stacks_forget(s, pid);
+	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
+	assert_true(st->flags & MMT_STACK_NO_MAPS);
+	free(t);
+	free(st);
+	mmt_stacks_free(s);
+}
+
 static void test_cache_bound(void **state)
 {
 	struct mmt_stacks *s = mmt_stacks_new(1);
@@ -462,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_gone),
 		cmocka_unit_test(test_cache_bound),
 		cmocka_unit_test(test_frame_text),
+		cmocka_unit_test(test_gone_after_read),
 		cmocka_unit_test(test_sites),
 		cmocka_unit_test(test_render),
 	};

@@ -224,10 +224,9 @@ struct mmt_stat {
 
 /*
  * --stack: the user registers an unwinder needs and a window of the user
- * stack from sp, copied at the call's exit. It follows the payload of a
- * call record when MMT_REC_STACK is set (never otherwise: the default
- * record is unchanged). On the wire the tail is cut after len bytes of
- * data[]; in user space the whole struct is there, len saying what holds.
+ * stack, copied at the call's exit. It follows the payload of a call
+ * record when MMT_REC_STACK is set (never otherwise: the default record is
+ * unchanged), and ends the record.
  */
 enum mmt_stack_reg {
 	MMT_SREG_IP, /* the instruction after the syscall */
@@ -241,13 +240,20 @@ enum mmt_stack_reg {
 	MMT_SREG_COUNT,
 };
 
-#define MMT_STACK_BYTES 8192 /* user stack copied from sp, at most */
+/* The window is read in chunks of MMT_STACK_CHUNK bytes aligned on their
+ * size, from the chunk holding sp up, until one cannot be read (the top of
+ * the stack mapping) or MMT_STACK_CHUNKS are: 8 to 12 KiB above sp. */
+#define MMT_STACK_CHUNK 4096
+#define MMT_STACK_CHUNKS 3
+#define MMT_STACK_BYTES (MMT_STACK_CHUNK * MMT_STACK_CHUNKS)
 
 struct mmt_stack_tail {
 	__u64 regs[MMT_SREG_COUNT]; /* enum mmt_stack_reg */
-	__u32 len; /* bytes of data[] copied from regs[MMT_SREG_SP] */
+	/* bytes of data[] read, from regs[MMT_SREG_SP] rounded down to
+	 * MMT_STACK_CHUNK: a multiple of MMT_STACK_CHUNK, 0 when none */
+	__u32 len;
 	/* 0, or the negative errno of the read that ended the copy before
-	 * MMT_STACK_BYTES (the end of the stack mapping, usually) */
+	 * MMT_STACK_BYTES (the top of the stack mapping, usually) */
 	__s32 read_err;
 	__u8 data[MMT_STACK_BYTES];
 };

@@ -186,7 +186,15 @@ static int on_record(void *ctx, void *data, size_t len)
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
 	ev.context_id = mmt_tasks_last_id(&t->tasks);
-	if (tail) {
+	if (tail && ev.compat) {
+		/* the unwinder reads x86_64 frames: an ia32 task's ip only */
+		memset(&t->stack, 0, sizeof(t->stack));
+		t->stack.nframes = 1;
+		t->stack.frames[0].ip = tail->regs[MMT_SREG_IP];
+		t->stack.frames[0].rel = t->stack.frames[0].ip;
+		t->stack.flags = MMT_STACK_UNWIND_ERR;
+		ev.stack = &t->stack;
+	} else if (tail) {
 		if (mmt_stacks_unwind(t->stacks, ev.rec->host_pid, ev.rec->host_tid, tail,
 				      &t->stack)) {
 			t->tally.malformed++;

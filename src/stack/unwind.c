@@ -69,14 +69,15 @@ static bool cb_get_thread(Dwfl *dwfl, pid_t tid, void *arg, void **thread_argp)
 static bool cb_memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *arg)
 {
 	struct proc *p = arg;
-	__u64 sp = p->tail->regs[MMT_SREG_SP];
+	__u64 base = p->tail->regs[MMT_SREG_SP] & ~(__u64)(MMT_STACK_CHUNK - 1);
 
 	(void)dwfl;
-	if (addr < sp || addr - sp > p->tail->len || p->tail->len - (addr - sp) < sizeof(*result)) {
+	if (addr < base || addr - base > p->tail->len ||
+	    p->tail->len - (addr - base) < sizeof(*result)) {
 		p->window_miss = true;
 		return false;
 	}
-	memcpy(result, p->tail->data + (addr - sp), sizeof(*result));
+	memcpy(result, p->tail->data + (addr - base), sizeof(*result));
 	return true;
 }
 

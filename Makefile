@@ -32,7 +32,7 @@ CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
-	      $(OUT)/tests/placement_load
+	      $(OUT)/tests/placement_load $(OUT)/tests/stack_load
 
 .PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
@@ -57,7 +57,7 @@ $(OUT)/vmlinux.h:
 	@mkdir -p $(OUT)
 	$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp && mv $@.tmp $@
 
-$(OUT)/mmtrace.bpf.o: src/bpf/mmtrace.bpf.c src/mmtrace.h $(OUT)/vmlinux.h
+$(OUT)/mmtrace.bpf.o: src/bpf/mmtrace.bpf.c $(wildcard src/bpf/*.h) src/mmtrace.h $(OUT)/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUT)/mmtrace.skel.h: $(OUT)/mmtrace.bpf.o
@@ -91,6 +91,11 @@ $(OUT)/tests/hostile: tests/hostile/hostile.c
 $(OUT)/tests/placement_load: tests/e2e/placement_load.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
+# Known calls from known functions for --stack, without frame pointers.
+$(OUT)/tests/stack_load: tests/e2e/stack_load.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -fomit-frame-pointer -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c

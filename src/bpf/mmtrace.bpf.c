@@ -23,6 +23,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "../mmtrace.h"
+#include "stack.bpf.h"
 
 #define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
 #define MMT_HOST_WORDS 8 /* the first 64 bytes of the host name */
@@ -728,7 +729,9 @@ __noinline int send_task(__u64 pid_tgid)
 	if (!r)
 		return 0;
 	fill_task(r, (struct task_struct *)bpf_get_current_task_btf(), pid_tgid);
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	/* --stack: wake the reader, which reads the process's maps while it
+	 * runs */
+	bpf_ringbuf_submit(r, stack_on ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	return 1;
 }
 
@@ -975,6 +978,7 @@ static __always_inline int on_exit(long ret)
 	struct inflight *e;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	bool compact = false;
+	__u32 payload_size = 0;
 	__u32 event;
 
 	cs = call_state(false);
@@ -1005,6 +1009,30 @@ static __always_inline int on_exit(long ret)
 	/* a third of the size when the masks fit one word each */
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
 		compact = true;
+		payload_size = sizeof(struct mmt_payload_masks_compact);
+	} else if (kind == MMT_PAYLOAD_MASKS) {
+		payload_size = sizeof(struct mmt_payload_masks);
+	} else if (kind == MMT_PAYLOAD_MOVE_PAGES) {
+		payload_size = sizeof(struct mmt_payload_move_pages);
+	}
+	/* one reservation per size: the ring buffer takes constant sizes */
+	if (stack_on) {
+		if (payload_size == sizeof(struct mmt_payload_masks_compact))
+			r = bpf_ringbuf_reserve(&events, sizeof(*r) +
+						sizeof(struct mmt_payload_masks_compact) +
+						sizeof(struct mmt_stack_tail), 0);
+		else if (payload_size == sizeof(struct mmt_payload_masks))
+			r = bpf_ringbuf_reserve(&events, sizeof(*r) +
+						sizeof(struct mmt_payload_masks) +
+						sizeof(struct mmt_stack_tail), 0);
+		else if (payload_size == sizeof(struct mmt_payload_move_pages))
+			r = bpf_ringbuf_reserve(&events, sizeof(*r) +
+						sizeof(struct mmt_payload_move_pages) +
+						sizeof(struct mmt_stack_tail), 0);
+		else
+			r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_stack_tail),
+						0);
+	} else if (compact) {
 		r = bpf_ringbuf_reserve(&events,
 					sizeof(*r) + sizeof(struct mmt_payload_masks_compact), 0);
 	} else if (kind == MMT_PAYLOAD_MASKS)
@@ -1047,6 +1075,19 @@ static __always_inline int on_exit(long ret)
 		__builtin_memcpy(r + 1, p, sizeof(struct mmt_payload_masks));
 	else if (p && kind == MMT_PAYLOAD_MOVE_PAGES)
 		bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
+	if (stack_on) {
+		r->flags |= MMT_REC_STACK;
+		if (payload_size == sizeof(struct mmt_payload_masks_compact))
+			stack_capture((void *)((char *)(r + 1) +
+					       sizeof(struct mmt_payload_masks_compact)));
+		else if (payload_size == sizeof(struct mmt_payload_masks))
+			stack_capture((void *)((char *)(r + 1) + sizeof(struct mmt_payload_masks)));
+		else if (payload_size == sizeof(struct mmt_payload_move_pages))
+			stack_capture((void *)((char *)(r + 1) +
+					       sizeof(struct mmt_payload_move_pages)));
+		else
+			stack_capture((void *)(r + 1));
+	}
 
 	/*
 	 * No wake-up (the reader polls every 10 ms) until a quarter of the

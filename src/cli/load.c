@@ -56,6 +56,7 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	skel->rodata->only_failed = o->failed_only;
 	/* by call site: counted in user space, from the records */
 	skel->rodata->summary_only = o->summary && !o->stack_summary;
+	skel->rodata->stack_on = o->stack;
 	skel->rodata->summary_by = o->summary_by;
 	skel->rodata->wakeup_bytes = o->buffer_size / 4;
 	/* a few pids (the command's is known: it was forked first) are

@@ -18,6 +18,8 @@
 #include "stack/stack.h"
 
 #define DEFAULT_BUFFER_SIZE (16UL << 20)
+/* --stack: each record carries 12 KiB of stack */
+#define STACK_BUFFER_SIZE (64UL << 20)
 
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
@@ -80,7 +82,8 @@ static const char usage_text[] =
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
-	"                                optional K or M suffix (default: 16M)\n"
+	"                                optional K or M suffix (default: 16M; 64M\n"
+	"                                with --stack)\n"
 	"      --syscall-tracepoints     attach to syscalls:sys_enter_* instead of the\n"
 	"                                raw syscall tracepoints: cheaper for the\n"
 	"                                syscalls not traced, but blind to 32-bit\n"
@@ -306,7 +309,8 @@ static const struct option long_options[] = {
 
 int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
-	bool any_event = false, uid_min_set = false, uid_max_set = false, top_set = false;
+	bool any_event = false, uid_min_set = false, uid_max_set = false, top_set = false,
+	     buffer_set = false;
 	long long v;
 	int c, err;
 
@@ -449,6 +453,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_BUFFER_SIZE:
 			if ((err = parse_size(o, optarg)))
 				return err;
+			buffer_set = true;
 			break;
 		case OPT_STACK:
 			o->stack = true;
@@ -506,6 +511,8 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		o->stack = true;
 	if (o->stack && !mmt_stacks_supported())
 		return mmt_usage_error("--stack is not in this build (made with STACK=0, without libdw)");
+	if (o->stack && !buffer_set)
+		o->buffer_size = STACK_BUFFER_SIZE;
 	if (o->interval && !o->summary && !o->stats && !o->placement)
 		return mmt_usage_error("--interval goes with -c or --stats, or with --placement");
 	if (o->placement && !o->command && !o->npids)

@@ -104,9 +104,15 @@ static const Dwfl_Thread_Callbacks thread_callbacks = {
 
 static char *debuginfo_path;
 
+/*
+ * Separate debug files are looked up by build id under /usr/lib/debug
+ * (Debian's -dbg and -dbgsym packages), for the symbols the stripped files
+ * lack. Nothing else: never a debuginfod server, which would stall the
+ * trace on the network.
+ */
 static const Dwfl_Callbacks proc_callbacks = {
 	.find_elf = dwfl_linux_proc_find_elf,
-	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.find_debuginfo = dwfl_build_id_find_debuginfo,
 	.debuginfo_path = &debuginfo_path,
 };
 

@@ -82,6 +82,8 @@ void mmt_stacks_forget(struct mmt_stacks *s, pid_t pid);
 /* Processes cached, and how many times maps were read (for tests). */
 int mmt_stacks_procs(const struct mmt_stacks *s);
 unsigned long mmt_stacks_maps_reads(const struct mmt_stacks *s);
+/* Symbols looked up in a module's tables (not found in the cache). */
+unsigned long mmt_stacks_symbol_lookups(const struct mmt_stacks *s);
 
 /* Frame text as strace -k prints it, without its " > ":
  * "/usr/lib/x86_64-linux-gnu/libc.so.6(__munmap+0x7) [0x101a07]";

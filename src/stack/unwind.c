@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <elfutils/libdwfl.h>
@@ -22,6 +23,7 @@
 #define DW_X86_64_R12 12 /* r12..r15 are 12..15, the return address 16 */
 
 struct proc {
+	struct mmt_stacks *owner;
 	pid_t pid; /* 0: a free slot */
 	Dwfl *dwfl;
 	bool stale; /* read the maps again before the next unwind */
@@ -33,11 +35,38 @@ struct proc {
 	struct mmt_stack *out;
 };
 
+/*
+ * Symbols found, by module (its build id, else its file name) and address
+ * in the module: libdwfl's lookup walks a module's whole symbol table, too
+ * slow for every frame of every call. Direct-mapped; names are copied into
+ * blocks that live until the cache is full, emptied between two unwinds.
+ */
+#define SYM_SLOTS 16384
+#define SYM_BLOCK 65536
+#define SYM_BYTES_MAX (32UL << 20)
+
+struct sym_slot {
+	__u64 module; /* 0: empty */
+	__u64 rel; /* the address looked up, in the module */
+	const char *name; /* NULL: no symbol holds it */
+	__u64 start; /* the symbol's address in the module */
+};
+
+struct sym_block {
+	struct sym_block *next;
+	size_t used;
+	char text[SYM_BLOCK];
+};
+
 struct mmt_stacks {
 	struct proc *procs;
 	int max;
 	__u64 clock;
 	unsigned long maps_reads;
+	struct sym_slot *syms;
+	struct sym_block *blocks;
+	size_t sym_bytes;
+	unsigned long sym_hits, sym_misses;
 };
 
 bool mmt_stacks_supported(void)
@@ -130,8 +159,50 @@ struct mmt_stacks *mmt_stacks_new(int max_procs)
 		free(s);
 		return NULL;
 	}
+	s->syms = calloc(SYM_SLOTS, sizeof(*s->syms));
+	if (!s->syms) {
+		free(s->procs);
+		free(s);
+		return NULL;
+	}
 	s->max = max_procs;
 	return s;
+}
+
+static void syms_clear(struct mmt_stacks *s)
+{
+	while (s->blocks) {
+		struct sym_block *b = s->blocks;
+
+		s->blocks = b->next;
+		free(b);
+	}
+	s->sym_bytes = 0;
+	memset(s->syms, 0, SYM_SLOTS * sizeof(*s->syms));
+}
+
+/* A copy of name that lives until syms_clear(); NULL without memory. */
+static const char *sym_copy(struct mmt_stacks *s, const char *name)
+{
+	size_t n = strlen(name) + 1;
+	struct sym_block *b = s->blocks;
+	char *at;
+
+	if (n > SYM_BLOCK)
+		return NULL;
+	if (!b || SYM_BLOCK - b->used < n) {
+		b = malloc(sizeof(*b));
+		if (!b)
+			return NULL;
+		b->next = s->blocks;
+		b->used = 0;
+		s->blocks = b;
+		s->sym_bytes += sizeof(*b);
+	}
+	at = b->text + b->used;
+	memcpy(at, name, n);
+	b->used += n;
+	return at;
 }
 
 static void proc_drop(struct proc *p)
@@ -147,6 +218,8 @@ void mmt_stacks_free(struct mmt_stacks *s)
 		return;
 	for (int i = 0; i < s->max; i++)
 		proc_drop(&s->procs[i]);
+	syms_clear(s);
+	free(s->syms);
 	free(s->procs);
 	free(s);
 }
@@ -177,6 +250,7 @@ static bool proc_load(struct mmt_stacks *s, struct proc *p, pid_t pid)
 	}
 	if (p->dwfl)
 		dwfl_end(p->dwfl);
+	p->owner = s;
 	p->pid = pid;
 	p->dwfl = dwfl;
 	return true;
@@ -248,26 +322,77 @@ unsigned long mmt_stacks_maps_reads(const struct mmt_stacks *s)
 	return s->maps_reads;
 }
 
+unsigned long mmt_stacks_symbol_lookups(const struct mmt_stacks *s)
+{
+	return s->sym_misses;
+}
+
+static __u64 hash_bytes(__u64 h, const void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ULL; /* FNV-1a */
+	return h;
+}
+
+/* What names a module in the symbol cache: its build id, else its file
+ * name; kept in the module's user data. Never 0. */
+static __u64 module_key(Dwfl_Module *m, void **userdata, const char *name)
+{
+	const unsigned char *id;
+	GElf_Addr vaddr;
+	int len;
+	__u64 h;
+
+	if (*userdata)
+		return (__u64)(uintptr_t)*userdata;
+	len = dwfl_module_build_id(m, &id, &vaddr);
+	h = len > 0 ? hash_bytes(0xcbf29ce484222325ULL, id, len) :
+		      hash_bytes(0x84222325cbf29ce4ULL, name ? name : "", name ? strlen(name) : 0);
+	h |= 1;
+	*userdata = (void *)(uintptr_t)h;
+	return h;
+}
+
 /* Module, symbol and offsets of frame f (ip set). The caller's frames hold
  * a return address: the call is the instruction before it, so look there. */
-static void symbolize(Dwfl *dwfl, struct mmt_stack_frame *f, bool activation)
+static void symbolize(struct mmt_stacks *s, Dwfl *dwfl, struct mmt_stack_frame *f,
+		      bool activation)
 {
 	Dwarf_Addr lookup = activation ? f->ip : f->ip - 1;
 	Dwfl_Module *m = dwfl_addrmodule(dwfl, lookup);
 	Dwarf_Addr bias = 0;
+	struct sym_slot *slot;
+	void **userdata;
+	__u64 key, rel;
 	GElf_Off off;
 	GElf_Sym sym;
 	const char *name;
 
 	if (!m)
 		return;
-	f->module = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-	if (dwfl_module_getelf(m, &bias))
-		f->rel = f->ip - bias;
-	name = dwfl_module_addrinfo(m, lookup, &off, &sym, NULL, NULL, NULL);
-	if (name && *name) {
-		f->symbol = name;
-		f->offset = off + (f->ip - lookup);
+	f->module = dwfl_module_info(m, &userdata, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (!dwfl_module_getelf(m, &bias))
+		return;
+	f->rel = f->ip - bias;
+	rel = lookup - bias;
+	key = module_key(m, userdata, f->module);
+	slot = &s->syms[hash_bytes(key, &rel, sizeof(rel)) & (SYM_SLOTS - 1)];
+	if (slot->module != key || slot->rel != rel) {
+		s->sym_misses++;
+		name = dwfl_module_addrinfo(m, lookup, &off, &sym, NULL, NULL, NULL);
+		slot->module = 0;
+		slot->name = name && *name ? sym_copy(s, name) : NULL;
+		if (name && *name && !slot->name)
+			return; /* no memory: no symbol this time */
+		slot->start = rel - (slot->name ? off : 0);
+		slot->module = key;
+		slot->rel = rel;
+	} else {
+		s->sym_hits++;
+	}
+	if (slot->name) {
+		f->symbol = slot->name;
+		f->offset = f->rel - slot->start;
 	}
 }
 
@@ -292,7 +417,7 @@ static int frame_cb(Dwfl_Frame *state, void *arg)
 	memset(f, 0, sizeof(*f));
 	f->ip = pc;
 	f->rel = pc;
-	symbolize(dwfl_thread_dwfl(dwfl_frame_thread(state)), f, activation);
+	symbolize(p->owner, dwfl_thread_dwfl(dwfl_frame_thread(state)), f, activation);
 	return DWARF_CB_OK;
 }
 
@@ -325,6 +450,9 @@ int mmt_stacks_unwind(struct mmt_stacks *s, pid_t pid, pid_t tid, const struct m
 
 	if (tail->len > MMT_STACK_BYTES)
 		return -EINVAL;
+	/* between two unwinds, when no frame holds a name */
+	if (s->sym_bytes > SYM_BYTES_MAX)
+		syms_clear(s);
 	p = proc_get(s, pid, &fresh);
 	if (p) {
 		walk(p, tid, tail, out);

@@ -56,3 +56,9 @@ unsigned long mmt_stacks_maps_reads(const struct mmt_stacks *s)
 	(void)s;
 	return 0;
 }
+
+unsigned long mmt_stacks_symbol_lookups(const struct mmt_stacks *s)
+{
+	(void)s;
+	return 0;
+}

@@ -150,6 +150,7 @@ static void test_unwind_through_libc(void **state)
 	pid_t pid = start_child();
 	struct mmt_stack_tail *t = capture(pid, MMT_STACK_BYTES);
 	char text[512];
+	unsigned long lookups;
 	int l2, l1, cm, mn;
 
 	(void)state;
@@ -178,10 +179,14 @@ static void test_unwind_through_libc(void **state)
 	mmt_stack_frame_text(&st->frames[l2], text, sizeof(text));
 	assert_non_null(strstr(text, "test_stack(level2+0x"));
 	assert_non_null(strstr(text, ") [0x"));
-	/* the same run again: the process's maps were read once */
+	/* the same run again: the process's maps were read once, and every
+	 * symbol comes from the cache */
+	lookups = mmt_stacks_symbol_lookups(s);
+	assert_int_equal(lookups, st->nframes);
 	assert_int_equal(mmt_stacks_unwind(s, pid, pid, t, st), 0);
 	assert_int_equal(find_frame(st, "level1"), 2);
 	assert_int_equal(mmt_stacks_maps_reads(s), 1);
+	assert_int_equal(mmt_stacks_symbol_lookups(s), lookups);
 	assert_int_equal(mmt_stacks_procs(s), 1);
 	/* maps changed: read again */
 	mmt_stacks_maps_changed(s, pid);

@@ -4,13 +4,15 @@
  * unwinder starts from and a window of the user stack, copied into the
  * record's tail (struct mmt_stack_tail); user space unwinds them.
  *
- * Off by default: stack_on is a load-time constant, so without --stack the
- * verifier drops all of this and the records keep their size.
+ * Off by default: stack_on (maps.bpf.h) is a load-time constant, so
+ * without --stack the verifier drops all of this and the records keep their
+ * size.
  */
 #ifndef MMT_STACK_BPF_H
 #define MMT_STACK_BPF_H
 
-const volatile bool stack_on = false;
+#include "maps.bpf.h"
+#include <bpf/bpf_core_read.h>
 
 static __always_inline void stack_capture(struct mmt_stack_tail *t)
 {
@@ -41,6 +43,31 @@ static __always_inline void stack_capture(struct mmt_stack_tail *t)
 	}
 	t->len = len;
 	t->read_err = err;
+}
+
+/*
+ * Reserve a call record of size bytes (a constant: the ring buffer takes
+ * no other), and with --stack a struct mmt_stack_tail after them, filled
+ * at once. NULL when the buffer is full. The record's flags must then get
+ * MMT_REC_STACK (stack_flag()).
+ */
+#define call_reserve(size)                                                                         \
+	({                                                                                         \
+		void *__r;                                                                         \
+		if (stack_on) {                                                                    \
+			__r = bpf_ringbuf_reserve(&events, (size) + sizeof(struct mmt_stack_tail), \
+						  0);                                              \
+			if (__r)                                                                   \
+				stack_capture((struct mmt_stack_tail *)((char *)__r + (size)));    \
+		} else {                                                                           \
+			__r = bpf_ringbuf_reserve(&events, (size), 0);                             \
+		}                                                                                  \
+		__r;                                                                               \
+	})
+
+static __always_inline __u16 stack_flag(void)
+{
+	return stack_on ? MMT_REC_STACK : 0;
 }
 
 #endif /* MMT_STACK_BPF_H */

@@ -193,7 +193,7 @@ static int on_record(void *ctx, void *data, size_t len)
 		t->stack.nframes = 1;
 		t->stack.frames[0].ip = tail->regs[MMT_SREG_IP];
 		t->stack.frames[0].rel = t->stack.frames[0].ip;
-		t->stack.flags = MMT_STACK_UNWIND_ERR;
+		t->stack.flags = MMT_STACK_IA32;
 		ev.stack = &t->stack;
 	} else if (tail) {
 		if (mmt_stacks_unwind(t->stacks, ev.rec->host_pid, ev.rec->host_tid, tail,

@@ -40,6 +40,8 @@ void mmt_stack_frame_put(struct outbuf *ob, const struct mmt_stack_frame *f)
 
 const char *mmt_stack_end_name(unsigned int flags)
 {
+	if (flags & MMT_STACK_IA32)
+		return "ia32-not-unwound";
 	if (flags & MMT_STACK_NO_MAPS)
 		return "process-gone";
 	if (flags & MMT_STACK_DEPTH_END)

@@ -42,6 +42,7 @@ struct mmt_stack_frame {
 #define MMT_STACK_WINDOW_END (1U << 1) /* stopped at the copied window's end */
 #define MMT_STACK_DEPTH_END (1U << 2)  /* stopped at MMT_STACK_MAX_FRAMES */
 #define MMT_STACK_UNWIND_ERR (1U << 3) /* no CFI for a frame, or bad CFI */
+#define MMT_STACK_IA32 (1U << 4) /* a 32-bit task: its ip only, not unwound */
 
 struct mmt_stack {
 	int nframes;
@@ -95,7 +96,7 @@ void mmt_stack_frame_put(struct outbuf *ob, const struct mmt_stack_frame *f);
 
 /* Why an unwind stopped, for people and JSON: "outermost" (the CFI said
  * so: _start, or a thread's start), "stack-window-end", "depth-limit",
- * "no-unwind-info", "process-gone" (raw frame 0 only). */
+ * "no-unwind-info", "process-gone" (raw frame 0 only), "ia32-not-unwound". */
 const char *mmt_stack_end_name(unsigned int flags);
 
 #endif /* MMT_STACK_H */

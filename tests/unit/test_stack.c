@@ -353,6 +353,14 @@ static void test_frame_text(void **state)
 	/* cut to the buffer, the full length returned */
 	assert_int_equal(mmt_stack_frame_text(&f, buf, 4), strlen("[0x7f0000101a07]"));
 	assert_string_equal(buf, "[0x");
+	/* why an unwind stopped: the most telling reason first */
+	assert_string_equal(mmt_stack_end_name(0), "outermost");
+	assert_string_equal(mmt_stack_end_name(MMT_STACK_WINDOW_END), "stack-window-end");
+	assert_string_equal(mmt_stack_end_name(MMT_STACK_DEPTH_END | MMT_STACK_WINDOW_END),
+			    "depth-limit");
+	assert_string_equal(mmt_stack_end_name(MMT_STACK_UNWIND_ERR), "no-unwind-info");
+	assert_string_equal(mmt_stack_end_name(MMT_STACK_NO_MAPS), "process-gone");
+	assert_string_equal(mmt_stack_end_name(MMT_STACK_IA32), "ia32-not-unwound");
 }
 
 /* Two frames of one code path, loaded at base in some process. */

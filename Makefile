@@ -110,7 +110,7 @@ $(OUT)/tests/techniques32: tests/detect/techniques.c
 # Known calls from known functions for --stack, without frame pointers.
 $(OUT)/tests/stack_load: tests/e2e/stack_load.c
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -fomit-frame-pointer -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+	$(CC) -O2 -fomit-frame-pointer -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
 
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c

@@ -4,15 +4,21 @@
  * Built with -O2 -fomit-frame-pointer -g: no frame pointer to walk, so the
  * frames come from DWARF CFI only, here and in Debian's libc.
  *
- *   stack_load N M   N mremap calls main -> level1 -> level2 -> mremap()
+ *   stack_load N M [T]
+ *                    N mremap calls main -> resize_loop -> level1 ->
+ *                    level2 -> mremap()
  *                    (libc's wrapper), M failing ones main -> bad_path ->
  *                    mremap() (EINVAL), then one munmap made inside libc's
  *                    free() of a 1 MiB block (main -> free -> ... ->
- *                    munmap)
+ *                    munmap); then, with T, N mremap calls in a thread
+ *                    (start_thread -> thread_main -> resize_loop -> level1 ->
+ *                    level2),
+ *                    T times one after the other
  *
  * It stays alive a moment after its calls, as a long-running program
  * would, so a tracer can still read its /proc/PID/maps.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,17 +54,15 @@ __attribute__((noinline)) static long bad_path(void)
 	return (long)q;
 }
 
-int main(int argc, char **argv)
+/* N grow/shrink calls through level1; 0, or -1 after an error line. */
+__attribute__((noinline)) static int resize_loop(long n)
 {
-	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 3;
-	long m = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
 	size_t size = PAGE;
 	void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *big;
 
 	if (p == MAP_FAILED) {
 		perror("stack_load: mmap");
-		return 1;
+		return -1;
 	}
 	for (long i = 0; i < n; i++) {
 		size_t to = size == PAGE ? 2 * PAGE : PAGE;
@@ -66,10 +70,30 @@ int main(int argc, char **argv)
 		p = level1(p, size, to);
 		if (p == MAP_FAILED) {
 			perror("stack_load: mremap");
-			return 1;
+			return -1;
 		}
 		size = to;
 	}
+	return 0;
+}
+
+__attribute__((noinline)) static void *thread_main(void *arg)
+{
+	long r = resize_loop((long)arg);
+
+	sink += r;
+	return (void *)r;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? strtol(argv[1], NULL, 10) : 3;
+	long m = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
+	long t = argc > 3 ? strtol(argv[3], NULL, 10) : 0;
+	char *big;
+
+	if (resize_loop(n))
+		return 1;
 	for (long i = 0; i < m; i++)
 		bad_path();
 	/* past the mmap threshold: malloc maps it, free unmaps it */
@@ -79,6 +103,14 @@ int main(int argc, char **argv)
 	memset(big, 1, 1 << 20);
 	sink += big[4096];
 	free(big);
+	for (long i = 0; i < t; i++) {
+		pthread_t th;
+		void *ret;
+
+		if (pthread_create(&th, NULL, thread_main, (void *)n) || pthread_join(th, &ret) ||
+		    ret)
+			return 1;
+	}
 	usleep(300000);
 	return 0;
 }

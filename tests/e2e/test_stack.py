@@ -23,12 +23,14 @@ def strace_calls(args):
     calls, and munmap calls of BIG bytes."""
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "strace")
-        subprocess.run(["strace", "-k", "-o", out, "-e", "trace=mremap,munmap"] + args,
+        subprocess.run(["strace", "-f", "-k", "-o", out, "-e", "trace=mremap,munmap"] + args,
                        check=True, capture_output=True)
         calls = []
         with open(out) as f:
             for line in f:
                 line = line.rstrip("\n")
+                if line.split(" ", 1)[0].isdigit():  # -f: "PID call(...)"
+                    line = line.split(" ", 1)[1].lstrip()
                 if line.startswith(" > "):
                     if calls and calls[-1] is not None:
                         calls[-1][1].append(line[3:])
@@ -87,11 +89,11 @@ def mmtrace_table(args, extra=()):
 
 @test
 def stack_frames_equal_strace():
-    args = [LOAD, "3", "2"]
+    args = [LOAD, "3", "2", "1"]
     want = strace_calls(args)
     got = mmtrace_table(args)
     eq([c[0] for c in got], [c[0] for c in want], "calls")
-    eq(len(got), 6, "3 mremap, 2 failing mremap, 1 munmap")
+    eq(len(got), 9, "3 mremap, 2 failing mremap, 1 munmap, 3 mremap in a thread")
     for i, (g, w) in enumerate(zip(got, want)):
         eq([frame_address(f) for f in g[2]], [frame_address(f) for f in w[1]],
            f"call {i} ({g[0]}): frames (module, address)")
@@ -100,7 +102,7 @@ def stack_frames_equal_strace():
         eq(g[3], [], f"call {i}: the unwind reached the outermost frame")
     # what the frames are: libc's wrapper, then the callers, down to _start
     names = [f.split("(", 1)[1].split("+", 1)[0] for f in got[0][2]]
-    eq(names[1:4], ["level2", "level1", "main"], "mremap's callers")
+    eq(names[1:5], ["level2", "level1", "resize_loop", "main"], "mremap's callers")
     check(names[0] in ("mremap", "__mremap"), f"frame 0 in libc's wrapper: {names}")
     check("libc.so" in got[0][2][0], got[0][2][0])
     eq(names[-1], "_start", "the outermost frame")
@@ -109,6 +111,10 @@ def stack_frames_equal_strace():
     # munmap from inside libc's free(), then main
     check(frame_symbol(got[5][2][1])[0] in ("free", "__libc_free"), f"{got[5][2]}")
     check("(main+" in got[5][2][2], f"{got[5][2]}")
+    # in a thread: down to the thread's start in libc, and no further
+    names = [frame_symbol(f)[0] for f in got[6][2]]
+    eq(names[1:5], ["level2", "level1", "resize_loop", "thread_main"], "the thread's frames")
+    eq(len(names), 7, f"libc's thread start and clone3 end it: {got[6][2]}")
 
 
 @test
@@ -125,7 +131,8 @@ def stack_json():
     for e in events:
         st = e["stack"]
         eq(e["stackAddresses"], [f["ip"] for f in st], "stackAddresses: the frames' ips")
-        eq([f["symbol"] for f in st[1:4]], ["level2", "level1", "main"], "symbols")
+        eq([f["symbol"] for f in st[1:5]], ["level2", "level1", "resize_loop", "main"],
+           "symbols")
         eq(st[1]["module"], LOAD, "module")
         check(st[1]["offset"] > 0 and st[1]["moduleAddress"] < st[1]["ip"], f"{st[1]}")
         eq(st[1]["ip"] - st[1]["moduleAddress"], st[2]["ip"] - st[2]["moduleAddress"],

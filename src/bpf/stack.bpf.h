@@ -49,7 +49,7 @@ static __always_inline void stack_capture(struct mmt_stack_tail *t)
  * Reserve a call record of size bytes (a constant: the ring buffer takes
  * no other), and with --stack a struct mmt_stack_tail after them, filled
  * at once. NULL when the buffer is full. The record's flags must then get
- * MMT_REC_STACK (stack_flag()).
+ * MMT_REC_STACK when stack_on.
  */
 #define call_reserve(size)                                                                         \
 	({                                                                                         \
@@ -64,10 +64,5 @@ static __always_inline void stack_capture(struct mmt_stack_tail *t)
 		}                                                                                  \
 		__r;                                                                               \
 	})
-
-static __always_inline __u16 stack_flag(void)
-{
-	return stack_on ? MMT_REC_STACK : 0;
-}
 
 #endif /* MMT_STACK_BPF_H */

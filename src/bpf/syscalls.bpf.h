@@ -123,7 +123,9 @@ static __always_inline int on_exit(long ret)
 		goto out;
 	}
 	r->event = event;
-	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0) | stack_flag();
+	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0);
+	if (stack_on)
+		r->flags |= MMT_REC_STACK;
 	r->payload = kind;
 	r->nr = e->nr;
 	r->enter_ns = e->enter_ns;

@@ -171,7 +171,10 @@ __noinline int send_task(__u64 pid_tgid)
 	fill_task(r, (struct task_struct *)bpf_get_current_task_btf(), pid_tgid);
 	/* --stack: wake the reader, which reads the process's maps while it
 	 * runs */
-	bpf_ringbuf_submit(r, stack_on ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	if (stack_on)
+		bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
+	else
+		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 	return 1;
 }
 

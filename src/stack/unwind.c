@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <elfutils/libdwfl.h>
 #include "stack/stack.h"
 
@@ -27,6 +28,7 @@ struct proc {
 	pid_t pid; /* 0: a free slot */
 	Dwfl *dwfl;
 	bool stale; /* read the maps again before the next unwind */
+	__u64 loaded_ns; /* CLOCK_MONOTONIC when the maps were read */
 	__u64 used; /* the cache's clock at the last use */
 	/* the unwind in progress */
 	pid_t tid;
@@ -68,6 +70,14 @@ struct mmt_stacks {
 	size_t sym_bytes;
 	unsigned long sym_hits, sym_misses;
 };
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 bool mmt_stacks_supported(void)
 {
@@ -253,6 +263,7 @@ static bool proc_load(struct mmt_stacks *s, struct proc *p, pid_t pid)
 	p->owner = s;
 	p->pid = pid;
 	p->dwfl = dwfl;
+	p->loaded_ns = now_ns();
 	return true;
 }
 
@@ -442,6 +453,32 @@ static void walk(struct proc *p, pid_t tid, const struct mmt_stack_tail *tail,
 	p->out = NULL;
 }
 
+/*
+ * Do the maps read before look out of date for this unwind? Surely when a
+ * frame's address is in no module (code mapped since: a library loaded
+ * after the process's first call). Perhaps when the unwind failed past a
+ * known frame (the next return address may be in such code, or it is
+ * the end of a stack whose outermost frame says nothing, like ld.so's
+ * _start): read again then, at most every REREAD_NS per process.
+ */
+#define REREAD_NS (100 * 1000000ULL)
+
+static bool maps_outdated(struct proc *p, const struct mmt_stack *out)
+{
+	__u64 now;
+
+	if (!out->nframes)
+		return false;
+	if (!out->frames[0].module || !out->frames[out->nframes - 1].module)
+		return true;
+	if (!(out->flags & MMT_STACK_UNWIND_ERR))
+		return false;
+	now = now_ns();
+	if (now - p->loaded_ns < REREAD_NS)
+		return false;
+	return true;
+}
+
 int mmt_stacks_unwind(struct mmt_stacks *s, pid_t pid, pid_t tid, const struct mmt_stack_tail *tail,
 		      struct mmt_stack *out)
 {
@@ -456,8 +493,7 @@ int mmt_stacks_unwind(struct mmt_stacks *s, pid_t pid, pid_t tid, const struct m
 	p = proc_get(s, pid, &fresh);
 	if (p) {
 		walk(p, tid, tail, out);
-		/* an ip no module holds: the maps changed since they were read */
-		if (out->nframes && !out->frames[0].module && !fresh) {
+		if (!fresh && maps_outdated(p, out)) {
 			p->stale = true;
 			p = proc_get(s, pid, &fresh);
 			if (fresh)

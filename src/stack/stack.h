@@ -42,7 +42,7 @@ struct mmt_stack_frame {
 #define MMT_STACK_WINDOW_END (1U << 1) /* stopped at the copied window's end */
 #define MMT_STACK_DEPTH_END (1U << 2)  /* stopped at MMT_STACK_MAX_FRAMES */
 #define MMT_STACK_UNWIND_ERR (1U << 3) /* no CFI for a frame, or bad CFI */
-#define MMT_STACK_IA32 (1U << 4) /* a 32-bit task: its ip only, not unwound */
+#define MMT_STACK_IA32 (1U << 4)       /* a 32-bit task: its ip only, not unwound */
 
 struct mmt_stack {
 	int nframes;

@@ -27,9 +27,9 @@ struct proc {
 	struct mmt_stacks *owner;
 	pid_t pid; /* 0: a free slot */
 	Dwfl *dwfl;
-	bool stale; /* read the maps again before the next unwind */
+	bool stale;	 /* read the maps again before the next unwind */
 	__u64 loaded_ns; /* CLOCK_MONOTONIC when the maps were read */
-	__u64 used; /* the cache's clock at the last use */
+	__u64 used;	 /* the cache's clock at the last use */
 	/* the unwind in progress */
 	pid_t tid;
 	const struct mmt_stack_tail *tail;
@@ -48,10 +48,10 @@ struct proc {
 #define SYM_BYTES_MAX (32UL << 20)
 
 struct sym_slot {
-	__u64 module; /* 0: empty */
-	__u64 rel; /* the address looked up, in the module */
+	__u64 module;	  /* 0: empty */
+	__u64 rel;	  /* the address looked up, in the module */
 	const char *name; /* NULL: no symbol holds it */
-	__u64 start; /* the symbol's address in the module */
+	__u64 start;	  /* the symbol's address in the module */
 };
 
 struct sym_block {
@@ -357,8 +357,8 @@ static __u64 module_key(Dwfl_Module *m, void **userdata, const char *name)
 	if (*userdata)
 		return (__u64)(uintptr_t)*userdata;
 	len = dwfl_module_build_id(m, &id, &vaddr);
-	h = len > 0 ? hash_bytes(0xcbf29ce484222325ULL, id, len) :
-		      hash_bytes(0x84222325cbf29ce4ULL, name ? name : "", name ? strlen(name) : 0);
+	h = len > 0 ? hash_bytes(0xcbf29ce484222325ULL, id, len)
+		    : hash_bytes(0x84222325cbf29ce4ULL, name ? name : "", name ? strlen(name) : 0);
 	h |= 1;
 	*userdata = (void *)(uintptr_t)h;
 	return h;
@@ -366,8 +366,7 @@ static __u64 module_key(Dwfl_Module *m, void **userdata, const char *name)
 
 /* Module, symbol and offsets of frame f (ip set). The caller's frames hold
  * a return address: the call is the instruction before it, so look there. */
-static void symbolize(struct mmt_stacks *s, Dwfl *dwfl, struct mmt_stack_frame *f,
-		      bool activation)
+static void symbolize(struct mmt_stacks *s, Dwfl *dwfl, struct mmt_stack_frame *f, bool activation)
 {
 	Dwarf_Addr lookup = activation ? f->ip : f->ip - 1;
 	Dwfl_Module *m = dwfl_addrmodule(dwfl, lookup);

@@ -234,6 +234,21 @@ int mmt_container_cgroups(const char *want, void (*found)(__u64 id, void *ctx), 
 	return walk.n;
 }
 
+bool mmt_container_started(const struct mmt_container *c, const char *exe, size_t exe_len)
+{
+	static const char *const inits[] = { "runc", "crun", "runsc", "youki" };
+	size_t n = strnlen(exe, exe_len), start = n;
+
+	if (!c || !c->id[0])
+		return false;
+	while (start && exe[start - 1] != '/')
+		start--;
+	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
+		if (n - start == strlen(inits[i]) && !memcmp(exe + start, inits[i], n - start))
+			return false;
+	return true;
+}
+
 void mmt_containers_close(void)
 {
 	if (cgroup2_fd >= 0)

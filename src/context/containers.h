@@ -7,6 +7,7 @@
 #define MMT_CONTAINERS_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define MMT_CONTAINER_ID_LEN 64
@@ -34,6 +35,17 @@ const struct mmt_container *mmt_container_of(__u64 cgroup_id);
  * when there is no cgroup2 mount.
  */
 int mmt_container_cgroups(const char *want, void (*found)(__u64 id, void *ctx), void *ctx);
+
+/*
+ * Tracee's contextFlags.containerStarted for a task of container c running
+ * exe (at most exe_len bytes, NUL-terminated or not): Tracee marks a
+ * container started once a task in it executed a new binary (its entry
+ * point; containers that existed before Tracee started count as started).
+ * mmtrace sees no exec: it says started when c is a container and the task
+ * is not the runtime's init (runc, crun, runsc, youki), which is what the
+ * task runs before the entry point's exec.
+ */
+bool mmt_container_started(const struct mmt_container *c, const char *exe, size_t exe_len);
 
 /* Close what mmt_container_of() opened. */
 void mmt_containers_close(void);

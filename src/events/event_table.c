@@ -234,7 +234,9 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("vlen", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Number of ranges."),
 			ARG("advice", "int", MMT_TAG_K, MMT_ARG_VALUE, -1,
 			  "MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED or MADV_COLLAPSE.", .xlat = &madvise_advice),
-			ARG("flags", "unsigned int", MMT_TAG_K, MMT_ARG_UINT, -1, "Must be 0."),
+			/* Tracee v0.24 types it uint64 (the kernel: unsigned int) */
+			ARG("flags", "unsigned int", MMT_TAG_K, MMT_ARG_UINT, -1, "Must be 0.",
+			  .jtype = MMT_JT_UINT64),
 		},
 		.ret_kind = MMT_RET_COUNT_OR_ERR,
 		.ret_doc = "The number of bytes advised, or -errno: EBADF, ESRCH (the process is gone), EPERM (no ptrace access), EINVAL.",
@@ -630,6 +632,52 @@ const struct mmt_event_desc *mmt_event_by_name(const char *name)
 const struct mmt_event_desc *mmt_event_by_id(unsigned int event)
 {
 	return event < MMT_EV_COUNT ? &mmt_events[event] : NULL;
+}
+
+/*
+ * Tracee's v0.24 types of the C types the table uses. Tracee's own
+ * definitions differ from the kernel's prototypes in places (mmap's off,
+ * mprotect's prot, mremap's and remap_file_pages' flags, mbind's mode are
+ * unsigned long in the kernel); the table's C types follow Tracee's, and
+ * .jtype marks where Tracee's Go type is not the C type's (process_madvise
+ * flags: unsigned int, uint64 in Tracee).
+ */
+enum mmt_jtype mmt_arg_jtype(const struct mmt_arg_desc *d)
+{
+	static const struct {
+		const char *ctype;
+		enum mmt_jtype t;
+	} map[] = {
+		{ "int", MMT_JT_INT32 },	  { "unsigned int", MMT_JT_UINT32 },
+		{ "off_t", MMT_JT_INT64 },	  { "long", MMT_JT_INT64 },
+		{ "size_t", MMT_JT_UINT64 }, { "unsigned long", MMT_JT_UINT64 },
+	};
+	size_t n = strlen(d->type);
+
+	if (d->jtype != MMT_JT_DERIVE)
+		return d->jtype;
+	if ((n && d->type[n - 1] == '*') || d->kind == MMT_ARG_ADDR)
+		return MMT_JT_POINTER;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(d->type, map[i].ctype))
+			return map[i].t;
+	return MMT_JT_UINT64; /* the table test rejects any other C type */
+}
+
+const char *mmt_jtype_name(enum mmt_jtype t)
+{
+	static const char *const names[MMT_JT_COUNT] = {
+		[MMT_JT_POINTER] = "trace.Pointer", [MMT_JT_INT32] = "int32",
+		[MMT_JT_UINT32] = "uint32",	    [MMT_JT_INT64] = "int64",
+		[MMT_JT_UINT64] = "uint64",
+	};
+
+	return (unsigned int)t < MMT_JT_COUNT ? names[t] : NULL;
+}
+
+const char *mmt_arg_type_name(const struct mmt_arg_desc *d, enum mmt_tracee_format f)
+{
+	return f == MMT_TRACEE_V023 ? d->type : mmt_jtype_name(mmt_arg_jtype(d));
 }
 
 const char *mmt_tags_str(unsigned int tags, char *buf, size_t len)

@@ -9,11 +9,11 @@
 #include "decoders/decode.h"
 #include "text/numfmt.h"
 
-/* The register as the argument's Tracee type holds it: the value the kernel
- * uses for a 32-bit type is its low half. */
+/* The register as the argument's C type holds it (the value the kernel
+ * uses: the low half for a 32-bit type), which fits its Tracee type. */
 static void fit_type(const struct mmt_arg_desc *d, __u64 raw, struct mmt_decoded_arg *a)
 {
-	enum mmt_jtype t = mmt_arg_jtype(d);
+	enum mmt_jtype t = mmt_arg_ctype_jtype(d);
 
 	a->raw = raw;
 	a->raw_differs = false;
@@ -32,6 +32,21 @@ static void fit_type(const struct mmt_arg_desc *d, __u64 raw, struct mmt_decoded
 		a->is_unsigned = true;
 		a->value = (__s64)raw;
 		break;
+	}
+}
+
+/* The state of what an argument read from user memory; NONE: no read. */
+static int read_state(const struct mmt_decoded_arg *a)
+{
+	switch (a->data) {
+	case MMT_DATA_MASK:
+		return a->mask ? a->mask->state : MMT_MASK_NONE;
+	case MMT_DATA_ARRAY:
+		return a->array ? a->array->state : MMT_MASK_NONE;
+	case MMT_DATA_OUT_INT:
+		return a->out_state;
+	default:
+		return MMT_MASK_NONE;
 	}
 }
 
@@ -169,6 +184,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		a->value = (__s64)r->args[i];
 		a->is_unsigned = true;
 		a->ignored = false;
+		a->not_written = false;
 		a->text[0] = '\0';
 		a->data = MMT_DATA_NONE;
 		a->mask = NULL; /* a mask kind without its payload: no mask */
@@ -176,6 +192,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		fit_type(ad, r->args[i], a);
 		if (text)
 			ops->text(r, ad, r->args[i], a);
+		a->not_written = ad->at_exit && out->failed && read_state(a) == MMT_MASK_EMPTY;
 		if (ad->used_bits && ad->used_if_arg >= 0 && ad->used_if_arg < MMT_MAX_ARGS &&
 		    !(r->args[ad->used_if_arg] & ad->used_bits))
 			a->ignored = true;

@@ -33,6 +33,9 @@ struct mmt_decoded_arg {
 	 * keeps it as "rawValue") */
 	bool raw_differs;
 	bool ignored; /* the kernel does not use it in this call */
+	/* an output (desc->at_exit) of a failed call: the kernel wrote
+	 * nothing, so nothing was read (JSON "notWritten": true, table "?") */
+	bool not_written;
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
 	enum mmt_arg_data data; /* which member of the union holds */
 	union {

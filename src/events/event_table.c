@@ -399,8 +399,9 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("prot", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1, "Must be 0 (PROT_NONE).", .xlat = &prot_flags),
 			ARG("pgoff", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "File offset to show at addr, in pages."),
-			ARG("flags", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1, "Only MAP_NONBLOCK is accepted (and ignored).",
-			  .xlat = &mmap_flags),
+			ARG("flags", "int", MMT_TAG_K, MMT_ARG_MMAP_FLAGS, -1,
+			  "Only MAP_NONBLOCK is accepted (and ignored). Decoded as mmap's flags without the type field: with MAP_HUGETLB, bits 26-31 are the huge page size.",
+			  .no_map_type = true),
 		},
 		.ret_kind = MMT_RET_ZERO_OR_ERR,
 		.ret_doc = "0, or -errno: EINVAL.",
@@ -564,7 +565,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("status", "int*", MMT_TAG_U, MMT_ARG_ARRAY, 2,
 			  "Where the kernel writes, per page, its node or -errno. mmtrace reads it after the call (at most 64).", .elem = MMT_ELEM_INT, .at_exit = true),
 			ARG("flags", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1,
-			  "MPOL_MF_MOVE (the caller's pages) or MPOL_MF_MOVE_ALL (shared pages too, CAP_SYS_NICE).", .xlat = &mpol_mf_flags,
+			  "MPOL_MF_MOVE (the caller's pages) or MPOL_MF_MOVE_ALL (shared pages too, CAP_SYS_NICE); the kernel rejects any other bit.", .xlat = &move_pages_flags,
 			  .int32 = true),
 		},
 		.ret_kind = MMT_RET_COUNT_OR_ERR,
@@ -644,6 +645,11 @@ const struct mmt_event_desc *mmt_event_by_id(unsigned int event)
  */
 enum mmt_jtype mmt_arg_jtype(const struct mmt_arg_desc *d)
 {
+	return d->jtype != MMT_JT_DERIVE ? d->jtype : mmt_arg_ctype_jtype(d);
+}
+
+enum mmt_jtype mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
+{
 	static const struct {
 		const char *ctype;
 		enum mmt_jtype t;
@@ -654,8 +660,6 @@ enum mmt_jtype mmt_arg_jtype(const struct mmt_arg_desc *d)
 	};
 	size_t n = strlen(d->type);
 
-	if (d->jtype != MMT_JT_DERIVE)
-		return d->jtype;
 	if ((n && d->type[n - 1] == '*') || d->kind == MMT_ARG_ADDR)
 		return MMT_JT_POINTER;
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)

@@ -87,6 +87,7 @@ struct mmt_arg_desc {
 	enum mmt_jtype jtype; /* Tracee's type when not derived */
 	const struct xlat *xlat; /* FLAGS, VALUE */
 	bool int32; /* FLAGS: the kernel takes a 32-bit (unsigned) int */
+	bool no_map_type; /* MMAP_FLAGS: no type field (remap_file_pages) */
 	enum mmt_elem_kind elem; /* ARRAY */
 	bool at_exit; /* read after the call: what the kernel wrote */
 	/* OUT_MODE: the value is a node number, not a mode, when
@@ -130,6 +131,10 @@ const struct mmt_event_desc *mmt_event_by_id(unsigned int event);
  * ending in '*', or an address kind) trace.Pointer, int int32, unsigned
  * int uint32, off_t int64, size_t and unsigned long uint64. */
 enum mmt_jtype mmt_arg_jtype(const struct mmt_arg_desc *d);
+
+/* The same from the C type alone (never d->jtype): the width and sign of
+ * the value the kernel uses, which the JSON value prints. */
+enum mmt_jtype mmt_arg_ctype_jtype(const struct mmt_arg_desc *d);
 
 /* The name of the argument's type in format f: "trace.Pointer", "int32"...
  * (v0.24) or its C type (v0.23). */

@@ -776,8 +776,9 @@ static void test_doc_pages(void **state)
 		for (int a = 0; a < d->nargs; a++) {
 			const struct mmt_arg_desc *ad = &d->args[a];
 
-			snprintf(line, sizeof(line), "* `%s`:`%s`[%s] - %s\n", ad->name, ad->type,
-				 mmt_tags_str(ad->tags, tags, sizeof(tags)), ad->doc);
+			snprintf(line, sizeof(line), "* `%s`:`%s`[%s] - %s C type: `%s`.\n",
+				 ad->name, mmt_arg_type_name(ad, MMT_TRACEE_V024),
+				 mmt_tags_str(ad->tags, tags, sizeof(tags)), ad->doc, ad->type);
 			expect_in_page(page, path, line);
 		}
 		expect_in_page(page, path, d->ret_doc);

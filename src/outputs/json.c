@@ -20,8 +20,9 @@ static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
 {
 	if (parse_args && mmt_arg_ops_of(a->desc)->json_text)
 		ob_json_str(ob, a->text, sizeof(a->text));
-	else if (a->is_unsigned)
-		ob_u64(ob, (__u64)a->value);
+	else if (a->is_unsigned || (json_format == MMT_TRACEE_V023 &&
+				    mmt_arg_ctype_jtype(a->desc) == MMT_JT_INT64))
+		ob_u64(ob, (__u64)a->value); /* v0.23 read off_t unsigned */
 	else
 		ob_s64(ob, a->value);
 	if (a->raw_differs) {

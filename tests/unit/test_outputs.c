@@ -1944,6 +1944,61 @@ static void render_json_ctx(const struct mmt_record *r, __u64 id, struct outbuf 
 }
 
 /*
+ * A container's task: containerId and container{id,runtime}; Tracee's
+ * containerStarted only once the entry point runs, not in the runtime's
+ * init; the thread group leader's process entity id is its thread's.
+ */
+static void test_json_container_started(void **state)
+{
+	static const struct {
+		const char *exe;
+		bool started;
+	} cases[] = {
+		{"/usr/bin/runc", false},   {"/usr/sbin/runc", false}, {"/usr/bin/crun", false},
+		{"/usr/sbin/nginx", true},  {"/runc-helper", true},    {"runc", false},
+	};
+	struct mmt_container c = {.runtime = "docker"};
+	struct mmt_record *r = record_call(MMT_EV_BRK);
+	struct mmt_decoded_event ev;
+	struct outbuf ob;
+
+	(void)state;
+	memset(c.id, 'a', MMT_CONTAINER_ID_LEN);
+	c.id[MMT_CONTAINER_ID_LEN] = '\0';
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(r->exe, 0, sizeof(r->exe));
+		strcpy(r->exe, cases[i].exe);
+		assert_int_equal(mmt_decode_values(r, record_len(r), BOOT_TO_WALL, &ev), 0);
+		ev.container = &c;
+		assert_int_equal(ob_init(&ob, -1, 64), 0);
+		mmt_json_event(&ob, &ev, false);
+		ob_cstr(&ob);
+		expect_substr(ob.buf, "\"containerId\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+				      "\"container\":{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+				      "\"runtime\":\"docker\"}");
+		expect_substr(ob.buf, cases[i].started ? "\"containerStarted\":true,"
+						       : "\"containerStarted\":false,");
+		ob_free(&ob);
+	}
+	/* no container: never started */
+	assert_false(mmt_container_started(NULL, "/usr/sbin/nginx", 16));
+	c.id[0] = '\0';
+	assert_false(mmt_container_started(&c, "/usr/sbin/nginx", 16));
+
+	/* the leader (tid = pid, same start): one entity id for both */
+	r->host_tid = r->host_pid;
+	r->leader_start_ns = r->thread_start_ns;
+	assert_int_equal(mmt_decode_values(r, record_len(r), BOOT_TO_WALL, &ev), 0);
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_json_event(&ob, &ev, false);
+	ob_cstr(&ob);
+	/* 5100 started at BOOT_TO_WALL + 0.5 s (computed outside mmtrace) */
+	expect_substr(ob.buf, "\"threadEntityId\":183243307,\"processEntityId\":183243307,");
+	ob_free(&ob);
+	free(r);
+}
+
+/*
  * The rendered context is kept by context id: with an id the output is the
  * same as without one, the first time and when reused; a new id (a new
  * context for the thread) renders the new fields; ids that share a slot
@@ -2032,6 +2087,7 @@ int main(void)
 		cmocka_unit_test(test_table_comm),
 		cmocka_unit_test(test_flush_mid_line),
 		cmocka_unit_test(test_json_context_cache),
+		cmocka_unit_test(test_json_container_started),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tz, NULL);

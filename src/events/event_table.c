@@ -641,9 +641,10 @@ const struct mmt_event_desc *mmt_event_by_id(unsigned int event)
 
 /*
  * Tracee's v0.24 types of the C types the table uses. Tracee's own
- * definitions differ from the kernel's prototypes in places (mmap's off,
- * mprotect's prot, mremap's and remap_file_pages' flags, mbind's mode are
- * unsigned long in the kernel); the table's C types follow Tracee's, and
+ * definitions differ from the kernel's prototypes in places (x86_64 mmap's
+ * prot, flags, fd and off, mprotect's and pkey_mprotect's prot, mremap's
+ * and remap_file_pages' flags, mbind's mode are unsigned long in the
+ * kernel); the table's C types follow Tracee's, and
  * .jtype marks where Tracee's Go type is not the C type's (process_madvise
  * flags: unsigned int, uint64 in Tracee).
  */

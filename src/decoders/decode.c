@@ -13,7 +13,7 @@
  * uses: the low half for a 32-bit type), which fits its Tracee type. */
 static void fit_type(const struct mmt_arg_desc *d, __u64 raw, struct mmt_decoded_arg *a)
 {
-	enum mmt_jtype t = mmt_arg_ctype_jtype(d);
+	enum mmt_tracee_type t = mmt_arg_ctype_jtype(d);
 
 	a->raw = raw;
 	a->raw_differs = false;

@@ -648,16 +648,16 @@ const struct mmt_event_desc *mmt_event_by_id(unsigned int event)
  * .jtype marks where Tracee's Go type is not the C type's (process_madvise
  * flags: unsigned int, uint64 in Tracee).
  */
-enum mmt_jtype mmt_arg_jtype(const struct mmt_arg_desc *d)
+enum mmt_tracee_type mmt_arg_jtype(const struct mmt_arg_desc *d)
 {
 	return d->jtype != MMT_JT_DERIVE ? d->jtype : mmt_arg_ctype_jtype(d);
 }
 
-enum mmt_jtype mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
+enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
 {
 	static const struct {
 		const char *ctype;
-		enum mmt_jtype t;
+		enum mmt_tracee_type t;
 	} map[] = {
 		{ "int", MMT_JT_INT32 },	  { "unsigned int", MMT_JT_UINT32 },
 		{ "off_t", MMT_JT_INT64 },	  { "long", MMT_JT_INT64 },
@@ -673,7 +673,7 @@ enum mmt_jtype mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
 	return MMT_JT_UINT64; /* the table test rejects any other C type */
 }
 
-const char *mmt_jtype_name(enum mmt_jtype t)
+const char *mmt_jtype_name(enum mmt_tracee_type t)
 {
 	static const char *const names[MMT_JT_COUNT] = {
 		[MMT_JT_POINTER] = "trace.Pointer", [MMT_JT_INT32] = "int32",

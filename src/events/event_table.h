@@ -52,7 +52,7 @@ enum mmt_elem_kind {
  * value. MMT_JT_DERIVE (0): derived from the kind and the C type by
  * mmt_arg_jtype(); set .jtype only where Tracee's type is not the C type's.
  */
-enum mmt_jtype {
+enum mmt_tracee_type {
 	MMT_JT_DERIVE,
 	MMT_JT_POINTER, /* "trace.Pointer": an address, unsigned 64-bit */
 	MMT_JT_INT32, /* int */
@@ -88,7 +88,7 @@ struct mmt_arg_desc {
 	/* NODEMASK, ARRAY: the argument that holds maxnode or the count */
 	int len_arg;
 	const char *doc;
-	enum mmt_jtype jtype; /* Tracee's type when not derived */
+	enum mmt_tracee_type jtype; /* Tracee's type when not derived */
 	const struct xlat *xlat; /* FLAGS, VALUE */
 	bool int32; /* FLAGS: the kernel takes a 32-bit (unsigned) int */
 	bool no_map_type; /* MMAP_FLAGS: no type field (remap_file_pages) */
@@ -136,18 +136,18 @@ const struct mmt_event_desc *mmt_event_by_id(unsigned int event);
 /* The Tracee type of an argument: d->jtype, else pointers (a C type
  * ending in '*', or an address kind) trace.Pointer, int int32, unsigned
  * int uint32, off_t int64, size_t and unsigned long uint64. */
-enum mmt_jtype mmt_arg_jtype(const struct mmt_arg_desc *d);
+enum mmt_tracee_type mmt_arg_jtype(const struct mmt_arg_desc *d);
 
 /* The same from the C type alone (never d->jtype): the width and sign of
  * the value the kernel uses, which the JSON value prints. */
-enum mmt_jtype mmt_arg_ctype_jtype(const struct mmt_arg_desc *d);
+enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d);
 
 /* The name of the argument's type in format f: "trace.Pointer", "int32"...
  * (v0.24) or its C type (v0.23). */
 const char *mmt_arg_type_name(const struct mmt_arg_desc *d, enum mmt_tracee_format f);
 
 /* "trace.Pointer", "int32"...; NULL for MMT_JT_DERIVE and unknown values. */
-const char *mmt_jtype_name(enum mmt_jtype t);
+const char *mmt_jtype_name(enum mmt_tracee_type t);
 
 /* "K", "U,TOCTOU,OPT"... into buf; returns buf. */
 const char *mmt_tags_str(unsigned int tags, char *buf, size_t len);

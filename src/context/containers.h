@@ -11,10 +11,15 @@
 #include <stddef.h>
 
 #define MMT_CONTAINER_ID_LEN 64
+#define MMT_CONTAINER_NAME_LEN 127
+#define MMT_CONTAINER_IMAGE_LEN 255
 
 struct mmt_container {
 	char id[MMT_CONTAINER_ID_LEN + 1]; /* "" when not in a container */
 	const char *runtime; /* "docker", "containerd", "crio", "podman" or "" */
+	/* what the runtime tells (docker: src/context/docker.h), "" if not */
+	char name[MMT_CONTAINER_NAME_LEN + 1];
+	char image[MMT_CONTAINER_IMAGE_LEN + 1];
 };
 
 /*
@@ -25,7 +30,8 @@ void mmt_container_from_path(const char *path, struct mmt_container *c);
 
 /*
  * The container of a cgroup v2 id, resolved through the cgroup2 mount and
- * cached. Never fails: an unknown cgroup is "not in a container".
+ * cached, with docker's name and image for its containers. Never fails: an
+ * unknown cgroup is "not in a container".
  */
 const struct mmt_container *mmt_container_of(__u64 cgroup_id);
 

@@ -286,7 +286,17 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		ob_str(ob, ev->container->id);
 		ob_lit(ob, "\",\"container\":{\"id\":\"");
 		ob_str(ob, ev->container->id);
-		ob_lit(ob, "\",\"runtime\":\"");
+		ob_char(ob, '"');
+		/* the members Tracee's reader knows, where the runtime tells */
+		if (ev->container->name[0]) {
+			ob_lit(ob, ",\"name\":");
+			ob_json_str(ob, ev->container->name, sizeof(ev->container->name));
+		}
+		if (ev->container->image[0]) {
+			ob_lit(ob, ",\"image\":");
+			ob_json_str(ob, ev->container->image, sizeof(ev->container->image));
+		}
+		ob_lit(ob, ",\"runtime\":\"");
 		ob_str(ob, ev->container->runtime);
 		ob_lit(ob, "\"}");
 	} else {

@@ -1980,6 +1980,18 @@ static void test_json_container_started(void **state)
 						       : "\"containerStarted\":false,");
 		ob_free(&ob);
 	}
+	/* what the runtime told: Tracee's name and image */
+	strcpy(c.name, "web-1");
+	strcpy(c.image, "nginx:1.27");
+	assert_int_equal(mmt_decode_values(r, record_len(r), BOOT_TO_WALL, &ev), 0);
+	ev.container = &c;
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_json_event(&ob, &ev, false);
+	ob_cstr(&ob);
+	expect_substr(ob.buf, "aaaa\",\"name\":\"web-1\",\"image\":\"nginx:1.27\","
+			      "\"runtime\":\"docker\"},\"kubernetes\":{},");
+	ob_free(&ob);
+
 	/* no container: never started */
 	assert_false(mmt_container_started(NULL, "/usr/sbin/nginx", 16));
 	c.id[0] = '\0';

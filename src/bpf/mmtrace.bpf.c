@@ -1146,30 +1146,11 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 		return on_exit(ctx->ret);                            \
 	}
 
-MMT_EVENTS(MMT_SYSCALL_TP)
+MMT_SYSCALL_EVENTS(MMT_SYSCALL_TP)
 
-/* ---- what the kernel did: page migrations during a traced call ---- */
+/* ---- what the kernel moves: page migrations, NUMA task placement ---- */
 
-SEC("tracepoint/migrate/mm_migrate_pages")
-int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
-{
-	struct call_state *cs = call_state(false);
-	struct inflight *e;
-
-	if (!cs || !cs->e.active)
-		return 0;
-	e = &cs->e;
-	if (e->event != MMT_EV_MIGRATE_PAGES && e->event != MMT_EV_MOVE_PAGES &&
-	    e->event != MMT_EV_MBIND)
-		return 0;
-	e->migrate_succeeded += ctx->succeeded;
-	e->migrate_failed += ctx->failed;
-	e->migrate_split += ctx->thp_split;
-	if (bpf_core_field_exists(ctx->large_folio_split))
-		e->migrate_split += BPF_CORE_READ(ctx, large_folio_split);
-	e->migrate_batches++;
-	return 0;
-}
+#include "movement.bpf.h"
 
 /*
  * ---- the kernel's own copy of the node masks ----

@@ -14,8 +14,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-par
 
 # User-space code shared by the tool, the unit tests and the fuzzer.
 LIB_SRCS   := $(wildcard src/text/*.c src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c \
-		src/placement/*.c src/report/*.c)
-CLI_SRCS   := $(wildcard src/cli/*.c)
+		src/placement/*.c src/report/*.c) src/top/view.c
+CLI_SRCS   := $(wildcard src/cli/*.c) src/top/top.c
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -57,6 +57,10 @@ $(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUT)/obj/cli/%.o: src/cli/%.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUT)/obj/top/top.o: src/top/top.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 

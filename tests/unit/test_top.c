@@ -164,6 +164,35 @@ static void test_print(void **state)
 	ob_free(&ob);
 }
 
+/* -c's table of pages migrated: sorted rows, kernel threads in brackets,
+ * the destination node when known, totals by reason. */
+static void test_moves_table(void **state)
+{
+	struct mmt_move_row mv[] = {
+		move_row(300, "worker", 5, false, 1000, 3),
+		move_row(40, "kcompactd0", 0, true, 7, 1),
+		move_row(300, "worker", 0, false, 20, 0),
+		move_row(300, "worker", 77, false, 2, 0),
+	};
+	struct outbuf ob;
+
+	(void)state;
+	mv[0].key.dst_node = 1;
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_moves_print(&ob, mv, 4, MMT_BY_PID);
+	ob_cstr(&ob);
+	assert_string_equal(
+		ob.buf,
+		"\npages migrated (migrate:mm_migrate_pages), by process, reason and destination node:\n"
+		"PID          COMM               REASON              NODE   BATCHES       PAGES    FAILED       THP     SPLIT\n"
+		"40           [kcompactd0]       compaction             -         1           7         1         0         0  kernel thread\n"
+		"300          worker             compaction             -         1          20         0         0         0\n"
+		"300          worker             numa_misplaced         1         1        1000         3         0         0\n"
+		"300          worker             reason 77              -         1           2         0         0         0\n"
+		"total by reason: compaction 27 (failed 1); numa_misplaced 1000 (failed 3); other 2 (failed 0); all 1029 (failed 4)\n");
+	ob_free(&ob);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_fold_and_rates),
 		cmocka_unit_test(test_fold_full),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_moves_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

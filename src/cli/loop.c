@@ -15,6 +15,7 @@
 #include "cli/loop.h"
 #include "cli/scopes.h"
 #include "placement/placement.h"
+#include "detect/session.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -98,10 +99,14 @@ static int on_record(void *ctx, void *data, size_t len)
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
 	ev.context_id = mmt_tasks_last_id(&t->tasks);
-	if (t->opts->format == MMT_FMT_JSON)
+	if (t->opts->findings_only)
+		; /* --detect-only */
+	else if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(t->out, &ev, t->opts->parse_args);
 	else
 		mmt_table_event(t->out, &ev);
+	if (t->tally.det)
+		mmt_det_session_event(t->tally.det, t->out, &ev);
 	if (t->placement)
 		mmt_pl_note_event(t->placement, &ev);
 	t->tally.events++;

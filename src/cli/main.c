@@ -4,6 +4,7 @@
  * or tracing) and hands argv to it.
  */
 #include <string.h>
+#include "cli/detect_cmd.h"
 #include "cli/features.h"
 #include "cli/list.h"
 #include "cli/options.h"
@@ -16,6 +17,8 @@ int main(int argc, char **argv)
 	struct mmt_options opts;
 	int err;
 
+	if (argc > 1 && !strcmp(argv[1], "detect"))
+		return mmt_detect_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "list"))
 		return mmt_list_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "top"))

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include "cli/detect_cmd.h"
 #include "cli/errors.h"
 #include "cli/filters.h"
 #include "cli/options.h"
@@ -20,7 +21,8 @@
 
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
-	"       mmtrace list [--markdown] [EVENT]\n"
+	"       mmtrace list [--markdown] [EVENT] | mmtrace list --rules\n"
+	"       mmtrace detect [--detect-allow EXE[:RULE]]... [--stats] [-o json] FILE\n"
 	"       mmtrace report FILE.json [-o FILE.html]\n"
 	"       mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup] [-s KEY] [-p PID]...\n"
 	"       mmtrace --features\n"
@@ -70,6 +72,13 @@ static const char usage_text[] =
 	"                                /proc/PID/numa_maps at start, every --interval\n"
 	"                                and at exit, as \"placement\" records, then a\n"
 	"                                summary (before/after, policy calls)\n"
+	"      --detect                  also write findings (mmtrace list --rules):\n"
+	"                                W+X memory, write-then-execute, one file\n"
+	"                                mapped writable and executable, memory calls\n"
+	"                                on other processes, sealed-memory tampering\n"
+	"      --detect-only             --detect, writing the findings only\n"
+	"      --detect-allow EXE[:RULE] no findings (of RULE only) for this\n"
+	"                                executable path, e.g. a JIT (repeatable)\n"
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
@@ -260,6 +269,9 @@ enum {
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
 	OPT_PLACEMENT,
+	OPT_DETECT,
+	OPT_DETECT_ALLOW,
+	OPT_DETECT_ONLY,
 };
 
 static const struct option long_options[] = {
@@ -289,6 +301,9 @@ static const struct option long_options[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
 	{ "placement", no_argument, NULL, OPT_PLACEMENT },
+	{ "detect", no_argument, NULL, OPT_DETECT },
+	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
+	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -436,6 +451,16 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			if ((err = parse_size(o, optarg)))
 				return err;
 			break;
+		case OPT_DETECT:
+			o->detect = true;
+			break;
+		case OPT_DETECT_ONLY:
+			o->detect = o->findings_only = true;
+			break;
+		case OPT_DETECT_ALLOW:
+			if ((err = mmt_parse_detect_allow(o, optarg)))
+				return err;
+			break;
 		case OPT_PLACEMENT:
 			o->placement = true;
 			break;
@@ -483,6 +508,10 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
 		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
+	if (o->ndetect_allow && !o->detect)
+		return mmt_usage_error("--detect-allow goes with --detect");
+	if (o->summary && o->detect)
+		return mmt_usage_error("-c writes no event: --detect does not apply");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;

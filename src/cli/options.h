@@ -70,6 +70,11 @@ struct mmt_options {
 	const char *output_file;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_mode kernel_copy;
+	/* --detect: findings from src/detect/, and its allow-list */
+	bool detect;
+	bool findings_only; /* --detect-only: write findings, not the events */
+	const char *detect_allow[MMT_MAX_SCOPE_VALUES];
+	int ndetect_allow;
 	char **command; /* NULL-terminated argv, or NULL */
 };
 

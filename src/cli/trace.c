@@ -22,6 +22,7 @@
 #include "context/containers.h"
 #include "outputs/output.h"
 #include "placement/placement.h"
+#include "detect/session.h"
 
 #define OUT_BUF (256 << 10)
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -32,6 +33,7 @@ int mmt_trace(const struct mmt_options *opts)
 	struct mmtrace_bpf *skel = NULL;
 	struct outbuf out = { 0 };
 	struct mmt_loop loop = { .opts = opts, .out = &out, .child = &child };
+	struct mmt_det_session det;
 	int ret = 1, status = 0, out_fd = STDOUT_FILENO, kcopy;
 
 	mmt_load_quiet();
@@ -84,6 +86,13 @@ int mmt_trace(const struct mmt_options *opts)
 		mmt_table_header(&out);
 		ob_flush(&out);
 	}
+	if (opts->detect) {
+		if (mmt_det_session_init(&det, opts->format == MMT_FMT_JSON, opts->parse_args,
+					 opts->color == 1 || (opts->color < 0 && isatty(out_fd)),
+					 opts->detect_allow, opts->ndetect_allow))
+			goto cleanup;
+		loop.tally.det = &det;
+	}
 	if (opts->command && mmt_child_release(&child, opts->command[0])) {
 		mmt_child_reap(&child);
 		ret = 127;
@@ -109,6 +118,8 @@ cleanup:
 	mmt_pl_finish(&loop.placement, false);
 	mmt_child_abandon(&child);
 	mmt_loop_close(&loop);
+	if (loop.tally.det)
+		mmt_det_session_free(loop.tally.det);
 	mmt_unload(skel);
 	ob_free(&out);
 	mmt_containers_close();

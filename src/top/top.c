@@ -48,20 +48,21 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup]\n"
-		"                   [-s pages|policy|failed|tasks|total] [-p PID]...\n"
-		"One row per process (or cgroup): memory-policy calls, pages migrated by\n"
-		"reason (COMPACT, NUMA misplaced, SYSCALL migrate_pages/move_pages, MBIND,\n"
-		"DEMOTE, OTHER), failed pages and NUMA task moves, per second; PAGES and\n"
-		"FAILED since the start. Kernel threads in [brackets]. Counted in the kernel.\n"
-		"  -b            batch mode: plain text, one table per interval\n"
-		"  -n N          stop after N intervals\n"
-		"  -d SECONDS    interval (default 1; 0.1 to 3600)\n"
-		"  --by KEY      pid (default) or cgroup\n"
-		"  -s KEY        sort by pages/s (default), policy/s, failed/s, tasks/s or\n"
-		"                total pages; on a terminal the keys p, P, f, t, T do it, q quits\n"
-		"  -p PID        only these processes (repeatable)\n");
+	fprintf(f, "usage: mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup]\n"
+		   "                   [-s pages|policy|failed|tasks|total] [-p PID]...\n"
+		   "One row per process (or cgroup): memory-policy calls, pages migrated by\n"
+		   "reason (COMPACT, NUMA misplaced, SYSCALL migrate_pages/move_pages, MBIND,\n"
+		   "DEMOTE, OTHER), failed pages and NUMA task moves, per second; PAGES and\n"
+		   "FAILED since the start. Kernel threads in [brackets]. Counted in the kernel.\n"
+		   "  -b            batch mode: plain text, one table per interval\n"
+		   "  -n N          stop after N intervals\n"
+		   "  -d SECONDS    interval (default 1; 0.1 to 3600)\n"
+		   "  --by KEY      pid (default) or cgroup\n"
+		   "  -s KEY        sort by pages/s (default), policy/s, failed/s, tasks/s or\n"
+		   "                total pages; on a terminal the keys p, P, f, t, T do it,\n"
+		   "                c switches between processes and cgroups (counts restart), q "
+		   "quits\n"
+		   "  -p PID        only these processes (repeatable)\n");
 }
 
 static const char *const sort_names[MMT_TOP_SORT_COUNT] = {"pages", "policy", "failed", "tasks",
@@ -278,6 +279,23 @@ static void screen(struct outbuf *ob, const struct top_opts *t, struct mmt_top_r
 	mmt_top_print(ob, rows, n, t->batch ? 0 : 40, t->by_cgroup, t->sort);
 }
 
+/* Load and attach the programs for t's grouping. 0, or -1 after an error
+ * line. */
+static int start(const struct top_opts *t, struct mmt_options *o, struct mmtrace_bpf **skel)
+{
+	int kcopy = MMT_TOCTOU_REREAD;
+
+	trace_options(t, o);
+	if (mmt_load(o, 0, &kcopy, skel))
+		return -1;
+	if (mmt_scopes_fill(*skel, o, 0) || mmt_attach(*skel, o, &kcopy)) {
+		mmt_unload(*skel);
+		*skel = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int mmt_top_main(int argc, char **argv)
 {
 	struct mmt_summary_row *stats = NULL;
@@ -288,7 +306,7 @@ int mmt_top_main(int argc, char **argv)
 	struct outbuf out = {0};
 	struct top_opts t;
 	size_t n = 0, nstats, nmoves, left_out;
-	int kcopy = MMT_TOCTOU_REREAD, ret = 1, err;
+	int ret = 1, err;
 	double last;
 	struct sigaction sa = {.sa_handler = on_signal};
 
@@ -311,8 +329,7 @@ int mmt_top_main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	mmt_load_quiet();
-	if (mmt_ensure_tracefs() || mmt_load(&o, 0, &kcopy, &skel) ||
-	    mmt_scopes_fill(skel, &o, 0) || mmt_attach(skel, &o, &kcopy))
+	if (mmt_ensure_tracefs() || start(&t, &o, &skel))
 		goto cleanup;
 	if (!t.batch)
 		term_raw();
@@ -323,6 +340,17 @@ int mmt_top_main(int argc, char **argv)
 
 		if (key == 'q')
 			break;
+		if (key == 'c') {
+			/* by process <-> by cgroup: the kernel groups the counts,
+			 * so the programs start over with the other key */
+			mmt_unload(skel);
+			skel = NULL;
+			t.by_cgroup = !t.by_cgroup;
+			if (start(&t, &o, &skel))
+				goto cleanup;
+			n = 0;
+			last = now_s();
+		}
 		if (key == 'p' || key == 'P' || key == 'f' || key == 't' || key == 'T')
 			t.sort = key == 'p'   ? MMT_TOP_SORT_PAGES
 				 : key == 'P' ? MMT_TOP_SORT_POLICY

@@ -16,11 +16,16 @@
  * sched:sched_{move,swap,stick}_numa become numa_task_placement records,
  * or counts in summary mode. They run in the task being placed.
  *
- * Included by mmtrace.bpf.c after its helpers (task_selected, preds_match,
- * task_known, fill_call_context, count).
+ * The programs are here, not in mmtrace.bpf.c: they are these events' own.
  */
 #ifndef MMT_MOVEMENT_BPF_H
 #define MMT_MOVEMENT_BPF_H
+
+#include "maps.bpf.h"
+#include "scopes.bpf.h"
+#include "summary.bpf.h"
+#include "task.bpf.h"
+#include <bpf/bpf_core_read.h>
 
 #define PF_KTHREAD 0x00200000	    /* include/linux/sched.h */
 #define MMT_REASON_NUMA_MISPLACED 5 /* enum migrate_reason, 6.1 and 6.18 */
@@ -82,7 +87,7 @@ static __always_inline int kevent_submit(__u32 event, __u64 *args, __u64 *vals, 
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 flags = BPF_RB_NO_WAKEUP, now = bpf_ktime_get_boot_ns();
-	struct call_state *cs = call_state(true);
+	struct call_state *cs = current_call_state(true);
 	struct mmt_call *r;
 
 	if (!cs || !task_known(cs, pid_tgid)) {
@@ -162,7 +167,7 @@ static __always_inline bool migrating_call(__u32 event)
 SEC("tracepoint/migrate/mm_migrate_pages")
 int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 {
-	struct call_state *cs = call_state(false);
+	struct call_state *cs = current_call_state(false);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 lfs = 0, args[MMT_MAX_ARGS], vals[MMT_KEV_VALS];
 	__u32 reason = ctx->reason;
@@ -172,8 +177,8 @@ int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 	/* 6.1 has no large_folio_split: 0 there */
 	if (bpf_core_field_exists(ctx->large_folio_split))
 		lfs = BPF_CORE_READ(ctx, large_folio_split);
-	if (cs && cs->e.active && migrating_call(cs->e.event)) {
-		struct inflight *e = &cs->e;
+	if (cs && cs->e.active && (event_flags(cs->e.event) & MMT_BPF_MIGRATES)) {
+		struct call_entry *e = &cs->e;
 
 		e->migrate_succeeded += ctx->succeeded;
 		e->migrate_failed += ctx->failed;

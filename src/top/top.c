@@ -167,7 +167,7 @@ static void trace_options(const struct top_opts *t, struct mmt_options *o)
 	o->summary = true;
 	o->summary_by = t->by_cgroup ? MMT_BY_CGROUP : MMT_BY_PID;
 	o->buffer_size = TOP_BUFFER_SIZE;
-	o->kernel_copy = MMT_KCOPY_OFF;
+	o->kernel_copy = MMT_KCOPY_REREAD; /* --kernel-copy=off */
 	o->color = 0;
 	for (int i = 0; i < t->npids; i++)
 		o->pids[i] = t->pids[i];
@@ -283,7 +283,7 @@ static void screen(struct outbuf *ob, const struct top_opts *t, struct mmt_top_r
  * line. */
 static int start(const struct top_opts *t, struct mmt_options *o, struct mmtrace_bpf **skel)
 {
-	int kcopy = MMT_TOCTOU_REREAD;
+	int kcopy = MMT_KCOPY_REREAD;
 
 	trace_options(t, o);
 	if (mmt_load(o, 0, &kcopy, skel))

@@ -15,6 +15,7 @@ struct outbuf;
 struct mmt_summary_row;
 struct mmt_move_row;
 struct mmt_det_session;
+struct mmt_sink;
 
 /* What user space counted of the records it read (the loop fills it). */
 struct mmt_tally {
@@ -23,6 +24,7 @@ struct mmt_tally {
 	__u64 no_context; /* calls of a thread whose context never came */
 	__u64 user_filtered; /* records a .nodes filter left out */
 	struct mmt_det_session *det; /* --detect: its counters join the stats */
+	struct mmt_sink *sink; /* -o nats://: its counters join the stats */
 };
 
 /* The JSON stats line on stderr; contexts: thread contexts held. */

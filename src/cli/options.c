@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"       mmtrace detect [--detect-allow EXE[:RULE]]... [--stats] [-o json] FILE\n"
 	"       mmtrace read nats://HOST:PORT[,...][/SUBJECT] [OPTION...]\n"
 	"       mmtrace report FILE.json [-o FILE.html]\n"
+	"       mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup] [-s KEY] [-p PID]...\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -134,7 +135,9 @@ static const char usage_text[] =
 	"  mmtrace -c --summary-by comm -- stress-ng --numa 1 --numa-ops 20\n"
 	"  mmtrace -c --summary-by stack -e mremap -p 1234 # who calls mremap\n"
 	"  mmtrace -o json --parse-arguments -p 1234 --output-file events.json\n"
-	"  mmtrace list mremap                       # what mremap's fields mean\n";
+	"  mmtrace list mremap                       # what mremap's fields mean\n"
+	"  mmtrace -e 'page_migration.args.reason=numa_misplaced' -o json\n"
+	"  mmtrace top --by cgroup                   # pages moved, by reason, per second\n";
 
 static int parse_events(struct mmt_options *o, const char *arg, bool *any)
 {

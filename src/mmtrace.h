@@ -80,12 +80,17 @@ struct mmt_mask {
 	__u64 words[MMT_MASK_WORDS];
 };
 
-/* An array argument: count elements of elem_size bytes each in data[]. */
+/*
+ * An array argument: count elements of elem_size bytes each in data[].
+ * partial: reading stopped at element count (MMT_READ_OK, read_err says
+ * why): the elements before it are what the kernel could read too, the ones
+ * from it on were unreadable.
+ */
 struct mmt_array {
 	__u8 state; /* enum mmt_read_state */
 	__u8 truncated; /* the call passed more than MMT_ARRAY_MAX elements */
 	__u8 elem_size; /* 4 or 8 */
-	__u8 pad;
+	__u8 partial; /* 1: the elements from count on could not be read */
 	__u16 count; /* elements captured */
 	__u16 pad2;
 	__s32 read_err;
@@ -317,6 +322,9 @@ struct mmt_stat {
 	__u32 pid, tid, ppid; /* as seen from the task's pid namespace */      \
 	__u32 mnt_ns, pid_ns;                                                  \
 	char host[MMT_HOST_LEN];                                               \
+	/* 1: exe holds only the path's last MMT_PATH_LEN - 1 bytes (or its   \
+	 * last components): the start is missing */                          \
+	__u8 exe_truncated;                                                    \
 	char exe[MMT_PATH_LEN];
 
 /* On the wire: one syscall, entry and exit paired in the kernel, followed

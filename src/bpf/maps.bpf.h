@@ -80,6 +80,7 @@ struct call_state {
 struct exe_cache {
 	__u64 exe_file;
 	char path[MMT_PATH_LEN];
+	__u8 truncated; /* the path's start did not fit */
 };
 
 struct {

@@ -84,7 +84,7 @@ enum ctx_piece {
 	CTX_HOST_PPID, /* hostParentProcessId */
 	CTX_MNT_NS, /* mountNamespace */
 	CTX_PID_NS, /* pidNamespace */
-	CTX_EXE, /* executable.path, quoted */
+	CTX_EXE, /* executable.path, quoted; then "truncated" when it is */
 	CTX_HOST, /* hostName, quoted */
 	CTX_PIECES,
 };
@@ -123,6 +123,8 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
 		piece_end(&c->p, i);
 	}
 	ob_json_str(&c->p.ob, ev->exe, MMT_PATH_LEN);
+	if (r->exe_truncated) /* the path's start is missing */
+		ob_lit(&c->p.ob, ",\"truncated\":true");
 	piece_end(&c->p, CTX_EXE);
 	ob_json_str(&c->p.ob, ev->host, MMT_HOST_LEN);
 	piece_end(&c->p, CTX_HOST);

@@ -23,6 +23,7 @@ static const struct {
 	[MMT_COL_LATENCY] = { "LATENCY(us)", 12 },
 	[MMT_COL_CPU] = { "CPU", 4 },
 	[MMT_COL_CONTAINER] = { "CONTAINER", 13 },
+	[MMT_COL_EXE] = { "EXE", 0 },
 };
 
 /* The part of a line before ARGS is at most this long. */
@@ -206,6 +207,14 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 			if (ev->container && ev->container->id[0])
 				ob_mem(ob, ev->container->id, 12);
 			else
+				ob_char(ob, '-');
+			break;
+		case MMT_COL_EXE:
+			/* a path whose start is missing never reads as whole */
+			if (r->exe_truncated)
+				ob_str(ob, "...");
+			ob_safe_str(ob, ev->exe, MMT_PATH_LEN);
+			if (!ev->exe[0])
 				ob_char(ob, '-');
 			break;
 		default:

@@ -66,6 +66,26 @@ static __always_inline __u8 mmt_array_sizing(__u64 uptr, __u64 count, __u32 elem
 	return MMT_READ_OK;
 }
 
+#define MMT_PAGE_SIZE 4096ULL /* x86: the unit of a fault in user memory */
+
+/*
+ * After a failed read of an array of kept elements: how many of them lie
+ * wholly in the page the array starts in, to be read on their own. A read
+ * faults page by page and the array (at most MMT_ARRAY_MAX * 8 bytes) spans
+ * two pages at most, so when that prefix can be read, the elements from it
+ * on cannot (one across the page end included: the kernel's read of it
+ * faults too). 0: no shorter prefix to try.
+ */
+static __always_inline __u64 mmt_array_prefix(__u64 uptr, __u64 kept, __u32 elem_size)
+{
+	__u64 n;
+
+	if (!elem_size)
+		return 0;
+	n = (MMT_PAGE_SIZE - (uptr & (MMT_PAGE_SIZE - 1))) / elem_size;
+	return n < kept ? n : 0;
+}
+
 /* Do two masks differ in their low nbits bits? */
 static __always_inline int mmt_mask_differs(const __u64 *a, const __u64 *b, __u32 nbits)
 {

@@ -57,11 +57,17 @@ static __always_inline void array_unused(struct mmt_array *a, __u8 state)
 	a->state = state;
 	a->truncated = 0;
 	a->elem_size = 4;
+	a->partial = 0;
 	a->count = 0;
 	a->read_err = 0;
 }
 
-/* Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. */
+/*
+ * Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. When the
+ * whole cannot be read, the elements before the first unreadable page are
+ * (the kernel reads such arrays element by element and acts on those): the
+ * read then keeps them and says where it stopped.
+ */
 static __always_inline void read_array(struct mmt_array *a, __u64 uptr, __u64 count,
 				       __u32 elem_size)
 {
@@ -71,6 +77,7 @@ static __always_inline void read_array(struct mmt_array *a, __u64 uptr, __u64 co
 
 	state = mmt_array_sizing(uptr, count, elem_size, &kept, &bytes, &truncated);
 	a->truncated = truncated;
+	a->partial = 0;
 	a->count = 0;
 	a->read_err = 0;
 	a->elem_size = elem_size;
@@ -86,8 +93,19 @@ static __always_inline void read_array(struct mmt_array *a, __u64 uptr, __u64 co
 		bytes = sizeof(a->data);
 	err = bpf_probe_read_user(a->data, bytes, (const void *)uptr);
 	if (err) {
-		a->state = MMT_READ_FAULT;
 		a->read_err = err;
+		kept = mmt_array_prefix(uptr, kept, elem_size);
+		bytes = kept * elem_size;
+		barrier_var(bytes);
+		if (bytes > sizeof(a->data))
+			bytes = sizeof(a->data);
+		if (kept && !bpf_probe_read_user(a->data, bytes, (const void *)uptr)) {
+			a->state = MMT_READ_OK;
+			a->count = kept;
+			a->partial = 1;
+			return;
+		}
+		a->state = MMT_READ_FAULT;
 		return;
 	}
 	a->state = MMT_READ_OK;

@@ -430,7 +430,22 @@ static void array_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool 
 			ob_s64(ob, v);
 		}
 	}
-	if (json) {
+	if (arr->partial) { /* the elements from count on: unreadable */
+		const char *err = mmt_neg_errno_name(arr->read_err);
+
+		if (json) {
+			ob_lit(ob, "],\"readError\":\"");
+			ob_str(ob, err ? err : "EIO");
+			ob_lit(ob, "\",\"readStoppedAt\":");
+			ob_u64(ob, arr->count);
+		} else {
+			ob_lit(ob, "] (unreadable from element ");
+			ob_u64(ob, arr->count);
+			ob_lit(ob, ": ");
+			ob_str(ob, err ? err : "error");
+			ob_char(ob, ')');
+		}
+	} else if (json) {
 		ob_char(ob, ']');
 		if (arr->truncated)
 			ob_lit(ob, ",\"truncated\":true");

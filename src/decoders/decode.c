@@ -50,10 +50,14 @@ static int check_state(int state)
 
 static int check_array(const struct mmt_array *a)
 {
-	if (check_state(a->state))
+	if (check_state(a->state) || a->partial > 1)
 		return -EINVAL;
 	if (a->state != MMT_READ_OK)
-		return a->count == 0 ? 0 : -EINVAL;
+		return a->count == 0 && !a->partial ? 0 : -EINVAL;
+	/* stopped at an unreadable element: says why, and kept fewer than
+	 * it could hold */
+	if (a->partial && (a->read_err >= 0 || a->count >= MMT_ARRAY_MAX))
+		return -EINVAL;
 	if (a->elem_size != 4 && a->elem_size != 8)
 		return -EINVAL;
 	if (a->count > MMT_ARRAY_MAX || (size_t)a->count * a->elem_size > sizeof(a->data))

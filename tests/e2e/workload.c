@@ -333,6 +333,19 @@ static void *unmapped_page(void)
 	return p;
 }
 
+/* The end of a readable page that a PROT_NONE page follows: what lies
+ * before it can be read, what crosses it cannot. */
+static char *guarded_end(void)
+{
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p + PAGE, PAGE, PROT_NONE)) {
+		perror("mmap");
+		exit(1);
+	}
+	return p + PAGE;
+}
+
 static void *map_pages(size_t n)
 {
 	void *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -1391,16 +1404,33 @@ static void array_texts(char *text, size_t tlen, char *json, size_t jlen, char *
 	appendf(json_p, plen, "]%s", n > 64 ? ",\"truncated\":true" : "");
 }
 
-enum { ARR_READ, ARR_UNREADABLE };
+/* How many elements of an array can be read: all, none, or a count. */
+enum { ARR_READ = -1, ARR_UNREADABLE = 0 };
 
 /*
- * One move_pages call: pages and nodes are read at entry (pages_how says
- * whether pages can be read), status at exit after a call that did not
- * fail, where it must hold want_status.
+ * An array of which only the first n elements can be read (n < count):
+ * mmtrace shows them and where reading stopped.
  */
-static long move_case(long pid, unsigned long count, void **pages, int pages_how,
-		      const int *nodes, int *status, unsigned long flags, const char *flags_text,
-		      const int *want_status, const char *target_comm)
+static void array_prefix_texts(char *text, size_t tlen, char *json, size_t jlen, char *json_p,
+			       size_t plen, const void *const *ptrs, const int *ints, long n)
+{
+	array_texts(text, tlen, json, jlen, json_p, plen, ptrs, ints, n, 0);
+	text[strlen(text) - 1] = '\0';
+	json[strlen(json) - 1] = '\0';
+	json_p[strlen(json_p) - 1] = '\0';
+	appendf(text, tlen, "] (unreadable from element %ld: EFAULT)", n);
+	appendf(json, jlen, "],\"readError\":\"EFAULT\",\"readStoppedAt\":%ld", n);
+	appendf(json_p, plen, "],\"readError\":\"EFAULT\",\"readStoppedAt\":%ld", n);
+}
+
+/*
+ * One move_pages call: pages and nodes are read at entry (pages_ok and
+ * nodes_ok say how many of their elements can be read), status at exit
+ * after a call that did not fail, where it must hold want_status.
+ */
+static long move_case(long pid, unsigned long count, void **pages, long pages_ok,
+		      const int *nodes, long nodes_ok, int *status, unsigned long flags,
+		      const char *flags_text, const int *want_status, const char *target_comm)
 {
 	static char text[3][4096], json[3][4096], json_p[3][4096];
 	char ptr[64];
@@ -1426,9 +1456,13 @@ static long move_case(long pid, unsigned long count, void **pages, int pages_how
 		a_ptr(&c, "pages", pages, "NULL", "\"values\":null", NULL);
 	} else if (!count) {
 		a_ptr(&c, "pages", pages, ptr, "\"values\":[]", NULL);
-	} else if (pages_how == ARR_UNREADABLE) {
+	} else if (pages_ok == ARR_UNREADABLE) {
 		APPEND(ptr, " (unreadable: EFAULT)");
 		a_ptr(&c, "pages", pages, ptr, "\"readError\":\"EFAULT\"", NULL);
+	} else if (pages_ok > 0 && (unsigned long)pages_ok < count) {
+		array_prefix_texts(text[0], sizeof(text[0]), json[0], sizeof(json[0]), json_p[0],
+				   sizeof(json_p[0]), (const void *const *)pages, NULL, pages_ok);
+		a_ptr(&c, "pages", pages, text[0], json[0], json_p[0]);
 	} else {
 		array_texts(text[0], sizeof(text[0]), json[0], sizeof(json[0]), json_p[0],
 			    sizeof(json_p[0]), (const void *const *)pages, NULL, count, 0);
@@ -1440,6 +1474,10 @@ static long move_case(long pid, unsigned long count, void **pages, int pages_how
 		a_ptr(&c, "nodes", nodes, "NULL", "\"values\":null", NULL);
 	} else if (!count) {
 		a_ptr(&c, "nodes", nodes, ptr, "\"values\":[]", NULL);
+	} else if (nodes_ok >= 0 && (unsigned long)nodes_ok < count) {
+		array_prefix_texts(text[1], sizeof(text[1]), json[1], sizeof(json[1]), json_p[1],
+				   sizeof(json_p[1]), NULL, nodes, nodes_ok);
+		a_ptr(&c, "nodes", nodes, text[1], json[1], NULL);
 	} else {
 		array_texts(text[1], sizeof(text[1]), json[1], sizeof(json[1]), json_p[1],
 			    sizeof(json_p[1]), NULL, nodes, count, 0);
@@ -1474,6 +1512,9 @@ static long move_case(long pid, unsigned long count, void **pages, int pages_how
 static void scenario_move_pages(void)
 {
 	char *q = map_pages(2), *many = map_pages(100);
+	/* before the hole is made: a later mapping could take its place */
+	void **cut_pages = (void **)(guarded_end() - 2 * sizeof(void *));
+	int *cut_nodes = (int *)(guarded_end() - sizeof(int));
 	void *pages[100], *hole = unmapped_page();
 	int nodes[100] = { 0 }, status[128], want[100] = { 0 }, node1[1] = { 1 };
 	const int want3[3] = { 0, -2, -14 }; /* on node 0, never touched, not mapped */
@@ -1490,22 +1531,30 @@ static void scenario_move_pages(void)
 	void *three[3] = { q, q + PAGE, hole };
 
 	window(1);
-	move_case(0, 3, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want3,
+	move_case(0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want3,
 		  me);
 	/* nodes NULL: only where the pages are */
-	move_case(0, 3, three, ARR_READ, NULL, status, 0, "0", want3, me);
+	move_case(0, 3, three, ARR_READ, NULL, ARR_READ, status, 0, "0", want3, me);
 	/* more than 64 pages: the first 64 are shown */
-	move_case(0, 100, pages, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
+	move_case(0, 100, pages, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
 		  me);
-	move_case(0, 0, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
+	move_case(0, 0, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
 	/* failures */
-	move_case(0, 1, NULL, ARR_READ, NULL, status, 0, "0", NULL, me);
-	move_case(0, 2, hole, ARR_UNREADABLE, NULL, status, 0, "0", NULL, me);
-	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+	move_case(0, 1, NULL, ARR_READ, NULL, ARR_READ, status, 0, "0", NULL, me);
+	move_case(0, 2, hole, ARR_UNREADABLE, NULL, ARR_READ, status, 0, "0", NULL, me);
+	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
 		  NULL, me);
-	move_case(0, 1, three, ARR_READ, nodes, status, MPOL_MF_STRICT, "MPOL_MF_STRICT", NULL,
+	move_case(0, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_STRICT, "MPOL_MF_STRICT", NULL,
 		  me);
-	move_case(0, 1, three, ARR_READ, node1, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
+	move_case(0, 1, three, ARR_READ, node1, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  NULL, me);
+	/* arrays that end in an unreadable page: the kernel reads pages[0],
+	 * nodes[0], pages[1], then faults on nodes[1]; mmtrace shows the
+	 * elements before each fault */
+	memcpy(cut_pages, three, 2 * sizeof(void *));
+	cut_nodes[0] = 0;
+	move_case(0, 3, cut_pages, 2, cut_nodes, 1, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL,
+		  me);
 	window(0);
 
 	/* another process's pages */
@@ -1523,7 +1572,7 @@ static void scenario_move_pages(void)
 	if (read(ready[0], &c, 1) < 0)
 		perror("read");
 	window(1);
-	move_case(child, 1, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
+	move_case(child, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
 		  "mmt-child");
 	window(0);
 	if (write(go[1], "x", 1) < 0)
@@ -1615,7 +1664,7 @@ static void scenario_int_args(void)
 	msync_case(m, PAGE, (unsigned long)-1L, "MS_ASYNC|MS_INVALIDATE|MS_SYNC|0xfffffff8");
 	mlock2_case(p, PAGE, HI | W_MLOCK_ONFAULT, "MLOCK_ONFAULT");
 	munlock(p, PAGE);
-	move_case(0, 1, pages, ARR_READ, NULL, status, HI, "0", want, "mmt-workload");
+	move_case(0, 1, pages, ARR_READ, NULL, ARR_READ, status, HI, "0", want, "mmt-workload");
 	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]",
 		   HI | MPOL_MF_MOVE, "MPOL_MF_MOVE");
 	shadow_case(0, PAGE, HI | SHADOW_STACK_SET_TOKEN, "SHADOW_STACK_SET_TOKEN");
@@ -1668,10 +1717,10 @@ static void scenario_mixed(void)
 	getpol_case(&mode, mask, 65, NULL, 0, "0", MPOL_BIND, "MPOL_BIND", 1, "[0]",
 		    "\"nodes\":[0]");
 	getpol_case(&mode, mask, 65, NULL, 8, "0x8", 0, NULL, 0, NULL, NULL);
-	move_case(0, 2, pages, ARR_READ, NULL, status, 0, "0", want, me);
+	move_case(0, 2, pages, ARR_READ, NULL, ARR_READ, status, 0, "0", want, me);
 	mempolicy_case(MPOL_DEFAULT, NULL, 0, "MPOL_DEFAULT", "NULL", "\"nodes\":null");
 	getpol_case(NULL, NULL, 0, NULL, 0, "0", 0, NULL, 0, "NULL", "\"nodes\":null");
-	move_case(0, 2, pages, ARR_READ, NULL, status, 0, "0", want, me);
+	move_case(0, 2, pages, ARR_READ, NULL, ARR_READ, status, 0, "0", want, me);
 	mbind_case(p, PAGE, MPOL_DEFAULT, "MPOL_DEFAULT", NULL, 0, "NULL", "\"nodes\":null", 0,
 		   "0");
 	migrate_case(0, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]", me);

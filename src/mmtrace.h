@@ -206,7 +206,10 @@ struct mmt_bpf_event {
 	/* the ia32 syscall number whose 6th argument counts pages (mmap2),
 	 * 0 when none */
 	__u16 ia32_pgoff_nr;
-	__u32 pad;
+	/* the ia32 syscall number that passes its arguments in a struct of
+	 * six 32-bit words in user memory (the old mmap), 0 when none */
+	__u16 ia32_argstruct_nr;
+	__u16 pad;
 	struct mmt_bpf_ptr ptrs[MMT_BPF_PTRS]; /* kind MMT_PTR_NONE past the last */
 };
 
@@ -279,6 +282,9 @@ struct mmt_stat {
 #define MMT_REC_MIGRATED (1U << 1) /* migrate_* fields are filled */
 #define MMT_REC_TARGET (1U << 2) /* target_* fields are filled */
 #define MMT_REC_COMPACT (1U << 3) /* wire only: struct mmt_payload_masks_compact */
+/* the arguments are in user memory (ia32_argstruct_nr) and could not be
+ * read: args[0] is their address, args[1] the read's negative errno */
+#define MMT_REC_ARGS_UNREAD (1U << 4)
 
 /*
  * What the ring buffer carries. Its records start with a __u16: an event

@@ -112,6 +112,26 @@ static __always_inline void read_array(struct mmt_array *a, __u64 uptr, __u64 co
 	a->count = kept;
 }
 
+/*
+ * The arguments of an ia32 call that passes them in memory (the old mmap):
+ * six 32-bit words at args[0]. 0, or the read's negative errno: args[0]
+ * then keeps their address, args[1] the errno, the others are 0.
+ */
+static __always_inline long read_ia32_argstruct(__u64 *args)
+{
+	__u32 w[MMT_MAX_ARGS];
+	__u64 at = args[0];
+	long err = bpf_probe_read_user(w, sizeof(w), (const void *)at);
+
+	for (int i = 0; i < MMT_MAX_ARGS; i++)
+		args[i] = err ? 0 : w[i];
+	if (err) {
+		args[0] = at;
+		args[1] = (__u64)err;
+	}
+	return err;
+}
+
 #define MMT_ARRAY_SLOTS 3 /* pages, nodes, status */
 
 /* Array slot i of the move_pages payload (its arrays follow each other). */

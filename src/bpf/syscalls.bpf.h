@@ -15,8 +15,9 @@
 #include "kcopy.bpf.h"
 
 /* At entry: keep the call's arguments and the user memory the kernel is
- * about to read in the thread's storage. */
-static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool compat)
+ * about to read in the thread's storage. rflags: MMT_REC_COMPAT,
+ * MMT_REC_ARGS_UNREAD. */
+static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, __u16 rflags)
 {
 	const volatile struct mmt_bpf_event *d = event_row(event);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -37,7 +38,7 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool com
 	e->enter_ns = bpf_ktime_get_boot_ns();
 	e->event = event;
 	e->nr = nr;
-	e->flags = compat ? MMT_REC_COMPAT : 0;
+	e->flags = rflags;
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		e->args[i] = args[i];
 	e->migrate_succeeded = 0;

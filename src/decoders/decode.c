@@ -123,6 +123,17 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->timestamp_ns = r->enter_ns + boot_to_wall_ns;
 	out->thread_start_ns = r->thread_start_ns + boot_to_wall_ns;
 	out->compat = r->flags & MMT_REC_COMPAT;
+	/* only a call that passes its arguments in memory can miss them */
+	out->args_unread = r->flags & MMT_REC_ARGS_UNREAD;
+	if (out->args_unread && (!out->compat || !d->ia32_nr2_argstruct || r->nr != d->ia32_nr2))
+		return -EINVAL;
+	out->args_at = out->args_unread ? r->args[0] : 0;
+	out->args_read_error = NULL;
+	if (out->args_unread) {
+		out->args_read_error = mmt_neg_errno_name((__s64)r->args[1]);
+		if (!out->args_read_error)
+			out->args_read_error = "EIO";
+	}
 	out->container = NULL;
 	out->context_id = 0;
 	out->failed = ret_failed(d->ret_kind, r->ret);
@@ -138,19 +149,20 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		const struct mmt_arg_desc *ad = &d->args[i];
 		const struct mmt_arg_ops *ops = mmt_arg_ops_of(ad);
 		struct mmt_decoded_arg *a = &out->args[i];
+		__u64 raw = out->args_unread ? 0 : r->args[i];
 
 		if (ops->nslots && (ad->payload_slot < 0 || ad->payload_slot >= ops->nslots))
 			return -EINVAL;
 		a->desc = ad;
-		a->value = (__s64)r->args[i];
+		a->value = (__s64)raw;
 		a->is_unsigned = true;
 		a->ignored = false;
 		a->text[0] = '\0';
 		a->data = MMT_DATA_NONE;
 		a->mask = NULL; /* a mask kind without its payload: no mask */
-		ops->decode(ad, r->args[i], payload, a);
+		ops->decode(ad, raw, payload, a);
 		if (text)
-			ops->text(r, ad, r->args[i], a);
+			ops->text(r, ad, raw, a);
 		if (ad->used_bits && ad->used_if_arg >= 0 && ad->used_if_arg < MMT_MAX_ARGS &&
 		    !(r->args[ad->used_if_arg] & ad->used_bits))
 			a->ignored = true;

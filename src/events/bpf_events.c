@@ -45,6 +45,7 @@ void mmt_bpf_events_fill(struct mmt_bpf_event out[MMT_EV_COUNT])
 			   (d->kernel_copy ? MMT_BPF_KERNEL_COPY : 0) |
 			   (d->ret_kind == MMT_RET_ADDR ? MMT_BPF_NEVER_FAILS : 0);
 		b->ia32_pgoff_nr = d->ia32_pgoff ? d->ia32_nr : 0;
+		b->ia32_argstruct_nr = d->ia32_nr2_argstruct ? d->ia32_nr2 : 0;
 		for (int a = 0; a < d->nargs && a < MMT_MAX_ARGS; a++) {
 			enum mmt_arg_kind k = d->args[a].kind;
 

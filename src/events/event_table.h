@@ -91,6 +91,9 @@ struct mmt_event_desc {
 	bool has_target; /* args[0] is the pid of the process acted on */
 	bool kernel_copy; /* copies its input masks in with get_nodes() */
 	bool ia32_pgoff; /* ia32_nr takes its 6th argument in pages (mmap2) */
+	/* ia32_nr2 takes one pointer to its arguments, six 32-bit words in
+	 * user memory (the old mmap, 90) */
+	bool ia32_nr2_argstruct;
 	int nargs;
 	struct mmt_arg_desc args[MMT_MAX_ARGS];
 	enum mmt_ret_kind ret_kind;

@@ -253,9 +253,15 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		if (i)
 			ob_char(ob, ',');
 		piece_put(ob, et, EV_ARG0 + i);
-		arg_value(ob, a, parse_args);
-		if (mmt_arg_ops_of(a->desc)->json_extra)
-			mmt_arg_ops_of(a->desc)->json_extra(ob, a, parse_args);
+		if (ev->args_unread) { /* no value: not even a parsed 0 */
+			ob_lit(ob, "0,\"readError\":\"");
+			ob_str(ob, ev->args_read_error);
+			ob_char(ob, '"');
+		} else {
+			arg_value(ob, a, parse_args);
+			if (mmt_arg_ops_of(a->desc)->json_extra)
+				mmt_arg_ops_of(a->desc)->json_extra(ob, a, parse_args);
+		}
 		ob_char(ob, '}');
 	}
 	ob_char(ob, ']');

@@ -122,7 +122,14 @@ static void outcome_text(struct outbuf *ob, const struct mmt_decoded_event *ev)
 
 static void args_col(struct outbuf *ob, const struct mmt_decoded_event *ev)
 {
-	for (int i = 0; i < ev->desc->nargs; i++) {
+	if (ev->args_unread) { /* where they were, no made-up values */
+		ob_str(ob, "arguments at ");
+		ob_hex(ob, ev->args_at);
+		ob_str(ob, ": unreadable (");
+		ob_str(ob, ev->args_read_error);
+		ob_char(ob, ')');
+	}
+	for (int i = 0; i < ev->desc->nargs && !ev->args_unread; i++) {
 		const struct mmt_decoded_arg *a = &ev->args[i];
 		const struct mmt_arg_ops *ops = mmt_arg_ops_of(a->desc);
 

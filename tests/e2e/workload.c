@@ -661,12 +661,56 @@ static long mmap_case(const void *addr, unsigned long len, unsigned long prot,
 	return c.ret;
 }
 
+#if IA32
+static void *old_mmap_hole; /* where old_mmap_case(NULL) points */
+
+/*
+ * The old ia32 mmap (90): one pointer to the six arguments, 32-bit words in
+ * memory. mmtrace reads them and reports mmap's arguments (the offset in
+ * bytes, as the struct holds it); args NULL: a struct it cannot read.
+ */
+static long old_mmap_case(const unsigned int *args, const char *prot_text,
+			  const char *flags_text)
+{
+	struct call c;
+	long r;
+
+	c_init(&c, "mmap");
+	if (args) {
+		a_addr(&c, "addr", args[0]);
+		a_ulong(&c, "length", args[1]);
+		a_sym(&c, "prot", args[2], prot_text);
+		a_sym(&c, "flags", args[3], flags_text);
+		a_int(&c, "fd", (int)args[4]);
+		a_u64(&c, "off", args[5], args[5]);
+	} else {
+		static const char *const names[] = { "addr", "length", "prot",
+						     "flags", "fd", "off" };
+
+		for (int i = 0; i < 6; i++)
+			c_arg(&c, names[i], 0, 0, "", "0", "\"readError\":\"EFAULT\"", NULL);
+		/* the table says where they were instead */
+		snprintf(c.text, sizeof(c.text), "arguments at 0x%lx: unreadable (EFAULT)",
+			 (unsigned long)old_mmap_hole);
+	}
+	r = syscall(90, args ? (const void *)args : old_mmap_hole);
+	c.err = r == -1 ? errno : 0;
+	c.ret = r;
+	c_log(&c, R_ADDR);
+	return r;
+}
+#endif
+
 static void scenario_mmap(void)
 {
 	const unsigned long RW = PROT_READ | PROT_WRITE, PA = MAP_PRIVATE | MAP_ANONYMOUS;
 	int fd = memfd_pages(8);
 	char *busy;
 
+#if IA32
+	/* a PROT_NONE page: no later mapping can take its place */
+	old_mmap_hole = guarded_end();
+#endif
 	window(1);
 	busy = (char *)mmap_case(NULL, 3 * PAGE, RW, PA | MAP_POPULATE, -1, 0,
 				 "PROT_READ|PROT_WRITE", "MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE");
@@ -710,6 +754,20 @@ static void scenario_mmap(void)
 	/* a protection bit x86 does not have */
 	mmap_case(NULL, PAGE, PROT_READ | 0x10, PA, -1, 0, "PROT_READ|0x10",
 		  "MAP_PRIVATE|MAP_ANONYMOUS");
+#if IA32
+	{
+		/* the old mmap: a file at an offset, anonymous memory, and an
+		 * offset that is not page aligned (EINVAL) */
+		const unsigned int file[6] = { 0, PAGE, PROT_READ, MAP_SHARED, fd, 3 * PAGE };
+		const unsigned int anon[6] = { 0, 2 * PAGE, PROT_READ | PROT_WRITE, PA, -1, 0 };
+		const unsigned int odd[6] = { 0, PAGE, PROT_READ, MAP_PRIVATE, fd, 100 };
+
+		old_mmap_case(file, "PROT_READ", "MAP_SHARED");
+		old_mmap_case(anon, "PROT_READ|PROT_WRITE", "MAP_PRIVATE|MAP_ANONYMOUS");
+		old_mmap_case(odd, "PROT_READ", "MAP_PRIVATE");
+		old_mmap_case(NULL, NULL, NULL); /* EFAULT */
+	}
+#endif
 #if !IA32
 	/* an offset that is not a multiple of the page size (mmap2 cannot say it) */
 	mmap_case(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100, "PROT_READ", "MAP_PRIVATE");

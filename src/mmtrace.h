@@ -16,6 +16,8 @@
 #define MMT_MASK_WORDS (MMT_MASK_MAX_BITS / 64)
 #define MMT_MAX_MASKS 2
 #define MMT_ARRAY_MAX 64 /* elements of an array argument read */
+#define MMT_ARRAY_BYTES (MMT_ARRAY_MAX * 8) /* room for them in struct mmt_array */
+#define MMT_IOVEC_MAX 8 /* struct iovecs of process_madvise read */
 #define MMT_NR_MAX 512 /* syscall numbers the selection tables cover */
 /*
  * The selection tables (sel64, sel32: one byte per syscall number) hold the
@@ -89,13 +91,13 @@ struct mmt_mask {
 struct mmt_array {
 	__u8 state; /* enum mmt_read_state */
 	__u8 truncated; /* the call passed more than MMT_ARRAY_MAX elements */
-	__u8 elem_size; /* 4 or 8 */
+	__u8 elem_size; /* 4 or 8; 1 for mincore's vec; 16 or 8 for iovecs */
 	__u8 partial; /* 1: the elements from count on could not be read */
 	__u16 count; /* elements captured */
 	__u16 pad2;
 	__s32 read_err;
-	__u32 pad3;
-	__u64 data[MMT_ARRAY_MAX]; /* room for MMT_ARRAY_MAX 8-byte elements */
+	__u32 total; /* elements the call passed (saturated), when read */
+	__u64 data[MMT_ARRAY_BYTES / 8];
 };
 
 /* What an event reads from user memory, after the fixed record header. */
@@ -103,6 +105,7 @@ enum mmt_payload_kind {
 	MMT_PAYLOAD_NONE, /* registers only */
 	MMT_PAYLOAD_MASKS, /* up to two node masks and one int read at exit */
 	MMT_PAYLOAD_MOVE_PAGES, /* move_pages' pages, nodes and status arrays */
+	MMT_PAYLOAD_ARRAY, /* one array: mincore's vec, process_madvise's iovec */
 };
 
 struct mmt_payload_masks {
@@ -169,6 +172,11 @@ struct mmt_payload_move_pages {
 	struct mmt_array status; /* at exit */
 };
 
+/* Its array is slot 0, where the move_pages payload has pages. */
+struct mmt_payload_array {
+	struct mmt_array array;
+};
+
 /*
  * What the BPF side needs of an event, filled from the event table by
  * mmt_bpf_events_fill() (src/events/bpf_events.c) before load: one row per
@@ -179,6 +187,11 @@ enum mmt_ptr_kind {
 	MMT_PTR_MASK, /* a node mask: masks[slot], length in maxnode */
 	MMT_PTR_ARRAY, /* an array: the move_pages payload's array slot, length a count */
 	MMT_PTR_OUT_INT, /* an int the kernel writes: out_int */
+	/* one byte per page of a length in bytes (mincore's vec), array slot 0:
+	 * at most MMT_ARRAY_BYTES */
+	MMT_PTR_PAGE_VEC,
+	/* struct iovecs (16 bytes, 8 for ia32), array slot 0: at most max */
+	MMT_PTR_IOVEC,
 };
 
 /* One pointer argument the kernel reads or writes. */
@@ -190,7 +203,7 @@ struct mmt_bpf_ptr {
 	__u8 slot; /* MASK: masks[] index; ARRAY: 0 pages, 1 nodes, 2 status */
 	__u8 elem_size; /* ARRAY: bytes of an element for a 64-bit caller */
 	__u8 elem_size32; /* ARRAY: the same for an ia32 caller */
-	__u8 pad;
+	__u8 max; /* ARRAY, IOVEC: elements read at most */
 };
 
 #define MMT_BPF_PTRS 3 /* pointer arguments of one event, at most */

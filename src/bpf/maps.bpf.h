@@ -51,6 +51,7 @@ struct call_entry {
 union payload {
 	struct mmt_payload_masks masks;
 	struct mmt_payload_move_pages move;
+	struct mmt_payload_array one; /* its array is move.pages' place */
 };
 
 /*

@@ -60,7 +60,15 @@ static __always_inline void array_unused(struct mmt_array *a, __u8 state)
 	a->partial = 0;
 	a->count = 0;
 	a->read_err = 0;
+	a->total = 0;
 }
+
+/* Is a pointer of this kind read into an array slot? */
+static __always_inline bool ptr_is_array(__u8 kind)
+{
+	return kind == MMT_PTR_ARRAY || kind == MMT_PTR_PAGE_VEC || kind == MMT_PTR_IOVEC;
+}
+
 
 /*
  * Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. When the
@@ -69,14 +77,15 @@ static __always_inline void array_unused(struct mmt_array *a, __u8 state)
  * read then keeps them and says where it stopped.
  */
 static __always_inline void read_array(struct mmt_array *a, __u64 uptr, __u64 count,
-				       __u32 elem_size)
+				       __u32 elem_size, __u32 max)
 {
 	__u64 kept, bytes;
 	__u8 state, truncated;
 	long err;
 
-	state = mmt_array_sizing(uptr, count, elem_size, &kept, &bytes, &truncated);
+	state = mmt_array_sizing(uptr, count, elem_size, max, &kept, &bytes, &truncated);
 	a->truncated = truncated;
+	a->total = count > 0xffffffffULL ? 0xffffffffU : count;
 	a->partial = 0;
 	a->count = 0;
 	a->read_err = 0;
@@ -142,6 +151,22 @@ static __always_inline struct mmt_array *array_at(union payload *p, __u32 i)
 	return &(&p->move.pages)[i];
 }
 
+/* Read the array behind pointer q: its count, element size and bound by
+ * its kind. */
+static __always_inline void read_ptr_array(union payload *p, const volatile struct mmt_bpf_ptr *q,
+					   __u64 uptr, __u64 len, bool compat)
+{
+	__u8 kind = q->kind;
+
+	if (kind == MMT_PTR_PAGE_VEC)
+		read_array(array_at(p, 0), uptr, mmt_pages_of(len), 1, MMT_ARRAY_BYTES);
+	else if (kind == MMT_PTR_IOVEC)
+		read_array(array_at(p, 0), uptr, len, compat ? 8 : 16, q->max);
+	else
+		read_array(array_at(p, q->slot), uptr, len, compat ? q->elem_size32 : q->elem_size,
+			   q->max);
+}
+
 /* Argument i of the call, 0 past the last. */
 static __always_inline __u64 arg_at(const __u64 *args, __u32 i)
 {
@@ -171,9 +196,8 @@ static __always_inline void read_entry_payload(struct call_entry *e, union paylo
 			continue;
 		if (q->kind == MMT_PTR_MASK)
 			read_mask(&p->masks.masks[q->slot & 1], uptr, len, compat);
-		else if (q->kind == MMT_PTR_ARRAY)
-			read_array(array_at(p, q->slot), uptr, len,
-				   compat ? q->elem_size32 : q->elem_size);
+		else if (ptr_is_array(q->kind))
+			read_ptr_array(p, q, uptr, len, compat);
 	}
 }
 
@@ -235,12 +259,12 @@ static __always_inline void read_exit_payload(struct call_entry *e, union payloa
 					    uptr ? MMT_READ_EMPTY : MMT_READ_NULL);
 			else
 				read_mask(&p->masks.masks[slot & 1], uptr, len, compat);
-		} else if (kind == MMT_PTR_ARRAY) {
+		} else if (ptr_is_array(kind)) {
 			if (failed)
-				array_unused(array_at(p, slot), MMT_READ_EMPTY);
+				array_unused(array_at(p, kind == MMT_PTR_ARRAY ? slot : 0),
+					     MMT_READ_EMPTY);
 			else
-				read_array(array_at(p, slot), uptr, len,
-					   compat ? q->elem_size32 : q->elem_size);
+				read_ptr_array(p, q, uptr, len, compat);
 		} else if (kind == MMT_PTR_OUT_INT) {
 			if (failed)
 				p->masks.out_int_state = uptr ? MMT_READ_EMPTY : MMT_READ_NULL;

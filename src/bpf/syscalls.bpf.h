@@ -117,6 +117,10 @@ static __always_inline int on_exit(long ret)
 					0);
 		if (r)
 			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
+	} else if (kind == MMT_PAYLOAD_ARRAY && p) {
+		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_array), 0);
+		if (r)
+			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_array), p);
 	} else {
 		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	}

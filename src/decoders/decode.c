@@ -38,6 +38,8 @@ size_t mmt_record_size(const struct mmt_event_desc *d)
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks);
 	case MMT_PAYLOAD_MOVE_PAGES:
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_move_pages);
+	case MMT_PAYLOAD_ARRAY:
+		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_array);
 	default:
 		return sizeof(struct mmt_record);
 	}
@@ -48,7 +50,11 @@ static int check_state(int state)
 	return state >= MMT_READ_NONE && state <= MMT_READ_FAULT ? 0 : -EINVAL;
 }
 
-static int check_array(const struct mmt_array *a)
+/* The element sizes an array may have (bit n: n bytes), by its argument's
+ * kind; the most elements it may hold. */
+#define SIZES(a, b) ((1U << (a)) | (1U << (b)))
+
+static int check_array(const struct mmt_array *a, unsigned int sizes, unsigned int max)
 {
 	if (check_state(a->state) || a->partial > 1)
 		return -EINVAL;
@@ -56,13 +62,28 @@ static int check_array(const struct mmt_array *a)
 		return a->count == 0 && !a->partial ? 0 : -EINVAL;
 	/* stopped at an unreadable element: says why, and kept fewer than
 	 * it could hold */
-	if (a->partial && (a->read_err >= 0 || a->count >= MMT_ARRAY_MAX))
+	if (a->partial && (a->read_err >= 0 || a->count >= max))
 		return -EINVAL;
-	if (a->elem_size != 4 && a->elem_size != 8)
+	if (a->elem_size >= 32 || !(sizes & (1U << a->elem_size)))
 		return -EINVAL;
-	if (a->count > MMT_ARRAY_MAX || (size_t)a->count * a->elem_size > sizeof(a->data))
+	if (a->count > max || (size_t)a->count * a->elem_size > sizeof(a->data))
 		return -EINVAL;
 	return 0;
+}
+
+/* The one array of a MMT_PAYLOAD_ARRAY event, checked for its kind. */
+static int check_one_array(const struct mmt_event_desc *d, const struct mmt_array *a)
+{
+	for (int i = 0; i < d->nargs; i++) {
+		if (d->args[i].kind == MMT_ARG_PAGE_VEC)
+			return check_array(a, SIZES(1, 1), MMT_ARRAY_BYTES) ||
+					       (a->state == MMT_READ_OK && a->total < a->count)
+				       ? -EINVAL
+				       : 0;
+		if (d->args[i].kind == MMT_ARG_IOVEC)
+			return check_array(a, SIZES(8, 16), MMT_IOVEC_MAX);
+	}
+	return -EINVAL;
 }
 
 static int check_mask(const struct mmt_mask *m)
@@ -113,8 +134,14 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
 		const struct mmt_payload_move_pages *mp = payload = r + 1;
 
-		if (check_array(&mp->pages) || check_array(&mp->nodes) ||
-		    check_array(&mp->status))
+		if (check_array(&mp->pages, SIZES(4, 8), MMT_ARRAY_MAX) ||
+		    check_array(&mp->nodes, SIZES(4, 8), MMT_ARRAY_MAX) ||
+		    check_array(&mp->status, SIZES(4, 8), MMT_ARRAY_MAX))
+			return -EINVAL;
+	} else if (d->payload == MMT_PAYLOAD_ARRAY) {
+		const struct mmt_payload_array *pa = payload = r + 1;
+
+		if (check_one_array(d, &pa->array))
 			return -EINVAL;
 	}
 

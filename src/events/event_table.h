@@ -37,6 +37,8 @@ enum mmt_arg_kind {
 	MMT_ARG_NODEMASK, /* pointer to a node mask read from user memory */
 	MMT_ARG_ARRAY, /* pointer to an array read from user memory */
 	MMT_ARG_OUT_MODE, /* int* the kernel writes a policy mode to */
+	MMT_ARG_PAGE_VEC, /* mincore's vec: one byte per page, read at exit */
+	MMT_ARG_IOVEC, /* struct iovecs read from user memory */
 	MMT_ARG_KIND_COUNT,
 };
 

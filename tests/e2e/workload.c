@@ -318,6 +318,9 @@ static void window(int open)
 	syscall(SYS_set_mempolicy_home_node, open ? 1UL : 2UL, 0UL, 0UL, MARK);
 }
 
+/* How many elements of an array can be read: all, none, or a count. */
+enum { ARR_READ = -1, ARR_UNREADABLE = 0 };
+
 /* ---- memory to work on (allocated outside the windows) ---- */
 
 /* An address that is certainly not mapped: a page mapped, then unmapped. */
@@ -912,14 +915,69 @@ static void scenario_madvise(void)
 	window(0);
 }
 
+/*
+ * The iovecs as mmtrace reads them at entry: the first 8, "truncated" past
+ * them; readable: how many can be read (ARR_READ: all).
+ */
+static void a_iovec(struct call *c, const struct iovec *iov, unsigned long vlen, long readable)
+{
+	static char text[1024], json[1024], json_p[1024];
+	unsigned long n = vlen > 8 ? 8 : vlen;
+	char ptr[32];
+
+	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)iov);
+	if (!iov) {
+		a_ptr(c, "iovec", iov, "NULL", "\"values\":null", NULL);
+		return;
+	}
+	if (!vlen) {
+		a_ptr(c, "iovec", iov, ptr, "\"values\":[]", NULL);
+		return;
+	}
+	if (readable >= 0 && (unsigned long)readable < n)
+		n = readable;
+	snprintf(text, sizeof(text), "[");
+	snprintf(json, sizeof(json), "\"values\":[");
+	snprintf(json_p, sizeof(json_p), "\"values\":[");
+	for (unsigned long i = 0; i < n; i++) {
+		const char *sep = i ? "," : "";
+		unsigned long base = (unsigned long)iov[i].iov_base, len = iov[i].iov_len;
+
+		APPEND(text, "%s{0x%lx,%lu}", sep, base, len);
+		APPEND(json, "%s{\"base\":%lu,\"len\":%lu}", sep, base, len);
+		APPEND(json_p, "%s{\"base\":\"0x%lx\",\"len\":%lu}", sep, base, len);
+	}
+	if (readable >= 0 && (unsigned long)readable < vlen) {
+		APPEND(text, "] (unreadable from element %ld: EFAULT)", readable);
+		APPEND(json, "],\"readError\":\"EFAULT\",\"readStoppedAt\":%ld", readable);
+		APPEND(json_p, "],\"readError\":\"EFAULT\",\"readStoppedAt\":%ld", readable);
+	} else {
+		APPEND(text, "%s", vlen > 8 ? ",...] (truncated)" : "]");
+		APPEND(json, "]%s", vlen > 8 ? ",\"truncated\":true" : "");
+		APPEND(json_p, "]%s", vlen > 8 ? ",\"truncated\":true" : "");
+	}
+	a_ptr(c, "iovec", iov, text, json, json_p);
+}
+
+static long pmadvise_read_case(long pidfd, const struct iovec *iov, unsigned long vlen,
+			       long readable, long advice, const char *advice_text,
+			       unsigned long flags);
+
 static long pmadvise_case(long pidfd, const struct iovec *iov, unsigned long vlen,
 			  long advice, const char *advice_text, unsigned long flags)
+{
+	return pmadvise_read_case(pidfd, iov, vlen, ARR_READ, advice, advice_text, flags);
+}
+
+static long pmadvise_read_case(long pidfd, const struct iovec *iov, unsigned long vlen,
+			       long readable, long advice, const char *advice_text,
+			       unsigned long flags)
 {
 	struct call c;
 
 	c_init(&c, "process_madvise");
 	a_int(&c, "pidfd", pidfd);
-	a_addr(&c, "iovec", (unsigned long)iov);
+	a_iovec(&c, iov, vlen, readable);
 	a_ulong(&c, "vlen", vlen);
 	a_sym(&c, "advice", (unsigned long)advice, advice_text);
 	a_uint(&c, "flags", flags);
@@ -931,7 +989,9 @@ static long pmadvise_case(long pidfd, const struct iovec *iov, unsigned long vle
 static void scenario_process_madvise(void)
 {
 	char *p = map_pages(8);
-	struct iovec iov[2] = { { p, 2 * PAGE }, { p + 4 * PAGE, PAGE } };
+	struct iovec iov[2] = { { p, 2 * PAGE }, { p + 4 * PAGE, PAGE } }, ten[10];
+	/* one iovec before an unreadable page */
+	struct iovec *cut = (struct iovec *)(guarded_end() - sizeof(struct iovec));
 	int self = syscall(SYS_pidfd_open, getpid(), 0), gone, status;
 	pid_t child;
 
@@ -951,7 +1011,16 @@ static void scenario_process_madvise(void)
 	pmadvise_case(self, iov, 1, W_MADV_PAGEOUT, "MADV_PAGEOUT", 0);
 	pmadvise_case(self, iov + 1, 1, W_MADV_WILLNEED, "MADV_WILLNEED", 0);
 	pmadvise_case(self, iov, 0, W_MADV_COLD, "MADV_COLD", 0);
+	/* more ranges than mmtrace reads: the first 8 */
+	for (int i = 0; i < 10; i++) {
+		ten[i].iov_base = p + (i % 8) * PAGE;
+		ten[i].iov_len = PAGE;
+	}
+	pmadvise_case(self, ten, 10, W_MADV_COLD, "MADV_COLD", 0);
 	/* failures */
+	cut->iov_base = p;
+	cut->iov_len = PAGE;
+	pmadvise_read_case(self, cut, 2, 1, W_MADV_COLD, "MADV_COLD", 0); /* EFAULT */
 	pmadvise_case(self, iov, 1, W_MADV_COLD, "MADV_COLD", 1);
 	pmadvise_case(self, iov, 1, 77, "0x4d", 0);
 	pmadvise_case(9999, iov, 1, W_MADV_COLD, "MADV_COLD", 0);
@@ -1108,28 +1177,69 @@ static void scenario_msync(void)
 	window(0);
 }
 
-static long mincore_case(const void *addr, unsigned long len, const void *vec)
+/*
+ * mincore's vec as mmtrace reads it after a call that did not fail: the
+ * first 64 bytes, and the resident pages among the first 512.
+ */
+static long mincore_case(const void *addr, unsigned long len, const unsigned char *vec)
 {
+	static char text[1024], json[1024];
+	unsigned long pages = (len + PAGE - 1) / PAGE, shown = pages > 64 ? 64 : pages;
+	unsigned long read = pages > 512 ? 512 : pages, resident = 0;
 	struct call c;
 
 	c_init(&c, "mincore");
+	c.sys[0] = (long)addr;
+	c.sys[1] = (long)len;
+	c.sys[2] = (long)vec;
+	c_make(&c, SYS_mincore);
+	c.n = 0;
 	a_addr(&c, "addr", (unsigned long)addr);
 	a_ulong(&c, "length", len);
-	a_addr(&c, "vec", (unsigned long)vec);
-	c_make(&c, SYS_mincore);
+	if (c.err || !pages) {
+		snprintf(text, sizeof(text), "0x%lx", (unsigned long)vec);
+		a_ptr(&c, "vec", vec, text, "\"values\":[]", NULL);
+	} else {
+		snprintf(text, sizeof(text), "[");
+		snprintf(json, sizeof(json), "\"values\":[");
+		for (unsigned long i = 0; i < read; i++)
+			resident += vec[i] & 1;
+		for (unsigned long i = 0; i < shown; i++) {
+			APPEND(text, "%s%u", i ? "," : "", vec[i]);
+			APPEND(json, "%s%u", i ? "," : "", vec[i]);
+		}
+		APPEND(text, "%s", pages > 64 ? ",...] (truncated)" : "]");
+		APPEND(json, "]%s", pages > 64 ? ",\"truncated\":true" : "");
+		APPEND(json, ",\"resident\":%lu", resident);
+		if (pages > 512) {
+			APPEND(json, ",\"residentOfFirst\":%lu", read);
+			APPEND(text, " (%lu of the first %lu of %lu pages resident)", resident, read,
+			       pages);
+		} else {
+			APPEND(text, " (%lu of %lu pages resident)", resident, pages);
+		}
+		a_ptr(&c, "vec", vec, text, json, NULL);
+	}
 	c_log(&c, R_VAL);
 	return c.ret;
 }
 
 static void scenario_mincore(void)
 {
-	char *p = map_pages(4);
+	char *p = map_pages(4), *big = map_pages(600);
 	void *hole = unmapped_page();
-	unsigned char vec[4];
+	static unsigned char vec[600];
 
 	p[0] = p[PAGE] = 1;
+	/* every third page resident, no huge page to make them all so */
+	madvise(big, 600 * PAGE, MADV_NOHUGEPAGE);
+	for (int i = 0; i < 600; i += 3)
+		big[i * PAGE] = 1;
 	window(1);
 	mincore_case(p, 4 * PAGE, vec);
+	/* more pages than shown (64), more than counted (512) */
+	mincore_case(big, 100 * PAGE, vec);
+	mincore_case(big, 600 * PAGE - 5, vec);
 	mincore_case(p, 0, vec);
 	mincore_case(p, 4 * PAGE, hole);
 	mincore_case(hole, PAGE, vec);
@@ -1462,8 +1572,6 @@ static void array_texts(char *text, size_t tlen, char *json, size_t jlen, char *
 	appendf(json_p, plen, "]%s", n > 64 ? ",\"truncated\":true" : "");
 }
 
-/* How many elements of an array can be read: all, none, or a count. */
-enum { ARR_READ = -1, ARR_UNREADABLE = 0 };
 
 /*
  * An array of which only the first n elements can be read (n < count):

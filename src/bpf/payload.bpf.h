@@ -69,7 +69,6 @@ static __always_inline bool ptr_is_array(__u8 kind)
 	return kind == MMT_PTR_ARRAY || kind == MMT_PTR_PAGE_VEC || kind == MMT_PTR_IOVEC;
 }
 
-
 /*
  * Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. When the
  * whole cannot be read, the elements before the first unreadable page are

@@ -503,8 +503,7 @@ static void decode_one_array(const struct mmt_arg_desc *d, __u64 raw, const void
 
 /* mincore's vec: its first MMT_ARRAY_MAX bytes, and how many of the pages
  * read are resident (bit 0). */
-static void vec_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool json,
-		     bool parse_args)
+static void vec_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool json, bool parse_args)
 {
 	const struct mmt_array *arr = a->array;
 	const unsigned char *b = (const unsigned char *)arr->data;
@@ -643,8 +642,7 @@ static void table_iovec(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	if (a->data != MMT_DATA_ARRAY)
 		ob_str(ob, a->text);
 	else
-		read_render(ob, a, &iovec_form, a->array->state, a->array->read_err, false,
-			    false);
+		read_render(ob, a, &iovec_form, a->array->state, a->array->read_err, false, false);
 }
 
 /* The int the kernel writes (get_mempolicy's mode, or a node). */

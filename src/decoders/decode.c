@@ -75,11 +75,12 @@ static int check_array(const struct mmt_array *a, unsigned int sizes, unsigned i
 static int check_one_array(const struct mmt_event_desc *d, const struct mmt_array *a)
 {
 	for (int i = 0; i < d->nargs; i++) {
-		if (d->args[i].kind == MMT_ARG_PAGE_VEC)
-			return check_array(a, SIZES(1, 1), MMT_ARRAY_BYTES) ||
-					       (a->state == MMT_READ_OK && a->total < a->count)
-				       ? -EINVAL
-				       : 0;
+		if (d->args[i].kind == MMT_ARG_PAGE_VEC) {
+			/* the pages it counts are those of the range */
+			if (a->state == MMT_READ_OK && a->total < a->count)
+				return -EINVAL;
+			return check_array(a, SIZES(1, 1), MMT_ARRAY_BYTES);
+		}
 		if (d->args[i].kind == MMT_ARG_IOVEC)
 			return check_array(a, SIZES(8, 16), MMT_IOVEC_MAX);
 	}

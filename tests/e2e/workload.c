@@ -672,8 +672,7 @@ static void *old_mmap_hole; /* where old_mmap_case(NULL) points */
  * memory. mmtrace reads them and reports mmap's arguments (the offset in
  * bytes, as the struct holds it); args NULL: a struct it cannot read.
  */
-static long old_mmap_case(const unsigned int *args, const char *prot_text,
-			  const char *flags_text)
+static long old_mmap_case(const unsigned int *args, const char *prot_text, const char *flags_text)
 {
 	struct call c;
 	long r;
@@ -1213,8 +1212,8 @@ static long mincore_case(const void *addr, unsigned long len, const unsigned cha
 		APPEND(json, ",\"resident\":%lu", resident);
 		if (pages > 512) {
 			APPEND(json, ",\"residentOfFirst\":%lu", read);
-			APPEND(text, " (%lu of the first %lu of %lu pages resident)", resident, read,
-			       pages);
+			APPEND(text, " (%lu of the first %lu of %lu pages resident)", resident,
+			       read, pages);
 		} else {
 			APPEND(text, " (%lu of %lu pages resident)", resident, pages);
 		}
@@ -1594,9 +1593,9 @@ static void array_prefix_texts(char *text, size_t tlen, char *json, size_t jlen,
  * nodes_ok say how many of their elements can be read), status at exit
  * after a call that did not fail, where it must hold want_status.
  */
-static long move_case(long pid, unsigned long count, void **pages, long pages_ok,
-		      const int *nodes, long nodes_ok, int *status, unsigned long flags,
-		      const char *flags_text, const int *want_status, const char *target_comm)
+static long move_case(long pid, unsigned long count, void **pages, long pages_ok, const int *nodes,
+		      long nodes_ok, int *status, unsigned long flags, const char *flags_text,
+		      const int *want_status, const char *target_comm)
 {
 	static char text[3][4096], json[3][4096], json_p[3][4096];
 	char ptr[64];
@@ -1697,21 +1696,22 @@ static void scenario_move_pages(void)
 	void *three[3] = { q, q + PAGE, hole };
 
 	window(1);
-	move_case(0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want3,
-		  me);
+	move_case(0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  want3, me);
 	/* nodes NULL: only where the pages are */
 	move_case(0, 3, three, ARR_READ, NULL, ARR_READ, status, 0, "0", want3, me);
 	/* more than 64 pages: the first 64 are shown */
-	move_case(0, 100, pages, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
-		  me);
-	move_case(0, 0, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
+	move_case(0, 100, pages, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  want, me);
+	move_case(0, 0, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  NULL, me);
 	/* failures */
 	move_case(0, 1, NULL, ARR_READ, NULL, ARR_READ, status, 0, "0", NULL, me);
 	move_case(0, 2, hole, ARR_UNREADABLE, NULL, ARR_READ, status, 0, "0", NULL, me);
-	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE,
+		  "MPOL_MF_MOVE", NULL, me);
+	move_case(0, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_STRICT, "MPOL_MF_STRICT",
 		  NULL, me);
-	move_case(0, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_STRICT, "MPOL_MF_STRICT", NULL,
-		  me);
 	move_case(0, 1, three, ARR_READ, node1, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
 		  NULL, me);
 	/* arrays that end in an unreadable page: the kernel reads pages[0],
@@ -1719,8 +1719,7 @@ static void scenario_move_pages(void)
 	 * elements before each fault */
 	memcpy(cut_pages, three, 2 * sizeof(void *));
 	cut_nodes[0] = 0;
-	move_case(0, 3, cut_pages, 2, cut_nodes, 1, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL,
-		  me);
+	move_case(0, 3, cut_pages, 2, cut_nodes, 1, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
 	window(0);
 
 	/* another process's pages */
@@ -1738,8 +1737,8 @@ static void scenario_move_pages(void)
 	if (read(ready[0], &c, 1) < 0)
 		perror("read");
 	window(1);
-	move_case(child, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
-		  "mmt-child");
+	move_case(child, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  want, "mmt-child");
 	window(0);
 	if (write(go[1], "x", 1) < 0)
 		perror("write");

@@ -235,10 +235,10 @@ static void test_hist_pred_ret(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rows_masks),   cmocka_unit_test(test_rows_move_pages),
-		cmocka_unit_test(test_rows_one_array),
-		cmocka_unit_test(test_rows_others),  cmocka_unit_test(test_mask_sizing),
-		cmocka_unit_test(test_mask_compare), cmocka_unit_test(test_hist_pred_ret),
+		cmocka_unit_test(test_rows_masks),     cmocka_unit_test(test_rows_move_pages),
+		cmocka_unit_test(test_rows_one_array), cmocka_unit_test(test_rows_others),
+		cmocka_unit_test(test_mask_sizing),    cmocka_unit_test(test_mask_compare),
+		cmocka_unit_test(test_hist_pred_ret),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

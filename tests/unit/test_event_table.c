@@ -487,7 +487,8 @@ static void test_payloads(void **state)
 			masks += d->args[a].kind == MMT_ARG_NODEMASK;
 			arrays += d->args[a].kind == MMT_ARG_ARRAY;
 			outs += d->args[a].kind == MMT_ARG_OUT_MODE;
-			ones += d->args[a].kind == MMT_ARG_PAGE_VEC || d->args[a].kind == MMT_ARG_IOVEC;
+			ones += d->args[a].kind == MMT_ARG_PAGE_VEC ||
+				d->args[a].kind == MMT_ARG_IOVEC;
 		}
 		if (d->payload != MMT_PAYLOAD_ARRAY)
 			assert_int_equal(ones, 0);

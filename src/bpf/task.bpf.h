@@ -13,10 +13,13 @@
  * Resolve the path of mm->exe_file into buf, right to left, crossing mount
  * points. One bpf_loop() step per path component keeps the verifier's work
  * independent of the depth. A path longer than the buffer, or deeper than
- * PATH_DEPTH components, keeps its tail and is marked truncated: a tail
+ * PATH_DEPTH steps, keeps its tail and is marked truncated: a tail
  * such as /usr/bin/numactl must never pass for the whole path.
  */
-#define PATH_DEPTH 32
+/* steps of the walk: a component or a mount crossed. The buffer holds
+ * at most 127 components ("/a"), so the bytes, not the steps, bound a
+ * path in practice; the steps bound the time. */
+#define PATH_DEPTH 192
 #define HALF (MMT_PATH_LEN - 1)
 
 struct path_walk {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end tests of what mmtrace reads beyond the registers, where it can
-lose data: an executable path too long or too deep for the BPF side's
-buffer is marked truncated, never shown as a whole path (JSON
+lose data: an executable path too long for the BPF side's buffer is
+marked truncated, never shown as a whole path (JSON
 "executable.truncated", the table's EXE column starts with "...").
 
 The workload's scenarios check the arrays read element by element, mincore's
@@ -75,11 +75,18 @@ def long_executable_path_is_marked_truncated():
 
 
 @test
-def deep_executable_path_is_marked_truncated():
-    """40 directories deep (a short path, more components than the walk
-    takes): the tail is marked truncated."""
-    # the walk takes 32 components: the file and the 31 directories above it
-    exe_case(["d"] * 40, "/" + "/".join(["d"] * 31) + "/workload", True)
+def deep_executable_path_is_whole():
+    """100 directories deep, a path that fits the buffer: the whole path,
+    not marked (the walk is bounded by the buffer, not by a depth)."""
+    exe_case(["d"] * 100, None, False)
+
+
+@test
+def deep_long_executable_path_is_marked_truncated():
+    """150 directories deep (more components than 255 bytes hold): the tail
+    that fits, whole components, marked truncated."""
+    # 255 bytes hold "/workload" (9) and 123 "/d" (246)
+    exe_case(["d"] * 150, "/" + "/".join(["d"] * 123) + "/workload", True)
 
 
 @test

@@ -686,11 +686,15 @@ static long old_mmap_case(const unsigned int *args, const char *prot_text, const
 		a_int(&c, "fd", (int)args[4]);
 		a_u64(&c, "off", args[5], args[5]);
 	} else {
+		/* each value 0 of its type, marked */
 		static const char *const names[] = { "addr", "length", "prot",
 						     "flags", "fd", "off" };
+		static const char *const parsed[] = { "\"0x0\"", "0", "\"PROT_NONE\"",
+						      "\"0\"", "0", "0" };
 
 		for (int i = 0; i < 6; i++)
-			c_arg(&c, names[i], 0, 0, "", "0", "\"readError\":\"EFAULT\"", NULL);
+			c_arg(&c, names[i], 0, 0, "", parsed[i], "\"readError\":\"EFAULT\"",
+			      NULL);
 		/* the table says where they were instead */
 		snprintf(c.text, sizeof(c.text), "arguments at 0x%lx: unreadable (EFAULT)",
 			 (unsigned long)old_mmap_hole);
@@ -750,7 +754,7 @@ static void scenario_mmap(void)
 	/* failures: no length, no file, no type, an unknown flag with validation */
 	mmap_case(NULL, 0, PROT_READ, PA, -1, 0, "PROT_READ", "MAP_PRIVATE|MAP_ANONYMOUS");
 	mmap_case(NULL, PAGE, PROT_READ, MAP_SHARED, -1, 0, "PROT_READ", "MAP_SHARED");
-	mmap_case(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0, "PROT_READ", "0x0|MAP_ANONYMOUS");
+	mmap_case(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0, "PROT_READ", "0|MAP_ANONYMOUS");
 	mmap_case(NULL, PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x8000000, -1, 0,
 		  "PROT_READ", "MAP_SHARED_VALIDATE|MAP_ANONYMOUS|0x8000000");
 	/* a protection bit x86 does not have */
@@ -1195,7 +1199,9 @@ static long mincore_case(const void *addr, unsigned long len, const unsigned cha
 	c.n = 0;
 	a_addr(&c, "addr", (unsigned long)addr);
 	a_ulong(&c, "length", len);
-	if (c.err || !pages) {
+	if (c.err) { /* the kernel wrote nothing */
+		a_ptr(&c, "vec", vec, "?", "\"notWritten\":true", NULL);
+	} else if (!pages) {
 		snprintf(text, sizeof(text), "0x%lx", (unsigned long)vec);
 		a_ptr(&c, "vec", vec, text, "\"values\":[]", NULL);
 	} else {
@@ -1273,6 +1279,9 @@ static void scenario_remap_file_pages(void)
 	/* failures: a protection, an unknown flag, private memory */
 	remap_case(m + 2 * PAGE, PAGE, PROT_READ, "PROT_READ", 1, 0, "0");
 	remap_case(m + 2 * PAGE, PAGE, PROT_NONE, "PROT_NONE", 1, 0x1, "0x1");
+	/* mmap's flags: with MAP_HUGETLB, bits 26-31 are a page size */
+	remap_case(m + 2 * PAGE, PAGE, PROT_NONE, "PROT_NONE", 1, 0x40000 | (21UL << 26),
+		   "MAP_HUGETLB|MAP_HUGE_2MB");
 	remap_case(p, PAGE, PROT_NONE, "PROT_NONE", 1, 0, "0");
 	window(0);
 }
@@ -1393,8 +1402,8 @@ static long getpol_case(int *mode, unsigned long *mask, unsigned long maxnode,
 	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)mode);
 	if (!mode) {
 		a_ptr(&c, "mode", mode, c.err ? "0x0" : "NULL", "\"out\":null", NULL);
-	} else if (c.err) { /* not read */
-		a_ptr(&c, "mode", mode, ptr, "\"out\":null", NULL);
+	} else if (c.err) { /* the kernel wrote nothing */
+		a_ptr(&c, "mode", mode, "?", "\"notWritten\":true", NULL);
 	} else {
 		snprintf(mtext, sizeof(mtext), "[%s]", mode_text);
 		snprintf(mjson, sizeof(mjson), "\"out\":%d", want_mode);
@@ -1403,7 +1412,9 @@ static long getpol_case(int *mode, unsigned long *mask, unsigned long maxnode,
 		if (*mode != want_mode)
 			APPEND(c.kernel, "mode %d, expected %d. ", *mode, want_mode);
 	}
-	if (c.err)
+	if (c.err && mask) /* the kernel wrote nothing */
+		a_mask(&c, "nodemask", mask, "?", "\"notWritten\":true");
+	else if (c.err)
 		a_mask(&c, "nodemask", mask, "[]", "\"nodes\":[]");
 	else
 		a_mask(&c, "nodemask", mask, nodes_text, mask_json);
@@ -1650,7 +1661,11 @@ static long move_case(long pid, unsigned long count, void **pages, long pages_ok
 	}
 	/* status: what the kernel wrote, after a call that did not fail */
 	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)status);
-	if (c.err || !count) {
+	if (c.err) { /* the kernel wrote nothing */
+		a_ptr(&c, "status", status, "?", "\"notWritten\":true", NULL);
+		if (want_status)
+			APPEND(c.kernel, "the call failed. ");
+	} else if (!count) {
 		a_ptr(&c, "status", status, ptr, "\"values\":[]", NULL);
 		if (want_status && c.err)
 			APPEND(c.kernel, "the call failed. ");
@@ -1710,8 +1725,11 @@ static void scenario_move_pages(void)
 	move_case(0, 2, hole, ARR_UNREADABLE, NULL, ARR_READ, status, 0, "0", NULL, me);
 	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE,
 		  "MPOL_MF_MOVE", NULL, me);
-	move_case(0, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_STRICT, "MPOL_MF_STRICT",
-		  NULL, me);
+	/* mbind's MPOL_MF_STRICT is no move_pages flag */
+	move_case(0, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_STRICT, "0x1", NULL,
+		  me);
+	move_case(0, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE | MPOL_MF_LAZY,
+		  "MPOL_MF_MOVE|0x8", NULL, me);
 	move_case(0, 1, three, ARR_READ, node1, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
 		  NULL, me);
 	/* arrays that end in an unreadable page: the kernel reads pages[0],

@@ -53,6 +53,7 @@ struct call_entry {
 union payload {
 	struct mmt_payload_masks masks;
 	struct mmt_payload_move_pages move;
+	struct mmt_payload_array one; /* its array is move.pages' place */
 };
 
 /*
@@ -82,6 +83,7 @@ struct call_state {
 struct exe_cache {
 	__u64 exe_file;
 	char path[MMT_PATH_LEN];
+	__u8 truncated; /* the path's start did not fit */
 };
 
 struct {

@@ -16,8 +16,9 @@
 #include "stack.bpf.h"
 
 /* At entry: keep the call's arguments and the user memory the kernel is
- * about to read in the thread's storage. */
-static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool compat)
+ * about to read in the thread's storage. rflags: MMT_REC_COMPAT,
+ * MMT_REC_ARGS_UNREAD. */
+static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, __u16 rflags)
 {
 	const volatile struct mmt_bpf_event *d = event_row(event);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -38,7 +39,7 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool com
 	e->enter_ns = bpf_ktime_get_boot_ns();
 	e->event = event;
 	e->nr = nr;
-	e->flags = compat ? MMT_REC_COMPAT : 0;
+	e->flags = rflags;
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		e->args[i] = args[i];
 	e->migrate_succeeded = 0;
@@ -115,6 +116,10 @@ static __always_inline int on_exit(long ret)
 		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_move_pages));
 		if (r)
 			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
+	} else if (kind == MMT_PAYLOAD_ARRAY && p) {
+		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_array));
+		if (r)
+			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_array), p);
 	} else {
 		r = call_reserve(sizeof(*r));
 	}

@@ -63,7 +63,7 @@ static const char usage_text[] =
 	"                                names, as Tracee >= v0.24 reads them) or\n"
 	"                                v0.23 (C type names, for older consumers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
-	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER\n"
+	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER,EXE\n"
 	"      --color WHEN              colour failed calls: auto (a terminal), always,\n"
 	"                                never\n"
 	"      --output-file FILE        write events to FILE instead of stdout\n"
@@ -226,7 +226,7 @@ static int parse_columns(struct mmt_options *o, const char *arg)
 {
 	static const char *const names[MMT_COL_COUNT] = {
 		"TIME", "UID", "COMM", "PID", "TID", "RET", "EVENT", "ARGS",
-		"LATENCY", "CPU", "CONTAINER",
+		"LATENCY", "CPU", "CONTAINER", "EXE",
 	};
 	char *list = strdup(arg), *save = NULL;
 	int err = 0;
@@ -241,7 +241,7 @@ static int parse_columns(struct mmt_options *o, const char *arg)
 			if (!strcasecmp(c, names[k]))
 				break;
 		if (k == MMT_COL_COUNT)
-			err = mmt_usage_error("unknown column '%s' (columns: TIME, UID, COMM, PID, TID, RET, EVENT, ARGS, LATENCY, CPU, CONTAINER)",
+			err = mmt_usage_error("unknown column '%s' (columns: TIME, UID, COMM, PID, TID, RET, EVENT, ARGS, LATENCY, CPU, CONTAINER, EXE)",
 					      c);
 		else if (o->ncolumns == MMT_COL_COUNT)
 			err = mmt_usage_error("too many columns in '%s'", arg);

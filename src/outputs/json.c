@@ -167,7 +167,7 @@ enum ctx_piece {
 	CTX_HOST_PPID, /* hostParentProcessId */
 	CTX_MNT_NS, /* mountNamespace */
 	CTX_PID_NS, /* pidNamespace */
-	CTX_EXE, /* executable.path, quoted */
+	CTX_EXE, /* executable.path, quoted; then "truncated" when it is */
 	CTX_HOST, /* hostName, quoted */
 	CTX_ENTITIES, /* ,"threadEntityId":...,"parentEntityId":N */
 	CTX_PIECES,
@@ -228,6 +228,8 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
 		piece_end(&c->p, i);
 	}
 	ob_json_str(&c->p.ob, ev->exe, MMT_PATH_LEN);
+	if (r->exe_truncated) /* the path's start is missing */
+		ob_lit(&c->p.ob, ",\"truncated\":true");
 	piece_end(&c->p, CTX_EXE);
 	ob_json_str(&c->p.ob, ev->host, MMT_HOST_LEN);
 	piece_end(&c->p, CTX_HOST);
@@ -381,8 +383,13 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 			ob_char(ob, ',');
 		piece_put(ob, et, EV_ARG0 + i);
 		arg_value(ob, a, parse_args);
-		if (mmt_arg_ops_of(a->desc)->json_extra)
+		if (ev->args_unread) { /* the value (0, of its type) is no argument */
+			ob_lit(ob, ",\"readError\":\"");
+			ob_str(ob, ev->args_read_error);
+			ob_char(ob, '"');
+		} else if (mmt_arg_ops_of(a->desc)->json_extra) {
 			mmt_arg_ops_of(a->desc)->json_extra(ob, a, parse_args);
+		}
 		ob_char(ob, '}');
 	}
 	ob_char(ob, ']');

@@ -23,6 +23,7 @@ static const struct {
 	[MMT_COL_LATENCY] = { "LATENCY(us)", 12 },
 	[MMT_COL_CPU] = { "CPU", 4 },
 	[MMT_COL_CONTAINER] = { "CONTAINER", 13 },
+	[MMT_COL_EXE] = { "EXE", 0 },
 };
 
 /* The part of a line before ARGS is at most this long. */
@@ -121,7 +122,14 @@ static void outcome_text(struct outbuf *ob, const struct mmt_decoded_event *ev)
 
 static void args_col(struct outbuf *ob, const struct mmt_decoded_event *ev)
 {
-	for (int i = 0; i < ev->desc->nargs; i++) {
+	if (ev->args_unread) { /* where they were, no made-up values */
+		ob_str(ob, "arguments at ");
+		ob_hex(ob, ev->args_at);
+		ob_str(ob, ": unreadable (");
+		ob_str(ob, ev->args_read_error);
+		ob_char(ob, ')');
+	}
+	for (int i = 0; i < ev->desc->nargs && !ev->args_unread; i++) {
 		const struct mmt_decoded_arg *a = &ev->args[i];
 		const struct mmt_arg_ops *ops = mmt_arg_ops_of(a->desc);
 
@@ -222,6 +230,14 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 			if (ev->container && ev->container->id[0])
 				ob_mem(ob, ev->container->id, 12);
 			else
+				ob_char(ob, '-');
+			break;
+		case MMT_COL_EXE:
+			/* a path whose start is missing never reads as whole */
+			if (r->exe_truncated)
+				ob_str(ob, "...");
+			ob_safe_str(ob, ev->exe, MMT_PATH_LEN);
+			if (!ev->exe[0])
 				ob_char(ob, '-');
 			break;
 		default:

@@ -12,8 +12,8 @@
  * No program names an event: what an event reads and how it behaves is its
  * row of bpf_events[], filled from the event table before load. This file
  * holds the programs; each concern is in its own header (maps, scopes,
- * summary, payload, task, target, kcopy, syscalls; mmt_math.h for the
- * arithmetic the unit tests run too).
+ * summary, payload, task, target, kcopy, syscalls, movement: the kernel
+ * events; mmt_math.h for the arithmetic the unit tests run too).
  *
  * A thread's context that rarely changes (executable, host name, namespace
  * ids, parent) is not in every record: it goes out once per thread as a
@@ -31,6 +31,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "syscalls.bpf.h"
+#include "movement.bpf.h"
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
@@ -39,6 +40,7 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 	bool compat = false;
 	__u32 ev = selected(nr, &compat);
 	__u64 args[MMT_MAX_ARGS];
+	__u16 rflags = 0;
 
 	if (!ev)
 		return 0;
@@ -53,6 +55,9 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 		d = event_row(MMT_SEL_EVENT(ev));
 		if (d && d->ia32_pgoff_nr && nr == d->ia32_pgoff_nr)
 			args[5] <<= 12; /* mmap2 takes the offset in pages */
+		else if (d && d->ia32_argstruct_nr && nr == d->ia32_argstruct_nr &&
+			 read_ia32_argstruct(args))
+			rflags = MMT_REC_ARGS_UNREAD;
 	} else {
 		/* x86_64: the 4th argument is in r10, not rcx */
 		args[0] = regs->di;
@@ -62,7 +67,7 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 		args[4] = regs->r8;
 		args[5] = regs->r9;
 	}
-	return on_enter(args, MMT_SEL_EVENT(ev), nr, compat);
+	return on_enter(args, MMT_SEL_EVENT(ev), nr, rflags | (compat ? MMT_REC_COMPAT : 0));
 }
 
 SEC("tp_btf/sys_exit")
@@ -97,7 +102,7 @@ int tp_enter(struct syscall_trace_enter *ctx)
 	if (!ev)
 		return 0;
 	bpf_probe_read_kernel(args, sizeof(args), ctx->args);
-	return on_enter(args, MMT_SEL_EVENT(ev), nr, false);
+	return on_enter(args, MMT_SEL_EVENT(ev), nr, 0);
 }
 
 SEC("tracepoint")
@@ -136,27 +141,8 @@ int BPF_PROG(compat_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	return 0;
 }
 
-/* ---- what the kernel did: page migrations during a traced call ---- */
-
-SEC("tracepoint/migrate/mm_migrate_pages")
-int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
-{
-	struct call_state *cs = current_call_state(false);
-	struct call_entry *e;
-
-	if (!cs || !cs->e.active)
-		return 0;
-	e = &cs->e;
-	if (!(event_flags(e->event) & MMT_BPF_MIGRATES))
-		return 0;
-	e->migrate_succeeded += ctx->succeeded;
-	e->migrate_failed += ctx->failed;
-	e->migrate_split += ctx->thp_split;
-	if (bpf_core_field_exists(ctx->large_folio_split))
-		e->migrate_split += BPF_CORE_READ(ctx, large_folio_split);
-	e->migrate_batches++;
-	return 0;
-}
+/* ---- what the kernel moves (page migrations, inside a traced call or not;
+ * NUMA task placement): the programs are in movement.bpf.h ---- */
 
 SEC("fexit/get_nodes")
 int BPF_PROG(kcopy_fexit, nodemask_t *nodes, const unsigned long *nmask, unsigned long maxnode,

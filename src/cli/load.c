@@ -70,13 +70,17 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	skel->rodata->uid_max = o->uid_max;
 	skel->rodata->follow_forks = o->command || o->follow;
 	skel->rodata->only_failed = o->failed_only;
-	skel->rodata->summary_only = o->summary;
+	/* by call site: counted in user space, from the records */
+	skel->rodata->summary_only = o->summary && !o->stack_summary;
+	skel->rodata->stack_on = o->stack;
 	skel->rodata->summary_by = o->summary_by;
 	/* half of each CPU's buffer: a quarter of it (the threshold of the
 	 * one shared buffer before) filled within the reader's 10 ms on one
 	 * busy CPU, and every record past it paid a wake-up (measured: the
 	 * exit program went from 280 to 590-1190 ns a call) */
 	skel->rodata->wakeup_bytes = ring / 2;
+	skel->rodata->kev_migration = o->selected[MMT_EV_PAGE_MIGRATION];
+	skel->rodata->kev_numa = o->selected[MMT_EV_NUMA_TASK_PLACEMENT];
 	/* a few pids (the command's is known: it was forked first) are
 	 * compared inline; more go to the tgid_filter map only */
 	if (o->npids + (child > 0) <= (int)ARRAY_SIZE(skel->rodata->inline_pids)) {
@@ -102,12 +106,20 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *o,
 			    const struct mmt_ways *w, int kcopy)
 {
-	bool migrating = false;
+	bool migrating = false, numa = o->selected[MMT_EV_NUMA_TASK_PLACEMENT];
 
 	for (int i = 0; i < MMT_EV_COUNT; i++)
 		migrating |= o->selected[i] && mmt_events[i].migrates;
 	bpf_program__set_autoload(skel->progs.follow_fork, o->command || o->follow);
-	bpf_program__set_autoload(skel->progs.on_migrate, migrating);
+	bpf_program__set_autoload(skel->progs.on_migrate,
+				  migrating || o->selected[MMT_EV_PAGE_MIGRATION]);
+	/* a kernel without NUMA balancing has none of these tracepoints */
+	bpf_program__set_autoload(skel->progs.on_move_numa,
+				  numa && mmt_tracefs_has("events/sched/sched_move_numa"));
+	bpf_program__set_autoload(skel->progs.on_swap_numa,
+				  numa && mmt_tracefs_has("events/sched/sched_swap_numa"));
+	bpf_program__set_autoload(skel->progs.on_stick_numa,
+				  numa && mmt_tracefs_has("events/sched/sched_stick_numa"));
 	mmt_ways_configure(w, skel, o);
 	mmt_kcopy_autoload(skel, kcopy);
 }

@@ -16,9 +16,12 @@
 #include "cli/errors.h"
 #include "cli/filters.h"
 #include "cli/options.h"
+#include "stack/stack.h"
 
 #define DEFAULT_BUFFER_SIZE (16UL << 20)
 #define DEFAULT_ORDER_WINDOW_MS 10
+/* --stack: each record carries 12 KiB of stack */
+#define STACK_BUFFER_SIZE (64UL << 20)
 
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
@@ -26,6 +29,7 @@ static const char usage_text[] =
 	"       mmtrace detect [--detect-allow EXE[:RULE]]... [--stats] [-o json] FILE\n"
 	"       mmtrace read nats://HOST:PORT[,...][/SUBJECT] [OPTION...]\n"
 	"       mmtrace report FILE.json [-o FILE.html]\n"
+	"       mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup] [-s KEY] [-p PID]...\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -56,14 +60,24 @@ static const char usage_text[] =
 	"                                nats://... (JSON to NATS JetStream, see below)\n"
 	"      --parse-arguments         JSON: pointers as hex strings, flags and\n"
 	"                                modes as names (default: raw numbers)\n"
+	"      --tracee-format VERSION   JSON argument types: v0.24 (default: Go type\n"
+	"                                names, as Tracee >= v0.24 reads them) or\n"
+	"                                v0.23 (C type names, for older consumers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
-	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER\n"
+	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER,EXE\n"
 	"      --color WHEN              colour failed calls: auto (a terminal), always,\n"
 	"                                never\n"
 	"      --output-file FILE        write events to FILE instead of stdout\n"
+	"      --stack                   the user stack of each call, unwound with\n"
+	"                                DWARF CFI (like strace -k): frames under\n"
+	"                                each row, stackAddresses and stack in JSON\n"
 	"  -c, --summary                 count calls, errors and latency per event in\n"
 	"                                the kernel; print a summary at exit\n"
-	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
+	"      --summary-by KEY          one summary per comm, pid or cgroup; or per\n"
+	"                                call site (stack: calls, errors, latency of\n"
+	"                                each distinct user stack, top --top N)\n"
+	"      --top N                   with --summary-by stack: the N busiest call\n"
+	"                                sites (default 10, 0: all)\n"
 	"      --histogram               with -c: a log2 latency histogram per event\n"
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
 	"                                with --stats: print the stats line as often;\n"
@@ -96,8 +110,9 @@ static const char usage_text[] =
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
-	"                                optional K or M suffix (default: 16M),\n"
-	"                                shared by one buffer per CPU (at least 4K each)\n"
+	"                                optional K or M suffix (default: 16M; 64M\n"
+	"                                with --stack), shared by one buffer per CPU\n"
+	"                                (at least 4K each)\n"
 	"      --order-window MS         hold records MS ms to print them in time\n"
 	"                                order across CPUs (default 10; 0: in the\n"
 	"                                order read; one that comes later than that\n"
@@ -128,8 +143,11 @@ static const char usage_text[] =
 	"  mmtrace -e 'set_mempolicy.args.mode=MPOL_BIND' -e 'migrate_pages.retval>0'\n"
 	"  mmtrace -e 'mbind.args.nodemask.nodes=3' --uid-min 1000 --failed\n"
 	"  mmtrace -c --summary-by comm -- stress-ng --numa 1 --numa-ops 20\n"
+	"  mmtrace -c --summary-by stack -e mremap -p 1234 # who calls mremap\n"
 	"  mmtrace -o json --parse-arguments -p 1234 --output-file events.json\n"
-	"  mmtrace list mremap                       # what mremap's fields mean\n";
+	"  mmtrace list mremap                       # what mremap's fields mean\n"
+	"  mmtrace -e 'page_migration.args.reason=numa_misplaced' -o json\n"
+	"  mmtrace top --by cgroup                   # pages moved, by reason, per second\n";
 
 static int parse_events(struct mmt_options *o, const char *arg, bool *any)
 {
@@ -218,7 +236,7 @@ static int parse_columns(struct mmt_options *o, const char *arg)
 {
 	static const char *const names[MMT_COL_COUNT] = {
 		"TIME", "UID", "COMM", "PID", "TID", "RET", "EVENT", "ARGS",
-		"LATENCY", "CPU", "CONTAINER",
+		"LATENCY", "CPU", "CONTAINER", "EXE",
 	};
 	char *list = strdup(arg), *save = NULL;
 	int err = 0;
@@ -233,7 +251,7 @@ static int parse_columns(struct mmt_options *o, const char *arg)
 			if (!strcasecmp(c, names[k]))
 				break;
 		if (k == MMT_COL_COUNT)
-			err = mmt_usage_error("unknown column '%s' (columns: TIME, UID, COMM, PID, TID, RET, EVENT, ARGS, LATENCY, CPU, CONTAINER)",
+			err = mmt_usage_error("unknown column '%s' (columns: TIME, UID, COMM, PID, TID, RET, EVENT, ARGS, LATENCY, CPU, CONTAINER, EXE)",
 					      c);
 		else if (o->ncolumns == MMT_COL_COUNT)
 			err = mmt_usage_error("too many columns in '%s'", arg);
@@ -292,6 +310,8 @@ enum {
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
 	OPT_PLACEMENT,
+	OPT_STACK,
+	OPT_TOP,
 	OPT_DETECT,
 	OPT_DETECT_ALLOW,
 	OPT_DETECT_ONLY,
@@ -301,6 +321,7 @@ enum {
 	OPT_SPOOL_DIR,
 	OPT_SPOOL_MEMORY,
 	OPT_SPOOL_FILE,
+	OPT_TRACEE_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -332,6 +353,8 @@ static const struct option long_options[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
 	{ "placement", no_argument, NULL, OPT_PLACEMENT },
+	{ "stack", no_argument, NULL, OPT_STACK },
+	{ "top", required_argument, NULL, OPT_TOP },
 	{ "detect", no_argument, NULL, OPT_DETECT },
 	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
 	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
@@ -341,6 +364,7 @@ static const struct option long_options[] = {
 	{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
 	{ "spool-memory", required_argument, NULL, OPT_SPOOL_MEMORY },
 	{ "spool-file", required_argument, NULL, OPT_SPOOL_FILE },
+	{ "tracee-format", required_argument, NULL, OPT_TRACEE_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -348,7 +372,8 @@ static const struct option long_options[] = {
 
 int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
-	bool any_event = false, uid_min_set = false, uid_max_set = false;
+	bool any_event = false, uid_min_set = false, uid_max_set = false, top_set = false,
+	     buffer_set = false, tracee_format_set = false;
 	const char *why;
 	long long v;
 	int c, err, li = 0;
@@ -361,6 +386,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	o->order_window_ms = DEFAULT_ORDER_WINDOW_MS;
 	o->color = -1;
 	o->uid_max = UINT32_MAX;
+	o->top = 10;
 	for (int i = 0; i < MMT_COL_ARGS + 1; i++)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
@@ -387,6 +413,16 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			break;
 		case OPT_PARSE_ARGS:
 			o->parse_args = true;
+			break;
+		case OPT_TRACEE_FORMAT:
+			if (!strcmp(optarg, "v0.24"))
+				o->tracee_format = MMT_TRACEE_V024;
+			else if (!strcmp(optarg, "v0.23"))
+				o->tracee_format = MMT_TRACEE_V023;
+			else
+				return mmt_usage_error("unknown --tracee-format '%s' (v0.24 or v0.23)",
+						       optarg);
+			tracee_format_set = true;
 			break;
 		case 'p':
 			if ((err = parse_pid("pid", optarg, o->pids, &o->npids)))
@@ -448,9 +484,12 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 				o->summary_by = MMT_BY_PID;
 			else if (!strcmp(optarg, "cgroup"))
 				o->summary_by = MMT_BY_CGROUP;
+			else if (!strcmp(optarg, "stack"))
+				o->stack_summary = true;
 			else
-				return mmt_usage_error("invalid --summary-by '%s' (comm, pid or cgroup)",
-						       optarg);
+				return mmt_usage_error(
+					"invalid --summary-by '%s' (comm, pid, cgroup or stack)",
+					optarg);
 			break;
 		case OPT_HISTOGRAM:
 			o->histogram = true;
@@ -496,6 +535,16 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_BUFFER_SIZE:
 			if ((err = parse_size(o, optarg)))
 				return err;
+			buffer_set = true;
+			break;
+		case OPT_STACK:
+			o->stack = true;
+			break;
+		case OPT_TOP:
+			if ((err = parse_num("--top", optarg, 0, 1000000, &v)))
+				return err;
+			o->top = v;
+			top_set = true;
 			break;
 		case OPT_ORDER_WINDOW:
 			if ((err = parse_num("--order-window", optarg, 0, 10000, &v)))
@@ -567,11 +616,25 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("-p and a command cannot be combined");
 	if (o->parse_args && o->format != MMT_FMT_JSON)
 		return mmt_usage_error("--parse-arguments applies to -o json only");
+	if (tracee_format_set && o->format != MMT_FMT_JSON)
+		return mmt_usage_error("--tracee-format applies to -o json only");
 	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
 		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
 				       o->uid_max);
-	if ((o->summary_by || o->histogram) && !o->summary)
+	if ((o->summary_by || o->stack_summary || o->histogram) && !o->summary)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
+	if (top_set && !o->stack_summary)
+		return mmt_usage_error("--top goes with -c --summary-by stack");
+	if (o->stack_summary && o->histogram)
+		return mmt_usage_error("--histogram is per event: not with --summary-by stack");
+	if (o->summary && o->stack && !o->stack_summary)
+		return mmt_usage_error("-c counts per event: for call sites, use --summary-by stack");
+	if (o->stack_summary)
+		o->stack = true;
+	if (o->stack && !mmt_stacks_supported())
+		return mmt_usage_error("--stack is not in this build (made with STACK=0, without libdw)");
+	if (o->stack && !buffer_set)
+		o->buffer_size = STACK_BUFFER_SIZE;
 	if (o->interval && !o->summary && !o->stats && !o->placement)
 		return mmt_usage_error("--interval goes with -c or --stats, or with --placement");
 	if (o->placement && !o->command && !o->npids)

@@ -33,6 +33,7 @@ struct mmt_options {
 	bool selected[MMT_EV_COUNT];
 	enum mmt_format format;
 	bool parse_args;
+	enum mmt_tracee_format tracee_format; /* JSON argument type names */
 	bool stats;
 	enum mmt_attach_mode attach; /* the way in: see cli/ways.h */
 	/* scopes, evaluated in the kernel */
@@ -62,6 +63,12 @@ struct mmt_options {
 	bool histogram;
 	enum mmt_summary_by summary_by;
 	unsigned int interval; /* seconds, 0: at exit only */
+	/* --stack: the call site of each call (unwound in user space) */
+	bool stack;
+	/* -c --summary-by stack: per call site, counted in user space from
+	 * records (stack is set too); top: the sites printed, 0 all */
+	bool stack_summary;
+	unsigned int top;
 	bool placement; /* --placement: pages per node of -p / COMMAND */
 	/* table output */
 	enum mmt_column columns[MMT_COL_COUNT];

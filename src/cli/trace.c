@@ -100,6 +100,7 @@ int mmt_trace(const struct mmt_options *opts)
 		if (mmt_metrics_start(opts->metrics))
 			goto cleanup;
 	}
+	mmt_json_configure(opts->tracee_format);
 	if (opts->format == MMT_FMT_TABLE && !opts->summary) {
 		mmt_table_configure(opts->columns, opts->ncolumns,
 				    opts->color == 1 || (opts->color < 0 && isatty(out_fd)));
@@ -129,7 +130,10 @@ int mmt_trace(const struct mmt_options *opts)
 			opts->output_file ? opts->output_file : "output", strerror(out.err));
 		goto cleanup;
 	}
-	if (opts->summary && mmt_report_summary(skel, opts, &out))
+	if (loop.sites) {
+		mmt_sites_print(&out, loop.sites, opts->top);
+		ob_flush(&out);
+	} else if (opts->summary && mmt_report_summary(skel, opts, &out))
 		mmt_err("failed to read the statistics: out of memory");
 	ret = opts->command ? mmt_child_exit_status(status) : 0;
 cleanup:

@@ -102,7 +102,8 @@ void mmt_ways_plan(struct mmt_ways *w, const struct mmt_options *o)
 	if (w->mode == MMT_ATTACH_RAW)
 		return;
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
-		if (!o->selected[i])
+		/* kernel events (page_migration, ...) have their own programs */
+		if (!o->selected[i] || !mmt_event_is_syscall(&mmt_events[i]))
 			continue;
 		w->tp[i] = mmt_probe_syscall_tp(mmt_events[i].name);
 		/* auto: the raw programs serve what has no tracepoint;
@@ -135,7 +136,7 @@ void mmt_ways_configure(const struct mmt_ways *w, struct mmtrace_bpf *skel,
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		const struct mmt_event_desc *d = &mmt_events[i];
 
-		if (!o->selected[i])
+		if (!o->selected[i] || !mmt_event_is_syscall(d))
 			continue;
 		if (w->mode == MMT_ATTACH_RAW || (w->mode == MMT_ATTACH_AUTO && !w->tp[i]))
 			skel->rodata->raw64[d->syscall_nr] = MMT_SEL_OF(i);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include "context/containers.h"
 #include "events/event_table.h"
+#include "stack/stack.h"
 #include "text/errname.h"
 #include "text/nodes.h"
 
@@ -25,9 +26,17 @@ enum mmt_arg_data {
 
 struct mmt_decoded_arg {
 	const struct mmt_arg_desc *desc;
-	__s64 value; /* raw value as the kernel's prototype types it */
+	__s64 value; /* the register as the argument's Tracee type holds it */
 	bool is_unsigned; /* print value as __u64 */
+	__u64 raw; /* the register */
+	/* the register held bits the type cannot: a 32-bit type's register is
+	 * neither the zero- nor the sign-extension of its low half (JSON
+	 * keeps it as "rawValue") */
+	bool raw_differs;
 	bool ignored; /* the kernel does not use it in this call */
+	/* an output (desc->at_exit) of a failed call: the kernel wrote
+	 * nothing, so nothing was read (JSON "notWritten": true, table "?") */
+	bool not_written;
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
 	enum mmt_arg_data data; /* which member of the union holds */
 	union {
@@ -61,6 +70,8 @@ struct mmt_decoded_event {
 	const struct mmt_event_desc *desc;
 	__u64 timestamp_ns; /* wall clock, at entry */
 	__u64 thread_start_ns; /* wall clock */
+	__u64 leader_start_ns; /* wall clock: the thread group leader's start */
+	__u64 parent_start_ns; /* wall clock: the parent process's start */
 	bool failed; /* the return value is an error */
 	char ret_text[48]; /* "0", "-22 EINVAL", "0x7f0000000000" */
 	/* the record's fixed-size strings, in the record: NUL-terminated or
@@ -69,10 +80,17 @@ struct mmt_decoded_event {
 	const char *comm;
 	const char *host;
 	const char *exe;
-	struct mmt_decoded_arg args[MMT_MAX_ARGS];
+	struct mmt_decoded_arg args[MMT_EVENT_MAX_ARGS];
 	bool compat; /* a 32-bit (ia32) task made the call */
+	/* the arguments were in user memory and could not be read (the ia32
+	 * old mmap): every arg's value is 0, args_at says where they were */
+	bool args_unread;
+	__u64 args_at;
+	const char *args_read_error; /* "EFAULT"... */
 	/* set by the caller after mmt_decode() (NULL: not looked up) */
 	const struct mmt_container *container;
+	/* --stack: the call site unwound (NULL: none) */
+	const struct mmt_stack *stack;
 	/* the thread context's id in src/context/tasks.c, 0 when none: events
 	 * with one id share every context field (renderers may cache them) */
 	__u64 context_id;

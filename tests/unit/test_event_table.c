@@ -48,7 +48,7 @@ struct want_event {
 	enum mmt_payload_kind payload;
 	bool migrates, has_target;
 	int nargs;
-	struct want_arg args[MMT_MAX_ARGS];
+	struct want_arg args[MMT_EVENT_MAX_ARGS];
 };
 
 /* name, x86_64 and i386 numbers, return kind, payload, migrates, has_target,
@@ -95,8 +95,8 @@ static const struct want_event want[MMT_EV_COUNT] = {
 			    {ARG("addr", "void*", ADDR, K), ARG("length", "size_t", SIZE, K),
 			     ARGX("advice", "int", VALUE, K, madvise_advice)}},
 	[MMT_EV_PROCESS_MADVISE] =
-		{EV("process_madvise", 440, 440, COUNT_OR_ERR, NONE, false, false, 5),
-		 {ARG("pidfd", "int", INT, K), ARG("iovec", "const struct iovec*", ADDR, K),
+		{EV("process_madvise", 440, 440, COUNT_OR_ERR, ARRAY, false, false, 5),
+		 {ARG("pidfd", "int", INT, K), ARG("iovec", "const struct iovec*", IOVEC, UT),
 		  ARG("vlen", "size_t", SIZE, K), ARGX("advice", "int", VALUE, K, madvise_advice),
 		  ARG("flags", "unsigned int", UINT, K)}},
 	[MMT_EV_MLOCK] = {EV("mlock", 149, 150, ZERO_OR_ERR, NONE, false, false, 2),
@@ -113,15 +113,15 @@ static const struct want_event want[MMT_EV_COUNT] = {
 	[MMT_EV_MSYNC] = {EV("msync", 26, 144, ZERO_OR_ERR, NONE, false, false, 3),
 			  {ARG("addr", "void*", ADDR, K), ARG("length", "size_t", SIZE, K),
 			   ARGX("flags", "int", FLAGS, K, msync_flags)}},
-	[MMT_EV_MINCORE] = {EV("mincore", 27, 218, ZERO_OR_ERR, NONE, false, false, 3),
+	[MMT_EV_MINCORE] = {EV("mincore", 27, 218, ZERO_OR_ERR, ARRAY, false, false, 3),
 			    {ARG("addr", "void*", ADDR, K), ARG("length", "size_t", SIZE, K),
-			     ARG("vec", "unsigned char*", ADDR, K)}},
+			     ARG("vec", "unsigned char*", PAGE_VEC, U)}},
 	[MMT_EV_REMAP_FILE_PAGES] = {EV("remap_file_pages", 216, 257, ZERO_OR_ERR, NONE, false,
 					false, 5),
 				     {ARG("addr", "void*", ADDR, K), ARG("size", "size_t", SIZE, K),
 				      ARGX("prot", "int", FLAGS, K, prot_flags),
 				      ARG("pgoff", "size_t", SIZE, K),
-				      ARGX("flags", "int", FLAGS, K, mmap_flags)}},
+				      ARG("flags", "int", MMAP_FLAGS, K)}},
 	[MMT_EV_MBIND] = {EV("mbind", 237, 274, ZERO_OR_ERR, MASKS, true, false, 6),
 			  {ARG("addr", "void*", ADDR, K), ARG("len", "unsigned long", ULONG, K),
 			   ARG("mode", "int", MPOL_MODE, K),
@@ -156,7 +156,7 @@ static const struct want_event want[MMT_EV_COUNT] = {
 				ARG("pages", "const void**", ARRAY, UT),
 				ARG("nodes", "const int*", ARRAY, UTO),
 				ARG("status", "int*", ARRAY, U),
-				ARGX("flags", "int", FLAGS, K, mpol_mf_flags)}},
+				ARGX("flags", "int", FLAGS, K, move_pages_flags)}},
 	[MMT_EV_MSEAL] = {EV("mseal", 462, 462, ZERO_OR_ERR, NONE, false, false, 3),
 			  {ARG("start", "unsigned long", ADDR, K), ARG("len", "size_t", SIZE, K),
 			   ARG("flags", "unsigned long", ULONG, K)}},
@@ -165,6 +165,21 @@ static const struct want_event want[MMT_EV_COUNT] = {
 				     {ARG("addr", "unsigned long", ADDR, KO),
 				      ARG("size", "unsigned long", ULONG, K),
 				      ARGX("flags", "unsigned int", FLAGS, K, shadow_stack_flags)}},
+	/* not syscalls: ids outside the syscall range; the JSON shapes of
+	 * docs/events-nonsyscall.md */
+	[MMT_EV_PAGE_MIGRATION] = {EV("page_migration", 2000, -1, NONE, KEVENT, false, false, 10),
+				   {ARGX("reason", "int", VALUE, K, migrate_reasons),
+				    ARGX("mode", "int", VALUE, K, migrate_modes),
+				    ARG("succeeded", "u64", ULONG, K), ARG("failed", "u64", ULONG, K),
+				    ARG("dst_node", "int", INT, K), ARG("kernelThread", "bool", BOOL, K),
+				    ARG("thp_succeeded", "u64", ULONG, K),
+				    ARG("thp_failed", "u64", ULONG, K), ARG("thp_split", "u64", ULONG, K),
+				    ARG("large_folio_split", "u64", ULONG, K)}},
+	[MMT_EV_NUMA_TASK_PLACEMENT] = {EV("numa_task_placement", 2001, -1, NONE, NONE, false,
+					   false, 5),
+					{ARGX("kind", "string", NAME, K, numa_placement_kinds),
+					 ARG("src_cpu", "int", INT, K), ARG("src_nid", "int", INT, K),
+					 ARG("dst_cpu", "int", INT, K), ARG("dst_nid", "int", INT, K)}},
 };
 
 /* The X-macro list of src/mmtrace.h, in its order. */
@@ -184,7 +199,7 @@ static bool kind_allows_type(enum mmt_arg_kind kind, const char *type)
 	} allowed[] = {
 		{MMT_ARG_INT, {"int"}},
 		{MMT_ARG_UINT, {"unsigned int"}},
-		{MMT_ARG_ULONG, {"unsigned long", "off_t"}},
+		{MMT_ARG_ULONG, {"unsigned long", "off_t", "u64"}},
 		{MMT_ARG_SIZE, {"size_t"}},
 		{MMT_ARG_ADDR,
 		 {"void*", "const void*", "unsigned long", "const struct iovec*",
@@ -196,6 +211,10 @@ static bool kind_allows_type(enum mmt_arg_kind kind, const char *type)
 		{MMT_ARG_NODEMASK, {"const unsigned long*", "unsigned long*"}},
 		{MMT_ARG_ARRAY, {"const void**", "const int*", "int*"}},
 		{MMT_ARG_OUT_MODE, {"int*"}},
+		{MMT_ARG_PAGE_VEC, {"unsigned char*"}},
+		{MMT_ARG_IOVEC, {"const struct iovec*"}},
+		{MMT_ARG_BOOL, {"bool"}},
+		{MMT_ARG_NAME, {"string"}},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++) {
@@ -213,7 +232,8 @@ static bool kind_allows_type(enum mmt_arg_kind kind, const char *type)
 /* Arguments whose value mmtrace reads from the caller's memory. */
 static bool reads_user_memory(enum mmt_arg_kind kind)
 {
-	return kind == MMT_ARG_NODEMASK || kind == MMT_ARG_ARRAY || kind == MMT_ARG_OUT_MODE;
+	return kind == MMT_ARG_NODEMASK || kind == MMT_ARG_ARRAY || kind == MMT_ARG_OUT_MODE ||
+	       kind == MMT_ARG_PAGE_VEC || kind == MMT_ARG_IOVEC;
 }
 
 static bool nonempty(const char *s)
@@ -224,7 +244,17 @@ static bool nonempty(const char *s)
 static void test_index_and_ids(void **state)
 {
 	(void)state;
-	assert_int_equal(MMT_EV_COUNT, 24);
+	assert_int_equal(MMT_EV_COUNT, 26);
+	assert_int_equal(MMT_EV_FIRST_KERNEL, 24);
+	for (unsigned int i = 0; i < MMT_EV_COUNT; i++) {
+		/* the syscalls first, then the kernel events, each naming its
+		 * tracepoints */
+		assert_int_equal(mmt_event_is_syscall(&mmt_events[i]), i < MMT_EV_FIRST_KERNEL);
+		if (i < MMT_EV_FIRST_KERNEL)
+			assert_null(mmt_events[i].tracepoint);
+		else
+			assert_true(nonempty(mmt_events[i].tracepoint));
+	}
 	for (unsigned int i = 0; i < MMT_EV_COUNT; i++) {
 		assert_int_equal(mmt_events[i].event, i);
 		assert_ptr_equal(mmt_event_by_id(i), &mmt_events[i]);
@@ -258,7 +288,10 @@ static void test_names_and_numbers(void **state)
 		assert_string_equal(d->name, want[i].name);
 		assert_int_equal(d->syscall_nr, want[i].nr);
 		assert_int_equal(d->ia32_nr, want[i].ia32_nr);
-		assert_int_equal(d->ia32_nr2, -1);
+		/* only mmap has a second ia32 entry: the old mmap, whose
+		 * arguments are in memory */
+		assert_int_equal(d->ia32_nr2, i == MMT_EV_MMAP ? 90 : -1);
+		assert_int_equal(d->ia32_nr2_argstruct, i == MMT_EV_MMAP);
 		assert_int_equal(d->ret_kind, want[i].ret_kind);
 		for (int j = 0; j < i; j++) {
 			assert_string_not_equal(d->name, mmt_events[j].name);
@@ -280,6 +313,12 @@ static void test_selection_numbers(void **state)
 		const struct mmt_event_desc *d = &mmt_events[i];
 		const int nrs32[] = {d->ia32_nr, d->ia32_nr2};
 
+		if (!mmt_event_is_syscall(d)) {
+			/* an id no syscall has, and no entry in the tables */
+			assert_true(d->syscall_nr >= 2000);
+			assert_int_equal(d->ia32_nr, -1);
+			continue;
+		}
 		assert_true(d->syscall_nr >= 0 && d->syscall_nr < MMT_NR_MAX);
 		if (owner64[d->syscall_nr] >= 0)
 			fail_msg("x86_64 %d: %s and %s", d->syscall_nr,
@@ -367,7 +406,9 @@ static void test_args(void **state)
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		const struct mmt_event_desc *d = &mmt_events[i];
 
-		assert_true(d->nargs >= 0 && d->nargs <= MMT_MAX_ARGS);
+		assert_true(d->nargs >= 0 &&
+			    d->nargs <= (d->payload == MMT_PAYLOAD_KEVENT ? MMT_EVENT_MAX_ARGS :
+									  MMT_MAX_ARGS));
 		assert_int_equal(d->nargs, want[i].nargs);
 		for (int a = 0; a < d->nargs; a++) {
 			const struct mmt_arg_desc *ad = &d->args[a];
@@ -397,7 +438,7 @@ static void test_args(void **state)
 				assert_string_not_equal(ad->name, d->args[b].name);
 		}
 		/* unused slots stay empty */
-		for (int a = d->nargs; a < MMT_MAX_ARGS; a++)
+		for (int a = d->nargs; a < MMT_EVENT_MAX_ARGS; a++)
 			assert_null(d->args[a].name);
 	}
 }
@@ -413,7 +454,8 @@ static void test_xlat_args(void **state)
 		for (int a = 0; a < d->nargs; a++) {
 			const struct mmt_arg_desc *ad = &d->args[a];
 
-			if (ad->kind == MMT_ARG_FLAGS || ad->kind == MMT_ARG_VALUE) {
+			if (ad->kind == MMT_ARG_FLAGS || ad->kind == MMT_ARG_VALUE ||
+			    ad->kind == MMT_ARG_NAME) {
 				if (!ad->xlat)
 					fail_msg("%s.%s has no xlat", d->name, ad->name);
 				assert_true(ad->xlat->n > 0);
@@ -464,6 +506,8 @@ static void test_user_memory_args(void **state)
 	assert_false(mmt_events[MMT_EV_MOVE_PAGES].args[2].at_exit);
 	assert_false(mmt_events[MMT_EV_MOVE_PAGES].args[3].at_exit);
 	assert_false(mmt_events[MMT_EV_SET_MEMPOLICY].args[1].at_exit);
+	assert_true(mmt_events[MMT_EV_MINCORE].args[2].at_exit);
+	assert_false(mmt_events[MMT_EV_PROCESS_MADVISE].args[1].at_exit);
 }
 
 /* The payload an event has is the one its arguments need. */
@@ -472,16 +516,24 @@ static void test_payloads(void **state)
 	(void)state;
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		const struct mmt_event_desc *d = &mmt_events[i];
-		int masks = 0, arrays = 0, outs = 0;
+		int masks = 0, arrays = 0, outs = 0, ones = 0;
 
 		assert_int_equal(d->payload, want[i].payload);
 		for (int a = 0; a < d->nargs; a++) {
 			masks += d->args[a].kind == MMT_ARG_NODEMASK;
 			arrays += d->args[a].kind == MMT_ARG_ARRAY;
 			outs += d->args[a].kind == MMT_ARG_OUT_MODE;
+			ones += d->args[a].kind == MMT_ARG_PAGE_VEC ||
+				d->args[a].kind == MMT_ARG_IOVEC;
 		}
+		if (d->payload != MMT_PAYLOAD_ARRAY)
+			assert_int_equal(ones, 0);
 		switch (d->payload) {
 		case MMT_PAYLOAD_NONE:
+			assert_int_equal(masks + arrays + outs, 0);
+			break;
+		case MMT_PAYLOAD_ARRAY: /* one array of its own kind */
+			assert_int_equal(ones, 1);
 			assert_int_equal(masks + arrays + outs, 0);
 			break;
 		case MMT_PAYLOAD_MASKS:
@@ -492,6 +544,11 @@ static void test_payloads(void **state)
 		case MMT_PAYLOAD_MOVE_PAGES:
 			assert_int_equal(arrays, 3);
 			assert_int_equal(masks + outs, 0);
+			break;
+		case MMT_PAYLOAD_KEVENT: /* values past args[]: plain numbers */
+			assert_false(mmt_event_is_syscall(d));
+			assert_true(d->nargs > MMT_MAX_ARGS);
+			assert_int_equal(masks + arrays + outs, 0);
 			break;
 		default:
 			fail_msg("%s: payload %d", d->name, d->payload);
@@ -510,7 +567,9 @@ static void test_nodemask_args(void **state)
 			const struct mmt_arg_desc *ad = &d->args[a];
 
 			if (ad->kind != MMT_ARG_NODEMASK) {
-				if (ad->kind != MMT_ARG_ARRAY)
+				if (ad->kind == MMT_ARG_PAGE_VEC || ad->kind == MMT_ARG_IOVEC)
+					assert_int_equal(ad->payload_slot, 0);
+				else if (ad->kind != MMT_ARG_ARRAY)
 					assert_int_equal(ad->payload_slot, -1);
 				continue;
 			}
@@ -675,7 +734,17 @@ static void test_texts(void **state)
 		assert_true(nonempty(d->ret_doc));
 		assert_true(nonempty(d->hook));
 		assert_true(nonempty(d->issues));
-		assert_non_null(strstr(d->hook, d->name));
+		if (mmt_event_is_syscall(d)) {
+			assert_non_null(strstr(d->hook, d->name));
+		} else {
+			/* the hook names each tracepoint ("group:name, ...") */
+			char tps[256], *tsave = NULL;
+
+			snprintf(tps, sizeof(tps), "%s", d->tracepoint);
+			for (char *t = strtok_r(tps, ", ", &tsave); t; t = strtok_r(NULL, ", ", &tsave))
+				if (!strstr(d->hook, t))
+					fail_msg("%s: the hook does not name %s", d->name, t);
+		}
 
 		/* NULL (no constants), or a list of uapi headers; an event
 		 * that names constants says where they come from */
@@ -684,7 +753,9 @@ static void test_texts(void **state)
 				    d->args[a].kind == MMT_ARG_MPOL_MODE ||
 				    d->args[a].kind == MMT_ARG_OUT_MODE;
 		if (!d->uapi) {
-			if (has_xlat)
+			/* a kernel event's constants are the kernel's own,
+			 * not uapi: their tables name the header */
+			if (has_xlat && mmt_event_is_syscall(d))
 				fail_msg("%s names constants but has no uapi header", d->name);
 		} else {
 			assert_true(nonempty(d->uapi));
@@ -776,8 +847,9 @@ static void test_doc_pages(void **state)
 		for (int a = 0; a < d->nargs; a++) {
 			const struct mmt_arg_desc *ad = &d->args[a];
 
-			snprintf(line, sizeof(line), "* `%s`:`%s`[%s] - %s\n", ad->name, ad->type,
-				 mmt_tags_str(ad->tags, tags, sizeof(tags)), ad->doc);
+			snprintf(line, sizeof(line), "* `%s`:`%s`[%s] - %s C type: `%s`.\n",
+				 ad->name, mmt_arg_type_name(ad, MMT_TRACEE_V024),
+				 mmt_tags_str(ad->tags, tags, sizeof(tags)), ad->doc, ad->type);
 			expect_in_page(page, path, line);
 		}
 		expect_in_page(page, path, d->ret_doc);
@@ -843,7 +915,7 @@ static void test_arg_ops(void **state)
 		if ((o->data == MMT_DATA_MASK || o->data == MMT_DATA_ARRAY) != (o->nslots > 0))
 			fail_msg("kind %d: payload slots without data, or data without slots", k);
 		/* a kind printed as names takes names in filters */
-		if (o->filter_tables && !o->json_text)
+		if (o->filter_tables && !o->json_text && !o->json_name)
 			fail_msg("kind %d takes names in filters but prints numbers", k);
 	}
 	for (int e = 0; e < MMT_EV_COUNT; e++) {
@@ -868,6 +940,75 @@ static void test_arg_ops(void **state)
 	}
 }
 
+/*
+ * The argument types of Tracee v0.24.1's definitions of these events
+ * (pkg/events/core.go; P: trace.Pointer), the JSON output's default. The
+ * last three events are not in Tracee: their types follow the same rules.
+ */
+static void test_tracee_types(void **state)
+{
+	static const struct {
+		enum mmt_event ev;
+		const char *types[MMT_MAX_ARGS];
+	} want[] = {
+		{MMT_EV_BRK, {"P"}},
+		{MMT_EV_MMAP, {"P", "uint64", "int32", "int32", "int32", "int64"}},
+		{MMT_EV_MUNMAP, {"P", "uint64"}},
+		{MMT_EV_MREMAP, {"P", "uint64", "uint64", "int32", "P"}},
+		{MMT_EV_MPROTECT, {"P", "uint64", "int32"}},
+		{MMT_EV_PKEY_MPROTECT, {"P", "uint64", "int32", "int32"}},
+		{MMT_EV_MADVISE, {"P", "uint64", "int32"}},
+		{MMT_EV_PROCESS_MADVISE, {"int32", "P", "uint64", "int32", "uint64"}},
+		{MMT_EV_MLOCK, {"P", "uint64"}},
+		{MMT_EV_MLOCK2, {"P", "uint64", "int32"}},
+		{MMT_EV_MUNLOCK, {"P", "uint64"}},
+		{MMT_EV_MLOCKALL, {"int32"}},
+		{MMT_EV_MUNLOCKALL, {NULL}},
+		{MMT_EV_MSYNC, {"P", "uint64", "int32"}},
+		{MMT_EV_MINCORE, {"P", "uint64", "P"}},
+		{MMT_EV_REMAP_FILE_PAGES, {"P", "uint64", "int32", "uint64", "int32"}},
+		{MMT_EV_MBIND, {"P", "uint64", "int32", "P", "uint64", "uint32"}},
+		{MMT_EV_SET_MEMPOLICY, {"int32", "P", "uint64"}},
+		{MMT_EV_GET_MEMPOLICY, {"P", "P", "uint64", "P", "uint64"}},
+		{MMT_EV_SET_MEMPOLICY_HOME_NODE, {"P", "uint64", "uint64", "uint64"}},
+		{MMT_EV_MIGRATE_PAGES, {"int32", "uint64", "P", "P"}},
+		{MMT_EV_MOVE_PAGES, {"int32", "uint64", "P", "P", "P", "int32"}},
+		{MMT_EV_MSEAL, {"P", "uint64", "uint64"}},
+		{MMT_EV_MAP_SHADOW_STACK, {"P", "uint64", "uint32"}},
+	};
+
+	(void)state;
+	assert_int_equal(ARRAY_SIZE(want), MMT_EV_FIRST_KERNEL); /* the syscalls */
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct mmt_event_desc *d = mmt_event_by_id(want[i].ev);
+
+		for (int a = 0; a < MMT_MAX_ARGS; a++) {
+			const char *w = want[i].types[a];
+
+			if (a >= d->nargs) {
+				assert_null(w);
+				continue;
+			}
+			assert_non_null(w);
+			if (!strcmp(w, "P"))
+				w = "trace.Pointer";
+			if (strcmp(mmt_arg_type_name(&d->args[a], MMT_TRACEE_V024), w))
+				fail_msg("%s.%s: %s, want %s", d->name, d->args[a].name,
+					 mmt_arg_type_name(&d->args[a], MMT_TRACEE_V024), w);
+			/* v0.23: the C type */
+			assert_string_equal(mmt_arg_type_name(&d->args[a], MMT_TRACEE_V023),
+					    d->args[a].type);
+			/* the value's width: the C type's (the kernel's) */
+			assert_int_equal(mmt_arg_ctype_jtype(&d->args[a]) == MMT_JT_INT32 ||
+						 mmt_arg_ctype_jtype(&d->args[a]) == MMT_JT_UINT32,
+					 !strcmp(d->args[a].type, "int") ||
+						 !strcmp(d->args[a].type, "unsigned int"));
+		}
+	}
+	assert_null(mmt_jtype_name(MMT_JT_DERIVE));
+	assert_null(mmt_jtype_name(MMT_JT_COUNT));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -889,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_doc_pages),
 		cmocka_unit_test(test_tags_str),
 		cmocka_unit_test(test_arg_ops),
+		cmocka_unit_test(test_tracee_types),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

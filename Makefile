@@ -46,7 +46,7 @@ $(OUT)/vmlinux.h:
 	@mkdir -p $(OUT)
 	$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp && mv $@.tmp $@
 
-$(OUT)/mmtrace.bpf.o: src/bpf/mmtrace.bpf.c src/mmtrace.h $(OUT)/vmlinux.h
+$(OUT)/mmtrace.bpf.o: src/bpf/mmtrace.bpf.c $(wildcard src/bpf/*.h) src/mmtrace.h $(OUT)/vmlinux.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUT)/mmtrace.skel.h: $(OUT)/mmtrace.bpf.o

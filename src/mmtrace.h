@@ -151,6 +151,92 @@ struct mmt_payload_move_pages {
 	struct mmt_array status; /* at exit */
 };
 
+/*
+ * The context of one argument (--fd-paths, --mappings), read in the kernel
+ * at the call's entry, before the call acts: the file an fd names, or the
+ * mapping an address-range call starts in. It follows the payload when the
+ * record has MMT_REC_ARGCTX in flags.
+ */
+enum mmt_ctx_kind {
+	MMT_CTX_NONE = 0,
+	MMT_CTX_FD, /* the file an fd argument names */
+	MMT_CTX_VMA, /* the mapping at an address argument, and its file */
+};
+
+/* How the kernel names a file (what readlink of /proc/PID/fd/N shows). */
+enum mmt_file_kind {
+	MMT_FILE_NONE = 0, /* no file: anonymous memory, or none looked up */
+	MMT_FILE_PATH, /* path: its place in the file system */
+	MMT_FILE_ANON_INODE, /* "anon_inode:" + path ("[eventfd]"...) */
+	MMT_FILE_PSEUDO, /* an internal file named by path alone: memfd:NAME,
+			  * dev/zero of a shared anonymous mapping, SYSV...;
+			  * shown "/NAME (deleted)" as the kernel does */
+	MMT_FILE_SOCKET, /* socket:[ino] */
+	MMT_FILE_PIPE, /* pipe:[ino] */
+	MMT_FILE_PIDFD, /* anon_inode:[pidfd] */
+	MMT_FILE_KIND_COUNT,
+};
+
+#define MMT_FILE_DELETED (1U << 0) /* a path whose file was unlinked */
+#define MMT_FILE_TRUNCATED (1U << 1) /* path holds its last components only */
+
+/* What the lookup of an argument's context found. */
+enum mmt_ctx_state {
+	MMT_CTXS_NONE = 0, /* not looked up (fd < 0, no mapping asked) */
+	MMT_CTXS_OK, /* found: the fields below are set */
+	MMT_CTXS_BADFD, /* the fd names no open file */
+	MMT_CTXS_UNMAPPED, /* no mapping holds the start address */
+	MMT_CTXS_ERROR, /* the lookup failed: err says why (-EBUSY: the
+			 * address space was locked by another thread) */
+	MMT_CTXS_COUNT,
+};
+
+/* vm_flags of a mapping, as the kernel numbers them (include/linux/mm.h) */
+#define MMT_VM_READ 0x1ULL
+#define MMT_VM_WRITE 0x2ULL
+#define MMT_VM_EXEC 0x4ULL
+#define MMT_VM_SHARED 0x8ULL
+#define MMT_VM_MAYSHARE 0x80ULL
+#define MMT_VM_GROWSDOWN 0x100ULL
+#define MMT_VM_LOCKED 0x2000ULL
+#define MMT_VM_LOCKONFAULT 0x80000ULL
+#define MMT_VM_DONTDUMP 0x4000000ULL
+#define MMT_VM_HUGETLB 0x400000ULL
+
+/* What a mapping is beside its file. */
+enum mmt_vma_special {
+	MMT_VMA_PLAIN = 0,
+	MMT_VMA_HEAP, /* [heap]: holds the program break */
+	MMT_VMA_STACK, /* [stack]: the main thread's initial stack */
+	MMT_VMA_VDSO, /* [vdso] */
+	MMT_VMA_ANON_NAME, /* [anon:NAME] (prctl PR_SET_VMA_ANON_NAME): path */
+	MMT_VMA_SPECIAL_COUNT,
+};
+
+#define MMT_VMA_SPAN_MAX 8 /* mappings counted over a range, at most */
+
+struct mmt_argctx {
+	__u8 kind; /* enum mmt_ctx_kind */
+	__u8 arg; /* the argument described */
+	__u8 state; /* enum mmt_ctx_state */
+	__u8 file_kind; /* enum mmt_file_kind */
+	__u8 file_flags; /* MMT_FILE_* */
+	__u8 special; /* VMA: enum mmt_vma_special */
+	/* VMA: mappings that hold the range, one after the other from its
+	 * start (1 when it lies in one); more: the range goes on past them,
+	 * into unmapped space or into more than MMT_VMA_SPAN_MAX mappings */
+	__u8 count;
+	__u8 more;
+	__s32 err; /* MMT_CTXS_ERROR: a negative errno */
+	__u32 pad;
+	__u64 vm_start, vm_end; /* VMA: the mapping at the start address */
+	__u64 vm_flags; /* VMA: its flags before the call (MMT_VM_*...) */
+	__u64 vm_pgoff; /* VMA: offset in the file, in pages */
+	__u64 dev; /* the file's device, the kernel's encoding (major << 20) */
+	__u64 ino; /* and its inode number */
+	char path[MMT_PATH_LEN]; /* NUL-terminated; see file_kind */
+};
+
 /* Per-event counters kept in the kernel: [event][MMT_CNT_*]. */
 enum mmt_counter {
 	MMT_DROP_RINGBUF, /* lost: no room in the ring buffer at exit */
@@ -220,6 +306,7 @@ struct mmt_stat {
 #define MMT_REC_MIGRATED (1U << 1) /* migrate_* fields are filled */
 #define MMT_REC_TARGET (1U << 2) /* target_* fields are filled */
 #define MMT_REC_COMPACT (1U << 3) /* wire only: struct mmt_payload_masks_compact */
+#define MMT_REC_ARGCTX (1U << 4) /* a struct mmt_argctx follows the payload */
 
 /*
  * What the ring buffer carries. Its records start with a __u16: an event

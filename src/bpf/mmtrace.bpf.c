@@ -85,6 +85,7 @@ struct call_state {
 	struct inflight e;
 	struct task_seen seen;
 	union payload p;
+	struct mmt_argctx ctx; /* with MMT_REC_ARGCTX in e.flags */
 };
 
 /* The executable path of a process, resolved once per exe_file. */
@@ -491,6 +492,9 @@ static __always_inline void read_array(struct mmt_array *a, __u64 uptr,
 	a->count = count;
 }
 
+/* An argument's context (argctx.bpf.h, included below the path walk). */
+static __always_inline bool argctx_enter(struct inflight *e, struct mmt_argctx *c);
+
 /* The kernel's own copy of the masks: defined in its section below. */
 static __always_inline void kcopy_begin(struct inflight *e, union payload *p);
 
@@ -557,6 +561,8 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr,
 	e->migrate_batches = 0;
 	if (!summary_only && payload_of(event) != MMT_PAYLOAD_NONE)
 		read_entry_payload(e, &cs->p);
+	if (!summary_only && argctx_enter(e, &cs->ctx))
+		e->flags |= MMT_REC_ARGCTX;
 	e->active = 1;
 	return 0;
 }
@@ -575,6 +581,8 @@ struct path_walk {
 	struct mount *mnt;
 	char *buf;
 	__u32 off;
+	bool cut; /* a component did not fit: buf holds the tail */
+	bool root; /* the walk reached the root */
 };
 
 static long path_step(__u32 i, void *ctx)
@@ -591,8 +599,10 @@ static long path_step(__u32 i, void *ctx)
 	if (dentry == mnt_root || dentry == parent) {
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (dentry != mnt_root || mnt == mnt_parent)
-			return 1; /* the root of everything */
+		if (dentry != mnt_root || mnt == mnt_parent) {
+			w->root = true; /* the root of everything */
+			return 1;
+		}
 		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = mnt_parent;
 		w->vfsmnt = &mnt_parent->mnt;
@@ -600,8 +610,10 @@ static long path_step(__u32 i, void *ctx)
 	}
 	name = BPF_CORE_READ(dentry, d_name);
 	len = name.len & HALF;
-	if (len + 1 > off)
-		return 1; /* too long: keep the tail */
+	if (len + 1 > off) {
+		w->cut = true; /* too long: keep the tail */
+		return 1;
+	}
 	off -= len;
 	bpf_probe_read_kernel(w->buf + (off & HALF), len, name.name);
 	off -= 1;
@@ -611,7 +623,9 @@ static long path_step(__u32 i, void *ctx)
 	return 0;
 }
 
-static __always_inline __u32 resolve_path(struct file *file, char *buf)
+/* The path of file, at buf + the offset returned; *cut: only its last
+ * components fit (or it is deeper than PATH_DEPTH): a tail, not a path. */
+static __always_inline __u32 resolve_path(struct file *file, char *buf, bool *cut)
 {
 	struct path_walk w = {
 		.dentry = BPF_CORE_READ(file, f_path.dentry),
@@ -623,6 +637,7 @@ static __always_inline __u32 resolve_path(struct file *file, char *buf)
 	w.mnt = container_of(w.vfsmnt, struct mount, mnt);
 	buf[HALF] = '\0';
 	bpf_loop(PATH_DEPTH, path_step, &w, 0);
+	*cut = w.cut || !w.root;
 	if (w.off == HALF) {
 		w.off -= 1;
 		buf[w.off & HALF] = '/';
@@ -637,6 +652,7 @@ static __always_inline void read_exe(struct task_struct *task, __u32 tgid,
 	struct exe_cache *c;
 	struct scratch *s;
 	__u32 zero = 0, off;
+	bool cut;
 
 	if (!file) {
 		dst[0] = '\0';
@@ -652,13 +668,15 @@ static __always_inline void read_exe(struct task_struct *task, __u32 tgid,
 		dst[0] = '\0';
 		return;
 	}
-	off = resolve_path(file, s->path);
+	off = resolve_path(file, s->path, &cut);
 	bpf_probe_read_kernel_str(dst, MMT_PATH_LEN, s->path + off);
 	c = (struct exe_cache *)s->path; /* reuse scratch: path is in dst now */
 	c->exe_file = (__u64)file;
 	bpf_probe_read_kernel(c->path, MMT_PATH_LEN, dst);
 	bpf_map_update_elem(&exe_paths, &tgid, c, BPF_ANY);
 }
+
+#include "argctx.bpf.h"
 
 /* pid number of a struct pid as seen from its own (deepest) namespace */
 static __always_inline __u32 ns_nr(struct pid *pid)
@@ -974,8 +992,8 @@ static __always_inline int on_exit(long ret)
 	struct mmt_call *r;
 	struct inflight *e;
 	__u64 flags = BPF_RB_NO_WAKEUP;
-	bool compact = false;
-	__u32 event;
+	bool compact = false, withctx;
+	__u32 event, pay = 0;
 
 	cs = call_state(false);
 	if (!cs || !cs->e.active)
@@ -1002,18 +1020,23 @@ static __always_inline int on_exit(long ret)
 		p = &cs->p;
 		read_exit_payload(e, p, ret);
 	}
-	/* a third of the size when the masks fit one word each */
+	/* a third of the size when the masks fit one word each; the
+	 * argument's context after the payload (sizes: constants per branch) */
+	withctx = e->flags & MMT_REC_ARGCTX;
+#define RESERVE(size)                                                                              \
+	(pay = (size), withctx ? bpf_ringbuf_reserve(&events, sizeof(*r) + (size) +                \
+								  sizeof(struct mmt_argctx), 0) : \
+				 bpf_ringbuf_reserve(&events, sizeof(*r) + (size), 0))
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
 		compact = true;
-		r = bpf_ringbuf_reserve(&events,
-					sizeof(*r) + sizeof(struct mmt_payload_masks_compact), 0);
+		r = RESERVE(sizeof(struct mmt_payload_masks_compact));
 	} else if (kind == MMT_PAYLOAD_MASKS)
-		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_masks), 0);
+		r = RESERVE(sizeof(struct mmt_payload_masks));
 	else if (kind == MMT_PAYLOAD_MOVE_PAGES)
-		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_move_pages),
-					0);
+		r = RESERVE(sizeof(struct mmt_payload_move_pages));
 	else
-		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		r = RESERVE(0);
+#undef RESERVE
 	if (!r) {
 		count(event, MMT_DROP_RINGBUF);
 		goto out;
@@ -1047,6 +1070,8 @@ static __always_inline int on_exit(long ret)
 		__builtin_memcpy(r + 1, p, sizeof(struct mmt_payload_masks));
 	else if (p && kind == MMT_PAYLOAD_MOVE_PAGES)
 		bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
+	if (withctx)
+		__builtin_memcpy((char *)(r + 1) + pay, &cs->ctx, sizeof(struct mmt_argctx));
 
 	/*
 	 * No wake-up (the reader polls every 10 ms) until a quarter of the

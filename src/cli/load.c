@@ -57,6 +57,8 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	skel->rodata->summary_only = o->summary;
 	skel->rodata->summary_by = o->summary_by;
 	skel->rodata->wakeup_bytes = o->buffer_size / 4;
+	skel->rodata->ctx_fd_paths = o->fd_paths;
+	skel->rodata->ctx_mappings = o->mappings;
 	/* a few pids (the command's is known: it was forked first) are
 	 * compared inline; more go to the tgid_filter map only */
 	if (o->npids + (child > 0) <= (int)ARRAY_SIZE(skel->rodata->inline_pids)) {

@@ -27,10 +27,12 @@ struct mmt_loop {
 	struct mmt_tally tally;
 	struct mmt_tasks tasks; /* thread contexts by host tid */
 	struct mmt_pl *placement; /* --placement, else NULL */
-	/* a call joined with its thread's context, then its payload */
+	/* a call joined with its thread's context, then its payload and an
+	 * argument's context */
 	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
 					 sizeof(struct mmt_payload_masks) +
-					 sizeof(struct mmt_payload_move_pages)];
+					 sizeof(struct mmt_payload_move_pages) +
+					 sizeof(struct mmt_argctx)];
 };
 
 /* Stop on SIGINT, SIGTERM and SIGHUP (the first is passed on to a

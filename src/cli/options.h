@@ -70,6 +70,9 @@ struct mmt_options {
 	const char *output_file;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_mode kernel_copy;
+	/* argument context read in the kernel at entry */
+	bool fd_paths; /* -y, --fd-paths: the file each fd argument names */
+	bool mappings; /* --mappings: the mapping an address range starts in */
 	/* --detect: findings from src/detect/, and its allow-list */
 	bool detect;
 	bool findings_only; /* --detect-only: write findings, not the events */

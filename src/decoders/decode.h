@@ -28,6 +28,9 @@ struct mmt_decoded_arg {
 	__s64 value; /* raw value as the kernel's prototype types it */
 	bool is_unsigned; /* print value as __u64 */
 	bool ignored; /* the kernel does not use it in this call */
+	/* FD, RANGE: the file or mapping read at entry (--fd-paths,
+	 * --mappings), in the record; NULL when the record has none */
+	const struct mmt_argctx *ctx;
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
 	enum mmt_arg_data data; /* which member of the union holds */
 	union {
@@ -102,7 +105,8 @@ int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 int mmt_decode_values(const void *data, size_t len, __u64 boot_to_wall_ns,
 		      struct mmt_decoded_event *out);
 
-/* Bytes a record of this event has: the header and its payload. */
+/* Bytes a record of this event has: the header and its payload (and a
+ * struct mmt_argctx after it when the record has MMT_REC_ARGCTX). */
 size_t mmt_record_size(const struct mmt_event_desc *d);
 
 /* Helpers of the argument kinds, in argkinds.c. */

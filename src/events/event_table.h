@@ -37,6 +37,9 @@ enum mmt_arg_kind {
 	MMT_ARG_NODEMASK, /* pointer to a node mask read from user memory */
 	MMT_ARG_ARRAY, /* pointer to an array read from user memory */
 	MMT_ARG_OUT_MODE, /* int* the kernel writes a policy mode to */
+	MMT_ARG_FD, /* an int fd; with --fd-paths, the file it names */
+	MMT_ARG_RANGE, /* the start address of a range, hex (its length is the
+			* next argument); with --mappings, the mapping there */
 	MMT_ARG_KIND_COUNT,
 };
 

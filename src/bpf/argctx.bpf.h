@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * argctx.bpf.h - the context of one argument, read at the call's entry,
+ * before the call acts (--fd-paths, --mappings): the file an fd argument
+ * names, or the mapping an address-range call starts in (its bounds, flags
+ * and file, and how many mappings the range covers). It goes out after the
+ * event's payload as a struct mmt_argctx.
+ *
+ * Files are named the way the kernel's d_path() names them (what strace -y
+ * shows): a path from the root, found by the same dentry walk as the
+ * executable's (resolve_path()), marked truncated when it does not fit;
+ * " (deleted)" for an unlinked file; the internal files of memfd, shared
+ * anonymous memory and SysV shm as "/NAME (deleted)"; anon_inode:NAME,
+ * socket:[INO], pipe:[INO] by their file system.
+ *
+ * Mappings are looked up with bpf_find_vma() (5.17+), which takes the
+ * address space's lock with a trylock: when another thread holds it, the
+ * context says so (-EBUSY) instead of waiting.
+ */
+#ifndef MMT_ARGCTX_BPF_H
+#define MMT_ARGCTX_BPF_H
+
+/* Set by user space between open and load: -y / --fd-paths, --mappings. */
+const volatile bool ctx_fd_paths = false;
+const volatile bool ctx_mappings = false;
+
+/* Magic numbers of the file systems whose files d_path() names by a
+ * d_dname() method (include/uapi/linux/magic.h). */
+#define MMT_ANON_INODE_FS_MAGIC 0x09041934
+#define MMT_PID_FS_MAGIC 0x50494446
+#define MMT_SOCKFS_MAGIC 0x534F434B
+#define MMT_PIPEFS_MAGIC 0x50495045
+
+static __always_inline void ctx_clear(struct mmt_argctx *c, __u8 kind, __u8 arg)
+{
+	c->kind = kind;
+	c->arg = arg;
+	c->state = MMT_CTXS_NONE;
+	c->file_kind = MMT_FILE_NONE;
+	c->file_flags = 0;
+	c->special = MMT_VMA_PLAIN;
+	c->count = 0;
+	c->more = 0;
+	c->err = 0;
+	c->pad = 0;
+	c->vm_start = 0;
+	c->vm_end = 0;
+	c->vm_flags = 0;
+	c->vm_pgoff = 0;
+	c->dev = 0;
+	c->ino = 0;
+	c->path[0] = '\0';
+}
+
+/* d_unlinked(): no longer in the dentry hash, and not a root. */
+static __always_inline bool dentry_unlinked(struct dentry *d)
+{
+	return !BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d;
+}
+
+/* Name file into c: its identity, its kind and its path. */
+static __always_inline void ctx_file(struct mmt_argctx *c, struct file *file)
+{
+	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+	unsigned long magic = BPF_CORE_READ(sb, s_magic);
+	struct qstr name;
+	struct scratch *s;
+	__u32 zero = 0, off;
+	bool cut = false;
+
+	c->dev = BPF_CORE_READ(sb, s_dev);
+	c->ino = BPF_CORE_READ(inode, i_ino);
+	if (magic == MMT_SOCKFS_MAGIC) {
+		c->file_kind = MMT_FILE_SOCKET;
+		return;
+	}
+	if (magic == MMT_PIPEFS_MAGIC) {
+		c->file_kind = MMT_FILE_PIPE;
+		return;
+	}
+	if (magic == MMT_PID_FS_MAGIC) {
+		c->file_kind = MMT_FILE_PIDFD;
+		return;
+	}
+	if (magic == MMT_ANON_INODE_FS_MAGIC || BPF_CORE_READ(d, d_op, d_dname)) {
+		/* named by its dentry alone: anon_inode:[eventfd], or an
+		 * internal file of shmem (memfd:NAME, dev/zero, SYSV...) */
+		c->file_kind = magic == MMT_ANON_INODE_FS_MAGIC ? MMT_FILE_ANON_INODE :
+								 MMT_FILE_PSEUDO;
+		name = BPF_CORE_READ(d, d_name);
+		if (bpf_probe_read_kernel_str(c->path, sizeof(c->path), name.name) < 0)
+			c->path[0] = '\0';
+		return;
+	}
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return;
+	c->file_kind = MMT_FILE_PATH;
+	off = resolve_path(file, s->path, &cut);
+	if (bpf_probe_read_kernel_str(c->path, sizeof(c->path), s->path + off) < 0)
+		c->path[0] = '\0';
+	if (cut)
+		c->file_flags |= MMT_FILE_TRUNCATED;
+	if (dentry_unlinked(d))
+		c->file_flags |= MMT_FILE_DELETED;
+}
+
+/* The file the current task's fd names, or NULL. */
+static __always_inline struct file *fd_file(__s32 fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	unsigned int max = BPF_CORE_READ(fdt, max_fds);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	__u64 f = 0;
+
+	if (fd < 0 || (__u32)fd >= max || !fds)
+		return NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return (struct file *)(f & ~7ULL);
+}
+
+static __always_inline void ctx_fd(struct mmt_argctx *c, __s32 fd)
+{
+	struct file *file;
+
+	if (fd < 0)
+		return; /* none: MMT_CTXS_NONE */
+	file = fd_file(fd);
+	if (!file) {
+		c->state = MMT_CTXS_BADFD;
+		return;
+	}
+	c->state = MMT_CTXS_OK;
+	ctx_file(c, file);
+}
+
+/* What bpf_find_vma()'s callback copies out of the mapping it found, under
+ * the address space's lock. */
+struct vma_seen {
+	__u64 start, end, flags, pgoff;
+	__u64 file;
+	__u64 start_brk, brk, start_stack, vdso;
+};
+
+static long vma_copy(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct vma_seen *v = data;
+	struct mm_struct *mm = vma->vm_mm;
+
+	v->start = vma->vm_start;
+	v->end = vma->vm_end;
+	v->flags = vma->vm_flags;
+	v->pgoff = vma->vm_pgoff;
+	v->file = (__u64)vma->vm_file;
+	if (mm) {
+		v->start_brk = mm->start_brk;
+		v->brk = mm->brk;
+		v->start_stack = mm->start_stack;
+		v->vdso = (__u64)mm->context.vdso;
+	}
+	return 0;
+}
+
+/* The mapping at addr before the call, and how many mappings hold
+ * [addr, addr + len) one after the other. */
+static __always_inline void ctx_vma(struct mmt_argctx *c, __u64 addr, __u64 len)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct vma_seen v = {};
+	__u64 end, next;
+	long err;
+
+	err = bpf_find_vma(task, addr, vma_copy, &v, 0);
+	if (err == -2 /* ENOENT */) {
+		c->state = MMT_CTXS_UNMAPPED;
+		return;
+	}
+	if (err) {
+		c->state = MMT_CTXS_ERROR;
+		c->err = err;
+		return;
+	}
+	c->state = MMT_CTXS_OK;
+	c->vm_start = v.start;
+	c->vm_end = v.end;
+	c->vm_flags = v.flags;
+	c->vm_pgoff = v.pgoff;
+	c->count = 1;
+	if (v.start <= v.brk && v.end >= v.start_brk)
+		c->special = MMT_VMA_HEAP; /* as /proc/PID/maps decides */
+	else if (v.start <= v.start_stack && v.end >= v.start_stack)
+		c->special = MMT_VMA_STACK;
+	else if (v.vdso && v.start == v.vdso)
+		c->special = MMT_VMA_VDSO;
+	if (v.file)
+		ctx_file(c, (struct file *)v.file);
+
+	/* the kernel acts on whole pages */
+	end = addr + ((len + 4095) & ~4095ULL);
+	if (end < addr)
+		end = ~0ULL;
+	next = v.end;
+	for (int i = 1; i < MMT_VMA_SPAN_MAX; i++) {
+		struct vma_seen w = {};
+
+		if (next >= end)
+			return;
+		if (bpf_find_vma(task, next, vma_copy, &w, 0) || w.end <= next)
+			break; /* unmapped space, or the lock was taken */
+		c->count++;
+		next = w.end;
+	}
+	if (next < end)
+		c->more = 1;
+}
+
+/*
+ * Which argument of the event has a context: an fd, or the start of an
+ * address range (its length is the next argument). -1: none.
+ */
+static __always_inline int ctx_fd_arg(__u32 event)
+{
+	switch (event) {
+	case MMT_EV_MMAP:
+		return 4;
+	case MMT_EV_PROCESS_MADVISE:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static __always_inline int ctx_range_arg(__u32 event)
+{
+	switch (event) {
+	case MMT_EV_MPROTECT:
+	case MMT_EV_PKEY_MPROTECT:
+	case MMT_EV_MUNMAP:
+	case MMT_EV_MREMAP:
+	case MMT_EV_MADVISE:
+	case MMT_EV_MLOCK:
+	case MMT_EV_MLOCK2:
+	case MMT_EV_MUNLOCK:
+	case MMT_EV_MSYNC:
+	case MMT_EV_MBIND:
+	case MMT_EV_MSEAL:
+	case MMT_EV_REMAP_FILE_PAGES:
+	case MMT_EV_SET_MEMPOLICY_HOME_NODE:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* At entry: the context of the event's argument, when asked for. True when
+ * the record carries one. */
+static __always_inline bool argctx_enter(struct inflight *e, struct mmt_argctx *c)
+{
+	bool compat = e->flags & MMT_REC_COMPAT;
+	int fa, ra;
+
+	if (ctx_fd_paths) {
+		fa = ctx_fd_arg(e->event);
+		if (fa >= 0 && fa < MMT_MAX_ARGS) {
+			ctx_clear(c, MMT_CTX_FD, fa);
+			ctx_fd(c, (__s32)e->args[fa]);
+			return true;
+		}
+	}
+	if (ctx_mappings) {
+		ra = ctx_range_arg(e->event);
+		if (ra >= 0 && ra + 1 < MMT_MAX_ARGS) {
+			__u64 addr = e->args[ra], len = e->args[ra + 1];
+
+			if (compat) {
+				addr = (__u32)addr;
+				len = (__u32)len;
+			}
+			ctx_clear(c, MMT_CTX_VMA, ra);
+			ctx_vma(c, addr, len);
+			return true;
+		}
+	}
+	return false;
+}
+
+#endif /* MMT_ARGCTX_BPF_H */

@@ -21,7 +21,8 @@ CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
-	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32
+	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32 \
+	      $(OUT)/tests/ctxload
 
 .PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
@@ -78,6 +79,10 @@ $(OUT)/tests/hostile: tests/hostile/hostile.c
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
 
 $(OUT)/tests/placement_load: tests/e2e/placement_load.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
+$(OUT)/tests/ctxload: tests/e2e/ctxload.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
 

@@ -40,14 +40,14 @@ size_t mmt_argctx_file_name(const struct mmt_argctx *c, char *buf, size_t len)
 
 	switch (c->file_kind) {
 	case MMT_FILE_PATH:
-		n = snprintf(buf, len, "%s%s%s", c->file_flags & MMT_FILE_TRUNCATED ? "..." : "",
-			     c->path, c->file_flags & MMT_FILE_DELETED ? " (deleted)" : "");
+		n = snprintf(buf, len, "%s%s", c->file_flags & MMT_FILE_TRUNCATED ? "..." : "",
+			     c->path);
 		break;
 	case MMT_FILE_ANON_INODE:
 		n = snprintf(buf, len, "anon_inode:%s", c->path);
 		break;
-	case MMT_FILE_PSEUDO: /* the kernel's simple_dname() */
-		n = snprintf(buf, len, "/%s (deleted)", c->path);
+	case MMT_FILE_PSEUDO: /* the kernel's simple_dname(), less " (deleted)" */
+		n = snprintf(buf, len, "/%s", c->path);
 		break;
 	case MMT_FILE_SOCKET:
 		n = snprintf(buf, len, "socket:[%llu]", (unsigned long long)c->ino);
@@ -63,6 +63,12 @@ size_t mmt_argctx_file_name(const struct mmt_argctx *c, char *buf, size_t len)
 		break;
 	}
 	return n > 0 ? (size_t)n : 0;
+}
+
+bool mmt_argctx_deleted(const struct mmt_argctx *c)
+{
+	return c->file_kind == MMT_FILE_PSEUDO ||
+	       (c->file_kind == MMT_FILE_PATH && (c->file_flags & MMT_FILE_DELETED));
 }
 
 __u64 mmt_argctx_dev(const struct mmt_argctx *c)
@@ -106,7 +112,7 @@ static void json_file(struct outbuf *ob, const struct mmt_argctx *c)
 	ob_json_str(ob, name, sizeof(name));
 	if (c->file_flags & MMT_FILE_TRUNCATED)
 		ob_lit(ob, ",\"truncated\":true");
-	if (c->file_flags & MMT_FILE_DELETED)
+	if (mmt_argctx_deleted(c))
 		ob_lit(ob, ",\"deleted\":true");
 	ob_lit(ob, ",\"device\":");
 	ob_u64(ob, mmt_argctx_dev(c));
@@ -136,9 +142,12 @@ void mmt_argctx_table_fd(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	if (!a->ctx || a->ctx->state != MMT_CTXS_OK)
 		return;
 	n = mmt_argctx_file_name(a->ctx, name, sizeof(name));
+	/* as strace -y: 3</etc/passwd>, 5</tmp/x>(deleted) */
 	ob_char(ob, '<');
 	ob_safe_str(ob, name, n < sizeof(name) ? n : sizeof(name) - 1);
 	ob_char(ob, '>');
+	if (mmt_argctx_deleted(a->ctx))
+		ob_lit(ob, "(deleted)");
 }
 
 /* --- the RANGE kind --- */
@@ -261,8 +270,11 @@ void mmt_argctx_table_mapping(struct outbuf *ob, const struct mmt_decoded_arg *a
 	ob_char(ob, ' ');
 	what = mmt_argctx_backing(c);
 	if (c->file_kind != MMT_FILE_NONE) {
+		/* as /proc/PID/maps: /memfd:x (deleted) */
 		n = mmt_argctx_file_name(c, name, sizeof(name));
 		ob_safe_str(ob, name, n < sizeof(name) ? n : sizeof(name) - 1);
+		if (mmt_argctx_deleted(c))
+			ob_lit(ob, " (deleted)");
 	} else {
 		ob_char(ob, '[');
 		ob_str(ob, what);

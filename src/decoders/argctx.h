@@ -16,12 +16,15 @@
 int mmt_argctx_check(const struct mmt_argctx *c, const struct mmt_event_desc *d);
 
 /*
- * The file as strace -y names it: "/etc/passwd", "/tmp/x (deleted)",
- * "/memfd:NAME (deleted)", "anon_inode:[eventfd]", "socket:[123]"; a
- * truncated path starts with "..." (".../lib/libc.so.6"). Into buf
- * (snprintf semantics); "" for no file.
+ * The file as strace -y names it: "/etc/passwd", "/memfd:NAME",
+ * "anon_inode:[eventfd]", "socket:[123]"; a truncated path starts with
+ * "..." (".../lib/libc.so.6"); " (deleted)" is not part of it (see
+ * mmt_argctx_deleted()). Into buf (snprintf semantics); "" for no file.
  */
 size_t mmt_argctx_file_name(const struct mmt_argctx *c, char *buf, size_t len);
+
+/* Was the file unlinked (memfd and other internal files always are)? */
+bool mmt_argctx_deleted(const struct mmt_argctx *c);
 
 /* The file's device as user space numbers it: makedev(major, minor). */
 __u64 mmt_argctx_dev(const struct mmt_argctx *c);

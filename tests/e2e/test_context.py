@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""End-to-end tests of an argument's context (-y/--fd-paths, --mappings):
+tests/e2e/ctxload.c maps a regular file, a deleted file, a memfd, a file
+whose path is longer than PATH_MAX/2, passes a pidfd, and calls mprotect,
+madvise, msync, mlock, munlock and munmap on a file mapping, anonymous
+memory, the heap, the stack, a memfd, unmapped space and ranges over two and
+three mappings, logging the line of /proc/self/maps it read just before each
+call. mmtrace runs it under `strace -y`: each fd's path must be strace's,
+each mapping the one /proc/self/maps showed before the call.
+
+Needs root and strace. Ends with "N passed, N failed".
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from harness import MMTRACE, OUT, check, eq, main, test
+
+CTXLOAD = os.path.realpath(os.path.join(OUT, "tests", "ctxload"))
+EVENTS = "mmap,process_madvise,mprotect,madvise,msync,mlock,munlock,munmap"
+
+
+def run(*opts):
+    """mmtrace OPTS -- strace -y ctxload: (mmtrace's stdout lines, the
+    workload's log, strace's lines)."""
+    d = tempfile.mkdtemp(prefix="mmt-ctx-")
+    try:
+        log = os.path.join(d, "log")
+        st = os.path.join(d, "strace.out")
+        work = os.path.join(d, "w")
+        os.mkdir(work)
+        p = subprocess.run([MMTRACE, "-e", EVENTS, *opts, "--", "strace", "-y", "-qq", "-o", st,
+                            "-e", "trace=mmap,process_madvise", CTXLOAD, work, log],
+                           capture_output=True, text=True, timeout=120)
+        eq(p.returncode, 0, f"mmtrace exit status (stderr: {p.stderr[-500:]})")
+        with open(log) as f:
+            calls = [json.loads(l) for l in f]
+        with open(st) as f:
+            strace = f.read().splitlines()
+        stats = {}
+        for c in calls:
+            if c["what"] == "regular":
+                s = os.stat(os.path.join(work, "regular_file"))
+                stats = {"dev": s.st_dev, "ino": s.st_ino}
+        return p.stdout.splitlines(), calls, strace, stats
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def strace_fds(lines):
+    """strace -y's fd text per call: {("mmap", ret): "3</p>", ("pidfd", 0): ...}."""
+    out = {}
+    for l in lines:
+        m = re.match(r"mmap\(.*, (\d+<.*>(?:\(deleted\))?), \d+\) = (0x[0-9a-f]+)$", l)
+        if m:
+            out[("mmap", int(m.group(2), 16))] = m.group(1)
+        m = re.match(r"process_madvise\((\d+<[^>]*>)", l)
+        if m:
+            out[("process_madvise", 0)] = m.group(1)
+    return out
+
+
+def json_events(lines):
+    evs = []
+    for l in lines:
+        e = json.loads(l)
+        if e.get("processName") == "ctxload":
+            evs.append(e)
+    return evs
+
+
+def arg(e, name):
+    for a in e["args"]:
+        if a["name"] == name:
+            return a
+    raise AssertionError(f"{e['eventName']} has no argument {name}")
+
+
+def fd_text(a):
+    """The strace -y form of a JSON fd argument."""
+    return f"{a['value']}<{a['path']}>" + ("(deleted)" if a.get("deleted") else "")
+
+
+def check_fd(what, mine, theirs, a):
+    if not a.get("truncated"):
+        eq(mine, theirs, f"{what}: fd as strace -y shows it")
+        return
+    # a tail, marked: "..." then the last whole components of strace's path
+    tail = a["path"]
+    check(tail.startswith(".../"), f"{what}: a truncated path starts with .../: {tail!r}")
+    full = theirs[theirs.index("<") + 1:theirs.rindex(">")]
+    check(full.endswith(tail[3:]) and len(full) > len(tail) - 3,
+          f"{what}: {tail!r} is not a tail of {full!r}")
+
+
+@test
+def fd_paths_equal_strace():
+    lines, calls, strace, st = run("-o", "json", "-y")
+    theirs = strace_fds(strace)
+    evs = json_events(lines)
+    seen = 0
+    for c in calls:
+        if c["call"] == "mmap":
+            e = [e for e in evs if e["eventName"] == "mmap" and e["returnValue"] == c["ret"]]
+            eq(len(e), 1, f"mmap events returning {c['ret']:#x}")
+            a = arg(e[0], "fd")
+            key = ("mmap", c["ret"])
+        elif c["call"] == "process_madvise":
+            e = [e for e in evs if e["eventName"] == "process_madvise"]
+            eq(len(e), 1, "process_madvise events")
+            a = arg(e[0], "pidfd")
+            key = ("process_madvise", 0)
+        else:
+            continue
+        check(key in theirs, f"strace did not show {key}")
+        eq(a["value"], c["fd"], f"{c['what']}: fd")
+        check_fd(c["what"], fd_text(a), theirs[key], a)
+        seen += 1
+        if c["what"] == "regular":
+            eq((a["device"], a["inode"]), (st["dev"], st["ino"]), "regular: device, inode")
+            check("deleted" not in a and "truncated" not in a, f"regular: {a}")
+        elif c["what"] in ("deleted", "memfd"):
+            eq(a.get("deleted"), True, f"{c['what']}: deleted")
+        elif c["what"] == "long":
+            eq(a.get("truncated"), True, "a path over PATH_MAX/2 in 256 bytes: truncated")
+    eq(seen, 5, "fd calls compared")
+
+
+@test
+def fd_paths_table_equal_strace():
+    lines, calls, strace, _ = run("-y")
+    theirs = strace_fds(strace)
+    rows = [l for l in lines if " ctxload " in l]
+    for c in calls:
+        if c["call"] != "mmap":
+            continue
+        row = [r for r in rows if re.search(rf"\s{c['ret']:#x}\s+mmap\s", r)]
+        eq(len(row), 1, f"table rows of mmap returning {c['ret']:#x}")
+        m = re.search(r"fd: (\d+<.*>(?:\(deleted\))?), off:", row[0])
+        check(m, f"no fd<path> in {row[0]!r}")
+        want = theirs[("mmap", c["ret"])]
+        if c["what"] == "long":
+            mine = m.group(1)
+            check(mine.startswith(f"{c['fd']}<.../"), f"long: marked as a tail: {mine[:40]!r}")
+            check(want[:-1].endswith(mine[mine.index("<") + 4:-1]), "long: a tail of strace's")
+        else:
+            eq(m.group(1), want, f"{c['what']}: table fd")
+
+
+def maps_fields(line):
+    """A /proc/PID/maps line: start, end, perms, offset, dev, inode, path."""
+    f = line.split(None, 5)
+    start, end = (int(x, 16) for x in f[0].split("-"))
+    major, minor = (int(x, 16) for x in f[3].split(":"))
+    return {"start": start, "end": end, "perms": f[1], "offset": int(f[2], 16),
+            "dev": os.makedev(major, minor), "inode": int(f[4]),
+            "path": f[5].strip() if len(f) > 5 else ""}
+
+
+PROT = [("r", "PROT_READ"), ("w", "PROT_WRITE"), ("x", "PROT_EXEC")]
+
+
+@test
+def mappings_equal_proc_maps_before_the_call():
+    lines, calls, _, _ = run("-o", "json", "--mappings")
+    evs = json_events(lines)
+    ranges = [c for c in calls if "addr" in c]
+    eq(len(ranges), 9, "range calls logged")
+    for c in ranges:
+        what = f"{c['call']} on {c['what']}"
+        e = [e for e in evs if e["eventName"] == c["call"] and e["args"][0]["value"] == c["addr"]
+             and e["args"][1]["value"] == c["len"]]
+        eq(len(e), 1, f"{what}: events")
+        eq(e[0]["returnValue"], c["ret"], f"{what}: return value")
+        m = e[0]["args"][0].get("mapping")
+        check(m is not None, f"{what}: no mapping in {e[0]['args'][0]}")
+        if c["what"] == "unmapped":
+            eq(c["maps"], "", "the workload saw nothing mapped there")
+            eq(m, {"mapped": False}, what)
+            continue
+        want = maps_fields(c["maps"])
+        eq((m["start"], m["end"]), (want["start"], want["end"]), f"{what}: bounds")
+        eq(m["perms"], want["perms"], f"{what}: protection before the call")
+        prot = "|".join(n for ch, n in PROT if ch in want["perms"]) or "PROT_NONE"
+        eq(m["prot"], prot, f"{what}: prot")
+        eq(m["shared"], want["perms"][3] == "s", f"{what}: shared")
+        eq((m["mappings"], m.get("more", False)), (c["count"], bool(c["more"])),
+           f"{what}: mappings over the range")
+        backing = {"file": "file", "anon": "anon", "heap": "heap", "stack": "stack",
+                   "memfd": "memfd"}[c["what"]]
+        eq(m["backing"], backing, f"{what}: backing")
+        if backing in ("file", "memfd"):
+            path = m["path"] + (" (deleted)" if m.get("deleted") else "")
+            eq(path, want["path"], f"{what}: path as /proc/PID/maps shows it")
+            eq((m["device"], m["inode"], m["offset"]), (want["dev"], want["inode"],
+                                                        want["offset"]),
+               f"{what}: device, inode, offset")
+        else:
+            check("path" not in m, f"{what}: no file expected: {m}")
+            eq(want["inode"], 0, f"{what}: /proc/PID/maps has no file either")
+
+
+@test
+def mappings_table_suffix():
+    lines, calls, _, _ = run("--mappings")
+    rows = [l for l in lines if " ctxload " in l]
+    for c in calls:
+        if "addr" not in c:
+            continue
+        row = [r for r in rows if re.search(rf"\s{c['call']}\s+addr: {c['addr']:#x} ", r)
+               and re.search(rf"(len|length): {c['len']}\b", r)]
+        eq(len(row), 1, f"table rows of {c['call']} at {c['addr']:#x}")
+        if c["what"] == "unmapped":
+            check(f"addr: {c['addr']:#x} (not mapped)," in row[0], row[0])
+            continue
+        want = maps_fields(c["maps"])
+        name = {"anon": "[anon]", "heap": "[heap]", "stack": "[stack]"}.get(c["what"],
+                                                                            want["path"])
+        n = "" if c["count"] == 1 and not c["more"] else \
+            f", {c['count']}{'+' if c['more'] else ''} mappings"
+        suffix = f"(mapping {want['start']:#x}-{want['end']:#x} {want['perms']} {name}{n})"
+        check(f"addr: {c['addr']:#x} {suffix}," in row[0], f"want {suffix!r} in {row[0]!r}")
+
+
+@test
+def default_has_no_context():
+    lines, calls, _, _ = run("-o", "json")
+    evs = json_events(lines)
+    check(evs, "no events")
+    for e in evs:
+        for a in e["args"]:
+            check("path" not in a and "mapping" not in a, f"context without -y/--mappings: {a}")
+
+
+@test
+def summary_refuses_context_options():
+    for opt in ("-y", "--mappings"):
+        p = subprocess.run([MMTRACE, "-c", opt, "--", "true"], capture_output=True, text=True)
+        eq(p.returncode, 2, f"-c {opt}: exit status")
+        eq(len(p.stderr.splitlines()), 1, f"-c {opt}: one line: {p.stderr!r}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -111,6 +111,8 @@ static void range_call(const char *call, unsigned long addr, unsigned long len, 
 		r = munlock((void *)addr, len);
 	else
 		r = munmap((void *)addr, len);
+	if (r < 0)
+		r = -errno; /* as the raw syscall returns it */
 	say("{\"call\":\"%s\",\"addr\":%lu,\"len\":%lu,\"ret\":%ld,\"what\":\"%s\",\"maps\":\"%s\","
 	    "\"count\":%d,\"more\":%d}",
 	    call, addr, len, r, what, line, count, more);

@@ -225,6 +225,47 @@ def mappings_table_suffix():
         check(f"addr: {c['addr']:#x} {suffix}," in row[0], f"want {suffix!r} in {row[0]!r}")
 
 
+TECH = os.path.realpath(os.path.join(OUT, "tests", "techniques"))
+
+
+def detect_recording(*opts):
+    """--detect on techniques memfd (MMT-3) with OPTS, recorded: (live
+    findings, findings of mmtrace detect on the recording)."""
+    with tempfile.TemporaryDirectory(prefix="mmt-ctx-") as d:
+        rec = os.path.join(d, "rec.json")
+        p = subprocess.run([MMTRACE, "--detect", "-o", "json", *opts, "--output-file", rec,
+                            "--", TECH, "memfd"], capture_output=True, text=True, timeout=120)
+        eq(p.returncode, 0, f"live run (stderr {p.stderr.strip()[-300:]})")
+        with open(rec) as f:
+            live = [json.loads(l) for l in f if '"metadata"' in l]
+        p = subprocess.run([MMTRACE, "detect", "-o", "json", rec], capture_output=True,
+                           text=True, timeout=120)
+        eq(p.returncode, 0, f"mmtrace detect (stderr {p.stderr.strip()})")
+        again = [json.loads(l) for l in p.stdout.splitlines()]
+    return live, again
+
+
+def file_of(finding):
+    v = finding["args"][1]["value"]
+    return v["file"]["path"], v["file"]["device"], v["file"]["inode"]
+
+
+@test
+def recording_with_fd_paths_fires_mmt3():
+    """A recording made with -y carries each fd's device and inode: mmtrace
+    detect FILE fires MMT-3 on the same file as live tracing; one made
+    without has no file identity, and MMT-3 stays silent."""
+    live, again = detect_recording("-y", "--parse-arguments")
+    ids = [f["metadata"]["id"] for f in live]
+    eq(ids, ["MMT-3"], "live findings")
+    eq([f["metadata"]["id"] for f in again], ["MMT-3"], "findings of the recording")
+    eq(file_of(again[0]), file_of(live[0]), "the file of the finding")
+    check(file_of(live[0])[0] == "/memfd:mmt-jit (deleted)", f"file: {file_of(live[0])}")
+    live, again = detect_recording()
+    eq([f["metadata"]["id"] for f in live], ["MMT-3"], "live findings without -y")
+    eq(again, [], "a recording without -y: no file identity, no MMT-3")
+
+
 @test
 def default_has_no_context():
     lines, calls, _, _ = run("-o", "json")

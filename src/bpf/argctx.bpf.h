@@ -20,6 +20,10 @@
 #ifndef MMT_ARGCTX_BPF_H
 #define MMT_ARGCTX_BPF_H
 
+#include "maps.bpf.h"
+#include "task.bpf.h"
+#include <bpf/bpf_core_read.h>
+
 /* Set by user space between open and load: -y / --fd-paths, --mappings. */
 const volatile bool ctx_fd_paths = false;
 const volatile bool ctx_mappings = false;
@@ -218,61 +222,28 @@ static __always_inline void ctx_vma(struct mmt_argctx *c, __u64 addr, __u64 len)
 }
 
 /*
- * Which argument of the event has a context: an fd, or the start of an
- * address range (its length is the next argument). -1: none.
+ * At entry: the context of the event's argument, when asked for; its row
+ * (d) names the fd argument or the start of the address range, each as
+ * index + 1 (the event table's FD and RANGE kinds). True when the record
+ * carries one.
  */
-static __always_inline int ctx_fd_arg(__u32 event)
-{
-	switch (event) {
-	case MMT_EV_MMAP:
-		return 4;
-	case MMT_EV_PROCESS_MADVISE:
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static __always_inline int ctx_range_arg(__u32 event)
-{
-	switch (event) {
-	case MMT_EV_MPROTECT:
-	case MMT_EV_PKEY_MPROTECT:
-	case MMT_EV_MUNMAP:
-	case MMT_EV_MREMAP:
-	case MMT_EV_MADVISE:
-	case MMT_EV_MLOCK:
-	case MMT_EV_MLOCK2:
-	case MMT_EV_MUNLOCK:
-	case MMT_EV_MSYNC:
-	case MMT_EV_MBIND:
-	case MMT_EV_MSEAL:
-	case MMT_EV_REMAP_FILE_PAGES:
-	case MMT_EV_SET_MEMPOLICY_HOME_NODE:
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/* At entry: the context of the event's argument, when asked for. True when
- * the record carries one. */
-static __always_inline bool argctx_enter(struct inflight *e, struct mmt_argctx *c)
+static __always_inline bool argctx_enter(struct call_entry *e, struct mmt_argctx *c,
+					 const volatile struct mmt_bpf_event *d)
 {
 	bool compat = e->flags & MMT_REC_COMPAT;
-	int fa, ra;
+	__u32 fa = d->fd_arg, ra = d->range_arg;
 
-	if (ctx_fd_paths) {
-		fa = ctx_fd_arg(e->event);
-		if (fa >= 0 && fa < MMT_MAX_ARGS) {
+	if (ctx_fd_paths && fa) {
+		fa -= 1;
+		if (fa < MMT_MAX_ARGS) {
 			ctx_clear(c, MMT_CTX_FD, fa);
 			ctx_fd(c, (__s32)e->args[fa]);
 			return true;
 		}
 	}
-	if (ctx_mappings) {
-		ra = ctx_range_arg(e->event);
-		if (ra >= 0 && ra + 1 < MMT_MAX_ARGS) {
+	if (ctx_mappings && ra) {
+		ra -= 1;
+		if (ra + 1 < MMT_MAX_ARGS) {
 			__u64 addr = e->args[ra], len = e->args[ra + 1];
 
 			if (compat) {

@@ -56,7 +56,7 @@ static bool node_filters_match(const struct mmt_options *o, const struct mmt_dec
 		if (f->event != (int)ev->desc->event)
 			continue;
 		m = ev->args[f->arg].mask;
-		if (!m || m->state != MMT_MASK_READ || mmt_mask_next(m, f->node) != f->node)
+		if (!m || m->state != MMT_READ_OK || mmt_mask_next(m, f->node) != f->node)
 			return false;
 	}
 	return true;

@@ -323,6 +323,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	int c, err;
 
 	memset(o, 0, sizeof(*o));
+	o->kernel_copy = MMT_KCOPY_AUTO;
 	o->format = MMT_FMT_TABLE;
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
 	o->color = -1;
@@ -444,7 +445,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			else if (!strcmp(optarg, "kprobe"))
 				o->kernel_copy = MMT_KCOPY_KPROBE;
 			else if (!strcmp(optarg, "off"))
-				o->kernel_copy = MMT_KCOPY_OFF;
+				o->kernel_copy = MMT_KCOPY_REREAD;
 			else
 				return mmt_usage_error("invalid --kernel-copy '%s' (auto, fexit, kprobe or off)",
 						       optarg);

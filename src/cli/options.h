@@ -21,14 +21,6 @@ struct mmt_node_filter {
 	int node;
 };
 
-/* --kernel-copy: which hook reads the kernel's own copy of the node masks */
-enum mmt_kcopy_mode {
-	MMT_KCOPY_AUTO, /* fexit, else kprobe, else none */
-	MMT_KCOPY_FEXIT,
-	MMT_KCOPY_KPROBE,
-	MMT_KCOPY_OFF, /* none: the entry-exit re-read only */
-};
-
 struct mmt_options {
 	bool selected[MMT_EV_COUNT];
 	enum mmt_format format;
@@ -69,7 +61,7 @@ struct mmt_options {
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
-	enum mmt_kcopy_mode kernel_copy;
+	enum mmt_kcopy_method kernel_copy;
 	/* argument context read in the kernel at entry */
 	bool fd_paths; /* -y, --fd-paths: the file each fd argument names */
 	bool mappings; /* --mappings: the mapping an address range starts in */

@@ -39,14 +39,14 @@ bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b)
 	return na != nb;
 }
 
-const char *mmt_toctou_method_name(unsigned int method)
+const char *mmt_kcopy_method_name(unsigned int method)
 {
 	switch (method) {
-	case MMT_TOCTOU_REREAD:
+	case MMT_KCOPY_REREAD:
 		return "entry-exit re-read";
-	case MMT_TOCTOU_KCOPY_FEXIT:
+	case MMT_KCOPY_FEXIT:
 		return "kernel-copy (fexit get_nodes)";
-	case MMT_TOCTOU_KCOPY_KPROBE:
+	case MMT_KCOPY_KPROBE:
 		return "kernel-copy (kprobe get_nodes)";
 	default:
 		return NULL;
@@ -55,7 +55,7 @@ const char *mmt_toctou_method_name(unsigned int method)
 
 bool mmt_toctou_is_kcopy(unsigned int method)
 {
-	return method == MMT_TOCTOU_KCOPY_FEXIT || method == MMT_TOCTOU_KCOPY_KPROBE;
+	return method == MMT_KCOPY_FEXIT || method == MMT_KCOPY_KPROBE;
 }
 
 __s64 mmt_array_elem(const struct mmt_array *a, unsigned int i)
@@ -105,7 +105,7 @@ static void read_render(struct outbuf *ob, const struct mmt_decoded_arg *a,
 	const char *err = f->fault ? f->fault : mmt_neg_errno_name(read_err);
 
 	switch (state) {
-	case MMT_MASK_NULL:
+	case MMT_READ_NULL:
 		if (json) {
 			ob_str(ob, f->json_key);
 			ob_lit(ob, "null");
@@ -113,7 +113,7 @@ static void read_render(struct outbuf *ob, const struct mmt_decoded_arg *a,
 			ob_lit(ob, "NULL");
 		}
 		break;
-	case MMT_MASK_EMPTY:
+	case MMT_READ_EMPTY:
 		if (json) {
 			ob_str(ob, f->json_key);
 			ob_str(ob, f->json_empty);
@@ -121,12 +121,12 @@ static void read_render(struct outbuf *ob, const struct mmt_decoded_arg *a,
 			ob_str(ob, f->table_empty ? f->table_empty : a->text);
 		}
 		break;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		if (json)
 			ob_str(ob, f->json_key);
 		f->body(ob, a, json, parse_args);
 		break;
-	case MMT_MASK_FAULT:
+	case MMT_READ_FAULT:
 		if (json) {
 			ob_lit(ob, ",\"readError\":\"");
 			ob_str(ob, err ? err : "EIO");
@@ -281,15 +281,15 @@ static void toctou_verdict(const struct mmt_payload_masks *pm, int slot, struct 
 	const struct mmt_mask *m = &pm->masks[slot], *k = &pm->kmasks[slot];
 
 	a->changed = pm->changed[slot];
-	if (mmt_toctou_is_kcopy(pm->toctou_method) && k->state == MMT_MASK_READ) {
+	if (mmt_toctou_is_kcopy(pm->toctou_method) && k->state == MMT_READ_OK) {
 		a->kmask = k;
-		a->toctou = m->state == MMT_MASK_READ && mmt_masks_differ(m, k);
-		a->toctou_check = mmt_toctou_method_name(pm->toctou_method);
+		a->toctou = m->state == MMT_READ_OK && mmt_masks_differ(m, k);
+		a->toctou_check = mmt_kcopy_method_name(pm->toctou_method);
 		return;
 	}
 	a->toctou = a->changed;
-	if (m->state == MMT_MASK_READ && pm->toctou_method != MMT_TOCTOU_NONE)
-		a->toctou_check = mmt_toctou_method_name(MMT_TOCTOU_REREAD);
+	if (m->state == MMT_READ_OK && pm->toctou_method != MMT_KCOPY_NONE)
+		a->toctou_check = mmt_kcopy_method_name(MMT_KCOPY_REREAD);
 }
 
 static void decode_mask(const struct mmt_arg_desc *d, __u64 raw, const void *payload,
@@ -301,13 +301,13 @@ static void decode_mask(const struct mmt_arg_desc *d, __u64 raw, const void *pay
 	if (!pm)
 		return;
 	a->data = MMT_DATA_MASK;
-	a->mask = &pm->masks[d->mask_slot];
+	a->mask = &pm->masks[d->payload_slot];
 	a->changed = false;
 	a->kmask = NULL;
 	a->toctou = false;
 	a->toctou_check = NULL;
 	if (!d->at_exit)
-		toctou_verdict(pm, d->mask_slot, a);
+		toctou_verdict(pm, d->payload_slot, a);
 }
 
 /* "[0-2,5]", "[0,...] (truncated)" */
@@ -375,7 +375,7 @@ static void table_mask_note(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	if (a->data != MMT_DATA_MASK)
 		return;
 	/* the kernel's copy: when it differs, or when ours failed */
-	if (a->kmask && (a->toctou || a->mask->state != MMT_MASK_READ)) {
+	if (a->kmask && (a->toctou || a->mask->state != MMT_READ_OK)) {
 		ob_lit(ob, " (kernel copied ");
 		nodes_text(ob, a->kmask);
 		ob_str(ob, a->toctou ? ": TOCTOU)" : ")");
@@ -399,7 +399,7 @@ static void decode_array(const struct mmt_arg_desc *d, __u64 raw, const void *pa
 	if (!mp)
 		return;
 	a->data = MMT_DATA_ARRAY;
-	a->array = slots[d->mask_slot];
+	a->array = slots[d->payload_slot];
 }
 
 /* JSON: pointers as numbers, or hex strings when parsed; table: pointers
@@ -472,7 +472,7 @@ static void decode_out_mode(const struct mmt_arg_desc *d, __u64 raw, const void 
 	(void)d;
 	(void)raw;
 	a->data = MMT_DATA_OUT_INT;
-	a->out_state = pm ? pm->out_int_state : MMT_MASK_NONE;
+	a->out_state = pm ? pm->out_int_state : MMT_READ_NONE;
 	a->out_value = pm ? pm->out_int : 0;
 	a->out_text[0] = '\0';
 }
@@ -481,7 +481,7 @@ static void text_out_mode(const struct mmt_record *r, const struct mmt_arg_desc 
 			  struct mmt_decoded_arg *a)
 {
 	fmt_num_str(a->text, sizeof(a->text), raw, false, true);
-	if (a->out_state != MMT_MASK_READ)
+	if (a->out_state != MMT_READ_OK)
 		return;
 	if (d->node_bits && (r->args[d->node_if_arg] & d->node_bits))
 		snprintf(a->out_text, sizeof(a->out_text), "%d", a->out_value);

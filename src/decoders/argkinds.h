@@ -17,7 +17,7 @@
 struct mmt_arg_ops {
 	/* what the payload holds for an argument of this kind */
 	enum mmt_arg_data data;
-	/* slots of the payload it may name (desc->mask_slot must be below);
+	/* slots of the payload it may name (desc->payload_slot must be below);
 	 * 0: it names none */
 	int nslots;
 	/*

@@ -46,14 +46,14 @@ size_t mmt_record_size(const struct mmt_event_desc *d)
 
 static int check_state(int state)
 {
-	return state >= MMT_MASK_NONE && state <= MMT_MASK_FAULT ? 0 : -EINVAL;
+	return state >= MMT_READ_NONE && state <= MMT_READ_FAULT ? 0 : -EINVAL;
 }
 
 static int check_array(const struct mmt_array *a)
 {
 	if (check_state(a->state))
 		return -EINVAL;
-	if (a->state != MMT_MASK_READ)
+	if (a->state != MMT_READ_OK)
 		return a->count == 0 ? 0 : -EINVAL;
 	if (a->elem_size != 4 && a->elem_size != 8)
 		return -EINVAL;
@@ -65,12 +65,12 @@ static int check_array(const struct mmt_array *a)
 static int check_mask(const struct mmt_mask *m)
 {
 	switch (m->state) {
-	case MMT_MASK_NONE:
-	case MMT_MASK_NULL:
-	case MMT_MASK_EMPTY:
-	case MMT_MASK_FAULT:
+	case MMT_READ_NONE:
+	case MMT_READ_NULL:
+	case MMT_READ_EMPTY:
+	case MMT_READ_FAULT:
 		return m->nbits == 0 ? 0 : -EINVAL;
-	case MMT_MASK_READ:
+	case MMT_READ_OK:
 		return m->nbits <= MMT_MASK_MAX_BITS ? 0 : -EINVAL;
 	default:
 		return -EINVAL;
@@ -109,11 +109,11 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 
 		for (int i = 0; i < MMT_MAX_MASKS; i++)
 			if (check_mask(&pm->masks[i]) || check_mask(&pm->kmasks[i]) ||
-			    (pm->kmasks[i].state != MMT_MASK_NONE &&
+			    (pm->kmasks[i].state != MMT_READ_NONE &&
 			     !mmt_toctou_is_kcopy(pm->toctou_method)))
 				return -EINVAL;
 		if (check_state(pm->out_int_state) || pm->changed[0] > 1 || pm->changed[1] > 1 ||
-		    pm->toctou_method >= MMT_TOCTOU_METHOD_COUNT)
+		    pm->toctou_method >= MMT_KCOPY_METHOD_COUNT)
 			return -EINVAL;
 	} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
 		const struct mmt_payload_move_pages *mp = payload = r + 1;
@@ -144,7 +144,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		const struct mmt_arg_ops *ops = mmt_arg_ops_of(ad);
 		struct mmt_decoded_arg *a = &out->args[i];
 
-		if (ops->nslots && (ad->mask_slot < 0 || ad->mask_slot >= ops->nslots))
+		if (ops->nslots && (ad->payload_slot < 0 || ad->payload_slot >= ops->nslots))
 			return -EINVAL;
 		a->desc = ad;
 		a->value = (__s64)r->args[i];

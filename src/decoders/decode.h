@@ -38,7 +38,7 @@ struct mmt_decoded_arg {
 			const struct mmt_mask *mask; /* what was read */
 			/* input mask: read again at exit, it differed */
 			bool changed;
-			/* input mask: the copy the kernel took (MMT_MASK_READ),
+			/* input mask: the copy the kernel took (MMT_READ_OK),
 			 * or NULL */
 			const struct mmt_mask *kmask;
 			/* input mask: the verdict. With kmask: the kernel
@@ -46,13 +46,13 @@ struct mmt_decoded_arg {
 			 * race); without: changed. */
 			bool toctou;
 			/* input mask: how toctou was decided
-			 * (mmt_toctou_method_name()), NULL when nothing was
+			 * (mmt_kcopy_method_name()), NULL when nothing was
 			 * checked */
 			const char *toctou_check;
 		};
 		const struct mmt_array *array; /* MMT_DATA_ARRAY */
 		struct { /* MMT_DATA_OUT_INT */
-			int out_state; /* enum mmt_mask_state of the read */
+			int out_state; /* enum mmt_read_state of the read */
 			__s32 out_value; /* the int the kernel wrote */
 			char out_text[MMT_TEXT_LEN]; /* out_value decoded */
 		};
@@ -112,8 +112,8 @@ size_t mmt_record_size(const struct mmt_event_desc *d);
 /* Helpers of the argument kinds, in argkinds.c. */
 
 /* "entry-exit re-read", "kernel-copy (fexit get_nodes)"...; NULL for
- * MMT_TOCTOU_NONE and unknown values. */
-const char *mmt_toctou_method_name(unsigned int method);
+ * MMT_KCOPY_NONE and unknown values. */
+const char *mmt_kcopy_method_name(unsigned int method);
 
 /* Is the method one of the kernel-copy hooks? */
 bool mmt_toctou_is_kcopy(unsigned int method);

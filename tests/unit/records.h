@@ -41,7 +41,7 @@ static inline struct mmt_payload_move_pages *record_move(struct mmt_record *r)
 	return (struct mmt_payload_move_pages *)(r + 1);
 }
 
-/* move_pages' arrays by slot (the event table's mask_slot): 0 pages,
+/* move_pages' arrays by slot (the event table's payload_slot): 0 pages,
  * 1 nodes, 2 status */
 static inline struct mmt_array *record_array(struct mmt_record *r, int slot)
 {

@@ -450,14 +450,14 @@ static void test_decode_array_checks(void **state)
 
 		/* unknown states */
 		memset(a, 0, sizeof(*a));
-		a->state = MMT_MASK_FAULT + 1;
+		a->state = MMT_READ_FAULT + 1;
 		expect_einval(r, len);
 		a->state = 0xff;
 		expect_einval(r, len);
 
 		/* states that hold no element must count none */
-		for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
-			if (s == MMT_MASK_READ)
+		for (int s = MMT_READ_NONE; s <= MMT_READ_FAULT; s++) {
+			if (s == MMT_READ_OK)
 				continue;
 			memset(a, 0, sizeof(*a));
 			a->state = s;
@@ -471,7 +471,7 @@ static void test_decode_array_checks(void **state)
 
 		/* read: 4- or 8-byte elements, at most MMT_ARRAY_MAX of them */
 		memset(a, 0, sizeof(*a));
-		a->state = MMT_MASK_READ;
+		a->state = MMT_READ_OK;
 		for (unsigned int es = 4; es <= 8; es += 4) {
 			a->elem_size = es;
 			a->count = 0;
@@ -505,7 +505,7 @@ static void test_array_elem(void **state)
 	(void)state;
 	/* 4-byte elements are packed, and sign-extended */
 	memset(&a, 0xaa, sizeof(a));
-	a.state = MMT_MASK_READ;
+	a.state = MMT_READ_OK;
 	a.elem_size = 4;
 	a.count = 8;
 	memcpy(a.data, ints, sizeof(ints));
@@ -529,7 +529,7 @@ static void test_array_elem(void **state)
 
 	/* 8-byte elements, one per data[] word */
 	memset(&a, 0x55, sizeof(a));
-	a.state = MMT_MASK_READ;
+	a.state = MMT_READ_OK;
 	a.elem_size = 8;
 	a.count = MMT_ARRAY_MAX;
 	for (int i = 0; i < MMT_ARRAY_MAX; i++)
@@ -559,13 +559,13 @@ static void test_decode_move_pages(void **state)
 	r->args[3] = 0x7ffc00002000ULL;
 	r->args[4] = 0x7ffc00003000ULL;
 	r->args[5] = 2;
-	p->pages.state = MMT_MASK_READ;
+	p->pages.state = MMT_READ_OK;
 	p->pages.elem_size = 8;
 	p->pages.count = 2;
-	p->nodes.state = MMT_MASK_READ;
+	p->nodes.state = MMT_READ_OK;
 	p->nodes.elem_size = 4;
 	p->nodes.count = 2;
-	p->status.state = MMT_MASK_EMPTY;
+	p->status.state = MMT_READ_EMPTY;
 	p->status.elem_size = 4;
 	record_decode(r, &ev);
 	for (int i = 0; i < 6; i++)
@@ -594,7 +594,7 @@ static void expect_out(__u64 flags, int out_state, __s32 out, const char *want)
 	r->args[1] = 0;
 	r->args[2] = 0;
 	r->args[4] = flags;
-	p->masks[0].state = MMT_MASK_NULL;
+	p->masks[0].state = MMT_READ_NULL;
 	p->out_int_state = out_state;
 	p->out_int = out;
 	record_decode(r, &ev);
@@ -613,24 +613,24 @@ static void expect_out(__u64 flags, int out_state, __s32 out, const char *want)
 static void test_decode_out_mode(void **state)
 {
 	(void)state;
-	expect_out(0, MMT_MASK_READ, 2, "MPOL_BIND");
-	expect_out(0, MMT_MASK_READ, 0, "MPOL_DEFAULT");
-	expect_out(0, MMT_MASK_READ, 2 | 1 << 15, "MPOL_BIND|MPOL_F_STATIC_NODES");
-	expect_out(0, MMT_MASK_READ, 99, "0x63");
-	expect_out(2 /* MPOL_F_ADDR */, MMT_MASK_READ, 3, "MPOL_INTERLEAVE");
-	expect_out(4 /* MPOL_F_MEMS_ALLOWED */, MMT_MASK_READ, 0, "MPOL_DEFAULT");
+	expect_out(0, MMT_READ_OK, 2, "MPOL_BIND");
+	expect_out(0, MMT_READ_OK, 0, "MPOL_DEFAULT");
+	expect_out(0, MMT_READ_OK, 2 | 1 << 15, "MPOL_BIND|MPOL_F_STATIC_NODES");
+	expect_out(0, MMT_READ_OK, 99, "0x63");
+	expect_out(2 /* MPOL_F_ADDR */, MMT_READ_OK, 3, "MPOL_INTERLEAVE");
+	expect_out(4 /* MPOL_F_MEMS_ALLOWED */, MMT_READ_OK, 0, "MPOL_DEFAULT");
 	/* MPOL_F_NODE: a node number */
-	expect_out(1, MMT_MASK_READ, 0, "0");
-	expect_out(1, MMT_MASK_READ, 2, "2");
-	expect_out(1 | 2, MMT_MASK_READ, 1, "1");
-	expect_out(1 | 2, MMT_MASK_READ, -1, "-1");
-	expect_out(1ULL << 32 | 1, MMT_MASK_READ, 3, "3");
+	expect_out(1, MMT_READ_OK, 0, "0");
+	expect_out(1, MMT_READ_OK, 2, "2");
+	expect_out(1 | 2, MMT_READ_OK, 1, "1");
+	expect_out(1 | 2, MMT_READ_OK, -1, "-1");
+	expect_out(1ULL << 32 | 1, MMT_READ_OK, 3, "3");
 	/* nothing read: no text */
-	expect_out(0, MMT_MASK_NULL, 0, "");
-	expect_out(0, MMT_MASK_EMPTY, 0, "");
-	expect_out(0, MMT_MASK_FAULT, 0, "");
-	expect_out(1, MMT_MASK_FAULT, 0, "");
-	expect_out(0, MMT_MASK_NONE, 0, "");
+	expect_out(0, MMT_READ_NULL, 0, "");
+	expect_out(0, MMT_READ_EMPTY, 0, "");
+	expect_out(0, MMT_READ_FAULT, 0, "");
+	expect_out(1, MMT_READ_FAULT, 0, "");
+	expect_out(0, MMT_READ_NONE, 0, "");
 }
 
 static void test_decode_target(void **state)

@@ -513,24 +513,24 @@ static void test_nodemask_args(void **state)
 
 			if (ad->kind != MMT_ARG_NODEMASK) {
 				if (ad->kind != MMT_ARG_ARRAY)
-					assert_int_equal(ad->mask_slot, -1);
+					assert_int_equal(ad->payload_slot, -1);
 				continue;
 			}
 			assert_int_equal(d->payload, MMT_PAYLOAD_MASKS);
-			assert_true(ad->mask_slot >= 0 && ad->mask_slot < MMT_MAX_MASKS);
-			assert_false(slots & 1U << ad->mask_slot);
-			slots |= 1U << ad->mask_slot;
+			assert_true(ad->payload_slot >= 0 && ad->payload_slot < MMT_MAX_MASKS);
+			assert_false(slots & 1U << ad->payload_slot);
+			slots |= 1U << ad->payload_slot;
 			assert_true(ad->tags & MMT_TAG_U);
 			assert_false(ad->tags & MMT_TAG_K);
 		}
 		/* slots are used from 0 on, in order */
 		assert_int_equal(slots & (slots + 1), 0);
 	}
-	assert_int_equal(mmt_events[MMT_EV_MBIND].args[3].mask_slot, 0);
-	assert_int_equal(mmt_events[MMT_EV_SET_MEMPOLICY].args[1].mask_slot, 0);
-	assert_int_equal(mmt_events[MMT_EV_GET_MEMPOLICY].args[1].mask_slot, 0);
-	assert_int_equal(mmt_events[MMT_EV_MIGRATE_PAGES].args[2].mask_slot, 0);
-	assert_int_equal(mmt_events[MMT_EV_MIGRATE_PAGES].args[3].mask_slot, 1);
+	assert_int_equal(mmt_events[MMT_EV_MBIND].args[3].payload_slot, 0);
+	assert_int_equal(mmt_events[MMT_EV_SET_MEMPOLICY].args[1].payload_slot, 0);
+	assert_int_equal(mmt_events[MMT_EV_GET_MEMPOLICY].args[1].payload_slot, 0);
+	assert_int_equal(mmt_events[MMT_EV_MIGRATE_PAGES].args[2].payload_slot, 0);
+	assert_int_equal(mmt_events[MMT_EV_MIGRATE_PAGES].args[3].payload_slot, 1);
 }
 
 /* ARRAY arguments: move_pages' pages, nodes and status, slots 0, 1, 2. */
@@ -549,9 +549,9 @@ static void test_array_args(void **state)
 			if (ad->kind != MMT_ARG_ARRAY)
 				continue;
 			assert_int_equal(d->payload, MMT_PAYLOAD_MOVE_PAGES);
-			assert_true(ad->mask_slot >= 0 && ad->mask_slot <= 2);
-			assert_false(slots & 1U << ad->mask_slot);
-			slots |= 1U << ad->mask_slot;
+			assert_true(ad->payload_slot >= 0 && ad->payload_slot <= 2);
+			assert_false(slots & 1U << ad->payload_slot);
+			slots |= 1U << ad->payload_slot;
 		}
 		if (d->payload == MMT_PAYLOAD_MOVE_PAGES)
 			assert_int_equal(slots, 0x7);
@@ -559,13 +559,13 @@ static void test_array_args(void **state)
 			assert_int_equal(slots, 0);
 	}
 	assert_string_equal(mp->args[2].name, "pages");
-	assert_int_equal(mp->args[2].mask_slot, 0);
+	assert_int_equal(mp->args[2].payload_slot, 0);
 	assert_int_equal(mp->args[2].elem, MMT_ELEM_PTR);
 	assert_string_equal(mp->args[3].name, "nodes");
-	assert_int_equal(mp->args[3].mask_slot, 1);
+	assert_int_equal(mp->args[3].payload_slot, 1);
 	assert_int_equal(mp->args[3].elem, MMT_ELEM_INT);
 	assert_string_equal(mp->args[4].name, "status");
-	assert_int_equal(mp->args[4].mask_slot, 2);
+	assert_int_equal(mp->args[4].payload_slot, 2);
 	assert_int_equal(mp->args[4].elem, MMT_ELEM_INT);
 }
 
@@ -858,9 +858,9 @@ static void test_arg_ops(void **state)
 
 			assert_true(ad->kind >= 0 && ad->kind < MMT_ARG_KIND_COUNT);
 			o = mmt_arg_ops_of(ad);
-			if (o->nslots && (ad->mask_slot < 0 || ad->mask_slot >= o->nslots))
+			if (o->nslots && (ad->payload_slot < 0 || ad->payload_slot >= o->nslots))
 				fail_msg("%s.%s: slot %d, its kind has %d", d->name, ad->name,
-					 ad->mask_slot, o->nslots);
+					 ad->payload_slot, o->nslots);
 			if (!o->filter_tables)
 				continue;
 			assert_true(o->filter_tables(ad, t) >= 1);

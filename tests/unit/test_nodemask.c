@@ -3,9 +3,10 @@
  * test_nodemask.c - node masks as the BPF side leaves them in a record
  * (state, nbits, truncated, read_err) and how user space renders them.
  *
- * The BPF side (read_mask() in src/bpf/mmtrace.bpf.c) decides the state and
- * nbits; bpf_mask() below does the same from maxnode, so the tests cover the
- * boundaries it produces. User memory past nbits, and stale words past what
+ * The BPF side (read_mask() in src/bpf/payload.bpf.h) decides the state and
+ * nbits with mmt_mask_sizing() (src/bpf/mmt_math.h); bpf_mask() below calls
+ * that same function, so the tests cover the boundaries the BPF code itself
+ * produces. User memory past nbits, and stale words past what
  * was read, are filled with ones: the kernel ignores those bits, and so must
  * the renderers.
  *
@@ -26,6 +27,7 @@
 #include "decoders/decode.h"
 #include "records.h"
 #include "outputs/output.h"
+#include "bpf/mmt_math.h"
 
 #define MASK_PTR 0x7ffd10000000ULL
 
@@ -43,41 +45,34 @@ static void mask_set(struct mmt_mask *m, int bit)
 }
 
 /* What read_mask() leaves for a pointer and maxnode, reading user memory
- * that is all ones (or failing with err when err != 0). */
+ * that is all ones (or failing with err when err != 0): the state and sizes
+ * come from the BPF side's own mmt_mask_sizing(). */
 static void bpf_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, int err)
 {
-	__u64 nbits;
+	__u64 nbits, bytes;
+	__u8 state, truncated;
 
 	memset(m->words, 0xff, sizeof(m->words)); /* stale or unused words */
-	m->truncated = 0;
+	state = mmt_mask_sizing(uptr, maxnode, 0, &nbits, &bytes, &truncated);
+	assert_true(bytes <= sizeof(m->words));
+	m->truncated = truncated;
 	m->nbits = 0;
 	m->read_err = 0;
-	if (!uptr) {
-		m->state = MMT_MASK_NULL;
+	m->state = state;
+	if (state != MMT_READ_OK)
 		return;
-	}
-	if (maxnode <= 1) {
-		m->state = MMT_MASK_EMPTY;
-		return;
-	}
-	nbits = maxnode - 1;
-	if (nbits > MMT_MASK_MAX_BITS) {
-		nbits = MMT_MASK_MAX_BITS;
-		m->truncated = 1;
-	}
 	if (err) {
-		m->state = MMT_MASK_FAULT;
+		m->state = MMT_READ_FAULT;
 		m->read_err = err;
 		return;
 	}
-	m->state = MMT_MASK_READ;
 	m->nbits = nbits;
 }
 
 static void mask_read(struct mmt_mask *m, int nbits, const int *bits, int n)
 {
 	memset(m, 0, sizeof(*m));
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = nbits;
 	for (int i = 0; i < n; i++)
 		mask_set(m, bits[i]);
@@ -232,9 +227,9 @@ static void test_bpf_nbits(void **state)
 
 	(void)state;
 	bpf_mask(&m, MASK_PTR, 0, 0);
-	assert_int_equal(m.state, MMT_MASK_EMPTY);
+	assert_int_equal(m.state, MMT_READ_EMPTY);
 	bpf_mask(&m, MASK_PTR, 1, 0);
-	assert_int_equal(m.state, MMT_MASK_EMPTY);
+	assert_int_equal(m.state, MMT_READ_EMPTY);
 
 	bpf_mask(&m, MASK_PTR, 2, 0);
 	assert_int_equal(m.nbits, 1);
@@ -434,7 +429,7 @@ static void test_migrate_pages_slots(void **state)
 		    "\"value\":8192,\"nodes\":[1]}],\"migration\":",
 		    "pid: 4321, maxnode: 3, old_nodes: [0], new_nodes: [1]\n");
 
-	record_mask(r, 1)->state = MMT_MASK_FAULT;
+	record_mask(r, 1)->state = MMT_READ_FAULT;
 	record_mask(r, 1)->nbits = 0;
 	record_mask(r, 1)->read_err = -EFAULT;
 	check_state(r, "\"value\":8192,\"readError\":\"EFAULT\"}],\"migration\":",
@@ -478,7 +473,7 @@ static void test_get_mempolicy_mask(void **state)
 	r->args[0] = 0;
 	r->args[1] = MASK_PTR;
 	r->args[2] = 65;
-	p->out_int_state = MMT_MASK_NULL;
+	p->out_int_state = MMT_READ_NULL;
 	mask_read(record_mask(r, 0), 64, bits, 3);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"unsigned long*\","
@@ -488,7 +483,7 @@ static void test_get_mempolicy_mask(void **state)
 	/* a failed call: nothing was read */
 	r->ret = -EINVAL;
 	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
-	record_mask(r, 0)->state = MMT_MASK_EMPTY;
+	record_mask(r, 0)->state = MMT_READ_EMPTY;
 	check_state(r, "\"value\":140724871888896,\"nodes\":[]}", "nodemask: [], maxnode: 65");
 	free(r);
 }
@@ -521,16 +516,16 @@ static void test_masks_differ(void **state)
 	assert_true(mmt_masks_differ(&a, &b));
 	/* a mask not read holds no node */
 	memset(&b, 0, sizeof(b));
-	b.state = MMT_MASK_FAULT;
+	b.state = MMT_READ_FAULT;
 	mask_read(&a, 64, NULL, 0);
 	assert_false(mmt_masks_differ(&a, &b));
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_REREAD), "entry-exit re-read");
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_KCOPY_FEXIT),
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_REREAD), "entry-exit re-read");
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_FEXIT),
 			    "kernel-copy (fexit get_nodes)");
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_KCOPY_KPROBE),
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_KPROBE),
 			    "kernel-copy (kprobe get_nodes)");
-	assert_null(mmt_toctou_method_name(MMT_TOCTOU_NONE));
-	assert_null(mmt_toctou_method_name(MMT_TOCTOU_METHOD_COUNT));
+	assert_null(mmt_kcopy_method_name(MMT_KCOPY_NONE));
+	assert_null(mmt_kcopy_method_name(MMT_KCOPY_METHOD_COUNT));
 }
 
 /* Without a kernel copy: the re-read at exit decides, and says so. */
@@ -542,20 +537,20 @@ static void test_toctou_reread(void **state)
 
 	(void)state;
 	mask_read(record_mask(r, 0), 2, b0, 1);
-	p->toctou_method = MMT_TOCTOU_REREAD;
+	p->toctou_method = MMT_KCOPY_REREAD;
 	check_state(r, "\"nodes\":[0]," REREAD_CHECK, "nodemask: [0], maxnode: 3\n");
 	p->changed[0] = 1;
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
 	/* a record that names no method: the verdict alone, as before */
-	p->toctou_method = MMT_TOCTOU_NONE;
+	p->toctou_method = MMT_KCOPY_NONE;
 	check_state(r, "\"nodes\":[0],\"toctou\":true}", "(changed during the call: TOCTOU)");
 	/* a NULL mask: nothing to check */
-	p->toctou_method = MMT_TOCTOU_REREAD;
+	p->toctou_method = MMT_KCOPY_REREAD;
 	p->changed[0] = 0;
 	r->args[1] = 0;
 	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
-	record_mask(r, 0)->state = MMT_MASK_NULL;
+	record_mask(r, 0)->state = MMT_READ_NULL;
 	check_state(r, "\"value\":0,\"nodes\":null}", "nodemask: NULL, maxnode: 3\n");
 	free(r);
 }
@@ -568,7 +563,7 @@ static void test_toctou_kernel_copy(void **state)
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	p->toctou_method = MMT_KCOPY_FEXIT;
 	mask_read(record_mask(r, 0), 2, b0, 1);
 	mask_read(record_kmask(r, 0), 2, b0, 1);
 	record_kmask(r, 0)->words[1] = ~0ULL; /* past nbits: not nodes */
@@ -591,7 +586,7 @@ static void test_toctou_kernel_copy(void **state)
 	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0],\"changedAtExit\":true," FEXIT_CHECK,
 		    "nodemask: [0] (changed after the kernel copied it), maxnode: 3\n");
 
-	p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
+	p->toctou_method = MMT_KCOPY_KPROBE;
 	p->changed[0] = 0;
 	check_state(r, "\"kernelNodes\":[0],\"toctouCheck\":\"kernel-copy (kprobe get_nodes)\"}",
 		    "nodemask: [0], maxnode: 3\n");
@@ -607,12 +602,12 @@ static void test_toctou_kernel_copy_missing(void **state)
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	p->toctou_method = MMT_KCOPY_FEXIT;
 	p->changed[0] = 1;
 	mask_read(record_mask(r, 0), 2, b0, 1);
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
-	record_kmask(r, 0)->state = MMT_MASK_FAULT;
+	record_kmask(r, 0)->state = MMT_READ_FAULT;
 	record_kmask(r, 0)->read_err = -EFAULT;
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
@@ -620,7 +615,7 @@ static void test_toctou_kernel_copy_missing(void **state)
 	/* our read failed where the kernel's succeeded: its copy is shown */
 	p->changed[0] = 0;
 	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
-	record_mask(r, 0)->state = MMT_MASK_FAULT;
+	record_mask(r, 0)->state = MMT_READ_FAULT;
 	record_mask(r, 0)->read_err = -EFAULT;
 	mask_read(record_kmask(r, 0), 2, b1, 1);
 	check_state(r, "\"readError\":\"EFAULT\",\"kernelNodes\":[1]," FEXIT_CHECK,
@@ -639,7 +634,7 @@ static void test_toctou_kernel_copy_migrate_pages(void **state)
 	r->args[1] = 65;
 	r->args[2] = 0x1000;
 	r->args[3] = 0x2000;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	p->toctou_method = MMT_KCOPY_FEXIT;
 	mask_read(record_mask(r, 0), 64, b0, 1);
 	mask_read(record_mask(r, 1), 64, b1, 1);
 	mask_read(record_kmask(r, 0), 64, b0, 1);
@@ -737,8 +732,8 @@ static void test_malformed_mask(void **state)
 
 	/* states that carry no bits must say nbits 0, in either slot */
 	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
-		for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
-			if (s == MMT_MASK_READ)
+		for (int s = MMT_READ_NONE; s <= MMT_READ_FAULT; s++) {
+			if (s == MMT_READ_OK)
 				continue;
 			memset(&p->masks[slot], 0, sizeof(p->masks[slot]));
 			p->masks[slot].state = s;
@@ -747,17 +742,17 @@ static void test_malformed_mask(void **state)
 			expect_einval(r, len);
 			p->masks[slot].nbits = 0;
 		}
-		p->masks[slot].state = MMT_MASK_NULL;
+		p->masks[slot].state = MMT_READ_NULL;
 	}
 
 	/* unknown states, in the slot the event uses and in the other one */
 	memset(&p->masks[0], 0, sizeof(p->masks[0]));
-	p->masks[0].state = MMT_MASK_FAULT + 1;
+	p->masks[0].state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	p->masks[0].state = 0xff;
 	expect_einval(r, len);
-	p->masks[0].state = MMT_MASK_NULL;
-	p->masks[1].state = MMT_MASK_FAULT + 1;
+	p->masks[0].state = MMT_READ_NULL;
+	p->masks[1].state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	free(r);
 }
@@ -771,11 +766,11 @@ static void test_malformed_kcopy(void **state)
 	struct mmt_decoded_event ev;
 
 	(void)state;
-	for (int m = MMT_TOCTOU_NONE; m < MMT_TOCTOU_METHOD_COUNT; m++) {
+	for (int m = MMT_KCOPY_NONE; m < MMT_KCOPY_METHOD_COUNT; m++) {
 		p->toctou_method = m;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 	}
-	p->toctou_method = MMT_TOCTOU_METHOD_COUNT;
+	p->toctou_method = MMT_KCOPY_METHOD_COUNT;
 	expect_einval(r, len);
 	p->toctou_method = 0xff;
 	expect_einval(r, len);
@@ -783,23 +778,23 @@ static void test_malformed_kcopy(void **state)
 	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
 		struct mmt_mask *k = record_kmask(r, slot);
 
-		p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
+		p->toctou_method = MMT_KCOPY_KPROBE;
 		mask_read(k, MMT_MASK_MAX_BITS, NULL, 0);
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 		k->nbits = MMT_MASK_MAX_BITS + 1;
 		expect_einval(r, len);
 		k->nbits = 0;
-		k->state = MMT_MASK_FAULT + 1;
+		k->state = MMT_READ_FAULT + 1;
 		expect_einval(r, len);
-		k->state = MMT_MASK_FAULT;
+		k->state = MMT_READ_FAULT;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 		k->nbits = 3; /* no bits in a failed copy */
 		expect_einval(r, len);
 		/* a copy in a record whose method took none */
 		mask_read(k, 64, NULL, 0);
-		p->toctou_method = MMT_TOCTOU_REREAD;
+		p->toctou_method = MMT_KCOPY_REREAD;
 		expect_einval(r, len);
-		p->toctou_method = MMT_TOCTOU_NONE;
+		p->toctou_method = MMT_KCOPY_NONE;
 		expect_einval(r, len);
 		memset(k, 0, sizeof(*k));
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
@@ -816,18 +811,18 @@ static void test_malformed_out_state(void **state)
 	struct mmt_decoded_event ev;
 
 	(void)state;
-	for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
+	for (int s = MMT_READ_NONE; s <= MMT_READ_FAULT; s++) {
 		p->out_int_state = s;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 	}
-	p->out_int_state = MMT_MASK_FAULT + 1;
+	p->out_int_state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	p->out_int_state = 0xff;
 	expect_einval(r, len);
 	/* in any MASKS event, even one without an OUT_MODE argument */
 	free(r);
 	r = set_mempolicy_rec(1025);
-	record_masks(r)->out_int_state = MMT_MASK_FAULT + 1;
+	record_masks(r)->out_int_state = MMT_READ_FAULT + 1;
 	expect_einval(r, record_len(r));
 	free(r);
 }

@@ -618,7 +618,7 @@ static struct mmt_record *mremap_rec(__u64 flags)
 static void set_array(struct mmt_array *a, unsigned int elem_size, const __s64 *v, int n)
 {
 	memset(a, 0, sizeof(*a));
-	a->state = MMT_MASK_READ;
+	a->state = MMT_READ_OK;
 	a->elem_size = elem_size;
 	a->count = n;
 	for (int i = 0; i < n; i++) {
@@ -677,10 +677,10 @@ static struct mmt_record *get_mempolicy_rec(__u64 flags, __s32 out)
 	r->args[2] = 1025;
 	r->args[3] = flags & 2 ? 0x7f0000000000ULL : 0;
 	r->args[4] = flags;
-	p->masks[0].state = MMT_MASK_READ;
+	p->masks[0].state = MMT_READ_OK;
 	p->masks[0].nbits = 1024;
 	p->masks[0].words[0] = 0x3;
-	p->out_int_state = MMT_MASK_READ;
+	p->out_int_state = MMT_READ_OK;
 	p->out_int = out;
 	return r;
 }
@@ -970,7 +970,7 @@ static void test_json_set_mempolicy(void **state)
 	r->args[0] = 5 | 1 << 15;
 	r->args[1] = 0x55550000a000ULL;
 	r->args[2] = 1025;
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = 1024;
 	m->words[0] = 0x3;
 	render_json(r, false, &ob, &v);
@@ -1006,7 +1006,7 @@ static void test_json_set_mempolicy(void **state)
 	/* NULL mask pointer, parsed */
 	r->args[1] = 0;
 	memset(m, 0, sizeof(*m));
-	m->state = MMT_MASK_NULL;
+	m->state = MMT_READ_NULL;
 	render_json(r, true, &ob, &v);
 	expect_substr(ob.buf, "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 			      "\"value\":\"0x0\",\"nodes\":null}");
@@ -1031,8 +1031,8 @@ static void test_json_migrate_pages_pid(void **state)
 
 	(void)state;
 	r->args[1] = 2;
-	record_masks(r)->masks[0].state = MMT_MASK_NULL;
-	record_masks(r)->masks[1].state = MMT_MASK_NULL;
+	record_masks(r)->masks[0].state = MMT_READ_NULL;
+	record_masks(r)->masks[1].state = MMT_READ_NULL;
 	r->ret = -3;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		r->args[0] = cases[i].raw;
@@ -1159,7 +1159,7 @@ static void test_move_pages_null_and_empty(void **state)
 
 	(void)state;
 	r->args[3] = 0;
-	set_array_state(&p->nodes, MMT_MASK_NULL, 0);
+	set_array_state(&p->nodes, MMT_READ_NULL, 0);
 	expect_json_has(
 		r, false,
 		"{\"name\":\"nodes\",\"type\":\"const int*\",\"value\":0,\"values\":null},");
@@ -1170,7 +1170,7 @@ static void test_move_pages_null_and_empty(void **state)
 
 	/* a failed call: the status array was not read */
 	r->ret = -EPERM;
-	set_array_state(&p->status, MMT_MASK_EMPTY, 0);
+	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(r, false,
 			"{\"name\":\"status\",\"type\":\"int*\",\"value\":140720308498432,"
 			"\"values\":[]},");
@@ -1183,8 +1183,8 @@ static void test_move_pages_null_and_empty(void **state)
 	/* count 0: nothing to read, no values */
 	r->ret = 0;
 	r->args[1] = 0;
-	set_array_state(&p->pages, MMT_MASK_EMPTY, 0);
-	set_array_state(&p->status, MMT_MASK_EMPTY, 0);
+	set_array_state(&p->pages, MMT_READ_EMPTY, 0);
+	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(
 		r, true,
 		"{\"name\":\"pages\",\"type\":\"const void**\",\"value\":\"0x7ffc00001000\","
@@ -1201,8 +1201,8 @@ static void test_move_pages_fault(void **state)
 
 	(void)state;
 	r->ret = -EFAULT;
-	set_array_state(&p->pages, MMT_MASK_FAULT, -EFAULT);
-	set_array_state(&p->status, MMT_MASK_EMPTY, 0);
+	set_array_state(&p->pages, MMT_READ_FAULT, -EFAULT);
+	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(r, false,
 			"{\"name\":\"pages\",\"type\":\"const void**\",\"value\":140720308490240,"
 			"\"readError\":\"EFAULT\"},");
@@ -1376,7 +1376,7 @@ static void test_get_mempolicy_out_states(void **state)
 	(void)state;
 	/* mode NULL */
 	r->args[0] = 0;
-	p->out_int_state = MMT_MASK_NULL;
+	p->out_int_state = MMT_READ_NULL;
 	p->out_int = 0;
 	expect_json_has(r, false,
 			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":0,\"out\":null},");
@@ -1387,9 +1387,9 @@ static void test_get_mempolicy_out_states(void **state)
 	/* a failed call: nothing read */
 	r->args[0] = 0x7ffc00004000ULL;
 	r->ret = -EINVAL;
-	p->out_int_state = MMT_MASK_EMPTY;
+	p->out_int_state = MMT_READ_EMPTY;
 	memset(&p->masks[0], 0, sizeof(p->masks[0]));
-	p->masks[0].state = MMT_MASK_EMPTY;
+	p->masks[0].state = MMT_READ_EMPTY;
 	expect_json_has(r, false,
 			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528,"
 			"\"out\":null},");
@@ -1397,14 +1397,14 @@ static void test_get_mempolicy_out_states(void **state)
 
 	/* unreadable */
 	r->ret = 0;
-	p->out_int_state = MMT_MASK_FAULT;
+	p->out_int_state = MMT_READ_FAULT;
 	expect_json_has(r, false,
 			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528,"
 			"\"readError\":\"EFAULT\"},");
 	expect_table_has(r, "mode: 0x7ffc00004000 (unreadable: EFAULT), nodemask: ");
 
 	/* not read at all: the pointer alone */
-	p->out_int_state = MMT_MASK_NONE;
+	p->out_int_state = MMT_READ_NONE;
 	expect_json_has(r, false,
 			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528},");
 	expect_json_lacks(r, true, "\"out\":");
@@ -1478,8 +1478,8 @@ static void test_target(void **state)
 
 	(void)state;
 	r->args[1] = 2;
-	p->masks[0].state = MMT_MASK_NULL;
-	p->masks[1].state = MMT_MASK_NULL;
+	p->masks[0].state = MMT_READ_NULL;
+	p->masks[1].state = MMT_READ_NULL;
 
 	/* pid 0: the caller itself */
 	expect_json_has(r, false, JSON_NO_MIGRATION "," JSON_SELF_TARGET "}\n");
@@ -1777,7 +1777,7 @@ static void test_table_set_mempolicy(void **state)
 	r->args[0] = 2;
 	r->args[1] = 0x55550000a000ULL;
 	r->args[2] = 1025;
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = 1024;
 	m->words[0] = 1;
 	render_table(r, &ob);
@@ -1833,7 +1833,7 @@ static void test_flush_mid_line(void **state)
 	r[2]->args[0] = 2;
 	r[2]->args[1] = 0x1000;
 	r[2]->args[2] = 65;
-	record_masks(r[2])->masks[0].state = MMT_MASK_READ;
+	record_masks(r[2])->masks[0].state = MMT_READ_OK;
 	record_masks(r[2])->masks[0].nbits = 64;
 	record_masks(r[2])->masks[0].words[0] = 0xf0f;
 	r[3] = move_pages_rec();

@@ -91,8 +91,8 @@ static __always_inline void ctx_file(struct mmt_argctx *c, struct file *file)
 	if (magic == MMT_ANON_INODE_FS_MAGIC || BPF_CORE_READ(d, d_op, d_dname)) {
 		/* named by its dentry alone: anon_inode:[eventfd], or an
 		 * internal file of shmem (memfd:NAME, dev/zero, SYSV...) */
-		c->file_kind = magic == MMT_ANON_INODE_FS_MAGIC ? MMT_FILE_ANON_INODE :
-								 MMT_FILE_PSEUDO;
+		c->file_kind =
+			magic == MMT_ANON_INODE_FS_MAGIC ? MMT_FILE_ANON_INODE : MMT_FILE_PSEUDO;
 		name = BPF_CORE_READ(d, d_name);
 		if (bpf_probe_read_kernel_str(c->path, sizeof(c->path), name.name) < 0)
 			c->path[0] = '\0';

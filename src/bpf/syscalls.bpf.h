@@ -110,7 +110,8 @@ static __always_inline int on_exit(long ret)
 	withctx = e->flags & MMT_REC_ARGCTX;
 #define RESERVE(size)                                                                              \
 	(pay = (size),                                                                             \
-	 withctx ? bpf_ringbuf_reserve(&events, sizeof(*r) + (size) + sizeof(struct mmt_argctx), 0) \
+	 withctx ? bpf_ringbuf_reserve(&events, sizeof(*r) + (size) + sizeof(struct mmt_argctx),   \
+				       0)                                                          \
 		 : bpf_ringbuf_reserve(&events, sizeof(*r) + (size), 0))
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
 		compact = true;

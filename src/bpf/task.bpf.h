@@ -23,7 +23,7 @@ struct path_walk {
 	struct mount *mnt;
 	char *buf;
 	__u32 off;
-	bool cut; /* a component did not fit: buf holds the tail */
+	bool cut;  /* a component did not fit: buf holds the tail */
 	bool root; /* the walk reached the root */
 };
 

@@ -164,7 +164,7 @@ static void perms(char out[5], __u64 flags)
 
 static void prot_names(struct outbuf *ob, __u64 flags)
 {
-	static const char *const names[] = { "PROT_READ", "PROT_WRITE", "PROT_EXEC" };
+	static const char *const names[] = {"PROT_READ", "PROT_WRITE", "PROT_EXEC"};
 	bool any = false;
 
 	for (int i = 0; i < 3; i++) {

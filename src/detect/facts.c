@@ -91,8 +91,8 @@ static void file_from_ctx(struct mmt_det_file *out, const struct mmt_argctx *c)
 	out->ino = c->ino;
 	n = snprintf(out->path, sizeof(out->path), "%s%s", name,
 		     mmt_argctx_deleted(c) ? " (deleted)" : "");
-	out->path_cut = (c->file_flags & MMT_FILE_TRUNCATED) || n < 0 ||
-			(size_t)n >= sizeof(out->path);
+	out->path_cut =
+		(c->file_flags & MMT_FILE_TRUNCATED) || n < 0 || (size_t)n >= sizeof(out->path);
 }
 
 static void facts_ctx(struct mmt_det_facts *f, const struct mmt_argctx *c)

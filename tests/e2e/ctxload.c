@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 	/* a pidfd (process_madvise's fd argument) */
 	pfd = syscall(SYS_pidfd_open, getpid(), 0);
 	if (pfd >= 0) {
-		struct iovec iov = { q, PAGE };
+		struct iovec iov = {q, PAGE};
 		long r = syscall(SYS_process_madvise, pfd, &iov, 1, MADV_COLD, 0);
 
 		say("{\"call\":\"process_madvise\",\"fd\":%d,\"ret\":%ld,\"what\":\"pidfd\"}", pfd,

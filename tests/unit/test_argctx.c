@@ -23,8 +23,7 @@
 #include "records.h"
 
 /* A record of ev with a context on argument arg (flags MMT_REC_ARGCTX). */
-static struct mmt_record *ctx_record(enum mmt_event ev, __u8 kind, __u8 arg,
-				     struct mmt_argctx **c)
+static struct mmt_record *ctx_record(enum mmt_event ev, __u8 kind, __u8 arg, struct mmt_argctx **c)
 {
 	const struct mmt_event_desc *d = mmt_event_by_id(ev);
 	size_t base = mmt_record_size(d);
@@ -120,16 +119,16 @@ static void test_fd_kinds(void **state)
 		__u8 kind, flags;
 		const char *path, *table, *json;
 	} cases[] = {
-		{ MMT_FILE_PATH, MMT_FILE_DELETED, "/tmp/x", "fd: 3</tmp/x>(deleted),",
-		  "\"path\":\"/tmp/x\",\"deleted\":true," },
-		{ MMT_FILE_PSEUDO, 0, "memfd:jit", "fd: 3</memfd:jit>(deleted),",
-		  "\"path\":\"/memfd:jit\",\"deleted\":true," },
-		{ MMT_FILE_ANON_INODE, 0, "[eventfd]", "fd: 3<anon_inode:[eventfd]>,",
-		  "\"path\":\"anon_inode:[eventfd]\",\"device\"" },
-		{ MMT_FILE_SOCKET, 0, "", "fd: 3<socket:[42]>,", "\"path\":\"socket:[42]\"," },
-		{ MMT_FILE_PIPE, 0, "", "fd: 3<pipe:[42]>,", "\"path\":\"pipe:[42]\"," },
-		{ MMT_FILE_PIDFD, 0, "", "fd: 3<anon_inode:[pidfd]>,",
-		  "\"path\":\"anon_inode:[pidfd]\"," },
+		{MMT_FILE_PATH, MMT_FILE_DELETED, "/tmp/x", "fd: 3</tmp/x>(deleted),",
+		 "\"path\":\"/tmp/x\",\"deleted\":true,"},
+		{MMT_FILE_PSEUDO, 0, "memfd:jit", "fd: 3</memfd:jit>(deleted),",
+		 "\"path\":\"/memfd:jit\",\"deleted\":true,"},
+		{MMT_FILE_ANON_INODE, 0, "[eventfd]", "fd: 3<anon_inode:[eventfd]>,",
+		 "\"path\":\"anon_inode:[eventfd]\",\"device\""},
+		{MMT_FILE_SOCKET, 0, "", "fd: 3<socket:[42]>,", "\"path\":\"socket:[42]\","},
+		{MMT_FILE_PIPE, 0, "", "fd: 3<pipe:[42]>,", "\"path\":\"pipe:[42]\","},
+		{MMT_FILE_PIDFD, 0, "", "fd: 3<anon_inode:[pidfd]>,",
+		 "\"path\":\"anon_inode:[pidfd]\","},
 	};
 
 	(void)state;
@@ -191,10 +190,10 @@ static void test_mapping_anon_heap_stack(void **state)
 		__u8 special;
 		const char *name, *backing;
 	} cases[] = {
-		{ MMT_VMA_PLAIN, "[anon]", "anon" },
-		{ MMT_VMA_HEAP, "[heap]", "heap" },
-		{ MMT_VMA_STACK, "[stack]", "stack" },
-		{ MMT_VMA_VDSO, "[vdso]", "vdso" },
+		{MMT_VMA_PLAIN, "[anon]", "anon"},
+		{MMT_VMA_HEAP, "[heap]", "heap"},
+		{MMT_VMA_STACK, "[stack]", "stack"},
+		{MMT_VMA_VDSO, "[vdso]", "vdso"},
 	};
 
 	(void)state;
@@ -236,7 +235,8 @@ static void test_mapping_file_and_span(void **state)
 	expect(render(r, 1, false),
 	       "\"prot\":\"PROT_READ|PROT_EXEC\",\"perms\":\"r-xs\",\"shared\":true,"
 	       "\"locked\":true,");
-	expect(render(r, 1, false), "\"backing\":\"memfd\",\"path\":\"/memfd:jit\",\"deleted\":true,");
+	expect(render(r, 1, false),
+	       "\"backing\":\"memfd\",\"path\":\"/memfd:jit\",\"deleted\":true,");
 	expect(render(r, 1, false), "\"inode\":77,\"offset\":12288,\"mappings\":2}");
 	c->more = 1;
 	expect(render(r, 0, false), ", 2+ mappings)");
@@ -324,7 +324,7 @@ static void test_compact_join(void **state)
 	struct mmt_call *call = (struct mmt_call *)wire;
 	struct mmt_argctx *c = (struct mmt_argctx *)(wire + sizeof(struct mmt_call) +
 						     sizeof(struct mmt_payload_masks_compact));
-	struct mmt_tasks t = { 0 };
+	struct mmt_tasks t = {0};
 	struct mmt_task task;
 	struct mmt_decoded_event ev;
 	size_t len = 0;
@@ -347,8 +347,7 @@ static void test_compact_join(void **state)
 	c->vm_end = 0x3000;
 	c->count = 1;
 	c->special = MMT_VMA_HEAP;
-	assert_int_equal(mmt_tasks_take(&t, wire, wire_len, out, sizeof(out), &len),
-			 MMT_WIRE_CALL);
+	assert_int_equal(mmt_tasks_take(&t, wire, wire_len, out, sizeof(out), &len), MMT_WIRE_CALL);
 	assert_int_equal(len, sizeof(out));
 	assert_int_equal(mmt_decode(out, len, 0, &ev), 0);
 	assert_non_null(ev.args[0].ctx);
@@ -420,8 +419,7 @@ static void test_facts_json(void **state)
 	struct mmt_det_facts f;
 
 	(void)state;
-	assert_int_equal(mmt_det_facts_from_json(fd_line, strlen(fd_line), &f),
-			 MMT_DET_LINE_EVENT);
+	assert_int_equal(mmt_det_facts_from_json(fd_line, strlen(fd_line), &f), MMT_DET_LINE_EVENT);
 	assert_true(f.file.known && f.file.has_ino);
 	assert_int_equal(f.file.dev, 1);
 	assert_int_equal(f.file.ino, 77);

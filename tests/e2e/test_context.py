@@ -20,12 +20,13 @@ import tempfile
 from harness import MMTRACE, OUT, check, eq, main, test
 
 CTXLOAD = os.path.realpath(os.path.join(OUT, "tests", "ctxload"))
+CTXLOAD32 = os.path.realpath(os.path.join(OUT, "tests", "ctxload32"))
 EVENTS = "mmap,process_madvise,mprotect,madvise,msync,mlock,munlock,munmap"
 
 
-def run(*opts):
-    """mmtrace OPTS -- strace -y ctxload: (mmtrace's stdout lines, the
-    workload's log, strace's lines)."""
+def run(*opts, prog=CTXLOAD):
+    """mmtrace OPTS -- strace -y ctxload (or PROG, its 32-bit build):
+    (mmtrace's stdout lines, the workload's log, strace's lines)."""
     d = tempfile.mkdtemp(prefix="mmt-ctx-")
     try:
         log = os.path.join(d, "log")
@@ -33,7 +34,7 @@ def run(*opts):
         work = os.path.join(d, "w")
         os.mkdir(work)
         p = subprocess.run([MMTRACE, "-e", EVENTS, *opts, "--", "strace", "-y", "-qq", "-o", st,
-                            "-e", "trace=mmap,process_madvise", CTXLOAD, work, log],
+                            "-e", "trace=mmap,mmap2,process_madvise", prog, work, log],
                            capture_output=True, text=True, timeout=120)
         eq(p.returncode, 0, f"mmtrace exit status (stderr: {p.stderr[-500:]})")
         with open(log) as f:
@@ -54,7 +55,7 @@ def strace_fds(lines):
     """strace -y's fd text per call: {("mmap", ret): "3</p>", ("pidfd", 0): ...}."""
     out = {}
     for l in lines:
-        m = re.match(r"mmap\(.*, (\d+<.*>(?:\(deleted\))?), \d+\) = (0x[0-9a-f]+)$", l)
+        m = re.match(r"mmap2?\(.*, (\d+<.*>(?:\(deleted\))?), \d+\) = (0x[0-9a-f]+)$", l)
         if m:
             out[("mmap", int(m.group(2), 16))] = m.group(1)
         m = re.match(r"process_madvise\((\d+<[^>]*>)", l)
@@ -67,7 +68,7 @@ def json_events(lines):
     evs = []
     for l in lines:
         e = json.loads(l)
-        if e.get("processName") == "ctxload":
+        if e.get("processName") in ("ctxload", "ctxload32"):
             evs.append(e)
     return evs
 
@@ -98,7 +99,16 @@ def check_fd(what, mine, theirs, a):
 
 @test
 def fd_paths_equal_strace():
-    lines, calls, strace, st = run("-o", "json", "-y")
+    fd_paths(CTXLOAD)
+
+
+@test
+def fd_paths_equal_strace_32():
+    fd_paths(CTXLOAD32)
+
+
+def fd_paths(prog):
+    lines, calls, strace, st = run("-o", "json", "-y", prog=prog)
     theirs = strace_fds(strace)
     evs = json_events(lines)
     seen = 0
@@ -165,7 +175,16 @@ PROT = [("r", "PROT_READ"), ("w", "PROT_WRITE"), ("x", "PROT_EXEC")]
 
 @test
 def mappings_equal_proc_maps_before_the_call():
-    lines, calls, _, _ = run("-o", "json", "--mappings")
+    mappings(CTXLOAD)
+
+
+@test
+def mappings_equal_proc_maps_before_the_call_32():
+    mappings(CTXLOAD32)
+
+
+def mappings(prog):
+    lines, calls, _, _ = run("-o", "json", "--mappings", prog=prog)
     evs = json_events(lines)
     ranges = [c for c in calls if "addr" in c]
     eq(len(ranges), 9, "range calls logged")

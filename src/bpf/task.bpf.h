@@ -16,6 +16,8 @@
  */
 #define PATH_DEPTH 32
 #define HALF (MMT_PATH_LEN - 1)
+/* room kept in front of a path for "...", the mark of a cut one */
+#define PATH_MARK 3
 
 struct path_walk {
 	struct dentry *dentry;
@@ -52,8 +54,8 @@ static long path_step(__u32 i, void *ctx)
 	}
 	name = BPF_CORE_READ(dentry, d_name);
 	len = name.len & HALF;
-	if (len + 1 > off) {
-		w->cut = true; /* too long: keep the tail */
+	if (len + 1 + PATH_MARK > off) {
+		w->cut = true; /* too long: keep the tail, and room for the mark */
 		return 1;
 	}
 	off -= len;
@@ -66,7 +68,8 @@ static long path_step(__u32 i, void *ctx)
 }
 
 /* The path of file, at buf + the offset returned; *cut: only its last
- * components fit (or it is deeper than PATH_DEPTH): a tail, not a path. */
+ * components fit (or it is deeper than PATH_DEPTH), and the string says
+ * so: ".../lib/x.so", never a tail that looks like a whole path. */
 static __always_inline __u32 resolve_path(struct file *file, char *buf, bool *cut)
 {
 	struct path_walk w = {
@@ -80,6 +83,12 @@ static __always_inline __u32 resolve_path(struct file *file, char *buf, bool *cu
 	buf[HALF] = '\0';
 	bpf_loop(PATH_DEPTH, path_step, &w, 0);
 	*cut = w.cut || !w.root;
+	if (*cut && w.off >= PATH_MARK) { /* always: each step kept the room */
+		w.off -= PATH_MARK;
+		buf[(w.off + 0) & HALF] = '.';
+		buf[(w.off + 1) & HALF] = '.';
+		buf[(w.off + 2) & HALF] = '.';
+	}
 	if (w.off == HALF) {
 		w.off -= 1;
 		buf[w.off & HALF] = '/';
@@ -93,7 +102,7 @@ static __always_inline void read_exe(struct task_struct *task, __u32 tgid, char 
 	struct exe_cache *c;
 	struct scratch *s;
 	__u32 zero = 0, off;
-	bool cut; /* the executable's path has no room to say so */
+	bool cut; /* a cut path starts with "..." */
 
 	if (!file) {
 		dst[0] = '\0';

@@ -40,7 +40,12 @@ size_t mmt_argctx_file_name(const struct mmt_argctx *c, char *buf, size_t len)
 
 	switch (c->file_kind) {
 	case MMT_FILE_PATH:
-		n = snprintf(buf, len, "%s%s", c->file_flags & MMT_FILE_TRUNCATED ? "..." : "",
+		/* the kernel side marks a cut path with "..." itself; a record
+		 * that says "cut" without it gets the mark here */
+		n = snprintf(buf, len, "%s%s",
+			     (c->file_flags & MMT_FILE_TRUNCATED) && strncmp(c->path, "...", 3)
+				     ? "..."
+				     : "",
 			     c->path);
 		break;
 	case MMT_FILE_ANON_INODE:

@@ -286,6 +286,25 @@ def recording_with_fd_paths_fires_mmt3():
 
 
 @test
+def exe_path_marked_when_cut():
+    """The executable's path comes from the same walk: one longer than the
+    record holds starts with "..." (a tail, never a whole-looking path)."""
+    with tempfile.TemporaryDirectory(prefix="mmt-ctx-") as d:
+        deep = os.path.join(d, *[c * 120 for c in "abc"])
+        os.makedirs(deep)
+        exe = os.path.join(deep, "true_copy")
+        shutil.copy("/usr/bin/true", exe)
+        p = subprocess.run([MMTRACE, "-o", "json", "-e", "brk", "--", exe], capture_output=True,
+                           text=True, timeout=60)
+        eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
+        paths = {json.loads(l)["executable"]["path"] for l in p.stdout.splitlines()}
+        eq(len(paths), 1, f"executable paths {paths}")
+        got = paths.pop()
+        check(got.startswith(".../") and exe.endswith(got[3:]) and len(got) <= 255,
+              f"{got!r} is not a marked tail of {exe!r}")
+
+
+@test
 def default_has_no_context():
     lines, calls, _, _ = run("-o", "json")
     evs = json_events(lines)

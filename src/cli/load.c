@@ -125,6 +125,10 @@ int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrac
 {
 	int err;
 
+	if (o->mappings && !mmt_probe_find_vma()) {
+		mmt_err("failed to look up mappings: this kernel's tracing programs have no bpf_find_vma() (Linux 5.17 and later)");
+		return -1;
+	}
 	for (;;) {
 		*skel = mmtrace_bpf__open();
 		if (!*skel) {

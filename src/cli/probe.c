@@ -163,6 +163,11 @@ bool mmt_probe_ringbuf(void)
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 }
 
+bool mmt_probe_find_vma(void)
+{
+	return libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_find_vma, NULL) == 1;
+}
+
 bool mmt_probe_path(const char *path)
 {
 	return !access(path, F_OK);

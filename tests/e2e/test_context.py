@@ -315,6 +315,17 @@ def default_has_no_context():
 
 
 @test
+def features_row_find_vma():
+    """--features says whether --mappings can run: this kernel (the tests of
+    --mappings above ran) has bpf_find_vma."""
+    p = subprocess.run([MMTRACE, "--features"], capture_output=True, text=True, timeout=30)
+    eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
+    row = [l for l in p.stdout.splitlines() if l.startswith("helper bpf_find_vma")]
+    eq(len(row), 1, "the bpf_find_vma row")
+    eq(re.split(r"\s{2,}", row[0])[1], "yes", "bpf_find_vma")
+
+
+@test
 def summary_refuses_context_options():
     for opt in ("-y", "--mappings"):
         p = subprocess.run([MMTRACE, "-c", opt, "--", "true"], capture_output=True, text=True)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "sinks/sink.h"
 #include "outputs/output.h"
 
 #define MMT_MAX_PIDS 64
@@ -60,6 +61,9 @@ struct mmt_options {
 	int ncolumns;
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
+	const char *metrics; /* --metrics ADDR:PORT, or NULL */
+	bool nats; /* -o nats://...: sink holds where */
+	struct mmt_sink_opts sink;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_method kernel_copy;
 	/* argument context read in the kernel at entry */

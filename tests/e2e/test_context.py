@@ -305,6 +305,24 @@ def exe_path_marked_when_cut():
 
 
 @test
+def detect_quiet_with_context():
+    """The file identities the context gives the rules (mmap's fd, the
+    mapping of each mprotect) do not make ordinary programs fire."""
+    with tempfile.TemporaryDirectory(prefix="mmt-ctx-") as d:
+        src = os.path.join(d, "m.c")
+        with open(src, "w") as f:
+            f.write("int main(void) { return 0; }\n")
+        for cmd in (["python3", "-c", "import json, ssl, ctypes"],
+                    ["sh", "-c", "ls / | sort | head -3 > /dev/null"],
+                    ["perl", "-e", "print 1"],
+                    ["gcc", "-o", os.path.join(d, "m"), src]):
+            p = subprocess.run([MMTRACE, "--detect-only", "-o", "json", "-y", "--mappings", "--",
+                                *cmd], capture_output=True, text=True, timeout=120)
+            eq(p.returncode, 0, f"{cmd}: exit status ({p.stderr.strip()[-300:]})")
+            eq(p.stdout.splitlines(), [], f"{cmd}: findings")
+
+
+@test
 def default_has_no_context():
     lines, calls, _, _ = run("-o", "json")
     evs = json_events(lines)

@@ -314,7 +314,7 @@ def detect_quiet_with_context():
             f.write("int main(void) { return 0; }\n")
         for cmd in (["python3", "-c", "import json, ssl, ctypes"],
                     ["sh", "-c", "ls / | sort | head -3 > /dev/null"],
-                    ["perl", "-e", "print 1"],
+                    ["perl", "-e", "1"],
                     ["gcc", "-o", os.path.join(d, "m"), src]):
             p = subprocess.run([MMTRACE, "--detect-only", "-o", "json", "-y", "--mappings", "--",
                                 *cmd], capture_output=True, text=True, timeout=120)

@@ -193,14 +193,16 @@ static __always_inline void ctx_vma(struct mmt_argctx *c, __u64 addr, __u64 len)
 	c->vm_flags = v.flags;
 	c->vm_pgoff = v.pgoff;
 	c->count = 1;
-	if (v.start <= v.brk && v.end >= v.start_brk)
-		c->special = MMT_VMA_HEAP; /* as /proc/PID/maps decides */
+	/* memory without a file named as /proc/PID/maps names it
+	 * (vma_is_initial_heap(), vma_is_initial_stack()) */
+	if (v.file)
+		ctx_file(c, (struct file *)v.file);
+	else if (v.start < v.brk && v.end > v.start_brk)
+		c->special = MMT_VMA_HEAP;
 	else if (v.start <= v.start_stack && v.end >= v.start_stack)
 		c->special = MMT_VMA_STACK;
 	else if (v.vdso && v.start == v.vdso)
 		c->special = MMT_VMA_VDSO;
-	if (v.file)
-		ctx_file(c, (struct file *)v.file);
 
 	/* the kernel acts on whole pages */
 	end = addr + ((len + 4095) & ~4095ULL);

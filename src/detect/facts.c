@@ -100,7 +100,9 @@ static void facts_ctx(struct mmt_det_facts *f, const struct mmt_argctx *c)
 	if (c->state != MMT_CTXS_OK)
 		return;
 	if (c->kind == MMT_CTX_FD) {
-		if (f->op == MMT_DET_MMAP && c->file_kind != MMT_FILE_NONE)
+		/* MAP_ANONYMOUS ignores the fd: no file behind the mapping */
+		if (f->op == MMT_DET_MMAP && !(f->flags & MAP_ANON_) &&
+		    c->file_kind != MMT_FILE_NONE)
 			file_from_ctx(&f->file, c);
 		return;
 	}
@@ -239,11 +241,11 @@ void mmt_det_facts_from_event(const struct mmt_decoded_event *ev, bool lookup,
 	f->ret = r->ret;
 	copy_bounded(f->comm, sizeof(f->comm), ev->comm, MMT_COMM_LEN);
 	copy_bounded(f->exe, sizeof(f->exe), ev->exe, MMT_PATH_LEN);
-	for (int i = 0; i < ev->desc->nargs && i < MMT_MAX_ARGS; i++) {
+	for (int i = 0; i < ev->desc->nargs && i < MMT_MAX_ARGS; i++)
 		put_arg(f, ev->desc->args[i].name, ev->args[i].value);
-		if (ev->args[i].ctx)
+	for (int i = 0; i < ev->desc->nargs && i < MMT_MAX_ARGS; i++)
+		if (ev->args[i].ctx) /* after every argument: mmap's flags */
 			facts_ctx(f, ev->args[i].ctx);
-	}
 	if (ev->has_target) {
 		f->target_known = true;
 		f->target_pid = ev->target_host_pid;
@@ -591,8 +593,10 @@ static void arg_ctx(const struct arg_state *a, struct mmt_det_facts *f)
 		f->map_start = a->start;
 		f->map_end = a->end;
 		f->map_shared = a->shared;
-	} else if (a->has_map || f->op != MMT_DET_MMAP) {
-		return; /* unmapped, or an fd the engine does not use */
+	} else if (a->has_map || f->op != MMT_DET_MMAP || (f->flags & MAP_ANON_)) {
+		/* unmapped, an fd the engine does not use, or one MAP_ANONYMOUS
+		 * ignores (mmtrace's lines have flags before fd) */
+		return;
 	}
 	if (!a->has_file || (!a->dev && !a->ino))
 		return;

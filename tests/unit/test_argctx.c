@@ -384,6 +384,14 @@ static void test_facts_live(void **state)
 	assert_false(f.file.path_cut);
 	free(r);
 
+	/* MAP_ANONYMOUS ignores the fd, and so do the facts */
+	r = mmap_fd(MMT_FILE_PATH, "/etc/passwd", 0, &c);
+	r->args[3] = 0x21; /* MAP_SHARED|MAP_ANONYMOUS */
+	assert_int_equal(mmt_decode(r, ctx_len(r), 0, &ev), 0);
+	mmt_det_facts_from_event(&ev, false, &f);
+	assert_false(f.file.known);
+	free(r);
+
 	r = mprotect_vma(&c);
 	c->vm_flags |= MMT_VM_MAYSHARE;
 	c->file_kind = MMT_FILE_PATH;
@@ -416,6 +424,12 @@ static void test_facts_json(void **state)
 		"\"backing\":\"file\",\"path\":\".../b/c\",\"truncated\":true,\"device\":2,"
 		"\"inode\":9,\"offset\":0,\"mappings\":1}},{\"name\":\"len\",\"value\":4096},"
 		"{\"name\":\"prot\",\"value\":\"PROT_READ\"}]}";
+	static const char anon_line[] =
+		"{\"hostProcessId\":7,\"eventName\":\"mmap\",\"returnValue\":4096,\"args\":["
+		"{\"name\":\"addr\",\"value\":0},{\"name\":\"length\",\"value\":4096},"
+		"{\"name\":\"prot\",\"value\":3},{\"name\":\"flags\",\"value\":33},"
+		"{\"name\":\"fd\",\"type\":\"int\",\"value\":3,\"path\":\"/etc/passwd\","
+		"\"device\":1,\"inode\":77},{\"name\":\"off\",\"value\":0}]}";
 	static const char unmapped_line[] =
 		"{\"hostProcessId\":7,\"eventName\":\"mprotect\",\"returnValue\":-12,\"args\":["
 		"{\"name\":\"addr\",\"value\":8192,\"mapping\":{\"mapped\":false}},"
@@ -429,6 +443,11 @@ static void test_facts_json(void **state)
 	assert_int_equal(f.file.ino, 77);
 	assert_string_equal(f.file.path, "/memfd:jit (deleted)");
 	assert_int_equal(f.fd, 3);
+	/* MAP_SHARED|MAP_ANONYMOUS (33): the fd is ignored, so is its file */
+	assert_int_equal(mmt_det_facts_from_json(anon_line, strlen(anon_line), &f),
+			 MMT_DET_LINE_EVENT);
+	assert_int_equal(f.flags, 33);
+	assert_false(f.file.known);
 	assert_int_equal(mmt_det_facts_from_json(map_line, strlen(map_line), &f),
 			 MMT_DET_LINE_EVENT);
 	assert_true(f.map_known && f.map_shared);

@@ -240,7 +240,12 @@ struct mmt_argctx {
 	__u8 count;
 	__u8 more;
 	__s32 err; /* MMT_CTXS_ERROR: a negative errno */
+	/* MMT_FILE_PIDFD: the process it refers to (host pid, 0 when gone),
+	 * its real uid and name */
+	__u32 pid;
+	__u32 uid;
 	__u32 pad;
+	char comm[MMT_COMM_LEN];
 	__u64 vm_start, vm_end; /* VMA: the mapping at the start address */
 	__u64 vm_flags; /* VMA: its flags before the call (MMT_VM_*...) */
 	__u64 vm_pgoff; /* VMA: offset in the file, in pages */

@@ -46,7 +46,10 @@ static __always_inline void ctx_clear(struct mmt_argctx *c, __u8 kind, __u8 arg)
 	c->count = 0;
 	c->more = 0;
 	c->err = 0;
+	c->pid = 0;
+	c->uid = 0;
 	c->pad = 0;
+	c->comm[0] = '\0';
 	c->vm_start = 0;
 	c->vm_end = 0;
 	c->vm_flags = 0;
@@ -60,6 +63,28 @@ static __always_inline void ctx_clear(struct mmt_argctx *c, __u8 kind, __u8 arg)
 static __always_inline bool dentry_unlinked(struct dentry *d)
 {
 	return !BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d;
+}
+
+/* A pidfd's process: the task whose pid it holds (what pidfd_pid()
+ * returns: the inode's i_private on pidfs, 6.9+; the file's private_data
+ * before). */
+static __always_inline void ctx_pidfd(struct mmt_argctx *c, struct pid *pid)
+{
+	struct hlist_node *first;
+	struct task_struct *t;
+
+	c->file_kind = MMT_FILE_PIDFD;
+	c->path[0] = '\0';
+	if (!pid)
+		return;
+	first = BPF_CORE_READ(pid, tasks[PIDTYPE_PID].first);
+	if (!first)
+		return; /* the process is gone */
+	t = (struct task_struct *)((void *)first -
+				   bpf_core_field_offset(struct task_struct, pid_links));
+	c->pid = BPF_CORE_READ(t, tgid);
+	c->uid = BPF_CORE_READ(t, real_cred, uid.val);
+	BPF_CORE_READ_STR_INTO(&c->comm, t, comm);
 }
 
 /* Name file into c: its identity, its kind and its path. */
@@ -85,7 +110,7 @@ static __always_inline void ctx_file(struct mmt_argctx *c, struct file *file)
 		return;
 	}
 	if (magic == MMT_PID_FS_MAGIC) {
-		c->file_kind = MMT_FILE_PIDFD;
+		ctx_pidfd(c, BPF_CORE_READ(inode, i_private));
 		return;
 	}
 	if (magic == MMT_ANON_INODE_FS_MAGIC || BPF_CORE_READ(d, d_op, d_dname)) {
@@ -96,6 +121,11 @@ static __always_inline void ctx_file(struct mmt_argctx *c, struct file *file)
 		name = BPF_CORE_READ(d, d_name);
 		if (bpf_probe_read_kernel_str(c->path, sizeof(c->path), name.name) < 0)
 			c->path[0] = '\0';
+		/* before pidfs (6.9), a pidfd is the anon inode [pidfd] */
+		if (c->file_kind == MMT_FILE_ANON_INODE && c->path[0] == '[' && c->path[1] == 'p' &&
+		    c->path[2] == 'i' && c->path[3] == 'd' && c->path[4] == 'f' &&
+		    c->path[5] == 'd' && c->path[6] == ']' && !c->path[7])
+			ctx_pidfd(c, BPF_CORE_READ(file, private_data));
 		return;
 	}
 	s = bpf_map_lookup_elem(&scratch, &zero);

@@ -26,7 +26,7 @@ int mmt_argctx_check(const struct mmt_argctx *c, const struct mmt_event_desc *d)
 	    c->special >= MMT_VMA_SPECIAL_COUNT || c->count > MMT_VMA_SPAN_MAX || c->more > 1 ||
 	    (c->file_flags & ~(MMT_FILE_DELETED | MMT_FILE_TRUNCATED)))
 		return -EINVAL;
-	if (!memchr(c->path, '\0', sizeof(c->path)))
+	if (!memchr(c->path, '\0', sizeof(c->path)) || !memchr(c->comm, '\0', sizeof(c->comm)))
 		return -EINVAL;
 	if (c->state == MMT_CTXS_OK && c->kind == MMT_CTX_VMA &&
 	    (c->vm_end <= c->vm_start || !c->count))
@@ -132,10 +132,21 @@ void mmt_argctx_json_fd(struct outbuf *ob, const struct mmt_decoded_arg *a, bool
 	(void)parse_args;
 	if (!c)
 		return;
-	if (c->state == MMT_CTXS_OK)
-		json_file(ob, c);
-	else if (c->state == MMT_CTXS_BADFD)
+	if (c->state == MMT_CTXS_BADFD)
 		ob_lit(ob, ",\"pathError\":\"EBADF\"");
+	if (c->state != MMT_CTXS_OK)
+		return;
+	json_file(ob, c);
+	/* a pidfd's process, in the keys of an event's "target" */
+	if (c->file_kind == MMT_FILE_PIDFD && c->pid) {
+		ob_lit(ob, ",\"target\":{\"hostProcessId\":");
+		ob_u64(ob, c->pid);
+		ob_lit(ob, ",\"processName\":");
+		ob_json_str(ob, c->comm, sizeof(c->comm));
+		ob_lit(ob, ",\"userId\":");
+		ob_u64(ob, c->uid);
+		ob_char(ob, '}');
+	}
 }
 
 void mmt_argctx_table_fd(struct outbuf *ob, const struct mmt_decoded_arg *a)

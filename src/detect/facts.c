@@ -100,6 +100,15 @@ static void facts_ctx(struct mmt_det_facts *f, const struct mmt_argctx *c)
 	if (c->state != MMT_CTXS_OK)
 		return;
 	if (c->kind == MMT_CTX_FD) {
+		/* process_madvise's pidfd: the process it refers to */
+		if (c->file_kind == MMT_FILE_PIDFD && c->pid) {
+			f->target_known = true;
+			f->target_pid = c->pid;
+			f->target_uid = c->uid;
+			copy_bounded(f->target_comm, sizeof(f->target_comm), c->comm,
+				     sizeof(c->comm));
+			return;
+		}
 		/* MAP_ANONYMOUS ignores the fd: no file behind the mapping */
 		if (f->op == MMT_DET_MMAP && !(f->flags & MAP_ANON_) &&
 		    c->file_kind != MMT_FILE_NONE)
@@ -258,7 +267,7 @@ void mmt_det_facts_from_event(const struct mmt_decoded_event *ev, bool lookup,
 	/* without the fd's context (-y), /proc/PID/maps at the new mapping */
 	if (f->op == MMT_DET_MMAP && !(f->flags & MAP_ANON_) && f->fd >= 0 && !f->file.known)
 		lookup_file(f, f->compat ? (__u32)f->ret : (__u64)f->ret);
-	if (f->op == MMT_DET_PROCESS_MADVISE && f->fd >= 0)
+	if (f->op == MMT_DET_PROCESS_MADVISE && f->fd >= 0 && !f->target_known)
 		lookup_pidfd(f);
 }
 
@@ -578,6 +587,8 @@ static void arg_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 	} else if (!strcmp(key, "mapping")) {
 		c->arg->has_map = true;
 		object(c, f, mapping_key);
+	} else if (!strcmp(key, "target")) { /* a pidfd's process (-y) */
+		object(c, f, target_key);
 	} else if (!file_key(c, key)) {
 		skip(c);
 	}

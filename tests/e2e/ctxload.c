@@ -196,8 +196,9 @@ int main(int argc, char **argv)
 		struct iovec iov = {q, PAGE};
 		long r = syscall(SYS_process_madvise, pfd, &iov, 1, MADV_COLD, 0);
 
-		say("{\"call\":\"process_madvise\",\"fd\":%d,\"ret\":%ld,\"what\":\"pidfd\"}", pfd,
-		    r);
+		say("{\"call\":\"process_madvise\",\"fd\":%d,\"ret\":%ld,\"what\":\"pidfd\","
+		    "\"pid\":%d,\"uid\":%u}",
+		    pfd, r, getpid(), getuid());
 	}
 
 	/* ranges: a file mapping, anonymous memory, the heap, the stack, a

@@ -136,6 +136,10 @@ def fd_paths(prog):
             eq(a.get("deleted"), True, f"{c['what']}: deleted")
         elif c["what"] == "long":
             eq(a.get("truncated"), True, "a path over PATH_MAX/2 in 256 bytes: truncated")
+        elif c["what"] == "pidfd":
+            eq(a.get("target"), {"hostProcessId": c["pid"], "userId": c["uid"],
+                                 "processName": os.path.basename(prog)},
+               "the process the pidfd refers to")
     eq(seen, 5, "fd calls compared")
 
 
@@ -283,6 +287,39 @@ def recording_with_fd_paths_fires_mmt3():
     live, again = detect_recording()
     eq([f["metadata"]["id"] for f in live], ["MMT-3"], "live findings without -y")
     eq(again, [], "a recording without -y: no file identity, no MMT-3")
+
+
+@test
+def recording_with_fd_paths_knows_pidfd_targets():
+    """process_madvise's pidfd names its process in a recording made with
+    -y: mmtrace detect FILE fires MMT-4 with the same target as live tracing
+    (without -y, a recording's target is unknown: null); and advice on
+    oneself through a pidfd (ctxload) is no cross-process finding."""
+    with tempfile.TemporaryDirectory(prefix="mmt-ctx-") as d:
+        rec = os.path.join(d, "rec.json")
+        p = subprocess.run([MMTRACE, "--detect", "-o", "json", "-y", "--output-file", rec,
+                            "--", TECH, "cross_madvise"], capture_output=True, text=True,
+                           timeout=120)
+        eq(p.returncode, 0, f"live run (stderr {p.stderr.strip()[-300:]})")
+        with open(rec) as f:
+            live = [json.loads(l) for l in f if '"metadata"' in l]
+        p = subprocess.run([MMTRACE, "detect", "-o", "json", rec], capture_output=True,
+                           text=True, timeout=120)
+        eq(p.returncode, 0, f"mmtrace detect (stderr {p.stderr.strip()})")
+        again = [json.loads(l) for l in p.stdout.splitlines()]
+        eq([f["metadata"]["id"] for f in live], ["MMT-4"], "live findings")
+        eq([f["metadata"]["id"] for f in again], ["MMT-4"], "findings of the recording")
+        target = again[0]["args"][1]["value"]["target"]
+        check(target is not None, "the recording's finding has its target")
+        eq(target, live[0]["args"][1]["value"]["target"], "the target, live and recorded")
+        work = os.path.join(d, "w")
+        os.mkdir(work)
+        p = subprocess.run([MMTRACE, "--detect-only", "-o", "json", "-y", "--output-file", rec,
+                            "--", CTXLOAD, work, os.path.join(d, "log")], capture_output=True,
+                           text=True, timeout=120)
+        eq(p.returncode, 0, f"ctxload (stderr {p.stderr.strip()[-300:]})")
+        with open(rec) as f:
+            eq(f.read(), "", "findings of ctxload's process_madvise on itself")
 
 
 @test

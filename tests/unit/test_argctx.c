@@ -143,6 +143,43 @@ static void test_fd_kinds(void **state)
 }
 
 /* A path the kernel side could not fit is a tail, and says so. */
+/* A pidfd's process, in the JSON's "target" and in the engine's facts. */
+static void test_fd_pidfd_target(void **state)
+{
+	struct mmt_decoded_event ev;
+	struct mmt_det_facts f;
+	struct mmt_argctx *c;
+	struct mmt_record *r = ctx_record(MMT_EV_PROCESS_MADVISE, MMT_CTX_FD, 0, &c);
+
+	(void)state;
+	r->args[0] = 8;
+	r->args[3] = 20; /* MADV_COLD */
+	c->file_kind = MMT_FILE_PIDFD;
+	c->pid = 4242;
+	c->uid = 1001;
+	strcpy(c->comm, "victim");
+	expect(render(r, 0, false), "pidfd: 8<anon_inode:[pidfd]>, iovec");
+	expect(render(r, 1, false),
+	       "\"path\":\"anon_inode:[pidfd]\",\"device\":0,\"inode\":0,\"target\":{"
+	       "\"hostProcessId\":4242,\"processName\":\"victim\",\"userId\":1001}}");
+	assert_int_equal(mmt_decode(r, ctx_len(r), 0, &ev), 0);
+	mmt_det_facts_from_event(&ev, false, &f);
+	assert_true(f.target_known);
+	assert_int_equal(f.target_pid, 4242);
+	assert_int_equal(f.target_uid, 1001);
+	assert_string_equal(f.target_comm, "victim");
+	/* gone: no target */
+	c->pid = 0;
+	expect_not(render(r, 1, false), "target");
+	assert_int_equal(mmt_decode(r, ctx_len(r), 0, &ev), 0);
+	mmt_det_facts_from_event(&ev, false, &f);
+	assert_false(f.target_known);
+	/* a name without its NUL is refused */
+	memset(c->comm, 'x', sizeof(c->comm));
+	assert_int_equal(mmt_decode(r, ctx_len(r), 0, &ev), -EINVAL);
+	free(r);
+}
+
 static void test_fd_truncated(void **state)
 {
 	struct mmt_argctx *c;
@@ -467,6 +504,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fd_regular),
 		cmocka_unit_test(test_fd_kinds),
+		cmocka_unit_test(test_fd_pidfd_target),
 		cmocka_unit_test(test_fd_truncated),
 		cmocka_unit_test(test_fd_bad_and_none),
 		cmocka_unit_test(test_mapping_anon_heap_stack),

@@ -168,6 +168,18 @@ void mmt_argctx_table_fd(struct outbuf *ob, const struct mmt_decoded_arg *a)
 
 /* --- the RANGE kind --- */
 
+/*
+ * The low 32 vm_flags bits by the two letters /proc/PID/smaps gives them
+ * ("VmFlags:", fs/proc/task_mmu.c); the bits above move between kernel
+ * versions and configurations, and are left out. NULL: a bit smaps does
+ * not name.
+ */
+static const char *const vm_flag_names[32] = {
+	"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "um", "pf",
+	NULL, "uw", "lo", "io", "sr", "rr", "dc", "de", "lf", "ac", "nr",
+	"ht", "sf", "ar", "wf", "dd", "sd", "mm", "hg", "nh", "mg",
+};
+
 /* "rw-p", as /proc/PID/maps shows a mapping's permissions */
 static void perms(char out[5], __u64 flags)
 {
@@ -241,6 +253,15 @@ void mmt_argctx_json_mapping(struct outbuf *ob, const struct mmt_decoded_arg *a,
 		ob_lit(ob, ",\"locked\":true");
 	ob_lit(ob, ",\"vmFlags\":");
 	ob_u64(ob, c->vm_flags);
+	ob_lit(ob, ",\"vmFlagNames\":\"");
+	for (int i = 0, any = 0; i < 32; i++) {
+		if (!(c->vm_flags & (1ULL << i)) || !vm_flag_names[i])
+			continue;
+		if (any++)
+			ob_char(ob, ' ');
+		ob_str(ob, vm_flag_names[i]);
+	}
+	ob_char(ob, '"');
 	ob_lit(ob, ",\"backing\":\"");
 	ob_str(ob, mmt_argctx_backing(c));
 	ob_char(ob, '"');

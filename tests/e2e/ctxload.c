@@ -16,6 +16,7 @@
  * that could change the mappings.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -33,6 +34,7 @@
 static int logfd = -1;
 static char maps[1 << 20];
 static char line[4096];
+static char vmflags[512];
 
 static void say(const char *fmt, ...)
 {
@@ -60,21 +62,57 @@ static void die(const char *what)
 	exit(2);
 }
 
-/* The line of /proc/self/maps that holds addr, into line (JSON-safe: the
- * test names have no quote or backslash). */
-static void maps_line(unsigned long addr)
+/* /proc/self/FILE into maps[], NUL-terminated. */
+static void slurp(const char *file)
 {
-	int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
 	ssize_t n;
-	char *p;
 
 	if (fd < 0)
-		die("open maps");
+		die(file);
 	while ((n = read(fd, maps + len, sizeof(maps) - 1 - len)) > 0)
 		len += n;
 	close(fd);
 	maps[len] = '\0';
+}
+
+/* The VmFlags of the mapping that holds addr in /proc/self/smaps. */
+static void smaps_flags(unsigned long addr)
+{
+	bool in = false;
+	char *p;
+
+	slurp("/proc/self/smaps");
+	vmflags[0] = '\0';
+	for (p = maps; p && *p;) {
+		char *nl = strchr(p, '\n');
+		unsigned long s, e;
+		char dash;
+
+		if (sscanf(p, "%lx%c%lx ", &s, &dash, &e) == 3 && dash == '-')
+			in = addr >= s && addr < e;
+		else if (in && !strncmp(p, "VmFlags:", 8)) {
+			size_t l = (nl ? (size_t)(nl - p) : strlen(p)) - 8;
+
+			if (l >= sizeof(vmflags))
+				l = sizeof(vmflags) - 1;
+			memcpy(vmflags, p + 8, l);
+			vmflags[l] = '\0';
+			return;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* The line of /proc/self/maps that holds addr, into line (JSON-safe: the
+ * test names have no quote or backslash), and its VmFlags into vmflags. */
+static void maps_line(unsigned long addr)
+{
+	char *p;
+
+	smaps_flags(addr);
+	slurp("/proc/self/maps");
 	line[0] = '\0';
 	for (p = maps; p && *p;) {
 		char *nl = strchr(p, '\n');
@@ -114,8 +152,8 @@ static void range_call(const char *call, unsigned long addr, unsigned long len, 
 	if (r < 0)
 		r = -errno; /* as the raw syscall returns it */
 	say("{\"call\":\"%s\",\"addr\":%lu,\"len\":%lu,\"ret\":%ld,\"what\":\"%s\",\"maps\":\"%s\","
-	    "\"count\":%d,\"more\":%d}",
-	    call, addr, len, r, what, line, count, more);
+	    "\"vmflags\":\"%s\",\"count\":%d,\"more\":%d}",
+	    call, addr, len, r, what, line, vmflags, count, more);
 }
 
 static void *map_fd(int fd, const char *what, int prot, int flags)

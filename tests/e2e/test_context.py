@@ -175,6 +175,10 @@ def maps_fields(line):
 
 
 PROT = [("r", "PROT_READ"), ("w", "PROT_WRITE"), ("x", "PROT_EXEC")]
+# the names /proc/PID/smaps gives vm_flags bits 0-31 (fs/proc/task_mmu.c)
+SMAPS_LOW = {"rd", "wr", "ex", "sh", "mr", "mw", "me", "ms", "gd", "um", "pf", "uw", "lo", "io",
+             "sr", "rr", "dc", "de", "lf", "ac", "nr", "ht", "sf", "ar", "wf", "dd", "sd", "mm",
+             "hg", "nh", "mg"}
 
 
 @test
@@ -210,6 +214,10 @@ def mappings(prog):
         prot = "|".join(n for ch, n in PROT if ch in want["perms"]) or "PROT_NONE"
         eq(m["prot"], prot, f"{what}: prot")
         eq(m["shared"], want["perms"][3] == "s", f"{what}: shared")
+        # the flags by smaps' names: the low 32 bits mmtrace names
+        eq(sorted(m["vmFlagNames"].split()),
+           sorted(f for f in c["vmflags"].split() if f in SMAPS_LOW),
+           f"{what}: flags before the call, as /proc/self/smaps named them")
         eq((m["mappings"], m.get("more", False)), (c["count"], bool(c["more"])),
            f"{what}: mappings over the range")
         backing = {"file": "file", "anon": "anon", "heap": "heap", "stack": "stack",

@@ -250,7 +250,8 @@ static void test_mapping_anon_heap_stack(void **state)
 		snprintf(want, sizeof(want),
 			 "\"value\":8192,\"mapping\":{\"mapped\":true,\"start\":4096,\"end\":20480,"
 			 "\"prot\":\"PROT_READ|PROT_WRITE\",\"perms\":\"rw-p\",\"shared\":false,"
-			 "\"vmFlags\":3,\"backing\":\"%s\",\"mappings\":1}}",
+			 "\"vmFlags\":3,\"vmFlagNames\":\"rd "
+			 "wr\",\"backing\":\"%s\",\"mappings\":1}}",
 			 cases[i].backing);
 		expect(render(r, 1, false), want);
 		expect(render(r, 1, true), "\"start\":\"0x1000\",\"end\":\"0x5000\"");
@@ -276,6 +277,10 @@ static void test_mapping_file_and_span(void **state)
 	expect(render(r, 1, false),
 	       "\"prot\":\"PROT_READ|PROT_EXEC\",\"perms\":\"r-xs\",\"shared\":true,"
 	       "\"locked\":true,");
+	/* smaps' names of the low 32 bits; higher bits have no name here */
+	c->vm_flags |= 1ULL << 11 | 1ULL << 40;
+	expect(render(r, 1, false), "\"vmFlagNames\":\"rd ex sh ms lo\",");
+	c->vm_flags &= ~(1ULL << 11 | 1ULL << 40);
 	expect(render(r, 1, false),
 	       "\"backing\":\"memfd\",\"path\":\"/memfd:jit\",\"deleted\":true,");
 	expect(render(r, 1, false), "\"inode\":77,\"offset\":12288,\"mappings\":2}");

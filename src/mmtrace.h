@@ -369,7 +369,7 @@ struct mmt_stat {
 #define MMT_REC_MIGRATED (1U << 1) /* migrate_* fields are filled */
 #define MMT_REC_TARGET (1U << 2) /* target_* fields are filled */
 #define MMT_REC_COMPACT (1U << 3) /* wire only: struct mmt_payload_masks_compact */
-#define MMT_REC_ARGCTX (1U << 4) /* a struct mmt_argctx follows the payload */
+#define MMT_REC_ARGCTX (1U << 5) /* a struct mmt_argctx follows the payload */
 
 /*
  * What the ring buffer carries. Its records start with a __u16: an event

@@ -211,6 +211,9 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 			};
 			return 0;
 		}
+		if (argi >= MMT_MAX_ARGS)
+			return mmt_usage_error("filter '%s': %s.args.%s cannot be filtered (the kernel tests the first %d arguments only)",
+					       item, d->name, a->name, MMT_MAX_ARGS);
 		p.arg = argi;
 		p.is_int = mmt_arg_ops_of(a)->filter_int;
 		p.is_signed = p.is_int;

@@ -62,15 +62,20 @@ static void page_text(const struct mmt_event_desc *d)
 	char tags[64];
 
 	printf("%s - %s\n\n", d->name, d->summary);
-	printf("EVENT ID\n  %d (the x86_64 syscall number, as in Tracee)\n\n",
-	       d->syscall_nr);
+	if (d->tracepoint)
+		printf("EVENT ID\n  %d (not a syscall: from the tracepoint %s)\n\n",
+		       d->syscall_nr, d->tracepoint);
+	else
+		printf("EVENT ID\n  %d (the x86_64 syscall number, as in Tracee)\n\n",
+		       d->syscall_nr);
 	printf("DESCRIPTION\n");
 	wrap(d->description, 2, 78);
 	printf("\nARGUMENTS\n");
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_arg_desc *a = &d->args[i];
 
-		printf("  %s: %s [%s]\n", a->name, a->type,
+		printf("  %s: %s (C %s) [%s]\n", a->name,
+		       mmt_arg_type_name(a, MMT_TRACEE_V024), a->type,
 		       mmt_tags_str(a->tags, tags, sizeof(tags)));
 		wrap(a->doc, 6, 78);
 	}
@@ -103,14 +108,21 @@ static void page_markdown(const struct mmt_event_desc *d)
 	       "src/events/event_table.c: edit the table, then run `make docs` -->\n\n",
 	       d->name);
 	printf("# %s\n\n## Intro\n\n%s - %s\n\n", d->name, d->name, d->summary);
-	printf("Event id: %d (the x86_64 syscall number, as in Tracee).\n\n",
-	       d->syscall_nr);
+	if (d->tracepoint)
+		printf("Event id: %d (not a syscall: from the tracepoint %s).\n\n",
+		       d->syscall_nr, d->tracepoint);
+	else
+		printf("Event id: %d (the x86_64 syscall number, as in Tracee).\n\n",
+		       d->syscall_nr);
 	printf("## Description\n\n%s\n\n## Arguments\n\n", d->description);
+	printf("Types as Tracee v0.24 names them in JSON (`--tracee-format=v0.23`: the "
+	       "C types).\n\n");
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_arg_desc *a = &d->args[i];
 
-		printf("* `%s`:`%s`[%s] - %s\n", a->name, a->type,
-		       mmt_tags_str(a->tags, tags, sizeof(tags)), a->doc);
+		printf("* `%s`:`%s`[%s] - %s C type: `%s`.\n", a->name,
+		       mmt_arg_type_name(a, MMT_TRACEE_V024),
+		       mmt_tags_str(a->tags, tags, sizeof(tags)), a->doc, a->type);
 	}
 	printf("\n## Return value\n\n%s\n\n### Available Tags\n\n", d->ret_doc);
 	for (size_t i = 0; i < sizeof(tag_docs) / sizeof(tag_docs[0]); i++)
@@ -129,9 +141,14 @@ static void page_markdown(const struct mmt_event_desc *d)
 static void catalogue(void)
 {
 	printf("%-16s %-5s %s\n", "EVENT", "ID", "SUMMARY");
-	for (int i = 0; i < MMT_EV_COUNT; i++)
+	for (int i = 0; i < MMT_EV_FIRST_KERNEL; i++)
 		printf("%-16s %-5d %s\n", mmt_events[i].name, mmt_events[i].syscall_nr,
 		       mmt_events[i].summary);
+	printf("\nNot syscalls: what the kernel does on its own, from its tracepoints\n");
+	printf("%-20s %-5s %s\n", "EVENT", "ID", "TRACEPOINT");
+	for (int i = MMT_EV_FIRST_KERNEL; i < MMT_EV_COUNT; i++)
+		printf("%-20s %-5d %s\n  %s\n", mmt_events[i].name, mmt_events[i].syscall_nr,
+		       mmt_events[i].tracepoint, mmt_events[i].summary);
 	printf("\n`mmtrace list EVENT` describes one event.\n");
 }
 

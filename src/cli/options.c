@@ -25,6 +25,7 @@ static const char usage_text[] =
 	"       mmtrace detect [--detect-allow EXE[:RULE]]... [--stats] [-o json] FILE\n"
 	"       mmtrace read nats://HOST:PORT[,...][/SUBJECT] [OPTION...]\n"
 	"       mmtrace report FILE.json [-o FILE.html]\n"
+	"       mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup] [-s KEY] [-p PID]...\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -55,6 +56,9 @@ static const char usage_text[] =
 	"                                nats://... (JSON to NATS JetStream, see below)\n"
 	"      --parse-arguments         JSON: pointers as hex strings, flags and\n"
 	"                                modes as names (default: raw numbers)\n"
+	"      --tracee-format VERSION   JSON argument types: v0.24 (default: Go type\n"
+	"                                names, as Tracee >= v0.24 reads them) or\n"
+	"                                v0.23 (C type names, for older consumers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
 	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER\n"
 	"  -y, --fd-paths                each fd argument with the file it names,\n"
@@ -126,7 +130,9 @@ static const char usage_text[] =
 	"  mmtrace -e 'mbind.args.nodemask.nodes=3' --uid-min 1000 --failed\n"
 	"  mmtrace -c --summary-by comm -- stress-ng --numa 1 --numa-ops 20\n"
 	"  mmtrace -o json --parse-arguments -p 1234 --output-file events.json\n"
-	"  mmtrace list mremap                       # what mremap's fields mean\n";
+	"  mmtrace list mremap                       # what mremap's fields mean\n"
+	"  mmtrace -e 'page_migration.args.reason=numa_misplaced' -o json\n"
+	"  mmtrace top --by cgroup                   # pages moved, by reason, per second\n";
 
 static int parse_events(struct mmt_options *o, const char *arg, bool *any)
 {
@@ -297,6 +303,7 @@ enum {
 	OPT_SPOOL_DIR,
 	OPT_SPOOL_MEMORY,
 	OPT_SPOOL_FILE,
+	OPT_TRACEE_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -337,6 +344,7 @@ static const struct option long_options[] = {
 	{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
 	{ "spool-memory", required_argument, NULL, OPT_SPOOL_MEMORY },
 	{ "spool-file", required_argument, NULL, OPT_SPOOL_FILE },
+	{ "tracee-format", required_argument, NULL, OPT_TRACEE_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -344,7 +352,8 @@ static const struct option long_options[] = {
 
 int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
-	bool any_event = false, uid_min_set = false, uid_max_set = false;
+	bool any_event = false, uid_min_set = false, uid_max_set = false,
+	     tracee_format_set = false;
 	const char *why;
 	long long v;
 	int c, err, li = 0;
@@ -382,6 +391,16 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			break;
 		case OPT_PARSE_ARGS:
 			o->parse_args = true;
+			break;
+		case OPT_TRACEE_FORMAT:
+			if (!strcmp(optarg, "v0.24"))
+				o->tracee_format = MMT_TRACEE_V024;
+			else if (!strcmp(optarg, "v0.23"))
+				o->tracee_format = MMT_TRACEE_V023;
+			else
+				return mmt_usage_error("unknown --tracee-format '%s' (v0.24 or v0.23)",
+						       optarg);
+			tracee_format_set = true;
 			break;
 		case 'p':
 			if ((err = parse_pid("pid", optarg, o->pids, &o->npids)))
@@ -552,6 +571,8 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("-p and a command cannot be combined");
 	if (o->parse_args && o->format != MMT_FMT_JSON)
 		return mmt_usage_error("--parse-arguments applies to -o json only");
+	if (tracee_format_set && o->format != MMT_FMT_JSON)
+		return mmt_usage_error("--tracee-format applies to -o json only");
 	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
 		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
 				       o->uid_max);

@@ -95,6 +95,7 @@ int mmt_trace(const struct mmt_options *opts)
 	loop.skel = skel;
 	if (mmt_loop_open(&loop))
 		goto cleanup;
+	mmt_json_configure(opts->tracee_format);
 	if (opts->format == MMT_FMT_TABLE && !opts->summary) {
 		mmt_table_configure(opts->columns, opts->ncolumns,
 				    opts->color == 1 || (opts->color < 0 && isatty(out_fd)));

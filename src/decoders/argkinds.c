@@ -104,6 +104,10 @@ static void read_render(struct outbuf *ob, const struct mmt_decoded_arg *a,
 {
 	const char *err = f->fault ? f->fault : mmt_neg_errno_name(read_err);
 
+	if (a->not_written) { /* a failed call's output: nothing to show */
+		ob_str(ob, json ? ",\"notWritten\":true" : "?");
+		return;
+	}
 	switch (state) {
 	case MMT_READ_NULL:
 		if (json) {
@@ -231,12 +235,22 @@ static void text_value(const struct mmt_record *r, const struct mmt_arg_desc *d,
 	xlat_value(d->xlat, (__u32)raw, a->text, sizeof(a->text));
 }
 
+static void text_bool(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,
+		      struct mmt_decoded_arg *a)
+{
+	(void)r;
+	(void)d;
+	snprintf(a->text, sizeof(a->text), "%s", raw ? "true" : "false");
+}
+
 static void text_mmap_flags(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,
 			    struct mmt_decoded_arg *a)
 {
 	(void)r;
-	(void)d;
-	mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
+	if (d->no_map_type)
+		mmt_decode_map_bits(raw, a->text, sizeof(a->text));
+	else
+		mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
 }
 
 static void text_mpol_mode(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,
@@ -603,6 +617,18 @@ const struct mmt_arg_ops mmt_arg_ops[MMT_ARG_KIND_COUNT] = {
 		.json_text = true,
 		.json_extra = mmt_argctx_json_mapping,
 		.table_note = mmt_argctx_table_mapping,
+	},
+	[MMT_ARG_BOOL] = {
+		.decode = decode_u64,
+		.text = text_bool,
+		.json_bool = true,
+	},
+	[MMT_ARG_NAME] = {
+		.decode = decode_s32,
+		.text = text_value,
+		.json_name = true,
+		.filter_int = true,
+		.filter_tables = tables_own,
 	},
 	[MMT_ARG_OUT_MODE] = {
 		.data = MMT_DATA_OUT_INT,

@@ -10,9 +10,50 @@
 #include "decoders/decode.h"
 #include "text/numfmt.h"
 
+/* The register as the argument's C type holds it (the value the kernel
+ * uses: the low half for a 32-bit type), which fits its Tracee type. */
+static void fit_type(const struct mmt_arg_desc *d, __u64 raw, struct mmt_decoded_arg *a)
+{
+	enum mmt_tracee_type t = mmt_arg_ctype_jtype(d);
+
+	a->raw = raw;
+	a->raw_differs = false;
+	switch (t) {
+	case MMT_JT_INT32:
+	case MMT_JT_UINT32:
+		a->raw_differs = raw != (__u32)raw && raw != (__u64)(__s64)(__s32)raw;
+		a->is_unsigned = t == MMT_JT_UINT32;
+		a->value = a->is_unsigned ? (__s64)(__u32)raw : (__s64)(__s32)raw;
+		break;
+	case MMT_JT_INT64:
+		a->is_unsigned = false;
+		a->value = (__s64)raw;
+		break;
+	default:
+		a->is_unsigned = true;
+		a->value = (__s64)raw;
+		break;
+	}
+}
+
+/* The state of what an argument read from user memory; NONE: no read. */
+static int read_state(const struct mmt_decoded_arg *a)
+{
+	switch (a->data) {
+	case MMT_DATA_MASK:
+		return a->mask ? a->mask->state : MMT_READ_NONE;
+	case MMT_DATA_ARRAY:
+		return a->array ? a->array->state : MMT_READ_NONE;
+	case MMT_DATA_OUT_INT:
+		return a->out_state;
+	default:
+		return MMT_READ_NONE;
+	}
+}
+
 static bool ret_failed(enum mmt_ret_kind kind, __s64 ret)
 {
-	return kind != MMT_RET_ADDR && ret < 0 && ret >= -4095;
+	return kind != MMT_RET_ADDR && kind != MMT_RET_NONE && ret < 0 && ret >= -4095;
 }
 
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
@@ -22,7 +63,9 @@ size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 	int n;
 
 	*failed = ret_failed(kind, ret);
-	if (*failed) {
+	if (kind == MMT_RET_NONE) {
+		n = snprintf(buf, len, "-");
+	} else if (*failed) {
 		name = mmt_neg_errno_name(ret);
 		n = snprintf(buf, len, "%lld %s", (long long)ret, name ? name : "E?");
 	} else {
@@ -39,6 +82,8 @@ size_t mmt_record_size(const struct mmt_event_desc *d)
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks);
 	case MMT_PAYLOAD_MOVE_PAGES:
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_move_pages);
+	case MMT_PAYLOAD_KEVENT:
+		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_kevent);
 	default:
 		return sizeof(struct mmt_record);
 	}
@@ -121,12 +166,18 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		if (check_array(&mp->pages) || check_array(&mp->nodes) ||
 		    check_array(&mp->status))
 			return -EINVAL;
+	} else if (d->payload == MMT_PAYLOAD_KEVENT) {
+		payload = r + 1;
 	}
+	if (d->nargs > (d->payload == MMT_PAYLOAD_KEVENT ? MMT_EVENT_MAX_ARGS : MMT_MAX_ARGS))
+		return -EINVAL;
 
 	out->rec = r;
 	out->desc = d;
 	out->timestamp_ns = r->enter_ns + boot_to_wall_ns;
 	out->thread_start_ns = r->thread_start_ns + boot_to_wall_ns;
+	out->leader_start_ns = r->leader_start_ns + boot_to_wall_ns;
+	out->parent_start_ns = r->parent_start_ns + boot_to_wall_ns;
 	out->compat = r->flags & MMT_REC_COMPAT;
 	out->container = NULL;
 	out->context_id = 0;
@@ -143,20 +194,27 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		const struct mmt_arg_desc *ad = &d->args[i];
 		const struct mmt_arg_ops *ops = mmt_arg_ops_of(ad);
 		struct mmt_decoded_arg *a = &out->args[i];
+		/* a kernel event's values past args[] are in its payload */
+		__u64 raw = i < MMT_MAX_ARGS ?
+				    r->args[i] :
+				    ((const struct mmt_payload_kevent *)payload)->vals[i - MMT_MAX_ARGS];
 
 		if (ops->nslots && (ad->payload_slot < 0 || ad->payload_slot >= ops->nslots))
 			return -EINVAL;
 		a->desc = ad;
-		a->value = (__s64)r->args[i];
+		a->value = (__s64)raw;
 		a->is_unsigned = true;
 		a->ignored = false;
+		a->not_written = false;
 		a->text[0] = '\0';
 		a->data = MMT_DATA_NONE;
 		a->mask = NULL; /* a mask kind without its payload: no mask */
 		a->ctx = ctx && ctx->arg == i ? ctx : NULL;
-		ops->decode(ad, r->args[i], payload, a);
+		ops->decode(ad, raw, payload, a);
+		fit_type(ad, raw, a);
 		if (text)
-			ops->text(r, ad, r->args[i], a);
+			ops->text(r, ad, raw, a);
+		a->not_written = ad->at_exit && out->failed && read_state(a) == MMT_READ_EMPTY;
 		if (ad->used_bits && ad->used_if_arg >= 0 && ad->used_if_arg < MMT_MAX_ARGS &&
 		    !(r->args[ad->used_if_arg] & ad->used_bits))
 			a->ignored = true;

@@ -37,6 +37,9 @@ void mmt_table_configure(const enum mmt_column *cols, int ncols, bool color);
 void mmt_table_header(struct outbuf *ob);
 void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev);
 
+/* The argument type names mmt_json_event() prints (default: v0.24). */
+void mmt_json_configure(enum mmt_tracee_format f);
+
 /* parse_args: pointers as "0x..." strings, flags and modes as names */
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args);

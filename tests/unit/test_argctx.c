@@ -105,7 +105,7 @@ static void test_fd_regular(void **state)
 	(void)state;
 	expect(render(r, 0, false), "fd: 3</etc/passwd>, off: 0");
 	snprintf(want, sizeof(want),
-		 "{\"name\":\"fd\",\"type\":\"int\",\"value\":3,\"path\":\"/etc/passwd\","
+		 "{\"name\":\"fd\",\"type\":\"int32\",\"value\":3,\"path\":\"/etc/passwd\","
 		 "\"device\":%llu,\"inode\":42}",
 		 (unsigned long long)makedev(8, 1));
 	expect(render(r, 1, false), want);
@@ -470,7 +470,7 @@ static void test_facts_json(void **state)
 		"{\"hostProcessId\":7,\"eventName\":\"mmap\",\"returnValue\":4096,\"args\":["
 		"{\"name\":\"addr\",\"value\":0},{\"name\":\"length\",\"value\":4096},"
 		"{\"name\":\"prot\",\"value\":3},{\"name\":\"flags\",\"value\":33},"
-		"{\"name\":\"fd\",\"type\":\"int\",\"value\":3,\"path\":\"/etc/passwd\","
+		"{\"name\":\"fd\",\"type\":\"int32\",\"value\":3,\"path\":\"/etc/passwd\","
 		"\"device\":1,\"inode\":77},{\"name\":\"off\",\"value\":0}]}";
 	static const char unmapped_line[] =
 		"{\"hostProcessId\":7,\"eventName\":\"mprotect\",\"returnValue\":-12,\"args\":["

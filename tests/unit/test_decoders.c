@@ -352,6 +352,8 @@ static void test_record_size(void **state)
 			want += sizeof(struct mmt_payload_masks);
 		else if (d->payload == MMT_PAYLOAD_MOVE_PAGES)
 			want += sizeof(struct mmt_payload_move_pages);
+		else if (d->payload == MMT_PAYLOAD_KEVENT)
+			want += sizeof(struct mmt_payload_kevent);
 		else
 			assert_int_equal(d->payload, MMT_PAYLOAD_NONE);
 		assert_int_equal(mmt_record_size(d), want);
@@ -772,7 +774,10 @@ static void test_decode_arg_kinds(void **state)
 	assert_true(ev.args[4].value == -1);
 	assert_false(ev.args[4].is_unsigned);
 	assert_string_equal(ev.args[5].text, "1099511627776");
-	assert_true(ev.args[5].is_unsigned);
+	/* off: int64 in Tracee, as off_t */
+	assert_false(ev.args[5].is_unsigned);
+	assert_true(ev.args[5].value == 1LL << 40);
+	assert_false(ev.args[5].raw_differs);
 	free(r);
 
 	/* VALUE: an int, named by its table */

@@ -97,7 +97,7 @@ static __always_inline void ctx_file(struct mmt_argctx *c, struct file *file)
 	struct qstr name;
 	struct scratch *s;
 	__u32 zero = 0, off;
-	bool cut = false;
+	__u8 cut = 0;
 
 	c->dev = BPF_CORE_READ(sb, s_dev);
 	c->ino = BPF_CORE_READ(inode, i_ino);

@@ -13,11 +13,13 @@
 #include "task.bpf.h"
 #include "target.bpf.h"
 #include "kcopy.bpf.h"
+#include "stack.bpf.h"
 #include "argctx.bpf.h"
 
 /* At entry: keep the call's arguments and the user memory the kernel is
- * about to read in the thread's storage. */
-static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool compat)
+ * about to read in the thread's storage. rflags: MMT_REC_COMPAT,
+ * MMT_REC_ARGS_UNREAD. */
+static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, __u16 rflags)
 {
 	const volatile struct mmt_bpf_event *d = event_row(event);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -38,7 +40,7 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool com
 	e->enter_ns = bpf_ktime_get_boot_ns();
 	e->event = event;
 	e->nr = nr;
-	e->flags = compat ? MMT_REC_COMPAT : 0;
+	e->flags = rflags;
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		e->args[i] = args[i];
 	e->migrate_succeeded = 0;
@@ -104,15 +106,14 @@ static __always_inline int on_exit(long ret)
 	 * knows the size of what it copies into. Masks are plain copies (both
 	 * sides are BPF memory); move_pages' arrays are too large for one
 	 * inline copy. An argument's context (argctx.bpf.h) follows the
-	 * payload: RESERVE() sizes the record with it or without (a constant
-	 * either way, as the ring buffer wants) and keeps the payload's size.
+	 * payload, before the stack's tail: RESERVE() sizes the record with
+	 * it or without (a constant either way, as the ring buffer wants) and
+	 * keeps the payload's size.
 	 */
 	withctx = e->flags & MMT_REC_ARGCTX;
 #define RESERVE(size)                                                                              \
-	(pay = (size),                                                                             \
-	 withctx ? bpf_ringbuf_reserve(&events, sizeof(*r) + (size) + sizeof(struct mmt_argctx),   \
-				       0)                                                          \
-		 : bpf_ringbuf_reserve(&events, sizeof(*r) + (size), 0))
+	(pay = (size), withctx ? call_reserve(sizeof(*r) + (size) + sizeof(struct mmt_argctx))     \
+			       : call_reserve(sizeof(*r) + (size)))
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
 		compact = true;
 		r = RESERVE(sizeof(struct mmt_payload_masks_compact));
@@ -126,6 +127,10 @@ static __always_inline int on_exit(long ret)
 		r = RESERVE(sizeof(struct mmt_payload_move_pages));
 		if (r)
 			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
+	} else if (kind == MMT_PAYLOAD_ARRAY && p) {
+		r = RESERVE(sizeof(struct mmt_payload_array));
+		if (r)
+			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_array), p);
 	} else {
 		r = RESERVE(0);
 	}
@@ -138,6 +143,8 @@ static __always_inline int on_exit(long ret)
 		__builtin_memcpy((char *)(r + 1) + pay, &cs->ctx, sizeof(struct mmt_argctx));
 	r->event = event;
 	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0);
+	if (stack_on)
+		r->flags |= MMT_REC_STACK;
 	r->payload = kind;
 	r->nr = e->nr;
 	r->enter_ns = e->enter_ns;

@@ -125,7 +125,10 @@ int mmt_trace(const struct mmt_options *opts)
 			opts->output_file ? opts->output_file : "output", strerror(out.err));
 		goto cleanup;
 	}
-	if (opts->summary && mmt_report_summary(skel, opts, &out))
+	if (loop.sites) {
+		mmt_sites_print(&out, loop.sites, opts->top);
+		ob_flush(&out);
+	} else if (opts->summary && mmt_report_summary(skel, opts, &out))
 		mmt_err("failed to read the statistics: out of memory");
 	ret = opts->command ? mmt_child_exit_status(status) : 0;
 cleanup:

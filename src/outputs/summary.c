@@ -120,7 +120,8 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 {
 	__u64 all_calls = 0, all_errors = 0;
 
-	qsort(rows, n, sizeof(*rows), cmp_rows);
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), cmp_rows);
 	for (size_t i = 0; i < n;) {
 		size_t g = i;
 
@@ -212,7 +213,8 @@ void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
 	__u64 pages[MMT_MIGRATE_REASONS + 1] = { 0 }, failed[MMT_MIGRATE_REASONS + 1] = { 0 };
 	__u64 all_pages = 0, all_failed = 0;
 
-	qsort(rows, n, sizeof(*rows), cmp_moves);
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), cmp_moves);
 	fmt(ob, "\npages migrated (migrate:mm_migrate_pages), by %s, reason and destination node:\n",
 	    by == MMT_BY_PID ? "process" : by == MMT_BY_CGROUP ? "cgroup" : "task name");
 	fmt(ob, "%-12s %-18s %-18s %5s %9s %11s %9s %9s %9s\n",

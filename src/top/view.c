@@ -147,7 +147,8 @@ void mmt_top_rates(struct mmt_top_row *rows, size_t n, double seconds, enum mmt_
 		r->tasks_rate = per_s(r->now.task_moves, r->prev.task_moves, seconds);
 	}
 	sort_key = sort;
-	qsort(rows, n, sizeof(*rows), cmp_rows);
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), cmp_rows);
 }
 
 static void fmt(struct outbuf *ob, const char *f, ...) __attribute__((format(printf, 2, 3)));

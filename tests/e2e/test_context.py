@@ -333,7 +333,8 @@ def recording_with_fd_paths_knows_pidfd_targets():
 @test
 def exe_path_marked_when_cut():
     """The executable's path comes from the same walk: one longer than the
-    record holds starts with "..." (a tail, never a whole-looking path)."""
+    record holds is its tail, marked "truncated" (never a whole-looking
+    path)."""
     with tempfile.TemporaryDirectory(prefix="mmt-ctx-") as d:
         deep = os.path.join(d, *[c * 120 for c in "abc"])
         os.makedirs(deep)
@@ -342,11 +343,13 @@ def exe_path_marked_when_cut():
         p = subprocess.run([MMTRACE, "-o", "json", "-e", "brk", "--", exe], capture_output=True,
                            text=True, timeout=60)
         eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
-        paths = {json.loads(l)["executable"]["path"] for l in p.stdout.splitlines()}
-        eq(len(paths), 1, f"executable paths {paths}")
-        got = paths.pop()
-        check(got.startswith(".../") and exe.endswith(got[3:]) and len(got) <= 255,
-              f"{got!r} is not a marked tail of {exe!r}")
+        exes = {json.dumps(json.loads(l)["executable"], sort_keys=True)
+                for l in p.stdout.splitlines()}
+        eq(len(exes), 1, f"executables {exes}")
+        got = json.loads(exes.pop())
+        eq(got.get("truncated"), True, f"executable {got}")
+        check(exe.endswith(got["path"]) and got["path"].startswith("/") and
+              len(got["path"]) < len(exe), f"{got['path']!r} is not a tail of {exe!r}")
 
 
 @test
@@ -365,6 +368,27 @@ def detect_quiet_with_context():
                                 *cmd], capture_output=True, text=True, timeout=120)
             eq(p.returncode, 0, f"{cmd}: exit status ({p.stderr.strip()[-300:]})")
             eq(p.stdout.splitlines(), [], f"{cmd}: findings")
+
+
+@test
+def context_with_stack():
+    """The argument context and --stack's tail in one record: both decode
+    (the context after the payload, the stack last)."""
+    lines, calls, _, _ = run("-o", "json", "-y", "--mappings", "--stack")
+    evs = json_events(lines)
+    ranges = [c for c in calls if "addr" in c and c["what"] != "unmapped"]
+    for c in ranges:
+        e = [e for e in evs if e["eventName"] == c["call"] and e["args"][0]["value"] == c["addr"]
+             and e["args"][1]["value"] == c["len"]]
+        eq(len(e), 1, f"{c['call']} on {c['what']}: events")
+        m = e[0]["args"][0].get("mapping", {})
+        eq(m.get("start"), maps_fields(c["maps"])["start"], f"{c['call']} on {c['what']}")
+        check(e[0]["stackAddresses"], f"{c['call']} on {c['what']}: no stack")
+    rets = {c["ret"] for c in calls if c["call"] == "mmap"}
+    mm = [e for e in evs if e["eventName"] == "mmap" and e["returnValue"] in rets and
+          "path" in arg(e, "fd")]
+    eq(len(mm), 4, "the workload's mmap events with the fd's path")
+    check(all(e["stackAddresses"] for e in mm), "mmap events without a stack")
 
 
 @test

@@ -65,6 +65,13 @@ static const char usage_text[] =
 	"                                v0.23 (C type names, for older consumers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
 	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER,EXE\n"
+	"  -y, --fd-paths                each fd argument with the file it names,\n"
+	"                                resolved in the kernel at entry: 3</etc/passwd>\n"
+	"                                (strace -y); JSON: \"path\", \"device\", \"inode\"\n"
+	"      --mappings                address-range calls (mprotect, munmap, madvise...)\n"
+	"                                with the mapping at their start before the call:\n"
+	"                                bounds, protection, file, [heap], [stack], and\n"
+	"                                how many mappings the range covers\n"
 	"      --color WHEN              colour failed calls: auto (a terminal), always,\n"
 	"                                never\n"
 	"      --output-file FILE        write events to FILE instead of stdout\n"
@@ -315,6 +322,7 @@ enum {
 	OPT_DETECT,
 	OPT_DETECT_ALLOW,
 	OPT_DETECT_ONLY,
+	OPT_MAPPINGS,
 	OPT_METRICS,
 	OPT_NATS_STREAM,
 	OPT_NATS_REPLICAS,
@@ -356,6 +364,8 @@ static const struct option long_options[] = {
 	{ "stack", no_argument, NULL, OPT_STACK },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "detect", no_argument, NULL, OPT_DETECT },
+	{ "fd-paths", no_argument, NULL, 'y' },
+	{ "mappings", no_argument, NULL, OPT_MAPPINGS },
 	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
 	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
@@ -391,7 +401,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
 	/* '+': stop at the first non-option, the traced command */
-	while ((c = getopt_long(argc, argv, "+:e:o:p:chV", long_options, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:o:p:cyhV", long_options, &li)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((err = parse_events(o, optarg, &any_event)))
@@ -573,6 +583,12 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			if ((err = mmt_parse_detect_allow(o, optarg)))
 				return err;
 			break;
+		case 'y':
+			o->fd_paths = true;
+			break;
+		case OPT_MAPPINGS:
+			o->mappings = true;
+			break;
 		case OPT_PLACEMENT:
 			o->placement = true;
 			break;
@@ -651,6 +667,9 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("--detect-allow goes with --detect");
 	if (o->summary && o->detect)
 		return mmt_usage_error("-c writes no event: --detect does not apply");
+	if (o->summary && (o->fd_paths || o->mappings))
+		return mmt_usage_error("-c writes no event: %s does not apply",
+				       o->fd_paths ? "--fd-paths" : "--mappings");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;

@@ -91,7 +91,8 @@ static int on_record(void *ctx, void *data, size_t len)
 		t->tally.malformed++;
 		return 0;
 	}
-	if (!node_filters_match(t->opts, &ev)) {
+	if (!node_filters_match(t->opts, &ev) ||
+	    ev.rec->exit_ns - ev.rec->enter_ns < t->opts->min_latency_ns) {
 		t->tally.user_filtered++;
 		return 0;
 	}
@@ -99,14 +100,38 @@ static int on_record(void *ctx, void *data, size_t len)
 	ev.context_id = mmt_tasks_last_id(&t->tasks);
 	if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(t->out, &ev, t->opts->parse_args);
+	else if (t->opts->format == MMT_FMT_STRACE)
+		mmt_strace_event(t->out, &ev);
 	else
 		mmt_table_event(t->out, &ev);
 	t->tally.events++;
 	return 0;
 }
 
+/* Do the signals so far say stop? With a command running, the first is
+ * passed on to it and the second stops. */
+static bool signals_say_stop(struct mmt_loop *t)
+{
+	if (!nsignals)
+		return false;
+	if (t->child->pid > 0 && t->released) {
+		if (!t->forwarded) {
+			mmt_child_signal(t->child, stop_signal);
+			t->forwarded = true;
+		}
+		return nsignals > 1;
+	}
+	return true;
+}
+
+static bool output_give_up(void *ctx)
+{
+	return signals_say_stop(ctx);
+}
+
 int mmt_loop_open(struct mmt_loop *t)
 {
+	ob_set_give_up(t->out, output_give_up, t);
 	t->boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
 	if (!t->rb) {
@@ -147,10 +172,24 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 	}
 }
 
+/* The output failed: stop (1) if the command runs on, else 0. */
+static int output_failed(struct mmt_loop *t)
+{
+	if (!(t->child->pid > 0 && t->released))
+		return 0;
+	if (t->out->err == EINTR)
+		snprintf(t->why, sizeof(t->why), "a second signal");
+	else if (t->out->err == EPIPE)
+		snprintf(t->why, sizeof(t->why), "the output was closed");
+	else
+		snprintf(t->why, sizeof(t->why), "failed to write the output: %s",
+			 strerror(t->out->err));
+	return 1;
+}
+
 int mmt_loop_run(struct mmt_loop *t, int *status)
 {
 	__u64 last_tick = clock_ns(CLOCK_MONOTONIC), last_summary = last_tick;
-	bool forwarded = false;
 
 	for (;;) {
 		int n = ring_buffer__poll(t->rb, POLL_MS);
@@ -163,20 +202,27 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 		if (drain(t))
 			return -1;
 		if (t->out->err)
-			return 0;
+			return output_failed(t);
 		if (t->child->pid > 0) {
 			if (mmt_child_exited(t->child, status))
 				return drain(t);
-			if (nsignals == 1 && !forwarded) {
-				mmt_child_signal(t->child, stop_signal);
-				forwarded = true;
-			} else if (nsignals > 1) {
-				return drain(t);
+			if (signals_say_stop(t)) {
+				snprintf(t->why, sizeof(t->why), "a second signal");
+				return 1;
 			}
 		} else if (nsignals) {
 			return drain(t);
 		}
 	}
+}
+
+int mmt_loop_wait_child(struct mmt_loop *t, int *status)
+{
+	bool forwarded = t->forwarded;
+
+	if (mmt_child_wait(t->child, status, &nsignals, &stop_signal, &forwarded))
+		return stop_signal;
+	return 0;
 }
 
 void mmt_loop_close(struct mmt_loop *t)

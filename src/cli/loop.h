@@ -25,6 +25,10 @@ struct mmt_loop {
 	__u64 boot_to_wall_ns;
 	struct mmt_tally tally;
 	struct mmt_tasks tasks; /* thread contexts by host tid */
+	bool released; /* the command was let exec */
+	bool forwarded; /* the first signal was passed on to it */
+	/* why tracing stopped while the command runs (mmt_loop_run's 1) */
+	char why[96];
 	/* a call joined with its thread's context, then its payload */
 	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
 					 sizeof(struct mmt_payload_masks) +
@@ -42,10 +46,17 @@ int mmt_loop_open(struct mmt_loop *l);
 /*
  * Poll until the command exits (*status: its wait status), or until a
  * signal: without a command, the first signal stops; with one, the first
- * is passed on to the command and a second stops at once. 0, or -1 after
- * an error line.
+ * is passed on to the command and a second stops at once. Returns 0; 1
+ * when tracing must stop while the command runs on (a second signal, the
+ * output failed or closed: l->why says which); -1 after an error line.
+ * Signals are honoured while a write of the output waits.
  */
 int mmt_loop_run(struct mmt_loop *l, int *status);
+
+/* After tracing stopped: wait for the command to end (*status), passing it
+ * the first signal. 0; or the signal that made mmtrace stop waiting (the
+ * third), the command left running. */
+int mmt_loop_wait_child(struct mmt_loop *l, int *status);
 
 void mmt_loop_close(struct mmt_loop *l);
 

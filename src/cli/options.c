@@ -46,15 +46,25 @@ static const char usage_text[] =
 	"      --follow                  also the descendants of matching processes\n"
 	"      --failed                  only calls that returned an error\n"
 	"\n"
-	"Output:\n"
-	"  -o, --output FORMAT           table (default) or json (Tracee's layout)\n"
+	"Output (with COMMAND, to stderr, as strace; else to stdout):\n"
+	"  -o, --output FORMAT[:FILE]    table (default), json (Tracee's layout) or\n"
+	"                                strace (strace's name(args) = ret lines);\n"
+	"                                with :FILE, written to FILE\n"
+	"  -o FILE                       any other value is a file (as strace's -o)\n"
+	"      --output-file FILE        write events to FILE\n"
+	"  -t, -tt, -ttt                 time of day, with microseconds, or seconds\n"
+	"                                since the epoch (table TIME column, strace)\n"
+	"  -r                            time since the previous call\n"
+	"  -T                            each call's duration: <seconds> (strace),\n"
+	"                                a LATENCY column (table), \"duration\" in\n"
+	"                                ns (json, a key of mmtrace's own)\n"
+	"      --duration MS             only calls that took at least MS milliseconds\n"
 	"      --parse-arguments         JSON: pointers as hex strings, flags and\n"
 	"                                modes as names (default: raw numbers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
 	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER\n"
-	"      --color WHEN              colour failed calls: auto (a terminal), always,\n"
-	"                                never\n"
-	"      --output-file FILE        write events to FILE instead of stdout\n"
+	"      --color WHEN              colour failed calls: auto (a terminal, unless\n"
+	"                                NO_COLOR is set), always, never\n"
 	"  -c, --summary                 count calls, errors and latency per event in\n"
 	"                                the kernel; print a summary at exit\n"
 	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
@@ -228,6 +238,39 @@ static int parse_size(struct mmt_options *o, const char *arg)
 	return 0;
 }
 
+/* -o FORMAT, -o FORMAT:FILE (Tracee), or -o FILE (strace): a value that
+ * is not a format name is a file. */
+static int parse_output(struct mmt_options *o, const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum mmt_format format;
+	} formats[] = {
+		{ "table", MMT_FMT_TABLE },
+		{ "json", MMT_FMT_JSON },
+		{ "strace", MMT_FMT_STRACE },
+	};
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (!*arg)
+		return mmt_usage_error("-o needs a format or a file name");
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strlen(formats[i].name) != n || strncmp(arg, formats[i].name, n))
+			continue;
+		o->format = formats[i].format;
+		if (colon) {
+			if (!colon[1])
+				return mmt_usage_error("-o %.*s: needs a file name after ':'", (int)n,
+						       arg);
+			o->output_file = colon + 1;
+		}
+		return 0;
+	}
+	o->output_file = arg;
+	return 0;
+}
+
 enum {
 	OPT_PARSE_ARGS = 256,
 	OPT_OUTPUT_FILE,
@@ -250,6 +293,7 @@ enum {
 	OPT_COLUMNS,
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
+	OPT_DURATION,
 };
 
 static const struct option long_options[] = {
@@ -278,6 +322,7 @@ static const struct option long_options[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
+	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -286,6 +331,7 @@ static const struct option long_options[] = {
 int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
 	bool any_event = false, uid_min_set = false, uid_max_set = false;
+	int ntimes = 0;
 	long long v;
 	int c, err;
 
@@ -298,21 +344,37 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
 	/* '+': stop at the first non-option, the traced command */
-	while ((c = getopt_long(argc, argv, "+:e:o:p:chV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:o:p:chVtrT", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((err = parse_events(o, optarg, &any_event)))
 				return err;
 			break;
 		case 'o':
-			if (!strcmp(optarg, "table"))
-				o->format = MMT_FMT_TABLE;
-			else if (!strcmp(optarg, "json"))
-				o->format = MMT_FMT_JSON;
-			else
-				return mmt_usage_error("unknown output format '%s' (table or json)",
-						   optarg);
+			if ((err = parse_output(o, optarg)))
+				return err;
 			break;
+		case 't':
+			ntimes++;
+			break;
+		case 'r':
+			o->time_fmt = MMT_TIME_RELATIVE;
+			break;
+		case 'T':
+			o->durations = true;
+			break;
+		case OPT_DURATION: {
+			char *end;
+			double ms;
+
+			errno = 0;
+			ms = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(ms >= 0 && ms <= 86400000.0))
+				return mmt_usage_error("invalid --duration '%s': milliseconds, from 0 to 86400000",
+						       optarg);
+			o->min_latency_ns = (__u64)(ms * 1e6);
+			break;
+		}
 		case OPT_PARSE_ARGS:
 			o->parse_args = true;
 			break;
@@ -445,6 +507,27 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			return mmt_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (ntimes > 3)
+		return mmt_usage_error("-t is given at most three times (-ttt)");
+	if (ntimes && o->time_fmt == MMT_TIME_RELATIVE)
+		return mmt_usage_error("-t and -r cannot be combined");
+	if (ntimes)
+		o->time_fmt = ntimes == 1 ? MMT_TIME_SEC : ntimes == 2 ? MMT_TIME_USEC : MMT_TIME_EPOCH;
+	if (o->durations) {
+		int k;
+
+		for (k = 0; k < o->ncolumns && o->columns[k] != MMT_COL_LATENCY; k++)
+			;
+		/* before ARGS, whose width varies, so that it stays aligned */
+		if (k == o->ncolumns && o->ncolumns < MMT_COL_COUNT) {
+			for (k = 0; k < o->ncolumns && o->columns[k] != MMT_COL_ARGS; k++)
+				;
+			memmove(&o->columns[k + 1], &o->columns[k],
+				(o->ncolumns - k) * sizeof(o->columns[0]));
+			o->columns[k] = MMT_COL_LATENCY;
+			o->ncolumns++;
+		}
+	}
 	if (!any_event)
 		for (int i = 0; i < MMT_EV_COUNT; i++)
 			o->selected[i] = true;
@@ -461,10 +544,12 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
 	if (o->interval && !o->summary && !o->stats)
 		return mmt_usage_error("--interval goes with -c or --stats");
-	if (o->summary && (o->format != MMT_FMT_TABLE || o->output_file))
-		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
+	if (o->summary && o->format != MMT_FMT_TABLE)
+		return mmt_usage_error("-c prints a summary: an output format does not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
 		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
+	if (o->summary && o->min_latency_ns)
+		return mmt_usage_error("-c counts every call: --duration and .latency filters do not apply");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;

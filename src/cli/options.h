@@ -67,6 +67,9 @@ struct mmt_options {
 	int ncolumns;
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
+	enum mmt_time_fmt time_fmt; /* -t, -tt, -ttt, -r */
+	bool durations; /* -T */
+	__u64 min_latency_ns; /* --duration, .latency filters: calls this long */
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_mode kernel_copy;
 	char **command; /* NULL-terminated argv, or NULL */

@@ -302,6 +302,13 @@ static const struct pieces *event_text(const struct mmt_event_desc *d)
 	return e;
 }
 
+static bool json_durations;
+
+void mmt_json_durations(bool on)
+{
+	json_durations = on;
+}
+
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args)
 {
@@ -398,5 +405,9 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	}
 	ob_char(ob, ']');
 	outcome_fields(ob, ev);
+	if (json_durations) { /* ours: ns from entry to exit */
+		ob_lit(ob, ",\"duration\":");
+		ob_u64(ob, r->exit_ns - r->enter_ns);
+	}
 	ob_lit(ob, "}\n");
 }

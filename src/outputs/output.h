@@ -8,10 +8,12 @@
 
 #include "decoders/decode.h"
 #include "outputs/outbuf.h"
+#include "outputs/timefmt.h"
 
 enum mmt_format {
 	MMT_FMT_TABLE,
 	MMT_FMT_JSON,
+	MMT_FMT_STRACE, /* name(args) = ret, as strace prints it */
 };
 
 /* Table columns, in the order --columns gives them. */
@@ -34,12 +36,24 @@ enum mmt_column {
  * failed calls are coloured (ANSI). */
 void mmt_table_configure(const enum mmt_column *cols, int ncols, bool color);
 
+/* The TIME column as -t/-tt/-ttt/-r (MMT_TIME_DEFAULT: HH:MM:SS.us). */
+void mmt_table_time_format(enum mmt_time_fmt f);
+
 void mmt_table_header(struct outbuf *ob);
 void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev);
+
+/* -T: each event ends with "duration" (ns from entry to exit), a key of
+ * mmtrace's own after Tracee's. */
+void mmt_json_durations(bool on);
 
 /* parse_args: pointers as "0x..." strings, flags and modes as names */
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args);
+
+/* strace's syntax: time as -t/-tt/-ttt/-r (MMT_TIME_DEFAULT: none), and
+ * the duration as -T. */
+void mmt_strace_configure(enum mmt_time_fmt time, bool duration);
+void mmt_strace_event(struct outbuf *ob, const struct mmt_decoded_event *ev);
 
 /* Node lists, shared by both: "0-3,8" and "[0,1,2,3,8]". */
 void mmt_nodes_ranges(struct outbuf *ob, const struct mmt_mask *m);

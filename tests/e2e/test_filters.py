@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from harness import MMTRACE, WORKLOAD, cgroup2_mount, check, eq, main, s32, test
+from harness import MMTRACE, TO_STDOUT, WORKLOAD, cgroup2_mount, check, eq, main, s32, test
 
 NOBODY = 65534
 MPOL_MODE_FLAGS = 0xE000
@@ -213,7 +213,7 @@ def follow_descendants_of_a_comm():
 def filter_case(scenario, filters, want, user_space=False):
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        cmd = [MMTRACE, "-o", "json", "--stats"]
+        cmd = [MMTRACE, *TO_STDOUT, "-o", "json", "--stats"]
         for f in filters:
             cmd += ["-e", f]
         p = subprocess.run(cmd + ["--", WORKLOAD, scenario, log], capture_output=True,
@@ -281,7 +281,7 @@ def filter_nodes_in_mask():
 def summary_counts_what_the_workload_made():
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([MMTRACE, "-c", "--histogram", "-e", "set_mempolicy,migrate_pages",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-c", "--histogram", "-e", "set_mempolicy,migrate_pages",
                             "--", WORKLOAD, "set_mempolicy", log],
                            capture_output=True, text=True, timeout=60)
         eq(p.returncode, 0, "exit status")
@@ -324,7 +324,7 @@ def summary_agrees_with_strace_c():
     """mmtrace -c and strace -f -c around the very same stress-ng run."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "strace")
-        p = subprocess.run([MMTRACE, "-c", "--not-comm", "strace", "--", "strace", "-f", "-c",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-c", "--not-comm", "strace", "--", "strace", "-f", "-c",
                             "-o", out, "-e", "trace=%memory", "stress-ng", "--numa", "1",
                             "--numa-ops", "20"], capture_output=True, text=True, timeout=300)
         eq(p.returncode, 0, f"exit status ({p.stderr.strip()[-300:]})")
@@ -343,7 +343,7 @@ def summary_agrees_with_strace_c():
 def summary_by_comm():
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([MMTRACE, "-c", "--summary-by", "comm", "-e", "set_mempolicy",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-c", "--summary-by", "comm", "-e", "set_mempolicy",
                             "--", WORKLOAD, "set_mempolicy", log],
                            capture_output=True, text=True, timeout=60)
         with open(log) as f:
@@ -366,7 +366,7 @@ def summary_by_comm():
 def columns_and_colour():
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([MMTRACE, "-e", "set_mempolicy", "--columns", "EVENT,RET,LATENCY",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-e", "set_mempolicy", "--columns", "EVENT,RET,LATENCY",
                             "--color", "always", "--", WORKLOAD, "set_mempolicy", log],
                            capture_output=True, text=True, timeout=60)
         with open(log) as f:
@@ -382,7 +382,7 @@ def columns_and_colour():
     eq(len(red), len([c for c in calls if c["ret"] < 0]), "failed calls in red")
     # auto: not a terminal here, so no colour
     with tempfile.TemporaryDirectory() as tmp:
-        p = subprocess.run([MMTRACE, "-e", "set_mempolicy", "--", WORKLOAD, "set_mempolicy",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-e", "set_mempolicy", "--", WORKLOAD, "set_mempolicy",
                             os.path.join(tmp, "log")], capture_output=True, text=True, timeout=60)
     check("\x1b[" not in p.stdout, "colour on a pipe with --color auto")
 

@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""What a strace or perf trace user expects of mmtrace: the traced command
+is never harmed (an output that fails or closes, a second signal: tracing
+stops, the command runs to its end and its status is mmtrace's), the trace
+goes where strace puts it, strace's own line syntax, times, selection
+habits, losses in the stream, and the smaller habits of its outputs.
+"""
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import MMTRACE, WORKLOAD, Fail, check, eq, main, test  # noqa: E402
+
+MMT = os.environ.get("MMTRACE_BIN", MMTRACE)
+
+
+def wait_for(path, what, timeout=30):
+    """Wait until the file at path is not empty (the header: attached)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            return
+        time.sleep(0.05)
+    raise Fail(f"{what}: nothing written to {path} within {timeout} s")
+
+
+def finish(p, timeout=30):
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        raise Fail(f"mmtrace did not end within {timeout} s (stderr: {err!r})")
+    return out, err
+
+
+# --- never harm the workload -------------------------------------------------
+
+@test
+def head_closes_the_output_the_command_runs_on():
+    """`mmtrace -- sh -c 'sleep 2; echo done > f' | head -1`: f is written
+    and the exit status is the command's."""
+    with tempfile.TemporaryDirectory() as tmp:
+        f = os.path.join(tmp, "f")
+        script = (f"{MMT} --output-file /dev/stdout -- sh -c "
+                  f"'sleep 2; echo done > {f}; exit 7' | head -1; "
+                  "echo \"status ${PIPESTATUS[0]}\" >&2")
+        p = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+        check(os.path.exists(f), f"the command was killed: f not written (stderr: {p.stderr!r})")
+        eq(open(f).read(), "done\n", "what the command wrote")
+        check("status 7" in p.stderr, f"mmtrace's exit status is not the command's: {p.stderr!r}")
+        lines = [l for l in p.stderr.splitlines() if l.startswith("mmtrace:")]
+        check(any("stopped tracing" in l and "closed" in l for l in lines),
+              f"no line telling why tracing stopped: {lines}")
+
+
+@test
+def head_on_the_default_output():
+    """The same with the trace where it goes by default (stderr with a
+    command): the command's stdout is the pipe."""
+    with tempfile.TemporaryDirectory() as tmp:
+        f = os.path.join(tmp, "f")
+        script = (f"{MMT} -- sh -c 'sleep 1; echo done > {f}; exit 6' 2>&1 "
+                  "| head -1; echo \"status ${PIPESTATUS[0]}\" >&2")
+        p = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
+        check(os.path.exists(f), f"the command was killed: f not written ({p.stderr!r})")
+        check("status 6" in p.stderr, f"exit status is not the command's: {p.stderr!r}")
+
+
+@test
+def second_sigint_detaches_and_the_command_runs_on():
+    with tempfile.TemporaryDirectory() as tmp:
+        f, out = os.path.join(tmp, "f"), os.path.join(tmp, "out")
+        p = subprocess.Popen([MMT, "--output-file", out, "--", "sh", "-c",
+                              f"trap '' INT; sleep 2; echo done > {f}; exit 5"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for(out, "mmtrace")
+        p.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        _, err = finish(p)
+        check(os.path.exists(f), f"the command was killed: f not written (stderr: {err!r})")
+        eq(p.returncode, 5, f"exit status (stderr: {err!r})")
+        lines = [l for l in err.splitlines() if "stopped tracing" in l]
+        eq(len(lines), 1, f"one line saying why tracing stopped in {err!r}")
+        check("second signal" in lines[0], f"the line says why: {lines[0]!r}")
+
+
+@test
+def third_signal_leaves_without_killing():
+    with tempfile.TemporaryDirectory() as tmp:
+        f, out = os.path.join(tmp, "f"), os.path.join(tmp, "out")
+        errf = open(os.path.join(tmp, "err"), "w+")
+        p = subprocess.Popen([MMT, "--output-file", out, "--", "sh", "-c",
+                              f"trap '' INT; sleep 3; echo done > {f}"],
+                             stdout=subprocess.DEVNULL, stderr=errf)
+        wait_for(out, "mmtrace")
+        for _ in range(3):
+            p.send_signal(signal.SIGINT)
+            time.sleep(0.3)
+        try:
+            p.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            raise Fail("mmtrace did not leave on a third signal")
+        check(not os.path.exists(f), "mmtrace waited for the command after a third signal")
+        time.sleep(3.5)
+        errf.seek(0)
+        check(os.path.exists(f), f"the command did not run to its end: {errf.read()!r}")
+
+
+@test
+def output_to_dev_full_detaches():
+    with tempfile.TemporaryDirectory() as tmp:
+        f = os.path.join(tmp, "f")
+        p = subprocess.run([MMT, "--output-file", "/dev/full", "--", "sh", "-c",
+                            f"sleep 1; echo done > {f}; exit 3"],
+                           capture_output=True, text=True, timeout=60)
+        check(os.path.exists(f), f"the command was killed: f not written ({p.stderr!r})")
+        eq(p.returncode, 3, f"exit status (stderr: {p.stderr!r})")
+        lines = [l for l in p.stderr.splitlines() if "stopped tracing" in l]
+        eq(len(lines), 1, f"one line saying why in {p.stderr!r}")
+        check("No space left on device" in lines[0], f"the reason: {lines[0]!r}")
+
+
+@test
+def blocked_pipe_sigterm_stops():
+    """Nobody reads the output pipe: SIGTERM still stops mmtrace."""
+    r, w = os.pipe()
+    try:
+        p = subprocess.Popen([MMT, "-e", "set_mempolicy", "--comm", "mmt-workload"],
+                             stdout=w, stderr=subprocess.PIPE, text=True)
+        os.close(w)
+        w = -1
+        ready, _, _ = select.select([r], [], [], 30)
+        check(ready, "no header within 30 s")
+        with tempfile.TemporaryDirectory() as tmp:
+            # 20000 calls: far more than a pipe holds
+            subprocess.run([WORKLOAD, "burst", os.path.join(tmp, "log")], timeout=60)
+        time.sleep(0.5)
+        check(p.poll() is None, "mmtrace ended by itself")
+        p.send_signal(signal.SIGTERM)
+        _, err = finish(p, timeout=5)
+        eq(p.returncode, 0, f"exit status after SIGTERM ({err!r})")
+    finally:
+        os.close(r)
+        if w >= 0:
+            os.close(w)
+
+
+@test
+def blocked_pipe_two_signals_command_runs_on():
+    """With a command, nobody reading: the first SIGTERM goes to the command
+    (which ignores it), the second detaches; the command ends normally."""
+    r, w = os.pipe()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            f, log = os.path.join(tmp, "f"), os.path.join(tmp, "log")
+            p = subprocess.Popen([MMT, "-e", "set_mempolicy", "--output-file", "/dev/stdout",
+                                  "--", "sh", "-c",
+                                  f"trap '' TERM; {WORKLOAD} burst {log}; sleep 1; "
+                                  f"echo done > {f}; exit 4"],
+                                 stdout=w, stderr=subprocess.PIPE, text=True)
+            os.close(w)
+            w = -1
+            end = time.time() + 30
+            while not os.path.exists(log) and time.time() < end:
+                time.sleep(0.1)
+            time.sleep(0.5)
+            p.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            p.send_signal(signal.SIGTERM)
+            _, err = finish(p, timeout=20)
+            check(os.path.exists(f), f"the command did not run to its end ({err!r})")
+            eq(p.returncode, 4, f"exit status ({err!r})")
+    finally:
+        os.close(r)
+        if w >= 0:
+            os.close(w)
+
+
+# --- outputs where users expect them -------------------------------------------
+
+@test
+def trace_on_stderr_with_a_command():
+    p = subprocess.run([MMT, "-e", "mmap", "--", "sh", "-c", "echo hello"],
+                       capture_output=True, text=True, timeout=60)
+    eq(p.returncode, 0, f"exit status ({p.stderr!r})")
+    eq(p.stdout, "hello\n", "stdout is the command's alone")
+    lines = p.stderr.splitlines()
+    check(lines and lines[0].split()[:3] == ["TIME", "UID", "COMM"],
+          f"no table header on stderr: {lines[:2]}")
+    check(any(" mmap " in l for l in lines), "no mmap row on stderr")
+
+
+@test
+def summary_on_stderr_with_a_command():
+    p = subprocess.run([MMT, "-c", "-e", "mmap", "--", "sh", "-c", "echo hello"],
+                       capture_output=True, text=True, timeout=60)
+    eq(p.stdout, "hello\n", "stdout is the command's alone")
+    check(re.search(r"^\s*[\d.]+\s+.*\bmmap\b", p.stderr, re.M) or "mmap" in p.stderr,
+          f"no summary on stderr: {p.stderr!r}")
+
+
+@test
+def output_file_as_strace_and_tracee_spell_it():
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec, fmt in (("{}/a.txt", "table"), ("json:{}/b.json", "json"),
+                          ("table:{}/c.txt", "table"), ("strace:{}/d.txt", "strace")):
+            path = spec.format(tmp).split(":")[-1]
+            p = subprocess.run([MMT, "-o", spec.format(tmp), "-e", "mmap", "--", "true"],
+                               capture_output=True, text=True, timeout=60)
+            eq(p.returncode, 0, f"-o {spec} ({p.stderr!r})")
+            eq(p.stdout, "", f"stdout with -o {spec}")
+            text = open(path).read().splitlines()
+            check(text, f"-o {spec}: empty file")
+            if fmt == "json":
+                eq(json.loads(text[0])["eventName"], "mmap", "json: an event")
+            elif fmt == "table":
+                eq(text[0].split()[:2], ["TIME", "UID"], f"-o {spec}: header")
+            else:
+                check(re.match(r"\[pid \d+\] mmap\(", text[0]), f"strace line: {text[0]!r}")
+
+
+# --- -o strace against strace itself -------------------------------------------
+
+# Scenarios of workload.c traced by both at once (strace runs the workload,
+# mmtrace traces it), compared between the workload's window markers.
+STRACE_SCENARIOS = ["brk", "mmap", "munmap", "mremap", "mprotect", "pkey_mprotect", "madvise",
+                    "mlock", "mlock2", "munlock", "mlockall", "munlockall", "msync",
+                    "set_mempolicy", "mbind", "migrate_pages", "move_pages"]
+TOKEN_RE = re.compile(r"0x[0-9a-f]+|\w+|[^\w\s]")
+
+
+def strace_norm(line):
+    """What differs only in spelling (README, -o strace): strace's comment
+    on unknown bits, and the padding before '=' (both pad to column 40, but
+    after another prefix)."""
+    line = re.sub(r" /\* [A-Z_]+\?\?\? \*/", "", line)
+    return re.sub(r"\) +=", ") =", line)
+
+
+HUGE_NAMES = {14: "MAP_HUGE_16KB", 16: "MAP_HUGE_64KB", 19: "MAP_HUGE_512KB",
+              20: "MAP_HUGE_1MB", 21: "MAP_HUGE_2MB", 23: "MAP_HUGE_8MB", 24: "MAP_HUGE_16MB",
+              25: "MAP_HUGE_32MB", 28: "MAP_HUGE_256MB", 29: "MAP_HUGE_512MB",
+              30: "MAP_HUGE_1GB", 31: "MAP_HUGE_2GB", 34: "MAP_HUGE_16GB"}
+
+
+def strace_spelling(line):
+    """strace's spelling of mmap flags in mmtrace's (README, -o strace): a
+    huge page size N<<MAP_HUGE_SHIFT is MAP_HUGE_<size> (1<<MAP_HUGE_SHIFT,
+    alone, is MAP_UNINITIALIZED's bit; an unnamed size stays hex), and map
+    type 0 is MAP_FILE for strace, 0x0 for mmtrace."""
+    def huge(m):
+        n = int(m.group(1))
+        if n == 1:
+            return "MAP_UNINITIALIZED"
+        return HUGE_NAMES.get(n, hex(n << 26))
+    line = re.sub(r"(\d+)<<MAP_HUGE_SHIFT", huge, line)
+    return re.sub(r"\bMAP_FILE\|", "0x0|", line)
+
+
+def explained(ours, theirs):
+    """A documented difference (README, -o strace), or None: the order of
+    flags; a constant newer than Debian's strace 6.1, which it prints in hex
+    and mmtrace by name; an array longer than strace's 32 elements (it
+    abbreviates) or a mask longer than mmtrace reads (1024 bits); a node mask's bit past maxnode-1 (the kernel ignores it;
+    mmtrace shows what the kernel reads)."""
+    a, b = TOKEN_RE.findall(ours), TOKEN_RE.findall(theirs)
+    if "..." in theirs:
+        return "abbreviated by strace"
+    if "...]" in ours and ours.split("...]")[0].rstrip(", ") in theirs:
+        return "mask past 1024 bits: mmtrace reads 1024"
+    if Counter(a) == Counter(b):
+        return "flag order"
+    mine = list((Counter(a) - Counter(b)).elements())
+    its = list((Counter(b) - Counter(a)).elements())
+    if len(mine) != len(its):
+        return None
+    if all(re.fullmatch(r"[A-Z][A-Z0-9_]+", x) for x in mine) and \
+            all(re.fullmatch(r"0x[0-9a-f]+", y) for y in its):
+        return "newer constant"
+    if len(mine) == 1 and re.fullmatch(r"0x[0-9a-f]+", mine[0]) and \
+            re.fullmatch(r"0x[0-9a-f]{16}", its[0]) and \
+            int(mine[0], 16) == int(its[0], 16) & ((1 << 63) - 1):
+        return "bit past maxnode-1"
+    return None
+
+
+def window(lines):
+    out, on = [], False
+    for l in lines:
+        if "set_mempolicy_home_node(0x1," in l:
+            on = True
+        elif "set_mempolicy_home_node(0x2," in l:
+            on = False
+        elif on:
+            out.append(l)
+    return out
+
+
+@test
+def strace_output_equals_strace():
+    same = total = 0
+    why = {}
+    for scen in STRACE_SCENARIOS:
+        events = f"{scen},set_mempolicy_home_node"
+        with tempfile.TemporaryDirectory() as tmp:
+            ours_f, theirs_f = os.path.join(tmp, "m"), os.path.join(tmp, "s")
+            p = subprocess.run([MMT, "--not-comm", "strace", "-o", "strace:" + ours_f,
+                                "-e", events, "--", "strace", "-f", "-qq", "-o", theirs_f,
+                                "-e", "trace=" + events, WORKLOAD, scen,
+                                os.path.join(tmp, "log")],
+                               capture_output=True, text=True, timeout=120)
+            eq(p.returncode, 0, f"{scen}: exit status ({p.stderr!r})")
+            ours_raw = open(ours_f).read().splitlines()
+            theirs = window([strace_spelling(strace_norm(re.sub(r"^\d+ +", "", l)))
+                             for l in open(theirs_f).read().splitlines()])
+        for l in ours_raw:
+            check(re.match(r"\[pid \d+\] \w+\(.*\) +=", l), f"{scen}: strace syntax: {l!r}")
+        ours = window([strace_norm(re.sub(r"^\[pid \d+\] ", "", l)) for l in ours_raw])
+        eq(len(ours), len(theirs), f"{scen}: calls ({ours} vs {theirs})")
+        for o, t in zip(ours, theirs):
+            total += 1
+            if o == t:
+                same += 1
+                continue
+            w = explained(o, t)
+            check(w, f"{scen}: mmtrace {o!r} vs strace {t!r}")
+            why[w] = why.get(w, 0) + 1
+    check(total > 100 and same >= total - 15, f"{same} of {total} lines equal ({why})")
+    print(f"    {same} of {total} lines equal strace's; the rest: {why}")
+
+
+@test
+def strace_alignment_and_durations():
+    p = subprocess.run([MMT, "-o", "strace", "-T", "-e", "munmap", "--", "sh", "-c", "true"],
+                       capture_output=True, text=True, timeout=60)
+    lines = [l for l in p.stderr.splitlines() if "munmap(" in l]
+    check(lines, f"no munmap line: {p.stderr!r}")
+    for l in lines:
+        m = re.fullmatch(r"(\[pid \d+\] munmap\(0x[0-9a-f]+, \d+\) +)= 0 <(\d+)\.(\d{6})>", l)
+        check(m, f"strace line with -T: {l!r}")
+        eq(len(m.group(1)), max(40, len(m.group(1).rstrip()) + 1), "' = ' at column 40")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

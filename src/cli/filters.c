@@ -194,6 +194,26 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 		return mmt_usage_error("filter '%s' has no operator (use =, !=, <, <=, >, >= or &)",
 				       item);
 
+	if (!strcmp(field, "latency")) {
+		const char *num = rest + n + oplen;
+		char *end;
+		double us;
+
+		if (p.op == MMT_OP_ANY_BITS)
+			return mmt_usage_error("filter '%s': latency takes =, !=, <, <=, > or >=", item);
+		errno = 0;
+		us = strtod(num, &end);
+		if (errno || end == num || *end || !(us >= 0 && us <= 86400e6))
+			return mmt_usage_error("filter '%s': latency is microseconds, from 0 to 86400000000",
+					       item);
+		if (o->nlatency_filters == MMT_MAX_USER_FILTERS)
+			return mmt_usage_error("filter '%s': at most %d latency filters", item,
+					       MMT_MAX_USER_FILTERS);
+		o->latency_filters[o->nlatency_filters++] = (struct mmt_latency_filter){
+			.event = d->event, .op = p.op, .ns = (__u64)(us * 1000.0 + 0.5)
+		};
+		return 0;
+	}
 	if (!strcmp(field, "retval")) {
 		p.arg = MMT_PRED_RET;
 		p.is_signed = 1;
@@ -239,7 +259,7 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 		p.is_int = is_int_kind(a->kind);
 		p.is_signed = p.is_int;
 	} else {
-		return mmt_usage_error("filter '%s': '%s' is not a field (use args.NAME or retval)",
+		return mmt_usage_error("filter '%s': '%s' is not a field (use args.NAME, retval or latency)",
 				       item, field);
 	}
 

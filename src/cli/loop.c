@@ -60,6 +60,45 @@ static bool node_filters_match(const struct mmt_options *o, const struct mmt_dec
 	return true;
 }
 
+/* Filters on the call's duration: --duration and EVENT.latency (ANDed). */
+static bool latency_match(const struct mmt_options *o, const struct mmt_decoded_event *ev)
+{
+	__u64 ns = ev->rec->exit_ns - ev->rec->enter_ns;
+
+	if (ns < o->min_latency_ns)
+		return false;
+	for (int i = 0; i < o->nlatency_filters; i++) {
+		const struct mmt_latency_filter *f = &o->latency_filters[i];
+		bool ok;
+
+		if (f->event != (int)ev->desc->event)
+			continue;
+		switch (f->op) {
+		case MMT_OP_EQ:
+			ok = ns == f->ns;
+			break;
+		case MMT_OP_NE:
+			ok = ns != f->ns;
+			break;
+		case MMT_OP_LT:
+			ok = ns < f->ns;
+			break;
+		case MMT_OP_LE:
+			ok = ns <= f->ns;
+			break;
+		case MMT_OP_GT:
+			ok = ns > f->ns;
+			break;
+		default:
+			ok = ns >= f->ns;
+			break;
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct mmt_loop *t = ctx;
@@ -91,8 +130,7 @@ static int on_record(void *ctx, void *data, size_t len)
 		t->tally.malformed++;
 		return 0;
 	}
-	if (!node_filters_match(t->opts, &ev) ||
-	    ev.rec->exit_ns - ev.rec->enter_ns < t->opts->min_latency_ns) {
+	if (!node_filters_match(t->opts, &ev) || !latency_match(t->opts, &ev)) {
 		t->tally.user_filtered++;
 		return 0;
 	}

@@ -33,7 +33,9 @@ static const char usage_text[] =
 	"                                filter that also selects its event:\n"
 	"                                EVENT.args.NAME OP VALUE, EVENT.retval OP VALUE\n"
 	"                                (OP: = != < <= > >= &; VALUE: a number or\n"
-	"                                constants by name, A|B), EVENT.args.NAME.nodes=N\n"
+	"                                constants by name, A|B), EVENT.args.NAME.nodes=N,\n"
+	"                                EVENT.latency OP MICROSECONDS (the call's\n"
+	"                                duration)\n"
 	"\n"
 	"Whom to trace (in the kernel; kinds AND together, repeated values OR):\n"
 	"  -p, --pid PID                 this process (repeatable)\n"
@@ -62,7 +64,8 @@ static const char usage_text[] =
 	"      --parse-arguments         JSON: pointers as hex strings, flags and\n"
 	"                                modes as names (default: raw numbers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
-	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER\n"
+	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER (ARGS,\n"
+	"                                whose width varies, is always last)\n"
 	"      --color WHEN              colour failed calls: auto (a terminal, unless\n"
 	"                                NO_COLOR is set), always, never\n"
 	"  -c, --summary                 count calls, errors and latency per event in\n"
@@ -213,6 +216,15 @@ static int parse_columns(struct mmt_options *o, const char *arg)
 	}
 	if (!err && !o->ncolumns)
 		err = mmt_usage_error("--columns needs at least one column");
+	/* ARGS, whose width varies, goes last: every column stays aligned */
+	for (int k = 0; !err && k < o->ncolumns - 1; k++) {
+		if (o->columns[k] == MMT_COL_ARGS) {
+			memmove(&o->columns[k], &o->columns[k + 1],
+				(o->ncolumns - k - 1) * sizeof(o->columns[0]));
+			o->columns[o->ncolumns - 1] = MMT_COL_ARGS;
+			break;
+		}
+	}
 	free(list);
 	return err;
 }
@@ -548,7 +560,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("-c prints a summary: an output format does not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
 		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
-	if (o->summary && o->min_latency_ns)
+	if (o->summary && (o->min_latency_ns || o->nlatency_filters))
 		return mmt_usage_error("-c counts every call: --duration and .latency filters do not apply");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");

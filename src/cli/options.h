@@ -21,6 +21,13 @@ struct mmt_node_filter {
 	int node;
 };
 
+/* A filter user space applies: the call's duration (EVENT.latency OP US). */
+struct mmt_latency_filter {
+	int event;
+	int op; /* enum mmt_pred_op: =, !=, <, <=, >, >= */
+	__u64 ns;
+};
+
 /* --kernel-copy: which hook reads the kernel's own copy of the node masks */
 enum mmt_kcopy_mode {
 	MMT_KCOPY_AUTO, /* fexit, else kprobe, else none */
@@ -57,6 +64,8 @@ struct mmt_options {
 	int npreds[MMT_EV_COUNT];
 	struct mmt_node_filter node_filters[MMT_MAX_USER_FILTERS];
 	int nnode_filters;
+	struct mmt_latency_filter latency_filters[MMT_MAX_USER_FILTERS];
+	int nlatency_filters;
 	/* summary mode */
 	bool summary;
 	bool histogram;

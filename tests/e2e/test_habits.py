@@ -352,5 +352,93 @@ def strace_alignment_and_durations():
         eq(len(m.group(1)), max(40, len(m.group(1).rstrip()) + 1), "' = ' at column 40")
 
 
+# --- time ----------------------------------------------------------------------
+
+# Three small mappings, then one of 128 MiB populated: milliseconds.
+SLOW_MMAP = ("import mmap\n"
+             "for i in range(3): mmap.mmap(-1, 4096)\n"
+             "m = mmap.mmap(-1, 128 << 20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS"
+             " | mmap.MAP_POPULATE)\n")
+
+
+def slow_mmap_events(*opts):
+    """JSON events (-T: with durations) of SLOW_MMAP's mmap calls."""
+    p = subprocess.run([MMT, "-o", "json", "-T", "-e", "mmap", *opts, "--", sys.executable,
+                        "-c", SLOW_MMAP], capture_output=True, text=True, timeout=60)
+    eq(p.returncode, 0, f"exit status ({p.stderr!r})")
+    return [json.loads(l) for l in p.stderr.splitlines() if l.startswith("{")]
+
+
+@test
+def duration_in_json_and_filters_on_it():
+    events = slow_mmap_events()
+    check(all(isinstance(e.get("duration"), int) for e in events), "a duration in each event")
+    big = [e for e in events if e["args"][1]["value"] == 128 << 20]
+    eq(len(big), 1, "the 128 MiB mmap")
+    check(big[0]["duration"] > 2_000_000, f"populating 128 MiB took {big[0]['duration']} ns")
+    small = [e for e in events if e["args"][1]["value"] == 4096]
+    check(len(small) >= 3 and all(e["duration"] < 2_000_000 for e in small),
+          "the small mmaps took less than 2 ms")
+    for opts in (["--duration", "2"], ["-e", "mmap.latency>=2000"]):
+        got = slow_mmap_events(*opts)
+        eq([e["args"][1]["value"] for e in got], [128 << 20], f"calls kept by {opts}")
+    p = subprocess.run([MMT, "-e", "mmap.latency>-1", "--", "true"], capture_output=True,
+                       text=True, timeout=10)
+    eq(p.returncode, 2, "a negative latency is refused")
+
+
+@test
+def time_formats():
+    want = {"-t": r"\d\d:\d\d:\d\d", "-tt": r"\d\d:\d\d:\d\d\.\d{6}",
+            "-ttt": r"\d{10}\.\d{6}", "-r": r" *\d+\.\d{6}"}
+    for opt, rx in want.items():
+        start = time.time()
+        p = subprocess.run([MMT, "-o", "strace", opt, "-e", "munmap", "--", "sh", "-c", "true"],
+                           capture_output=True, text=True, timeout=60)
+        lines = [l for l in p.stderr.splitlines() if "munmap(" in l]
+        check(lines, f"{opt}: no munmap line ({p.stderr!r})")
+        for l in lines:
+            m = re.fullmatch(r"\[pid \d+\] (" + rx + r") munmap\(.*", l)
+            check(m, f"{opt}: {l!r}")
+            if opt == "-ttt":
+                check(abs(float(m.group(1)) - start) < 30, f"-ttt is the epoch: {l!r}")
+        if opt == "-r":
+            check(float(lines[0].split()[2]) == 0.0, "-r: the first call is at 0")
+        # the table's TIME column takes the same format
+        p = subprocess.run([MMT, opt, "-e", "munmap", "--", "sh", "-c", "true"],
+                           capture_output=True, text=True, timeout=60)
+        rows = [l for l in p.stderr.splitlines()[1:] if " munmap " in l]
+        check(rows and all(re.match(rx + r" ", r.lstrip() if opt == "-r" else r) for r in rows),
+              f"{opt}: table TIME column {rows[:1]}")
+
+
+@test
+def table_durations_stay_aligned():
+    """-T adds LATENCY before ARGS: every row's ARGS starts under its header."""
+    p = subprocess.run([MMT, "-T", "-e", "mmap,munmap", "--", "sh", "-c", "true"],
+                       capture_output=True, text=True, timeout=60)
+    lines = p.stderr.splitlines()
+    head = lines[0]
+    check("LATENCY" in head and head.index("LATENCY") < head.index("ARGS"),
+          f"LATENCY before ARGS: {head!r}")
+    col = head.index("ARGS")
+    rows = [l for l in lines[1:] if " mmap " in l or " munmap " in l]
+    check(rows, "no rows")
+    for r in rows:
+        check(r[col - 1] == " " and r[col] != " " and r[col:].startswith("addr: "),
+              f"ARGS not under its header: {r!r}")
+        lat = r[head.index("LATENCY"):col].strip()
+        check(re.fullmatch(r"\d+\.\d{3}", lat), f"LATENCY {lat!r}")
+    # --columns with LATENCY after ARGS: ARGS (of varying width) goes last
+    p = subprocess.run([MMT, "--columns", "EVENT,ARGS,LATENCY", "-e", "mmap", "--", "sh",
+                        "-c", "true"], capture_output=True, text=True, timeout=60)
+    lines = p.stderr.splitlines()
+    eq(lines[0].split(), ["EVENT", "LATENCY(us)", "ARGS"], "header")
+    col = lines[0].index("LATENCY")
+    for r in lines[1:]:
+        check(re.fullmatch(r"\d+\.\d{3}", r[col:].split()[0]),
+              f"LATENCY not under its header: {r!r} (header {lines[0]!r})")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -392,7 +392,7 @@ USAGE_ERRORS = [
     (["-e", "set_mempolicy.args.mod=1"], "set_mempolicy has no argument 'mod' (arguments: mode, nodemask, maxnode)"),
     (["-e", "set_mempolicy.args.mode~1"], "has no operator"),
     (["-e", "nosuch.args.x=1"], "unknown event 'nosuch'"),
-    (["-e", "mremap.ret=0"], "'ret' is not a field (use args.NAME or retval)"),
+    (["-e", "mremap.ret=0"], "'ret' is not a field (use args.NAME, retval or latency)"),
     (["-e", "mremap.args.new_size>big"], "'big' is not a number"),
     (["-e", "mremap.args.flags.nodes=1"], "only a node mask has .nodes"),
     (["-e", "mbind.args.nodemask.nodes>1"], ".nodes takes '='"),

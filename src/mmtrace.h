@@ -169,7 +169,7 @@ enum mmt_counter {
 #define MMT_SCOPE_CGROUP (1U << 5) /* cgroup id in cgroup_filter */
 
 /* A predicate on an argument or the return value, tested at exit. */
-#define MMT_MAX_PREDS 4
+#define MMT_MAX_PREDS 8
 #define MMT_PRED_RET 6 /* arg index that means the return value */
 enum mmt_pred_op {
 	MMT_OP_EQ,
@@ -187,7 +187,9 @@ struct mmt_pred {
 	__u8 is_signed; /* compare as signed (after the 32-bit sign extension
 			 * for int arguments) */
 	__u8 is_int; /* the value is a C int: use its low 32 bits */
-	__u32 pad;
+	/* predicates of one group (contiguous) OR together, groups AND:
+	 * '=' tests of one field form a group, as Tracee's */
+	__u32 group;
 	__u64 mask; /* the value is (arg & mask) before comparing */
 	__u64 value;
 };

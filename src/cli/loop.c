@@ -5,11 +5,13 @@
  * by the chosen output; every record not written is counted.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli/errors.h"
 #include "cli/loop.h"
@@ -179,6 +181,24 @@ int mmt_loop_open(struct mmt_loop *t)
 	return 0;
 }
 
+/* New losses since the last look: a lost_events record in the stream. */
+static void tell_losses(struct mmt_loop *t)
+{
+	__u64 now[MMT_EV_COUNT], delta[MMT_EV_COUNT];
+	bool any = false;
+
+	if (t->opts->summary)
+		return;
+	mmt_report_lost(t->skel, now);
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		delta[i] = now[i] - t->lost_shown[i];
+		any |= delta[i] != 0;
+		t->lost_shown[i] = now[i];
+	}
+	if (any)
+		mmt_lost_event(t->out, t->opts->format, clock_ns(CLOCK_REALTIME), delta);
+}
+
 static int drain(struct mmt_loop *t)
 {
 	int n = ring_buffer__consume(t->rb);
@@ -187,8 +207,42 @@ static int drain(struct mmt_loop *t)
 		mmt_err("failed to read the ring buffer: %s", strerror(-n));
 		return -1;
 	}
+	tell_losses(t);
 	ob_flush(t->out);
 	return 0;
+}
+
+/* Does the process or thread run (a zombie does not)? */
+static bool target_alive(pid_t id)
+{
+	char path[64], buf[512];
+	const char *state;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT && errno != ESRCH;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	state = strrchr(buf, ')'); /* after the name, which may hold anything */
+	return !state || (state[1] && state[2] != 'Z' && state[2] != 'X');
+}
+
+/* -p: is any of the processes and threads asked for still running? */
+static bool targets_alive(const struct mmt_options *o)
+{
+	for (int i = 0; i < o->npids; i++)
+		if (target_alive(o->pids[i]))
+			return true;
+	for (int i = 0; i < o->ntids; i++)
+		if (target_alive(o->tids[i]))
+			return true;
+	return false;
 }
 
 /* Once a second: new containers to select, the periodic summary. */
@@ -199,6 +253,8 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 	if (now - *last_tick < 1000000000ULL)
 		return;
 	*last_tick = now;
+	if (t->opts->end_with_targets && !targets_alive(t->opts))
+		t->targets_gone = true;
 	if (t->opts->ncontainers)
 		mmt_scopes_refresh(t->skel, t->opts);
 	if (t->opts->interval && now - *last_summary >= t->opts->interval * 1000000000ULL) {
@@ -248,7 +304,7 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 				snprintf(t->why, sizeof(t->why), "a second signal");
 				return 1;
 			}
-		} else if (nsignals) {
+		} else if (nsignals || t->targets_gone) {
 			return drain(t);
 		}
 	}

@@ -27,6 +27,8 @@ struct mmt_loop {
 	struct mmt_tasks tasks; /* thread contexts by host tid */
 	bool released; /* the command was let exec */
 	bool forwarded; /* the first signal was passed on to it */
+	bool targets_gone;
+	__u64 lost_shown[MMT_EV_COUNT]; /* losses already told in the stream */ /* -p: every process and thread asked for ended */
 	/* why tracing stopped while the command runs (mmt_loop_run's 1) */
 	char why[96];
 	/* a call joined with its thread's context, then its payload */

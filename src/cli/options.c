@@ -28,17 +28,26 @@ static const char usage_text[] =
 	"memory). Without COMMAND it traces every process until interrupted; with\n"
 	"COMMAND it runs it, traces it and its descendants, and exits with its status.\n"
 	"\n"
-	"What to trace (-e items add up; without -e, every event):\n"
-	"  -e, --events ITEM[,ITEM...]   an event name (`mmtrace list` names them), or a\n"
-	"                                filter that also selects its event:\n"
+	"What to trace (without -e, every event):\n"
+	"  -e, --events ITEM[,ITEM...]   an event name (`mmtrace list` names them); a\n"
+	"                                set as strace's -e trace=SET: all, %memory\n"
+	"                                (every event), %numa (the NUMA policy and\n"
+	"                                migration calls), !NAME or !%CLASS (all but);\n"
+	"                                or a filter that also selects its event:\n"
 	"                                EVENT.args.NAME OP VALUE, EVENT.retval OP VALUE\n"
-	"                                (OP: = != < <= > >= &; VALUE: a number or\n"
-	"                                constants by name, A|B), EVENT.args.NAME.nodes=N,\n"
-	"                                EVENT.latency OP MICROSECONDS (the call's\n"
-	"                                duration)\n"
+	"                                (OP: = != < <= > >= &; VALUE: a number in the\n"
+	"                                field's C type, or constants by name, A|B),\n"
+	"                                EVENT.args.NAME.nodes=N, EVENT.latency OP US\n"
+	"                                (the call's duration in microseconds)\n"
+	"                                Events add up. Filters of one event: '=' values\n"
+	"                                of one field OR (any of them), everything else\n"
+	"                                ANDs. '&A|B' matches a value with any of the\n"
+	"                                bits A, B set.\n"
+	"  -e trace=SET                  the same, in strace's spelling\n"
 	"\n"
 	"Whom to trace (in the kernel; kinds AND together, repeated values OR):\n"
-	"  -p, --pid PID                 this process (repeatable)\n"
+	"  -p, --pid PID[,PID...]        these processes, or threads for thread ids\n"
+	"                                (repeatable); mmtrace ends when all are gone\n"
 	"      --tid TID                 this thread (repeatable)\n"
 	"      --comm NAME               processes with this name (repeatable)\n"
 	"      --not-comm NAME           not processes with this name (repeatable)\n"
@@ -97,6 +106,8 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  mmtrace                                   # every event, every process\n"
 	"  mmtrace -e set_mempolicy,migrate_pages    # only these two events\n"
+	"  mmtrace -e trace=%numa -o strace -- numactl --membind=0 true\n"
+	"  mmtrace -e 'mmap.args.length=8192' -e 'mmap.args.length=4096'  # either\n"
 	"  mmtrace -o json -- numactl --membind=0 true\n"
 	"  mmtrace -e 'mremap.args.flags&MREMAP_FIXED' --comm java\n"
 	"  mmtrace -e 'set_mempolicy.args.mode=MPOL_BIND' -e 'migrate_pages.retval>0'\n"
@@ -107,9 +118,13 @@ static const char usage_text[] =
 
 static int parse_events(struct mmt_options *o, const char *arg, bool *any)
 {
-	char *list = strdup(arg), *save = NULL, *item;
+	char *list, *save = NULL, *item;
 	int err = 0;
 
+	/* strace's -e trace=SET; a list of Tracee's items otherwise */
+	if (!strncmp(arg, "trace=", 6))
+		arg += 6;
+	list = strdup(arg);
 	if (!list) {
 		mmt_err("out of memory");
 		return 1;
@@ -154,6 +169,25 @@ static int parse_pid(const char *opt, const char *arg, pid_t *list, int *n)
 		return mmt_usage_error("at most %d %s options", MMT_MAX_PIDS, opt);
 	list[(*n)++] = v;
 	return 0;
+}
+
+/* -p PID[,PID...], as strace's: a thread id traces that thread (the BPF
+ * side matches a process's id or a thread's). */
+static int parse_pid_list(struct mmt_options *o, const char *arg)
+{
+	char *list = strdup(arg), *save = NULL;
+	int err = 0, before = o->npids;
+
+	if (!list)
+		return mmt_usage_error("out of memory");
+	o->end_with_targets = true;
+	for (char *item = strtok_r(list, ",", &save); item && !err;
+	     item = strtok_r(NULL, ",", &save))
+		err = parse_pid("pid", item, o->pids, &o->npids);
+	if (!err && o->npids == before)
+		err = mmt_usage_error("-p needs a process id");
+	free(list);
+	return err;
 }
 
 static int add_string(const char *opt, const char *arg, const char **list, int *n,
@@ -391,7 +425,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			o->parse_args = true;
 			break;
 		case 'p':
-			if ((err = parse_pid("pid", optarg, o->pids, &o->npids)))
+			if ((err = parse_pid_list(o, optarg)))
 				return err;
 			break;
 		case OPT_TID:
@@ -539,6 +573,19 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			o->columns[k] = MMT_COL_LATENCY;
 			o->ncolumns++;
 		}
+	}
+	if (any_event) {
+		bool left = false;
+
+		for (int i = 0; i < MMT_EV_COUNT; i++) {
+			if (!o->any_selected)
+				o->selected[i] = true; /* only '!' items: all but these */
+			if (o->deselected[i])
+				o->selected[i] = false;
+			left |= o->selected[i];
+		}
+		if (!left)
+			return mmt_usage_error("-e leaves no event to trace");
 	}
 	if (!any_event)
 		for (int i = 0; i < MMT_EV_COUNT; i++)

@@ -38,6 +38,8 @@ enum mmt_kcopy_mode {
 
 struct mmt_options {
 	bool selected[MMT_EV_COUNT];
+	bool any_selected; /* an -e item selected events (else: all of them) */
+	bool deselected[MMT_EV_COUNT]; /* -e '!NAME', '!%CLASS' */
 	enum mmt_format format;
 	bool parse_args;
 	bool stats;
@@ -47,6 +49,7 @@ struct mmt_options {
 	int npids;
 	pid_t tids[MMT_MAX_PIDS];
 	int ntids;
+	bool end_with_targets; /* -p: stop once every pid and tid is gone */
 	const char *comms[MMT_MAX_SCOPE_VALUES];
 	int ncomms;
 	const char *not_comms[MMT_MAX_SCOPE_VALUES];

@@ -55,6 +55,12 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 void mmt_strace_configure(enum mmt_time_fmt time, bool duration);
 void mmt_strace_event(struct outbuf *ob, const struct mmt_decoded_event *ev);
 
+/* Records lost since the last such line (lost[event]), at wall_ns, in the
+ * stream: a JSON object with "eventName":"lost_events", a table line
+ * "TIME lost_events LOST n events: mmap 3, ...", strace's "+++ lost ... +++". */
+void mmt_lost_event(struct outbuf *ob, enum mmt_format f, __u64 wall_ns,
+		    const __u64 lost[MMT_EV_COUNT]);
+
 /* Node lists, shared by both: "0-3,8" and "[0,1,2,3,8]". */
 void mmt_nodes_ranges(struct outbuf *ob, const struct mmt_mask *m);
 void mmt_nodes_json(struct outbuf *ob, const struct mmt_mask *m);

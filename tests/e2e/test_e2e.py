@@ -628,7 +628,11 @@ def losses_are_counted_exactly():
     out, err, calls = run_traced("burst", "-o", "json", "--buffer-size", "4K", "--stats",
                                  events="set_mempolicy")
     made = calls[0]["calls"]
-    delivered = len(json_events(out))
+    events = json_events(out)
+    delivered = len([e for e in events if e["eventName"] == "set_mempolicy"])
+    # the gaps are told in the stream too (lost_events records)
+    eq(sum(e["lost"] for e in events if e["eventName"] == "lost_events"),
+       delivered and made - delivered, "lost_events records")
     lines = stderr_lines(err)
     stats = json.loads(lines[-1])["stats"]
     lost = stats["lostByEvent"]["set_mempolicy"]["ringbuf"]

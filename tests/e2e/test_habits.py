@@ -440,5 +440,159 @@ def table_durations_stay_aligned():
               f"LATENCY not under its header: {r!r} (header {lines[0]!r})")
 
 
+# --- selection -----------------------------------------------------------------
+
+def events_of(*opts, cmd=("sh", "-c", "true")):
+    """Event names of JSON events of `mmtrace OPTS -- CMD`."""
+    p = subprocess.run([MMT, "-o", "json", *opts, "--", *cmd], capture_output=True, text=True,
+                       timeout=60)
+    eq(p.returncode, 0, f"{opts}: exit status ({p.stderr!r})")
+    return [json.loads(l) for l in p.stderr.splitlines() if l.startswith("{")]
+
+
+NUMA = {"mbind", "set_mempolicy", "get_mempolicy", "set_mempolicy_home_node", "migrate_pages",
+        "move_pages"}
+
+
+@test
+def strace_event_sets():
+    everything = {e["eventName"] for e in events_of()}
+    check({"mmap", "munmap", "mprotect", "brk"} <= everything, f"a shell's calls: {everything}")
+    for spec in ("trace=%memory", "%memory", "all", "trace=all"):
+        eq({e["eventName"] for e in events_of("-e", spec)}, everything, f"-e {spec}")
+    for spec in ("trace=!mmap", "!mmap", "trace=%memory,!mmap"):
+        eq({e["eventName"] for e in events_of("-e", spec)}, everything - {"mmap"}, f"-e {spec}")
+    with tempfile.TemporaryDirectory() as tmp:
+        got = {e["eventName"] for e in events_of("-e", "trace=%numa", cmd=(
+            WORKLOAD, "mixed", os.path.join(tmp, "log")))}
+    check(got and got <= NUMA, f"-e trace=%numa: {got}")
+    check("set_mempolicy" in got, f"-e trace=%numa: {got}")
+    for spec, msg in (("%nosuch", "unknown class"), ("!nosuch", "unknown event"),
+                      ("mmap,!mmap", "no event")):
+        p = subprocess.run([MMT, "-e", spec, "--", "true"], capture_output=True, text=True,
+                           timeout=10)
+        eq(p.returncode, 2, f"-e {spec}: exit status")
+        check(msg in p.stderr and len(p.stderr.splitlines()) == 1, f"-e {spec}: {p.stderr!r}")
+
+
+@test
+def values_of_one_field_or():
+    sizes = {e["args"][1]["value"] for e in events_of(
+        "-e", "mmap.args.length=8192", "-e", "mmap.args.length=12288")}
+    eq(sizes, {8192, 12288}, "two values of one field: either")
+    # other fields AND with them
+    got = events_of("-e", "mmap.args.length=8192,mmap.args.length=12288", "-e",
+                    "mmap.args.fd=3")
+    eq(got, [], "a shell maps no file of 8 or 12 KiB (fd AND length)")
+    got = events_of("-e", "mmap.args.length=8192", "-e", "mmap.args.fd=-1")
+    check(got and all(e["args"][1]["value"] == 8192 and e["args"][4]["value"] == -1
+                      for e in got), "length AND fd")
+
+
+@test
+def filter_values_out_of_the_fields_type():
+    for f in ("mmap.args.length>=-5", "mlock2.args.flags=-1", "madvise.args.advice=4294967296",
+              "mprotect.args.addr<-1", "set_mempolicy.args.mode=-2147483649"):
+        p = subprocess.run([MMT, "-e", f, "--", "true"], capture_output=True, text=True,
+                           timeout=10)
+        eq(p.returncode, 2, f"-e {f}: exit status")
+        check("out of its range" in p.stderr and len(p.stderr.splitlines()) == 1,
+              f"-e {f}: {p.stderr!r}")
+    eq(events_of("-e", "madvise.args.advice=-1", cmd=("true",)), [], "an int takes -1")
+
+
+THREADS = """
+import mmap, os, sys, threading, time
+go = threading.Event()
+tids = {}
+def worker(name, size):
+    tids[name] = threading.get_native_id()
+    go.wait()
+    for i in range(5):
+        mmap.mmap(-1, size)
+t = [threading.Thread(target=worker, args=a) for a in (("a", 4096), ("b", 8192))]
+[x.start() for x in t]
+while len(tids) < 2:
+    time.sleep(0.01)
+print(os.getpid(), tids["a"], tids["b"], flush=True)
+sys.stdin.readline()
+go.set()
+t[0].join()
+time.sleep(float(sys.argv[1]))
+"""
+
+
+@test
+def pid_takes_tids_and_lists_and_ends():
+    procs = [subprocess.Popen([sys.executable, "-c", THREADS, d], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True) for d in ("0.5", "1.5")]
+    try:
+        ids = [list(map(int, p.stdout.readline().split())) for p in procs]
+        (pid1, a1, _), (pid2, a2, b2) = ids
+        errf = tempfile.TemporaryFile("w+")
+        m = subprocess.Popen([MMT, "-e", "mmap", "-p", f"{a1},{pid2}"],
+                             stdout=subprocess.PIPE, stderr=errf, text=True)
+        ready, _, _ = select.select([m.stdout], [], [], 30)
+        check(ready, "no header within 30 s")
+        m.stdout.readline()  # the header: attached
+        for p in procs:
+            p.stdin.write("\n")
+            p.stdin.flush()
+        start = time.time()
+        out, _ = m.communicate(timeout=20)
+        took = time.time() - start
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+    by_tid = {}
+    for row in out.splitlines():
+        f = row.split()
+        size = re.search(r"length: (\d+)", row)
+        if size and int(size.group(1)) in (4096, 8192):
+            by_tid.setdefault(int(f[4]), set()).add(int(size.group(1)))
+    errf.seek(0)
+    eq(by_tid.get(a1), {4096}, f"-p TID: that thread's calls ({by_tid}, {ids}, {errf.read()!r})")
+    check(set(by_tid) <= {a1, a2, b2}, f"only the thread and the process asked for: {by_tid}")
+    eq(by_tid.get(b2), {8192}, "-p PID in a list: the whole process")
+    check(took < 8, f"mmtrace ended {took:.1f} s after its targets started ending")
+    eq(m.returncode, 0, "exit status once every target is gone")
+
+
+# --- losses in place -------------------------------------------------------------
+
+@test
+def losses_in_the_stream():
+    """A 4 KiB ring buffer and 20000 calls: lost_events records in the
+    stream add up, with the records written, to the calls made, and to the
+    losses of the exit report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out")
+        p = subprocess.run([MMT, "--buffer-size", "4K", "--stats", "-o", f"json:{out}", "-e",
+                            "set_mempolicy", "--", WORKLOAD, "burst", os.path.join(tmp, "log")],
+                           capture_output=True, text=True, timeout=120)
+        eq(p.returncode, 0, f"exit status ({p.stderr!r})")
+        lines = [json.loads(l) for l in open(out)]
+    stats = json.loads(p.stderr.splitlines()[-1])["stats"]
+    lost = [l for l in lines if l["eventName"] == "lost_events"]
+    events = [l for l in lines if l["eventName"] == "set_mempolicy"]
+    check(lost, "no lost_events record in the stream")
+    for l in lost:
+        eq(sum(l["lostByEvent"].values()), l["lost"], "per-event counts add up")
+        eq(list(l["lostByEvent"]), ["set_mempolicy"], "the event that lost records")
+    total = sum(l["lost"] for l in lost)
+    eq(total, stats["lost"], "losses in the stream = losses at exit")
+    eq(len(events) + total, 20000, "records written + lost = calls made")
+    # table: one line per gap, the same sum
+    p = subprocess.run([MMT, "--buffer-size", "4K", "--stats", "-e", "set_mempolicy", "--",
+                        WORKLOAD, "burst", "/dev/null"], capture_output=True, text=True,
+                       timeout=120)
+    gaps = [int(m.group(1)) for m in re.finditer(r"^\S+ lost_events LOST (\d+) events: "
+                                                 r"set_mempolicy \d+$", p.stderr, re.M)]
+    stats = json.loads(p.stderr.splitlines()[-1])["stats"]
+    check(gaps, "no lost_events line in the table")
+    eq(sum(gaps), stats["lost"], "table: losses in the stream = losses at exit")
+
+
 if __name__ == "__main__":
     sys.exit(main())

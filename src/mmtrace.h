@@ -208,7 +208,7 @@ struct mmt_stat_key {
 	__u32 event;
 	__s32 err; /* errno of a failed call, 0 for success */
 	__u64 group; /* tgid or cgroup id by --summary-by, else 0 */
-	char comm[MMT_COMM_LEN]; /* by comm, else zeros */
+	char comm[MMT_COMM_LEN]; /* by comm; by pid the process's; else zeros */
 };
 
 struct mmt_stat {

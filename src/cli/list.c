@@ -127,9 +127,15 @@ static void page_markdown(const struct mmt_event_desc *d)
 
 static void catalogue(void)
 {
-	printf("%-16s %-5s %s\n", "EVENT", "ID", "SUMMARY");
+	int w = 5;
+
+	/* as wide as the longest name */
 	for (int i = 0; i < MMT_EV_COUNT; i++)
-		printf("%-16s %-5d %s\n", mmt_events[i].name, mmt_events[i].syscall_nr,
+		if ((int)strlen(mmt_events[i].name) > w)
+			w = strlen(mmt_events[i].name);
+	printf("%-*s %-5s %s\n", w, "EVENT", "ID", "SUMMARY");
+	for (int i = 0; i < MMT_EV_COUNT; i++)
+		printf("%-*s %-5d %s\n", w, mmt_events[i].name, mmt_events[i].syscall_nr,
 		       mmt_events[i].summary);
 	printf("\n`mmtrace list EVENT` describes one event.\n");
 }

@@ -259,8 +259,15 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 		mmt_scopes_refresh(t->skel, t->opts);
 	if (t->opts->interval && now - *last_summary >= t->opts->interval * 1000000000ULL) {
 		*last_summary = now;
-		if (t->opts->summary)
+		if (t->opts->summary) {
+			__u64 prev = 0;
+
+			/* each periodic summary under the time it was taken */
+			ob_lit(t->out, "\n--- ");
+			mmt_time_text(t->out, MMT_TIME_SEC, clock_ns(CLOCK_REALTIME), &prev);
+			ob_lit(t->out, " ---\n");
 			mmt_report_summary(t->skel, t->opts, t->out);
+		}
 		if (t->opts->stats)
 			mmt_report_stats(t->skel, &t->tally, mmt_tasks_count(&t->tasks));
 	}

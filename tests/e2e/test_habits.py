@@ -594,5 +594,122 @@ def losses_in_the_stream():
     eq(sum(gaps), stats["lost"], "table: losses in the stream = losses at exit")
 
 
+# --- smaller habits --------------------------------------------------------------
+
+def summary_lines(text):
+    """(percent, event, calls, total us) of each -c row."""
+    rows = []
+    for l in text.splitlines():
+        m = re.match(r"\s*(\d+\.\d\d) (\w+)\s+(\d+)\s+(\d+)\s+(\d+\.\d{3})", l)
+        if m and m.group(2) != "total":
+            rows.append((float(m.group(1)), m.group(2), int(m.group(3)), float(m.group(5))))
+    return rows
+
+
+@test
+def summary_sorted_by_time_with_percent():
+    p = subprocess.run([MMT, "-c", "--", "sh", "-c", "true; /bin/true"], capture_output=True,
+                       text=True, timeout=60)
+    eq(p.returncode, 0, f"exit status ({p.stderr!r})")
+    text = p.stdout + p.stderr  # (stdout before the trace moved to stderr)
+    head = next(l for l in text.splitlines() if "EVENT" in l)
+    eq(head.split()[:3], ["%", "TIME", "EVENT"], "a % TIME column first")
+    rows = summary_lines(text)
+    check(len(rows) >= 3, f"rows: {rows}")
+    times = [r[3] for r in rows]
+    eq(times, sorted(times, reverse=True), "rows sorted by time, most first")
+    total = sum(times)
+    for pct, name, _, t in rows:
+        check(abs(pct - 100 * t / total) < 0.02, f"{name}: {pct}% of {total} us is not {t} us")
+    check(abs(sum(r[0] for r in rows) - 100) < 0.1, "the percentages add up to 100")
+
+
+@test
+def summary_by_pid_names_the_process():
+    p = subprocess.run([MMT, "-c", "--summary-by", "pid", "-e", "mmap", "--", "sh", "-c",
+                        "/bin/true"], capture_output=True, text=True, timeout=60)
+    titles = re.findall(r"^pid (\d+) \((.*)\):$", p.stdout + p.stderr, re.M)
+    names = {n for _, n in titles}
+    check({"sh", "true"} <= names, f"pid groups name their process: {titles} ({p.stderr!r})")
+
+
+@test
+def interval_summaries_have_a_time():
+    p = subprocess.run([MMT, "-c", "--interval", "1", "-e", "mmap", "--", "sh", "-c",
+                        "sleep 2.5"], capture_output=True, text=True, timeout=60)
+    stamps = re.findall(r"^--- (\d\d):(\d\d):(\d\d) ---$", p.stdout + p.stderr, re.M)
+    check(len(stamps) >= 2, f"a time over each periodic summary: {p.stderr!r}")
+    secs = [int(h) * 3600 + int(m) * 60 + int(s) for h, m, s in stamps]
+    check(all(0 < b - a <= 2 or b < a for a, b in zip(secs, secs[1:])),
+          f"one a second: {stamps}")
+
+
+def on_a_terminal(args, env):
+    """Run mmtrace on a pseudo-terminal; what it wrote there."""
+    import pty
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
+                             env=env)
+        os.close(slave)
+        out = b""
+        while True:
+            r, _, _ = select.select([master], [], [], 30)
+            if not r:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        p.wait(timeout=30)
+    finally:
+        os.close(master)
+    return out.decode(errors="replace")
+
+
+@test
+def no_color_is_honoured():
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [MMT, "-e", "mremap", "--", WORKLOAD, "mremap", os.path.join(tmp, "log")]
+        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+        coloured = on_a_terminal(args, env)
+        check("\x1b[31m" in coloured, "failed calls in red on a terminal")
+        plain = on_a_terminal(args, {**env, "NO_COLOR": "1"})
+        check(" mremap " in plain and "\x1b[" not in plain, "NO_COLOR: no colour")
+
+
+@test
+def exec_errors_as_a_shell_reports_them():
+    p = subprocess.run([MMT, "--", "/nonexistent/cmd"], capture_output=True, text=True,
+                       timeout=60)
+    eq(p.returncode, 127, "not found")
+    eq(p.stdout, "", "stdout")
+    eq(p.stderr.splitlines(),
+       ["mmtrace: failed to run '/nonexistent/cmd': No such file or directory"],
+       "one line, no header before it")
+    with tempfile.TemporaryDirectory() as tmp:
+        f = os.path.join(tmp, "script")
+        with open(f, "w") as fh:
+            fh.write("#!/bin/sh\ntrue\n")
+        os.chmod(f, 0o644)
+        p = subprocess.run([MMT, "--", f], capture_output=True, text=True, timeout=60)
+        eq(p.returncode, 126, "found but not executable: as a shell, 126")
+        eq(p.stderr.splitlines(), [f"mmtrace: failed to run '{f}': Permission denied"],
+           "message")
+
+
+@test
+def list_is_aligned():
+    p = subprocess.run([MMT, "list"], capture_output=True, text=True, timeout=10)
+    rows = [l for l in p.stdout.splitlines()[1:] if re.match(r"\w+ +\d+ ", l)]
+    eq(len(rows), 24, "one row per event")
+    cols = {re.search(r" (\d+) ", l).start(1) for l in rows}
+    eq(len(cols), 1, f"the ID column starts at one place: {sorted(cols)}")
+    eq(p.stdout.splitlines()[0].index("ID"), cols.pop(), "under its header")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -38,8 +38,11 @@ void ob_set_give_up(struct outbuf *ob, bool (*give_up)(void *ctx), void *ctx)
 
 	ob->give_up = give_up;
 	ob->give_up_ctx = ctx;
-	/* a regular file never waits for a reader: one write for all */
-	ob->chunked = ob->fd >= 0 && !(fstat(ob->fd, &st) == 0 && S_ISREG(st.st_mode));
+	/* what can wait for a reader: a pipe, a socket, a terminal; a file or
+	 * another device takes one write for all */
+	ob->chunked = ob->fd >= 0 && (fstat(ob->fd, &st) ||
+				      S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+				      (S_ISCHR(st.st_mode) && isatty(ob->fd)));
 }
 
 /* Wait until fd takes a write, asking give_up each time it took nothing

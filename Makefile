@@ -1,27 +1,28 @@
 # mmtrace - build with `make`, test with `make test`.
 OUT        := build
-CC         ?= gcc
-CLANG      ?= clang
-BPFTOOL    ?= bpftool
-ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-VMLINUX    ?= /sys/kernel/btf/vmlinux
+INCLUDES    = -Isrc -I$(OUT)
+include mk/flags.mk
 
-WARN       := -Wall -Wextra -Werror
-CFLAGS     ?= -O2 -g
-ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT)
-LDLIBS     := -lbpf -lelf -lz
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter -I$(OUT) -Isrc
-
-# User-space code shared by the tool, the unit tests and the fuzzer.
-LIB_SRCS   := $(wildcard src/events/*.c src/decoders/*.c src/outputs/*.c src/context/*.c)
-CLI_SRCS   := $(wildcard src/cli/*.c)
+# User-space code shared by the tool, the unit tests, the fuzzer and
+# bench/replay: every .c under src/ but the command line (src/cli/) and the
+# BPF side (src/bpf/), archived in one library. A new file in a new or an
+# existing src/ folder needs no edit here.
+USER_SRCS  := $(wildcard src/*/*.c src/*/*/*.c)
+CLI_SRCS   := $(filter src/cli/%,$(USER_SRCS))
+LIB_SRCS   := $(filter-out src/cli/% src/bpf/%,$(USER_SRCS))
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
+LIB        := $(OUT)/libmmtrace.a
+# Sources that include the generated skeleton: it must exist before they
+# compile the first time (afterwards their .d files name it).
+SKEL_USERS := $(patsubst src/%.c,$(OUT)/obj/%.o,$(shell grep -l 'mmtrace\.skel\.h' $(USER_SRCS) 2>/dev/null))
+BPF_SRC    := src/bpf/mmtrace.bpf.c
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
-E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile
+E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
+	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32
 
-.PHONY: all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
+.PHONY: FORCE all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
 all: $(OUT)/mmtrace
 
 # Install the Debian packages mmtrace needs (idempotent).
@@ -44,26 +45,32 @@ $(OUT)/vmlinux.h:
 	@mkdir -p $(OUT)
 	$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp && mv $@.tmp $@
 
-$(OUT)/mmtrace.bpf.o: src/bpf/mmtrace.bpf.c src/mmtrace.h $(OUT)/vmlinux.h
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+# The BPF object: one translation unit; its headers (src/bpf/*.h,
+# src/mmtrace.h) are tracked by its .d file.
+$(OUT)/mmtrace.bpf.o: $(BPF_SRC) $(OUT)/vmlinux.h
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(OUT)/mmtrace.skel.h: $(OUT)/mmtrace.bpf.o
 	$(BPFTOOL) gen skeleton $< name mmtrace_bpf > $@.tmp && mv $@.tmp $@
 
-$(OUT)/obj/%.o: src/%.c $(wildcard src/*.h src/*/*.h)
+$(OUT)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(OUT)/obj/cli/%.o: src/cli/%.c $(OUT)/mmtrace.skel.h $(wildcard src/*.h src/*/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(SKEL_USERS): | $(OUT)/mmtrace.skel.h
 
-$(OUT)/mmtrace: $(CLI_OBJS) $(LIB_OBJS)
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(OUT)/mmtrace: $(CLI_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
-$(OUT)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+# (the .d file is hidden: tests/run runs every build/tests/test_*)
+$(OUT)/tests/test_%: tests/unit/test_%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) -lcmocka
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(OUT)/tests/.test_$*.d $< $(LIB) -o $@ $(LDFLAGS) \
+		-lcmocka $(LDLIBS)
 
 # The traced workload is built plainly, even in the sanitizer build: it
 # runs under strace in some tests, and LeakSanitizer cannot run under ptrace.
@@ -74,6 +81,19 @@ $(OUT)/tests/workload: tests/e2e/workload.c
 $(OUT)/tests/hostile: tests/hostile/hostile.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
+
+$(OUT)/tests/placement_load: tests/e2e/placement_load.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
+# The detection rules' techniques, 64- and 32-bit (tests/e2e/test_detect.py).
+$(OUT)/tests/techniques: tests/detect/techniques.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -ldl
+
+$(OUT)/tests/techniques32: tests/detect/techniques.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -ldl
 
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c
@@ -112,12 +132,18 @@ test-valgrind: setup
 
 # libFuzzer on the record decoder and both renderers (clang). FUZZ_SECONDS
 # bounds the run; the corpus in tests/fuzz/corpus/ grows as it finds paths.
+# The library is the same archive, built with clang and the sanitizers in
+# $(OUT)/fuzz/ by a nested make.
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(OUT)/fuzz/fuzz_decode: tests/fuzz/fuzz_decode.c $(LIB_SRCS) $(wildcard src/*.h src/*/*.h)
-	@mkdir -p $(dir $@)
-	clang $(FUZZ_FLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT) \
-		tests/fuzz/fuzz_decode.c $(LIB_SRCS) -o $@
+FUZZ_SAN   := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
+$(OUT)/fuzz/libmmtrace.a: FORCE
+	@$(MAKE) --no-print-directory OUT=$(OUT)/fuzz CC=clang \
+		CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" $@
+
+$(OUT)/fuzz/fuzz_decode: tests/fuzz/fuzz_decode.c $(OUT)/fuzz/libmmtrace.a
+	clang $(FUZZ_FLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Isrc -I$(OUT) $(DEPFLAGS) \
+		tests/fuzz/fuzz_decode.c $(OUT)/fuzz/libmmtrace.a -o $@
 
 fuzz: setup
 	@$(MAKE) --no-print-directory $(OUT)/fuzz/fuzz_decode
@@ -136,3 +162,8 @@ format:
 
 clean:
 	rm -rf $(OUT)
+
+FORCE:
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(OUT)/mmtrace.bpf.d $(join $(dir $(UNIT_BINS)),$(patsubst %,.%.d,$(notdir $(UNIT_BINS)))) \
+	$(OUT)/fuzz/fuzz_decode.d

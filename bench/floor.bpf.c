@@ -1,13 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * floor.bpf.c - the reference probe: the least a ring-buffer syscall tracer
- * does. At sys_enter: filter the syscall number (and optionally the
- * process), keep the entry per thread. At sys_exit: one fixed 64-byte
- * record, submitted without a wake-up. Nothing is decoded, nothing is read
- * from user memory.
+ * floor.bpf.c - the reference probes: the least a ring-buffer syscall tracer
+ * does, in three variants (user space loads one):
  *
- * The same code is built twice: on tp_btf (BTF-typed raw tracepoints) and
- * on raw_tp; user space loads the first kind the kernel accepts.
+ *   ring  the true floor: at sys_enter and at sys_exit, filter the process
+ *         and the syscall number, copy the registers into one 64-byte
+ *         ring-buffer record, submit it without a wake-up. No map but the
+ *         ring buffer; nothing is decoded, nothing read from user memory.
+ *   pcpu  the same with one ring buffer per CPU: an array of ring-buffer
+ *         maps indexed by the current CPU, the buffers created by user space.
+ *   hash  entry and exit paired through a hash map keyed by thread (update
+ *         at entry, lookup + delete at exit), one record at exit: what a
+ *         tracer that joins in the kernel pays on top of the floor.
+ *
+ * Each is built on tp_btf (BTF-typed raw tracepoints, registers read
+ * directly) and on raw_tp (registers read through probe reads); user space
+ * takes the first the kernel accepts. The drops counter is touched only when
+ * a record cannot be sent.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -19,15 +28,30 @@ const volatile __u32 self_tgid = 0;   /* never trace the consumer */
 const volatile __u32 target_tgid = 0; /* 0: every process */
 const volatile __s32 nrs[FLOOR_MAX_NRS] = {-1, -1, -1, -1, -1, -1, -1, -1};
 
-struct entry {
-	__u64 enter_ns;
-	__u64 args[3];
-};
+__u64 drops[FLOOR_DROP_COUNT];
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 24); /* as mmtrace's default */
 } events SEC(".maps");
+
+/* The per-CPU variant: user space sizes it to the CPUs and fills it. */
+struct ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* each, as the shared one */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct ring);
+} rings SEC(".maps");
+
+struct entry {
+	__u64 enter_ns;
+	__u64 args[3];
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -36,20 +60,9 @@ struct {
 	__type(value, struct entry);
 } inflight SEC(".maps");
 
-/* Records lost: [FLOOR_DROP_RINGBUF], [FLOOR_DROP_INFLIGHT]. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, FLOOR_DROP_COUNT);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
-
-static __always_inline void count_drop(__u32 key)
+static __always_inline void count_drop(int why)
 {
-	__u64 *n = bpf_map_lookup_elem(&counters, &key);
-
-	if (n)
-		*n += 1;
+	__sync_fetch_and_add(&drops[why], 1);
 }
 
 static __always_inline bool selected(long id, __u32 tgid)
@@ -63,7 +76,53 @@ static __always_inline bool selected(long id, __u32 tgid)
 	return false;
 }
 
-static __always_inline int on_enter(struct pt_regs *regs, long id)
+/* A register: a plain load on tp_btf, a probe read on raw_tp. */
+#define REG(btf, regs, r) ((btf) ? (regs)->r : BPF_CORE_READ(regs, r))
+
+/* One 64-byte record at entry and one at exit, into rb. */
+static __always_inline int send(void *rb, struct pt_regs *regs, long id, long ret, bool exit,
+				bool btf)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct floor_record *r;
+
+	if (!selected(id, pid_tgid >> 32))
+		return 0;
+	if (!rb) {
+		count_drop(FLOOR_DROP_NORING);
+		return 0;
+	}
+	r = bpf_ringbuf_reserve(rb, sizeof(*r), 0);
+	if (!r) {
+		count_drop(FLOOR_DROP_RINGBUF);
+		return 0;
+	}
+	r->pid_tgid = pid_tgid;
+	r->ns = bpf_ktime_get_boot_ns();
+	if (exit) {
+		r->nr = id | FLOOR_EXIT;
+		r->args[0] = ret;
+		r->args[1] = r->args[2] = r->args[3] = r->args[4] = 0;
+	} else {
+		r->nr = id;
+		r->args[0] = REG(btf, regs, di);
+		r->args[1] = REG(btf, regs, si);
+		r->args[2] = REG(btf, regs, dx);
+		r->args[3] = REG(btf, regs, r10);
+		r->args[4] = REG(btf, regs, r8);
+	}
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+static __always_inline void *cpu_ring(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&rings, &cpu);
+}
+
+static __always_inline int hash_enter(struct pt_regs *regs, long id, bool btf)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
@@ -72,67 +131,77 @@ static __always_inline int on_enter(struct pt_regs *regs, long id)
 	if (!selected(id, pid_tgid >> 32))
 		return 0;
 	e.enter_ns = bpf_ktime_get_boot_ns();
-	e.args[0] = BPF_CORE_READ(regs, di);
-	e.args[1] = BPF_CORE_READ(regs, si);
-	e.args[2] = BPF_CORE_READ(regs, dx);
+	e.args[0] = REG(btf, regs, di);
+	e.args[1] = REG(btf, regs, si);
+	e.args[2] = REG(btf, regs, dx);
 	if (bpf_map_update_elem(&inflight, &tid, &e, BPF_ANY))
 		count_drop(FLOOR_DROP_INFLIGHT);
 	return 0;
 }
 
-static __always_inline int on_exit(struct pt_regs *regs, long ret)
+static __always_inline int hash_exit(struct pt_regs *regs, long ret, bool btf)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
 	struct floor_record *r;
 	struct entry *e;
-	long id;
 
 	e = bpf_map_lookup_elem(&inflight, &tid);
 	if (!e)
 		return 0;
-	id = BPF_CORE_READ(regs, orig_ax);
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
 		count_drop(FLOOR_DROP_RINGBUF);
 		goto out;
 	}
-	r->nr = id;
+	r->nr = REG(btf, regs, orig_ax) | FLOOR_EXIT;
 	r->pid_tgid = pid_tgid;
-	r->enter_ns = e->enter_ns;
-	r->exit_ns = bpf_ktime_get_boot_ns();
-	r->ret = ret;
-	r->args[0] = e->args[0];
-	r->args[1] = e->args[1];
-	r->args[2] = e->args[2];
+	r->ns = e->enter_ns;
+	r->args[0] = bpf_ktime_get_boot_ns();
+	r->args[1] = ret;
+	r->args[2] = e->args[0];
+	r->args[3] = e->args[1];
+	r->args[4] = e->args[2];
 	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 out:
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(floor_btf_enter, struct pt_regs *regs, long id)
-{
-	return on_enter(regs, id);
-}
+/* name: VARIANT_HOOK_enter / VARIANT_HOOK_exit (floor.c picks by prefix). */
+#define FLOOR_PROGS(hook, sec, btf)                                                                \
+	SEC(sec "/sys_enter")                                                                      \
+	int BPF_PROG(ring_##hook##_enter, struct pt_regs *regs, long id)                           \
+	{                                                                                          \
+		return send(&events, regs, id, 0, false, btf);                                     \
+	}                                                                                          \
+	SEC(sec "/sys_exit")                                                                       \
+	int BPF_PROG(ring_##hook##_exit, struct pt_regs *regs, long ret)                           \
+	{                                                                                          \
+		return send(&events, regs, REG(btf, regs, orig_ax), ret, true, btf);               \
+	}                                                                                          \
+	SEC(sec "/sys_enter")                                                                      \
+	int BPF_PROG(pcpu_##hook##_enter, struct pt_regs *regs, long id)                           \
+	{                                                                                          \
+		return send(cpu_ring(), regs, id, 0, false, btf);                                  \
+	}                                                                                          \
+	SEC(sec "/sys_exit")                                                                       \
+	int BPF_PROG(pcpu_##hook##_exit, struct pt_regs *regs, long ret)                           \
+	{                                                                                          \
+		return send(cpu_ring(), regs, REG(btf, regs, orig_ax), ret, true, btf);            \
+	}                                                                                          \
+	SEC(sec "/sys_enter")                                                                      \
+	int BPF_PROG(hash_##hook##_enter, struct pt_regs *regs, long id)                           \
+	{                                                                                          \
+		return hash_enter(regs, id, btf);                                                  \
+	}                                                                                          \
+	SEC(sec "/sys_exit")                                                                       \
+	int BPF_PROG(hash_##hook##_exit, struct pt_regs *regs, long ret)                           \
+	{                                                                                          \
+		return hash_exit(regs, ret, btf);                                                  \
+	}
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(floor_btf_exit, struct pt_regs *regs, long ret)
-{
-	return on_exit(regs, ret);
-}
-
-SEC("raw_tp/sys_enter")
-int BPF_PROG(floor_raw_enter, struct pt_regs *regs, long id)
-{
-	return on_enter(regs, id);
-}
-
-SEC("raw_tp/sys_exit")
-int BPF_PROG(floor_raw_exit, struct pt_regs *regs, long ret)
-{
-	return on_exit(regs, ret);
-}
+FLOOR_PROGS(btf, "tp_btf", true)
+FLOOR_PROGS(raw, "raw_tp", false)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -76,7 +76,7 @@ static struct mmt_mask *record_masks(union record_buf *b)
 static void set_mask(struct mmt_mask *m, __u64 nodes)
 {
 	memset(m, 0, sizeof(*m));
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = MMT_MASK_MAX_BITS; /* maxnode 1025, as numactl passes it */
 	m->words[0] = nodes;
 }

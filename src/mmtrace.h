@@ -17,6 +17,12 @@
 #define MMT_MAX_MASKS 2
 #define MMT_ARRAY_MAX 64 /* elements of an array argument read */
 #define MMT_NR_MAX 512 /* syscall numbers the selection tables cover */
+/*
+ * The selection tables (sel64, sel32: one byte per syscall number) hold the
+ * event + 1, so that 0, their initial value, means "not traced".
+ */
+#define MMT_SEL_OF(event) ((event) + 1)
+#define MMT_SEL_EVENT(sel) ((sel) - 1)
 
 /*
  * Every event, in event-table order: X(name, ENUM). The enum, the BPF
@@ -56,18 +62,18 @@ enum mmt_event {
 };
 #undef MMT_ENUM
 
-/* What became of one argument read from user memory. */
-enum mmt_mask_state {
-	MMT_MASK_NONE = 0, /* not read: the event has no such slot */
-	MMT_MASK_NULL, /* the pointer was NULL: nothing to read */
-	MMT_MASK_EMPTY, /* nothing to read (maxnode <= 1, count 0, failed call) */
-	MMT_MASK_READ, /* the data holds what was read */
-	MMT_MASK_FAULT, /* the read failed; read_err says why */
+/* What became of one read from user memory: a mask, an array, an out-int. */
+enum mmt_read_state {
+	MMT_READ_NONE = 0, /* not read: the event has no such slot */
+	MMT_READ_NULL, /* the pointer was NULL: nothing to read */
+	MMT_READ_EMPTY, /* nothing to read (maxnode <= 1, count 0, failed call) */
+	MMT_READ_OK, /* the data holds what was read */
+	MMT_READ_FAULT, /* the read failed; read_err says why */
 };
 
 /* A node mask: the low nbits bits of words[]. */
 struct mmt_mask {
-	__u8 state; /* enum mmt_mask_state */
+	__u8 state; /* enum mmt_read_state */
 	__u8 truncated; /* the kernel reads more than MMT_MASK_MAX_BITS bits */
 	__u16 nbits; /* bits captured, <= MMT_MASK_MAX_BITS */
 	__s32 read_err; /* negative errno of the failed read */
@@ -76,7 +82,7 @@ struct mmt_mask {
 
 /* An array argument: count elements of elem_size bytes each in data[]. */
 struct mmt_array {
-	__u8 state; /* enum mmt_mask_state */
+	__u8 state; /* enum mmt_read_state */
 	__u8 truncated; /* the call passed more than MMT_ARRAY_MAX elements */
 	__u8 elem_size; /* 4 or 8 */
 	__u8 pad;
@@ -97,17 +103,17 @@ enum mmt_payload_kind {
 struct mmt_payload_masks {
 	struct mmt_mask masks[MMT_MAX_MASKS];
 	__s32 out_int; /* get_mempolicy's *mode after the call */
-	__u8 out_int_state; /* enum mmt_mask_state */
+	__u8 out_int_state; /* enum mmt_read_state */
 	/* 1: an input mask read again at exit differed from the entry's (or
 	 * could no longer be read): the caller changed it during the call */
 	__u8 changed[MMT_MAX_MASKS];
-	__u8 toctou_method; /* enum mmt_toctou_method in force for the call */
+	__u8 toctou_method; /* enum mmt_kcopy_method in force for the call */
 	/*
 	 * The kernel's own copy of each input mask, taken where it copied it
-	 * in (get_nodes(), hooked by fexit or a kprobe pair): MMT_MASK_NONE
-	 * when no hook saw it, MMT_MASK_READ with the bits the kernel used
-	 * (nbits as the entry read's), MMT_MASK_NULL / MMT_MASK_EMPTY when it
-	 * copied nothing, MMT_MASK_FAULT when its copy failed (read_err is
+	 * in (get_nodes(), hooked by fexit or a kprobe pair): MMT_READ_NONE
+	 * when no hook saw it, MMT_READ_OK with the bits the kernel used
+	 * (nbits as the entry read's), MMT_READ_NULL / MMT_READ_EMPTY when it
+	 * copied nothing, MMT_READ_FAULT when its copy failed (read_err is
 	 * get_nodes()'s return value).
 	 */
 	struct mmt_mask kmasks[MMT_MAX_MASKS];
@@ -136,19 +142,67 @@ struct mmt_payload_masks_compact {
 	struct mmt_mask_compact kmasks[MMT_MAX_MASKS];
 };
 
-/* How a call's input masks are checked for a change during the call. */
-enum mmt_toctou_method {
-	MMT_TOCTOU_NONE = 0, /* no input mask */
-	MMT_TOCTOU_REREAD, /* read again at exit, compared with the entry read */
-	MMT_TOCTOU_KCOPY_FEXIT, /* the kernel's copy, fexit on get_nodes() */
-	MMT_TOCTOU_KCOPY_KPROBE, /* the kernel's copy, kprobe/kretprobe on it */
-	MMT_TOCTOU_METHOD_COUNT,
+/*
+ * How a call's input masks are checked for a change during the call: the
+ * method in force for a call (toctou_method of its payload), or the one
+ * --kernel-copy asks for (auto, fexit, kprobe, or off: MMT_KCOPY_REREAD).
+ */
+enum mmt_kcopy_method {
+	MMT_KCOPY_NONE = 0, /* no input mask */
+	MMT_KCOPY_REREAD, /* read again at exit, compared with the entry read */
+	MMT_KCOPY_FEXIT, /* the kernel's copy, fexit on get_nodes() */
+	MMT_KCOPY_KPROBE, /* the kernel's copy, kprobe/kretprobe on it */
+	MMT_KCOPY_METHOD_COUNT,
+	/* --kernel-copy=auto only, never in a record: fexit, else kprobe,
+	 * else the re-read */
+	MMT_KCOPY_AUTO = MMT_KCOPY_METHOD_COUNT,
 };
 
 struct mmt_payload_move_pages {
 	struct mmt_array pages; /* at entry */
 	struct mmt_array nodes; /* at entry */
 	struct mmt_array status; /* at exit */
+};
+
+/*
+ * What the BPF side needs of an event, filled from the event table by
+ * mmt_bpf_events_fill() (src/events/bpf_events.c) before load: one row per
+ * event in .rodata, so the programs look facts up instead of naming events.
+ */
+enum mmt_ptr_kind {
+	MMT_PTR_NONE, /* unused row */
+	MMT_PTR_MASK, /* a node mask: masks[slot], length in maxnode */
+	MMT_PTR_ARRAY, /* an array: the move_pages payload's array slot, length a count */
+	MMT_PTR_OUT_INT, /* an int the kernel writes: out_int */
+};
+
+/* One pointer argument the kernel reads or writes. */
+struct mmt_bpf_ptr {
+	__u8 kind; /* enum mmt_ptr_kind */
+	__u8 arg; /* the argument that holds the pointer */
+	__u8 len_arg; /* the argument that holds its maxnode or count */
+	__u8 at_exit; /* read after the call (the kernel wrote it), else at entry */
+	__u8 slot; /* MASK: masks[] index; ARRAY: 0 pages, 1 nodes, 2 status */
+	__u8 elem_size; /* ARRAY: bytes of an element for a 64-bit caller */
+	__u8 elem_size32; /* ARRAY: the same for an ia32 caller */
+	__u8 pad;
+};
+
+#define MMT_BPF_PTRS 3 /* pointer arguments of one event, at most */
+
+#define MMT_BPF_MIGRATES (1U << 0) /* can move pages: sum mm_migrate_pages */
+#define MMT_BPF_HAS_TARGET (1U << 1) /* args[0] is the pid of the process acted on */
+#define MMT_BPF_KERNEL_COPY (1U << 2) /* its input masks go through get_nodes() */
+#define MMT_BPF_NEVER_FAILS (1U << 3) /* a negative return is not an errno (brk) */
+
+struct mmt_bpf_event {
+	__u8 payload; /* enum mmt_payload_kind */
+	__u8 flags; /* MMT_BPF_* */
+	/* the ia32 syscall number whose 6th argument counts pages (mmap2),
+	 * 0 when none */
+	__u16 ia32_pgoff_nr;
+	__u32 pad;
+	struct mmt_bpf_ptr ptrs[MMT_BPF_PTRS]; /* kind MMT_PTR_NONE past the last */
 };
 
 /* Per-event counters kept in the kernel: [event][MMT_CNT_*]. */

@@ -57,18 +57,18 @@ int mmt_features_main(void)
 	/* the kernel copy of the node masks: fexit, else kprobes, else none */
 	fexit_ok = !mmt_probe_tracing(btf, BPF_TRACE_FEXIT, MMT_KCOPY_FUNC, &fexit_why);
 	kprobe_ok = !mmt_probe_kprobe(MMT_KCOPY_FUNC, &kprobe_why);
-	method = fexit_ok ? MMT_TOCTOU_KCOPY_FEXIT :
-		 kprobe_ok ? MMT_TOCTOU_KCOPY_KPROBE : MMT_TOCTOU_REREAD;
+	method = fexit_ok ? MMT_KCOPY_FEXIT :
+		 kprobe_ok ? MMT_KCOPY_KPROBE : MMT_KCOPY_REREAD;
 	snprintf(detail, sizeof(detail), "on " MMT_KCOPY_FUNC ": %s",
 		 kprobe_ok ? "yes" : kprobe_why);
 	row("kprobes", kprobe_pmu, kprobe_pmu ? detail : kprobe_why,
-	    method == MMT_TOCTOU_KCOPY_KPROBE ? "used: kernel copy of node masks" :
+	    method == MMT_KCOPY_KPROBE ? "used: kernel copy of node masks" :
 	    kprobe_ok ? "--kernel-copy=kprobe" : "not used");
 	snprintf(detail, sizeof(detail), "fexit on " MMT_KCOPY_FUNC ": %s",
 		 fexit_ok ? "yes" : fexit_why);
 	row("fentry/fexit", fexit_ok, detail,
-	    method == MMT_TOCTOU_KCOPY_FEXIT ? "used: kernel copy of node masks" : "not used");
-	row("TOCTOU check of node masks", true, mmt_toctou_method_name(method),
+	    method == MMT_KCOPY_FEXIT ? "used: kernel copy of node masks" : "not used");
+	row("TOCTOU check of node masks", true, mmt_kcopy_method_name(method),
 	    "--kernel-copy=auto picks this");
 	btf__free(btf);
 	return 0;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include "cli/errors.h"
 #include "cli/filters.h"
-#include "decoders/mm_decoders.h"
+#include "decoders/argkinds.h"
 
 static const struct {
 	const char *text;
@@ -45,27 +45,6 @@ static void list_events(char *buf, size_t len)
 		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", mmt_events[i].name);
 }
 
-/* The tables a constant of this argument may come from. */
-static int tables_of(const struct mmt_arg_desc *a, const struct xlat **t)
-{
-	switch (a->kind) {
-	case MMT_ARG_FLAGS:
-	case MMT_ARG_VALUE:
-		t[0] = a->xlat;
-		return 1;
-	case MMT_ARG_MPOL_MODE:
-		t[0] = &mpol_modes;
-		t[1] = &mpol_mode_flags;
-		return 2;
-	case MMT_ARG_MMAP_FLAGS:
-		t[0] = &mmap_types;
-		t[1] = &mmap_flags;
-		return 2;
-	default:
-		return 0;
-	}
-}
-
 static bool lookup_name(const struct xlat *x, const char *name, __u64 *val)
 {
 	for (size_t i = 0; i < x->n; i++) {
@@ -83,19 +62,21 @@ static bool lookup_name(const struct xlat *x, const char *name, __u64 *val)
 
 /*
  * A value: a number (decimal, 0x hex, negative) or NAME|NAME|... of the
- * argument's constants. *has_mode_flags tells whether MPOL_F_* were named.
+ * argument's constants. *first_only tells whether only names of the
+ * argument's first table were given (a mode without MPOL_F_* flags).
  */
 static int parse_value(const char *expr, const char *text,
 		       const struct mmt_arg_desc *a, __u64 *val,
-		       bool *named_mode_only)
+		       bool *first_only)
 {
+	const struct mmt_arg_ops *ops = a ? mmt_arg_ops_of(a) : NULL;
 	const struct xlat *t[2];
-	int nt = a ? tables_of(a, t) : 0;
+	int nt = ops && ops->filter_tables ? ops->filter_tables(a, t) : 0;
 	char *copy, *save = NULL, *end;
-	bool named_mode = false, named_flag = false;
+	bool named_first = false, named_other = false;
 	int err = 0;
 
-	*named_mode_only = false;
+	*first_only = false;
 	if (!*text)
 		return mmt_usage_error("filter '%s' has no value", expr);
 	errno = 0;
@@ -125,19 +106,14 @@ static int parse_value(const char *expr, const char *text,
 			break;
 		}
 		*val |= v;
-		if (a->kind == MMT_ARG_MPOL_MODE && k == 0)
-			named_mode = true;
+		if (k == 0)
+			named_first = true;
 		else
-			named_flag = true;
+			named_other = true;
 	}
 	free(copy);
-	*named_mode_only = named_mode && !named_flag;
+	*first_only = named_first && !named_other;
 	return err;
-}
-
-static bool is_int_kind(enum mmt_arg_kind kind)
-{
-	return kind == MMT_ARG_INT || kind == MMT_ARG_MPOL_MODE || kind == MMT_ARG_VALUE;
 }
 
 /* A number out of the argument's C type matches nothing: refuse it. */
@@ -259,7 +235,7 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 	const char *dot = strchr(item, '.'), *rest, *optext = NULL;
 	struct mmt_pred p = { .mask = ~0ULL };
 	size_t n, oplen = 0;
-	bool mode_only;
+	bool first_only;
 	int argi = -1, err;
 
 	err = parse_set_item(o, item);
@@ -342,7 +318,7 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 			char *end;
 			long node;
 
-			if (strcmp(sub, "nodes") || a->kind != MMT_ARG_NODEMASK)
+			if (strcmp(sub, "nodes") || mmt_arg_ops_of(a)->data != MMT_DATA_MASK)
 				return mmt_usage_error("filter '%s': only a node mask has .nodes, and %s.args.%s.%s is not one",
 						       item, d->name, a->name, sub);
 			if (p.op != MMT_OP_EQ)
@@ -363,14 +339,14 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 			return 0;
 		}
 		p.arg = argi;
-		p.is_int = is_int_kind(a->kind);
+		p.is_int = mmt_arg_ops_of(a)->filter_int;
 		p.is_signed = p.is_int;
 	} else {
 		return mmt_usage_error("filter '%s': '%s' is not a field (use args.NAME, retval or latency)",
 				       item, field);
 	}
 
-	err = parse_value(item, rest + n + oplen, a, &p.value, &mode_only);
+	err = parse_value(item, rest + n + oplen, a, &p.value, &first_only);
 	if (err)
 		return err;
 	if (a && (err = check_range(item, a, rest + n + oplen, p.value)))
@@ -379,9 +355,9 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 		p.mask = p.value;
 		p.value = 0;
 		p.is_signed = 0;
-	} else if (mode_only) {
+	} else if (first_only && mmt_arg_ops_of(a)->filter_value_bits) {
 		/* mode=MPOL_BIND matches MPOL_BIND with any mode flag */
-		p.mask = ~(__u64)MMT_MPOL_MODE_FLAGS;
+		p.mask = mmt_arg_ops_of(a)->filter_value_bits;
 		p.value &= p.mask;
 	}
 	if (p.is_int && p.op != MMT_OP_ANY_BITS)

@@ -3,7 +3,7 @@
  * kcopy.h - the kernel's own copy of the node masks (--kernel-copy).
  *
  * mmt_kcopy_choose() probes the hook --kernel-copy asks for and returns its
- * MMT_TOCTOU_KCOPY_*, or MMT_TOCTOU_REREAD when there is none (with a note
+ * MMT_KCOPY_FEXIT or MMT_KCOPY_KPROBE, or MMT_KCOPY_REREAD when there is none (with a note
  * on stderr when one was asked for by name). mmt_kcopy_autoload() tells
  * libbpf which of the hook's programs to load for method m.
  * mmt_kcopy_attach() attaches them, turns the hook on in the kernel and

@@ -9,6 +9,7 @@
 #include "cli/errors.h"
 #include "cli/list.h"
 #include "events/event_table.h"
+#include "detect/detect.h"
 
 static const char *const tag_docs[] = {
 	"K - the value of a syscall argument register, as the kernel received it.",
@@ -140,6 +141,24 @@ static void catalogue(void)
 	printf("\n`mmtrace list EVENT` describes one event.\n");
 }
 
+/* `mmtrace list --rules`: the detection rules of --detect, from their table */
+static void rules(void)
+{
+	for (int i = 0; i < MMT_RULE_COUNT; i++) {
+		const struct mmt_det_rule *r = &mmt_det_rules[i];
+
+		printf("%s %s - %s\n", r->id, r->event_name, r->name);
+		printf("  Severity: %s. MITRE ATT&CK: %s: %s (%s). Events: %s.\n",
+		       mmt_det_severity_name(r->severity), r->tactic, r->technique, r->technique_id,
+		       r->events);
+		wrap(r->description, 2, 78);
+		printf("  False positives:\n");
+		wrap(r->caveats, 4, 78);
+		printf("\n");
+	}
+	printf("--detect turns them on; --detect-allow EXE[:RULE] silences an executable.\n");
+}
+
 int mmt_list_main(int argc, char **argv)
 {
 	const struct mmt_event_desc *d;
@@ -151,8 +170,12 @@ int mmt_list_main(int argc, char **argv)
 			markdown = true;
 		else if (!strcmp(argv[i], "--names"))
 			names = true;
+		else if (!strcmp(argv[i], "--rules") && argc == 2) {
+			rules();
+			return 0;
+		}
 		else if (argv[i][0] == '-' || event) {
-			fprintf(stderr, "mmtrace: usage: mmtrace list [--markdown] [EVENT]\n");
+			fprintf(stderr, "mmtrace: usage: mmtrace list [--markdown] [EVENT] | mmtrace list --rules\n");
 			return MMT_EXIT_USAGE;
 		} else
 			event = argv[i];

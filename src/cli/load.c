@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "events/bpf_events.h"
 #include "cli/errors.h"
 #include "cli/kcopy.h"
 #include "cli/load.h"
@@ -78,12 +79,13 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 
 		if (!o->selected[i])
 			continue;
-		skel->rodata->sel64[d->syscall_nr] = i + 1;
+		skel->rodata->sel64[d->syscall_nr] = MMT_SEL_OF(i);
 		if (d->ia32_nr >= 0)
-			skel->rodata->sel32[d->ia32_nr] = i + 1;
+			skel->rodata->sel32[d->ia32_nr] = MMT_SEL_OF(i);
 		if (d->ia32_nr2 >= 0)
-			skel->rodata->sel32[d->ia32_nr2] = i + 1;
+			skel->rodata->sel32[d->ia32_nr2] = MMT_SEL_OF(i);
 	}
+	mmt_bpf_events_fill(skel->rodata->bpf_events);
 	bpf_map__set_max_entries(skel->maps.events, o->buffer_size);
 }
 
@@ -130,13 +132,13 @@ int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrac
 		configure(*skel, o, child);
 		choose_programs(*skel, o, *kcopy);
 		err = mmtrace_bpf__load(*skel);
-		if (!err || *kcopy == MMT_TOCTOU_REREAD)
+		if (!err || *kcopy == MMT_KCOPY_REREAD)
 			break;
 		/* the kernel copy is a bonus: never a reason not to trace */
 		mmt_kcopy_note(o, *kcopy, "its BPF program did not load");
 		mmtrace_bpf__destroy(*skel);
 		*skel = NULL;
-		*kcopy = MMT_TOCTOU_REREAD;
+		*kcopy = MMT_KCOPY_REREAD;
 	}
 	if (err) {
 		if ((err == -EPERM || err == -EACCES) && geteuid() == 0)

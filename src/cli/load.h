@@ -18,7 +18,7 @@ void mmt_load_quiet(void);
  * Open, configure and load the programs into *skel; child (if > 0) is the
  * traced command. *kcopy is the kernel copy method to load (enum
  * mmt_toctou_method): if its program does not load, the rest loads without
- * it and *kcopy becomes MMT_TOCTOU_REREAD. 0, or -1 after an error line.
+ * it and *kcopy becomes MMT_KCOPY_REREAD. 0, or -1 after an error line.
  */
 int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrace_bpf **skel);
 

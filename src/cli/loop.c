@@ -16,6 +16,8 @@
 #include "cli/errors.h"
 #include "cli/loop.h"
 #include "cli/scopes.h"
+#include "placement/placement.h"
+#include "detect/session.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
@@ -56,7 +58,7 @@ static bool node_filters_match(const struct mmt_options *o, const struct mmt_dec
 		if (f->event != (int)ev->desc->event)
 			continue;
 		m = ev->args[f->arg].mask;
-		if (!m || m->state != MMT_MASK_READ || mmt_mask_next(m, f->node) != f->node)
+		if (!m || m->state != MMT_READ_OK || mmt_mask_next(m, f->node) != f->node)
 			return false;
 	}
 	return true;
@@ -138,12 +140,18 @@ static int on_record(void *ctx, void *data, size_t len)
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
 	ev.context_id = mmt_tasks_last_id(&t->tasks);
-	if (t->opts->format == MMT_FMT_JSON)
+	if (t->opts->findings_only)
+		; /* --detect-only */
+	else if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(t->out, &ev, t->opts->parse_args);
 	else if (t->opts->format == MMT_FMT_STRACE)
 		mmt_strace_event(t->out, &ev);
 	else
 		mmt_table_event(t->out, &ev);
+	if (t->tally.det)
+		mmt_det_session_event(t->tally.det, t->out, &ev);
+	if (t->placement)
+		mmt_pl_note_event(t->placement, &ev);
 	t->tally.events++;
 	return 0;
 }
@@ -270,6 +278,8 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 		}
 		if (t->opts->stats)
 			mmt_report_stats(t->skel, &t->tally, mmt_tasks_count(&t->tasks));
+		if (t->placement)
+			mmt_pl_sample_all(t->placement, MMT_PL_INTERVAL);
 	}
 }
 
@@ -307,6 +317,8 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 		if (t->child->pid > 0) {
 			if (mmt_child_exited(t->child, status))
 				return drain(t);
+			if (t->child->stopped && t->placement)
+				mmt_pl_on_stop(t->placement, t->child->pid, *status);
 			if (signals_say_stop(t)) {
 				snprintf(t->why, sizeof(t->why), "a second signal");
 				return 1;
@@ -320,10 +332,12 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 int mmt_loop_wait_child(struct mmt_loop *t, int *status)
 {
 	bool forwarded = t->forwarded;
+	int r;
 
-	if (mmt_child_wait(t->child, status, &nsignals, &stop_signal, &forwarded))
-		return stop_signal;
-	return 0;
+	while ((r = mmt_child_wait(t->child, status, &nsignals, &stop_signal, &forwarded)) > 0)
+		if (t->placement) /* --placement seized it: resume it */
+			mmt_pl_on_stop(t->placement, t->child->pid, *status);
+	return r ? stop_signal : 0;
 }
 
 void mmt_loop_close(struct mmt_loop *t)

@@ -15,6 +15,7 @@
 
 struct mmtrace_bpf;
 struct ring_buffer;
+struct mmt_pl;
 
 struct mmt_loop {
 	const struct mmt_options *opts;
@@ -27,10 +28,11 @@ struct mmt_loop {
 	struct mmt_tasks tasks; /* thread contexts by host tid */
 	bool released; /* the command was let exec */
 	bool forwarded; /* the first signal was passed on to it */
-	bool targets_gone;
-	__u64 lost_shown[MMT_EV_COUNT]; /* losses already told in the stream */ /* -p: every process and thread asked for ended */
+	bool targets_gone; /* -p: every process and thread asked for ended */
+	__u64 lost_shown[MMT_EV_COUNT]; /* losses already told in the stream */
 	/* why tracing stopped while the command runs (mmt_loop_run's 1) */
 	char why[96];
+	struct mmt_pl *placement; /* --placement, else NULL */
 	/* a call joined with its thread's context, then its payload */
 	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
 					 sizeof(struct mmt_payload_masks) +

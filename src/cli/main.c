@@ -4,18 +4,24 @@
  * or tracing) and hands argv to it.
  */
 #include <string.h>
+#include "cli/detect_cmd.h"
 #include "cli/features.h"
 #include "cli/list.h"
 #include "cli/options.h"
 #include "cli/trace.h"
+#include "report/report.h"
 
 int main(int argc, char **argv)
 {
 	struct mmt_options opts;
 	int err;
 
+	if (argc > 1 && !strcmp(argv[1], "detect"))
+		return mmt_detect_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "list"))
 		return mmt_list_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return mmt_report_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "--features"))
 		return mmt_features_main();
 	err = mmt_parse_options(argc, argv, &opts);

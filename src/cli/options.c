@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include "cli/detect_cmd.h"
 #include "cli/errors.h"
 #include "cli/filters.h"
 #include "cli/options.h"
@@ -20,7 +21,9 @@
 
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
-	"       mmtrace list [--markdown] [EVENT]\n"
+	"       mmtrace list [--markdown] [EVENT] | mmtrace list --rules\n"
+	"       mmtrace detect [--detect-allow EXE[:RULE]]... [--stats] [-o json] FILE\n"
+	"       mmtrace report FILE.json [-o FILE.html]\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -82,9 +85,21 @@ static const char usage_text[] =
 	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
 	"      --histogram               with -c: a log2 latency histogram per event\n"
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
-	"                                with --stats: print the stats line as often\n"
+	"                                with --stats: print the stats line as often;\n"
+	"                                with --placement: sample as often\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
+	"      --placement               with -p or COMMAND: pages per NUMA node from\n"
+	"                                /proc/PID/numa_maps at start, every --interval\n"
+	"                                and at exit, as \"placement\" records, then a\n"
+	"                                summary (before/after, policy calls)\n"
+	"      --detect                  also write findings (mmtrace list --rules):\n"
+	"                                W+X memory, write-then-execute, one file\n"
+	"                                mapped writable and executable, memory calls\n"
+	"                                on other processes, sealed-memory tampering\n"
+	"      --detect-only             --detect, writing the findings only\n"
+	"      --detect-allow EXE[:RULE] no findings (of RULE only) for this\n"
+	"                                executable path, e.g. a JIT (repeatable)\n"
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
@@ -339,6 +354,10 @@ enum {
 	OPT_COLUMNS,
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
+	OPT_PLACEMENT,
+	OPT_DETECT,
+	OPT_DETECT_ALLOW,
+	OPT_DETECT_ONLY,
 	OPT_DURATION,
 };
 
@@ -368,6 +387,10 @@ static const struct option long_options[] = {
 	{ "columns", required_argument, NULL, OPT_COLUMNS },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
+	{ "placement", no_argument, NULL, OPT_PLACEMENT },
+	{ "detect", no_argument, NULL, OPT_DETECT },
+	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
+	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -382,6 +405,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	int c, err;
 
 	memset(o, 0, sizeof(*o));
+	o->kernel_copy = MMT_KCOPY_AUTO;
 	o->format = MMT_FMT_TABLE;
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
 	o->color = -1;
@@ -519,7 +543,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			else if (!strcmp(optarg, "kprobe"))
 				o->kernel_copy = MMT_KCOPY_KPROBE;
 			else if (!strcmp(optarg, "off"))
-				o->kernel_copy = MMT_KCOPY_OFF;
+				o->kernel_copy = MMT_KCOPY_REREAD;
 			else
 				return mmt_usage_error("invalid --kernel-copy '%s' (auto, fexit, kprobe or off)",
 						       optarg);
@@ -532,6 +556,19 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_BUFFER_SIZE:
 			if ((err = parse_size(o, optarg)))
 				return err;
+			break;
+		case OPT_DETECT:
+			o->detect = true;
+			break;
+		case OPT_DETECT_ONLY:
+			o->detect = o->findings_only = true;
+			break;
+		case OPT_DETECT_ALLOW:
+			if ((err = mmt_parse_detect_allow(o, optarg)))
+				return err;
+			break;
+		case OPT_PLACEMENT:
+			o->placement = true;
 			break;
 		case OPT_STATS:
 			o->stats = true;
@@ -601,14 +638,22 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 				       o->uid_max);
 	if ((o->summary_by || o->histogram) && !o->summary)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
-	if (o->interval && !o->summary && !o->stats)
-		return mmt_usage_error("--interval goes with -c or --stats");
+	if (o->interval && !o->summary && !o->stats && !o->placement)
+		return mmt_usage_error("--interval goes with -c or --stats, or with --placement");
+	if (o->placement && !o->command && !o->npids)
+		return mmt_usage_error("--placement samples -p PID or COMMAND: give one");
+	if (o->placement && o->summary)
+		return mmt_usage_error("--placement writes records: -c does not apply");
 	if (o->summary && o->format != MMT_FMT_TABLE)
 		return mmt_usage_error("-c prints a summary: an output format does not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
 		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
 	if (o->summary && (o->min_latency_ns || o->nlatency_filters))
 		return mmt_usage_error("-c counts every call: --duration and .latency filters do not apply");
+	if (o->ndetect_allow && !o->detect)
+		return mmt_usage_error("--detect-allow goes with --detect");
+	if (o->summary && o->detect)
+		return mmt_usage_error("-c writes no event: --detect does not apply");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;

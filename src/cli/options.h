@@ -28,14 +28,6 @@ struct mmt_latency_filter {
 	__u64 ns;
 };
 
-/* --kernel-copy: which hook reads the kernel's own copy of the node masks */
-enum mmt_kcopy_mode {
-	MMT_KCOPY_AUTO, /* fexit, else kprobe, else none */
-	MMT_KCOPY_FEXIT,
-	MMT_KCOPY_KPROBE,
-	MMT_KCOPY_OFF, /* none: the entry-exit re-read only */
-};
-
 struct mmt_options {
 	bool selected[MMT_EV_COUNT];
 	bool any_selected; /* an -e item selected events (else: all of them) */
@@ -74,6 +66,7 @@ struct mmt_options {
 	bool histogram;
 	enum mmt_summary_by summary_by;
 	unsigned int interval; /* seconds, 0: at exit only */
+	bool placement; /* --placement: pages per node of -p / COMMAND */
 	/* table output */
 	enum mmt_column columns[MMT_COL_COUNT];
 	int ncolumns;
@@ -83,7 +76,12 @@ struct mmt_options {
 	bool durations; /* -T */
 	__u64 min_latency_ns; /* --duration, .latency filters: calls this long */
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
-	enum mmt_kcopy_mode kernel_copy;
+	enum mmt_kcopy_method kernel_copy;
+	/* --detect: findings from src/detect/, and its allow-list */
+	bool detect;
+	bool findings_only; /* --detect-only: write findings, not the events */
+	const char *detect_allow[MMT_MAX_SCOPE_VALUES];
+	int ndetect_allow;
 	char **command; /* NULL-terminated argv, or NULL */
 };
 

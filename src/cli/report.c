@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli/report.h"
+#include "detect/session.h"
 #include "outputs/summary.h"
 #include "mmtrace.skel.h"
 
@@ -100,7 +101,10 @@ void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_
 	for (int ev = 0; ev < MMT_EV_COUNT; ev++)
 		fprintf(stderr, "%s\"%s\":%llu", ev ? "," : "", mmt_events[ev].name,
 			(unsigned long long)c[ev][MMT_CNT_FILTERED]);
-	fputs("}}}\n", stderr);
+	fputc('}', stderr);
+	if (t->det)
+		mmt_det_session_stats(t->det, stderr);
+	fputs("}}\n", stderr);
 }
 
 void mmt_report_losses(struct mmtrace_bpf *skel, const struct mmt_options *o,

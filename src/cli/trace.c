@@ -22,6 +22,8 @@
 #include "cli/trace.h"
 #include "context/containers.h"
 #include "outputs/output.h"
+#include "placement/placement.h"
+#include "detect/session.h"
 
 #define OUT_BUF (256 << 10)
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
@@ -32,7 +34,10 @@ int mmt_trace(const struct mmt_options *opts)
 	struct mmtrace_bpf *skel = NULL;
 	struct outbuf out = { 0 };
 	struct mmt_loop loop = { .opts = opts, .out = &out, .child = &child };
+	struct mmt_det_session det;
+	const char *no_color;
 	int ret = 1, status = 0, out_fd = STDOUT_FILENO, kcopy, rc, sig;
+	bool color;
 
 	mmt_load_quiet();
 	if (geteuid() != 0) {
@@ -71,6 +76,9 @@ int mmt_trace(const struct mmt_options *opts)
 	mmt_loop_catch_signals();
 	if (opts->command && mmt_child_start(&child, opts->command))
 		goto cleanup;
+	if (opts->placement && mmt_pl_begin(&loop.placement, opts->format == MMT_FMT_JSON, &out,
+					    child.pid, opts->pids, opts->npids))
+		goto cleanup;
 	kcopy = mmt_kcopy_choose(opts);
 	if (mmt_load(opts, child.pid, &kcopy, &skel) || mmt_scopes_fill(skel, opts, child.pid))
 		goto cleanup;
@@ -79,9 +87,17 @@ int mmt_trace(const struct mmt_options *opts)
 	loop.skel = skel;
 	if (mmt_loop_open(&loop))
 		goto cleanup;
+	no_color = getenv("NO_COLOR");
+	color = opts->color == 1 ||
+		(opts->color < 0 && isatty(out_fd) && !(no_color && *no_color));
+	if (opts->detect) {
+		if (mmt_det_session_init(&det, opts->format == MMT_FMT_JSON, opts->parse_args,
+					 color, opts->detect_allow, opts->ndetect_allow))
+			goto cleanup;
+		loop.tally.det = &det;
+	}
 	if (opts->command) {
-		int rc = mmt_child_release(&child, opts->command[0]);
-
+		rc = mmt_child_release(&child, opts->command[0]);
 		if (rc) {
 			mmt_child_reap(&child);
 			ret = rc;
@@ -94,16 +110,13 @@ int mmt_trace(const struct mmt_options *opts)
 	mmt_table_time_format(opts->time_fmt);
 	mmt_json_durations(opts->durations);
 	if (opts->format == MMT_FMT_TABLE && !opts->summary) {
-		const char *no_color = getenv("NO_COLOR");
-
-		mmt_table_configure(opts->columns, opts->ncolumns,
-				    opts->color == 1 ||
-					    (opts->color < 0 && isatty(out_fd) &&
-					     !(no_color && *no_color)));
+		mmt_table_configure(opts->columns, opts->ncolumns, color);
 		mmt_table_header(&out);
 		ob_flush(&out);
 	}
 
+	if (loop.placement)
+		mmt_pl_start(loop.placement);
 	rc = mmt_loop_run(&loop, &status);
 	if (rc && child.pid > 0) {
 		/* never harm the command: detach, let it run to its end */
@@ -125,6 +138,7 @@ int mmt_trace(const struct mmt_options *opts)
 	}
 	if (rc)
 		goto cleanup;
+	mmt_pl_finish(&loop.placement, true);
 	if (out.err && out.err != EPIPE && out.err != EINTR) {
 		mmt_err("failed to write %s: %s",
 			opts->output_file ? opts->output_file : "output", strerror(out.err));
@@ -137,8 +151,11 @@ int mmt_trace(const struct mmt_options *opts)
 cleanup:
 	if (skel)
 		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));
+	mmt_pl_finish(&loop.placement, false);
 	mmt_child_abandon(&child);
 	mmt_loop_close(&loop);
+	if (loop.tally.det)
+		mmt_det_session_free(loop.tally.det);
 	mmt_unload(skel);
 	ob_free(&out);
 	mmt_containers_close();

@@ -9,8 +9,19 @@
 #include <stdbool.h>
 #include "context/containers.h"
 #include "events/event_table.h"
+#include "text/errname.h"
+#include "text/nodes.h"
 
 #define MMT_TEXT_LEN 256
+
+/* What an argument carries besides its register value: the tag of
+ * struct mmt_decoded_arg's union (a kind's mmt_arg_ops.data). */
+enum mmt_arg_data {
+	MMT_DATA_NONE, /* the register value only */
+	MMT_DATA_MASK, /* a node mask read from user memory */
+	MMT_DATA_ARRAY, /* an array read from user memory */
+	MMT_DATA_OUT_INT, /* an int the kernel wrote to user memory */
+};
 
 struct mmt_decoded_arg {
 	const struct mmt_arg_desc *desc;
@@ -18,20 +29,31 @@ struct mmt_decoded_arg {
 	bool is_unsigned; /* print value as __u64 */
 	bool ignored; /* the kernel does not use it in this call */
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
-	const struct mmt_mask *mask; /* NODEMASK */
-	bool changed; /* NODEMASK input: read again at exit, it differed */
-	/* NODEMASK input: the copy the kernel took (MMT_MASK_READ), or NULL */
-	const struct mmt_mask *kmask;
-	/* NODEMASK input: the verdict. With kmask: the kernel copied other
-	 * nodes than the entry read (a proven race); without: changed. */
-	bool toctou;
-	/* NODEMASK input: how toctou was decided (mmt_toctou_method_name()),
-	 * NULL when nothing was checked */
-	const char *toctou_check;
-	const struct mmt_array *array; /* ARRAY */
-	int out_state; /* OUT_MODE: enum mmt_mask_state of the value read */
-	__s32 out_value; /* OUT_MODE: the int the kernel wrote */
-	char out_text[MMT_TEXT_LEN]; /* OUT_MODE: out_value decoded */
+	enum mmt_arg_data data; /* which member of the union holds */
+	union {
+		struct { /* MMT_DATA_MASK */
+			const struct mmt_mask *mask; /* what was read */
+			/* input mask: read again at exit, it differed */
+			bool changed;
+			/* input mask: the copy the kernel took (MMT_READ_OK),
+			 * or NULL */
+			const struct mmt_mask *kmask;
+			/* input mask: the verdict. With kmask: the kernel
+			 * copied other nodes than the entry read (a proven
+			 * race); without: changed. */
+			bool toctou;
+			/* input mask: how toctou was decided
+			 * (mmt_kcopy_method_name()), NULL when nothing was
+			 * checked */
+			const char *toctou_check;
+		};
+		const struct mmt_array *array; /* MMT_DATA_ARRAY */
+		struct { /* MMT_DATA_OUT_INT */
+			int out_state; /* enum mmt_read_state of the read */
+			__s32 out_value; /* the int the kernel wrote */
+			char out_text[MMT_TEXT_LEN]; /* out_value decoded */
+		};
+	};
 };
 
 struct mmt_decoded_event {
@@ -83,30 +105,23 @@ int mmt_decode_values(const void *data, size_t len, __u64 boot_to_wall_ns,
 /* Bytes a record of this event has: the header and its payload. */
 size_t mmt_record_size(const struct mmt_event_desc *d);
 
-/* "EINVAL" for 22; NULL when unknown. */
-const char *mmt_errno_name(long err);
-
-/* "EINVAL" for -22: the name of a negative errno value; NULL unless
- * -4095 <= v < 0 (any 64-bit value is safe to pass). */
-const char *mmt_neg_errno_name(__s64 v);
+/* Helpers of the argument kinds, in argkinds.c. */
 
 /* "entry-exit re-read", "kernel-copy (fexit get_nodes)"...; NULL for
- * MMT_TOCTOU_NONE and unknown values. */
-const char *mmt_toctou_method_name(unsigned int method);
+ * MMT_KCOPY_NONE and unknown values. */
+const char *mmt_kcopy_method_name(unsigned int method);
+
+/* Is the method one of the kernel-copy hooks? */
+bool mmt_toctou_is_kcopy(unsigned int method);
 
 /* Do two masks hold different nodes (bits past a mask's nbits are 0)? */
 bool mmt_masks_differ(const struct mmt_mask *a, const struct mmt_mask *b);
 
 /* Decoders of single values, into buf (snprintf semantics). */
 size_t mmt_decode_mpol_mode(__s32 mode, char *buf, size_t len);
+/* (decode.c) */
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 		      bool *failed);
-
-/*
- * Iterate the nodes set in a mask that was read: returns the first node
- * >= from, or -1. Only bits below m->nbits count.
- */
-int mmt_mask_next(const struct mmt_mask *m, int from);
 
 /* Element i (< a->count) of an array read, sign-extended (ints). */
 __s64 mmt_array_elem(const struct mmt_array *a, unsigned int i);

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "decoders/mm_decoders.h"
-#include "decoders/xlat.h"
+#include "text/xlat.h"
 
 /*
  * Append to buf at off, snprintf-style: returns the new full length, writes
@@ -69,9 +69,4 @@ size_t mmt_decode_mmap_flags(__u64 flags, char *buf, size_t len)
 	if (rest & ~known)
 		off = append(buf, len, off, "|0x%llx", (unsigned long long)(rest & ~known));
 	return off;
-}
-
-size_t mmt_decode_prot(__u64 prot, char *buf, size_t len)
-{
-	return xlat_flags(&prot_flags, prot, buf, len);
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mm_decoders.h - decoders of the memory family's composite arguments:
- * values that are more than one table's worth (mmap's flags) or that name
- * their 0 (prot). Every other constant argument is xlat_flags() or
- * xlat_value() with its table from xlat.h:
+ * values that are more than one table's worth (mmap's flags). Every other
+ * constant argument is xlat_flags() or xlat_value() with its table from
+ * text/xlat.h (prot_flags names its 0, PROT_NONE):
  *
+ *   mmap, mprotect, pkey_mprotect prot  xlat_flags(&prot_flags, ...)
  *   madvise, process_madvise advice  xlat_value(&madvise_advice, ...)
  *   mlock2 flags                     xlat_flags(&mlock2_flags, ...)
  *   mlockall flags                   xlat_flags(&mlockall_flags, ...)
@@ -40,8 +41,5 @@
  * MAP_HUGETLB, bit 26 is MAP_UNINITIALIZED and bits 27..31 are unknown.
  */
 size_t mmt_decode_mmap_flags(__u64 flags, char *buf, size_t len);
-
-/* mmap, mprotect and pkey_mprotect's prot: "PROT_READ|PROT_WRITE", "PROT_NONE". */
-size_t mmt_decode_prot(__u64 prot, char *buf, size_t len);
 
 #endif /* MMT_MM_DECODERS_H */

@@ -52,7 +52,7 @@
 	"before the kernel copied the mask)."
 
 #define ARG(n, t, tg, k, slot, d, ...)                                        \
-	{ .name = n, .type = t, .tags = tg, .kind = k, .mask_slot = slot,     \
+	{ .name = n, .type = t, .tags = tg, .kind = k, .payload_slot = slot,     \
 	  .doc = d, __VA_ARGS__ }
 
 const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
@@ -79,8 +79,9 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.event = MMT_EV_MMAP,
 		.name = "mmap",
 		.syscall_nr = 9,
-		.ia32_nr = 192,
+		.ia32_nr = 192, /* mmap2: the offset in pages */
 		.ia32_nr2 = -1,
+		.ia32_pgoff = true,
 		.nargs = 6,
 		.args = {
 			ARG("addr", "void*", MMT_TAG_K | MMT_TAG_OPT, MMT_ARG_ADDR, -1,
@@ -412,6 +413,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 	[MMT_EV_MBIND] = {
 		.event = MMT_EV_MBIND,
 		.migrates = true,
+		.kernel_copy = true,
 		.name = "mbind",
 		.syscall_nr = 237,
 		.ia32_nr = 274,
@@ -424,7 +426,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("mode", "int", MMT_TAG_K, MMT_ARG_MPOL_MODE, -1,
 			  "A policy (MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, ...) with mode flags, as for set_mempolicy."),
 			ARG("nodemask", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU | MMT_TAG_OPT, MMT_ARG_NODEMASK, 0,
-			  "Pointer to the node mask, read from the caller's memory (maxnode - 1 bits)."),
+			  "Pointer to the node mask, read from the caller's memory (maxnode - 1 bits).", .len_arg = 4),
 			ARG("maxnode", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1, "One more than the number of mask bits the kernel reads."),
 			ARG("flags", "unsigned int", MMT_TAG_K, MMT_ARG_FLAGS, -1,
 			  "MPOL_MF_STRICT (fail if pages are elsewhere), MPOL_MF_MOVE (move the caller's pages), MPOL_MF_MOVE_ALL (move shared pages too, CAP_SYS_NICE).", .xlat = &mpol_mf_flags,
@@ -441,6 +443,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 	},
 	[MMT_EV_SET_MEMPOLICY] = {
 		.event = MMT_EV_SET_MEMPOLICY,
+		.kernel_copy = true,
 		.name = "set_mempolicy",
 		.syscall_nr = 238,
 		.ia32_nr = 276,
@@ -451,7 +454,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("mode", "int", MMT_TAG_K, MMT_ARG_MPOL_MODE, -1,
 			  "One policy: MPOL_DEFAULT, MPOL_PREFERRED, MPOL_BIND, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_PREFERRED_MANY or MPOL_WEIGHTED_INTERLEAVE, or'ed with mode flags MPOL_F_STATIC_NODES, MPOL_F_RELATIVE_NODES, MPOL_F_NUMA_BALANCING."),
 			ARG("nodemask", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU | MMT_TAG_OPT, MMT_ARG_NODEMASK, 0,
-			  "Pointer to a bit mask of nodes, read from the caller's memory; NULL for MPOL_DEFAULT and MPOL_LOCAL. The kernel reads maxnode - 1 bits of it."),
+			  "Pointer to a bit mask of nodes, read from the caller's memory; NULL for MPOL_DEFAULT and MPOL_LOCAL. The kernel reads maxnode - 1 bits of it.", .len_arg = 2),
 			ARG("maxnode", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1,
 			  "One more than the number of bits of nodemask the kernel reads (numactl passes 1025 for 1024 nodes)."),
 		},
@@ -477,7 +480,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			  "Where the kernel writes the policy (or, with MPOL_F_NODE, a node). mmtrace reads it after a successful call.", .at_exit = true,
 			  .node_if_arg = 4, .node_bits = 1 /* MPOL_F_NODE */),
 			ARG("nodemask", "unsigned long*", MMT_TAG_U | MMT_TAG_OPT, MMT_ARG_NODEMASK, 0,
-			  "Where the kernel writes the policy's nodes (maxnode - 1 bits). mmtrace reads it after a successful call.", .at_exit = true),
+			  "Where the kernel writes the policy's nodes (maxnode - 1 bits). mmtrace reads it after a successful call.", .at_exit = true, .len_arg = 2),
 			ARG("maxnode", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1, "One more than the number of mask bits the kernel writes."),
 			ARG("addr", "void*", MMT_TAG_K | MMT_TAG_OPT, MMT_ARG_ADDR, -1, "With MPOL_F_ADDR: the address whose policy is asked."),
 			ARG("flags", "unsigned long", MMT_TAG_K, MMT_ARG_FLAGS, -1,
@@ -517,6 +520,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.event = MMT_EV_MIGRATE_PAGES,
 		.has_target = true,
 		.migrates = true,
+		.kernel_copy = true,
 		.name = "migrate_pages",
 		.syscall_nr = 256,
 		.ia32_nr = 294,
@@ -529,9 +533,9 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("maxnode", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1,
 			  "One more than the number of bits of each mask the kernel reads."),
 			ARG("old_nodes", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU, MMT_ARG_NODEMASK, 0,
-			  "Pointer to the mask of nodes to move pages away from, read from the caller's memory."),
+			  "Pointer to the mask of nodes to move pages away from, read from the caller's memory.", .len_arg = 1),
 			ARG("new_nodes", "const unsigned long*", MMT_TAG_U | MMT_TAG_TOCTOU, MMT_ARG_NODEMASK, 1,
-			  "Pointer to the mask of nodes to move pages to, read from the caller's memory. Must be a subset of the nodes the target may use."),
+			  "Pointer to the mask of nodes to move pages to, read from the caller's memory. Must be a subset of the nodes the target may use.", .len_arg = 1),
 		},
 		.ret_kind = MMT_RET_COUNT_OR_ERR,
 		.ret_doc = "The number of pages that could NOT be moved (0 when all moved, or when nothing had to move), or -errno: ESRCH (no such process), EPERM (another user's process without CAP_SYS_NICE, or new_nodes outside the target's allowed nodes), EINVAL (bad maxnode, or new_nodes has a node without memory), EFAULT (mask not readable).",
@@ -556,11 +560,11 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("pid", "int", MMT_TAG_K, MMT_ARG_INT, -1, "The process whose pages move; 0 means the caller."),
 			ARG("count", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1, "Number of pages."),
 			ARG("pages", "const void**", MMT_TAG_U | MMT_TAG_TOCTOU, MMT_ARG_ARRAY, 0,
-			  "Pointer to count page addresses, read from the caller's memory (at most 64)."),
+			  "Pointer to count page addresses, read from the caller's memory (at most 64).", .len_arg = 1),
 			ARG("nodes", "const int*", MMT_TAG_U | MMT_TAG_TOCTOU | MMT_TAG_OPT, MMT_ARG_ARRAY, 1,
-			  "Pointer to count target nodes, read from the caller's memory (at most 64); NULL only asks where the pages are.", .elem = MMT_ELEM_INT),
+			  "Pointer to count target nodes, read from the caller's memory (at most 64); NULL only asks where the pages are.", .elem = MMT_ELEM_INT, .len_arg = 1),
 			ARG("status", "int*", MMT_TAG_U, MMT_ARG_ARRAY, 2,
-			  "Where the kernel writes, per page, its node or -errno. mmtrace reads it after the call (at most 64).", .elem = MMT_ELEM_INT, .at_exit = true),
+			  "Where the kernel writes, per page, its node or -errno. mmtrace reads it after the call (at most 64).", .elem = MMT_ELEM_INT, .at_exit = true, .len_arg = 1),
 			ARG("flags", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1,
 			  "MPOL_MF_MOVE (the caller's pages) or MPOL_MF_MOVE_ALL (shared pages too, CAP_SYS_NICE).", .xlat = &mpol_mf_flags,
 			  .int32 = true),

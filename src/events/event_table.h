@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "mmtrace.h"
-#include "decoders/xlat.h"
+#include "text/xlat.h"
 
 /* Where an argument's value comes from (the seed pages' tags). */
 enum mmt_tag {
@@ -22,7 +22,8 @@ enum mmt_tag {
 	MMT_TAG_OPT = 1 << 3, /* may be NULL / ignored */
 };
 
-/* How an argument's raw register value is turned into text. */
+/* How an argument's raw register value is turned into text: each kind's
+ * operations are in src/decoders/argkinds.c. */
 enum mmt_arg_kind {
 	MMT_ARG_INT, /* signed 32-bit */
 	MMT_ARG_UINT, /* unsigned 32-bit, decimal */
@@ -36,6 +37,7 @@ enum mmt_arg_kind {
 	MMT_ARG_NODEMASK, /* pointer to a node mask read from user memory */
 	MMT_ARG_ARRAY, /* pointer to an array read from user memory */
 	MMT_ARG_OUT_MODE, /* int* the kernel writes a policy mode to */
+	MMT_ARG_KIND_COUNT,
 };
 
 /* What an array's elements are. */
@@ -57,8 +59,12 @@ struct mmt_arg_desc {
 	const char *type; /* C type as in the event pages */
 	unsigned int tags; /* enum mmt_tag */
 	enum mmt_arg_kind kind;
-	int mask_slot; /* NODEMASK: masks[] index; ARRAY: 0 pages, 1 nodes,
-			* 2 status of the move_pages payload */
+	/* where the payload keeps what is read through this pointer:
+	 * NODEMASK: masks[] index; ARRAY: 0 pages, 1 nodes, 2 status of the
+	 * move_pages payload; -1 for the others */
+	int payload_slot;
+	/* NODEMASK, ARRAY: the argument that holds maxnode or the count */
+	int len_arg;
 	const char *doc;
 	const struct xlat *xlat; /* FLAGS, VALUE */
 	bool int32; /* FLAGS: the kernel takes a 32-bit (unsigned) int */
@@ -83,6 +89,8 @@ struct mmt_event_desc {
 	enum mmt_payload_kind payload;
 	bool migrates; /* can move pages: report migrate:mm_migrate_pages */
 	bool has_target; /* args[0] is the pid of the process acted on */
+	bool kernel_copy; /* copies its input masks in with get_nodes() */
+	bool ia32_pgoff; /* ia32_nr takes its 6th argument in pages (mmap2) */
 	int nargs;
 	struct mmt_arg_desc args[MMT_MAX_ARGS];
 	enum mmt_ret_kind ret_kind;

@@ -3,141 +3,18 @@
  * json.c - one JSON object per line, keys in the order of Tracee's events.
  */
 #include <errno.h>
+#include "decoders/argkinds.h"
 #include "outputs/output.h"
-
-/* A key and its colon: keys are literals, their lengths known when compiled. */
-#define key(ob, k) ob_lit(ob, "\"" k "\":")
-
-/* "key":number, */
-#define knum(ob, k, v)                                                         \
-	do {                                                                   \
-		key(ob, k);                                                    \
-		ob_u64(ob, v);                                                 \
-		ob_char(ob, ',');                                              \
-	} while (0)
-
-static bool is_pointer(enum mmt_arg_kind kind)
-{
-	return kind == MMT_ARG_ADDR || kind == MMT_ARG_NODEMASK ||
-	       kind == MMT_ARG_ARRAY || kind == MMT_ARG_OUT_MODE;
-}
-
-static bool is_symbolic(enum mmt_arg_kind kind)
-{
-	return kind == MMT_ARG_FLAGS || kind == MMT_ARG_VALUE ||
-	       kind == MMT_ARG_MMAP_FLAGS || kind == MMT_ARG_MPOL_MODE;
-}
 
 static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
 		      bool parse_args)
 {
-	enum mmt_arg_kind kind = a->desc->kind;
-
-	if (parse_args && (is_pointer(kind) || is_symbolic(kind)))
+	if (parse_args && mmt_arg_ops_of(a->desc)->json_text)
 		ob_json_str(ob, a->text, sizeof(a->text));
 	else if (a->is_unsigned)
 		ob_u64(ob, (__u64)a->value);
 	else
 		ob_s64(ob, a->value);
-}
-
-static void read_error(struct outbuf *ob, __s32 err)
-{
-	const char *name = mmt_neg_errno_name(err);
-
-	ob_lit(ob, ",\"readError\":\"");
-	ob_str(ob, name ? name : "EIO");
-	ob_char(ob, '"');
-}
-
-static void mask_fields(struct outbuf *ob, const struct mmt_mask *m)
-{
-	switch (m->state) {
-	case MMT_MASK_NULL:
-		ob_lit(ob, ",\"nodes\":null");
-		break;
-	case MMT_MASK_EMPTY:
-		ob_lit(ob, ",\"nodes\":[]");
-		break;
-	case MMT_MASK_READ:
-		ob_lit(ob, ",\"nodes\":");
-		mmt_nodes_json(ob, m);
-		if (m->truncated)
-			ob_lit(ob, ",\"truncated\":true");
-		break;
-	case MMT_MASK_FAULT:
-		read_error(ob, m->read_err);
-		break;
-	default:
-		break;
-	}
-}
-
-/* "values": the elements read; pointers as hex strings when parsed */
-static void array_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
-			 bool parse_args)
-{
-	const struct mmt_array *arr = a->array;
-
-	switch (arr->state) {
-	case MMT_MASK_NULL:
-		ob_lit(ob, ",\"values\":null");
-		break;
-	case MMT_MASK_EMPTY:
-		ob_lit(ob, ",\"values\":[]");
-		break;
-	case MMT_MASK_READ:
-		ob_lit(ob, ",\"values\":[");
-		for (unsigned int i = 0; i < arr->count; i++) {
-			__s64 v = a->desc->elem == MMT_ELEM_PTR ? (__s64)mmt_array_ptr(arr, i) :
-								  mmt_array_elem(arr, i);
-
-			if (i)
-				ob_char(ob, ',');
-			if (a->desc->elem == MMT_ELEM_PTR && parse_args) {
-				ob_char(ob, '"');
-				ob_hex(ob, (__u64)v);
-				ob_char(ob, '"');
-			} else if (a->desc->elem == MMT_ELEM_PTR) {
-				ob_u64(ob, (__u64)v);
-			} else {
-				ob_s64(ob, v);
-			}
-		}
-		ob_char(ob, ']');
-		if (arr->truncated)
-			ob_lit(ob, ",\"truncated\":true");
-		break;
-	case MMT_MASK_FAULT:
-		read_error(ob, arr->read_err);
-		break;
-	default:
-		break;
-	}
-}
-
-/* "out": the int the kernel wrote (get_mempolicy's mode) */
-static void out_fields(struct outbuf *ob, const struct mmt_decoded_arg *a,
-		       bool parse_args)
-{
-	switch (a->out_state) {
-	case MMT_MASK_NULL:
-	case MMT_MASK_EMPTY:
-		ob_lit(ob, ",\"out\":null");
-		break;
-	case MMT_MASK_READ:
-		ob_lit(ob, ",\"out\":");
-		if (parse_args)
-			ob_json_str(ob, a->out_text, sizeof(a->out_text));
-		else
-			ob_s64(ob, a->out_value);
-		break;
-	case MMT_MASK_FAULT:
-		ob_lit(ob, ",\"readError\":\"EFAULT\"");
-		break;
-	default:
-		break;
-	}
 }
 
 static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev)
@@ -382,25 +259,8 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 			ob_char(ob, ',');
 		piece_put(ob, et, EV_ARG0 + i);
 		arg_value(ob, a, parse_args);
-		if (a->mask)
-			mask_fields(ob, a->mask);
-		else if (a->array)
-			array_fields(ob, a, parse_args);
-		else if (a->desc->kind == MMT_ARG_OUT_MODE)
-			out_fields(ob, a, parse_args);
-		if (a->kmask) { /* the nodes the kernel copied and used */
-			ob_lit(ob, ",\"kernelNodes\":");
-			mmt_nodes_json(ob, a->kmask);
-		}
-		if (a->toctou)
-			ob_lit(ob, ",\"toctou\":true");
-		if (a->kmask && a->changed)
-			ob_lit(ob, ",\"changedAtExit\":true");
-		if (a->toctou_check) {
-			ob_lit(ob, ",\"toctouCheck\":\"");
-			ob_str(ob, a->toctou_check);
-			ob_char(ob, '"');
-		}
+		if (mmt_arg_ops_of(a->desc)->json_extra)
+			mmt_arg_ops_of(a->desc)->json_extra(ob, a, parse_args);
 		ob_char(ob, '}');
 	}
 	ob_char(ob, ']');

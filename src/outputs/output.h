@@ -7,7 +7,7 @@
 #define MMT_OUTPUT_H
 
 #include "decoders/decode.h"
-#include "outputs/outbuf.h"
+#include "text/outbuf.h"
 #include "outputs/timefmt.h"
 
 enum mmt_format {
@@ -60,9 +60,5 @@ void mmt_strace_event(struct outbuf *ob, const struct mmt_decoded_event *ev);
  * "TIME lost_events LOST n events: mmap 3, ...", strace's "+++ lost ... +++". */
 void mmt_lost_event(struct outbuf *ob, enum mmt_format f, __u64 wall_ns,
 		    const __u64 lost[MMT_EV_COUNT]);
-
-/* Node lists, shared by both: "0-3,8" and "[0,1,2,3,8]". */
-void mmt_nodes_ranges(struct outbuf *ob, const struct mmt_mask *m);
-void mmt_nodes_json(struct outbuf *ob, const struct mmt_mask *m);
 
 #endif /* MMT_OUTPUT_H */

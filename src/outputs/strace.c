@@ -58,11 +58,11 @@ static void mask(struct outbuf *ob, const struct mmt_decoded_arg *a)
 	const struct mmt_mask *m = a->mask;
 	unsigned int words;
 
-	if (m->state == MMT_MASK_NULL) {
+	if (m->state == MMT_READ_NULL) {
 		ob_str(ob, "NULL");
 		return;
 	}
-	if (m->state != MMT_MASK_READ) {
+	if (m->state != MMT_READ_OK) {
 		addr(ob, a->value); /* not read: the pointer */
 		return;
 	}
@@ -80,13 +80,13 @@ static void array(struct outbuf *ob, const struct mmt_decoded_arg *a, bool faile
 {
 	const struct mmt_array *arr = a->array;
 
-	if (arr->state == MMT_MASK_NULL) {
+	if (arr->state == MMT_READ_NULL) {
 		ob_str(ob, "NULL");
 		return;
 	}
 	/* empty: none asked for ([]), or a failed call wrote none */
-	if (arr->state != MMT_MASK_READ &&
-	    !(arr->state == MMT_MASK_EMPTY && !(a->desc->at_exit && failed))) {
+	if (arr->state != MMT_READ_OK &&
+	    !(arr->state == MMT_READ_EMPTY && !(a->desc->at_exit && failed))) {
 		addr(ob, a->value);
 		return;
 	}
@@ -113,7 +113,7 @@ static void array(struct outbuf *ob, const struct mmt_decoded_arg *a, bool faile
 
 static void out_mode(struct outbuf *ob, const struct mmt_decoded_arg *a)
 {
-	if (a->out_state == MMT_MASK_READ) {
+	if (a->out_state == MMT_READ_OK) {
 		ob_char(ob, '[');
 		ob_str(ob, a->out_text);
 		ob_char(ob, ']');
@@ -124,18 +124,25 @@ static void out_mode(struct outbuf *ob, const struct mmt_decoded_arg *a)
 
 static void arg(struct outbuf *ob, const struct mmt_decoded_arg *a, bool failed)
 {
+	/* what was read from user memory, when there is some */
+	if (a->data == MMT_DATA_MASK && a->mask) {
+		mask(ob, a);
+		return;
+	}
+	if (a->data == MMT_DATA_ARRAY && a->array) {
+		array(ob, a, failed);
+		return;
+	}
+	if (a->data == MMT_DATA_OUT_INT) {
+		out_mode(ob, a);
+		return;
+	}
 	switch (a->desc->kind) {
 	case MMT_ARG_ADDR:
-		addr(ob, a->value);
-		break;
-	case MMT_ARG_NODEMASK:
-		mask(ob, a);
-		break;
+	case MMT_ARG_NODEMASK: /* no payload: the pointer */
 	case MMT_ARG_ARRAY:
-		array(ob, a, failed);
-		break;
 	case MMT_ARG_OUT_MODE:
-		out_mode(ob, a);
+		addr(ob, a->value);
 		break;
 	case MMT_ARG_INT:
 		ob_s64(ob, (__s32)a->value);

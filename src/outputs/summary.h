@@ -7,7 +7,7 @@
 #define MMT_SUMMARY_H
 
 #include <stdbool.h>
-#include "outputs/outbuf.h"
+#include "text/outbuf.h"
 #include "mmtrace.h"
 
 struct mmt_summary_row {

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 #include <time.h>
+#include "decoders/argkinds.h"
 #include "outputs/output.h"
 
 static const struct {
@@ -101,108 +102,6 @@ static void time_col(struct outbuf *ob, __u64 ns)
 	ob_mem(ob, frac, 7);
 }
 
-/* "[0-2,5]", "[0,...] (truncated)" */
-static void nodes_text(struct outbuf *ob, const struct mmt_mask *m)
-{
-	ob_char(ob, '[');
-	if (mmt_mask_next(m, 0) >= 0) {
-		mmt_nodes_ranges(ob, m);
-		if (m->truncated)
-			ob_char(ob, ',');
-	}
-	ob_str(ob, m->truncated ? "...] (truncated)" : "]");
-}
-
-static void mask_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
-{
-	const struct mmt_mask *m = a->mask;
-	const char *err;
-
-	switch (m->state) {
-	case MMT_MASK_NULL:
-		ob_str(ob, "NULL");
-		break;
-	case MMT_MASK_EMPTY:
-		ob_str(ob, "[]");
-		break;
-	case MMT_MASK_READ:
-		nodes_text(ob, m);
-		break;
-	case MMT_MASK_FAULT:
-		err = mmt_neg_errno_name(m->read_err);
-		ob_str(ob, a->text);
-		ob_str(ob, " (unreadable: ");
-		ob_str(ob, err ? err : "error");
-		ob_char(ob, ')');
-		break;
-	default:
-		ob_str(ob, a->text);
-		break;
-	}
-}
-
-static void array_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
-{
-	const struct mmt_array *arr = a->array;
-	const char *err;
-
-	switch (arr->state) {
-	case MMT_MASK_NULL:
-		ob_str(ob, "NULL");
-		break;
-	case MMT_MASK_READ:
-		ob_char(ob, '[');
-		for (unsigned int i = 0; i < arr->count; i++) {
-			__s64 v = a->desc->elem == MMT_ELEM_PTR ? (__s64)mmt_array_ptr(arr, i) :
-								  mmt_array_elem(arr, i);
-
-			if (i)
-				ob_char(ob, ',');
-			if (a->desc->elem == MMT_ELEM_PTR) {
-				ob_hex(ob, (__u64)v);
-			} else if (a->desc->at_exit && mmt_neg_errno_name(v)) {
-				ob_char(ob, '-'); /* a status: -errno */
-				ob_str(ob, mmt_neg_errno_name(v));
-			} else {
-				ob_s64(ob, v);
-			}
-		}
-		ob_str(ob, arr->truncated ? ",...] (truncated)" : "]");
-		break;
-	case MMT_MASK_FAULT:
-		err = mmt_neg_errno_name(arr->read_err);
-		ob_str(ob, a->text);
-		ob_str(ob, " (unreadable: ");
-		ob_str(ob, err ? err : "error");
-		ob_char(ob, ')');
-		break;
-	default: /* EMPTY: nothing read (count 0, or the call failed) */
-		ob_str(ob, a->text);
-		break;
-	}
-}
-
-static void out_text(struct outbuf *ob, const struct mmt_decoded_arg *a)
-{
-	switch (a->out_state) {
-	case MMT_MASK_NULL:
-		ob_str(ob, "NULL");
-		break;
-	case MMT_MASK_READ:
-		ob_char(ob, '[');
-		ob_str(ob, a->out_text);
-		ob_char(ob, ']');
-		break;
-	case MMT_MASK_FAULT:
-		ob_str(ob, a->text);
-		ob_str(ob, " (unreadable: EFAULT)");
-		break;
-	default:
-		ob_str(ob, a->text);
-		break;
-	}
-}
-
 static void outcome_text(struct outbuf *ob, const struct mmt_decoded_event *ev)
 {
 	const struct mmt_record *r = ev->rec;
@@ -232,31 +131,20 @@ static void args_col(struct outbuf *ob, const struct mmt_decoded_event *ev)
 {
 	for (int i = 0; i < ev->desc->nargs; i++) {
 		const struct mmt_decoded_arg *a = &ev->args[i];
+		const struct mmt_arg_ops *ops = mmt_arg_ops_of(a->desc);
 
 		if (i)
 			ob_str(ob, ", ");
 		ob_str(ob, a->desc->name);
 		ob_str(ob, ": ");
-		if (a->mask)
-			mask_text(ob, a);
-		else if (a->array)
-			array_text(ob, a);
-		else if (a->desc->kind == MMT_ARG_OUT_MODE)
-			out_text(ob, a);
+		if (ops->table_value)
+			ops->table_value(ob, a);
 		else
 			ob_str(ob, a->text);
 		if (a->ignored)
 			ob_str(ob, " (ignored)");
-		/* the kernel's copy: when it differs, or when ours failed */
-		if (a->kmask && (a->toctou || a->mask->state != MMT_MASK_READ)) {
-			ob_str(ob, " (kernel copied ");
-			nodes_text(ob, a->kmask);
-			ob_str(ob, a->toctou ? ": TOCTOU)" : ")");
-		} else if (a->toctou) {
-			ob_str(ob, " (changed during the call: TOCTOU)");
-		} else if (a->kmask && a->changed) {
-			ob_str(ob, " (changed after the kernel copied it)");
-		}
+		if (ops->table_note)
+			ops->table_note(ob, a);
 	}
 	outcome_text(ob, ev);
 	if (ev->compat)

@@ -7,7 +7,7 @@
 #define MMT_TIMEFMT_H
 
 #include <linux/types.h>
-#include "outputs/outbuf.h"
+#include "text/outbuf.h"
 
 enum mmt_time_fmt {
 	MMT_TIME_DEFAULT, /* the output's own: table HH:MM:SS.us, strace none */

@@ -13,7 +13,7 @@
 
 static void fill_mask(struct mmt_mask *m, int nbits)
 {
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = nbits;
 	m->words[0] = 0x5;
 	m->words[1] = 1ULL << 3;
@@ -66,28 +66,28 @@ int main(int argc, char **argv)
 			struct mmt_payload_masks *p = (void *)(r + 1);
 
 			fill_mask(&p->masks[0], 130);
-			p->masks[1].state = MMT_MASK_FAULT;
+			p->masks[1].state = MMT_READ_FAULT;
 			p->masks[1].read_err = -14;
 			/* the kernel's copy, by fexit: another node set (a race) */
-			p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+			p->toctou_method = MMT_KCOPY_FEXIT;
 			p->changed[0] = 1;
 			fill_mask(&p->kmasks[0], 130);
 			p->kmasks[0].words[0] = 0x7;
-			p->kmasks[1].state = MMT_MASK_READ;
+			p->kmasks[1].state = MMT_READ_OK;
 			p->kmasks[1].nbits = 64;
 			p->kmasks[1].words[0] = 0x2;
-			p->out_int_state = MMT_MASK_READ;
+			p->out_int_state = MMT_READ_OK;
 			p->out_int = 2;
 		} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
 			struct mmt_payload_move_pages *p = (void *)(r + 1);
 
-			p->pages.state = MMT_MASK_READ;
+			p->pages.state = MMT_READ_OK;
 			p->pages.elem_size = 8;
 			p->pages.count = 3;
-			p->nodes.state = MMT_MASK_READ;
+			p->nodes.state = MMT_READ_OK;
 			p->nodes.elem_size = 4;
 			p->nodes.count = 3;
-			p->status.state = MMT_MASK_NULL;
+			p->status.state = MMT_READ_NULL;
 		}
 		snprintf(path, sizeof(path), "%s/%s", argv[1], d->name);
 		f = fopen(path, "wb");
@@ -107,16 +107,16 @@ int main(int argc, char **argv)
 			/* and in the compact form: one word per mask */
 			struct mmt_payload_masks_compact c = { 0 };
 
-			c.masks[0].state = MMT_MASK_READ;
+			c.masks[0].state = MMT_READ_OK;
 			c.masks[0].nbits = 130;
 			c.masks[0].word = 0x8000000000000101ULL;
-			c.masks[1].state = MMT_MASK_FAULT;
+			c.masks[1].state = MMT_READ_FAULT;
 			c.masks[1].read_err = -14;
-			c.kmasks[0].state = MMT_MASK_READ;
+			c.kmasks[0].state = MMT_READ_OK;
 			c.kmasks[0].nbits = 130;
 			c.kmasks[0].word = 1;
-			c.out_int_state = MMT_MASK_READ;
-			c.toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+			c.out_int_state = MMT_READ_OK;
+			c.toctou_method = MMT_KCOPY_FEXIT;
 			r->flags |= MMT_REC_COMPACT;
 			memcpy((char *)r + sizeof(struct mmt_call), &c, sizeof(c));
 			snprintf(path, sizeof(path), "%s/wire-compact-%s", argv[1], d->name);

@@ -19,8 +19,8 @@
 
 #include "decoders/decode.h"
 #include "records.h"
-#include "decoders/xlat.h"
-#include "decoders/numfmt.h"
+#include "text/xlat.h"
+#include "text/numfmt.h"
 
 #define MREMAP_ALL "MREMAP_MAYMOVE|MREMAP_FIXED|MREMAP_DONTUNMAP"
 #define MPOL_ALL_FLAGS "MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING"
@@ -328,36 +328,6 @@ static void test_errno_name(void **state)
 
 /* ---- records: header + payload ---- */
 
-/* A record of event ev in a buffer of exactly mmt_record_size() bytes, so
- * that valgrind sees any read past it; free() it. */
-static struct mmt_record *new_rec(enum mmt_event ev)
-{
-	struct mmt_record *r = record_new(ev);
-
-	assert_non_null(r);
-	r->host_pid = 5100;
-	r->host_tid = 5101;
-	r->pid = 100;
-	r->tid = 101;
-	r->uid = 1000;
-	strcpy(r->comm, "caller");
-	return r;
-}
-
-/* move_pages' arrays by slot: 0 pages, 1 nodes, 2 status */
-static struct mmt_array *array_of(struct mmt_record *r, int slot)
-{
-	struct mmt_payload_move_pages *p = record_move(r);
-
-	return slot == 0 ? &p->pages : slot == 1 ? &p->nodes : &p->status;
-}
-
-static void decode_ok(const struct mmt_record *r, struct mmt_decoded_event *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	assert_int_equal(mmt_decode(r, record_len(r), 0, ev), 0);
-}
-
 static void expect_einval(const void *r, size_t len)
 {
 	struct mmt_decoded_event ev;
@@ -410,7 +380,7 @@ static void test_decode_len(void **state)
 	(void)state;
 	assert_non_null(buf);
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
-		struct mmt_record *r = new_rec(i);
+		struct mmt_record *r = record_call(i);
 		const size_t len = record_len(r);
 		const size_t bad[] = {
 			0,
@@ -451,7 +421,7 @@ static void test_decode_payload_kind(void **state)
 
 	(void)state;
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
-		struct mmt_record *r = new_rec(i);
+		struct mmt_record *r = record_call(i);
 
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			struct mmt_decoded_event ev;
@@ -469,25 +439,25 @@ static void test_decode_payload_kind(void **state)
 static void test_decode_array_checks(void **state)
 {
 	static const unsigned int bad_sizes[] = {0, 1, 2, 3, 5, 6, 7, 9, 16, 255};
-	struct mmt_record *r = new_rec(MMT_EV_MOVE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MOVE_PAGES);
 	size_t len = record_len(r);
 	struct mmt_decoded_event ev;
 
 	(void)state;
 	assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 	for (int slot = 0; slot < 3; slot++) {
-		struct mmt_array *a = array_of(r, slot);
+		struct mmt_array *a = record_array(r, slot);
 
 		/* unknown states */
 		memset(a, 0, sizeof(*a));
-		a->state = MMT_MASK_FAULT + 1;
+		a->state = MMT_READ_FAULT + 1;
 		expect_einval(r, len);
 		a->state = 0xff;
 		expect_einval(r, len);
 
 		/* states that hold no element must count none */
-		for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
-			if (s == MMT_MASK_READ)
+		for (int s = MMT_READ_NONE; s <= MMT_READ_FAULT; s++) {
+			if (s == MMT_READ_OK)
 				continue;
 			memset(a, 0, sizeof(*a));
 			a->state = s;
@@ -501,7 +471,7 @@ static void test_decode_array_checks(void **state)
 
 		/* read: 4- or 8-byte elements, at most MMT_ARRAY_MAX of them */
 		memset(a, 0, sizeof(*a));
-		a->state = MMT_MASK_READ;
+		a->state = MMT_READ_OK;
 		for (unsigned int es = 4; es <= 8; es += 4) {
 			a->elem_size = es;
 			a->count = 0;
@@ -535,7 +505,7 @@ static void test_array_elem(void **state)
 	(void)state;
 	/* 4-byte elements are packed, and sign-extended */
 	memset(&a, 0xaa, sizeof(a));
-	a.state = MMT_MASK_READ;
+	a.state = MMT_READ_OK;
 	a.elem_size = 4;
 	a.count = 8;
 	memcpy(a.data, ints, sizeof(ints));
@@ -559,7 +529,7 @@ static void test_array_elem(void **state)
 
 	/* 8-byte elements, one per data[] word */
 	memset(&a, 0x55, sizeof(a));
-	a.state = MMT_MASK_READ;
+	a.state = MMT_READ_OK;
 	a.elem_size = 8;
 	a.count = MMT_ARRAY_MAX;
 	for (int i = 0; i < MMT_ARRAY_MAX; i++)
@@ -578,7 +548,7 @@ static void test_array_elem(void **state)
 /* move_pages' array arguments point into the record's payload */
 static void test_decode_move_pages(void **state)
 {
-	struct mmt_record *r = new_rec(MMT_EV_MOVE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MOVE_PAGES);
 	struct mmt_payload_move_pages *p = record_move(r);
 	struct mmt_decoded_event ev;
 
@@ -589,23 +559,20 @@ static void test_decode_move_pages(void **state)
 	r->args[3] = 0x7ffc00002000ULL;
 	r->args[4] = 0x7ffc00003000ULL;
 	r->args[5] = 2;
-	p->pages.state = MMT_MASK_READ;
+	p->pages.state = MMT_READ_OK;
 	p->pages.elem_size = 8;
 	p->pages.count = 2;
-	p->nodes.state = MMT_MASK_READ;
+	p->nodes.state = MMT_READ_OK;
 	p->nodes.elem_size = 4;
 	p->nodes.count = 2;
-	p->status.state = MMT_MASK_EMPTY;
+	p->status.state = MMT_READ_EMPTY;
 	p->status.elem_size = 4;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(ev.args[i].data, i >= 2 && i <= 4 ? MMT_DATA_ARRAY : MMT_DATA_NONE);
 	assert_ptr_equal(ev.args[2].array, &p->pages);
 	assert_ptr_equal(ev.args[3].array, &p->nodes);
 	assert_ptr_equal(ev.args[4].array, &p->status);
-	for (int i = 0; i < 6; i++) {
-		assert_null(ev.args[i].mask);
-		if (i < 2 || i == 5)
-			assert_null(ev.args[i].array);
-	}
 	assert_string_equal(ev.args[0].text, "0");
 	assert_string_equal(ev.args[1].text, "2");
 	assert_string_equal(ev.args[2].text, "0x7ffc00001000");
@@ -619,7 +586,7 @@ static void test_decode_move_pages(void **state)
  * kernel wrote it, a policy or with MPOL_F_NODE a node */
 static void expect_out(__u64 flags, int out_state, __s32 out, const char *want)
 {
-	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_GET_MEMPOLICY);
 	struct mmt_payload_masks *p = record_masks(r);
 	struct mmt_decoded_event ev;
 
@@ -627,43 +594,43 @@ static void expect_out(__u64 flags, int out_state, __s32 out, const char *want)
 	r->args[1] = 0;
 	r->args[2] = 0;
 	r->args[4] = flags;
-	p->masks[0].state = MMT_MASK_NULL;
+	p->masks[0].state = MMT_READ_NULL;
 	p->out_int_state = out_state;
 	p->out_int = out;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
+	assert_int_equal(ev.args[0].data, MMT_DATA_OUT_INT);
 	assert_int_equal(ev.args[0].out_state, out_state);
 	assert_int_equal(ev.args[0].out_value, out);
 	assert_string_equal(ev.args[0].text, "0x7ffc00004000");
 	if (strcmp(ev.args[0].out_text, want))
 		fail_msg("flags %#llx, out %d: got \"%s\", want \"%s\"", (unsigned long long)flags,
 			 out, ev.args[0].out_text, want);
+	assert_int_equal(ev.args[1].data, MMT_DATA_MASK);
 	assert_ptr_equal(ev.args[1].mask, &p->masks[0]);
-	assert_null(ev.args[0].mask);
-	assert_null(ev.args[0].array);
 	free(r);
 }
 
 static void test_decode_out_mode(void **state)
 {
 	(void)state;
-	expect_out(0, MMT_MASK_READ, 2, "MPOL_BIND");
-	expect_out(0, MMT_MASK_READ, 0, "MPOL_DEFAULT");
-	expect_out(0, MMT_MASK_READ, 2 | 1 << 15, "MPOL_BIND|MPOL_F_STATIC_NODES");
-	expect_out(0, MMT_MASK_READ, 99, "0x63");
-	expect_out(2 /* MPOL_F_ADDR */, MMT_MASK_READ, 3, "MPOL_INTERLEAVE");
-	expect_out(4 /* MPOL_F_MEMS_ALLOWED */, MMT_MASK_READ, 0, "MPOL_DEFAULT");
+	expect_out(0, MMT_READ_OK, 2, "MPOL_BIND");
+	expect_out(0, MMT_READ_OK, 0, "MPOL_DEFAULT");
+	expect_out(0, MMT_READ_OK, 2 | 1 << 15, "MPOL_BIND|MPOL_F_STATIC_NODES");
+	expect_out(0, MMT_READ_OK, 99, "0x63");
+	expect_out(2 /* MPOL_F_ADDR */, MMT_READ_OK, 3, "MPOL_INTERLEAVE");
+	expect_out(4 /* MPOL_F_MEMS_ALLOWED */, MMT_READ_OK, 0, "MPOL_DEFAULT");
 	/* MPOL_F_NODE: a node number */
-	expect_out(1, MMT_MASK_READ, 0, "0");
-	expect_out(1, MMT_MASK_READ, 2, "2");
-	expect_out(1 | 2, MMT_MASK_READ, 1, "1");
-	expect_out(1 | 2, MMT_MASK_READ, -1, "-1");
-	expect_out(1ULL << 32 | 1, MMT_MASK_READ, 3, "3");
+	expect_out(1, MMT_READ_OK, 0, "0");
+	expect_out(1, MMT_READ_OK, 2, "2");
+	expect_out(1 | 2, MMT_READ_OK, 1, "1");
+	expect_out(1 | 2, MMT_READ_OK, -1, "-1");
+	expect_out(1ULL << 32 | 1, MMT_READ_OK, 3, "3");
 	/* nothing read: no text */
-	expect_out(0, MMT_MASK_NULL, 0, "");
-	expect_out(0, MMT_MASK_EMPTY, 0, "");
-	expect_out(0, MMT_MASK_FAULT, 0, "");
-	expect_out(1, MMT_MASK_FAULT, 0, "");
-	expect_out(0, MMT_MASK_NONE, 0, "");
+	expect_out(0, MMT_READ_NULL, 0, "");
+	expect_out(0, MMT_READ_EMPTY, 0, "");
+	expect_out(0, MMT_READ_FAULT, 0, "");
+	expect_out(1, MMT_READ_FAULT, 0, "");
+	expect_out(0, MMT_READ_NONE, 0, "");
 }
 
 static void test_decode_target(void **state)
@@ -673,32 +640,32 @@ static void test_decode_target(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
-		struct mmt_record *r = new_rec(with_pid[i]);
+		struct mmt_record *r = record_call(with_pid[i]);
 
 		/* pid 0: the caller itself, by its host pid */
 		r->args[0] = 0;
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_true(ev.has_target);
 		assert_int_equal(ev.target_host_pid, 5100);
 		assert_int_equal(ev.target_uid, 1000);
-		assert_string_equal(ev.target_comm, "caller");
+		assert_string_equal(ev.target_comm, RECORD_COMM);
 		assert_false(ev.target_other_process);
 		assert_false(ev.target_other_user);
 
 		/* the pid is an int: upper register bits do not count */
 		r->args[0] = 0xabcd00000000ULL;
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_true(ev.has_target);
 		assert_int_equal(ev.target_host_pid, 5100);
 
 		/* another pid, not looked up: no target */
 		r->args[0] = 4321;
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_false(ev.has_target);
 		assert_false(ev.target_other_process);
 		assert_false(ev.target_other_user);
 		r->args[0] = 0xffffffffULL; /* -1 */
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_false(ev.has_target);
 
 		/* looked up: another process of another user */
@@ -707,7 +674,7 @@ static void test_decode_target(void **state)
 		r->target_host_pid = 4321;
 		r->target_uid = 0;
 		strcpy(r->target_comm, "postgres");
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_true(ev.has_target);
 		assert_int_equal(ev.target_host_pid, 4321);
 		assert_int_equal(ev.target_uid, 0);
@@ -717,32 +684,32 @@ static void test_decode_target(void **state)
 
 		/* of the same user */
 		r->target_uid = 1000;
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_true(ev.target_other_process);
 		assert_false(ev.target_other_user);
 
 		/* the caller named by its own pid */
 		r->args[0] = 100;
 		r->target_host_pid = 5100;
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_true(ev.has_target);
 		assert_false(ev.target_other_process);
 		assert_false(ev.target_other_user);
 
 		/* a comm that fills its 16 bytes */
 		memcpy(r->target_comm, "0123456789abcdef", MMT_COMM_LEN);
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_string_equal(ev.target_comm, "0123456789abcdef");
 		free(r);
 	}
 
 	/* an event without a pid argument has no target, flag or not */
 	{
-		struct mmt_record *r = new_rec(MMT_EV_SET_MEMPOLICY);
+		struct mmt_record *r = record_call(MMT_EV_SET_MEMPOLICY);
 
 		r->flags = MMT_REC_TARGET;
 		r->target_host_pid = 4321;
-		decode_ok(r, &ev);
+		record_decode(r, &ev);
 		assert_false(ev.has_target);
 		assert_false(ev.target_other_process);
 		assert_false(ev.target_other_user);
@@ -752,32 +719,32 @@ static void test_decode_target(void **state)
 
 static void test_decode_compat_and_ret(void **state)
 {
-	struct mmt_record *r = new_rec(MMT_EV_BRK);
+	struct mmt_record *r = record_call(MMT_EV_BRK);
 	struct mmt_decoded_event ev;
 
 	(void)state;
 	r->args[0] = 0;
 	r->ret = 0x555555559000LL;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_false(ev.compat);
 	assert_false(ev.failed);
 	assert_string_equal(ev.ret_text, "0x555555559000");
 
 	r->flags = MMT_REC_COMPAT;
 	r->ret = -12; /* not an error for brk */
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_true(ev.compat);
 	assert_false(ev.failed);
 	assert_string_equal(ev.ret_text, "0xfffffffffffffff4");
 
 	r->flags = MMT_REC_MIGRATED | MMT_REC_TARGET;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_false(ev.compat);
 	free(r);
 
-	r = new_rec(MMT_EV_MMAP);
+	r = record_call(MMT_EV_MMAP);
 	r->ret = -12;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_true(ev.failed);
 	assert_string_equal(ev.ret_text, "-12 ENOMEM");
 	free(r);
@@ -786,7 +753,7 @@ static void test_decode_compat_and_ret(void **state)
 /* Arguments by kind: the raw value as the kernel types it, the text. */
 static void test_decode_arg_kinds(void **state)
 {
-	struct mmt_record *r = new_rec(MMT_EV_MMAP);
+	struct mmt_record *r = record_call(MMT_EV_MMAP);
 	struct mmt_decoded_event ev;
 
 	(void)state;
@@ -796,7 +763,7 @@ static void test_decode_arg_kinds(void **state)
 	r->args[3] = 0x22;
 	r->args[4] = 0xffffffffULL;
 	r->args[5] = 1ULL << 40;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_string_equal(ev.args[0].text, "0x0");
 	assert_string_equal(ev.args[1].text, "8192");
 	assert_string_equal(ev.args[2].text, "PROT_NONE");
@@ -809,23 +776,23 @@ static void test_decode_arg_kinds(void **state)
 	free(r);
 
 	/* VALUE: an int, named by its table */
-	r = new_rec(MMT_EV_MADVISE);
+	r = record_call(MMT_EV_MADVISE);
 	r->args[2] = 102;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_string_equal(ev.args[2].text, "MADV_GUARD_INSTALL");
 	assert_true(ev.args[2].value == 102);
 	r->args[2] = 0xffffffffULL;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_string_equal(ev.args[2].text, "0xffffffff");
 	assert_true(ev.args[2].value == -1);
 	assert_false(ev.args[2].is_unsigned);
 	free(r);
 
 	/* UINT: unsigned 32 bits */
-	r = new_rec(MMT_EV_PROCESS_MADVISE);
+	r = record_call(MMT_EV_PROCESS_MADVISE);
 	r->args[0] = 0xfffffffdULL;
 	r->args[4] = 0x1ffffffffULL;
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_string_equal(ev.args[0].text, "-3");
 	assert_string_equal(ev.args[4].text, "4294967295");
 	assert_true(ev.args[4].value == 0xffffffffLL);

@@ -19,6 +19,7 @@
 /* the installed x86_64 syscall numbers, to check the table against */
 #include <asm/unistd_64.h>
 
+#include "decoders/argkinds.h"
 #include "events/event_table.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -510,24 +511,24 @@ static void test_nodemask_args(void **state)
 
 			if (ad->kind != MMT_ARG_NODEMASK) {
 				if (ad->kind != MMT_ARG_ARRAY)
-					assert_int_equal(ad->mask_slot, -1);
+					assert_int_equal(ad->payload_slot, -1);
 				continue;
 			}
 			assert_int_equal(d->payload, MMT_PAYLOAD_MASKS);
-			assert_true(ad->mask_slot >= 0 && ad->mask_slot < MMT_MAX_MASKS);
-			assert_false(slots & 1U << ad->mask_slot);
-			slots |= 1U << ad->mask_slot;
+			assert_true(ad->payload_slot >= 0 && ad->payload_slot < MMT_MAX_MASKS);
+			assert_false(slots & 1U << ad->payload_slot);
+			slots |= 1U << ad->payload_slot;
 			assert_true(ad->tags & MMT_TAG_U);
 			assert_false(ad->tags & MMT_TAG_K);
 		}
 		/* slots are used from 0 on, in order */
 		assert_int_equal(slots & (slots + 1), 0);
 	}
-	assert_int_equal(mmt_events[MMT_EV_MBIND].args[3].mask_slot, 0);
-	assert_int_equal(mmt_events[MMT_EV_SET_MEMPOLICY].args[1].mask_slot, 0);
-	assert_int_equal(mmt_events[MMT_EV_GET_MEMPOLICY].args[1].mask_slot, 0);
-	assert_int_equal(mmt_events[MMT_EV_MIGRATE_PAGES].args[2].mask_slot, 0);
-	assert_int_equal(mmt_events[MMT_EV_MIGRATE_PAGES].args[3].mask_slot, 1);
+	assert_int_equal(mmt_events[MMT_EV_MBIND].args[3].payload_slot, 0);
+	assert_int_equal(mmt_events[MMT_EV_SET_MEMPOLICY].args[1].payload_slot, 0);
+	assert_int_equal(mmt_events[MMT_EV_GET_MEMPOLICY].args[1].payload_slot, 0);
+	assert_int_equal(mmt_events[MMT_EV_MIGRATE_PAGES].args[2].payload_slot, 0);
+	assert_int_equal(mmt_events[MMT_EV_MIGRATE_PAGES].args[3].payload_slot, 1);
 }
 
 /* ARRAY arguments: move_pages' pages, nodes and status, slots 0, 1, 2. */
@@ -546,9 +547,9 @@ static void test_array_args(void **state)
 			if (ad->kind != MMT_ARG_ARRAY)
 				continue;
 			assert_int_equal(d->payload, MMT_PAYLOAD_MOVE_PAGES);
-			assert_true(ad->mask_slot >= 0 && ad->mask_slot <= 2);
-			assert_false(slots & 1U << ad->mask_slot);
-			slots |= 1U << ad->mask_slot;
+			assert_true(ad->payload_slot >= 0 && ad->payload_slot <= 2);
+			assert_false(slots & 1U << ad->payload_slot);
+			slots |= 1U << ad->payload_slot;
 		}
 		if (d->payload == MMT_PAYLOAD_MOVE_PAGES)
 			assert_int_equal(slots, 0x7);
@@ -556,13 +557,13 @@ static void test_array_args(void **state)
 			assert_int_equal(slots, 0);
 	}
 	assert_string_equal(mp->args[2].name, "pages");
-	assert_int_equal(mp->args[2].mask_slot, 0);
+	assert_int_equal(mp->args[2].payload_slot, 0);
 	assert_int_equal(mp->args[2].elem, MMT_ELEM_PTR);
 	assert_string_equal(mp->args[3].name, "nodes");
-	assert_int_equal(mp->args[3].mask_slot, 1);
+	assert_int_equal(mp->args[3].payload_slot, 1);
 	assert_int_equal(mp->args[3].elem, MMT_ELEM_INT);
 	assert_string_equal(mp->args[4].name, "status");
-	assert_int_equal(mp->args[4].mask_slot, 2);
+	assert_int_equal(mp->args[4].payload_slot, 2);
 	assert_int_equal(mp->args[4].elem, MMT_ELEM_INT);
 }
 
@@ -826,6 +827,47 @@ static void test_tags_str(void **state)
 	assert_int_equal(buf[1], 'X');
 }
 
+/* Every argument kind has its operations, and every argument of the table
+ * fits its kind's: a payload slot the kind has, the tables a filter names. */
+static void test_arg_ops(void **state)
+{
+	(void)state;
+	for (int k = 0; k < MMT_ARG_KIND_COUNT; k++) {
+		const struct mmt_arg_ops *o = &mmt_arg_ops[k];
+
+		if (!o->decode || !o->text)
+			fail_msg("kind %d has no decode or text operation", k);
+		/* what is read from user memory is shown by both outputs */
+		if (o->data != MMT_DATA_NONE && (!o->json_extra || !o->table_value))
+			fail_msg("kind %d carries data but does not render it", k);
+		if ((o->data == MMT_DATA_MASK || o->data == MMT_DATA_ARRAY) != (o->nslots > 0))
+			fail_msg("kind %d: payload slots without data, or data without slots", k);
+		/* a kind printed as names takes names in filters */
+		if (o->filter_tables && !o->json_text)
+			fail_msg("kind %d takes names in filters but prints numbers", k);
+	}
+	for (int e = 0; e < MMT_EV_COUNT; e++) {
+		const struct mmt_event_desc *d = &mmt_events[e];
+
+		for (int a = 0; a < d->nargs; a++) {
+			const struct mmt_arg_desc *ad = &d->args[a];
+			const struct mmt_arg_ops *o;
+			const struct xlat *t[2] = { NULL, NULL };
+
+			assert_true(ad->kind >= 0 && ad->kind < MMT_ARG_KIND_COUNT);
+			o = mmt_arg_ops_of(ad);
+			if (o->nslots && (ad->payload_slot < 0 || ad->payload_slot >= o->nslots))
+				fail_msg("%s.%s: slot %d, its kind has %d", d->name, ad->name,
+					 ad->payload_slot, o->nslots);
+			if (!o->filter_tables)
+				continue;
+			assert_true(o->filter_tables(ad, t) >= 1);
+			if (!t[0] || !t[0]->n)
+				fail_msg("%s.%s: no constants for filters", d->name, ad->name);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -846,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_texts),
 		cmocka_unit_test(test_doc_pages),
 		cmocka_unit_test(test_tags_str),
+		cmocka_unit_test(test_arg_ops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

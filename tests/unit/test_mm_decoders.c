@@ -19,7 +19,8 @@
 #include <linux/mempolicy.h>
 
 #include "decoders/mm_decoders.h"
-#include "decoders/xlat.h"
+#include "records.h"
+#include "text/xlat.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -54,9 +55,20 @@ static size_t do_mmap(const void *arg, char *buf, size_t len)
 	return mmt_decode_mmap_flags(*(const __u64 *)arg, buf, len);
 }
 
+/* prot as mmtrace prints it: mprotect's prot argument, through the decoder */
 static size_t do_prot(const void *arg, char *buf, size_t len)
 {
-	return mmt_decode_prot(*(const __u64 *)arg, buf, len);
+	struct mmt_record *r = record_new(MMT_EV_MPROTECT);
+	struct mmt_decoded_event ev;
+	int n;
+
+	assert_non_null(r);
+	r->args[2] = *(const __u64 *)arg;
+	assert_int_equal(mmt_decode(r, record_len(r), 0, &ev), 0);
+	assert_int_equal(ev.args[2].desc->kind, MMT_ARG_FLAGS);
+	n = snprintf(buf, len, "%s", ev.args[2].text);
+	free(r);
+	return n > 0 ? (size_t)n : 0;
 }
 
 /* The decoder's text for arg into a buffer of plenty, against want. */
@@ -349,9 +361,15 @@ static void test_prot(void **state)
 	check_prot(0xffffffff00000000ULL | PROT_READ, "PROT_READ|0xffffffff00000000");
 }
 
+/* prot_flags, the table prot's kind prints with, into short buffers */
 static void test_prot_truncation(void **state)
 {
-	static const __u64 cases[] = {0, PROT_READ, PROT_READ | PROT_WRITE | 0x10, ~0ULL};
+	static const struct xlat_case cases[] = {
+		{&prot_flags, 0, false},
+		{&prot_flags, PROT_READ, false},
+		{&prot_flags, PROT_READ | PROT_WRITE | 0x10, false},
+		{&prot_flags, ~0ULL, false},
+	};
 	static const char *const texts[] = {
 		"PROT_NONE",
 		"PROT_READ",
@@ -361,7 +379,7 @@ static void test_prot_truncation(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-		check_truncation(do_prot, &cases[i], texts[i]);
+		check_truncation(do_xlat, &cases[i], texts[i]);
 }
 
 /* ---- mmap flags ---- */

@@ -3,9 +3,10 @@
  * test_nodemask.c - node masks as the BPF side leaves them in a record
  * (state, nbits, truncated, read_err) and how user space renders them.
  *
- * The BPF side (read_mask() in src/bpf/mmtrace.bpf.c) decides the state and
- * nbits; bpf_mask() below does the same from maxnode, so the tests cover the
- * boundaries it produces. User memory past nbits, and stale words past what
+ * The BPF side (read_mask() in src/bpf/payload.bpf.h) decides the state and
+ * nbits with mmt_mask_sizing() (src/bpf/mmt_math.h); bpf_mask() below calls
+ * that same function, so the tests cover the boundaries the BPF code itself
+ * produces. User memory past nbits, and stale words past what
  * was read, are filled with ones: the kernel ignores those bits, and so must
  * the renderers.
  *
@@ -26,6 +27,7 @@
 #include "decoders/decode.h"
 #include "records.h"
 #include "outputs/output.h"
+#include "bpf/mmt_math.h"
 
 #define MASK_PTR 0x7ffd10000000ULL
 
@@ -43,72 +45,43 @@ static void mask_set(struct mmt_mask *m, int bit)
 }
 
 /* What read_mask() leaves for a pointer and maxnode, reading user memory
- * that is all ones (or failing with err when err != 0). */
+ * that is all ones (or failing with err when err != 0): the state and sizes
+ * come from the BPF side's own mmt_mask_sizing(). */
 static void bpf_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, int err)
 {
-	__u64 nbits;
+	__u64 nbits, bytes;
+	__u8 state, truncated;
 
 	memset(m->words, 0xff, sizeof(m->words)); /* stale or unused words */
-	m->truncated = 0;
+	state = mmt_mask_sizing(uptr, maxnode, 0, &nbits, &bytes, &truncated);
+	assert_true(bytes <= sizeof(m->words));
+	m->truncated = truncated;
 	m->nbits = 0;
 	m->read_err = 0;
-	if (!uptr) {
-		m->state = MMT_MASK_NULL;
+	m->state = state;
+	if (state != MMT_READ_OK)
 		return;
-	}
-	if (maxnode <= 1) {
-		m->state = MMT_MASK_EMPTY;
-		return;
-	}
-	nbits = maxnode - 1;
-	if (nbits > MMT_MASK_MAX_BITS) {
-		nbits = MMT_MASK_MAX_BITS;
-		m->truncated = 1;
-	}
 	if (err) {
-		m->state = MMT_MASK_FAULT;
+		m->state = MMT_READ_FAULT;
 		m->read_err = err;
 		return;
 	}
-	m->state = MMT_MASK_READ;
 	m->nbits = nbits;
 }
 
 static void mask_read(struct mmt_mask *m, int nbits, const int *bits, int n)
 {
 	memset(m, 0, sizeof(*m));
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = nbits;
 	for (int i = 0; i < n; i++)
 		mask_set(m, bits[i]);
 }
 
-static struct mmt_mask *rec_mask(struct mmt_record *r, int slot)
-{
-	return &record_masks(r)->masks[slot];
-}
-
-/* A record of event ev in a buffer of mmt_record_size() bytes; free() it. */
-static struct mmt_record *new_rec(enum mmt_event ev)
-{
-	struct mmt_record *r = record_new(ev);
-
-	assert_non_null(r);
-	r->cpu = 3;
-	r->enter_ns = 5000000000ULL;
-	r->thread_start_ns = 4000000000ULL;
-	r->host_pid = r->host_tid = r->pid = r->tid = 1234;
-	r->host_ppid = r->ppid = 1;
-	strcpy(r->comm, "numactl");
-	strcpy(r->host, "box");
-	strcpy(r->exe, "/usr/bin/numactl");
-	return r;
-}
-
 /* set_mempolicy(MPOL_BIND, MASK_PTR, maxnode) */
 static struct mmt_record *set_mempolicy_rec(__u64 maxnode)
 {
-	struct mmt_record *r = new_rec(MMT_EV_SET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_SET_MEMPOLICY);
 
 	r->args[0] = 2;
 	r->args[1] = MASK_PTR;
@@ -116,18 +89,12 @@ static struct mmt_record *set_mempolicy_rec(__u64 maxnode)
 	return r;
 }
 
-static void decode_ok(const struct mmt_record *r, struct mmt_decoded_event *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	assert_int_equal(mmt_decode(r, record_len(r), 0, ev), 0);
-}
-
 /* The JSON line and the table line of a record, into one outbuf each. */
 static void render(const struct mmt_record *r, struct outbuf *json, struct outbuf *table)
 {
 	struct mmt_decoded_event ev;
 
-	decode_ok(r, &ev);
+	record_decode(r, &ev);
 	assert_int_equal(ob_init(json, -1, 64), 0);
 	assert_int_equal(ob_init(table, -1, 64), 0);
 	mmt_json_event(json, &ev, false);
@@ -260,9 +227,9 @@ static void test_bpf_nbits(void **state)
 
 	(void)state;
 	bpf_mask(&m, MASK_PTR, 0, 0);
-	assert_int_equal(m.state, MMT_MASK_EMPTY);
+	assert_int_equal(m.state, MMT_READ_EMPTY);
 	bpf_mask(&m, MASK_PTR, 1, 0);
-	assert_int_equal(m.state, MMT_MASK_EMPTY);
+	assert_int_equal(m.state, MMT_READ_EMPTY);
 
 	bpf_mask(&m, MASK_PTR, 2, 0);
 	assert_int_equal(m.nbits, 1);
@@ -316,7 +283,7 @@ static void test_bpf_nbits_events(void **state)
 		struct mmt_record *r = set_mempolicy_rec(cases[i].maxnode);
 		struct outbuf json, table;
 
-		bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+		bpf_mask(record_mask(r, 0), r->args[1], r->args[2], 0);
 		render(r, &json, &table);
 		expect_substr(ob_cstr(&json), cases[i].json);
 		expect_substr(ob_cstr(&table), cases[i].table);
@@ -348,7 +315,7 @@ static void test_state_null(void **state)
 	(void)state;
 	r->args[0] = 0;
 	r->args[1] = 0;
-	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], 0);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":0,\"nodes\":null}",
@@ -361,7 +328,7 @@ static void test_state_empty(void **state)
 	struct mmt_record *r = set_mempolicy_rec(1);
 
 	(void)state;
-	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], 0);
+	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], 0);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[]}",
@@ -375,7 +342,7 @@ static void test_state_read(void **state)
 	struct mmt_record *r = set_mempolicy_rec(1025);
 
 	(void)state;
-	mask_read(rec_mask(r, 0), 1024, bits, 5);
+	mask_read(record_mask(r, 0), 1024, bits, 5);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[0,1,2,3,8]}",
@@ -387,7 +354,7 @@ static void test_state_read_truncated(void **state)
 {
 	static const int bits[] = {1, 1023};
 	struct mmt_record *r = set_mempolicy_rec(4097);
-	struct mmt_mask *m = rec_mask(r, 0);
+	struct mmt_mask *m = record_mask(r, 0);
 
 	(void)state;
 	mask_read(m, 1024, bits, 2);
@@ -408,14 +375,14 @@ static void test_state_fault(void **state)
 
 	(void)state;
 	r->ret = -EFAULT;
-	bpf_mask(rec_mask(r, 0), r->args[1], r->args[2], -EFAULT);
+	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], -EFAULT);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"readError\":\"EFAULT\"}",
 		    "nodemask: 0x7ffd10000000 (unreadable: EFAULT), maxnode: 1025\n");
 
 	/* an error without a name still reads as an error */
-	rec_mask(r, 0)->read_err = 0;
+	record_mask(r, 0)->read_err = 0;
 	check_state(r, "\"readError\":\"EIO\"}",
 		    "nodemask: 0x7ffd10000000 (unreadable: error), maxnode: 1025\n");
 	free(r);
@@ -427,7 +394,7 @@ static void test_state_no_mask_fields(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
-		struct mmt_record *r = new_rec(events[i]);
+		struct mmt_record *r = record_call(events[i]);
 		struct outbuf json, table;
 
 		r->args[3] = 1;
@@ -446,15 +413,15 @@ static void test_migrate_pages_slots(void **state)
 {
 	static const int old_bits[] = {0};
 	static const int new_bits[] = {1, 2};
-	struct mmt_record *r = new_rec(MMT_EV_MIGRATE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MIGRATE_PAGES);
 
 	(void)state;
 	r->args[0] = 4321;
 	r->args[1] = 3;
 	r->args[2] = 0x1000;
 	r->args[3] = 0x2000;
-	mask_read(rec_mask(r, 0), 2, old_bits, 1);
-	mask_read(rec_mask(r, 1), 2, new_bits, 2);
+	mask_read(record_mask(r, 0), 2, old_bits, 1);
+	mask_read(record_mask(r, 1), 2, new_bits, 2);
 	check_state(r,
 		    "{\"name\":\"old_nodes\",\"type\":\"const unsigned long*\","
 		    "\"value\":4096,\"nodes\":[0]},"
@@ -462,9 +429,9 @@ static void test_migrate_pages_slots(void **state)
 		    "\"value\":8192,\"nodes\":[1]}],\"migration\":",
 		    "pid: 4321, maxnode: 3, old_nodes: [0], new_nodes: [1]\n");
 
-	rec_mask(r, 1)->state = MMT_MASK_FAULT;
-	rec_mask(r, 1)->nbits = 0;
-	rec_mask(r, 1)->read_err = -EFAULT;
+	record_mask(r, 1)->state = MMT_READ_FAULT;
+	record_mask(r, 1)->nbits = 0;
+	record_mask(r, 1)->read_err = -EFAULT;
 	check_state(r, "\"value\":8192,\"readError\":\"EFAULT\"}],\"migration\":",
 		    "old_nodes: [0], new_nodes: 0x2000 (unreadable: EFAULT)\n");
 	free(r);
@@ -475,7 +442,7 @@ static void test_migrate_pages_slots(void **state)
 static void test_mbind_mask(void **state)
 {
 	static const int bits[] = {1, 3};
-	struct mmt_record *r = new_rec(MMT_EV_MBIND);
+	struct mmt_record *r = record_call(MMT_EV_MBIND);
 
 	(void)state;
 	r->args[0] = 0x7f0000000000ULL;
@@ -484,9 +451,9 @@ static void test_mbind_mask(void **state)
 	r->args[3] = MASK_PTR;
 	r->args[4] = 5;
 	r->args[5] = 2;
-	bpf_mask(rec_mask(r, 0), r->args[3], r->args[4], 0);
-	assert_int_equal(rec_mask(r, 0)->nbits, 4);
-	mask_read(rec_mask(r, 0), 4, bits, 2);
+	bpf_mask(record_mask(r, 0), r->args[3], r->args[4], 0);
+	assert_int_equal(record_mask(r, 0)->nbits, 4);
+	mask_read(record_mask(r, 0), 4, bits, 2);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[1,3]},"
@@ -499,15 +466,15 @@ static void test_mbind_mask(void **state)
 static void test_get_mempolicy_mask(void **state)
 {
 	static const int bits[] = {0, 2, 3};
-	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_GET_MEMPOLICY);
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
 	r->args[0] = 0;
 	r->args[1] = MASK_PTR;
 	r->args[2] = 65;
-	p->out_int_state = MMT_MASK_NULL;
-	mask_read(rec_mask(r, 0), 64, bits, 3);
+	p->out_int_state = MMT_READ_NULL;
+	mask_read(record_mask(r, 0), 64, bits, 3);
 	check_state(r,
 		    "{\"name\":\"nodemask\",\"type\":\"unsigned long*\","
 		    "\"value\":140724871888896,\"nodes\":[0,2,3]}",
@@ -515,18 +482,13 @@ static void test_get_mempolicy_mask(void **state)
 
 	/* a failed call: nothing was read */
 	r->ret = -EINVAL;
-	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_EMPTY;
+	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
+	record_mask(r, 0)->state = MMT_READ_EMPTY;
 	check_state(r, "\"value\":140724871888896,\"nodes\":[]}", "nodemask: [], maxnode: 65");
 	free(r);
 }
 
 /* ---- the TOCTOU verdict: entry-exit re-read, or the kernel's own copy ---- */
-
-static struct mmt_mask *rec_kmask(struct mmt_record *r, int slot)
-{
-	return &record_masks(r)->kmasks[slot];
-}
 
 #define FEXIT_CHECK "\"toctouCheck\":\"kernel-copy (fexit get_nodes)\"}"
 #define REREAD_CHECK "\"toctouCheck\":\"entry-exit re-read\"}"
@@ -554,16 +516,16 @@ static void test_masks_differ(void **state)
 	assert_true(mmt_masks_differ(&a, &b));
 	/* a mask not read holds no node */
 	memset(&b, 0, sizeof(b));
-	b.state = MMT_MASK_FAULT;
+	b.state = MMT_READ_FAULT;
 	mask_read(&a, 64, NULL, 0);
 	assert_false(mmt_masks_differ(&a, &b));
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_REREAD), "entry-exit re-read");
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_KCOPY_FEXIT),
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_REREAD), "entry-exit re-read");
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_FEXIT),
 			    "kernel-copy (fexit get_nodes)");
-	assert_string_equal(mmt_toctou_method_name(MMT_TOCTOU_KCOPY_KPROBE),
+	assert_string_equal(mmt_kcopy_method_name(MMT_KCOPY_KPROBE),
 			    "kernel-copy (kprobe get_nodes)");
-	assert_null(mmt_toctou_method_name(MMT_TOCTOU_NONE));
-	assert_null(mmt_toctou_method_name(MMT_TOCTOU_METHOD_COUNT));
+	assert_null(mmt_kcopy_method_name(MMT_KCOPY_NONE));
+	assert_null(mmt_kcopy_method_name(MMT_KCOPY_METHOD_COUNT));
 }
 
 /* Without a kernel copy: the re-read at exit decides, and says so. */
@@ -574,21 +536,21 @@ static void test_toctou_reread(void **state)
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
-	mask_read(rec_mask(r, 0), 2, b0, 1);
-	p->toctou_method = MMT_TOCTOU_REREAD;
+	mask_read(record_mask(r, 0), 2, b0, 1);
+	p->toctou_method = MMT_KCOPY_REREAD;
 	check_state(r, "\"nodes\":[0]," REREAD_CHECK, "nodemask: [0], maxnode: 3\n");
 	p->changed[0] = 1;
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
 	/* a record that names no method: the verdict alone, as before */
-	p->toctou_method = MMT_TOCTOU_NONE;
+	p->toctou_method = MMT_KCOPY_NONE;
 	check_state(r, "\"nodes\":[0],\"toctou\":true}", "(changed during the call: TOCTOU)");
 	/* a NULL mask: nothing to check */
-	p->toctou_method = MMT_TOCTOU_REREAD;
+	p->toctou_method = MMT_KCOPY_REREAD;
 	p->changed[0] = 0;
 	r->args[1] = 0;
-	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_NULL;
+	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
+	record_mask(r, 0)->state = MMT_READ_NULL;
 	check_state(r, "\"value\":0,\"nodes\":null}", "nodemask: NULL, maxnode: 3\n");
 	free(r);
 }
@@ -601,15 +563,15 @@ static void test_toctou_kernel_copy(void **state)
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
-	mask_read(rec_mask(r, 0), 2, b0, 1);
-	mask_read(rec_kmask(r, 0), 2, b0, 1);
-	rec_kmask(r, 0)->words[1] = ~0ULL; /* past nbits: not nodes */
+	p->toctou_method = MMT_KCOPY_FEXIT;
+	mask_read(record_mask(r, 0), 2, b0, 1);
+	mask_read(record_kmask(r, 0), 2, b0, 1);
+	record_kmask(r, 0)->words[1] = ~0ULL; /* past nbits: not nodes */
 	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0]," FEXIT_CHECK,
 		    "nodemask: [0], maxnode: 3\n");
 
 	/* the kernel copied other nodes than were read at entry: proven */
-	mask_read(rec_kmask(r, 0), 2, b01, 2);
+	mask_read(record_kmask(r, 0), 2, b01, 2);
 	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0,1],\"toctou\":true," FEXIT_CHECK,
 		    "nodemask: [0] (kernel copied [0-1]: TOCTOU), maxnode: 3\n");
 	p->changed[0] = 1;
@@ -620,11 +582,11 @@ static void test_toctou_kernel_copy(void **state)
 
 	/* changed at exit, but after the kernel copied what was read: no race
 	 * on what the call used */
-	mask_read(rec_kmask(r, 0), 2, b0, 1);
+	mask_read(record_kmask(r, 0), 2, b0, 1);
 	check_state(r, "\"nodes\":[0],\"kernelNodes\":[0],\"changedAtExit\":true," FEXIT_CHECK,
 		    "nodemask: [0] (changed after the kernel copied it), maxnode: 3\n");
 
-	p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
+	p->toctou_method = MMT_KCOPY_KPROBE;
 	p->changed[0] = 0;
 	check_state(r, "\"kernelNodes\":[0],\"toctouCheck\":\"kernel-copy (kprobe get_nodes)\"}",
 		    "nodemask: [0], maxnode: 3\n");
@@ -640,22 +602,22 @@ static void test_toctou_kernel_copy_missing(void **state)
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	p->toctou_method = MMT_KCOPY_FEXIT;
 	p->changed[0] = 1;
-	mask_read(rec_mask(r, 0), 2, b0, 1);
+	mask_read(record_mask(r, 0), 2, b0, 1);
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
-	rec_kmask(r, 0)->state = MMT_MASK_FAULT;
-	rec_kmask(r, 0)->read_err = -EFAULT;
+	record_kmask(r, 0)->state = MMT_READ_FAULT;
+	record_kmask(r, 0)->read_err = -EFAULT;
 	check_state(r, "\"nodes\":[0],\"toctou\":true," REREAD_CHECK,
 		    "nodemask: [0] (changed during the call: TOCTOU), maxnode: 3\n");
 
 	/* our read failed where the kernel's succeeded: its copy is shown */
 	p->changed[0] = 0;
-	memset(rec_mask(r, 0), 0, sizeof(struct mmt_mask));
-	rec_mask(r, 0)->state = MMT_MASK_FAULT;
-	rec_mask(r, 0)->read_err = -EFAULT;
-	mask_read(rec_kmask(r, 0), 2, b1, 1);
+	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
+	record_mask(r, 0)->state = MMT_READ_FAULT;
+	record_mask(r, 0)->read_err = -EFAULT;
+	mask_read(record_kmask(r, 0), 2, b1, 1);
 	check_state(r, "\"readError\":\"EFAULT\",\"kernelNodes\":[1]," FEXIT_CHECK,
 		    "(unreadable: EFAULT) (kernel copied [1]), maxnode: 3\n");
 	free(r);
@@ -665,18 +627,18 @@ static void test_toctou_kernel_copy_missing(void **state)
 static void test_toctou_kernel_copy_migrate_pages(void **state)
 {
 	static const int b0[] = {0}, b1[] = {1}, b2[] = {2};
-	struct mmt_record *r = new_rec(MMT_EV_MIGRATE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MIGRATE_PAGES);
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
 	r->args[1] = 65;
 	r->args[2] = 0x1000;
 	r->args[3] = 0x2000;
-	p->toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
-	mask_read(rec_mask(r, 0), 64, b0, 1);
-	mask_read(rec_mask(r, 1), 64, b1, 1);
-	mask_read(rec_kmask(r, 0), 64, b0, 1);
-	mask_read(rec_kmask(r, 1), 64, b2, 1);
+	p->toctou_method = MMT_KCOPY_FEXIT;
+	mask_read(record_mask(r, 0), 64, b0, 1);
+	mask_read(record_mask(r, 1), 64, b1, 1);
+	mask_read(record_kmask(r, 0), 64, b0, 1);
+	mask_read(record_kmask(r, 1), 64, b2, 1);
 	check_state(r,
 		    "\"value\":4096,\"nodes\":[0],\"kernelNodes\":[0]," FEXIT_CHECK ","
 		    "{\"name\":\"new_nodes\",\"type\":\"const unsigned long*\",\"value\":8192,"
@@ -689,13 +651,13 @@ static void test_toctou_kernel_copy_migrate_pages(void **state)
 static void test_toctou_not_on_outputs(void **state)
 {
 	static const int b0[] = {0};
-	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_GET_MEMPOLICY);
 	struct outbuf json, table;
 
 	(void)state;
 	r->args[1] = MASK_PTR;
 	r->args[2] = 65;
-	mask_read(rec_mask(r, 0), 64, b0, 1);
+	mask_read(record_mask(r, 0), 64, b0, 1);
 	record_masks(r)->changed[0] = 1; /* not looked at for an output */
 	render(r, &json, &table);
 	expect_no_substr(ob_cstr(&json), "toctou");
@@ -770,8 +732,8 @@ static void test_malformed_mask(void **state)
 
 	/* states that carry no bits must say nbits 0, in either slot */
 	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
-		for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
-			if (s == MMT_MASK_READ)
+		for (int s = MMT_READ_NONE; s <= MMT_READ_FAULT; s++) {
+			if (s == MMT_READ_OK)
 				continue;
 			memset(&p->masks[slot], 0, sizeof(p->masks[slot]));
 			p->masks[slot].state = s;
@@ -780,17 +742,17 @@ static void test_malformed_mask(void **state)
 			expect_einval(r, len);
 			p->masks[slot].nbits = 0;
 		}
-		p->masks[slot].state = MMT_MASK_NULL;
+		p->masks[slot].state = MMT_READ_NULL;
 	}
 
 	/* unknown states, in the slot the event uses and in the other one */
 	memset(&p->masks[0], 0, sizeof(p->masks[0]));
-	p->masks[0].state = MMT_MASK_FAULT + 1;
+	p->masks[0].state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	p->masks[0].state = 0xff;
 	expect_einval(r, len);
-	p->masks[0].state = MMT_MASK_NULL;
-	p->masks[1].state = MMT_MASK_FAULT + 1;
+	p->masks[0].state = MMT_READ_NULL;
+	p->masks[1].state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	free(r);
 }
@@ -804,35 +766,35 @@ static void test_malformed_kcopy(void **state)
 	struct mmt_decoded_event ev;
 
 	(void)state;
-	for (int m = MMT_TOCTOU_NONE; m < MMT_TOCTOU_METHOD_COUNT; m++) {
+	for (int m = MMT_KCOPY_NONE; m < MMT_KCOPY_METHOD_COUNT; m++) {
 		p->toctou_method = m;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 	}
-	p->toctou_method = MMT_TOCTOU_METHOD_COUNT;
+	p->toctou_method = MMT_KCOPY_METHOD_COUNT;
 	expect_einval(r, len);
 	p->toctou_method = 0xff;
 	expect_einval(r, len);
 
 	for (int slot = 0; slot < MMT_MAX_MASKS; slot++) {
-		struct mmt_mask *k = rec_kmask(r, slot);
+		struct mmt_mask *k = record_kmask(r, slot);
 
-		p->toctou_method = MMT_TOCTOU_KCOPY_KPROBE;
+		p->toctou_method = MMT_KCOPY_KPROBE;
 		mask_read(k, MMT_MASK_MAX_BITS, NULL, 0);
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 		k->nbits = MMT_MASK_MAX_BITS + 1;
 		expect_einval(r, len);
 		k->nbits = 0;
-		k->state = MMT_MASK_FAULT + 1;
+		k->state = MMT_READ_FAULT + 1;
 		expect_einval(r, len);
-		k->state = MMT_MASK_FAULT;
+		k->state = MMT_READ_FAULT;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 		k->nbits = 3; /* no bits in a failed copy */
 		expect_einval(r, len);
 		/* a copy in a record whose method took none */
 		mask_read(k, 64, NULL, 0);
-		p->toctou_method = MMT_TOCTOU_REREAD;
+		p->toctou_method = MMT_KCOPY_REREAD;
 		expect_einval(r, len);
-		p->toctou_method = MMT_TOCTOU_NONE;
+		p->toctou_method = MMT_KCOPY_NONE;
 		expect_einval(r, len);
 		memset(k, 0, sizeof(*k));
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
@@ -843,24 +805,24 @@ static void test_malformed_kcopy(void **state)
 /* the state of the int read at exit (get_mempolicy's mode) is checked too */
 static void test_malformed_out_state(void **state)
 {
-	struct mmt_record *r = new_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_GET_MEMPOLICY);
 	struct mmt_payload_masks *p = record_masks(r);
 	size_t len = record_len(r);
 	struct mmt_decoded_event ev;
 
 	(void)state;
-	for (int s = MMT_MASK_NONE; s <= MMT_MASK_FAULT; s++) {
+	for (int s = MMT_READ_NONE; s <= MMT_READ_FAULT; s++) {
 		p->out_int_state = s;
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 	}
-	p->out_int_state = MMT_MASK_FAULT + 1;
+	p->out_int_state = MMT_READ_FAULT + 1;
 	expect_einval(r, len);
 	p->out_int_state = 0xff;
 	expect_einval(r, len);
 	/* in any MASKS event, even one without an OUT_MODE argument */
 	free(r);
 	r = set_mempolicy_rec(1025);
-	record_masks(r)->out_int_state = MMT_MASK_FAULT + 1;
+	record_masks(r)->out_int_state = MMT_READ_FAULT + 1;
 	expect_einval(r, record_len(r));
 	free(r);
 }

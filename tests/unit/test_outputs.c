@@ -601,42 +601,10 @@ static void test_ob_numbers(void **state)
 
 /* ---- records ---- */
 
-/*
- * A record is its fixed header followed by the payload of its event, in
- * one buffer of exactly mmt_record_size() bytes (so valgrind sees any read
- * past it). The payload starts zeroed: every mask and array in state NONE.
- */
-/* free() it */
-static struct mmt_record *base_rec(enum mmt_event ev)
-{
-	struct mmt_record *r = record_new(ev);
-
-	assert_non_null(r);
-	r->cpu = 7;
-	r->enter_ns = 1000000000ULL;
-	r->exit_ns = 1000002000ULL;
-	r->thread_start_ns = 500000000ULL;
-	r->cgroup_id = 12345;
-	r->host_pid = 5100;
-	r->host_tid = 5101;
-	r->host_ppid = 5099;
-	r->pid = 100;
-	r->tid = 101;
-	r->ppid = 99;
-	r->uid = 1000;
-	r->gid = 1000;
-	r->mnt_ns = 4026531841U;
-	r->pid_ns = 4026531836U;
-	strcpy(r->comm, "mremap-test");
-	strcpy(r->host, "node1");
-	strcpy(r->exe, "/usr/bin/mremap-test");
-	return r;
-}
-
 /* mremap(0x7f0000000000, 8192, 16384, flags, 0x7f0000100000) */
 static struct mmt_record *mremap_rec(__u64 flags)
 {
-	struct mmt_record *r = base_rec(MMT_EV_MREMAP);
+	struct mmt_record *r = record_call(MMT_EV_MREMAP);
 
 	r->args[0] = 0x7f0000000000ULL;
 	r->args[1] = 8192;
@@ -650,7 +618,7 @@ static struct mmt_record *mremap_rec(__u64 flags)
 static void set_array(struct mmt_array *a, unsigned int elem_size, const __s64 *v, int n)
 {
 	memset(a, 0, sizeof(*a));
-	a->state = MMT_MASK_READ;
+	a->state = MMT_READ_OK;
 	a->elem_size = elem_size;
 	a->count = n;
 	for (int i = 0; i < n; i++) {
@@ -682,7 +650,7 @@ static struct mmt_record *move_pages_rec(void)
 	static const __s64 pages[] = {0x7f0000000000LL, 0x7f0000001000LL, 0x7f0000002000LL};
 	static const __s64 nodes[] = {0, 1, 0};
 	static const __s64 status[] = {0, -EFAULT, -ENOENT};
-	struct mmt_record *r = base_rec(MMT_EV_MOVE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MOVE_PAGES);
 	struct mmt_payload_move_pages *p = record_move(r);
 
 	r->args[0] = 0;
@@ -701,7 +669,7 @@ static struct mmt_record *move_pages_rec(void)
  * (out) and nodes 0 and 1 */
 static struct mmt_record *get_mempolicy_rec(__u64 flags, __s32 out)
 {
-	struct mmt_record *r = base_rec(MMT_EV_GET_MEMPOLICY);
+	struct mmt_record *r = record_call(MMT_EV_GET_MEMPOLICY);
 	struct mmt_payload_masks *p = record_masks(r);
 
 	r->args[0] = 0x7ffc00004000ULL;
@@ -709,10 +677,10 @@ static struct mmt_record *get_mempolicy_rec(__u64 flags, __s32 out)
 	r->args[2] = 1025;
 	r->args[3] = flags & 2 ? 0x7f0000000000ULL : 0;
 	r->args[4] = flags;
-	p->masks[0].state = MMT_MASK_READ;
+	p->masks[0].state = MMT_READ_OK;
 	p->masks[0].nbits = 1024;
 	p->masks[0].words[0] = 0x3;
-	p->out_int_state = MMT_MASK_READ;
+	p->out_int_state = MMT_READ_OK;
 	p->out_int = out;
 	return r;
 }
@@ -801,7 +769,7 @@ static void expect_json_lacks(const struct mmt_record *r, bool parse, const char
 }
 
 /*
- * The table line of a base_rec() record: the columns TIME UID COMM PID TID
+ * The table line of a record_call() record: the columns TIME UID COMM PID TID
  * (16, 7, 17, 8, 8 wide), then RET (17) and EVENT (24), each padded with at
  * least one space, then ARGS.
  */
@@ -916,20 +884,20 @@ static void test_json_key_order(void **state)
 	r = mremap_rec(3);
 	expect_keys(r, NULL, 0);
 	free(r);
-	r = base_rec(MMT_EV_SET_MEMPOLICY);
+	r = record_call(MMT_EV_SET_MEMPOLICY);
 	expect_keys(r, NULL, 0);
 	free(r);
-	r = base_rec(MMT_EV_MUNLOCKALL);
+	r = record_call(MMT_EV_MUNLOCKALL);
 	expect_keys(r, NULL, 0);
 	free(r);
 	/* the outcome objects come after Tracee's keys */
-	r = base_rec(MMT_EV_MBIND);
+	r = record_call(MMT_EV_MBIND);
 	expect_keys(r, migration, 1);
 	free(r);
 	r = move_pages_rec();
 	expect_keys(r, both, 2);
 	free(r);
-	r = base_rec(MMT_EV_MIGRATE_PAGES);
+	r = record_call(MMT_EV_MIGRATE_PAGES);
 	expect_keys(r, both, 2);
 	r->args[0] = 4321; /* not looked up: no target */
 	expect_keys(r, migration, 1);
@@ -993,8 +961,8 @@ static void test_json_mremap_error(void **state)
 
 static void test_json_set_mempolicy(void **state)
 {
-	struct mmt_record *r = base_rec(MMT_EV_SET_MEMPOLICY);
-	struct mmt_mask *m = &record_masks(r)->masks[0];
+	struct mmt_record *r = record_call(MMT_EV_SET_MEMPOLICY);
+	struct mmt_mask *m = record_mask(r, 0);
 	struct outbuf ob;
 	struct jv v;
 
@@ -1002,7 +970,7 @@ static void test_json_set_mempolicy(void **state)
 	r->args[0] = 5 | 1 << 15;
 	r->args[1] = 0x55550000a000ULL;
 	r->args[2] = 1025;
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = 1024;
 	m->words[0] = 0x3;
 	render_json(r, false, &ob, &v);
@@ -1038,7 +1006,7 @@ static void test_json_set_mempolicy(void **state)
 	/* NULL mask pointer, parsed */
 	r->args[1] = 0;
 	memset(m, 0, sizeof(*m));
-	m->state = MMT_MASK_NULL;
+	m->state = MMT_READ_NULL;
 	render_json(r, true, &ob, &v);
 	expect_substr(ob.buf, "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
 			      "\"value\":\"0x0\",\"nodes\":null}");
@@ -1056,15 +1024,15 @@ static void test_json_migrate_pages_pid(void **state)
 		{0x100000005ULL, "\"value\":5}"},	  {0x80000000ULL, "\"value\":-2147483648}"},
 		{0x7fffffffULL, "\"value\":2147483647}"},
 	};
-	struct mmt_record *r = base_rec(MMT_EV_MIGRATE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MIGRATE_PAGES);
 	struct outbuf ob;
 	struct jv v;
 	char want[128];
 
 	(void)state;
 	r->args[1] = 2;
-	record_masks(r)->masks[0].state = MMT_MASK_NULL;
-	record_masks(r)->masks[1].state = MMT_MASK_NULL;
+	record_masks(r)->masks[0].state = MMT_READ_NULL;
+	record_masks(r)->masks[1].state = MMT_READ_NULL;
 	r->ret = -3;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		r->args[0] = cases[i].raw;
@@ -1191,7 +1159,7 @@ static void test_move_pages_null_and_empty(void **state)
 
 	(void)state;
 	r->args[3] = 0;
-	set_array_state(&p->nodes, MMT_MASK_NULL, 0);
+	set_array_state(&p->nodes, MMT_READ_NULL, 0);
 	expect_json_has(
 		r, false,
 		"{\"name\":\"nodes\",\"type\":\"const int*\",\"value\":0,\"values\":null},");
@@ -1202,7 +1170,7 @@ static void test_move_pages_null_and_empty(void **state)
 
 	/* a failed call: the status array was not read */
 	r->ret = -EPERM;
-	set_array_state(&p->status, MMT_MASK_EMPTY, 0);
+	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(r, false,
 			"{\"name\":\"status\",\"type\":\"int*\",\"value\":140720308498432,"
 			"\"values\":[]},");
@@ -1215,8 +1183,8 @@ static void test_move_pages_null_and_empty(void **state)
 	/* count 0: nothing to read, no values */
 	r->ret = 0;
 	r->args[1] = 0;
-	set_array_state(&p->pages, MMT_MASK_EMPTY, 0);
-	set_array_state(&p->status, MMT_MASK_EMPTY, 0);
+	set_array_state(&p->pages, MMT_READ_EMPTY, 0);
+	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(
 		r, true,
 		"{\"name\":\"pages\",\"type\":\"const void**\",\"value\":\"0x7ffc00001000\","
@@ -1233,8 +1201,8 @@ static void test_move_pages_fault(void **state)
 
 	(void)state;
 	r->ret = -EFAULT;
-	set_array_state(&p->pages, MMT_MASK_FAULT, -EFAULT);
-	set_array_state(&p->status, MMT_MASK_EMPTY, 0);
+	set_array_state(&p->pages, MMT_READ_FAULT, -EFAULT);
+	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(r, false,
 			"{\"name\":\"pages\",\"type\":\"const void**\",\"value\":140720308490240,"
 			"\"readError\":\"EFAULT\"},");
@@ -1408,7 +1376,7 @@ static void test_get_mempolicy_out_states(void **state)
 	(void)state;
 	/* mode NULL */
 	r->args[0] = 0;
-	p->out_int_state = MMT_MASK_NULL;
+	p->out_int_state = MMT_READ_NULL;
 	p->out_int = 0;
 	expect_json_has(r, false,
 			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":0,\"out\":null},");
@@ -1419,9 +1387,9 @@ static void test_get_mempolicy_out_states(void **state)
 	/* a failed call: nothing read */
 	r->args[0] = 0x7ffc00004000ULL;
 	r->ret = -EINVAL;
-	p->out_int_state = MMT_MASK_EMPTY;
+	p->out_int_state = MMT_READ_EMPTY;
 	memset(&p->masks[0], 0, sizeof(p->masks[0]));
-	p->masks[0].state = MMT_MASK_EMPTY;
+	p->masks[0].state = MMT_READ_EMPTY;
 	expect_json_has(r, false,
 			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528,"
 			"\"out\":null},");
@@ -1429,14 +1397,14 @@ static void test_get_mempolicy_out_states(void **state)
 
 	/* unreadable */
 	r->ret = 0;
-	p->out_int_state = MMT_MASK_FAULT;
+	p->out_int_state = MMT_READ_FAULT;
 	expect_json_has(r, false,
 			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528,"
 			"\"readError\":\"EFAULT\"},");
 	expect_table_has(r, "mode: 0x7ffc00004000 (unreadable: EFAULT), nodemask: ");
 
 	/* not read at all: the pointer alone */
-	p->out_int_state = MMT_MASK_NONE;
+	p->out_int_state = MMT_READ_NONE;
 	expect_json_has(r, false,
 			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528},");
 	expect_json_lacks(r, true, "\"out\":");
@@ -1453,7 +1421,7 @@ static void test_migration(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(migrating) / sizeof(migrating[0]); i++) {
-		struct mmt_record *r = base_rec(migrating[i]);
+		struct mmt_record *r = record_call(migrating[i]);
 
 		/* present even when nothing moved, for raw and parsed JSON */
 		expect_json_has(r, false, "]," JSON_NO_MIGRATION);
@@ -1487,7 +1455,7 @@ static void test_no_migration_for_others(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
-		struct mmt_record *r = base_rec(others[i]);
+		struct mmt_record *r = record_call(others[i]);
 
 		r->flags = MMT_REC_MIGRATED | MMT_REC_TARGET;
 		r->migrate_succeeded = 1;
@@ -1505,13 +1473,13 @@ static void test_no_migration_for_others(void **state)
 
 static void test_target(void **state)
 {
-	struct mmt_record *r = base_rec(MMT_EV_MIGRATE_PAGES);
+	struct mmt_record *r = record_call(MMT_EV_MIGRATE_PAGES);
 	struct mmt_payload_masks *p = record_masks(r);
 
 	(void)state;
 	r->args[1] = 2;
-	p->masks[0].state = MMT_MASK_NULL;
-	p->masks[1].state = MMT_MASK_NULL;
+	p->masks[0].state = MMT_READ_NULL;
+	p->masks[1].state = MMT_READ_NULL;
 
 	/* pid 0: the caller itself */
 	expect_json_has(r, false, JSON_NO_MIGRATION "," JSON_SELF_TARGET "}\n");
@@ -1581,7 +1549,7 @@ static void test_target(void **state)
 
 static void test_brk(void **state)
 {
-	struct mmt_record *r = base_rec(MMT_EV_BRK);
+	struct mmt_record *r = record_call(MMT_EV_BRK);
 
 	(void)state;
 	r->args[0] = 0;
@@ -1606,7 +1574,7 @@ static void test_brk(void **state)
 
 static void test_mmap(void **state)
 {
-	struct mmt_record *r = base_rec(MMT_EV_MMAP);
+	struct mmt_record *r = record_call(MMT_EV_MMAP);
 
 	(void)state;
 	r->args[0] = 0;
@@ -1649,7 +1617,7 @@ static void test_mmap(void **state)
 
 static void test_prot_none(void **state)
 {
-	struct mmt_record *r = base_rec(MMT_EV_MPROTECT);
+	struct mmt_record *r = record_call(MMT_EV_MPROTECT);
 
 	(void)state;
 	r->args[0] = 0x7f0000000000ULL;
@@ -1664,7 +1632,7 @@ static void test_prot_none(void **state)
 
 static void test_madvise(void **state)
 {
-	struct mmt_record *r = base_rec(MMT_EV_MADVISE);
+	struct mmt_record *r = record_call(MMT_EV_MADVISE);
 
 	(void)state;
 	r->args[0] = 0x7f0000000000ULL;
@@ -1689,7 +1657,7 @@ static void test_madvise(void **state)
 
 static void test_no_args(void **state)
 {
-	struct mmt_record *r = base_rec(MMT_EV_MUNLOCKALL);
+	struct mmt_record *r = record_call(MMT_EV_MUNLOCKALL);
 
 	(void)state;
 	expect_json_has(r, false,
@@ -1800,8 +1768,8 @@ static void test_table_errors(void **state)
 
 static void test_table_set_mempolicy(void **state)
 {
-	struct mmt_record *r = base_rec(MMT_EV_SET_MEMPOLICY);
-	struct mmt_mask *m = &record_masks(r)->masks[0];
+	struct mmt_record *r = record_call(MMT_EV_SET_MEMPOLICY);
+	struct mmt_mask *m = record_mask(r, 0);
 	struct outbuf ob;
 
 	(void)state;
@@ -1809,7 +1777,7 @@ static void test_table_set_mempolicy(void **state)
 	r->args[0] = 2;
 	r->args[1] = 0x55550000a000ULL;
 	r->args[2] = 1025;
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = 1024;
 	m->words[0] = 1;
 	render_table(r, &ob);
@@ -1861,11 +1829,11 @@ static void test_flush_mid_line(void **state)
 	r[1] = mremap_rec(1);
 	strcpy(r[1]->comm, "x\ny");
 	r[1]->ret = -22;
-	r[2] = base_rec(MMT_EV_SET_MEMPOLICY);
+	r[2] = record_call(MMT_EV_SET_MEMPOLICY);
 	r[2]->args[0] = 2;
 	r[2]->args[1] = 0x1000;
 	r[2]->args[2] = 65;
-	record_masks(r[2])->masks[0].state = MMT_MASK_READ;
+	record_masks(r[2])->masks[0].state = MMT_READ_OK;
 	record_masks(r[2])->masks[0].nbits = 64;
 	record_masks(r[2])->masks[0].words[0] = 0xf0f;
 	r[3] = move_pages_rec();
@@ -1876,7 +1844,7 @@ static void test_flush_mid_line(void **state)
 	r[3]->migrate_succeeded = 2;
 	r[3]->migrate_batches = 1;
 	r[4] = get_mempolicy_rec(1 | 2, 1);
-	r[5] = base_rec(MMT_EV_MUNLOCKALL);
+	r[5] = record_call(MMT_EV_MUNLOCKALL);
 	for (int i = 0; i < N; i++)
 		assert_int_equal(mmt_decode(r[i], record_len(r[i]), BOOT_TO_WALL, &ev[i]), 0);
 

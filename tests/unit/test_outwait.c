@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "outputs/outbuf.h"
+#include "text/outbuf.h"
 
 static int asked;
 

@@ -102,14 +102,14 @@ static void test_mmap_and_padding(void **state)
 static void test_node_mask_words(void **state)
 {
 	struct mmt_record *r = rec(MMT_EV_SET_MEMPOLICY);
-	struct mmt_mask *m = &record_masks(r)->masks[mmt_events[MMT_EV_SET_MEMPOLICY].args[1].mask_slot];
+	struct mmt_mask *m = &record_masks(r)->masks[mmt_events[MMT_EV_SET_MEMPOLICY].args[1].payload_slot];
 
 	(void)state;
 	mmt_strace_configure(MMT_TIME_DEFAULT, false);
 	r->args[0] = 2; /* MPOL_BIND */
 	r->args[1] = 0x5000;
 	r->args[2] = 130; /* 129 bits: three words */
-	m->state = MMT_MASK_READ;
+	m->state = MMT_READ_OK;
 	m->nbits = 129;
 	m->words[0] = 5;
 	m->words[2] = 1;
@@ -117,8 +117,8 @@ static void test_node_mask_words(void **state)
 				     "0000000000000000, 0x00000000000001], 130) = 0\n");
 	/* NULL */
 	r = rec(MMT_EV_SET_MEMPOLICY);
-	m = &record_masks(r)->masks[mmt_events[MMT_EV_SET_MEMPOLICY].args[1].mask_slot];
-	m->state = MMT_MASK_NULL;
+	m = &record_masks(r)->masks[mmt_events[MMT_EV_SET_MEMPOLICY].args[1].payload_slot];
+	m->state = MMT_READ_NULL;
 	assert_string_equal(line(r), "[pid 5101] set_mempolicy(MPOL_DEFAULT, NULL, 0) = 0\n");
 }
 

@@ -165,15 +165,15 @@ static void test_compact_masks(void **state)
 
 	(void)state;
 	memset(&pc, 0, sizeof(pc));
-	pc.masks[0] = (struct mmt_mask_compact){ MMT_MASK_READ, 1, 1024, 0, 0x8000000000000005ULL };
-	pc.masks[1] = (struct mmt_mask_compact){ MMT_MASK_FAULT, 0, 0, -14, 0 };
-	pc.kmasks[0] = (struct mmt_mask_compact){ MMT_MASK_READ, 0, 64, 0, 0x3 };
-	pc.kmasks[1] = (struct mmt_mask_compact){ MMT_MASK_NULL, 0, 0, 0, 0 };
+	pc.masks[0] = (struct mmt_mask_compact){ MMT_READ_OK, 1, 1024, 0, 0x8000000000000005ULL };
+	pc.masks[1] = (struct mmt_mask_compact){ MMT_READ_FAULT, 0, 0, -14, 0 };
+	pc.kmasks[0] = (struct mmt_mask_compact){ MMT_READ_OK, 0, 64, 0, 0x3 };
+	pc.kmasks[1] = (struct mmt_mask_compact){ MMT_READ_NULL, 0, 0, 0, 0 };
 	pc.out_int = -7;
-	pc.out_int_state = MMT_MASK_READ;
+	pc.out_int_state = MMT_READ_OK;
 	pc.changed[0] = 1;
 	pc.changed[1] = 0;
-	pc.toctou_method = MMT_TOCTOU_KCOPY_FEXIT;
+	pc.toctou_method = MMT_KCOPY_FEXIT;
 	c.payload = MMT_PAYLOAD_MASKS;
 	c.flags = MMT_REC_COMPACT | MMT_REC_COMPAT;
 	memcpy(rec, &c, sizeof(c));
@@ -184,7 +184,7 @@ static void test_compact_masks(void **state)
 	assert_int_equal(olen, sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks));
 	assert_int_equal(r->flags, MMT_REC_COMPAT); /* the wire-only flag is gone */
 	assert_int_equal(r->payload, MMT_PAYLOAD_MASKS);
-	assert_int_equal(pm->masks[0].state, MMT_MASK_READ);
+	assert_int_equal(pm->masks[0].state, MMT_READ_OK);
 	assert_int_equal(pm->masks[0].truncated, 1);
 	assert_int_equal(pm->masks[0].nbits, 1024);
 	assert_int_equal(pm->masks[0].words[0], 0x8000000000000005ULL);
@@ -192,17 +192,17 @@ static void test_compact_masks(void **state)
 		assert_int_equal(pm->masks[0].words[i], 0);
 		assert_int_equal(pm->kmasks[0].words[i], 0);
 	}
-	assert_int_equal(pm->masks[1].state, MMT_MASK_FAULT);
+	assert_int_equal(pm->masks[1].state, MMT_READ_FAULT);
 	assert_int_equal(pm->masks[1].read_err, -14);
-	assert_int_equal(pm->kmasks[0].state, MMT_MASK_READ);
+	assert_int_equal(pm->kmasks[0].state, MMT_READ_OK);
 	assert_int_equal(pm->kmasks[0].nbits, 64);
 	assert_int_equal(pm->kmasks[0].words[0], 3);
-	assert_int_equal(pm->kmasks[1].state, MMT_MASK_NULL);
+	assert_int_equal(pm->kmasks[1].state, MMT_READ_NULL);
 	assert_int_equal(pm->out_int, -7);
-	assert_int_equal(pm->out_int_state, MMT_MASK_READ);
+	assert_int_equal(pm->out_int_state, MMT_READ_OK);
 	assert_int_equal(pm->changed[0], 1);
 	assert_int_equal(pm->changed[1], 0);
-	assert_int_equal(pm->toctou_method, MMT_TOCTOU_KCOPY_FEXIT);
+	assert_int_equal(pm->toctou_method, MMT_KCOPY_FEXIT);
 	/* compact but not a masks payload, or of the wrong length */
 	c.payload = MMT_PAYLOAD_NONE;
 	memcpy(rec, &c, sizeof(c));

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "decoders/numfmt.h"
-#include "outputs/outbuf.h"
+#include "text/numfmt.h"
+#include "text/outbuf.h"
 
 int ob_init(struct outbuf *ob, int fd, size_t cap)
 {

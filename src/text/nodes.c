@@ -1,8 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nodes.c - a node mask as a list: ranges for people, an array for JSON.
+ * nodes.c - the nodes of a mask: iterated, as ranges for people and as an
+ * array for JSON.
  */
-#include "outputs/output.h"
+#include "text/nodes.h"
+
+int mmt_mask_next(const struct mmt_mask *m, int from)
+{
+	if (from < 0)
+		from = 0;
+	for (int bit = from; bit < m->nbits; bit++) {
+		__u64 w = m->words[bit / 64] >> (bit % 64);
+
+		if (!w) {
+			bit |= 63; /* rest of this word is empty */
+			continue;
+		}
+		bit += __builtin_ctzll(w);
+		return bit < m->nbits ? bit : -1;
+	}
+	return -1;
+}
 
 void mmt_nodes_ranges(struct outbuf *ob, const struct mmt_mask *m)
 {

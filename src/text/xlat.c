@@ -3,7 +3,7 @@
  * xlat.c - the constant tables and the two ways to print them.
  */
 #include <stdio.h>
-#include "decoders/xlat.h"
+#include "text/xlat.h"
 
 #define XLAT(hdr, arr) XLAT_ZERO(hdr, arr, NULL)
 /* A bit table whose 0 has a name of its own. */

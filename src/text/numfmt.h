@@ -7,6 +7,7 @@
 #define MMT_NUMFMT_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -89,6 +90,22 @@ static inline size_t fmt_hex(char *buf, __u64 v)
 		v >>= 4;
 	}
 	return 2 + n;
+}
+
+/* A number as a NUL-terminated string in buf[len] (len >= 24 in practice;
+ * shorter: cut). Returns the full length, as snprintf() does. */
+static inline size_t fmt_num_str(char *buf, size_t len, __s64 v, bool is_signed, bool hex)
+{
+	char tmp[24];
+	size_t n = hex ? fmt_hex(tmp, v) : is_signed ? fmt_s64(tmp, v) : fmt_u64(tmp, v);
+
+	if (len) {
+		size_t c = n < len ? n : len - 1;
+
+		memcpy(buf, tmp, c);
+		buf[c] = '\0';
+	}
+	return n;
 }
 
 #endif /* MMT_NUMFMT_H */

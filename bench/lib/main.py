@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+"""bench/run's body: check, run the passes, print and write RESULTS.md."""
+import datetime
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+import passes
+import report
+from common import (FLOOR, MMTRACE, NCPU, REPLAY, SYSCALLS, TOP, WORKLOAD, WORKLOAD_CPU, Config,
+                    NotAvailable, cpu_model, loadavg, log, setup_peers, tracer_cpus, version)
+from tracers import MAIN, Binary, all_tracers
+from workloads import QUICK_WORKLOADS, WORKLOADS
+
+
+def when(mtime):
+    if mtime is None:
+        return "missing"
+    return datetime.datetime.fromtimestamp(mtime).astimezone().strftime("%Y-%m-%d %H:%M %Z")
+
+
+def main():
+    if os.geteuid() != 0:
+        log("bench: must run as root (the tracers load BPF programs)")
+        return 1
+    try:
+        cfg = Config()
+    except ValueError as e:
+        log(f"bench: {e}")
+        return 2
+    for path in (WORKLOAD, FLOOR, REPLAY):
+        if not os.access(path, os.X_OK):
+            log(f"bench: {path} is missing: run make -C bench first")
+            return 1
+    baseline = None
+    if cfg.baseline:
+        if not os.access(cfg.baseline, os.X_OK):
+            log(f"bench: BENCH_BASELINE {cfg.baseline} is not an executable")
+            return 2
+        baseline = Binary(os.path.abspath(cfg.baseline))
+    workloads = cfg.workloads.split(",") if cfg.workloads else \
+        (QUICK_WORKLOADS if cfg.quick else list(WORKLOADS))
+    for w in workloads:
+        if w not in WORKLOADS:
+            log(f"bench: unknown workload {w} (known: {', '.join(WORKLOADS)})")
+            return 2
+    tracers = [t for t in all_tracers(baseline)
+               if not cfg.tracers or t.key == "none" or t.key in cfg.tracers.split(",")]
+    setup_peers()
+    started = time.monotonic()
+    load_before = loadavg()
+    if float((load_before.split() or ["0"])[0].replace("?", "0")) > 1.0:
+        log(f"bench: the machine is busy (load average {load_before}): expect noise")
+
+    tmp = tempfile.mkdtemp(prefix="mmtrace-bench.")
+    MAIN.snapshot(tmp, "mmtrace")
+    if baseline:
+        baseline.snapshot(tmp, "mmtrace-baseline")
+    na = {}
+    for t in tracers:
+        try:
+            t.check()
+        except NotAvailable as e:
+            na[t.key] = str(e)
+    kcost = kcost_err = hammer = prod = None
+    try:
+        results, tainted, foreign = passes.interleaved(cfg, tracers, workloads, tmp, na, started)
+        if cfg.bpf_stats:
+            log("bench: in-kernel cost pass (kernel.bpf_stats_enabled)")
+            kw = [w for w in workloads if w != "getppid"]
+            try:
+                res, kt = passes.bpf_cost(cfg, tmp, kw, 3 if cfg.quick else 5, baseline)
+                kcost = report.bpf_cost_table(res, kt, kw, 3 if cfg.quick else 5)
+            except (NotAvailable, OSError, RuntimeError, ValueError) as e:
+                kcost_err = str(e)
+        if cfg.producers:
+            log(f"bench: N parallel producers, N = {','.join(map(str, cfg.producers))}")
+            prod = report.producers_table(*passes.producers(cfg, tmp, baseline))
+        if "mmtrace-json" in [t.key for t in tracers if t.key not in na] and cfg.two_threads:
+            log("bench: two threads hammering set_mempolicy, reader running, then stopped")
+            hammer = passes.two_threads(cfg, tmp, 100000 if cfg.quick else 500000)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    elapsed = time.monotonic() - started
+    load_after = loadavg()
+    floor_hooks = {r.get("hook") for w in results.values() for r in w.get("floor", [])}
+    replay, replay_err = passes.replay()
+    uname = os.uname()
+    cmd = " ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ) if k.startswith("BENCH_"))
+    cmd = (cmd + " " if cmd else "") + ("make bench" if "MAKELEVEL" in os.environ else "bench/run")
+    git = subprocess.run(["git", "-C", TOP, "describe", "--always", "--dirty"],
+                         capture_output=True, text=True).stdout.strip() or "?"
+    known = MAIN.events()
+    pinned = (f"tracers pinned to CPU {','.join(map(str, sorted(tracer_cpus())))}"
+              if cfg.pin else "tracers unpinned")
+    doc = ["# mmtrace benchmark results", "",
+           f"- date: {datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}",
+           f"- command: `{cmd}`; {cfg.rounds} rounds in {elapsed:.0f} s",
+           f"- kernel: {uname.sysname} {uname.release} {uname.machine}",
+           f"- CPU: {cpu_model()}, {NCPU} CPUs; workload pinned to CPU {WORKLOAD_CPU}; {pinned}",
+           f"- mmtrace: {MMTRACE} of {when(MAIN.built)}, tree {git}; of the syscalls, it knows "
+           + (", ".join(s for s in SYSCALLS if s in known) or "none"),
+           f"- peers: {version(['strace', '-V'])}; {version(['perf', '--version'])}; "
+           f"{version(['bpftrace', '--version'])}",
+           f"- load average (1, 5, 15 min) before: {load_before}; after: {load_after} "
+           "(the runs themselves keep about one CPU busy)",
+           f"- runs during which another tool's tracing BPF programs were loaded: {tainted}"
+           + (f" ({', '.join(sorted(foreign))}): those runs are slowed by them" if tainted else ""),
+           f"- floor probe hook: {', '.join(sorted(h for h in floor_hooks if h)) or 'n/a'}"]
+    if baseline:
+        doc.append(f"- baseline mmtrace: {cfg.baseline} of {when(baseline.built)}")
+    doc += ["",
+            "Medians over the rounds, with (min..max) where given; ns/call is each run's median "
+            "block mean. See bench/README.md for what each column means.", ""]
+    for part in (report.ratio_table(results, tracers), report.untraced_table(results, tracers)):
+        if part:
+            doc += [part, ""]
+    for w in workloads:
+        doc += [report.table(w, results[w], na, tracers), ""]
+    if prod:
+        doc += [prod, ""]
+    if kcost or kcost_err:
+        doc += [kcost or f"### in-kernel cost\n\nn/a: {kcost_err}", ""]
+    if hammer:
+        doc += [report.two_threads_table(hammer, MAIN.default_buffer_mb()), ""]
+    doc += ["### decode and format (bench/replay)", "",
+            report.replay_table(replay) if replay else f"n/a: {replay_err}", ""]
+    if na:
+        doc += ["### not measured", ""] + [f"- {k}: {v}" for k, v in na.items()] + [""]
+    text = "\n".join(doc)
+    print(text)
+    if tainted:
+        log(f"bench: {tainted} runs had another tool's BPF programs loaded: results are tainted")
+    with open(cfg.results, "w") as f:
+        f.write(text)
+    log(f"bench: wrote {cfg.results}")
+    return 0

@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The passes of one benchmark run, each returning raw results that report.py
+turns into tables: the interleaved comparison, the in-kernel cost pass, N
+parallel producers, two threads hammering set_mempolicy, bench/replay."""
+import ctypes
+import json
+import os
+import signal
+import struct
+import subprocess
+import time
+
+from common import REPLAY, SYSCALLS, NotAvailable, log, parse_kv, prog_ids, read_text
+from workloads import WORKLOADS, calls_for, go, run_once, traced_workload
+from tracers import Floor, FloorPerCpu, MmtraceJson, MmtraceSummary, NoTracer
+
+
+def interleaved(cfg, tracers, workloads, tmp, na, started):
+    """Every workload under every tracer, rounds times; within a round the
+    tracers' order turns, so a slow drift of the machine spreads over all.
+    Returns ({workload: {tracer key: [run dict, one per round]}}, tainted
+    runs, foreign program names); a tracer failing twice goes to na."""
+    active = [t for t in tracers if t.key not in na]
+    results = {w: {} for w in workloads}
+    failures, tainted, foreign = {}, 0, set()
+    total, done = cfg.rounds * len(workloads) * len(active), 0
+    for rnd in range(cfg.rounds):
+        for w in workloads:
+            order = active[rnd % len(active):] + active[:rnd % len(active)]
+            for t in order:
+                done += 1
+                if t.key in na:
+                    continue
+                try:
+                    r = run_once(t, w, calls_for(w, t, cfg.quick), tmp, pin=cfg.pin)
+                except (NotAvailable, OSError, RuntimeError) as e:
+                    failures[t.key] = failures.get(t.key, 0) + 1
+                    log(f"bench: {t.key} on {w}: {e}")
+                    if failures[t.key] >= 2:
+                        na[t.key] = str(e)
+                    continue
+                r["round"] = rnd
+                results[w].setdefault(t.key, []).append(r)
+                if r["foreign"]:
+                    tainted += 1
+                    foreign.update(r["foreign"])
+                extra = ""
+                if "events" in r:
+                    extra = f", events {r['events']}/{r['expected']}, drops {r['drops']}, " \
+                            f"cpu {r['cpu_s']:.2f} s"
+                if r["foreign"]:
+                    extra += " (other BPF programs loaded: " + ",".join(r["foreign"]) + ")"
+                log(f"[{done}/{total} {time.monotonic() - started:.0f}s] round {rnd + 1} "
+                    f"{w} {t.key}: {r['ns']:.1f} ns/call{extra}")
+    return results, tainted, foreign
+
+
+def producers(cfg, tmp, baseline=None):
+    """N threads calling set_mempolicy at once, thread i on CPU i % ncpu, for
+    each N of cfg.producers, under no tracer, the floor (one shared ring
+    buffer, one per CPU), mmtrace -o json and mmtrace -c (and the baseline's
+    when set); interleaved rounds. Returns {N: {tracer key: [run dicts]}} and
+    the tracers' labels by key."""
+    tracers = [NoTracer(), Floor(), FloorPerCpu(), MmtraceJson(), MmtraceSummary()]
+    if baseline:
+        tracers += [MmtraceJson(baseline, True), MmtraceSummary(baseline, True)]
+    usable, na = [], {}
+    for t in tracers:
+        try:
+            t.check()
+            usable.append(t)
+        except NotAvailable as e:
+            na[t.key] = str(e)
+    calls = calls_for("set_mempolicy", usable[0], cfg.quick)
+    res = {n: {} for n in cfg.producers}
+    for rnd in range(cfg.rounds):
+        for n in cfg.producers:
+            order = usable[rnd % len(usable):] + usable[:rnd % len(usable)]
+            for t in order:
+                try:
+                    # calls per thread; the workload pins thread i to CPU i % ncpu
+                    r = run_once(t, "set_mempolicy", calls, tmp, threads=n)
+                except (NotAvailable, OSError, RuntimeError) as e:
+                    log(f"bench: producers N={n} {t.key}: {e}")
+                    continue
+                r["round"] = rnd
+                res[n].setdefault(t.key, []).append(r)
+                log(f"bench: producers N={n} round {rnd + 1} {t.key}: {r['ns']:.1f} ns/call"
+                    + (f", lost {r['drops']} of {r['expected']}" if "drops" in r else ""))
+    return res, {t.key: t.short or t.label for t in tracers}, na
+
+
+def prog_stats(ids):
+    """run_cnt and run_time_ns summed over the BPF programs ids."""
+    out = subprocess.run(["bpftool", "-j", "prog", "list"], capture_output=True, text=True,
+                         timeout=10).stdout
+    cnt = ns = 0
+    for p in json.loads(out or "[]"):
+        if p.get("id") in ids:
+            cnt += p.get("run_cnt", 0)
+            ns += p.get("run_time_ns", 0)
+    return cnt, ns
+
+
+def enable_stats_fd():
+    """BPF_ENABLE_STATS: the kernel counts program run time while the
+    returned fd is open, whatever another process writes to
+    kernel.bpf_stats_enabled meanwhile. None where it fails."""
+    nr = {"x86_64": 321, "aarch64": 280}.get(os.uname().machine)
+    if nr is None:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    attr = ctypes.create_string_buffer(struct.pack("I", 0), 8)  # type: BPF_STATS_RUN_TIME
+    fd = libc.syscall(nr, 32, attr, 8)  # 32: BPF_ENABLE_STATS
+    return fd if fd >= 0 else None
+
+
+def bpf_cost(cfg, tmp, workloads, rounds, baseline=None):
+    """In-kernel cost of the BPF tracers (the floor probe, mmtrace -o json,
+    the baseline's when set): run time of their programs per call the
+    workload made, with the kernel's BPF statistics on
+    (kernel.bpf_stats_enabled, set back afterwards). Less noisy than ns/call,
+    which also carries the reader's share of the machine; a separate pass, as
+    the statistics themselves cost every program run. Returns ({(workload,
+    key): [(ns per call, program runs per call)]}, tracers) or raises."""
+    path = "/proc/sys/kernel/bpf_stats_enabled"
+    before = read_text(path).strip() or "0"
+    tracers = [Floor(), MmtraceJson()] + ([MmtraceJson(baseline, True)] if baseline else [])
+    res = {}
+    for t in tracers:
+        t.check()
+    stats_fd = enable_stats_fd()
+    try:
+        with open(path, "w") as f:
+            f.write("1")
+        for _ in range(rounds):
+            for w in workloads:
+                calls = WORKLOADS[w][1 if cfg.quick else 0][0]
+                for t in tracers:
+                    with traced_workload(t, w, calls, tmp, pin=cfg.pin) as (wl, tr):
+                        ids = prog_ids(tr.pid)
+                        c0, t0 = prog_stats(ids)
+                        res_kv = go(wl)
+                        c1, t1 = prog_stats(ids)
+                        made = sum(int(res_kv.get(sc, 0)) for sc in SYSCALLS)
+                        if made:
+                            res.setdefault((w, t.key), []).append(
+                                ((t1 - t0) / made, (c1 - c0) / made))
+                        tr.stop()
+    finally:
+        try:
+            with open(path, "w") as f:
+                f.write(before)
+        except OSError:
+            pass
+        if stats_fd is not None:
+            os.close(stats_fd)
+    return res, tracers
+
+
+def two_threads(cfg, tmp, calls):
+    """Two threads hammering set_mempolicy under mmtrace -o json with the
+    default ring buffer, twice: with the reader running (losses, if any,
+    must be counted exactly), and with the reader stopped (SIGSTOP), which
+    measures how much of the peak rate the buffer holds by itself."""
+    tracer = MmtraceJson()
+    rows = []
+    for stalled in (False, True):
+        try:
+            tracer.check()
+            with traced_workload(tracer, "set_mempolicy", calls, tmp, threads=2) as (wl, tr):
+                if stalled:
+                    os.kill(tr.pid, signal.SIGSTOP)
+                res = go(wl)
+                if stalled:
+                    os.kill(tr.pid, signal.SIGCONT)
+                tr.settle()
+                tr.stop()
+                events, lost = tracer.collect(tr)
+                rows.append({"stalled": stalled, "made": int(res.get("set_mempolicy", 0)),
+                             "events": events, "lost": lost, "ns": float(res["ns_per_call"])})
+        except (NotAvailable, OSError, RuntimeError) as e:
+            rows.append({"stalled": stalled, "error": str(e)})
+    return rows
+
+
+def replay():
+    """bench/replay's lines as key=value dicts, or (None, why)."""
+    if not os.access(REPLAY, os.X_OK):
+        return None, "bench/replay not built"
+    p = subprocess.run([REPLAY], capture_output=True, text=True, timeout=120)
+    if p.returncode:
+        return None, p.stderr.strip()
+    return [kv for kv in map(parse_kv, p.stdout.splitlines()) if "format" in kv], None

@@ -1,0 +1,337 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The tracers the benchmark compares: how each starts, when it is attached,
+what it delivered. Each is one column of the comparison."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+from common import FLOOR, MMTRACE, SYSCALLS, NotAvailable, count_lines, read_text, tail
+
+class Tracer:
+    """One column of the comparison: how to start, when attached, what it saw."""
+
+    key = ""
+    label = ""
+    short = None  # a shorter label, for wide tables
+    slow = False  # makes the workload run the slow-peer number of calls
+    stdout = "file"  # "file", "pipe" (read and counted, then thrown away)
+    selects = set(SYSCALLS)
+
+    def check(self):
+        """Raise NotAvailable when the tracer cannot run here."""
+
+    def argv(self, pid, d):
+        raise NotImplementedError
+
+    def attached(self, run):
+        """Default: it holds a hook and its CPU time stopped moving."""
+        return run.idle_with_hooks()
+
+    def collect(self, run):
+        """(events delivered, drops) of a finished run."""
+        raise NotImplementedError
+
+
+class NoTracer(Tracer):
+    key = "none"
+    label = "none"
+    selects = set()
+
+
+class Binary:
+    """An mmtrace executable, run from a copy: src/ may be rebuilt meanwhile,
+    and every round must run one binary."""
+
+    def __init__(self, path):
+        self.path = path
+        self.built = None
+        self._help = None
+        self._events = None
+
+    def snapshot(self, tmp, name):
+        if os.access(self.path, os.X_OK):
+            self.built = os.path.getmtime(self.path)
+            copy = os.path.join(tmp, name)
+            shutil.copy2(self.path, copy)
+            self.path = copy
+
+    def help(self):
+        if self._help is None:
+            try:
+                self._help = subprocess.run([self.path, "--help"], capture_output=True,
+                                            text=True, timeout=10).stdout
+            except (OSError, subprocess.TimeoutExpired):
+                self._help = ""
+        return self._help
+
+    def default_buffer_mb(self):
+        m = re.search(r"--buffer-size BYTES.*?default:? *(\d+)M", self.help(), re.S)
+        return int(m.group(1)) if m else "?"
+
+    def events(self):
+        if self._events is None:
+            try:
+                out = subprocess.run([self.path, "list", "--names"], capture_output=True,
+                                     text=True, timeout=10).stdout
+            except (OSError, subprocess.TimeoutExpired):
+                out = ""
+            self._events = set(out.split())
+        return self._events
+
+
+MAIN = Binary(MMTRACE)
+
+
+class Mmtrace(Tracer):
+    """mmtrace, by pid, on the benchmark's syscalls that it knows; with
+    baseline=True, another binary (BENCH_BASELINE) in the same run."""
+
+    mode = ""
+    mode_label = ""
+
+    def __init__(self, binary=MAIN, baseline=False):
+        self.binary = binary
+        self.baseline = baseline
+        self.key = ("baseline-" if baseline else "mmtrace-") + self.mode
+        self.label = ("baseline mmtrace " if baseline else "mmtrace ") + self.mode_label
+        self.short = ("baseline " if baseline else "mmtrace ") + self.mode_label.replace(" --output-file", "")
+
+    def check(self):
+        if not os.access(self.binary.path, os.X_OK):
+            raise NotAvailable(f"{self.binary.path} not built")
+        self.selects = set(SYSCALLS) & self.binary.events()
+        if not self.selects:
+            raise NotAvailable("mmtrace knows none of " + ",".join(SYSCALLS))
+
+    def base_argv(self, pid):
+        return [self.binary.path, "--stats", "-p", str(pid), "-e",
+                ",".join(s for s in SYSCALLS if s in self.selects)]
+
+    @staticmethod
+    def lost(run):
+        """Events mmtrace says it lost: --stats' "lost", else its loss line."""
+        err = read_text(run.stderr_path)
+        for line in err.splitlines():
+            if line.startswith('{"stats"'):
+                try:
+                    return int(json.loads(line)["stats"]["lost"])
+                except (ValueError, KeyError, TypeError):
+                    pass
+        m = re.search(r"mmtrace: (\d+) events lost", err)
+        return int(m.group(1)) if m else 0
+
+
+class MmtraceJson(Mmtrace):
+    mode = "json"
+    mode_label = "-o json --output-file"
+
+    def argv(self, pid, d):
+        return self.base_argv(pid) + ["-o", "json", "--output-file", os.path.join(d, "out.json")]
+
+    def collect(self, run):
+        return count_lines(os.path.join(run.dir, "out.json")), self.lost(run)
+
+
+class MmtraceJsonSyscallTp(MmtraceJson):
+    """The same on the per-syscall tracepoints, when mmtrace has the option."""
+
+    mode = "json-systp"
+    mode_label = "-o json --syscall-tracepoints"
+
+    def check(self):
+        super().check()
+        if "--syscall-tracepoints" not in self.binary.help():
+            raise NotAvailable("mmtrace has no --syscall-tracepoints")
+
+    def argv(self, pid, d):
+        return super().argv(pid, d) + ["--syscall-tracepoints"]
+
+
+class MmtraceTable(Mmtrace):
+    mode = "table"
+    mode_label = "-o table (to a pipe)"
+    stdout = "pipe"
+
+    def argv(self, pid, d):
+        return self.base_argv(pid) + ["-o", "table"]
+
+    def attached(self, run):
+        return run.pipe_lines > 0  # the header, printed once attached
+
+    def collect(self, run):
+        return max(run.pipe_lines - 1, 0), self.lost(run)
+
+
+class MmtraceSummary(Mmtrace):
+    mode = "summary"
+    mode_label = "-c (summary)"
+
+    def check(self):
+        super().check()
+        if not re.search(r"^\s*-c[,\s]", self.binary.help(), re.M):
+            raise NotAvailable("mmtrace has no -c (summary mode) yet")
+
+    def argv(self, pid, d):
+        return self.base_argv(pid) + ["-c"]
+
+    def collect(self, run):
+        # the summary's rows: EVENT CALLS ...
+        events = 0
+        for line in read_text(run.stdout_path).splitlines():
+            f = line.split()
+            if len(f) >= 2 and f[0] in self.selects and f[1].isdigit():
+                events += int(f[1])
+        return events, self.lost(run)
+
+
+class Floor(Tracer):
+    """The reference probe (bench/floor): the true floor by default, or one
+    of its labelled variants."""
+
+    key = "floor"
+    label = "true floor (64-byte record at entry and exit, one ring buffer)"
+    short = "floor, one ring buffer"
+    variant = "ring"
+
+    def check(self):
+        if not os.access(FLOOR, os.X_OK):
+            raise NotAvailable(f"{FLOOR} not built (make -C bench)")
+
+    def argv(self, pid, d):
+        return [FLOOR, "-p", str(pid), "-v", self.variant]
+
+    def attached(self, run):
+        return "attached" in read_text(run.stdout_path)
+
+    def collect(self, run):
+        out = read_text(run.stdout_path)
+        ev, dr = re.search(r"events=(\d+)", out), re.search(r"drops=(\d+)", out)
+        if not ev or not dr:
+            raise NotAvailable("floor printed no counts: " + tail(run.stderr_path))
+        return int(ev.group(1)), int(dr.group(1))
+
+    def hook(self, run):
+        m = re.search(r"hook=(\S+)", read_text(run.stdout_path))
+        return m.group(1) if m else "?"
+
+
+class FloorPerCpu(Floor):
+    key = "floor-pcpu"
+    label = "floor, one ring buffer per CPU"
+    short = "floor, ring buffer per CPU"
+    variant = "pcpu"
+
+
+class FloorHashmap(Floor):
+    key = "floor-hashmap"
+    label = "floor-hashmap: entry kept in a hash map, one record at exit"
+    short = "floor-hashmap"
+    variant = "hash"
+
+
+class Strace(Tracer):
+    key = "strace"
+    label = "strace -f"
+    slow = True
+
+    def check(self):
+        if not shutil.which("strace"):
+            raise NotAvailable("strace is not installed")
+
+    def argv(self, pid, d):
+        return ["strace", "-f", "-e", "trace=" + ",".join(SYSCALLS),
+                "-o", os.path.join(d, "out.strace"), "-p", str(pid)]
+
+    def attached(self, run):
+        return "attached" in read_text(run.stderr_path)
+
+    def collect(self, run):
+        rx = rb"^(?:\d+\s+)?(?:" + "|".join(SYSCALLS).encode() + rb")\("
+        return count_lines(os.path.join(run.dir, "out.strace"), rx), 0
+
+
+class PerfTrace(Tracer):
+    key = "perf-trace"
+    label = "perf trace"
+    slow = True
+
+    def check(self):
+        if not shutil.which("perf"):
+            raise NotAvailable("perf is not installed")
+
+    def argv(self, pid, d):
+        return ["perf", "trace", "-e", ",".join(SYSCALLS),
+                "-o", os.path.join(d, "out.perf"), "-p", str(pid)]
+
+    def collect(self, run):
+        path = os.path.join(run.dir, "out.perf")
+        rx = rb" (?:" + "|".join(SYSCALLS).encode() + rb")\("
+        lost = sum(int(n) for n in re.findall(r"LOST (\d+) events", read_text(path)))
+        return count_lines(path, rx), lost
+
+
+# One line per call at exit, with what mmtrace's table shows: time, uid,
+# comm, pid, tid, return value, every argument, the first word of each mask.
+BT_ARGS = {
+    "mremap": ["addr", "old_len", "new_len", "flags", "new_addr"],
+    "set_mempolicy": ["mode", "nmask", "maxnode"],
+    "get_mempolicy": ["policy", "nmask", "maxnode", "addr", "flags"],
+    "migrate_pages": ["pid", "maxnode", "old_nodes", "new_nodes"],
+    "mmap": ["addr", "len", "prot", "flags", "fd", "off"],
+    "munmap": ["addr", "len"],
+}
+BT_MASKS = {"set_mempolicy": ["nmask"], "migrate_pages": ["old_nodes", "new_nodes"]}
+BT_HEX = {"addr", "new_addr", "flags", "prot", "nmask", "policy", "old_nodes", "new_nodes"}
+
+
+def bpftrace_script():
+    out = ['BEGIN { printf("BENCH_READY\\n"); }']
+    for sc in SYSCALLS:
+        vals = ["nsecs"] + [f"args->{a}" for a in BT_ARGS[sc]]
+        vals += [f"*(uint64 *)args->{m}" for m in BT_MASKS.get(sc, [])]
+        fmt = " ".join(f"{a}=0x%lx" if a in BT_HEX else f"{a}=%ld" for a in BT_ARGS[sc])
+        fmt += "".join(f" {m}.nodes=0x%lx" for m in BT_MASKS.get(sc, []))
+        fields = ", ".join(f"$e.{i}" for i in range(1, len(vals)))
+        out.append(f"tracepoint:syscalls:sys_enter_{sc} /pid == $1/ "
+                   f"{{ @{sc}[tid] = ({', '.join(vals)}); }}")
+        out.append(f"tracepoint:syscalls:sys_exit_{sc} /pid == $1/ "
+                   f"{{ $e = @{sc}[tid]; "
+                   f'printf("EV %llu %u %s %d %d %ld {sc} {fmt}\\n", $e.0, uid, comm, pid, tid, '
+                   f"args->ret, {fields}); delete(@{sc}[tid]); }}")
+    return "\n".join(out) + "\n"
+
+
+class Bpftrace(Tracer):
+    key = "bpftrace"
+    label = "bpftrace printf"
+    slow = True
+
+    def check(self):
+        if not shutil.which("bpftrace"):
+            raise NotAvailable("bpftrace is not installed")
+
+    def argv(self, pid, d):
+        script = os.path.join(d, "mm.bt")
+        with open(script, "w") as f:
+            f.write(bpftrace_script())
+        return ["bpftrace", script, str(pid)]
+
+    def attached(self, run):
+        return "BENCH_READY" in read_text(run.stdout_path)
+
+    def collect(self, run):
+        text = read_text(run.stdout_path) + read_text(run.stderr_path)
+        lost = sum(int(n) for n in re.findall(r"Lost (\d+) events", text))
+        return count_lines(run.stdout_path, rb"^EV "), lost
+
+
+def all_tracers(baseline=None):
+    """Every tracer, in the order of the tables; with baseline (a Binary),
+    the baseline mmtrace's -o json and -c too."""
+    out = [NoTracer(), Floor(), FloorPerCpu(), FloorHashmap(), MmtraceJson(),
+           MmtraceJsonSyscallTp(), MmtraceTable(), MmtraceSummary()]
+    if baseline:
+        out += [MmtraceJson(baseline, True), MmtraceSummary(baseline, True)]
+    return out + [Strace(), PerfTrace(), Bpftrace()]

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * maps.bpf.h - the settings user space fills before load, the
+ * per-thread state and every map but the kernel copy's.
+ */
+#ifndef MMT_MAPS_BPF_H
+#define MMT_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "../mmtrace.h"
+
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h */
+#define MMT_HOST_WORDS 8 /* the first 64 bytes of the host name */
+
+/* Set by user space between open and load. */
+const volatile __u32 self_tgid = 0;	       /* never trace mmtrace itself */
+const volatile __u32 scope_mask = 0;	       /* MMT_SCOPE_* in force */
+const volatile __u32 uid_min = 0, uid_max = 0; /* MMT_SCOPE_UID */
+/* MMT_SCOPE_PID with a few pids: compared here, no tgid_filter lookup */
+#define MMT_INLINE_PIDS 8
+const volatile __u32 inline_pids[MMT_INLINE_PIDS] = {};
+const volatile __u32 ninline_pids = 0;	  /* 0: the pids are in tgid_filter */
+const volatile bool follow_forks = false; /* children of selected processes */
+const volatile bool only_failed = false;  /* keep only calls that failed */
+const volatile bool summary_only = false; /* count, write no record */
+const volatile __u8 summary_by = MMT_BY_NONE;
+/* predicates per event, ANDed */
+const volatile struct mmt_pred preds[MMT_EV_COUNT][MMT_MAX_PREDS] = {};
+const volatile __u8 npreds[MMT_EV_COUNT] = {};
+const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
+/* raw tracepoints: MMT_SEL_OF(event) of each syscall number, 0 when not
+ * traced */
+const volatile __u8 sel64[MMT_NR_MAX] = {};
+const volatile __u8 sel32[MMT_NR_MAX] = {};
+/* the event table as the programs read it (mmt_bpf_events_fill()) */
+const volatile struct mmt_bpf_event bpf_events[MMT_EV_COUNT] = {};
+
+/* Entry state kept from sys_enter to sys_exit. */
+struct call_entry {
+	__u64 enter_ns;
+	__u32 event;
+	__u16 nr;
+	__u16 flags; /* MMT_REC_COMPAT */
+	__u64 args[MMT_MAX_ARGS];
+	__u64 migrate_succeeded, migrate_failed, migrate_split;
+	__u32 migrate_batches;
+	__u32 active; /* 1 from entry to exit */
+};
+
+union payload {
+	struct mmt_payload_masks masks;
+	struct mmt_payload_move_pages move;
+};
+
+/*
+ * What a thread's last struct mmt_task was made from. A call compares these
+ * with the task (plain loads, no helper calls) and sends a new struct
+ * mmt_task only when one differs: a new thread with a reused tid (start),
+ * a new parent, new namespaces, an exec (exe_file) or a new host name.
+ */
+struct task_seen {
+	__u64 start;
+	__u64 parent;
+	__u64 nsproxy;
+	__u64 exe_file;
+	__u64 host[MMT_HOST_WORDS];
+	__u64 sent; /* 1: user space has this thread's context */
+};
+
+/* A thread's call in flight, the user memory read at its entry, and what
+ * its context was last sent from. */
+struct call_state {
+	struct call_entry e;
+	struct task_seen seen;
+	union payload p;
+};
+
+/* The executable path of a process, resolved once per exe_file. */
+struct exe_cache {
+	__u64 exe_file;
+	char path[MMT_PATH_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* resized by user space */
+} events SEC(".maps");
+
+/* Each thread's struct call_state, in its task's own storage. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct call_state);
+} call_states SEC(".maps");
+
+/* The current thread's call in flight; created at its first call. */
+static __always_inline struct call_state *current_call_state(bool create)
+{
+	return bpf_task_storage_get(&call_states, bpf_get_current_task_btf(), 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+/* Scopes: the values user space asked for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32); /* tgid */
+	__type(value, __u8);
+} tgid_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32); /* tid */
+	__type(value, __u8);
+} tid_filter SEC(".maps");
+
+struct comm_key {
+	char comm[MMT_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct comm_key);
+	__type(value, __u8);
+} comm_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct comm_key);
+	__type(value, __u8);
+} not_comm_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64); /* cgroup id */
+	__type(value, __u8);
+} cgroup_filter SEC(".maps");
+
+/* Descendants of selected processes (follow_forks): selected too. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 32768);
+	__type(key, __u32); /* tgid */
+	__type(value, __u8);
+} followed SEC(".maps");
+
+/* Summary mode: per-CPU statistics. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct mmt_stat_key);
+	__type(value, struct mmt_stat);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32); /* tgid */
+	__type(value, struct exe_cache);
+} exe_paths SEC(".maps");
+
+/* Scratch space, too large for the 512-byte BPF stack. */
+struct scratch {
+	struct mmt_mask recheck;
+	char path[2 * MMT_PATH_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+/* Per-CPU counters: [event][enum mmt_counter]. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MMT_EV_COUNT *MMT_CNT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+static __always_inline void count(__u32 event, __u32 counter)
+{
+	__u32 key = event * MMT_CNT_COUNT + counter;
+	__u64 *n = bpf_map_lookup_elem(&counters, &key);
+
+	if (n)
+		*n += 1;
+}
+
+/* The event's row of bpf_events[]; NULL for no event. */
+static __always_inline const volatile struct mmt_bpf_event *event_row(__u32 event)
+{
+	if (event >= MMT_EV_COUNT)
+		return NULL;
+	/* keep the compiler from computing the address before the check */
+	barrier_var(event);
+	return &bpf_events[event];
+}
+
+/* The event's MMT_BPF_* flags. */
+static __always_inline __u32 event_flags(__u32 event)
+{
+	if (event >= MMT_EV_COUNT)
+		return 0;
+	barrier_var(event);
+	return bpf_events[event].flags;
+}
+
+#endif /* MMT_MAPS_BPF_H */

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * payload.bpf.h - what an event reads from user memory, at entry
+ * and at exit, driven by its row of bpf_events[]; the compact wire form.
+ */
+#ifndef MMT_PAYLOAD_BPF_H
+#define MMT_PAYLOAD_BPF_H
+
+#include "maps.bpf.h"
+#include "mmt_math.h"
+
+/*
+ * Read a node mask the way the kernel's get_nodes() does (mmt_mask_sizing()).
+ * We read at most MMT_MASK_MAX_BITS of them and say when it reads more.
+ */
+static __always_inline void read_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, bool compat)
+{
+	__u64 nbits, bytes;
+	__u8 state, truncated;
+	long err;
+
+	state = mmt_mask_sizing(uptr, maxnode, compat, &nbits, &bytes, &truncated);
+	m->truncated = truncated;
+	m->nbits = 0;
+	m->read_err = 0;
+	if (state != MMT_READ_OK) {
+		m->state = state;
+		return;
+	}
+	/* a bound the compiler cannot drop: 6.1's verifier loses it when the
+	 * value goes through the stack */
+	barrier_var(bytes);
+	if (bytes > sizeof(m->words))
+		bytes = sizeof(m->words);
+	err = bpf_probe_read_user(m->words, bytes, (const void *)uptr);
+	if (err) {
+		m->state = MMT_READ_FAULT;
+		m->read_err = err;
+		return;
+	}
+	m->state = MMT_READ_OK;
+	m->nbits = nbits;
+}
+
+/* A mask slot with nothing in it: every field, not just the state (the
+ * thread's storage still holds its previous call's). */
+static __always_inline void mask_unused(struct mmt_mask *m, __u8 state)
+{
+	m->state = state;
+	m->truncated = 0;
+	m->nbits = 0;
+	m->read_err = 0;
+}
+
+static __always_inline void array_unused(struct mmt_array *a, __u8 state)
+{
+	a->state = state;
+	a->truncated = 0;
+	a->elem_size = 4;
+	a->count = 0;
+	a->read_err = 0;
+}
+
+/* Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. */
+static __always_inline void read_array(struct mmt_array *a, __u64 uptr, __u64 count,
+				       __u32 elem_size)
+{
+	__u64 kept, bytes;
+	__u8 state, truncated;
+	long err;
+
+	state = mmt_array_sizing(uptr, count, elem_size, &kept, &bytes, &truncated);
+	a->truncated = truncated;
+	a->count = 0;
+	a->read_err = 0;
+	a->elem_size = elem_size;
+	if (state != MMT_READ_OK) {
+		a->state = state;
+		return;
+	}
+	/* Older verifiers (6.1; relaxed around 6.10) drop the bounds of a
+	 * product with a non-constant factor (count * elem_size): keep the
+	 * clamp below from being folded away, so the verifier sees it. */
+	barrier_var(bytes);
+	if (bytes > sizeof(a->data))
+		bytes = sizeof(a->data);
+	err = bpf_probe_read_user(a->data, bytes, (const void *)uptr);
+	if (err) {
+		a->state = MMT_READ_FAULT;
+		a->read_err = err;
+		return;
+	}
+	a->state = MMT_READ_OK;
+	a->count = kept;
+}
+
+#define MMT_ARRAY_SLOTS 3 /* pages, nodes, status */
+
+/* Array slot i of the move_pages payload (its arrays follow each other). */
+static __always_inline struct mmt_array *array_at(union payload *p, __u32 i)
+{
+	if (i >= MMT_ARRAY_SLOTS)
+		i = MMT_ARRAY_SLOTS - 1;
+	return &(&p->move.pages)[i];
+}
+
+/* Argument i of the call, 0 past the last. */
+static __always_inline __u64 arg_at(const __u64 *args, __u32 i)
+{
+	return i < MMT_MAX_ARGS ? args[i] : 0;
+}
+
+/* At entry: every slot of the event's payload emptied, then the pointers
+ * the kernel reads filled. */
+static __always_inline void read_entry_payload(struct call_entry *e, union payload *p,
+					       const volatile struct mmt_bpf_event *d)
+{
+	bool compat = e->flags & MMT_REC_COMPAT;
+
+	if (d->payload == MMT_PAYLOAD_MASKS) {
+		for (int i = 0; i < MMT_MAX_MASKS; i++)
+			mask_unused(&p->masks.masks[i], MMT_READ_NONE);
+		p->masks.out_int_state = MMT_READ_NONE;
+	} else {
+		for (int i = 0; i < MMT_ARRAY_SLOTS; i++)
+			array_unused(array_at(p, i), MMT_READ_NONE);
+	}
+	for (int i = 0; i < MMT_BPF_PTRS; i++) {
+		const volatile struct mmt_bpf_ptr *q = &d->ptrs[i];
+		__u64 uptr = arg_at(e->args, q->arg), len = arg_at(e->args, q->len_arg);
+
+		if (q->at_exit)
+			continue;
+		if (q->kind == MMT_PTR_MASK)
+			read_mask(&p->masks.masks[q->slot & 1], uptr, len, compat);
+		else if (q->kind == MMT_PTR_ARRAY)
+			read_array(array_at(p, q->slot), uptr, len,
+				   compat ? q->elem_size32 : q->elem_size);
+	}
+}
+
+/*
+ * Read an input mask again at exit: did the caller change it while the call
+ * was in flight (the kernel may then have acted on other nodes)?
+ */
+static __always_inline __u8 mask_changed(struct mmt_mask *m, __u64 uptr, __u64 maxnode, bool compat)
+{
+	struct scratch *s;
+	__u32 zero = 0;
+
+	if (m->state != MMT_READ_OK)
+		return 0;
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	read_mask(&s->recheck, uptr, maxnode, compat);
+	if (s->recheck.state != MMT_READ_OK)
+		return 1; /* unmapped meanwhile */
+	return mmt_mask_differs(s->recheck.words, m->words, m->nbits);
+}
+
+/* Read an int the kernel wrote (get_mempolicy's *mode). */
+static __always_inline void read_out_int(struct mmt_payload_masks *pm, __u64 uptr)
+{
+	if (!uptr)
+		pm->out_int_state = MMT_READ_NULL;
+	else if (bpf_probe_read_user(&pm->out_int, sizeof(__s32), (const void *)uptr))
+		pm->out_int_state = MMT_READ_FAULT;
+	else
+		pm->out_int_state = MMT_READ_OK;
+}
+
+/* What the kernel wrote to user memory during the call (nothing when it
+ * failed); the input masks again. */
+static __always_inline void read_exit_payload(struct call_entry *e, union payload *p,
+					      const volatile struct mmt_bpf_event *d, long ret)
+{
+	bool failed = mmt_ret_failed(ret, d->flags & MMT_BPF_NEVER_FAILS);
+	bool compat = e->flags & MMT_REC_COMPAT;
+
+	if (d->payload == MMT_PAYLOAD_MASKS) {
+		p->masks.changed[0] = 0;
+		p->masks.changed[1] = 0;
+	}
+	for (int i = 0; i < MMT_BPF_PTRS; i++) {
+		const volatile struct mmt_bpf_ptr *q = &d->ptrs[i];
+		__u64 uptr = arg_at(e->args, q->arg), len = arg_at(e->args, q->len_arg);
+		__u8 kind = q->kind, slot = q->slot;
+
+		if (!q->at_exit) {
+			if (kind == MMT_PTR_MASK)
+				p->masks.changed[slot & 1] =
+					mask_changed(&p->masks.masks[slot & 1], uptr, len, compat);
+		} else if (kind == MMT_PTR_MASK) {
+			if (failed)
+				mask_unused(&p->masks.masks[slot & 1],
+					    uptr ? MMT_READ_EMPTY : MMT_READ_NULL);
+			else
+				read_mask(&p->masks.masks[slot & 1], uptr, len, compat);
+		} else if (kind == MMT_PTR_ARRAY) {
+			if (failed)
+				array_unused(array_at(p, slot), MMT_READ_EMPTY);
+			else
+				read_array(array_at(p, slot), uptr, len,
+					   compat ? q->elem_size32 : q->elem_size);
+		} else if (kind == MMT_PTR_OUT_INT) {
+			if (failed)
+				p->masks.out_int_state = uptr ? MMT_READ_EMPTY : MMT_READ_NULL;
+			else
+				read_out_int(&p->masks, uptr);
+		}
+	}
+}
+
+/* A mask the compact wire form can carry: nothing past its first word
+ * (the words of a mask that was not read do not count). */
+static __always_inline __u64 mask_high_bits(const struct mmt_mask *m)
+{
+	return mmt_mask_high_bits(m->words, m->state);
+}
+
+static __always_inline bool masks_fit_words(const struct mmt_payload_masks *p)
+{
+	return !(mask_high_bits(&p->masks[0]) | mask_high_bits(&p->masks[1]) |
+		 mask_high_bits(&p->kmasks[0]) | mask_high_bits(&p->kmasks[1]));
+}
+
+static __always_inline void mask_compact(struct mmt_mask_compact *c, const struct mmt_mask *m)
+{
+	c->state = m->state;
+	c->truncated = m->truncated;
+	c->nbits = m->nbits;
+	c->read_err = m->read_err;
+	c->word = m->state == MMT_READ_OK ? m->words[0] : 0;
+}
+
+static __always_inline void masks_compact(struct mmt_payload_masks_compact *c,
+					  const struct mmt_payload_masks *p)
+{
+	for (int i = 0; i < MMT_MAX_MASKS; i++) {
+		mask_compact(&c->masks[i], &p->masks[i]);
+		mask_compact(&c->kmasks[i], &p->kmasks[i]);
+		c->changed[i] = p->changed[i];
+	}
+	c->out_int = p->out_int;
+	c->out_int_state = p->out_int_state;
+	c->toctou_method = p->toctou_method;
+}
+
+#endif /* MMT_PAYLOAD_BPF_H */

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * syscalls.bpf.h - one syscall from entry to exit: keep the entry,
+ * write one record at exit.
+ */
+#ifndef MMT_SYSCALLS_BPF_H
+#define MMT_SYSCALLS_BPF_H
+
+#include "maps.bpf.h"
+#include "scopes.bpf.h"
+#include "summary.bpf.h"
+#include "payload.bpf.h"
+#include "task.bpf.h"
+#include "target.bpf.h"
+#include "kcopy.bpf.h"
+
+/* At entry: keep the call's arguments and the user memory the kernel is
+ * about to read in the thread's storage. */
+static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool compat)
+{
+	const volatile struct mmt_bpf_event *d = event_row(event);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct call_state *cs;
+	struct call_entry *e;
+
+	if (!task_selected(pid_tgid)) {
+		if (scope_mask)
+			count(event, MMT_CNT_FILTERED);
+		return 0;
+	}
+	cs = current_call_state(true);
+	if (!cs) {
+		count(event, MMT_DROP_INFLIGHT);
+		return 0;
+	}
+	e = &cs->e;
+	e->enter_ns = bpf_ktime_get_boot_ns();
+	e->event = event;
+	e->nr = nr;
+	e->flags = compat ? MMT_REC_COMPAT : 0;
+	for (int i = 0; i < MMT_MAX_ARGS; i++)
+		e->args[i] = args[i];
+	e->migrate_succeeded = 0;
+	e->migrate_failed = 0;
+	e->migrate_split = 0;
+	e->migrate_batches = 0;
+	if (!summary_only && d && d->payload != MMT_PAYLOAD_NONE) {
+		read_entry_payload(e, &cs->p, d);
+		if (d->payload == MMT_PAYLOAD_MASKS)
+			kcopy_begin(e, &cs->p);
+	}
+	e->active = 1;
+	return 0;
+}
+
+/* At exit: one record of the call, with what the kernel wrote. */
+static __always_inline int on_exit(long ret)
+{
+	const volatile struct mmt_bpf_event *d;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	enum mmt_payload_kind kind;
+	union payload *p = NULL;
+	struct call_state *cs;
+	struct mmt_call *r;
+	struct call_entry *e;
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	bool compact = false, never_fails;
+	__u32 event;
+
+	cs = current_call_state(false);
+	if (!cs || !cs->e.active)
+		return 0; /* entry not selected, or seen before we attached */
+	e = &cs->e;
+	event = e->event;
+	d = event_row(event);
+	if (!d)
+		goto out;
+	kind = summary_only ? MMT_PAYLOAD_NONE : d->payload;
+	never_fails = d->flags & MMT_BPF_NEVER_FAILS;
+	if ((only_failed && !mmt_ret_failed(ret, never_fails)) ||
+	    !preds_match(event, e->args, ret)) {
+		count(event, MMT_CNT_FILTERED);
+		goto out;
+	}
+	if (summary_only) {
+		count_call(e, ret, bpf_ktime_get_boot_ns(), never_fails);
+		goto out;
+	}
+	/* before any branch on the event's kind: the verifier then walks the
+	 * context's code (the path walk) once, not once per kind */
+	if (!task_known(cs, pid_tgid)) {
+		count(event, MMT_DROP_RINGBUF);
+		goto out;
+	}
+	if (kind != MMT_PAYLOAD_NONE) {
+		p = &cs->p;
+		read_exit_payload(e, p, d, ret);
+	}
+	/* a third of the size when the masks fit one word each. The payload
+	 * is copied in the branch that sized the record: the verifier then
+	 * knows the size of what it copies into. Masks are plain copies (both
+	 * sides are BPF memory); move_pages' arrays are too large for one
+	 * inline copy. */
+	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
+		compact = true;
+		r = bpf_ringbuf_reserve(&events,
+					sizeof(*r) + sizeof(struct mmt_payload_masks_compact), 0);
+		if (r)
+			masks_compact((struct mmt_payload_masks_compact *)(r + 1), &p->masks);
+	} else if (kind == MMT_PAYLOAD_MASKS && p) {
+		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_masks), 0);
+		if (r)
+			__builtin_memcpy(r + 1, p, sizeof(struct mmt_payload_masks));
+	} else if (kind == MMT_PAYLOAD_MOVE_PAGES && p) {
+		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_move_pages),
+					0);
+		if (r)
+			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
+	} else {
+		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	}
+	if (!r) {
+		count(event, MMT_DROP_RINGBUF);
+		goto out;
+	}
+	r->event = event;
+	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0);
+	r->payload = kind;
+	r->nr = e->nr;
+	r->enter_ns = e->enter_ns;
+	r->exit_ns = bpf_ktime_get_boot_ns();
+	r->ret = ret;
+	for (int i = 0; i < MMT_MAX_ARGS; i++)
+		r->args[i] = e->args[i];
+	r->migrate_succeeded = e->migrate_succeeded;
+	r->migrate_failed = e->migrate_failed;
+	r->migrate_split = e->migrate_split;
+	r->migrate_batches = e->migrate_batches;
+	if (e->migrate_batches)
+		r->flags |= MMT_REC_MIGRATED;
+	r->target_uid = 0;
+	r->target_host_pid = 0;
+	r->target_comm[0] = '\0';
+	if (d->flags & MMT_BPF_HAS_TARGET)
+		fill_target(r, (__s32)e->args[0]);
+	fill_call_context(r, pid_tgid);
+
+	/*
+	 * No wake-up (the reader polls every 10 ms) until a quarter of the
+	 * buffer is unread; past that, every record wakes the reader. That
+	 * slows a producer that outruns the reader instead of dropping its
+	 * records: waking only once at the crossing lost 38% of a tight loop.
+	 */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(r, flags);
+out:
+	e->active = 0;
+	return 0;
+}
+
+/* ---- way in 1: raw syscall tracepoints, 64-bit and ia32 ---- */
+
+static __always_inline bool in_compat(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return task->thread_info.status & TS_COMPAT;
+}
+
+/*
+ * MMT_SEL_OF(event) of syscall nr, or 0 when it is not traced. Most syscalls are
+ * in neither table: they leave before the task is even looked at.
+ */
+static __always_inline __u32 selected(long nr, bool *compat)
+{
+	__u32 e64, e32;
+
+	if ((__u64)nr >= MMT_NR_MAX)
+		return 0;
+	e64 = sel64[nr];
+	e32 = sel32[nr];
+	if (!e64 && !e32)
+		return 0;
+	*compat = in_compat();
+	return *compat ? e32 : e64;
+}
+
+#endif /* MMT_SYSCALLS_BPF_H */

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * task.bpf.h - a thread's context: sent once per thread, and
+ * again when it changes; the per-call part.
+ */
+#ifndef MMT_TASK_BPF_H
+#define MMT_TASK_BPF_H
+
+#include "maps.bpf.h"
+#include <bpf/bpf_core_read.h>
+
+/*
+ * Resolve the path of mm->exe_file into buf, right to left, crossing mount
+ * points. One bpf_loop() step per path component keeps the verifier's work
+ * independent of the depth.
+ */
+#define PATH_DEPTH 32
+#define HALF (MMT_PATH_LEN - 1)
+
+struct path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	struct mount *mnt;
+	char *buf;
+	__u32 off;
+};
+
+static long path_step(__u32 i, void *ctx)
+{
+	struct path_walk *w = ctx;
+	struct dentry *dentry = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct mount *mnt = w->mnt;
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct qstr name;
+	__u32 len, off = w->off;
+
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+
+		if (dentry != mnt_root || mnt == mnt_parent)
+			return 1; /* the root of everything */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mnt_parent;
+		w->vfsmnt = &mnt_parent->mnt;
+		return 0;
+	}
+	name = BPF_CORE_READ(dentry, d_name);
+	len = name.len & HALF;
+	if (len + 1 > off)
+		return 1; /* too long: keep the tail */
+	off -= len;
+	bpf_probe_read_kernel(w->buf + (off & HALF), len, name.name);
+	off -= 1;
+	w->buf[off & HALF] = '/';
+	w->off = off;
+	w->dentry = parent;
+	return 0;
+}
+
+static __always_inline __u32 resolve_path(struct file *file, char *buf)
+{
+	struct path_walk w = {
+		.dentry = BPF_CORE_READ(file, f_path.dentry),
+		.vfsmnt = BPF_CORE_READ(file, f_path.mnt),
+		.buf = buf,
+		.off = HALF,
+	};
+
+	w.mnt = container_of(w.vfsmnt, struct mount, mnt);
+	buf[HALF] = '\0';
+	bpf_loop(PATH_DEPTH, path_step, &w, 0);
+	if (w.off == HALF) {
+		w.off -= 1;
+		buf[w.off & HALF] = '/';
+	}
+	return w.off & HALF;
+}
+
+static __always_inline void read_exe(struct task_struct *task, __u32 tgid, char *dst)
+{
+	struct file *file = BPF_CORE_READ(task, mm, exe_file);
+	struct exe_cache *c;
+	struct scratch *s;
+	__u32 zero = 0, off;
+
+	if (!file) {
+		dst[0] = '\0';
+		return;
+	}
+	c = bpf_map_lookup_elem(&exe_paths, &tgid);
+	if (c && c->exe_file == (__u64)file) {
+		bpf_probe_read_kernel(dst, MMT_PATH_LEN, c->path);
+		return;
+	}
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s) {
+		dst[0] = '\0';
+		return;
+	}
+	off = resolve_path(file, s->path);
+	bpf_probe_read_kernel_str(dst, MMT_PATH_LEN, s->path + off);
+	c = (struct exe_cache *)s->path; /* reuse scratch: path is in dst now */
+	c->exe_file = (__u64)file;
+	bpf_probe_read_kernel(c->path, MMT_PATH_LEN, dst);
+	bpf_map_update_elem(&exe_paths, &tgid, c, BPF_ANY);
+}
+
+/* pid number of a struct pid as seen from its own (deepest) namespace */
+static __always_inline __u32 ns_nr(struct pid *pid)
+{
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up;
+
+	bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level]);
+	return up.nr;
+}
+
+/* The part of a call's context that can change from call to call. */
+static __always_inline void fill_call_context(struct mmt_call *r, __u64 pid_tgid)
+{
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	r->cpu = bpf_get_smp_processor_id();
+	r->cgroup_id = bpf_get_current_cgroup_id();
+	r->host_tid = (__u32)pid_tgid;
+	r->host_pid = pid_tgid >> 32;
+	r->uid = (__u32)uid_gid;
+	r->gid = uid_gid >> 32;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+}
+
+/* The thread's context that rarely changes: see struct task_seen. */
+static __always_inline void fill_task(struct mmt_task *r, struct task_struct *task, __u64 pid_tgid)
+{
+	struct task_struct *leader = BPF_CORE_READ(task, group_leader);
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	struct pid *tpid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(tpid, level);
+	struct uts_namespace *uts;
+	struct upid up;
+
+	r->event = MMT_WIRE_TASK;
+	r->pad = 0;
+	r->host_tid = (__u32)pid_tgid;
+	r->thread_start_ns = BPF_CORE_READ(task, start_boottime);
+	r->host_ppid = BPF_CORE_READ(parent, tgid);
+	bpf_probe_read_kernel(&up, sizeof(up), &tpid->numbers[level]);
+	r->tid = up.nr;
+	r->pid_ns = BPF_CORE_READ(up.ns, ns.inum);
+	r->pid = ns_nr(BPF_CORE_READ(leader, thread_pid));
+	r->ppid = ns_nr(BPF_CORE_READ(parent, group_leader, thread_pid));
+	r->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	uts = BPF_CORE_READ(task, nsproxy, uts_ns);
+	bpf_core_read_str(r->host, sizeof(r->host), &uts->name.nodename);
+	read_exe(task, pid_tgid >> 32, r->exe);
+}
+
+/*
+ * Send the current thread's context: 1, or 0 when the ring buffer is full.
+ * A global function: the verifier checks it once, on its own, instead of
+ * along every path of its caller (the path walk in it is long).
+ */
+__noinline int send_task(__u64 pid_tgid)
+{
+	struct mmt_task *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+
+	if (!r)
+		return 0;
+	fill_task(r, (struct task_struct *)bpf_get_current_task_btf(), pid_tgid);
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 1;
+}
+
+/* Keep v in *field; a change makes the context sent so far outdated. */
+#define SEEN(field, v)                                                                             \
+	do {                                                                                       \
+		__u64 v_ = (v);                                                                    \
+		if (seen->field != v_) {                                                           \
+			seen->field = v_;                                                          \
+			same = false;                                                              \
+		}                                                                                  \
+	} while (0)
+
+/*
+ * Send the thread's context ahead of its call record when user space does
+ * not have it, or has an outdated one. False: no room in the ring buffer,
+ * and the call record must not go out without its context.
+ */
+static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct nsproxy *nsp = task->nsproxy;
+	struct mm_struct *mm = task->mm;
+	struct task_seen *seen = &cs->seen;
+	struct uts_namespace *uts = nsp ? nsp->uts_ns : NULL;
+	bool same = seen->sent;
+
+	SEEN(start, task->start_boottime);
+	SEEN(parent, (__u64)task->real_parent);
+	SEEN(nsproxy, (__u64)nsp);
+	SEEN(exe_file, mm ? (__u64)mm->exe_file : 0);
+	if (uts) {
+		const __u64 *name = (const __u64 *)uts->name.nodename;
+
+		for (int i = 0; i < MMT_HOST_WORDS; i++)
+			SEEN(host[i], name[i]);
+	}
+	if (same)
+		return true;
+	seen->sent = send_task(pid_tgid);
+	return seen->sent;
+}
+
+#endif /* MMT_TASK_BPF_H */

@@ -18,7 +18,7 @@ static struct {
 	enum mmt_time_fmt time;
 	bool duration;
 	__u64 prev_ns;
-} cfg = { .time = MMT_TIME_NONE };
+} cfg = {.time = MMT_TIME_NONE};
 
 void mmt_strace_configure(enum mmt_time_fmt time, bool duration)
 {

@@ -10,12 +10,12 @@
 #include "text/outbuf.h"
 
 enum mmt_time_fmt {
-	MMT_TIME_DEFAULT, /* the output's own: table HH:MM:SS.us, strace none */
-	MMT_TIME_SEC, /* -t: HH:MM:SS */
-	MMT_TIME_USEC, /* -tt: HH:MM:SS.uuuuuu */
-	MMT_TIME_EPOCH, /* -ttt: seconds.uuuuuu since the epoch */
+	MMT_TIME_DEFAULT,  /* the output's own: table HH:MM:SS.us, strace none */
+	MMT_TIME_SEC,	   /* -t: HH:MM:SS */
+	MMT_TIME_USEC,	   /* -tt: HH:MM:SS.uuuuuu */
+	MMT_TIME_EPOCH,	   /* -ttt: seconds.uuuuuu since the epoch */
 	MMT_TIME_RELATIVE, /* -r: seconds since the previous call printed */
-	MMT_TIME_NONE, /* print no time */
+	MMT_TIME_NONE,	   /* print no time */
 };
 
 /* The time of a call at wall_ns (ns since the epoch) in format f; -r

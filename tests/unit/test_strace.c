@@ -58,8 +58,9 @@ static void test_mremap(void **state)
 	r->args[3] = 3; /* MREMAP_MAYMOVE|MREMAP_FIXED */
 	r->args[4] = 0x7f0000100000ULL;
 	r->ret = 0x7f0000100000LL;
-	assert_string_equal(line(r), "[pid 5101] mremap(0x7f0000000000, 8192, 8192, "
-				     "MREMAP_MAYMOVE|MREMAP_FIXED, 0x7f0000100000) = 0x7f0000100000\n");
+	assert_string_equal(line(r),
+			    "[pid 5101] mremap(0x7f0000000000, 8192, 8192, "
+			    "MREMAP_MAYMOVE|MREMAP_FIXED, 0x7f0000100000) = 0x7f0000100000\n");
 	/* without MREMAP_FIXED strace shows four arguments */
 	r = rec(MMT_EV_MREMAP);
 	r->args[0] = 0x7f0000000000ULL;
@@ -68,8 +69,9 @@ static void test_mremap(void **state)
 	r->args[3] = 1;
 	r->args[4] = 0x5a5a5000;
 	r->ret = -12;
-	assert_string_equal(line(r), "[pid 5101] mremap(0x7f0000000000, 4096, 8192, MREMAP_MAYMOVE) "
-				     "= -1 ENOMEM (Cannot allocate memory)\n");
+	assert_string_equal(line(r),
+			    "[pid 5101] mremap(0x7f0000000000, 4096, 8192, MREMAP_MAYMOVE) "
+			    "= -1 ENOMEM (Cannot allocate memory)\n");
 }
 
 static void test_mmap_and_padding(void **state)
@@ -85,8 +87,9 @@ static void test_mmap_and_padding(void **state)
 	r->args[4] = 4;
 	r->args[5] = 0x5000;
 	r->ret = 0x7f0000200000LL;
-	assert_string_equal(line(r), "[pid 5101] mmap(NULL, 4096, PROT_READ, MAP_SHARED, 4, 0x5000) "
-				     "= 0x7f0000200000\n");
+	assert_string_equal(line(r),
+			    "[pid 5101] mmap(NULL, 4096, PROT_READ, MAP_SHARED, 4, 0x5000) "
+			    "= 0x7f0000200000\n");
 	/* a short call: '=' at column 40, as strace aligns it */
 	r = rec(MMT_EV_MUNMAP);
 	r->args[0] = 0x7f0000200000ULL;
@@ -102,7 +105,8 @@ static void test_mmap_and_padding(void **state)
 static void test_node_mask_words(void **state)
 {
 	struct mmt_record *r = rec(MMT_EV_SET_MEMPOLICY);
-	struct mmt_mask *m = &record_masks(r)->masks[mmt_events[MMT_EV_SET_MEMPOLICY].args[1].payload_slot];
+	struct mmt_mask *m =
+		&record_masks(r)->masks[mmt_events[MMT_EV_SET_MEMPOLICY].args[1].payload_slot];
 
 	(void)state;
 	mmt_strace_configure(MMT_TIME_DEFAULT, false);
@@ -154,14 +158,15 @@ static void test_times(void **state)
 	{
 		struct mmt_decoded_event ev;
 
-		assert_int_equal(mmt_decode(r, record_len(r),
-					    1700000000000000000ULL - 1000000000ULL, &ev),
-				 0);
+		assert_int_equal(
+			mmt_decode(r, record_len(r), 1700000000000000000ULL - 1000000000ULL, &ev),
+			0);
 		assert_int_equal(ob_init(&ob, -1, 64), 0);
 		mmt_strace_event(&ob, &ev);
 		ob_char(&ob, '\0');
 		/* the prefix counts in the 40 columns, as in strace */
-		assert_string_equal(ob.buf, "[pid 5101] 22:13:20.000000 munlockall() = 0 <0.000002>\n");
+		assert_string_equal(ob.buf,
+				    "[pid 5101] 22:13:20.000000 munlockall() = 0 <0.000002>\n");
 		ob_free(&ob);
 	}
 	free(r);
@@ -170,7 +175,7 @@ static void test_times(void **state)
 
 static void test_lost_events(void **state)
 {
-	__u64 lost[MMT_EV_COUNT] = { 0 };
+	__u64 lost[MMT_EV_COUNT] = {0};
 	struct outbuf ob;
 
 	(void)state;
@@ -194,10 +199,8 @@ static void test_lost_events(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mremap),
-		cmocka_unit_test(test_mmap_and_padding),
-		cmocka_unit_test(test_node_mask_words),
-		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_mremap),		cmocka_unit_test(test_mmap_and_padding),
+		cmocka_unit_test(test_node_mask_words), cmocka_unit_test(test_times),
 		cmocka_unit_test(test_lost_events),
 	};
 

@@ -7,9 +7,34 @@ include mk/flags.mk
 # bench/replay: every .c under src/ but the command line (src/cli/) and the
 # BPF side (src/bpf/), archived in one library. A new file in a new or an
 # existing src/ folder needs no edit here.
+# The fleet parts (src/metrics, src/sinks, src/service) go into the tool
+# only, each with a stand-in when its library is left out: a static build
+# (LDFLAGS=-static, as the QEMU guests use) leaves out libmicrohttpd and
+# libnats; METRICS=0 or NATS=0 does so by hand.
 USER_SRCS  := $(wildcard src/*/*.c src/*/*/*.c)
-CLI_SRCS   := $(filter src/cli/%,$(USER_SRCS))
-LIB_SRCS   := $(filter-out src/cli/% src/bpf/%,$(USER_SRCS))
+FLEET_DIRS := src/metrics/% src/sinks/% src/service/%
+ifneq ($(filter -static,$(LDFLAGS)),)
+METRICS    ?= 0
+NATS       ?= 0
+endif
+METRICS    ?= 1
+NATS       ?= 1
+FLEET_SRCS := src/metrics/metrics.c $(wildcard src/service/*.c)
+FLEET_LIBS :=
+ifeq ($(METRICS),1)
+FLEET_SRCS += src/metrics/http.c
+FLEET_LIBS += -lmicrohttpd
+else
+FLEET_SRCS += src/metrics/http_none.c
+endif
+ifeq ($(NATS),1)
+FLEET_SRCS += $(filter-out src/sinks/nats_none.c,$(wildcard src/sinks/*.c))
+FLEET_LIBS += -lnats
+else
+FLEET_SRCS += src/sinks/nats_none.c
+endif
+CLI_SRCS   := $(filter src/cli/%,$(USER_SRCS)) $(FLEET_SRCS)
+LIB_SRCS   := $(filter-out src/cli/% src/bpf/% $(FLEET_DIRS),$(USER_SRCS))
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 LIB        := $(OUT)/libmmtrace.a
@@ -22,7 +47,8 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
 	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32
 
-.PHONY: FORCE all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind
+.PHONY: FORCE all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind \
+	test-fleet install uninstall deb
 all: $(OUT)/mmtrace
 
 # Install the Debian packages mmtrace needs (idempotent).
@@ -64,7 +90,12 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(OUT)/mmtrace: $(CLI_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(FLEET_LIBS) $(LDLIBS)
+
+# The sink's spool has no library dependency: tested on its own.
+$(OUT)/tests/test_spool: tests/unit/test_spool.c $(OUT)/obj/sinks/spool.o
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcmocka
 
 # (the .d file is hidden: tests/run runs every build/tests/test_*)
 $(OUT)/tests/test_%: tests/unit/test_%.c $(LIB)
@@ -108,6 +139,12 @@ e2e: $(OUT)/mmtrace $(E2E_BINS)
 test: setup
 	@$(MAKE) --no-print-directory all unit e2e
 	@tests/run
+
+# Fleet tests (root, about a minute): Prometheus scraping --metrics, and a
+# 3-node NATS JetStream cluster on loopback for -o nats:// and mmtrace read.
+test-fleet: setup
+	@$(MAKE) --no-print-directory all $(OUT)/tests/workload
+	@tests/fleet/run
 
 # Multi-node NUMA tests in QEMU guests with Debian's 6.1 kernel (root; the
 # testbed installs its own packages: tests/numa/README.md).
@@ -156,6 +193,33 @@ docs: $(OUT)/mmtrace
 	@mkdir -p docs/events
 	@for e in $$($(OUT)/mmtrace list --names); do \
 		$(OUT)/mmtrace list --markdown $$e > docs/events/$$e.md; done
+
+# Install: the binary, mmtrace(8) made from --help and the event table,
+# bash completion and the systemd unit. PREFIX and DESTDIR as usual.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+$(OUT)/mmtrace.8: $(OUT)/mmtrace scripts/mkman.sh
+	scripts/mkman.sh $(OUT)/mmtrace > $@.tmp && mv $@.tmp $@
+$(OUT)/mmtrace.service: dist/mmtrace.service.in
+	sed 's|@SBINDIR@|$(SBINDIR)|g' $< > $@
+install: $(OUT)/mmtrace $(OUT)/mmtrace.8 $(OUT)/mmtrace.service
+	install -D -m 0755 $(OUT)/mmtrace $(DESTDIR)$(SBINDIR)/mmtrace
+	install -D -m 0644 $(OUT)/mmtrace.8 $(DESTDIR)$(MANDIR)/man8/mmtrace.8
+	gzip -9nf $(DESTDIR)$(MANDIR)/man8/mmtrace.8
+	install -D -m 0644 dist/mmtrace.bash-completion $(DESTDIR)$(COMPDIR)/mmtrace
+	install -D -m 0644 $(OUT)/mmtrace.service $(DESTDIR)$(UNITDIR)/mmtrace.service
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/mmtrace $(DESTDIR)$(MANDIR)/man8/mmtrace.8.gz \
+		$(DESTDIR)$(COMPDIR)/mmtrace $(DESTDIR)$(UNITDIR)/mmtrace.service
+
+# A Debian package in build/ (never committed): installs under /usr.
+deb: $(OUT)/mmtrace
+	rm -rf $(OUT)/deb && $(MAKE) --no-print-directory install PREFIX=/usr \
+		DESTDIR=$(abspath $(OUT))/deb
+	scripts/mkdeb.sh $(OUT)/deb $(OUT) $(OUT)/mmtrace
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

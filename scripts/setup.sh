@@ -7,6 +7,7 @@ packages=(
 	make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 	pkg-config libcmocka-dev libnuma-dev numactl strace python3
 	gcc-multilib stress-ng util-linux libclang-rt-14-dev valgrind
+	libmicrohttpd-dev libnats-dev nats-server prometheus bash-completion
 	chromium
 )
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +19,20 @@
 #include "cli/scopes.h"
 #include "placement/placement.h"
 #include "detect/session.h"
+#include "metrics/metrics.h"
+#include "sinks/sink.h"
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
 
-static volatile sig_atomic_t stop_signal, nsignals;
+static volatile sig_atomic_t stop_signal, nsignals, reopen_output;
+
+/* SIGHUP with --output-file: reopen it (log rotation). */
+static void on_hangup(int sig)
+{
+	(void)sig;
+	reopen_output = 1;
+}
 
 static void on_signal(int sig)
 {
@@ -30,13 +40,14 @@ static void on_signal(int sig)
 	nsignals++;
 }
 
-void mmt_loop_catch_signals(void)
+void mmt_loop_catch_signals(bool reopen)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction hup = { .sa_handler = on_hangup, .sa_flags = SA_RESTART };
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGHUP, reopen ? &hup : &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -140,9 +151,15 @@ static int on_record(void *ctx, void *data, size_t len)
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
 	ev.context_id = mmt_tasks_last_id(&t->tasks);
-	if (t->opts->findings_only)
+	if (t->opts->findings_only) {
 		; /* --detect-only */
-	else if (t->opts->format == MMT_FMT_JSON)
+	} else if (t->sink) {
+		size_t start = t->out->len;
+
+		mmt_json_event(t->out, &ev, t->opts->parse_args);
+		mmt_sink_event(t->sink, ev.desc->event, t->out->buf + start, t->out->len - start);
+		t->out->len = start;
+	} else if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(t->out, &ev, t->opts->parse_args);
 	else if (t->opts->format == MMT_FMT_STRACE)
 		mmt_strace_event(t->out, &ev);
@@ -153,6 +170,8 @@ static int on_record(void *ctx, void *data, size_t len)
 	if (t->placement)
 		mmt_pl_note_event(t->placement, &ev);
 	t->tally.events++;
+	if (mmt_metrics_on)
+		mmt_metrics_call(ev.desc->event, ev.failed, ev.rec->exit_ns - ev.rec->enter_ns);
 	return 0;
 }
 
@@ -312,6 +331,17 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 		}
 		if (drain(t))
 			return -1;
+		if (reopen_output && t->opts->output_file) {
+			int fd = open(t->opts->output_file,
+				      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+			reopen_output = 0;
+			if (fd < 0 || dup2(fd, t->out->fd) < 0)
+				mmt_err("failed to reopen %s: %s; writing on to the old file",
+					t->opts->output_file, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+		}
 		if (t->out->err)
 			return output_failed(t);
 		if (t->child->pid > 0) {

@@ -16,6 +16,7 @@
 struct mmtrace_bpf;
 struct ring_buffer;
 struct mmt_pl;
+struct mmt_sink;
 
 struct mmt_loop {
 	const struct mmt_options *opts;
@@ -33,6 +34,7 @@ struct mmt_loop {
 	/* why tracing stopped while the command runs (mmt_loop_run's 1) */
 	char why[96];
 	struct mmt_pl *placement; /* --placement, else NULL */
+	struct mmt_sink *sink; /* -o nats://: events go there, not to out's fd */
 	/* a call joined with its thread's context, then its payload */
 	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
 					 sizeof(struct mmt_payload_masks) +
@@ -40,8 +42,9 @@ struct mmt_loop {
 };
 
 /* Stop on SIGINT, SIGTERM and SIGHUP (the first is passed on to a
- * command); ignore SIGPIPE. */
-void mmt_loop_catch_signals(void);
+ * command); ignore SIGPIPE. reopen: SIGHUP reopens the output file instead
+ * (log rotation), as daemons do. */
+void mmt_loop_catch_signals(bool reopen);
 
 /* Set up the ring buffer of l->skel for l (opts, skel, out, child set).
  * 0, or -1 after an error line. */

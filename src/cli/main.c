@@ -10,6 +10,7 @@
 #include "cli/options.h"
 #include "cli/trace.h"
 #include "report/report.h"
+#include "sinks/reader.h"
 
 int main(int argc, char **argv)
 {
@@ -20,6 +21,8 @@ int main(int argc, char **argv)
 		return mmt_detect_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "list"))
 		return mmt_list_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "read"))
+		return mmt_read_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return mmt_report_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "--features"))

@@ -23,6 +23,7 @@ static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
 	"       mmtrace list [--markdown] [EVENT] | mmtrace list --rules\n"
 	"       mmtrace detect [--detect-allow EXE[:RULE]]... [--stats] [-o json] FILE\n"
+	"       mmtrace read nats://HOST:PORT[,...][/SUBJECT] [OPTION...]\n"
 	"       mmtrace report FILE.json [-o FILE.html]\n"
 	"       mmtrace --features\n"
 	"\n"
@@ -63,7 +64,8 @@ static const char usage_text[] =
 	"Output (with COMMAND, to stderr, as strace; else to stdout):\n"
 	"  -o, --output FORMAT[:FILE]    table (default), json (Tracee's layout) or\n"
 	"                                strace (strace's name(args) = ret lines);\n"
-	"                                with :FILE, written to FILE\n"
+	"                                with :FILE, written to FILE; or nats://...\n"
+	"                                (JSON to NATS JetStream, see below)\n"
 	"  -o FILE                       any other value is a file (as strace's -o)\n"
 	"      --output-file FILE        write events to FILE\n"
 	"  -t, -tt, -ttt                 time of day, with microseconds, or seconds\n"
@@ -87,6 +89,18 @@ static const char usage_text[] =
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
 	"                                with --stats: print the stats line as often;\n"
 	"                                with --placement: sample as often\n"
+	"      --metrics ADDR:PORT       serve Prometheus metrics on ADDR:PORT/metrics\n"
+	"\n"
+	"Sending events to NATS JetStream (-o nats://HOST:PORT[,HOST:PORT...][/SUBJECT]):\n"
+	"                                each event's JSON line to SUBJECT.HOST.EVENT\n"
+	"                                (SUBJECT: mmtrace), acknowledged, spooled while\n"
+	"                                no server answers; read with `mmtrace read`\n"
+	"      --nats-stream NAME        the stream, created if missing (default MMTRACE)\n"
+	"      --nats-replicas N         replicas of a stream mmtrace creates (default 1)\n"
+	"      --spool-memory BYTES      events held in memory (default 64M)\n"
+	"      --spool-file BYTES        then in a file (default 1G; 0: none)\n"
+	"      --spool-dir DIR           the file's folder (default /var/spool/mmtrace)\n"
+	"\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
 	"      --placement               with -p or COMMAND: pages per NUMA node from\n"
@@ -359,6 +373,12 @@ enum {
 	OPT_DETECT_ALLOW,
 	OPT_DETECT_ONLY,
 	OPT_DURATION,
+	OPT_METRICS,
+	OPT_NATS_STREAM,
+	OPT_NATS_REPLICAS,
+	OPT_SPOOL_DIR,
+	OPT_SPOOL_MEMORY,
+	OPT_SPOOL_FILE,
 };
 
 static const struct option long_options[] = {
@@ -392,6 +412,12 @@ static const struct option long_options[] = {
 	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
 	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "nats-stream", required_argument, NULL, OPT_NATS_STREAM },
+	{ "nats-replicas", required_argument, NULL, OPT_NATS_REPLICAS },
+	{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
+	{ "spool-memory", required_argument, NULL, OPT_SPOOL_MEMORY },
+	{ "spool-file", required_argument, NULL, OPT_SPOOL_FILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -401,11 +427,13 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
 	bool any_event = false, uid_min_set = false, uid_max_set = false;
 	int ntimes = 0;
+	const char *why;
 	long long v;
-	int c, err;
+	int c, err, li = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->kernel_copy = MMT_KCOPY_AUTO;
+	mmt_sink_defaults(&o->sink);
 	o->format = MMT_FMT_TABLE;
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
 	o->color = -1;
@@ -414,15 +442,21 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
 	/* '+': stop at the first non-option, the traced command */
-	while ((c = getopt_long(argc, argv, "+:e:o:p:chVtrT", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:o:p:chVtrT", long_options, &li)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((err = parse_events(o, optarg, &any_event)))
 				return err;
 			break;
 		case 'o':
-			if ((err = parse_output(o, optarg)))
+			if (!strncmp(optarg, "nats://", 7)) {
+				if (mmt_sink_parse_url(optarg, &o->sink, &why))
+					return mmt_usage_error("invalid -o '%s': %s", optarg, why);
+				o->format = MMT_FMT_JSON;
+				o->nats = true;
+			} else if ((err = parse_output(o, optarg))) {
 				return err;
+			}
 			break;
 		case 't':
 			ntimes++;
@@ -557,6 +591,18 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			if ((err = parse_size(o, optarg)))
 				return err;
 			break;
+		case OPT_METRICS:
+			o->metrics = optarg;
+			break;
+		case OPT_NATS_STREAM:
+		case OPT_NATS_REPLICAS:
+		case OPT_SPOOL_DIR:
+		case OPT_SPOOL_MEMORY:
+		case OPT_SPOOL_FILE:
+			if (mmt_sink_option(&o->sink, long_options[li].name, optarg, &why))
+				return mmt_usage_error("invalid --%s '%s': %s",
+						       long_options[li].name, optarg, why);
+			break;
 		case OPT_DETECT:
 			o->detect = true;
 			break;
@@ -650,6 +696,8 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
 	if (o->summary && (o->min_latency_ns || o->nlatency_filters))
 		return mmt_usage_error("-c counts every call: --duration and .latency filters do not apply");
+	if (o->nats && (o->output_file || o->summary))
+		return mmt_usage_error("-o nats:// sends events: --output-file and -c do not apply");
 	if (o->ndetect_allow && !o->detect)
 		return mmt_usage_error("--detect-allow goes with --detect");
 	if (o->summary && o->detect)

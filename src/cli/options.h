@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include "sinks/sink.h"
 #include "outputs/output.h"
 
 #define MMT_MAX_PIDS 64
@@ -75,6 +76,9 @@ struct mmt_options {
 	enum mmt_time_fmt time_fmt; /* -t, -tt, -ttt, -r */
 	bool durations; /* -T */
 	__u64 min_latency_ns; /* --duration, .latency filters: calls this long */
+	const char *metrics; /* --metrics ADDR:PORT, or NULL */
+	bool nats; /* -o nats://...: sink holds where */
+	struct mmt_sink_opts sink;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_method kernel_copy;
 	/* --detect: findings from src/detect/, and its allow-list */

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include "cli/report.h"
 #include "detect/session.h"
+#include "sinks/sink.h"
 #include "outputs/summary.h"
 #include "mmtrace.skel.h"
 
@@ -104,6 +105,10 @@ void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_
 	fputc('}', stderr);
 	if (t->det)
 		mmt_det_session_stats(t->det, stderr);
+	if (t->sink) {
+		fputc(',', stderr);
+		mmt_sink_stats_json(t->sink, stderr);
+	}
 	fputs("}}\n", stderr);
 }
 

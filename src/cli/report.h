@@ -13,6 +13,7 @@
 struct mmtrace_bpf;
 struct outbuf;
 struct mmt_det_session;
+struct mmt_sink;
 
 /* What user space counted of the records it read (the loop fills it). */
 struct mmt_tally {
@@ -21,6 +22,7 @@ struct mmt_tally {
 	__u64 no_context; /* calls of a thread whose context never came */
 	__u64 user_filtered; /* records a .nodes filter left out */
 	struct mmt_det_session *det; /* --detect: its counters join the stats */
+	struct mmt_sink *sink; /* -o nats://: its counters join the stats */
 };
 
 /* Calls lost so far per event (ring buffer full, no room for an entry). */

@@ -24,8 +24,13 @@
 #include "outputs/output.h"
 #include "placement/placement.h"
 #include "detect/session.h"
+#include "metrics/metrics.h"
+#include "service/caps.h"
+#include "sinks/sink.h"
+#include "mmtrace.skel.h"
 
 #define OUT_BUF (256 << 10)
+#define SINK_CLOSE_MS 10000 /* at exit, to deliver what the sink holds */
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
 int mmt_trace(const struct mmt_options *opts)
@@ -40,10 +45,8 @@ int mmt_trace(const struct mmt_options *opts)
 	bool color;
 
 	mmt_load_quiet();
-	if (geteuid() != 0) {
-		mmt_err("must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+	if (mmt_check_caps())
 		return 1;
-	}
 	if (access(BTF_PATH, R_OK)) {
 		mmt_err("kernel BTF is missing (%s: %s); mmtrace needs a kernel built with CONFIG_DEBUG_INFO_BTF",
 			BTF_PATH, strerror(errno));
@@ -66,14 +69,17 @@ int mmt_trace(const struct mmt_options *opts)
 			return 1;
 		}
 	}
-	if (ob_init(&out, out_fd, OUT_BUF)) {
+	if (ob_init(&out, opts->nats ? -1 : out_fd, OUT_BUF)) {
 		mmt_err("out of memory");
 		goto cleanup;
 	}
+	if (opts->nats && !(loop.sink = mmt_sink_open(&opts->sink)))
+		goto cleanup;
+	loop.tally.sink = loop.sink;
 	if (mmt_ensure_tracefs())
 		goto cleanup;
 
-	mmt_loop_catch_signals();
+	mmt_loop_catch_signals(opts->output_file && !opts->nats);
 	if (opts->command && mmt_child_start(&child, opts->command))
 		goto cleanup;
 	if (opts->placement && mmt_pl_begin(&loop.placement, opts->format == MMT_FMT_JSON, &out,
@@ -84,6 +90,15 @@ int mmt_trace(const struct mmt_options *opts)
 		goto cleanup;
 	if (mmt_attach(skel, opts, &kcopy))
 		goto cleanup;
+	if (opts->metrics) {
+		mmt_metrics_kernel(bpf_map__fd(skel->maps.counters), bpf_map__fd(skel->maps.events),
+				   opts->buffer_size,
+				   opts->summary ? bpf_map__fd(skel->maps.stats) : -1);
+		if (loop.sink)
+			mmt_metrics_sink(mmt_sink_metrics, loop.sink);
+		if (mmt_metrics_start(opts->metrics))
+			goto cleanup;
+	}
 	loop.skel = skel;
 	if (mmt_loop_open(&loop))
 		goto cleanup;
@@ -149,6 +164,9 @@ int mmt_trace(const struct mmt_options *opts)
 		mmt_err("failed to read the statistics: out of memory");
 	ret = opts->command ? mmt_child_exit_status(status) : 0;
 cleanup:
+	mmt_metrics_stop();
+	if (loop.sink && mmt_sink_close(loop.sink, SINK_CLOSE_MS))
+		mmt_err("failed to deliver every event to NATS: see the sink's dropped count");
 	if (skel)
 		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));
 	mmt_pl_finish(&loop.placement, false);
@@ -158,6 +176,7 @@ cleanup:
 		mmt_det_session_free(loop.tally.det);
 	mmt_unload(skel);
 	ob_free(&out);
+	mmt_sink_free(loop.sink);
 	mmt_containers_close();
 	if (opts->output_file && out_fd >= 0)
 		close(out_fd);

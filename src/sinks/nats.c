@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nats.c - the NATS JetStream sink: a thread publishes what the spool
+ * holds, a window of events at a time, and takes an event out for good only
+ * when the stream has acknowledged it. An event that failed or timed out is
+ * sent again with the same message id: the stream's duplicate window keeps
+ * one copy.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+#include <nats/nats.h>
+#include "events/event_table.h"
+#include "text/outbuf.h"
+#include "sinks/sink.h"
+#include "sinks/spool.h"
+
+#define WINDOW 512 /* events sent before waiting for their acks */
+#define ACK_WAIT_MS 2000 /* then the unacknowledged are sent again */
+#define ID_LEN 64
+
+struct slot {
+	struct mmt_spool_entry *e;
+	bool sent; /* once at least */
+	bool acked;
+};
+
+struct mmt_sink {
+	struct mmt_sink_opts o;
+	struct mmt_spool spool;
+	pthread_t thread;
+	bool thread_started;
+	volatile bool stopping;
+	__u64 close_deadline_ns; /* 0: none yet */
+	char host[64]; /* a subject token */
+	char id_prefix[48]; /* boot id (32 hex) '-' run id (8 hex) */
+	natsConnection *nc;
+	jsCtx *js;
+	bool stream_ready;
+	pthread_mutex_t win_lock; /* the window, against the ack callback */
+	struct slot win[WINDOW];
+	int nwin;
+	/* counters: written by the sink thread (acked by the library's) */
+	__u64 published, acked, retried, lost_at_close;
+	volatile bool connected;
+};
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void add(__u64 *p, __u64 n)
+{
+	__atomic_add_fetch(p, n, __ATOMIC_RELAXED);
+}
+
+static __u64 get(const __u64 *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+int mmt_sink_parse_url(const char *url, struct mmt_sink_opts *o, const char **why)
+{
+	const char *p = url + strlen("nats://"), *slash;
+	size_t n = 0;
+
+	if (strncmp(url, "nats://", 7)) {
+		*why = "a NATS address starts with nats://";
+		return -1;
+	}
+	slash = strchr(p, '/');
+	snprintf(o->subject, sizeof(o->subject), "%s", MMT_SINK_DEFAULT_SUBJECT);
+	if (slash) {
+		const char *s = slash + 1;
+
+		if (!*s || strlen(s) >= sizeof(o->subject)) {
+			*why = "the subject after '/' is empty or too long";
+			return -1;
+		}
+		for (const char *c = s; *c; c++) {
+			if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.') {
+				*why = "a subject holds letters, digits, '_', '-' and '.' only";
+				return -1;
+			}
+		}
+		if (*s == '.' || s[strlen(s) - 1] == '.' || strstr(s, "..")) {
+			*why = "a subject has no empty token";
+			return -1;
+		}
+		snprintf(o->subject, sizeof(o->subject), "%s", s);
+	}
+	o->servers[0] = 0;
+	while (p < (slash ? slash : p + strlen(p))) {
+		const char *end = slash ? slash : p + strlen(p), *comma = memchr(p, ',', end - p);
+		const char *stop = comma ? comma : end, *colon = memchr(p, ':', stop - p);
+		int len = stop - p;
+
+		if (!len || !colon || colon == p || colon + 1 == stop) {
+			*why = "each server is HOST:PORT";
+			return -1;
+		}
+		for (const char *c = colon + 1; c < stop; c++) {
+			if (!isdigit((unsigned char)*c)) {
+				*why = "a port is a number";
+				return -1;
+			}
+		}
+		n += snprintf(o->servers + n, n < sizeof(o->servers) ? sizeof(o->servers) - n : 0,
+			      "%snats://%.*s", n ? "," : "", len, p);
+		if (n >= sizeof(o->servers)) {
+			*why = "too many servers";
+			return -1;
+		}
+		p = comma ? comma + 1 : stop;
+	}
+	if (!n) {
+		*why = "no server";
+		return -1;
+	}
+	return 0;
+}
+
+void mmt_sink_defaults(struct mmt_sink_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	snprintf(o->subject, sizeof(o->subject), "%s", MMT_SINK_DEFAULT_SUBJECT);
+	o->stream = MMT_SINK_DEFAULT_STREAM;
+	o->replicas = 1;
+	o->spool_dir = MMT_SINK_DEFAULT_SPOOL_DIR;
+	o->spool_memory = 64UL << 20;
+	o->spool_file = 1UL << 30;
+}
+
+static int parse_bytes(const char *v, unsigned long *out)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno || end == v || v[0] == '-')
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		n <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		n <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		n <<= 30, end++;
+	if (*end || n > (1ULL << 40))
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int mmt_sink_option(struct mmt_sink_opts *o, const char *name, const char *value,
+		    const char **why)
+{
+	unsigned long n;
+
+	if (!strcmp(name, "nats-stream")) {
+		for (const char *c = value; *c; c++)
+			if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
+				goto bad_name;
+		if (!*value || strlen(value) > 64)
+			goto bad_name;
+		o->stream = value;
+	} else if (!strcmp(name, "nats-replicas")) {
+		if (parse_bytes(value, &n) || n < 1 || n > 5) {
+			*why = "a number from 1 to 5";
+			return -1;
+		}
+		o->replicas = n;
+	} else if (!strcmp(name, "spool-dir")) {
+		if (!*value) {
+			*why = "a folder is needed";
+			return -1;
+		}
+		o->spool_dir = value;
+	} else if (!strcmp(name, "spool-memory") || !strcmp(name, "spool-file")) {
+		if (parse_bytes(value, &n) || (name[6] == 'm' && n < 4096)) {
+			*why = "bytes with an optional K, M or G suffix (memory: 4K at least)";
+			return -1;
+		}
+		*(name[6] == 'm' ? &o->spool_memory : &o->spool_file) = n;
+	} else {
+		*why = "unknown option";
+		return -1;
+	}
+	return 0;
+bad_name:
+	*why = "1 to 64 letters, digits, '_' or '-'";
+	return -1;
+}
+
+/* A subject token: '.', '*', '>' and blanks become '_'. */
+static void token(char *dst, size_t size, const char *src)
+{
+	size_t i = 0;
+
+	for (; src[i] && i + 1 < size; i++)
+		dst[i] = isalnum((unsigned char)src[i]) || src[i] == '-' ? src[i] : '_';
+	dst[i] = 0;
+	if (!i)
+		snprintf(dst, size, "unknown");
+}
+
+static void make_ids(struct mmt_sink *s)
+{
+	char boot[40] = "", hostname[64] = "";
+	unsigned int run = 0;
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	size_t j = 0;
+	ssize_t n;
+
+	if (fd >= 0) {
+		n = read(fd, boot, sizeof(boot) - 1);
+		boot[n > 0 ? n : 0] = 0;
+		close(fd);
+	}
+	for (size_t i = 0; boot[i] && j < 32; i++)
+		if (isxdigit((unsigned char)boot[i]))
+			boot[j++] = boot[i];
+	boot[j] = 0;
+	if (getrandom(&run, sizeof(run), 0) != sizeof(run))
+		run = (unsigned int)now_ns() ^ (unsigned int)getpid();
+	snprintf(s->id_prefix, sizeof(s->id_prefix), "%s-%08x", j ? boot : "noboot", run);
+	gethostname(hostname, sizeof(hostname) - 1);
+	token(s->host, sizeof(s->host), hostname);
+}
+
+static void on_disconnect(natsConnection *nc, void *closure)
+{
+	struct mmt_sink *s = closure;
+
+	(void)nc;
+	s->connected = false;
+	if (!s->o.quiet && !__atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE))
+		fprintf(stderr, "mmtrace: NATS disconnected; spooling events\n");
+}
+
+static void on_reconnect(natsConnection *nc, void *closure)
+{
+	struct mmt_sink *s = closure;
+
+	(void)nc;
+	s->connected = true;
+	if (!s->o.quiet)
+		fprintf(stderr, "mmtrace: NATS reconnected\n");
+}
+
+/* Per message, from the library's thread: find the slot by its id. */
+static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
+{
+	struct mmt_sink *s = closure;
+	const char *id = NULL;
+	unsigned long long seq;
+	const char *dash;
+
+	(void)js;
+	if (!pa || pae)
+		goto out; /* left unacked: sent again */
+	if (natsMsgHeader_Get(msg, "Nats-Msg-Id", &id) != NATS_OK || !id)
+		goto out;
+	dash = strrchr(id, '-');
+	if (!dash)
+		goto out;
+	seq = strtoull(dash + 1, NULL, 10);
+	pthread_mutex_lock(&s->win_lock);
+	for (int i = 0; i < s->nwin; i++) {
+		if (s->win[i].e && s->win[i].e->seq == seq) {
+			s->win[i].acked = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->win_lock);
+out:
+	natsMsg_Destroy(msg);
+}
+
+static natsStatus connect_to(struct mmt_sink *s)
+{
+	natsOptions *opts = NULL;
+	jsOptions jo;
+	const char *servers[MMT_SINK_MAX_SERVERS];
+	char buf[sizeof(s->o.servers)], *save = NULL, *tok;
+	int n = 0;
+	natsStatus st;
+
+	snprintf(buf, sizeof(buf), "%s", s->o.servers);
+	for (tok = strtok_r(buf, ",", &save); tok && n < MMT_SINK_MAX_SERVERS;
+	     tok = strtok_r(NULL, ",", &save))
+		servers[n++] = tok;
+	if ((st = natsOptions_Create(&opts)) != NATS_OK)
+		return st;
+	natsOptions_SetServers(opts, servers, n);
+	natsOptions_SetNoRandomize(opts, true); /* in the order given */
+	natsOptions_SetTimeout(opts, 1000);
+	natsOptions_SetMaxReconnect(opts, -1);
+	natsOptions_SetReconnectWait(opts, 250);
+	natsOptions_SetRetryOnFailedConnect(opts, true, on_reconnect, s);
+	natsOptions_SetDisconnectedCB(opts, on_disconnect, s);
+	natsOptions_SetReconnectedCB(opts, on_reconnect, s);
+	st = natsConnection_Connect(&s->nc, opts);
+	if (st == NATS_NOT_YET_CONNECTED)
+		st = NATS_OK; /* it keeps trying in the background */
+	else if (st == NATS_OK)
+		s->connected = true;
+	natsOptions_Destroy(opts);
+	if (st != NATS_OK)
+		return st;
+	jsOptions_Init(&jo);
+	jo.Wait = ACK_WAIT_MS;
+	jo.PublishAsync.MaxPending = WINDOW;
+	jo.PublishAsync.AckHandler = on_ack;
+	jo.PublishAsync.AckHandlerClosure = s;
+	return natsConnection_JetStream(&s->js, s->nc, &jo);
+}
+
+/* The stream exists, or is made with the asked replica count. */
+static bool ensure_stream(struct mmt_sink *s)
+{
+	jsStreamInfo *si = NULL;
+	jsStreamConfig cfg;
+	jsErrCode jerr = 0;
+	char subj[sizeof(s->o.subject) + 4];
+	const char *subjects[1] = { subj };
+	natsStatus st;
+
+	if (s->stream_ready)
+		return true;
+	st = js_GetStreamInfo(&si, s->js, s->o.stream, NULL, &jerr);
+	if (st == NATS_OK) {
+		jsStreamInfo_Destroy(si);
+		s->stream_ready = true;
+		return true;
+	}
+	if (st != NATS_NOT_FOUND) {
+		/* not connected, or no leader yet: later */
+		if (getenv("MMTRACE_DEBUG"))
+			fprintf(stderr, "mmtrace: stream %s not ready: %s (%d)\n", s->o.stream,
+				natsStatus_GetText(st), jerr);
+		return false;
+	}
+	snprintf(subj, sizeof(subj), "%s.>", s->o.subject);
+	jsStreamConfig_Init(&cfg);
+	cfg.Name = s->o.stream;
+	cfg.Subjects = subjects;
+	cfg.SubjectsLen = 1;
+	cfg.Storage = js_FileStorage;
+	cfg.Replicas = s->o.replicas;
+	cfg.Duplicates = 120LL * 1000000000LL; /* ns: retries come within it */
+	st = js_AddStream(&si, s->js, &cfg, NULL, &jerr);
+	if (st == NATS_OK) {
+		jsStreamInfo_Destroy(si);
+		s->stream_ready = true;
+	} else if (!s->o.quiet) {
+		fprintf(stderr, "mmtrace: failed to create the stream %s: %s (%d)\n", s->o.stream,
+			natsStatus_GetText(st), jerr);
+	}
+	return s->stream_ready;
+}
+
+static void send_one(struct mmt_sink *s, struct slot *sl)
+{
+	struct mmt_spool_entry *e = sl->e;
+	char subj[256], id[ID_LEN + 48];
+	natsMsg *m = NULL;
+	char ev[32];
+
+	token(ev, sizeof(ev), e->event < MMT_EV_COUNT ? mmt_events[e->event].name : "unknown");
+	snprintf(subj, sizeof(subj), "%s.%s.%s", s->o.subject, s->host, ev);
+	snprintf(id, sizeof(id), "%s-%llu", s->id_prefix, (unsigned long long)e->seq);
+	if (natsMsg_Create(&m, subj, NULL, e->data, e->len) != NATS_OK)
+		return;
+	natsMsgHeader_Set(m, "Nats-Msg-Id", id);
+	if (js_PublishMsgAsync(s->js, &m, NULL) != NATS_OK) {
+		natsMsg_Destroy(m);
+		return; /* sent again next round */
+	}
+	if (sl->sent)
+		add(&s->retried, 1);
+	else
+		add(&s->published, 1);
+	sl->sent = true;
+}
+
+/* Drop the acknowledged from the window, keeping the order of the rest;
+ * returns how many were dropped. */
+static int compact(struct mmt_sink *s)
+{
+	int j = 0, n;
+
+	pthread_mutex_lock(&s->win_lock);
+	for (int i = 0; i < s->nwin; i++) {
+		if (s->win[i].acked) {
+			free(s->win[i].e);
+			add(&s->acked, 1);
+			continue;
+		}
+		s->win[j++] = s->win[i];
+	}
+	for (int i = j; i < s->nwin; i++)
+		memset(&s->win[i], 0, sizeof(s->win[i]));
+	n = s->nwin - j;
+	s->nwin = j;
+	pthread_mutex_unlock(&s->win_lock);
+	return n;
+}
+
+static void *sink_thread(void *arg)
+{
+	struct mmt_sink *s = arg;
+	jsPubOptions po;
+
+	for (;;) {
+		bool stopping = __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE);
+
+		/* fill the window from the spool */
+		while (s->nwin < WINDOW) {
+			struct mmt_spool_entry *e = mmt_spool_take(&s->spool, s->nwin ? 0 : 100);
+
+			if (!e)
+				break;
+			pthread_mutex_lock(&s->win_lock);
+			s->win[s->nwin++] = (struct slot){ .e = e };
+			pthread_mutex_unlock(&s->win_lock);
+		}
+		if (stopping && (!s->nwin || now_ns() >= s->close_deadline_ns))
+			break;
+		if (!s->nwin)
+			continue;
+		/* the client's own state: callbacks may come late or twice */
+		if (natsConnection_Status(s->nc) != NATS_CONN_STATUS_CONNECTED ||
+		    !ensure_stream(s)) {
+			usleep(100 * 1000);
+			continue;
+		}
+		for (int i = 0; i < s->nwin; i++)
+			send_one(s, &s->win[i]);
+		jsPubOptions_Init(&po);
+		po.MaxWait = ACK_WAIT_MS;
+		if (js_PublishAsyncComplete(s->js, &po) != NATS_OK) {
+			natsMsgList pending = { 0 };
+
+			/* what is still pending is sent again, same ids */
+			if (js_PublishAsyncGetPendingList(&pending, s->js) == NATS_OK)
+				natsMsgList_Destroy(&pending);
+		}
+		/* nothing acknowledged this round: the servers are away or
+		 * electing; back off rather than send the window again at once */
+		if (compact(s) == 0)
+			usleep(200 * 1000);
+	}
+	return NULL;
+}
+
+struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o)
+{
+	struct mmt_sink *s = calloc(1, sizeof(*s));
+	natsStatus st;
+
+	if (!s) {
+		fprintf(stderr, "mmtrace: failed to start the NATS sink: out of memory\n");
+		return NULL;
+	}
+	s->o = *o;
+	pthread_mutex_init(&s->win_lock, NULL);
+	make_ids(s);
+	if (mmt_spool_init(&s->spool, o->spool_memory, o->spool_dir, o->spool_file))
+		goto fail;
+	st = connect_to(s);
+	if (st != NATS_OK) {
+		fprintf(stderr, "mmtrace: failed to connect to NATS %s: %s\n", o->servers,
+			natsStatus_GetText(st));
+		goto fail;
+	}
+	if (pthread_create(&s->thread, NULL, sink_thread, s)) {
+		fprintf(stderr, "mmtrace: failed to start the NATS sink: %s\n", strerror(errno));
+		goto fail;
+	}
+	s->thread_started = true;
+	return s;
+fail:
+	mmt_sink_close(s, 0);
+	mmt_sink_free(s);
+	return NULL;
+}
+
+void mmt_sink_event(struct mmt_sink *s, unsigned int event, const char *line, size_t len)
+{
+	/* a message is the JSON object, without its newline */
+	while (len && (line[len - 1] == '\n'))
+		len--;
+	mmt_spool_push(&s->spool, event, line, len);
+}
+
+__u64 mmt_sink_close(struct mmt_sink *s, unsigned int wait_ms)
+{
+	__u64 left = 0;
+
+	if (!s)
+		return 0;
+	if (s->thread_started) {
+		s->close_deadline_ns = now_ns() + (__u64)wait_ms * 1000000ULL;
+		__atomic_store_n(&s->stopping, true, __ATOMIC_RELEASE);
+		pthread_join(s->thread, NULL);
+	}
+	left = s->nwin + mmt_spool_held(&s->spool);
+	s->lost_at_close = left;
+	for (int i = 0; i < s->nwin; i++)
+		free(s->win[i].e);
+	s->nwin = 0;
+	if (s->js)
+		jsCtx_Destroy(s->js);
+	if (s->nc) {
+		natsConnection_Close(s->nc);
+		natsConnection_Destroy(s->nc);
+	}
+	s->js = NULL;
+	s->nc = NULL;
+	return left;
+}
+
+void mmt_sink_free(struct mmt_sink *s)
+{
+	if (!s)
+		return;
+	mmt_spool_free(&s->spool);
+	pthread_mutex_destroy(&s->win_lock);
+	free(s);
+}
+
+void mmt_sink_counts(struct mmt_sink *s, struct mmt_sink_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->published = get(&s->published);
+	c->acked = get(&s->acked);
+	c->retried = get(&s->retried);
+	pthread_mutex_lock(&s->spool.lock);
+	c->spooled = s->spool.spooled;
+	c->dropped = s->spool.dropped + s->lost_at_close;
+	c->backlog = s->spool.count + __atomic_load_n(&s->nwin, __ATOMIC_RELAXED);
+	c->backlog_bytes = s->spool.mem_bytes + (s->spool.file_write - s->spool.file_read);
+	pthread_mutex_unlock(&s->spool.lock);
+}
+
+void mmt_sink_stats_json(struct mmt_sink *s, FILE *f)
+{
+	struct mmt_sink_counts c;
+
+	mmt_sink_counts(s, &c);
+	fprintf(f,
+		"\"sink\":{\"published\":%llu,\"acked\":%llu,\"retried\":%llu,\"spooled\":%llu,"
+		"\"dropped\":%llu,\"backlog\":%llu}",
+		(unsigned long long)c.published, (unsigned long long)c.acked,
+		(unsigned long long)c.retried, (unsigned long long)c.spooled,
+		(unsigned long long)c.dropped, (unsigned long long)c.backlog);
+}
+
+static void counter(struct outbuf *ob, const char *name, const char *type, const char *help,
+		    __u64 v)
+{
+	ob_lit(ob, "# HELP ");
+	ob_str(ob, name);
+	ob_char(ob, ' ');
+	ob_str(ob, help);
+	ob_lit(ob, "\n# TYPE ");
+	ob_str(ob, name);
+	ob_char(ob, ' ');
+	ob_str(ob, type);
+	ob_char(ob, '\n');
+	ob_str(ob, name);
+	ob_char(ob, ' ');
+	ob_u64(ob, v);
+	ob_char(ob, '\n');
+}
+
+void mmt_sink_metrics(struct outbuf *ob, void *sink)
+{
+	struct mmt_sink_counts c;
+
+	mmt_sink_counts(sink, &c);
+	counter(ob, "mmtrace_sink_published_total", "counter", "Events sent to NATS once.",
+		c.published);
+	counter(ob, "mmtrace_sink_acked_total", "counter",
+		"Events the JetStream stream acknowledged.", c.acked);
+	counter(ob, "mmtrace_sink_retried_total", "counter",
+		"Events sent again after an error or a timeout.", c.retried);
+	counter(ob, "mmtrace_sink_spooled_total", "counter",
+		"Events that went through the spool file.", c.spooled);
+	counter(ob, "mmtrace_sink_dropped_total", "counter",
+		"Events dropped because the spool was full.", c.dropped);
+	counter(ob, "mmtrace_sink_backlog_events", "gauge",
+		"Events held, not yet acknowledged.", c.backlog);
+	counter(ob, "mmtrace_sink_backlog_bytes", "gauge", "Bytes held in the spool.",
+		c.backlog_bytes);
+}

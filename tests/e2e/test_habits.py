@@ -47,11 +47,12 @@ def finish(p, timeout=30):
 @test
 def head_closes_the_output_the_command_runs_on():
     """`mmtrace -- sh -c 'sleep 2; echo done > f' | head -1`: f is written
-    and the exit status is the command's."""
+    and the exit status is the command's. (/bin/true makes calls once head
+    has surely left, so the output does fail while the command runs.)"""
     with tempfile.TemporaryDirectory() as tmp:
         f = os.path.join(tmp, "f")
         script = (f"{MMT} --output-file /dev/stdout -- sh -c "
-                  f"'sleep 2; echo done > {f}; exit 7' | head -1; "
+                  f"'sleep 2; /bin/true; echo done > {f}; exit 7' | head -1; "
                   "echo \"status ${PIPESTATUS[0]}\" >&2")
         p = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
         check(os.path.exists(f), f"the command was killed: f not written (stderr: {p.stderr!r})")
@@ -68,7 +69,7 @@ def head_on_the_default_output():
     command): the command's stdout is the pipe."""
     with tempfile.TemporaryDirectory() as tmp:
         f = os.path.join(tmp, "f")
-        script = (f"{MMT} -- sh -c 'sleep 1; echo done > {f}; exit 6' 2>&1 "
+        script = (f"{MMT} -- sh -c 'sleep 1; /bin/true; echo done > {f}; exit 6' 2>&1 "
                   "| head -1; echo \"status ${PIPESTATUS[0]}\" >&2")
         p = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
         check(os.path.exists(f), f"the command was killed: f not written ({p.stderr!r})")

@@ -234,7 +234,12 @@ static int drain(struct mmt_loop *t)
 		mmt_err("failed to read the ring buffer: %s", strerror(-n));
 		return -1;
 	}
-	tell_losses(t);
+	/* a loss comes with a full ring buffer, so with records to read; an
+	 * idle one is looked at ten times a second */
+	if (n > 0 || clock_ns(CLOCK_MONOTONIC) - t->losses_checked_ns >= 100000000ULL) {
+		t->losses_checked_ns = clock_ns(CLOCK_MONOTONIC);
+		tell_losses(t);
+	}
 	ob_flush(t->out);
 	return 0;
 }
@@ -302,6 +307,13 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 	}
 }
 
+/* The last drain: every loss so far is told in the stream. */
+static int drain_last(struct mmt_loop *t)
+{
+	t->losses_checked_ns = 0;
+	return drain(t);
+}
+
 /* The output failed: stop (1) if the command runs on, else 0. */
 static int output_failed(struct mmt_loop *t)
 {
@@ -346,7 +358,7 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 			return output_failed(t);
 		if (t->child->pid > 0) {
 			if (mmt_child_exited(t->child, status))
-				return drain(t);
+				return drain_last(t);
 			if (t->child->stopped && t->placement)
 				mmt_pl_on_stop(t->placement, t->child->pid, *status);
 			if (signals_say_stop(t)) {
@@ -354,7 +366,7 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 				return 1;
 			}
 		} else if (nsignals || t->targets_gone) {
-			return drain(t);
+			return drain_last(t);
 		}
 	}
 }

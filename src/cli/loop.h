@@ -31,6 +31,7 @@ struct mmt_loop {
 	bool forwarded; /* the first signal was passed on to it */
 	bool targets_gone; /* -p: every process and thread asked for ended */
 	__u64 lost_shown[MMT_EV_COUNT]; /* losses already told in the stream */
+	__u64 losses_checked_ns; /* CLOCK_MONOTONIC of the last look */
 	/* why tracing stopped while the command runs (mmt_loop_run's 1) */
 	char why[96];
 	struct mmt_pl *placement; /* --placement, else NULL */

@@ -233,7 +233,7 @@ static void make_ids(struct mmt_sink *s)
 	boot[j] = 0;
 	if (getrandom(&run, sizeof(run), 0) != sizeof(run))
 		run = (unsigned int)now_ns() ^ (unsigned int)getpid();
-	snprintf(s->id_prefix, sizeof(s->id_prefix), "%s-%08x", j ? boot : "noboot", run);
+	snprintf(s->id_prefix, sizeof(s->id_prefix), "%.32s-%08x", j ? boot : "noboot", run);
 	gethostname(hostname, sizeof(hostname) - 1);
 	token(s->host, sizeof(s->host), hostname);
 }

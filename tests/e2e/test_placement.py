@@ -99,7 +99,10 @@ def placement_command_json():
         check(grown >= PAGES, f"node 0 anon grew by {grown}, want >= {PAGES}")
         # the process held still from "ready" to its exit: same pages
         eq(end[0]["anon"], mine[0][0], "node 0 anon at exit vs numa_maps")
-        eq(end[0]["file"], mine[0][1], "node 0 file at exit vs numa_maps")
+        # file pages are the page cache's, which other processes on the host
+        # grow and shrink (readahead, reclaim): close, not equal
+        check(abs(end[0]["file"] - mine[0][1]) <= max(32, mine[0][1] // 10),
+              f"node 0 file at exit {end[0]['file']} vs numa_maps {mine[0][1]}")
         eq(recs[-1]["total"], sum(n["total"] for n in end.values()), "total")
         eq(recs[-1]["capped"], False, "capped")
         # the summary (stderr with JSON) names the policy calls

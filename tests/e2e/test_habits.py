@@ -351,6 +351,8 @@ def strace_alignment_and_durations():
         m = re.fullmatch(r"(\[pid \d+\] munmap\(0x[0-9a-f]+, \d+\) +)= 0 <(\d+)\.(\d{6})>", l)
         check(m, f"strace line with -T: {l!r}")
         eq(len(m.group(1)), max(40, len(m.group(1).rstrip()) + 1), "' = ' at column 40")
+        # at home in 80 columns, where a table row takes 97 before ARGS
+        check(len(l) <= 80, f"{len(l)} columns: {l!r}")
 
 
 # --- time ----------------------------------------------------------------------

@@ -315,6 +315,9 @@ struct mmt_stat {
 /* A thread's context: what struct mmt_task carries. */
 #define MMT_TASK_FIELDS                                                        \
 	__u64 thread_start_ns; /* CLOCK_BOOTTIME when the thread started */    \
+	/* CLOCK_BOOTTIME when the thread group leader and the parent process \
+	 * (its leader) started: Tracee's entity ids hash them */             \
+	__u64 leader_start_ns, parent_start_ns;                                \
 	__u32 host_ppid;                                                       \
 	__u32 pid, tid, ppid; /* as seen from the task's pid namespace */      \
 	__u32 mnt_ns, pid_ns;                                                  \

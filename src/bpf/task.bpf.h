@@ -146,6 +146,8 @@ static __always_inline void fill_task(struct mmt_task *r, struct task_struct *ta
 	r->host_tid = (__u32)pid_tgid;
 	r->thread_start_ns = BPF_CORE_READ(task, start_boottime);
 	r->host_ppid = BPF_CORE_READ(parent, tgid);
+	r->leader_start_ns = BPF_CORE_READ(leader, start_boottime);
+	r->parent_start_ns = BPF_CORE_READ(parent, group_leader, start_boottime);
 	bpf_probe_read_kernel(&up, sizeof(up), &tpid->numbers[level]);
 	r->tid = up.nr;
 	r->pid_ns = BPF_CORE_READ(up.ns, ns.inum);

@@ -70,7 +70,8 @@ static void page_text(const struct mmt_event_desc *d)
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_arg_desc *a = &d->args[i];
 
-		printf("  %s: %s [%s]\n", a->name, a->type,
+		printf("  %s: %s (C %s) [%s]\n", a->name,
+		       mmt_arg_type_name(a, MMT_TRACEE_V024), a->type,
 		       mmt_tags_str(a->tags, tags, sizeof(tags)));
 		wrap(a->doc, 6, 78);
 	}
@@ -106,11 +107,14 @@ static void page_markdown(const struct mmt_event_desc *d)
 	printf("Event id: %d (the x86_64 syscall number, as in Tracee).\n\n",
 	       d->syscall_nr);
 	printf("## Description\n\n%s\n\n## Arguments\n\n", d->description);
+	printf("Types as Tracee v0.24 names them in JSON (`--tracee-format=v0.23`: the "
+	       "C types).\n\n");
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_arg_desc *a = &d->args[i];
 
-		printf("* `%s`:`%s`[%s] - %s\n", a->name, a->type,
-		       mmt_tags_str(a->tags, tags, sizeof(tags)), a->doc);
+		printf("* `%s`:`%s`[%s] - %s C type: `%s`.\n", a->name,
+		       mmt_arg_type_name(a, MMT_TRACEE_V024),
+		       mmt_tags_str(a->tags, tags, sizeof(tags)), a->doc, a->type);
 	}
 	printf("\n## Return value\n\n%s\n\n### Available Tags\n\n", d->ret_doc);
 	for (size_t i = 0; i < sizeof(tag_docs) / sizeof(tag_docs[0]); i++)

@@ -77,6 +77,9 @@ static const char usage_text[] =
 	"      --duration MS             only calls that took at least MS milliseconds\n"
 	"      --parse-arguments         JSON: pointers as hex strings, flags and\n"
 	"                                modes as names (default: raw numbers)\n"
+	"      --tracee-format VERSION   JSON argument types: v0.24 (default: Go type\n"
+	"                                names, as Tracee >= v0.24 reads them) or\n"
+	"                                v0.23 (C type names, for older consumers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
 	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER (ARGS,\n"
 	"                                whose width varies, is always last)\n"
@@ -379,6 +382,7 @@ enum {
 	OPT_SPOOL_DIR,
 	OPT_SPOOL_MEMORY,
 	OPT_SPOOL_FILE,
+	OPT_TRACEE_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -418,6 +422,7 @@ static const struct option long_options[] = {
 	{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
 	{ "spool-memory", required_argument, NULL, OPT_SPOOL_MEMORY },
 	{ "spool-file", required_argument, NULL, OPT_SPOOL_FILE },
+	{ "tracee-format", required_argument, NULL, OPT_TRACEE_FORMAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -425,7 +430,8 @@ static const struct option long_options[] = {
 
 int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
-	bool any_event = false, uid_min_set = false, uid_max_set = false;
+	bool any_event = false, uid_min_set = false, uid_max_set = false,
+	     tracee_format_set = false;
 	int ntimes = 0;
 	const char *why;
 	long long v;
@@ -481,6 +487,16 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		}
 		case OPT_PARSE_ARGS:
 			o->parse_args = true;
+			break;
+		case OPT_TRACEE_FORMAT:
+			if (!strcmp(optarg, "v0.24"))
+				o->tracee_format = MMT_TRACEE_V024;
+			else if (!strcmp(optarg, "v0.23"))
+				o->tracee_format = MMT_TRACEE_V023;
+			else
+				return mmt_usage_error("unknown --tracee-format '%s' (v0.24 or v0.23)",
+						       optarg);
+			tracee_format_set = true;
 			break;
 		case 'p':
 			if ((err = parse_pid_list(o, optarg)))
@@ -679,6 +695,8 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("-p and a command cannot be combined");
 	if (o->parse_args && o->format != MMT_FMT_JSON)
 		return mmt_usage_error("--parse-arguments applies to -o json only");
+	if (tracee_format_set && o->format != MMT_FMT_JSON)
+		return mmt_usage_error("--tracee-format applies to -o json only");
 	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
 		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
 				       o->uid_max);

@@ -35,6 +35,7 @@ struct mmt_options {
 	bool deselected[MMT_EV_COUNT]; /* -e '!NAME', '!%CLASS' */
 	enum mmt_format format;
 	bool parse_args;
+	enum mmt_tracee_format tracee_format; /* JSON argument type names */
 	bool stats;
 	bool syscall_tracepoints; /* per-syscall tracepoints: 64-bit only */
 	/* scopes, evaluated in the kernel */

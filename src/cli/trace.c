@@ -102,6 +102,7 @@ int mmt_trace(const struct mmt_options *opts)
 	loop.skel = skel;
 	if (mmt_loop_open(&loop))
 		goto cleanup;
+	mmt_json_configure(opts->tracee_format);
 	no_color = getenv("NO_COLOR");
 	color = opts->color == 1 ||
 		(opts->color < 0 && isatty(out_fd) && !(no_color && *no_color));

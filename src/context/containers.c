@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "context/containers.h"
+#include "context/docker.h"
 
 #define FILEID_KERNFS 0xfe
 #define CACHE_SLOTS 1024 /* power of two */
@@ -97,6 +98,8 @@ void mmt_container_from_path(const char *path, struct mmt_container *c)
 	const char *end = path + strlen(path);
 
 	c->id[0] = '\0';
+	c->name[0] = '\0';
+	c->image[0] = '\0';
 	c->runtime = "";
 	/* innermost component first */
 	while (end > path) {
@@ -189,9 +192,14 @@ const struct mmt_container *mmt_container_of(__u64 cgroup_id)
 		return &s->c;
 	s->cgroup_id = cgroup_id;
 	s->c.id[0] = '\0';
+	s->c.name[0] = '\0';
+	s->c.image[0] = '\0';
 	s->c.runtime = "";
 	if (cgroup_id && !cgroup_path(cgroup_id, path, sizeof(path)))
 		mmt_container_from_path(path, &s->c);
+	if (s->c.id[0] && !strcmp(s->c.runtime, "docker"))
+		mmt_docker_describe(MMT_DOCKER_ROOT, s->c.id, s->c.name, sizeof(s->c.name),
+				    s->c.image, sizeof(s->c.image));
 	return &s->c;
 }
 
@@ -232,6 +240,21 @@ int mmt_container_cgroups(const char *want, void (*found)(__u64 id, void *ctx), 
 	if (nftw(cgroup2_path, visit, 32, FTW_PHYS | FTW_MOUNT))
 		return -1;
 	return walk.n;
+}
+
+bool mmt_container_started(const struct mmt_container *c, const char *exe, size_t exe_len)
+{
+	static const char *const inits[] = { "runc", "crun", "runsc", "youki" };
+	size_t n = strnlen(exe, exe_len), start = n;
+
+	if (!c || !c->id[0])
+		return false;
+	while (start && exe[start - 1] != '/')
+		start--;
+	for (size_t i = 0; i < sizeof(inits) / sizeof(inits[0]); i++)
+		if (n - start == strlen(inits[i]) && !memcmp(exe + start, inits[i], n - start))
+			return false;
+	return true;
 }
 
 void mmt_containers_close(void)

@@ -103,6 +103,10 @@ static void read_render(struct outbuf *ob, const struct mmt_decoded_arg *a,
 {
 	const char *err = f->fault ? f->fault : mmt_neg_errno_name(read_err);
 
+	if (a->not_written) { /* a failed call's output: nothing to show */
+		ob_str(ob, json ? ",\"notWritten\":true" : "?");
+		return;
+	}
 	switch (state) {
 	case MMT_READ_NULL:
 		if (json) {
@@ -234,8 +238,10 @@ static void text_mmap_flags(const struct mmt_record *r, const struct mmt_arg_des
 			    struct mmt_decoded_arg *a)
 {
 	(void)r;
-	(void)d;
-	mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
+	if (d->no_map_type)
+		mmt_decode_map_bits(raw, a->text, sizeof(a->text));
+	else
+		mmt_decode_mmap_flags(raw, a->text, sizeof(a->text));
 }
 
 static void text_mpol_mode(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,

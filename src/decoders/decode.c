@@ -9,6 +9,47 @@
 #include "decoders/decode.h"
 #include "text/numfmt.h"
 
+/* The register as the argument's C type holds it (the value the kernel
+ * uses: the low half for a 32-bit type), which fits its Tracee type. */
+static void fit_type(const struct mmt_arg_desc *d, __u64 raw, struct mmt_decoded_arg *a)
+{
+	enum mmt_tracee_type t = mmt_arg_ctype_jtype(d);
+
+	a->raw = raw;
+	a->raw_differs = false;
+	switch (t) {
+	case MMT_JT_INT32:
+	case MMT_JT_UINT32:
+		a->raw_differs = raw != (__u32)raw && raw != (__u64)(__s64)(__s32)raw;
+		a->is_unsigned = t == MMT_JT_UINT32;
+		a->value = a->is_unsigned ? (__s64)(__u32)raw : (__s64)(__s32)raw;
+		break;
+	case MMT_JT_INT64:
+		a->is_unsigned = false;
+		a->value = (__s64)raw;
+		break;
+	default:
+		a->is_unsigned = true;
+		a->value = (__s64)raw;
+		break;
+	}
+}
+
+/* The state of what an argument read from user memory; NONE: no read. */
+static int read_state(const struct mmt_decoded_arg *a)
+{
+	switch (a->data) {
+	case MMT_DATA_MASK:
+		return a->mask ? a->mask->state : MMT_READ_NONE;
+	case MMT_DATA_ARRAY:
+		return a->array ? a->array->state : MMT_READ_NONE;
+	case MMT_DATA_OUT_INT:
+		return a->out_state;
+	default:
+		return MMT_READ_NONE;
+	}
+}
+
 static bool ret_failed(enum mmt_ret_kind kind, __s64 ret)
 {
 	return kind != MMT_RET_ADDR && ret < 0 && ret >= -4095;
@@ -118,6 +159,8 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->desc = d;
 	out->timestamp_ns = r->enter_ns + boot_to_wall_ns;
 	out->thread_start_ns = r->thread_start_ns + boot_to_wall_ns;
+	out->leader_start_ns = r->leader_start_ns + boot_to_wall_ns;
+	out->parent_start_ns = r->parent_start_ns + boot_to_wall_ns;
 	out->compat = r->flags & MMT_REC_COMPAT;
 	out->container = NULL;
 	out->context_id = 0;
@@ -141,12 +184,15 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		a->value = (__s64)r->args[i];
 		a->is_unsigned = true;
 		a->ignored = false;
+		a->not_written = false;
 		a->text[0] = '\0';
 		a->data = MMT_DATA_NONE;
 		a->mask = NULL; /* a mask kind without its payload: no mask */
 		ops->decode(ad, r->args[i], payload, a);
+		fit_type(ad, r->args[i], a);
 		if (text)
 			ops->text(r, ad, r->args[i], a);
+		a->not_written = ad->at_exit && out->failed && read_state(a) == MMT_READ_EMPTY;
 		if (ad->used_bits && ad->used_if_arg >= 0 && ad->used_if_arg < MMT_MAX_ARGS &&
 		    !(r->args[ad->used_if_arg] & ad->used_bits))
 			a->ignored = true;

@@ -25,9 +25,17 @@ enum mmt_arg_data {
 
 struct mmt_decoded_arg {
 	const struct mmt_arg_desc *desc;
-	__s64 value; /* raw value as the kernel's prototype types it */
+	__s64 value; /* the register as the argument's Tracee type holds it */
 	bool is_unsigned; /* print value as __u64 */
+	__u64 raw; /* the register */
+	/* the register held bits the type cannot: a 32-bit type's register is
+	 * neither the zero- nor the sign-extension of its low half (JSON
+	 * keeps it as "rawValue") */
+	bool raw_differs;
 	bool ignored; /* the kernel does not use it in this call */
+	/* an output (desc->at_exit) of a failed call: the kernel wrote
+	 * nothing, so nothing was read (JSON "notWritten": true, table "?") */
+	bool not_written;
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
 	enum mmt_arg_data data; /* which member of the union holds */
 	union {
@@ -61,6 +69,8 @@ struct mmt_decoded_event {
 	const struct mmt_event_desc *desc;
 	__u64 timestamp_ns; /* wall clock, at entry */
 	__u64 thread_start_ns; /* wall clock */
+	__u64 leader_start_ns; /* wall clock: the thread group leader's start */
+	__u64 parent_start_ns; /* wall clock: the parent process's start */
 	bool failed; /* the return value is an error */
 	char ret_text[48]; /* "0", "-22 EINVAL", "0x7f0000000000" */
 	/* the record's fixed-size strings, in the record: NUL-terminated or

@@ -3,6 +3,7 @@
  * mm_decoders.c - the memory family's composite argument decoders.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include "decoders/mm_decoders.h"
 #include "text/xlat.h"
@@ -39,14 +40,15 @@ static __u64 xlat_mask(const struct xlat *x)
 	return mask;
 }
 
-size_t mmt_decode_mmap_flags(__u64 flags, char *buf, size_t len)
+/* with_type: the low bits are mmap's type field (else unknown bits) */
+static size_t map_flags(__u64 flags, bool with_type, char *buf, size_t len)
 {
 	static const char *const units[] = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
-	__u64 type = flags & MMT_MAP_TYPE;
-	__u64 rest = flags & ~(__u64)MMT_MAP_TYPE;
+	__u64 type = with_type ? flags & MMT_MAP_TYPE : 0;
+	__u64 rest = flags & ~type;
 	__u64 known, huge = 0;
-	const char *name = xlat_name(&mmap_types, type);
-	size_t off;
+	const char *name = with_type ? xlat_name(&mmap_types, type) : NULL;
+	size_t off = 0;
 
 	if (len)
 		buf[0] = '\0';
@@ -57,16 +59,34 @@ size_t mmt_decode_mmap_flags(__u64 flags, char *buf, size_t len)
 	}
 	known = rest & xlat_mask(&mmap_flags);
 
+	/* zero: "0", as every other flags argument without a name for 0 */
 	if (name)
 		off = append(buf, len, 0, "%s", name);
-	else
+	else if (type)
 		off = append(buf, len, 0, "0x%llx", (unsigned long long)type);
-	if (known)
-		off = append_flags(buf, len, off, &mmap_flags, known);
+	else if (with_type || !flags)
+		off = append(buf, len, 0, "0");
+	if (known) {
+		if (off)
+			off = append_flags(buf, len, off, &mmap_flags, known);
+		else
+			off = xlat_flags(&mmap_flags, known, buf, len);
+	}
 	if (huge)
-		off = append(buf, len, off, "|MAP_HUGE_%llu%s", 1ULL << (huge % 10),
-			     units[huge / 10]);
+		off = append(buf, len, off, "%sMAP_HUGE_%llu%s", off ? "|" : "",
+			     1ULL << (huge % 10), units[huge / 10]);
 	if (rest & ~known)
-		off = append(buf, len, off, "|0x%llx", (unsigned long long)(rest & ~known));
+		off = append(buf, len, off, "%s0x%llx", off ? "|" : "",
+			     (unsigned long long)(rest & ~known));
 	return off;
+}
+
+size_t mmt_decode_mmap_flags(__u64 flags, char *buf, size_t len)
+{
+	return map_flags(flags, true, buf, len);
+}
+
+size_t mmt_decode_map_bits(__u64 flags, char *buf, size_t len)
+{
+	return map_flags(flags, false, buf, len);
 }

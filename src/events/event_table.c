@@ -235,7 +235,9 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("vlen", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Number of ranges."),
 			ARG("advice", "int", MMT_TAG_K, MMT_ARG_VALUE, -1,
 			  "MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED or MADV_COLLAPSE.", .xlat = &madvise_advice),
-			ARG("flags", "unsigned int", MMT_TAG_K, MMT_ARG_UINT, -1, "Must be 0."),
+			/* Tracee v0.24 types it uint64 (the kernel: unsigned int) */
+			ARG("flags", "unsigned int", MMT_TAG_K, MMT_ARG_UINT, -1, "Must be 0.",
+			  .jtype = MMT_JT_UINT64),
 		},
 		.ret_kind = MMT_RET_COUNT_OR_ERR,
 		.ret_doc = "The number of bytes advised, or -errno: EBADF, ESRCH (the process is gone), EPERM (no ptrace access), EINVAL.",
@@ -398,8 +400,9 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("prot", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1, "Must be 0 (PROT_NONE).", .xlat = &prot_flags),
 			ARG("pgoff", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "File offset to show at addr, in pages."),
-			ARG("flags", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1, "Only MAP_NONBLOCK is accepted (and ignored).",
-			  .xlat = &mmap_flags),
+			ARG("flags", "int", MMT_TAG_K, MMT_ARG_MMAP_FLAGS, -1,
+			  "Only MAP_NONBLOCK is accepted (and ignored). Decoded as mmap's flags without the type field: with MAP_HUGETLB, bits 26-31 are the huge page size.",
+			  .no_map_type = true),
 		},
 		.ret_kind = MMT_RET_ZERO_OR_ERR,
 		.ret_doc = "0, or -errno: EINVAL.",
@@ -566,7 +569,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			ARG("status", "int*", MMT_TAG_U, MMT_ARG_ARRAY, 2,
 			  "Where the kernel writes, per page, its node or -errno. mmtrace reads it after the call (at most 64).", .elem = MMT_ELEM_INT, .at_exit = true, .len_arg = 1),
 			ARG("flags", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1,
-			  "MPOL_MF_MOVE (the caller's pages) or MPOL_MF_MOVE_ALL (shared pages too, CAP_SYS_NICE).", .xlat = &mpol_mf_flags,
+			  "MPOL_MF_MOVE (the caller's pages) or MPOL_MF_MOVE_ALL (shared pages too, CAP_SYS_NICE); the kernel rejects any other bit.", .xlat = &move_pages_flags,
 			  .int32 = true),
 		},
 		.ret_kind = MMT_RET_COUNT_OR_ERR,
@@ -634,6 +637,56 @@ const struct mmt_event_desc *mmt_event_by_name(const char *name)
 const struct mmt_event_desc *mmt_event_by_id(unsigned int event)
 {
 	return event < MMT_EV_COUNT ? &mmt_events[event] : NULL;
+}
+
+/*
+ * Tracee's v0.24 types of the C types the table uses. Tracee's own
+ * definitions differ from the kernel's prototypes in places (x86_64 mmap's
+ * prot, flags, fd and off, mprotect's and pkey_mprotect's prot, mremap's
+ * and remap_file_pages' flags, mbind's mode are unsigned long in the
+ * kernel); the table's C types follow Tracee's, and
+ * .jtype marks where Tracee's Go type is not the C type's (process_madvise
+ * flags: unsigned int, uint64 in Tracee).
+ */
+enum mmt_tracee_type mmt_arg_jtype(const struct mmt_arg_desc *d)
+{
+	return d->jtype != MMT_JT_DERIVE ? d->jtype : mmt_arg_ctype_jtype(d);
+}
+
+enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
+{
+	static const struct {
+		const char *ctype;
+		enum mmt_tracee_type t;
+	} map[] = {
+		{ "int", MMT_JT_INT32 },	  { "unsigned int", MMT_JT_UINT32 },
+		{ "off_t", MMT_JT_INT64 },	  { "long", MMT_JT_INT64 },
+		{ "size_t", MMT_JT_UINT64 }, { "unsigned long", MMT_JT_UINT64 },
+	};
+	size_t n = strlen(d->type);
+
+	if ((n && d->type[n - 1] == '*') || d->kind == MMT_ARG_ADDR)
+		return MMT_JT_POINTER;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(d->type, map[i].ctype))
+			return map[i].t;
+	return MMT_JT_UINT64; /* the table test rejects any other C type */
+}
+
+const char *mmt_jtype_name(enum mmt_tracee_type t)
+{
+	static const char *const names[MMT_JT_COUNT] = {
+		[MMT_JT_POINTER] = "trace.Pointer", [MMT_JT_INT32] = "int32",
+		[MMT_JT_UINT32] = "uint32",	    [MMT_JT_INT64] = "int64",
+		[MMT_JT_UINT64] = "uint64",
+	};
+
+	return (unsigned int)t < MMT_JT_COUNT ? names[t] : NULL;
+}
+
+const char *mmt_arg_type_name(const struct mmt_arg_desc *d, enum mmt_tracee_format f)
+{
+	return f == MMT_TRACEE_V023 ? d->type : mmt_jtype_name(mmt_arg_jtype(d));
 }
 
 const char *mmt_tags_str(unsigned int tags, char *buf, size_t len)

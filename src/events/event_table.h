@@ -46,6 +46,28 @@ enum mmt_elem_kind {
 	MMT_ELEM_INT, /* ints (nodes, status) */
 };
 
+/*
+ * The type an argument has in Tracee's JSON events (v0.24 names: Tracee's
+ * reader accepts these), which also fixes the width and sign of its JSON
+ * value. MMT_JT_DERIVE (0): derived from the kind and the C type by
+ * mmt_arg_jtype(); set .jtype only where Tracee's type is not the C type's.
+ */
+enum mmt_tracee_type {
+	MMT_JT_DERIVE,
+	MMT_JT_POINTER, /* "trace.Pointer": an address, unsigned 64-bit */
+	MMT_JT_INT32, /* int */
+	MMT_JT_UINT32, /* unsigned int */
+	MMT_JT_INT64, /* off_t, long */
+	MMT_JT_UINT64, /* size_t, unsigned long */
+	MMT_JT_COUNT,
+};
+
+/* The type names of the JSON output (--tracee-format). */
+enum mmt_tracee_format {
+	MMT_TRACEE_V024, /* Tracee v0.24 Go type names (the default) */
+	MMT_TRACEE_V023, /* C type names, as Tracee up to v0.23 */
+};
+
 /* How the return value reads. */
 enum mmt_ret_kind {
 	MMT_RET_ZERO_OR_ERR, /* 0 on success, -errno */
@@ -66,8 +88,10 @@ struct mmt_arg_desc {
 	/* NODEMASK, ARRAY: the argument that holds maxnode or the count */
 	int len_arg;
 	const char *doc;
+	enum mmt_tracee_type jtype; /* Tracee's type when not derived */
 	const struct xlat *xlat; /* FLAGS, VALUE */
 	bool int32; /* FLAGS: the kernel takes a 32-bit (unsigned) int */
+	bool no_map_type; /* MMAP_FLAGS: no type field (remap_file_pages) */
 	enum mmt_elem_kind elem; /* ARRAY */
 	bool at_exit; /* read after the call: what the kernel wrote */
 	/* OUT_MODE: the value is a node number, not a mode, when
@@ -108,6 +132,22 @@ extern const struct mmt_event_desc mmt_events[MMT_EV_COUNT];
 /* NULL when no event has this name. */
 const struct mmt_event_desc *mmt_event_by_name(const char *name);
 const struct mmt_event_desc *mmt_event_by_id(unsigned int event);
+
+/* The Tracee type of an argument: d->jtype, else pointers (a C type
+ * ending in '*', or an address kind) trace.Pointer, int int32, unsigned
+ * int uint32, off_t int64, size_t and unsigned long uint64. */
+enum mmt_tracee_type mmt_arg_jtype(const struct mmt_arg_desc *d);
+
+/* The same from the C type alone (never d->jtype): the width and sign of
+ * the value the kernel uses, which the JSON value prints. */
+enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d);
+
+/* The name of the argument's type in format f: "trace.Pointer", "int32"...
+ * (v0.24) or its C type (v0.23). */
+const char *mmt_arg_type_name(const struct mmt_arg_desc *d, enum mmt_tracee_format f);
+
+/* "trace.Pointer", "int32"...; NULL for MMT_JT_DERIVE and unknown values. */
+const char *mmt_jtype_name(enum mmt_tracee_type t);
 
 /* "K", "U,TOCTOU,OPT"... into buf; returns buf. */
 const char *mmt_tags_str(unsigned int tags, char *buf, size_t len);

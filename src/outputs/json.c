@@ -3,18 +3,45 @@
  * json.c - one JSON object per line, keys in the order of Tracee's events.
  */
 #include <errno.h>
+#include "context/entity.h"
 #include "decoders/argkinds.h"
 #include "outputs/output.h"
 
+static enum mmt_tracee_format json_format = MMT_TRACEE_V024;
+
+void mmt_json_configure(enum mmt_tracee_format f)
+{
+	json_format = f;
+}
+
+/* The value as its type holds it, and the register when it held more. */
 static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
 		      bool parse_args)
 {
 	if (parse_args && mmt_arg_ops_of(a->desc)->json_text)
 		ob_json_str(ob, a->text, sizeof(a->text));
-	else if (a->is_unsigned)
-		ob_u64(ob, (__u64)a->value);
+	else if (a->is_unsigned || (json_format == MMT_TRACEE_V023 &&
+				    mmt_arg_ctype_jtype(a->desc) == MMT_JT_INT64))
+		ob_u64(ob, (__u64)a->value); /* v0.23 read off_t unsigned */
 	else
 		ob_s64(ob, a->value);
+	if (a->raw_differs) {
+		ob_lit(ob, ",\"rawValue\":");
+		ob_u64(ob, a->raw);
+	}
+}
+
+/*
+ * An argument's "type": its Tracee type (or C type, v0.23), and "string"
+ * when --parse-arguments prints a name instead of the number, as Tracee
+ * does for the arguments it parses. Pointers printed as "0x..." keep
+ * their pointer type, as in Tracee.
+ */
+static const char *arg_type(const struct mmt_arg_desc *d, bool parse_args)
+{
+	if (parse_args && mmt_arg_ops_of(d)->json_text && mmt_arg_jtype(d) != MMT_JT_POINTER)
+		return "string";
+	return mmt_arg_type_name(d, json_format);
 }
 
 static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev)
@@ -48,7 +75,7 @@ static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev
 }
 
 /* Text rendered once and kept: pieces one after the other in ob. */
-#define MAX_PIECES 9
+#define MAX_PIECES 10
 struct pieces {
 	struct outbuf ob;
 	size_t end[MAX_PIECES]; /* where each piece ends in ob */
@@ -86,10 +113,32 @@ enum ctx_piece {
 	CTX_PID_NS, /* pidNamespace */
 	CTX_EXE, /* executable.path, quoted */
 	CTX_HOST, /* hostName, quoted */
+	CTX_ENTITIES, /* ,"threadEntityId":...,"parentEntityId":N */
 	CTX_PIECES,
 };
 
 _Static_assert(CTX_PIECES <= MAX_PIECES && 2 + MMT_MAX_ARGS <= MAX_PIECES, "MAX_PIECES");
+
+/*
+ * Tracee's entity ids of the thread, its process and its parent process.
+ * The process's is the thread's when the thread is the leader (same host
+ * id and start time), as in Tracee.
+ */
+static void entity_ids(struct outbuf *ob, const struct mmt_decoded_event *ev)
+{
+	const struct mmt_record *r = ev->rec;
+	__u32 thread = mmt_entity_id(r->host_tid, ev->thread_start_ns);
+	__u32 process = r->host_tid == r->host_pid && r->thread_start_ns == r->leader_start_ns ?
+				thread :
+				mmt_entity_id(r->host_pid, ev->leader_start_ns);
+
+	ob_lit(ob, ",\"threadEntityId\":");
+	ob_u64(ob, thread);
+	ob_lit(ob, ",\"processEntityId\":");
+	ob_u64(ob, process);
+	ob_lit(ob, ",\"parentEntityId\":");
+	ob_u64(ob, mmt_entity_id(r->host_ppid, ev->parent_start_ns));
+}
 
 struct ctx_text {
 	__u64 id;
@@ -126,6 +175,8 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
 	piece_end(&c->p, CTX_EXE);
 	ob_json_str(&c->p.ob, ev->host, MMT_HOST_LEN);
 	piece_end(&c->p, CTX_HOST);
+	entity_ids(&c->p.ob, ev);
+	piece_end(&c->p, CTX_ENTITIES);
 	if (c->p.ob.err)
 		return NULL;
 	c->id = ev->context_id;
@@ -140,24 +191,28 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
 enum { EV_HEAD, EV_CONTEXT_FLAGS, EV_ARG0 };
 
 static struct pieces event_texts[MMT_EV_COUNT];
-static bool event_rendered[MMT_EV_COUNT];
+/* what each was rendered for: 0 not yet, else 1 + parse_args + 2 * format */
+static int event_rendered[MMT_EV_COUNT];
 
-static const struct pieces *event_text(const struct mmt_event_desc *d)
+static const struct pieces *event_text(const struct mmt_event_desc *d, bool parse_args)
 {
+	int key = 1 + parse_args + 2 * (int)json_format;
 	struct pieces *e;
 
 	if (d->event >= MMT_EV_COUNT)
 		return NULL;
 	e = &event_texts[d->event];
-	if (event_rendered[d->event])
+	if (event_rendered[d->event] == key)
 		return e;
+	event_rendered[d->event] = 0;
 	if (!pieces_start(e))
 		return NULL;
 	ob_lit(&e->ob, "\"eventId\":\"");
 	ob_u64(&e->ob, d->syscall_nr);
 	ob_lit(&e->ob, "\",\"eventName\":\"");
 	ob_str(&e->ob, d->name);
-	ob_lit(&e->ob, "\",\"matchedPolicies\":[],\"argsNum\":");
+	/* Tracee's CLI runs one policy, named "" */
+	ob_lit(&e->ob, "\",\"matchedPolicies\":[\"\"],\"argsNum\":");
 	ob_u64(&e->ob, d->nargs);
 	ob_lit(&e->ob, ",\"returnValue\":");
 	piece_end(e, EV_HEAD);
@@ -169,13 +224,13 @@ static const struct pieces *event_text(const struct mmt_event_desc *d)
 		ob_lit(&e->ob, "{\"name\":\"");
 		ob_str(&e->ob, d->args[i].name);
 		ob_lit(&e->ob, "\",\"type\":\"");
-		ob_str(&e->ob, d->args[i].type);
+		ob_str(&e->ob, arg_type(&d->args[i], parse_args));
 		ob_lit(&e->ob, "\",\"value\":");
 		piece_end(e, EV_ARG0 + i);
 	}
 	if (e->ob.err)
 		return NULL;
-	event_rendered[d->event] = true;
+	event_rendered[d->event] = key;
 	return e;
 }
 
@@ -194,7 +249,7 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	bool in_container;
 
 	const struct pieces *c = ctx_text(ev);
-	const struct pieces *et = event_text(d);
+	const struct pieces *et = event_text(d, parse_args);
 
 	if (!c || !et) {
 		ob->err = ENOMEM;
@@ -238,7 +293,17 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		ob_str(ob, ev->container->id);
 		ob_lit(ob, "\",\"container\":{\"id\":\"");
 		ob_str(ob, ev->container->id);
-		ob_lit(ob, "\",\"runtime\":\"");
+		ob_char(ob, '"');
+		/* the members Tracee's reader knows, where the runtime tells */
+		if (ev->container->name[0]) {
+			ob_lit(ob, ",\"name\":");
+			ob_json_str(ob, ev->container->name, sizeof(ev->container->name));
+		}
+		if (ev->container->image[0]) {
+			ob_lit(ob, ",\"image\":");
+			ob_json_str(ob, ev->container->image, sizeof(ev->container->image));
+		}
+		ob_lit(ob, ",\"runtime\":\"");
 		ob_str(ob, ev->container->runtime);
 		ob_lit(ob, "\"}");
 	} else {
@@ -248,10 +313,12 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	piece_put(ob, et, EV_HEAD);
 	ob_s64(ob, r->ret);
 	piece_put(ob, et, EV_CONTEXT_FLAGS);
-	ob_str(ob, in_container ? "true" : "false");
+	ob_str(ob, mmt_container_started(ev->container, ev->exe, MMT_PATH_LEN) ? "true" : "false");
 	ob_lit(ob, ",\"isCompat\":");
 	ob_str(ob, ev->compat ? "true" : "false");
-	ob_lit(ob, "},\"args\":[");
+	ob_char(ob, '}');
+	piece_put(ob, c, CTX_ENTITIES);
+	ob_lit(ob, ",\"args\":[");
 	for (int i = 0; i < d->nargs; i++) {
 		const struct mmt_decoded_arg *a = &ev->args[i];
 

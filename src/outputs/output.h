@@ -46,6 +46,9 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev);
  * mmtrace's own after Tracee's. */
 void mmt_json_durations(bool on);
 
+/* The argument type names mmt_json_event() prints (default: v0.24). */
+void mmt_json_configure(enum mmt_tracee_format f);
+
 /* parse_args: pointers as "0x..." strings, flags and modes as names */
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args);

@@ -146,6 +146,13 @@ static const struct xlat_entry mpol_mf_flags_e[] = {
 };
 const struct xlat mpol_mf_flags = XLAT("include/uapi/linux/mempolicy.h", mpol_mf_flags_e);
 
+/* mm/migrate.c: the only flags move_pages(2) accepts (others: EINVAL) */
+static const struct xlat_entry move_pages_flags_e[] = {
+	{ 1U << 1, "MPOL_MF_MOVE" },
+	{ 1U << 2, "MPOL_MF_MOVE_ALL" },
+};
+const struct xlat move_pages_flags = XLAT("include/uapi/linux/mempolicy.h", move_pages_flags_e);
+
 /* include/uapi/linux/mempolicy.h: flags of get_mempolicy(2) */
 static const struct xlat_entry get_mempolicy_flags_e[] = {
 	{ 1U << 0, "MPOL_F_NODE" },

@@ -30,7 +30,8 @@ extern const struct xlat prot_flags; /* bits, 0 is PROT_NONE */
 extern const struct xlat mmap_types; /* value of flags & MMT_MAP_TYPE */
 extern const struct xlat mmap_flags; /* bits, x86_64, without the type */
 extern const struct xlat madvise_advice; /* value */
-extern const struct xlat mpol_mf_flags; /* bits: mbind, move_pages */
+extern const struct xlat mpol_mf_flags; /* bits: mbind */
+extern const struct xlat move_pages_flags; /* bits: move_pages */
 extern const struct xlat get_mempolicy_flags; /* bits */
 extern const struct xlat mlockall_flags; /* bits */
 extern const struct xlat mlock2_flags; /* bits */

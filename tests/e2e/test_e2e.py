@@ -23,6 +23,7 @@ import tempfile
 import time
 
 from harness import MMTRACE, OUT, ROOT, TO_STDOUT, WORKLOAD, Fail, check, eq, main, s32, test
+from tracee_schema import entity_id
 
 WORKLOAD32 = os.path.realpath(os.path.join(OUT, "tests", "workload32"))
 # The command that runs mmtrace: under valgrind when MMTRACE_VALGRIND is set.
@@ -38,60 +39,62 @@ def stderr_lines(text):
     return [l for l in text.splitlines() if not re.match(r"^(--|==)\d+(--|==)", l)]
 
 # Each event: its x86_64 number (Tracee's eventId, also for ia32 callers)
-# and its arguments as the seed pages and Tracee name and type them, with
-# how the JSON value reads the register: "l" all of it (pointers, sizes,
-# unsigned longs), "i" a C int (its low 32 bits, sign-extended), "u" a C
-# unsigned int (its low 32 bits). The kernel's own prototypes say which.
+# and its arguments: name, type as Tracee v0.24.1's pkg/events/core.go has
+# it (the last three events are not in Tracee), C type (the v0.23 name),
+# and how the JSON value reads the register: "l" all of it (pointers,
+# sizes, unsigned longs), "q" all of it as a signed 64-bit number (off_t),
+# "i" a C int (its low 32 bits, sign-extended), "u" a C unsigned int (its
+# low 32 bits). The C type says which: a value fits its type.
 SIGNATURES = {
-    "brk": (12, [("addr", "void*", "l")]),
-    "mmap": (9, [("addr", "void*", "l"), ("length", "size_t", "l"), ("prot", "int", "l"),
-                 ("flags", "int", "l"), ("fd", "int", "i"), ("off", "off_t", "l")]),
-    "munmap": (11, [("addr", "void*", "l"), ("length", "size_t", "l")]),
-    "mremap": (25, [("old_address", "void*", "l"), ("old_size", "size_t", "l"),
-                    ("new_size", "size_t", "l"), ("flags", "int", "l"),
-                    ("new_address", "void*", "l")]),
-    "mprotect": (10, [("addr", "void*", "l"), ("len", "size_t", "l"), ("prot", "int", "l")]),
-    "pkey_mprotect": (329, [("addr", "void*", "l"), ("len", "size_t", "l"),
-                            ("prot", "int", "l"), ("pkey", "int", "i")]),
-    "madvise": (28, [("addr", "void*", "l"), ("length", "size_t", "l"),
-                     ("advice", "int", "i")]),
-    "process_madvise": (440, [("pidfd", "int", "i"), ("iovec", "const struct iovec*", "l"),
-                              ("vlen", "size_t", "l"), ("advice", "int", "i"),
-                              ("flags", "unsigned int", "u")]),
-    "mlock": (149, [("addr", "const void*", "l"), ("len", "size_t", "l")]),
-    "mlock2": (325, [("addr", "const void*", "l"), ("len", "size_t", "l"),
-                     ("flags", "int", "i")]),
-    "munlock": (150, [("addr", "const void*", "l"), ("len", "size_t", "l")]),
-    "mlockall": (151, [("flags", "int", "i")]),
+    "brk": (12, [("addr", "trace.Pointer", "void*", "l")]),
+    "mmap": (9, [("addr", "trace.Pointer", "void*", "l"), ("length", "uint64", "size_t", "l"), ("prot", "int32", "int", "i"),
+                 ("flags", "int32", "int", "i"), ("fd", "int32", "int", "i"), ("off", "int64", "off_t", "q")]),
+    "munmap": (11, [("addr", "trace.Pointer", "void*", "l"), ("length", "uint64", "size_t", "l")]),
+    "mremap": (25, [("old_address", "trace.Pointer", "void*", "l"), ("old_size", "uint64", "size_t", "l"),
+                    ("new_size", "uint64", "size_t", "l"), ("flags", "int32", "int", "i"),
+                    ("new_address", "trace.Pointer", "void*", "l")]),
+    "mprotect": (10, [("addr", "trace.Pointer", "void*", "l"), ("len", "uint64", "size_t", "l"), ("prot", "int32", "int", "i")]),
+    "pkey_mprotect": (329, [("addr", "trace.Pointer", "void*", "l"), ("len", "uint64", "size_t", "l"),
+                            ("prot", "int32", "int", "i"), ("pkey", "int32", "int", "i")]),
+    "madvise": (28, [("addr", "trace.Pointer", "void*", "l"), ("length", "uint64", "size_t", "l"),
+                     ("advice", "int32", "int", "i")]),
+    "process_madvise": (440, [("pidfd", "int32", "int", "i"), ("iovec", "trace.Pointer", "const struct iovec*", "l"),
+                              ("vlen", "uint64", "size_t", "l"), ("advice", "int32", "int", "i"),
+                              ("flags", "uint64", "unsigned int", "u")]),
+    "mlock": (149, [("addr", "trace.Pointer", "const void*", "l"), ("len", "uint64", "size_t", "l")]),
+    "mlock2": (325, [("addr", "trace.Pointer", "const void*", "l"), ("len", "uint64", "size_t", "l"),
+                     ("flags", "int32", "int", "i")]),
+    "munlock": (150, [("addr", "trace.Pointer", "const void*", "l"), ("len", "uint64", "size_t", "l")]),
+    "mlockall": (151, [("flags", "int32", "int", "i")]),
     "munlockall": (152, []),
-    "msync": (26, [("addr", "void*", "l"), ("length", "size_t", "l"), ("flags", "int", "i")]),
-    "mincore": (27, [("addr", "void*", "l"), ("length", "size_t", "l"),
-                     ("vec", "unsigned char*", "l")]),
-    "remap_file_pages": (216, [("addr", "void*", "l"), ("size", "size_t", "l"),
-                               ("prot", "int", "l"), ("pgoff", "size_t", "l"),
-                               ("flags", "int", "l")]),
-    "mbind": (237, [("addr", "void*", "l"), ("len", "unsigned long", "l"),
-                    ("mode", "int", "i"), ("nodemask", "const unsigned long*", "l"),
-                    ("maxnode", "unsigned long", "l"), ("flags", "unsigned int", "u")]),
-    "set_mempolicy": (238, [("mode", "int", "i"), ("nodemask", "const unsigned long*", "l"),
-                            ("maxnode", "unsigned long", "l")]),
-    "get_mempolicy": (239, [("mode", "int*", "l"), ("nodemask", "unsigned long*", "l"),
-                            ("maxnode", "unsigned long", "l"), ("addr", "void*", "l"),
-                            ("flags", "unsigned long", "l")]),
-    "set_mempolicy_home_node": (450, [("start", "unsigned long", "l"),
-                                      ("len", "unsigned long", "l"),
-                                      ("home_node", "unsigned long", "l"),
-                                      ("flags", "unsigned long", "l")]),
-    "migrate_pages": (256, [("pid", "int", "i"), ("maxnode", "unsigned long", "l"),
-                            ("old_nodes", "const unsigned long*", "l"),
-                            ("new_nodes", "const unsigned long*", "l")]),
-    "move_pages": (279, [("pid", "int", "i"), ("count", "unsigned long", "l"),
-                         ("pages", "const void**", "l"), ("nodes", "const int*", "l"),
-                         ("status", "int*", "l"), ("flags", "int", "i")]),
-    "mseal": (462, [("start", "unsigned long", "l"), ("len", "size_t", "l"),
-                    ("flags", "unsigned long", "l")]),
-    "map_shadow_stack": (453, [("addr", "unsigned long", "l"), ("size", "unsigned long", "l"),
-                               ("flags", "unsigned int", "u")]),
+    "msync": (26, [("addr", "trace.Pointer", "void*", "l"), ("length", "uint64", "size_t", "l"), ("flags", "int32", "int", "i")]),
+    "mincore": (27, [("addr", "trace.Pointer", "void*", "l"), ("length", "uint64", "size_t", "l"),
+                     ("vec", "trace.Pointer", "unsigned char*", "l")]),
+    "remap_file_pages": (216, [("addr", "trace.Pointer", "void*", "l"), ("size", "uint64", "size_t", "l"),
+                               ("prot", "int32", "int", "i"), ("pgoff", "uint64", "size_t", "l"),
+                               ("flags", "int32", "int", "i")]),
+    "mbind": (237, [("addr", "trace.Pointer", "void*", "l"), ("len", "uint64", "unsigned long", "l"),
+                    ("mode", "int32", "int", "i"), ("nodemask", "trace.Pointer", "const unsigned long*", "l"),
+                    ("maxnode", "uint64", "unsigned long", "l"), ("flags", "uint32", "unsigned int", "u")]),
+    "set_mempolicy": (238, [("mode", "int32", "int", "i"), ("nodemask", "trace.Pointer", "const unsigned long*", "l"),
+                            ("maxnode", "uint64", "unsigned long", "l")]),
+    "get_mempolicy": (239, [("mode", "trace.Pointer", "int*", "l"), ("nodemask", "trace.Pointer", "unsigned long*", "l"),
+                            ("maxnode", "uint64", "unsigned long", "l"), ("addr", "trace.Pointer", "void*", "l"),
+                            ("flags", "uint64", "unsigned long", "l")]),
+    "set_mempolicy_home_node": (450, [("start", "trace.Pointer", "unsigned long", "l"),
+                                      ("len", "uint64", "unsigned long", "l"),
+                                      ("home_node", "uint64", "unsigned long", "l"),
+                                      ("flags", "uint64", "unsigned long", "l")]),
+    "migrate_pages": (256, [("pid", "int32", "int", "i"), ("maxnode", "uint64", "unsigned long", "l"),
+                            ("old_nodes", "trace.Pointer", "const unsigned long*", "l"),
+                            ("new_nodes", "trace.Pointer", "const unsigned long*", "l")]),
+    "move_pages": (279, [("pid", "int32", "int", "i"), ("count", "uint64", "unsigned long", "l"),
+                         ("pages", "trace.Pointer", "const void**", "l"), ("nodes", "trace.Pointer", "const int*", "l"),
+                         ("status", "trace.Pointer", "int*", "l"), ("flags", "int32", "int", "i")]),
+    "mseal": (462, [("start", "trace.Pointer", "unsigned long", "l"), ("len", "uint64", "size_t", "l"),
+                    ("flags", "uint64", "unsigned long", "l")]),
+    "map_shadow_stack": (453, [("addr", "trace.Pointer", "unsigned long", "l"), ("size", "uint64", "unsigned long", "l"),
+                               ("flags", "uint32", "unsigned int", "u")]),
 }
 
 # Kernels built without user shadow stacks have no such tracepoint.
@@ -126,7 +129,8 @@ TRACEE_KEYS = ["timestamp", "threadStartTime", "processorId", "processId",
                "mountNamespace", "pidNamespace", "processName", "executable",
                "hostName", "containerId", "container", "kubernetes", "eventId",
                "eventName", "matchedPolicies", "argsNum", "returnValue",
-               "syscall", "stackAddresses", "contextFlags", "args"]
+               "syscall", "stackAddresses", "contextFlags", "threadEntityId",
+               "processEntityId", "parentEntityId", "args"]
 
 
 
@@ -137,7 +141,18 @@ def raw_value(raw, how):
         return s32(raw)
     if how == "u":
         return raw & 0xffffffff
+    if how == "q":
+        return raw - (1 << 64) if raw >> 63 else raw
     return raw
+
+
+def raw_kept(raw, how):
+    """The register as "rawValue" when a 32-bit value does not hold it all
+    (it is neither the zero- nor the sign-extension of its low half)."""
+    if how not in ("i", "u"):
+        return None
+    low = raw & 0xffffffff
+    return None if raw in (low, s32(raw) & 0xffffffffffffffff) else raw
 
 
 def run_traced(scenario, *opts, events=None, binary=WORKLOAD):
@@ -259,6 +274,7 @@ def checked_mask(want, maxnode, got):
 def check_json(scenario, parsed, binary=WORKLOAD, opts=()):
     """Every field of every event of the scenario, against its log."""
     compat = binary == WORKLOAD32
+    v023 = "--tracee-format=v0.23" in opts
     opts = ["-o", "json", *opts] + (["--parse-arguments"] if parsed else [])
     out, err, calls = run_traced(scenario, *opts, binary=binary)
     check(calls, "the workload logged no call")
@@ -302,17 +318,30 @@ def check_json(scenario, parsed, binary=WORKLOAD, opts=()):
         eq(ev["hostName"], socket.gethostname(), f"{where}: hostName")
         eq(ev["containerId"], "", f"{where}: containerId")
         check(0 <= ev["processorId"] < os.cpu_count(), f"{where}: processorId")
-        eq([(a["name"], a["type"]) for a in ev["args"]], [(n, t) for n, t, _ in sig],
-           f"{where}: arg names and types")
+        # Tracee's types (v0.23: the C types); a value printed as a name is
+        # a "string", as Tracee types the arguments it parses
+        eq([(a["name"], a["type"]) for a in ev["args"]],
+           [(n, "string" if parsed and isinstance(call["parsed"][j], str) and
+             t != "trace.Pointer" else c if v023 else t)
+            for j, (n, t, c, _) in enumerate(sig)], f"{where}: arg names and types")
+        eq(ev["matchedPolicies"], [""], f"{where}: matchedPolicies")
+        eq(ev["threadEntityId"], entity_id(ev["hostThreadId"], ev["threadStartTime"]),
+           f"{where}: threadEntityId")
+        if call["pid"] == call["tid"]:
+            eq(ev["processEntityId"], ev["threadEntityId"], f"{where}: processEntityId")
         eq(len(call["args"]), len(sig), f"{where}: the workload's arguments")
         extras = call["extra_parsed" if parsed else "extra"]
-        for j, (a, raw, (_, _, how)) in enumerate(zip(ev["args"], call["args"], sig)):
+        for j, (a, raw, (_, _, _, how)) in enumerate(zip(ev["args"], call["args"], sig)):
             what = f"{where}: arg {a['name']}"
             if parsed:
                 eq(a["value"], call["parsed"][j], what)
+            elif v023 and how == "q":
+                eq(a["value"], raw, what)  # v0.23 read off_t unsigned
             else:
                 eq(a["value"], raw_value(raw, how), what)
-            extra = {k: v for k, v in a.items() if k not in ("name", "type", "value")}
+            eq(a.get("rawValue"), raw_kept(raw, how), f"{what}: rawValue")
+            extra = {k: v for k, v in a.items()
+                     if k not in ("name", "type", "value", "rawValue")}
             want = extras[j]
             if (name, a["name"]) in INPUT_MASKS:
                 want = checked_mask(want, call["args"][INPUT_MASKS[(name, a["name"])]], extra)
@@ -391,6 +420,13 @@ def map_shadow_stack_has_no_ia32_entry():
     events = json_events(out)
     eq([json_marker(e) for e in events], ["open", "close"], "events: only the window")
 
+
+# --tracee-format=v0.23: the C type names, values as before
+for _s in ("mmap", "mbind", "int_args"):
+    add_test(f"{_s}: every field, JSON, --tracee-format=v0.23", check_json, _s, False,
+             WORKLOAD, ["--tracee-format=v0.23"])
+add_test("move_pages: every field, JSON --parse-arguments, --tracee-format=v0.23", check_json,
+         "move_pages", True, WORKLOAD, ["--tracee-format=v0.23"])
 
 # --syscall-tracepoints: per-syscall tracepoints see the 64-bit workload the same
 for _s in SCENARIOS:
@@ -846,10 +882,12 @@ def list_pages_correct_the_seed_pages():
         check(name in p.stdout, f"list lacks {name}")
     page = subprocess.run([*MMT, "list", "migrate_pages"], capture_output=True, text=True).stdout
     check("NOT moved" in page, "migrate_pages page must say the return counts pages NOT moved")
-    check("old_nodes: const unsigned long* [U,TOCTOU]" in page, "old_nodes tags")
+    check("old_nodes: trace.Pointer (C const unsigned long*) [U,TOCTOU]" in page,
+          "old_nodes type and tags")
     page = subprocess.run([*MMT, "list", "set_mempolicy"], capture_output=True, text=True).stdout
     check("set_numa_affinity" not in page, "set_numa_affinity is not a syscall")
-    check("nodemask: const unsigned long* [U,TOCTOU,OPT]" in page, "nodemask tags")
+    check("nodemask: trace.Pointer (C const unsigned long*) [U,TOCTOU,OPT]" in page,
+          "nodemask type and tags")
     page = subprocess.run([*MMT, "list", "mremap"], capture_output=True, text=True).stdout
     check("memcpy" not in page and "memmove" not in page, "memcpy/memmove are not syscalls")
     check("KProbes" not in page and "tracepoints syscalls:sys_enter_mremap" in page, "hook")

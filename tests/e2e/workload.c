@@ -691,7 +691,7 @@ static void scenario_mmap(void)
 	/* failures: no length, no file, no type, an unknown flag with validation */
 	mmap_case(NULL, 0, PROT_READ, PA, -1, 0, "PROT_READ", "MAP_PRIVATE|MAP_ANONYMOUS");
 	mmap_case(NULL, PAGE, PROT_READ, MAP_SHARED, -1, 0, "PROT_READ", "MAP_SHARED");
-	mmap_case(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0, "PROT_READ", "0x0|MAP_ANONYMOUS");
+	mmap_case(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0, "PROT_READ", "0|MAP_ANONYMOUS");
 	mmap_case(NULL, PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x8000000, -1, 0,
 		  "PROT_READ", "MAP_SHARED_VALIDATE|MAP_ANONYMOUS|0x8000000");
 	/* a protection bit x86 does not have */
@@ -1093,6 +1093,9 @@ static void scenario_remap_file_pages(void)
 	/* failures: a protection, an unknown flag, private memory */
 	remap_case(m + 2 * PAGE, PAGE, PROT_READ, "PROT_READ", 1, 0, "0");
 	remap_case(m + 2 * PAGE, PAGE, PROT_NONE, "PROT_NONE", 1, 0x1, "0x1");
+	/* mmap's flags: with MAP_HUGETLB, bits 26-31 are a page size */
+	remap_case(m + 2 * PAGE, PAGE, PROT_NONE, "PROT_NONE", 1, 0x40000 | (21UL << 26),
+		   "MAP_HUGETLB|MAP_HUGE_2MB");
 	remap_case(p, PAGE, PROT_NONE, "PROT_NONE", 1, 0, "0");
 	window(0);
 }
@@ -1213,8 +1216,8 @@ static long getpol_case(int *mode, unsigned long *mask, unsigned long maxnode,
 	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)mode);
 	if (!mode) {
 		a_ptr(&c, "mode", mode, c.err ? "0x0" : "NULL", "\"out\":null", NULL);
-	} else if (c.err) { /* not read */
-		a_ptr(&c, "mode", mode, ptr, "\"out\":null", NULL);
+	} else if (c.err) { /* the kernel wrote nothing */
+		a_ptr(&c, "mode", mode, "?", "\"notWritten\":true", NULL);
 	} else {
 		snprintf(mtext, sizeof(mtext), "[%s]", mode_text);
 		snprintf(mjson, sizeof(mjson), "\"out\":%d", want_mode);
@@ -1223,7 +1226,9 @@ static long getpol_case(int *mode, unsigned long *mask, unsigned long maxnode,
 		if (*mode != want_mode)
 			APPEND(c.kernel, "mode %d, expected %d. ", *mode, want_mode);
 	}
-	if (c.err)
+	if (c.err && mask) /* the kernel wrote nothing */
+		a_mask(&c, "nodemask", mask, "?", "\"notWritten\":true");
+	else if (c.err)
 		a_mask(&c, "nodemask", mask, "[]", "\"nodes\":[]");
 	else
 		a_mask(&c, "nodemask", mask, nodes_text, mask_json);
@@ -1447,7 +1452,11 @@ static long move_case(long pid, unsigned long count, void **pages, int pages_how
 	}
 	/* status: what the kernel wrote, after a call that did not fail */
 	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)status);
-	if (c.err || !count) {
+	if (c.err) { /* the kernel wrote nothing */
+		a_ptr(&c, "status", status, "?", "\"notWritten\":true", NULL);
+		if (want_status)
+			APPEND(c.kernel, "the call failed. ");
+	} else if (!count) {
 		a_ptr(&c, "status", status, ptr, "\"values\":[]", NULL);
 		if (want_status && c.err)
 			APPEND(c.kernel, "the call failed. ");
@@ -1503,8 +1512,10 @@ static void scenario_move_pages(void)
 	move_case(0, 2, hole, ARR_UNREADABLE, NULL, status, 0, "0", NULL, me);
 	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
 		  NULL, me);
-	move_case(0, 1, three, ARR_READ, nodes, status, MPOL_MF_STRICT, "MPOL_MF_STRICT", NULL,
-		  me);
+	/* mbind's MPOL_MF_STRICT is no move_pages flag */
+	move_case(0, 1, three, ARR_READ, nodes, status, MPOL_MF_STRICT, "0x1", NULL, me);
+	move_case(0, 1, three, ARR_READ, nodes, status, MPOL_MF_MOVE | MPOL_MF_LAZY,
+		  "MPOL_MF_MOVE|0x8", NULL, me);
 	move_case(0, 1, three, ARR_READ, node1, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
 	window(0);
 

@@ -78,6 +78,8 @@ static inline struct mmt_record *record_call(enum mmt_event ev)
 	r->enter_ns = 1000000000ULL;
 	r->exit_ns = 1000002000ULL;
 	r->thread_start_ns = 500000000ULL;
+	r->leader_start_ns = 400000000ULL; /* 101 is not the leader */
+	r->parent_start_ns = 100000000ULL;
 	r->cgroup_id = 12345;
 	r->host_pid = 5100;
 	r->host_tid = 5101;

@@ -393,8 +393,8 @@ static void test_mmap_types(void **state)
 	check_mmap(0x08, "MAP_DROPPABLE");
 	check_mmap(0x08 | MAP_ANONYMOUS, "MAP_DROPPABLE|MAP_ANONYMOUS");
 	/* no type, unknown types: the type in hex, 0 too */
-	check_mmap(0, "0x0");
-	check_mmap(MAP_ANONYMOUS, "0x0|MAP_ANONYMOUS");
+	check_mmap(0, "0");
+	check_mmap(MAP_ANONYMOUS, "0|MAP_ANONYMOUS");
 	check_mmap(0x4, "0x4");
 	check_mmap(0x7 | MAP_ANONYMOUS, "0x7|MAP_ANONYMOUS");
 	check_mmap(0x9, "0x9");
@@ -519,7 +519,7 @@ static void test_mmap_upper_garbage(void **state)
 	/* the kernel takes an unsigned long: bits above 31 are shown, not dropped */
 	check_mmap(MAP_PRIVATE | MAP_ANONYMOUS | 0xdead000000000000ULL,
 		   "MAP_PRIVATE|MAP_ANONYMOUS|0xdead000000000000");
-	check_mmap(1ULL << 32, "0x0|0x100000000");
+	check_mmap(1ULL << 32, "0|0x100000000");
 	check_mmap(MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB | 1ULL << 32,
 		   "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_2MB|0x100000000");
 	/* the size field is bits 26..31 only, not the 0x3f above it */
@@ -542,7 +542,7 @@ static void test_mmap_truncation(void **state)
 		~0ULL,
 	};
 	static const char *const texts[] = {
-		"0x0",
+		"0",
 		"MAP_SHARED",
 		"0xf|MAP_FIXED",
 		"MAP_PRIVATE|MAP_ANONYMOUS",
@@ -589,6 +589,50 @@ static void test_madvise(void **state)
 }
 
 /* ---- the bit tables ---- */
+
+static size_t do_map_bits(const void *arg, char *buf, size_t len)
+{
+	return mmt_decode_map_bits(*(const __u64 *)arg, buf, len);
+}
+
+/* remap_file_pages: mmap's flag bits, no type field */
+static void test_map_bits(void **state)
+{
+	static const __u64 cases[] = {
+		0,
+		MAP_NONBLOCK,
+		MAP_SHARED | MAP_NONBLOCK,
+		MAP_HUGETLB | MAP_HUGE_2MB,
+		MAP_HUGETLB | (1ULL << 26),
+		1ULL << 26,
+		1ULL << 40,
+	};
+	static const char *const texts[] = {
+		"0",
+		"MAP_NONBLOCK",
+		"MAP_NONBLOCK|0x1",
+		"MAP_HUGETLB|MAP_HUGE_2MB",
+		"MAP_HUGETLB|MAP_HUGE_2B", /* bit 26 is the size field's 1 */
+		"MAP_UNINITIALIZED",
+		"0x10000000000",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		check_truncation(do_map_bits, &cases[i], texts[i]);
+}
+
+/* move_pages takes MPOL_MF_MOVE and MPOL_MF_MOVE_ALL only */
+static void test_move_pages_flags(void **state)
+{
+	(void)state;
+	check_flags(&move_pages_flags, 0, "0");
+	check_flags(&move_pages_flags, MPOL_MF_MOVE, "MPOL_MF_MOVE");
+	check_flags(&move_pages_flags, MPOL_MF_MOVE | MPOL_MF_MOVE_ALL,
+		    "MPOL_MF_MOVE|MPOL_MF_MOVE_ALL");
+	check_flags(&move_pages_flags, MPOL_MF_STRICT | MPOL_MF_MOVE, "MPOL_MF_MOVE|0x1");
+	check_flags(&move_pages_flags, MPOL_MF_LAZY, "0x8");
+}
 
 static void test_mpol_mf_flags(void **state)
 {
@@ -722,6 +766,8 @@ int main(void)
 		cmocka_unit_test(test_mmap_truncation),
 		cmocka_unit_test(test_madvise),
 		cmocka_unit_test(test_mpol_mf_flags),
+		cmocka_unit_test(test_map_bits),
+		cmocka_unit_test(test_move_pages_flags),
 		cmocka_unit_test(test_get_mempolicy_flags),
 		cmocka_unit_test(test_mlockall_flags),
 		cmocka_unit_test(test_mlock2_flags),

@@ -317,7 +317,7 @@ static void test_state_null(void **state)
 	r->args[1] = 0;
 	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], 0);
 	check_state(r,
-		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 		    "\"value\":0,\"nodes\":null}",
 		    "mode: MPOL_DEFAULT, nodemask: NULL, maxnode: 1025\n");
 	free(r);
@@ -330,7 +330,7 @@ static void test_state_empty(void **state)
 	(void)state;
 	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], 0);
 	check_state(r,
-		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 		    "\"value\":140724871888896,\"nodes\":[]}",
 		    "mode: MPOL_BIND, nodemask: [], maxnode: 1\n");
 	free(r);
@@ -344,7 +344,7 @@ static void test_state_read(void **state)
 	(void)state;
 	mask_read(record_mask(r, 0), 1024, bits, 5);
 	check_state(r,
-		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 		    "\"value\":140724871888896,\"nodes\":[0,1,2,3,8]}",
 		    "mode: MPOL_BIND, nodemask: [0-3,8], maxnode: 1025\n");
 	free(r);
@@ -377,7 +377,7 @@ static void test_state_fault(void **state)
 	r->ret = -EFAULT;
 	bpf_mask(record_mask(r, 0), r->args[1], r->args[2], -EFAULT);
 	check_state(r,
-		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 		    "\"value\":140724871888896,\"readError\":\"EFAULT\"}",
 		    "nodemask: 0x7ffd10000000 (unreadable: EFAULT), maxnode: 1025\n");
 
@@ -423,9 +423,9 @@ static void test_migrate_pages_slots(void **state)
 	mask_read(record_mask(r, 0), 2, old_bits, 1);
 	mask_read(record_mask(r, 1), 2, new_bits, 2);
 	check_state(r,
-		    "{\"name\":\"old_nodes\",\"type\":\"const unsigned long*\","
+		    "{\"name\":\"old_nodes\",\"type\":\"trace.Pointer\","
 		    "\"value\":4096,\"nodes\":[0]},"
-		    "{\"name\":\"new_nodes\",\"type\":\"const unsigned long*\","
+		    "{\"name\":\"new_nodes\",\"type\":\"trace.Pointer\","
 		    "\"value\":8192,\"nodes\":[1]}],\"migration\":",
 		    "pid: 4321, maxnode: 3, old_nodes: [0], new_nodes: [1]\n");
 
@@ -455,9 +455,9 @@ static void test_mbind_mask(void **state)
 	assert_int_equal(record_mask(r, 0)->nbits, 4);
 	mask_read(record_mask(r, 0), 4, bits, 2);
 	check_state(r,
-		    "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+		    "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 		    "\"value\":140724871888896,\"nodes\":[1,3]},"
-		    "{\"name\":\"maxnode\",\"type\":\"unsigned long\",\"value\":5},",
+		    "{\"name\":\"maxnode\",\"type\":\"uint64\",\"value\":5},",
 		    "mode: MPOL_BIND, nodemask: [1,3], maxnode: 5, flags: MPOL_MF_MOVE");
 	free(r);
 }
@@ -476,7 +476,7 @@ static void test_get_mempolicy_mask(void **state)
 	p->out_int_state = MMT_READ_NULL;
 	mask_read(record_mask(r, 0), 64, bits, 3);
 	check_state(r,
-		    "{\"name\":\"nodemask\",\"type\":\"unsigned long*\","
+		    "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 		    "\"value\":140724871888896,\"nodes\":[0,2,3]}",
 		    "mode: NULL, nodemask: [0,2-3], maxnode: 65, addr: 0x0, flags: 0\n");
 
@@ -484,7 +484,8 @@ static void test_get_mempolicy_mask(void **state)
 	r->ret = -EINVAL;
 	memset(record_mask(r, 0), 0, sizeof(struct mmt_mask));
 	record_mask(r, 0)->state = MMT_READ_EMPTY;
-	check_state(r, "\"value\":140724871888896,\"nodes\":[]}", "nodemask: [], maxnode: 65");
+	/* the kernel wrote nothing: not an empty mask */
+	check_state(r, "\"value\":140724871888896,\"notWritten\":true}", "nodemask: ?, maxnode: 65");
 	free(r);
 }
 
@@ -641,7 +642,7 @@ static void test_toctou_kernel_copy_migrate_pages(void **state)
 	mask_read(record_kmask(r, 1), 64, b2, 1);
 	check_state(r,
 		    "\"value\":4096,\"nodes\":[0],\"kernelNodes\":[0]," FEXIT_CHECK ","
-		    "{\"name\":\"new_nodes\",\"type\":\"const unsigned long*\",\"value\":8192,"
+		    "{\"name\":\"new_nodes\",\"type\":\"trace.Pointer\",\"value\":8192,"
 		    "\"nodes\":[1],\"kernelNodes\":[2],\"toctou\":true," FEXIT_CHECK "]",
 		    "old_nodes: [0], new_nodes: [1] (kernel copied [2]: TOCTOU)");
 	free(r);

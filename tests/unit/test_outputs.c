@@ -829,17 +829,28 @@ static void expect_table_lacks(const struct mmt_record *r, const char *unwanted)
 	"\"hostName\":\"node1\",\"containerId\":\"\",\"container\":{},"                            \
 	"\"kubernetes\":{},"
 
+/*
+ * The fixture's entity ids (records.h: thread 5101 started at 0.5 s of boot
+ * time, its leader 5100 at 0.4 s, its parent 5099 at 0.1 s; wall clock
+ * BOOT_TO_WALL later), computed outside mmtrace with MurmurHash3 x86_32
+ * (seed 0x18273645) of the big-endian id and start time rounded down to
+ * 100 ms, as Tracee hashes them.
+ */
+#define JSON_ENTITIES                                                                              \
+	"\"threadEntityId\":57073803,\"processEntityId\":3279744473,"                           \
+	"\"parentEntityId\":452348542,"
+
 #define JSON_MREMAP_MID                                                                            \
-	"\"eventId\":\"25\",\"eventName\":\"mremap\",\"matchedPolicies\":[],"                      \
+	"\"eventId\":\"25\",\"eventName\":\"mremap\",\"matchedPolicies\":[\"\"],"                      \
 	"\"argsNum\":5,\"returnValue\":139637977776128,\"syscall\":\"mremap\","                    \
 	"\"stackAddresses\":[],"                                                                   \
-	"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+	"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false}," JSON_ENTITIES
 
 #define JSON_MOVE_PAGES_MID                                                                        \
-	"\"eventId\":\"279\",\"eventName\":\"move_pages\",\"matchedPolicies\":[],"                 \
+	"\"eventId\":\"279\",\"eventName\":\"move_pages\",\"matchedPolicies\":[\"\"],"                 \
 	"\"argsNum\":6,\"returnValue\":0,\"syscall\":\"move_pages\","                              \
 	"\"stackAddresses\":[],"                                                                   \
-	"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false},"
+	"\"contextFlags\":{\"containerStarted\":false,\"isCompat\":false}," JSON_ENTITIES
 
 /* the outcome of a move_pages of the caller itself that moved nothing */
 #define JSON_NO_MIGRATION "\"migration\":{\"succeeded\":0,\"failed\":0,\"split\":0,\"batches\":0}"
@@ -853,7 +864,8 @@ static const char *const tracee_keys[] = {
 	"userId",	  "mountNamespace",  "pidNamespace",  "processName",  "executable",
 	"hostName",	  "containerId",     "container",     "kubernetes",   "eventId",
 	"eventName",	  "matchedPolicies", "argsNum",	      "returnValue",  "syscall",
-	"stackAddresses", "contextFlags",    "args",
+	"stackAddresses", "contextFlags",    "threadEntityId", "processEntityId", "parentEntityId",
+	"args",
 };
 
 static void expect_keys(const struct mmt_record *r, const char *const *extra, size_t nextra)
@@ -912,11 +924,11 @@ static void test_json_mremap_raw(void **state)
 	expect_json_line(r, false,
 			 JSON_HEAD JSON_MREMAP_MID
 			 "\"args\":["
-			 "{\"name\":\"old_address\",\"type\":\"void*\",\"value\":139637976727552},"
-			 "{\"name\":\"old_size\",\"type\":\"size_t\",\"value\":8192},"
-			 "{\"name\":\"new_size\",\"type\":\"size_t\",\"value\":16384},"
-			 "{\"name\":\"flags\",\"type\":\"int\",\"value\":3},"
-			 "{\"name\":\"new_address\",\"type\":\"void*\",\"value\":139637977776128}"
+			 "{\"name\":\"old_address\",\"type\":\"trace.Pointer\",\"value\":139637976727552},"
+			 "{\"name\":\"old_size\",\"type\":\"uint64\",\"value\":8192},"
+			 "{\"name\":\"new_size\",\"type\":\"uint64\",\"value\":16384},"
+			 "{\"name\":\"flags\",\"type\":\"int32\",\"value\":3},"
+			 "{\"name\":\"new_address\",\"type\":\"trace.Pointer\",\"value\":139637977776128}"
 			 "]}\n");
 	free(r);
 }
@@ -930,11 +942,11 @@ static void test_json_mremap_parsed(void **state)
 		r, true,
 		JSON_HEAD JSON_MREMAP_MID
 		"\"args\":["
-		"{\"name\":\"old_address\",\"type\":\"void*\",\"value\":\"0x7f0000000000\"},"
-		"{\"name\":\"old_size\",\"type\":\"size_t\",\"value\":8192},"
-		"{\"name\":\"new_size\",\"type\":\"size_t\",\"value\":16384},"
-		"{\"name\":\"flags\",\"type\":\"int\",\"value\":\"MREMAP_MAYMOVE|MREMAP_FIXED\"},"
-		"{\"name\":\"new_address\",\"type\":\"void*\",\"value\":\"0x7f0000100000\"}"
+		"{\"name\":\"old_address\",\"type\":\"trace.Pointer\",\"value\":\"0x7f0000000000\"},"
+		"{\"name\":\"old_size\",\"type\":\"uint64\",\"value\":8192},"
+		"{\"name\":\"new_size\",\"type\":\"uint64\",\"value\":16384},"
+		"{\"name\":\"flags\",\"type\":\"string\",\"value\":\"MREMAP_MAYMOVE|MREMAP_FIXED\"},"
+		"{\"name\":\"new_address\",\"type\":\"trace.Pointer\",\"value\":\"0x7f0000100000\"}"
 		"]}\n");
 	free(r);
 }
@@ -954,7 +966,7 @@ static void test_json_mremap_error(void **state)
 	expect_substr(ob.buf, "\"isCompat\":true}");
 	expect_substr(ob.buf, "\"value\":\"MREMAP_MAYMOVE|0x40\"");
 	/* Tracee prints every pointer as "0x" and hex digits, NULL as "0x0" */
-	expect_substr(ob.buf, "{\"name\":\"old_address\",\"type\":\"void*\",\"value\":\"0x0\"}");
+	expect_substr(ob.buf, "{\"name\":\"old_address\",\"type\":\"trace.Pointer\",\"value\":\"0x0\"}");
 	ob_free(&ob);
 	free(r);
 }
@@ -975,32 +987,34 @@ static void test_json_set_mempolicy(void **state)
 	m->words[0] = 0x3;
 	render_json(r, false, &ob, &v);
 	expect_substr(ob.buf, "\"eventId\":\"238\",\"eventName\":\"set_mempolicy\","
-			      "\"matchedPolicies\":[],\"argsNum\":3,\"returnValue\":0,"
+			      "\"matchedPolicies\":[\"\"],\"argsNum\":3,\"returnValue\":0,"
 			      "\"syscall\":\"set_mempolicy\",");
-	expect_substr(ob.buf, "\"args\":[{\"name\":\"mode\",\"type\":\"int\",\"value\":32773},"
-			      "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+	expect_substr(ob.buf, "\"args\":[{\"name\":\"mode\",\"type\":\"int32\",\"value\":32773},"
+			      "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 			      "\"value\":93823560622080,\"nodes\":[0,1]},"
-			      "{\"name\":\"maxnode\",\"type\":\"unsigned long\","
+			      "{\"name\":\"maxnode\",\"type\":\"uint64\","
 			      "\"value\":1025}]}\n");
 	ob_free(&ob);
 
 	render_json(r, true, &ob, &v);
-	expect_substr(ob.buf, "\"args\":[{\"name\":\"mode\",\"type\":\"int\","
+	expect_substr(ob.buf, "\"args\":[{\"name\":\"mode\",\"type\":\"string\","
 			      "\"value\":\"MPOL_PREFERRED_MANY|MPOL_F_STATIC_NODES\"},"
-			      "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+			      "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 			      "\"value\":\"0x55550000a000\",\"nodes\":[0,1]},"
-			      "{\"name\":\"maxnode\",\"type\":\"unsigned long\","
+			      "{\"name\":\"maxnode\",\"type\":\"uint64\","
 			      "\"value\":1025}]}\n");
 	ob_free(&ob);
 
 	/* mode is an int: upper register bits dropped, sign kept */
 	r->args[0] = 0xffffffffULL;
 	render_json(r, false, &ob, &v);
-	expect_substr(ob.buf, "{\"name\":\"mode\",\"type\":\"int\",\"value\":-1}");
+	expect_substr(ob.buf, "{\"name\":\"mode\",\"type\":\"int32\",\"value\":-1}");
 	ob_free(&ob);
 	r->args[0] = 0xabcdef0000000002ULL;
 	render_json(r, true, &ob, &v);
-	expect_substr(ob.buf, "{\"name\":\"mode\",\"type\":\"int\",\"value\":\"MPOL_BIND\"}");
+	/* the register's upper half is kept as rawValue */
+	expect_substr(ob.buf, "{\"name\":\"mode\",\"type\":\"string\",\"value\":\"MPOL_BIND\","
+			      "\"rawValue\":12379813733990400002}");
 	ob_free(&ob);
 
 	/* NULL mask pointer, parsed */
@@ -1008,7 +1022,7 @@ static void test_json_set_mempolicy(void **state)
 	memset(m, 0, sizeof(*m));
 	m->state = MMT_READ_NULL;
 	render_json(r, true, &ob, &v);
-	expect_substr(ob.buf, "{\"name\":\"nodemask\",\"type\":\"const unsigned long*\","
+	expect_substr(ob.buf, "{\"name\":\"nodemask\",\"type\":\"trace.Pointer\","
 			      "\"value\":\"0x0\",\"nodes\":null}");
 	ob_free(&ob);
 	free(r);
@@ -1021,7 +1035,8 @@ static void test_json_migrate_pages_pid(void **state)
 		const char *want;
 	} cases[] = {
 		{0xffffffffULL, "\"value\":-1}"},	  {~0ULL, "\"value\":-1}"},
-		{0x100000005ULL, "\"value\":5}"},	  {0x80000000ULL, "\"value\":-2147483648}"},
+		/* the upper half never reaches the kernel: kept as rawValue */
+		{0x100000005ULL, "\"value\":5,\"rawValue\":4294967301}"},	  {0x80000000ULL, "\"value\":-2147483648}"},
 		{0x7fffffffULL, "\"value\":2147483647}"},
 	};
 	struct mmt_record *r = record_call(MMT_EV_MIGRATE_PAGES);
@@ -1036,7 +1051,7 @@ static void test_json_migrate_pages_pid(void **state)
 	r->ret = -3;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		r->args[0] = cases[i].raw;
-		snprintf(want, sizeof(want), "{\"name\":\"pid\",\"type\":\"int\",%s",
+		snprintf(want, sizeof(want), "{\"name\":\"pid\",\"type\":\"int32\",%s",
 			 cases[i].want);
 		for (int parse = 0; parse <= 1; parse++) {
 			render_json(r, parse, &ob, &v);
@@ -1083,15 +1098,15 @@ static void test_json_move_pages_raw(void **state)
 	expect_json_line(r, false,
 			 JSON_HEAD JSON_MOVE_PAGES_MID
 			 "\"args\":["
-			 "{\"name\":\"pid\",\"type\":\"int\",\"value\":0},"
-			 "{\"name\":\"count\",\"type\":\"unsigned long\",\"value\":3},"
-			 "{\"name\":\"pages\",\"type\":\"const void**\",\"value\":140720308490240,"
+			 "{\"name\":\"pid\",\"type\":\"int32\",\"value\":0},"
+			 "{\"name\":\"count\",\"type\":\"uint64\",\"value\":3},"
+			 "{\"name\":\"pages\",\"type\":\"trace.Pointer\",\"value\":140720308490240,"
 			 "\"values\":[139637976727552,139637976731648,139637976735744]},"
-			 "{\"name\":\"nodes\",\"type\":\"const int*\",\"value\":140720308494336,"
+			 "{\"name\":\"nodes\",\"type\":\"trace.Pointer\",\"value\":140720308494336,"
 			 "\"values\":[0,1,0]},"
-			 "{\"name\":\"status\",\"type\":\"int*\",\"value\":140720308498432,"
+			 "{\"name\":\"status\",\"type\":\"trace.Pointer\",\"value\":140720308498432,"
 			 "\"values\":[0,-14,-2]},"
-			 "{\"name\":\"flags\",\"type\":\"int\",\"value\":2}"
+			 "{\"name\":\"flags\",\"type\":\"int32\",\"value\":2}"
 			 "]," JSON_NO_MIGRATION "," JSON_SELF_TARGET "}\n");
 	free(r);
 }
@@ -1106,15 +1121,15 @@ static void test_json_move_pages_parsed(void **state)
 		r, true,
 		JSON_HEAD JSON_MOVE_PAGES_MID
 		"\"args\":["
-		"{\"name\":\"pid\",\"type\":\"int\",\"value\":0},"
-		"{\"name\":\"count\",\"type\":\"unsigned long\",\"value\":3},"
-		"{\"name\":\"pages\",\"type\":\"const void**\",\"value\":\"0x7ffc00001000\","
+		"{\"name\":\"pid\",\"type\":\"int32\",\"value\":0},"
+		"{\"name\":\"count\",\"type\":\"uint64\",\"value\":3},"
+		"{\"name\":\"pages\",\"type\":\"trace.Pointer\",\"value\":\"0x7ffc00001000\","
 		"\"values\":[\"0x7f0000000000\",\"0x7f0000001000\",\"0x7f0000002000\"]},"
-		"{\"name\":\"nodes\",\"type\":\"const int*\",\"value\":\"0x7ffc00002000\","
+		"{\"name\":\"nodes\",\"type\":\"trace.Pointer\",\"value\":\"0x7ffc00002000\","
 		"\"values\":[0,1,0]},"
-		"{\"name\":\"status\",\"type\":\"int*\",\"value\":\"0x7ffc00003000\","
+		"{\"name\":\"status\",\"type\":\"trace.Pointer\",\"value\":\"0x7ffc00003000\","
 		"\"values\":[0,-14,-2]},"
-		"{\"name\":\"flags\",\"type\":\"int\",\"value\":\"MPOL_MF_MOVE\"}"
+		"{\"name\":\"flags\",\"type\":\"string\",\"value\":\"MPOL_MF_MOVE\"}"
 		"]," JSON_NO_MIGRATION "," JSON_SELF_TARGET "}\n");
 	free(r);
 }
@@ -1162,23 +1177,23 @@ static void test_move_pages_null_and_empty(void **state)
 	set_array_state(&p->nodes, MMT_READ_NULL, 0);
 	expect_json_has(
 		r, false,
-		"{\"name\":\"nodes\",\"type\":\"const int*\",\"value\":0,\"values\":null},");
+		"{\"name\":\"nodes\",\"type\":\"trace.Pointer\",\"value\":0,\"values\":null},");
 	expect_json_has(
 		r, true,
-		"{\"name\":\"nodes\",\"type\":\"const int*\",\"value\":\"0x0\",\"values\":null},");
+		"{\"name\":\"nodes\",\"type\":\"trace.Pointer\",\"value\":\"0x0\",\"values\":null},");
 	expect_table_has(r, ", nodes: NULL, status: [0,-EFAULT,-ENOENT], ");
 
-	/* a failed call: the status array was not read */
+	/* a failed call: the kernel wrote no status, nothing was read */
 	r->ret = -EPERM;
 	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(r, false,
-			"{\"name\":\"status\",\"type\":\"int*\",\"value\":140720308498432,"
-			"\"values\":[]},");
+			"{\"name\":\"status\",\"type\":\"trace.Pointer\",\"value\":140720308498432,"
+			"\"notWritten\":true},");
 	expect_json_has(r, false, "\"returnValue\":-1,");
 	expect_table_line(r, "-1 EPERM",
 			  "pid: 0, count: 3, "
 			  "pages: [0x7f0000000000,0x7f0000001000,0x7f0000002000], "
-			  "nodes: NULL, status: 0x7ffc00003000, flags: MPOL_MF_MOVE");
+			  "nodes: NULL, status: ?, flags: MPOL_MF_MOVE");
 
 	/* count 0: nothing to read, no values */
 	r->ret = 0;
@@ -1187,7 +1202,7 @@ static void test_move_pages_null_and_empty(void **state)
 	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(
 		r, true,
-		"{\"name\":\"pages\",\"type\":\"const void**\",\"value\":\"0x7ffc00001000\","
+		"{\"name\":\"pages\",\"type\":\"trace.Pointer\",\"value\":\"0x7ffc00001000\","
 		"\"values\":[]},");
 	expect_table_has(r, "pid: 0, count: 0, pages: 0x7ffc00001000, nodes: NULL, "
 			    "status: 0x7ffc00003000, flags: MPOL_MF_MOVE\n");
@@ -1204,11 +1219,11 @@ static void test_move_pages_fault(void **state)
 	set_array_state(&p->pages, MMT_READ_FAULT, -EFAULT);
 	set_array_state(&p->status, MMT_READ_EMPTY, 0);
 	expect_json_has(r, false,
-			"{\"name\":\"pages\",\"type\":\"const void**\",\"value\":140720308490240,"
+			"{\"name\":\"pages\",\"type\":\"trace.Pointer\",\"value\":140720308490240,"
 			"\"readError\":\"EFAULT\"},");
 	expect_json_has(
 		r, true,
-		"{\"name\":\"pages\",\"type\":\"const void**\",\"value\":\"0x7ffc00001000\","
+		"{\"name\":\"pages\",\"type\":\"trace.Pointer\",\"value\":\"0x7ffc00001000\","
 		"\"readError\":\"EFAULT\"},");
 	expect_json_lacks(r, false, "\"values\":[139637976727552");
 	expect_table_has(r, "pid: 0, count: 3, pages: 0x7ffc00001000 (unreadable: EFAULT), "
@@ -1316,22 +1331,22 @@ static void test_get_mempolicy_out(void **state)
 	(void)state;
 	expect_json_has(
 		r, false,
-		"\"args\":[{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528,"
+		"\"args\":[{\"name\":\"mode\",\"type\":\"trace.Pointer\",\"value\":140720308502528,"
 		"\"out\":2},"
-		"{\"name\":\"nodemask\",\"type\":\"unsigned long*\",\"value\":140720308506624,"
+		"{\"name\":\"nodemask\",\"type\":\"trace.Pointer\",\"value\":140720308506624,"
 		"\"nodes\":[0,1]},"
-		"{\"name\":\"maxnode\",\"type\":\"unsigned long\",\"value\":1025},"
-		"{\"name\":\"addr\",\"type\":\"void*\",\"value\":0},"
-		"{\"name\":\"flags\",\"type\":\"unsigned long\",\"value\":0}]}\n");
+		"{\"name\":\"maxnode\",\"type\":\"uint64\",\"value\":1025},"
+		"{\"name\":\"addr\",\"type\":\"trace.Pointer\",\"value\":0},"
+		"{\"name\":\"flags\",\"type\":\"uint64\",\"value\":0}]}\n");
 	expect_json_has(
 		r, true,
-		"\"args\":[{\"name\":\"mode\",\"type\":\"int*\",\"value\":\"0x7ffc00004000\","
+		"\"args\":[{\"name\":\"mode\",\"type\":\"trace.Pointer\",\"value\":\"0x7ffc00004000\","
 		"\"out\":\"MPOL_BIND\"},"
-		"{\"name\":\"nodemask\",\"type\":\"unsigned long*\",\"value\":\"0x7ffc00005000\","
+		"{\"name\":\"nodemask\",\"type\":\"trace.Pointer\",\"value\":\"0x7ffc00005000\","
 		"\"nodes\":[0,1]},"
-		"{\"name\":\"maxnode\",\"type\":\"unsigned long\",\"value\":1025},"
-		"{\"name\":\"addr\",\"type\":\"void*\",\"value\":\"0x0\"},"
-		"{\"name\":\"flags\",\"type\":\"unsigned long\",\"value\":\"0\"}]}\n");
+		"{\"name\":\"maxnode\",\"type\":\"uint64\",\"value\":1025},"
+		"{\"name\":\"addr\",\"type\":\"trace.Pointer\",\"value\":\"0x0\"},"
+		"{\"name\":\"flags\",\"type\":\"string\",\"value\":\"0\"}]}\n");
 	expect_table_line(r, "0",
 			  "mode: [MPOL_BIND], nodemask: [0-1], maxnode: 1025, addr: 0x0, flags: 0");
 	free(r);
@@ -1353,7 +1368,7 @@ static void test_get_mempolicy_out_node(void **state)
 	expect_json_has(r, false, "\"value\":140720308502528,\"out\":0}");
 	expect_json_has(r, true, "\"value\":\"0x7ffc00004000\",\"out\":\"0\"}");
 	expect_json_has(r, true,
-			"{\"name\":\"flags\",\"type\":\"unsigned long\","
+			"{\"name\":\"flags\",\"type\":\"string\","
 			"\"value\":\"MPOL_F_NODE|MPOL_F_ADDR\"}");
 	expect_table_line(r, "0",
 			  "mode: [0], nodemask: [0-1], maxnode: 1025, addr: 0x7f0000000000, "
@@ -1379,9 +1394,9 @@ static void test_get_mempolicy_out_states(void **state)
 	p->out_int_state = MMT_READ_NULL;
 	p->out_int = 0;
 	expect_json_has(r, false,
-			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":0,\"out\":null},");
+			"{\"name\":\"mode\",\"type\":\"trace.Pointer\",\"value\":0,\"out\":null},");
 	expect_json_has(r, true,
-			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":\"0x0\",\"out\":null},");
+			"{\"name\":\"mode\",\"type\":\"trace.Pointer\",\"value\":\"0x0\",\"out\":null},");
 	expect_table_has(r, "get_mempolicy           mode: NULL, nodemask: [0-1], ");
 
 	/* a failed call: nothing read */
@@ -1391,22 +1406,23 @@ static void test_get_mempolicy_out_states(void **state)
 	memset(&p->masks[0], 0, sizeof(p->masks[0]));
 	p->masks[0].state = MMT_READ_EMPTY;
 	expect_json_has(r, false,
-			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528,"
-			"\"out\":null},");
-	expect_table_has(r, "get_mempolicy           mode: 0x7ffc00004000, nodemask: [], ");
+			"{\"name\":\"mode\",\"type\":\"trace.Pointer\",\"value\":140720308502528,"
+			"\"notWritten\":true},");
+	expect_json_has(r, false, "\"notWritten\":true},{\"name\":\"maxnode\"");
+	expect_table_has(r, "get_mempolicy           mode: ?, nodemask: ?, ");
 
 	/* unreadable */
 	r->ret = 0;
 	p->out_int_state = MMT_READ_FAULT;
 	expect_json_has(r, false,
-			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528,"
+			"{\"name\":\"mode\",\"type\":\"trace.Pointer\",\"value\":140720308502528,"
 			"\"readError\":\"EFAULT\"},");
 	expect_table_has(r, "mode: 0x7ffc00004000 (unreadable: EFAULT), nodemask: ");
 
 	/* not read at all: the pointer alone */
 	p->out_int_state = MMT_READ_NONE;
 	expect_json_has(r, false,
-			"{\"name\":\"mode\",\"type\":\"int*\",\"value\":140720308502528},");
+			"{\"name\":\"mode\",\"type\":\"trace.Pointer\",\"value\":140720308502528},");
 	expect_json_lacks(r, true, "\"out\":");
 	expect_table_has(r, "mode: 0x7ffc00004000, nodemask: ");
 	free(r);
@@ -1555,12 +1571,12 @@ static void test_brk(void **state)
 	r->args[0] = 0;
 	r->ret = 0x555555559000LL;
 	expect_json_has(r, false,
-			"\"eventId\":\"12\",\"eventName\":\"brk\",\"matchedPolicies\":[],"
+			"\"eventId\":\"12\",\"eventName\":\"brk\",\"matchedPolicies\":[\"\"],"
 			"\"argsNum\":1,\"returnValue\":93824992251904,\"syscall\":\"brk\",");
 	expect_json_has(r, false,
-			"\"args\":[{\"name\":\"addr\",\"type\":\"void*\",\"value\":0}]}\n");
+			"\"args\":[{\"name\":\"addr\",\"type\":\"trace.Pointer\",\"value\":0}]}\n");
 	expect_json_has(r, true,
-			"\"args\":[{\"name\":\"addr\",\"type\":\"void*\",\"value\":\"0x0\"}]}\n");
+			"\"args\":[{\"name\":\"addr\",\"type\":\"trace.Pointer\",\"value\":\"0x0\"}]}\n");
 	expect_table_line(r, "0x555555559000", "addr: 0x0");
 
 	/* a value that looks like -errno is an address, not an error */
@@ -1585,23 +1601,47 @@ static void test_mmap(void **state)
 	r->args[5] = 0;
 	r->ret = 0x7f0000200000LL;
 	expect_json_has(r, false,
+			"\"args\":[{\"name\":\"addr\",\"type\":\"trace.Pointer\",\"value\":0},"
+			"{\"name\":\"length\",\"type\":\"uint64\",\"value\":8192},"
+			"{\"name\":\"prot\",\"type\":\"int32\",\"value\":3},"
+			"{\"name\":\"flags\",\"type\":\"int32\",\"value\":34},"
+			"{\"name\":\"fd\",\"type\":\"int32\",\"value\":-1},"
+			"{\"name\":\"off\",\"type\":\"int64\",\"value\":0}]}\n");
+	expect_json_has(
+		r, true,
+		"\"args\":[{\"name\":\"addr\",\"type\":\"trace.Pointer\",\"value\":\"0x0\"},"
+		"{\"name\":\"length\",\"type\":\"uint64\",\"value\":8192},"
+		"{\"name\":\"prot\",\"type\":\"string\",\"value\":\"PROT_READ|PROT_WRITE\"},"
+		"{\"name\":\"flags\",\"type\":\"string\",\"value\":\"MAP_PRIVATE|MAP_ANONYMOUS\"},"
+		"{\"name\":\"fd\",\"type\":\"int32\",\"value\":-1},"
+		"{\"name\":\"off\",\"type\":\"int64\",\"value\":0}]}\n");
+	expect_table_line(r, "0x7f0000200000",
+			  "addr: 0x0, length: 8192, prot: PROT_READ|PROT_WRITE, "
+			  "flags: MAP_PRIVATE|MAP_ANONYMOUS, fd: -1, off: 0");
+
+	/* --tracee-format=v0.23: the C type names, the same values */
+	mmt_json_configure(MMT_TRACEE_V023);
+	expect_json_has(r, false,
 			"\"args\":[{\"name\":\"addr\",\"type\":\"void*\",\"value\":0},"
 			"{\"name\":\"length\",\"type\":\"size_t\",\"value\":8192},"
 			"{\"name\":\"prot\",\"type\":\"int\",\"value\":3},"
 			"{\"name\":\"flags\",\"type\":\"int\",\"value\":34},"
 			"{\"name\":\"fd\",\"type\":\"int\",\"value\":-1},"
 			"{\"name\":\"off\",\"type\":\"off_t\",\"value\":0}]}\n");
-	expect_json_has(
-		r, true,
-		"\"args\":[{\"name\":\"addr\",\"type\":\"void*\",\"value\":\"0x0\"},"
-		"{\"name\":\"length\",\"type\":\"size_t\",\"value\":8192},"
-		"{\"name\":\"prot\",\"type\":\"int\",\"value\":\"PROT_READ|PROT_WRITE\"},"
-		"{\"name\":\"flags\",\"type\":\"int\",\"value\":\"MAP_PRIVATE|MAP_ANONYMOUS\"},"
-		"{\"name\":\"fd\",\"type\":\"int\",\"value\":-1},"
-		"{\"name\":\"off\",\"type\":\"off_t\",\"value\":0}]}\n");
-	expect_table_line(r, "0x7f0000200000",
-			  "addr: 0x0, length: 8192, prot: PROT_READ|PROT_WRITE, "
-			  "flags: MAP_PRIVATE|MAP_ANONYMOUS, fd: -1, off: 0");
+	expect_json_has(r, true, "{\"name\":\"prot\",\"type\":\"string\","
+				 "\"value\":\"PROT_READ|PROT_WRITE\"}");
+	mmt_json_configure(MMT_TRACEE_V024);
+
+	/* values fit their type: an int's upper register half is dropped (kept
+	 * as rawValue), off_t is signed */
+	r->args[2] = 0x1234500000003ULL;
+	r->args[5] = ~0ULL << 12;
+	expect_json_has(r, false,
+			"{\"name\":\"prot\",\"type\":\"int32\",\"value\":3,"
+			"\"rawValue\":320254236426243},");
+	expect_json_has(r, false, "{\"name\":\"off\",\"type\":\"int64\",\"value\":-4096}]}\n");
+	r->args[2] = 3;
+	r->args[5] = 0;
 
 	/* huge pages; a failed call */
 	r->args[3] = 0x22 | 0x40000 | (21ULL << 26);
@@ -1623,9 +1663,9 @@ static void test_prot_none(void **state)
 	r->args[0] = 0x7f0000000000ULL;
 	r->args[1] = 4096;
 	r->args[2] = 0;
-	expect_json_has(r, false, "{\"name\":\"prot\",\"type\":\"int\",\"value\":0}]}\n");
+	expect_json_has(r, false, "{\"name\":\"prot\",\"type\":\"int32\",\"value\":0}]}\n");
 	expect_json_has(r, true,
-			"{\"name\":\"prot\",\"type\":\"int\",\"value\":\"PROT_NONE\"}]}\n");
+			"{\"name\":\"prot\",\"type\":\"string\",\"value\":\"PROT_NONE\"}]}\n");
 	expect_table_line(r, "0", "addr: 0x7f0000000000, len: 4096, prot: PROT_NONE");
 	free(r);
 }
@@ -1638,18 +1678,18 @@ static void test_madvise(void **state)
 	r->args[0] = 0x7f0000000000ULL;
 	r->args[1] = 8192;
 	r->args[2] = 102;
-	expect_json_has(r, false, "{\"name\":\"advice\",\"type\":\"int\",\"value\":102}]}\n");
+	expect_json_has(r, false, "{\"name\":\"advice\",\"type\":\"int32\",\"value\":102}]}\n");
 	expect_json_has(
 		r, true,
-		"{\"name\":\"advice\",\"type\":\"int\",\"value\":\"MADV_GUARD_INSTALL\"}]}\n");
+		"{\"name\":\"advice\",\"type\":\"string\",\"value\":\"MADV_GUARD_INSTALL\"}]}\n");
 	expect_table_line(r, "0", "addr: 0x7f0000000000, length: 8192, advice: MADV_GUARD_INSTALL");
 
 	/* an int: -1 raw, unknown in hex */
 	r->args[2] = 0xffffffffULL;
 	r->ret = -EINVAL;
-	expect_json_has(r, false, "{\"name\":\"advice\",\"type\":\"int\",\"value\":-1}]}\n");
+	expect_json_has(r, false, "{\"name\":\"advice\",\"type\":\"int32\",\"value\":-1}]}\n");
 	expect_json_has(r, true,
-			"{\"name\":\"advice\",\"type\":\"int\",\"value\":\"0xffffffff\"}]}\n");
+			"{\"name\":\"advice\",\"type\":\"string\",\"value\":\"0xffffffff\"}]}\n");
 	expect_table_line(r, "-22 EINVAL",
 			  "addr: 0x7f0000000000, length: 8192, advice: 0xffffffff");
 	free(r);
@@ -1661,9 +1701,9 @@ static void test_no_args(void **state)
 
 	(void)state;
 	expect_json_has(r, false,
-			"\"eventId\":\"152\",\"eventName\":\"munlockall\",\"matchedPolicies\":[],"
+			"\"eventId\":\"152\",\"eventName\":\"munlockall\",\"matchedPolicies\":[\"\"],"
 			"\"argsNum\":0,\"returnValue\":0,\"syscall\":\"munlockall\",");
-	expect_json_has(r, false, "\"isCompat\":false},\"args\":[]}\n");
+	expect_json_has(r, false, "\"isCompat\":false}," JSON_ENTITIES "\"args\":[]}\n");
 	expect_table_line(r, "0", "");
 	free(r);
 }
@@ -1904,6 +1944,73 @@ static void render_json_ctx(const struct mmt_record *r, __u64 id, struct outbuf 
 }
 
 /*
+ * A container's task: containerId and container{id,runtime}; Tracee's
+ * containerStarted only once the entry point runs, not in the runtime's
+ * init; the thread group leader's process entity id is its thread's.
+ */
+static void test_json_container_started(void **state)
+{
+	static const struct {
+		const char *exe;
+		bool started;
+	} cases[] = {
+		{"/usr/bin/runc", false},   {"/usr/sbin/runc", false}, {"/usr/bin/crun", false},
+		{"/usr/sbin/nginx", true},  {"/runc-helper", true},    {"runc", false},
+	};
+	struct mmt_container c = {.runtime = "docker"};
+	struct mmt_record *r = record_call(MMT_EV_BRK);
+	struct mmt_decoded_event ev;
+	struct outbuf ob;
+
+	(void)state;
+	memset(c.id, 'a', MMT_CONTAINER_ID_LEN);
+	c.id[MMT_CONTAINER_ID_LEN] = '\0';
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(r->exe, 0, sizeof(r->exe));
+		strcpy(r->exe, cases[i].exe);
+		assert_int_equal(mmt_decode_values(r, record_len(r), BOOT_TO_WALL, &ev), 0);
+		ev.container = &c;
+		assert_int_equal(ob_init(&ob, -1, 64), 0);
+		mmt_json_event(&ob, &ev, false);
+		ob_cstr(&ob);
+		expect_substr(ob.buf, "\"containerId\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+				      "\"container\":{\"id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+				      "\"runtime\":\"docker\"}");
+		expect_substr(ob.buf, cases[i].started ? "\"containerStarted\":true,"
+						       : "\"containerStarted\":false,");
+		ob_free(&ob);
+	}
+	/* what the runtime told: Tracee's name and image */
+	strcpy(c.name, "web-1");
+	strcpy(c.image, "nginx:1.27");
+	assert_int_equal(mmt_decode_values(r, record_len(r), BOOT_TO_WALL, &ev), 0);
+	ev.container = &c;
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_json_event(&ob, &ev, false);
+	ob_cstr(&ob);
+	expect_substr(ob.buf, "aaaa\",\"name\":\"web-1\",\"image\":\"nginx:1.27\","
+			      "\"runtime\":\"docker\"},\"kubernetes\":{},");
+	ob_free(&ob);
+
+	/* no container: never started */
+	assert_false(mmt_container_started(NULL, "/usr/sbin/nginx", 16));
+	c.id[0] = '\0';
+	assert_false(mmt_container_started(&c, "/usr/sbin/nginx", 16));
+
+	/* the leader (tid = pid, same start): one entity id for both */
+	r->host_tid = r->host_pid;
+	r->leader_start_ns = r->thread_start_ns;
+	assert_int_equal(mmt_decode_values(r, record_len(r), BOOT_TO_WALL, &ev), 0);
+	assert_int_equal(ob_init(&ob, -1, 64), 0);
+	mmt_json_event(&ob, &ev, false);
+	ob_cstr(&ob);
+	/* 5100 started at BOOT_TO_WALL + 0.5 s (computed outside mmtrace) */
+	expect_substr(ob.buf, "\"threadEntityId\":183243307,\"processEntityId\":183243307,");
+	ob_free(&ob);
+	free(r);
+}
+
+/*
  * The rendered context is kept by context id: with an id the output is the
  * same as without one, the first time and when reused; a new id (a new
  * context for the thread) renders the new fields; ids that share a slot
@@ -1992,6 +2099,7 @@ int main(void)
 		cmocka_unit_test(test_table_comm),
 		cmocka_unit_test(test_flush_mid_line),
 		cmocka_unit_test(test_json_context_cache),
+		cmocka_unit_test(test_json_container_started),
 	};
 
 	return cmocka_run_group_tests(tests, setup_tz, NULL);

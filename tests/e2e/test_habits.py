@@ -259,14 +259,14 @@ def strace_spelling(line):
     """strace's spelling of mmap flags in mmtrace's (README, -o strace): a
     huge page size N<<MAP_HUGE_SHIFT is MAP_HUGE_<size> (1<<MAP_HUGE_SHIFT,
     alone, is MAP_UNINITIALIZED's bit; an unnamed size stays hex), and map
-    type 0 is MAP_FILE for strace, 0x0 for mmtrace."""
+    type 0 is MAP_FILE for strace, 0 for mmtrace."""
     def huge(m):
         n = int(m.group(1))
         if n == 1:
             return "MAP_UNINITIALIZED"
         return HUGE_NAMES.get(n, hex(n << 26))
     line = re.sub(r"(\d+)<<MAP_HUGE_SHIFT", huge, line)
-    return re.sub(r"\bMAP_FILE\|", "0x0|", line)
+    return re.sub(r"\bMAP_FILE\|", "0|", line)
 
 
 def explained(ours, theirs):

@@ -17,6 +17,8 @@
 #define MMT_MAX_MASKS 2
 #define MMT_ARRAY_MAX 64 /* elements of an array argument read */
 #define MMT_NR_MAX 512 /* syscall numbers the selection tables cover */
+#define MMT_KEV_VALS 4 /* values of a kernel event past its MMT_MAX_ARGS */
+#define MMT_EVENT_MAX_ARGS (MMT_MAX_ARGS + MMT_KEV_VALS) /* in the event table */
 /*
  * The selection tables (sel64, sel32: one byte per syscall number) hold the
  * event + 1, so that 0, their initial value, means "not traced".
@@ -25,11 +27,19 @@
 #define MMT_SEL_EVENT(sel) ((sel) - 1)
 
 /*
- * Every event, in event-table order: X(name, ENUM). The enum, the BPF
- * programs of the per-syscall tracepoints and the event table's order all
- * come from this list (src/events/event_table.c has the rest).
+ * Every event, in event-table order: X(name, ENUM). The enum and the event
+ * table's order come from MMT_EVENTS (src/events/event_table.c has the
+ * rest): the syscalls first (MMT_SYSCALL_EVENTS: the BPF programs of the
+ * per-syscall tracepoints come from this part), then what the kernel does
+ * on its own (MMT_KERNEL_EVENTS: from kernel tracepoints, not syscalls).
  */
-#define MMT_EVENTS(X)                                                          \
+#define MMT_EVENTS(X) MMT_SYSCALL_EVENTS(X) MMT_KERNEL_EVENTS(X)
+
+#define MMT_KERNEL_EVENTS(X)                                                   \
+	X(page_migration, PAGE_MIGRATION)                                      \
+	X(numa_task_placement, NUMA_TASK_PLACEMENT)
+
+#define MMT_SYSCALL_EVENTS(X)                                                  \
 	X(brk, BRK)                                                            \
 	X(mmap, MMAP)                                                          \
 	X(munmap, MUNMAP)                                                      \
@@ -59,6 +69,8 @@
 #define MMT_ENUM(name, NAME) MMT_EV_##NAME,
 enum mmt_event {
 	MMT_EVENTS(MMT_ENUM) MMT_EV_COUNT,
+	/* the first event that is not a syscall */
+	MMT_EV_FIRST_KERNEL = MMT_EV_PAGE_MIGRATION,
 };
 #undef MMT_ENUM
 
@@ -98,6 +110,19 @@ enum mmt_payload_kind {
 	MMT_PAYLOAD_NONE, /* registers only */
 	MMT_PAYLOAD_MASKS, /* up to two node masks and one int read at exit */
 	MMT_PAYLOAD_MOVE_PAGES, /* move_pages' pages, nodes and status arrays */
+	MMT_PAYLOAD_KEVENT, /* a kernel event's values past args[] */
+};
+
+/* A kernel event's arguments MMT_MAX_ARGS.. (the first ones are args[]). */
+struct mmt_payload_kevent {
+	__u64 vals[MMT_KEV_VALS];
+};
+
+/* numa_task_placement's kind: which sched:sched_*_numa tracepoint. */
+enum mmt_numa_placement_kind {
+	MMT_NUMA_MOVE, /* sched_move_numa: the task goes to another node */
+	MMT_NUMA_SWAP, /* sched_swap_numa: two tasks trade places */
+	MMT_NUMA_STICK, /* sched_stick_numa: no move or swap was possible */
 };
 
 struct mmt_payload_masks {
@@ -270,6 +295,29 @@ struct mmt_stat {
 	__u64 lat_sum; /* ns */
 	__u64 lat_max;
 	__u64 hist[MMT_HIST_SLOTS];
+};
+
+/*
+ * Summary mode (-c, top): pages migrated, counted in the kernel per group
+ * (as struct mmt_stat_key's), reason and destination node. Every batch of
+ * migrate:mm_migrate_pages the scopes select, inside a traced call or not.
+ */
+#define MMT_MIGRATE_REASONS 16 /* enum migrate_reason values kept apart */
+struct mmt_move_key {
+	__u64 group; /* tgid or cgroup id by --summary-by, else 0 */
+	char comm[MMT_COMM_LEN]; /* the task's name, in every mode */
+	__u32 reason; /* enum migrate_reason */
+	__s32 dst_node; /* -1: not known */
+	__u8 kthread; /* the batch ran in a kernel thread */
+	__u8 pad[7];
+};
+
+struct mmt_move_stat {
+	__u64 batches;
+	__u64 succeeded; /* base pages */
+	__u64 failed;
+	__u64 thp_succeeded;
+	__u64 thp_split; /* THP and large folios split to migrate */
 };
 
 #define MMT_REC_COMPAT (1U << 0) /* made by a 32-bit (ia32) task */

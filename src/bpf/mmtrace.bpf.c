@@ -12,8 +12,8 @@
  * No program names an event: what an event reads and how it behaves is its
  * row of bpf_events[], filled from the event table before load. This file
  * holds the programs; each concern is in its own header (maps, scopes,
- * summary, payload, task, target, kcopy, syscalls; mmt_math.h for the
- * arithmetic the unit tests run too).
+ * summary, payload, task, target, kcopy, syscalls, movement: the kernel
+ * events; mmt_math.h for the arithmetic the unit tests run too).
  *
  * A thread's context that rarely changes (executable, host name, namespace
  * ids, parent) is not in every record: it goes out once per thread as a
@@ -29,6 +29,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "syscalls.bpf.h"
+#include "movement.bpf.h"
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
@@ -89,29 +90,10 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 		return on_exit(ctx->ret);                                                          \
 	}
 
-MMT_EVENTS(MMT_SYSCALL_TP)
+MMT_SYSCALL_EVENTS(MMT_SYSCALL_TP)
 
-/* ---- what the kernel did: page migrations during a traced call ---- */
-
-SEC("tracepoint/migrate/mm_migrate_pages")
-int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
-{
-	struct call_state *cs = current_call_state(false);
-	struct call_entry *e;
-
-	if (!cs || !cs->e.active)
-		return 0;
-	e = &cs->e;
-	if (!(event_flags(e->event) & MMT_BPF_MIGRATES))
-		return 0;
-	e->migrate_succeeded += ctx->succeeded;
-	e->migrate_failed += ctx->failed;
-	e->migrate_split += ctx->thp_split;
-	if (bpf_core_field_exists(ctx->large_folio_split))
-		e->migrate_split += BPF_CORE_READ(ctx, large_folio_split);
-	e->migrate_batches++;
-	return 0;
-}
+/* ---- what the kernel moves (page migrations, inside a traced call or not;
+ * NUMA task placement): the programs are in movement.bpf.h ---- */
 
 SEC("fexit/get_nodes")
 int BPF_PROG(kcopy_fexit, nodemask_t *nodes, const unsigned long *nmask, unsigned long maxnode,

@@ -180,7 +180,8 @@ static int add_pred(struct mmt_options *o, const char *expr, int event, struct m
 	return 0;
 }
 
-/* strace's event classes: %memory is every event here, %numa ours. */
+/* strace's event classes: %memory is every syscall here, %numa ours:
+ * the NUMA policy and migration calls and the kernel's own events. */
 static bool in_class(const char *cls, const struct mmt_event_desc *d)
 {
 	static const char *const numa[] = {
@@ -188,7 +189,11 @@ static bool in_class(const char *cls, const struct mmt_event_desc *d)
 		"migrate_pages", "move_pages",
 	};
 
-	if (!strcmp(cls, "all") || !strcmp(cls, "%memory"))
+	if (!strcmp(cls, "all"))
+		return true;
+	if (!strcmp(cls, "%memory")) /* strace's: syscalls */
+		return mmt_event_is_syscall(d);
+	if (!mmt_event_is_syscall(d)) /* %numa: the kernel's migrations too */
 		return true;
 	for (size_t i = 0; i < sizeof(numa) / sizeof(numa[0]); i++)
 		if (!strcmp(d->name, numa[i]))
@@ -338,6 +343,9 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 			};
 			return 0;
 		}
+		if (argi >= MMT_MAX_ARGS)
+			return mmt_usage_error("filter '%s': %s.args.%s cannot be filtered (the kernel tests the first %d arguments only)",
+					       item, d->name, a->name, MMT_MAX_ARGS);
 		p.arg = argi;
 		p.is_int = mmt_arg_ops_of(a)->filter_int;
 		p.is_signed = p.is_int;

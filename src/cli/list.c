@@ -62,8 +62,12 @@ static void page_text(const struct mmt_event_desc *d)
 	char tags[64];
 
 	printf("%s - %s\n\n", d->name, d->summary);
-	printf("EVENT ID\n  %d (the x86_64 syscall number, as in Tracee)\n\n",
-	       d->syscall_nr);
+	if (d->tracepoint)
+		printf("EVENT ID\n  %d (not a syscall: from the tracepoint %s)\n\n",
+		       d->syscall_nr, d->tracepoint);
+	else
+		printf("EVENT ID\n  %d (the x86_64 syscall number, as in Tracee)\n\n",
+		       d->syscall_nr);
 	printf("DESCRIPTION\n");
 	wrap(d->description, 2, 78);
 	printf("\nARGUMENTS\n");
@@ -104,8 +108,12 @@ static void page_markdown(const struct mmt_event_desc *d)
 	       "src/events/event_table.c: edit the table, then run `make docs` -->\n\n",
 	       d->name);
 	printf("# %s\n\n## Intro\n\n%s - %s\n\n", d->name, d->name, d->summary);
-	printf("Event id: %d (the x86_64 syscall number, as in Tracee).\n\n",
-	       d->syscall_nr);
+	if (d->tracepoint)
+		printf("Event id: %d (not a syscall: from the tracepoint %s).\n\n",
+		       d->syscall_nr, d->tracepoint);
+	else
+		printf("Event id: %d (the x86_64 syscall number, as in Tracee).\n\n",
+		       d->syscall_nr);
 	printf("## Description\n\n%s\n\n## Arguments\n\n", d->description);
 	printf("Types as Tracee v0.24 names them in JSON (`--tracee-format=v0.23`: the "
 	       "C types).\n\n");
@@ -135,13 +143,18 @@ static void catalogue(void)
 	int w = 5;
 
 	/* as wide as the longest name */
-	for (int i = 0; i < MMT_EV_COUNT; i++)
+	for (int i = 0; i < MMT_EV_FIRST_KERNEL; i++)
 		if ((int)strlen(mmt_events[i].name) > w)
 			w = strlen(mmt_events[i].name);
 	printf("%-*s %-5s %s\n", w, "EVENT", "ID", "SUMMARY");
-	for (int i = 0; i < MMT_EV_COUNT; i++)
+	for (int i = 0; i < MMT_EV_FIRST_KERNEL; i++)
 		printf("%-*s %-5d %s\n", w, mmt_events[i].name, mmt_events[i].syscall_nr,
 		       mmt_events[i].summary);
+	printf("\nNot syscalls: what the kernel does on its own, from its tracepoints\n");
+	printf("%-20s %-5s %s\n", "EVENT", "ID", "TRACEPOINT");
+	for (int i = MMT_EV_FIRST_KERNEL; i < MMT_EV_COUNT; i++)
+		printf("%-20s %-5d %s\n  %s\n", mmt_events[i].name, mmt_events[i].syscall_nr,
+		       mmt_events[i].tracepoint, mmt_events[i].summary);
 	printf("\n`mmtrace list EVENT` describes one event.\n");
 }
 

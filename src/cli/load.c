@@ -58,6 +58,8 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	skel->rodata->summary_only = o->summary;
 	skel->rodata->summary_by = o->summary_by;
 	skel->rodata->wakeup_bytes = o->buffer_size / 4;
+	skel->rodata->kev_migration = o->selected[MMT_EV_PAGE_MIGRATION];
+	skel->rodata->kev_numa = o->selected[MMT_EV_NUMA_TASK_PLACEMENT];
 	/* a few pids (the command's is known: it was forked first) are
 	 * compared inline; more go to the tgid_filter map only */
 	if (o->npids + (child > 0) <= (int)ARRAY_SIZE(skel->rodata->inline_pids)) {
@@ -77,7 +79,7 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		const struct mmt_event_desc *d = &mmt_events[i];
 
-		if (!o->selected[i])
+		if (!o->selected[i] || !mmt_event_is_syscall(d))
 			continue;
 		skel->rodata->sel64[d->syscall_nr] = MMT_SEL_OF(i);
 		if (d->ia32_nr >= 0)
@@ -98,16 +100,24 @@ static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *
 	const struct {
 		int event;
 		struct bpf_program *enter, *exit;
-	} tps[] = { MMT_EVENTS(MMT_TP_PROGS) };
+	} tps[] = { MMT_SYSCALL_EVENTS(MMT_TP_PROGS) };
 #undef MMT_TP_PROGS
-	bool migrating = false;
+	bool migrating = false, numa = o->selected[MMT_EV_NUMA_TASK_PLACEMENT];
 
 	for (int i = 0; i < MMT_EV_COUNT; i++)
 		migrating |= o->selected[i] && mmt_events[i].migrates;
 	bpf_program__set_autoload(skel->progs.raw_enter, !o->syscall_tracepoints);
 	bpf_program__set_autoload(skel->progs.raw_exit, !o->syscall_tracepoints);
 	bpf_program__set_autoload(skel->progs.follow_fork, o->command || o->follow);
-	bpf_program__set_autoload(skel->progs.on_migrate, migrating);
+	bpf_program__set_autoload(skel->progs.on_migrate,
+				  migrating || o->selected[MMT_EV_PAGE_MIGRATION]);
+	/* a kernel without NUMA balancing has none of these tracepoints */
+	bpf_program__set_autoload(skel->progs.on_move_numa,
+				  numa && mmt_tracefs_has("events/sched/sched_move_numa"));
+	bpf_program__set_autoload(skel->progs.on_swap_numa,
+				  numa && mmt_tracefs_has("events/sched/sched_swap_numa"));
+	bpf_program__set_autoload(skel->progs.on_stick_numa,
+				  numa && mmt_tracefs_has("events/sched/sched_stick_numa"));
 	for (size_t i = 0; i < ARRAY_SIZE(tps); i++) {
 		const struct mmt_event_desc *d = &mmt_events[tps[i].event];
 		bool wanted = o->syscall_tracepoints && o->selected[d->event] &&

@@ -11,6 +11,7 @@
 #include "cli/trace.h"
 #include "report/report.h"
 #include "sinks/reader.h"
+#include "top/top.h"
 
 int main(int argc, char **argv)
 {
@@ -23,6 +24,8 @@ int main(int argc, char **argv)
 		return mmt_list_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "read"))
 		return mmt_read_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "top"))
+		return mmt_top_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return mmt_report_main(argc - 1, argv + 1);
 	if (argc == 2 && !strcmp(argv[1], "--features"))

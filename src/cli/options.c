@@ -25,6 +25,7 @@ static const char usage_text[] =
 	"       mmtrace detect [--detect-allow EXE[:RULE]]... [--stats] [-o json] FILE\n"
 	"       mmtrace read nats://HOST:PORT[,...][/SUBJECT] [OPTION...]\n"
 	"       mmtrace report FILE.json [-o FILE.html]\n"
+	"       mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup] [-s KEY] [-p PID]...\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -35,8 +36,9 @@ static const char usage_text[] =
 	"What to trace (without -e, every event):\n"
 	"  -e, --events ITEM[,ITEM...]   an event name (`mmtrace list` names them); a\n"
 	"                                set as strace's -e trace=SET: all, %memory\n"
-	"                                (every event), %numa (the NUMA policy and\n"
-	"                                migration calls), !NAME or !%CLASS (all but);\n"
+	"                                (every syscall), %numa (the NUMA policy and\n"
+	"                                migration calls, the kernel's migration\n"
+	"                                events), !NAME or !%CLASS (all but);\n"
 	"                                or a filter that also selects its event:\n"
 	"                                EVENT.args.NAME OP VALUE, EVENT.retval OP VALUE\n"
 	"                                (OP: = != < <= > >= &; VALUE: a number in the\n"
@@ -146,7 +148,9 @@ static const char usage_text[] =
 	"  mmtrace -e 'mbind.args.nodemask.nodes=3' --uid-min 1000 --failed\n"
 	"  mmtrace -c --summary-by comm -- stress-ng --numa 1 --numa-ops 20\n"
 	"  mmtrace -o json --parse-arguments -p 1234 --output-file events.json\n"
-	"  mmtrace list mremap                       # what mremap's fields mean\n";
+	"  mmtrace list mremap                       # what mremap's fields mean\n"
+	"  mmtrace -e 'page_migration.args.reason=numa_misplaced' -o json\n"
+	"  mmtrace top --by cgroup                   # pages moved, by reason, per second\n";
 
 static int parse_events(struct mmt_options *o, const char *arg, bool *any)
 {

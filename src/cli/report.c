@@ -139,16 +139,17 @@ void mmt_report_losses(struct mmtrace_bpf *skel, const struct mmt_options *o,
 		mmt_report_stats(skel, t, contexts);
 }
 
-int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,
-		       struct outbuf *out)
+/* Rows of the moves map, summed over the CPUs; *n of them. */
+int mmt_report_read_moves(struct mmtrace_bpf *skel, struct mmt_move_row **out_rows, size_t *out_n)
 {
-	int fd = bpf_map__fd(skel->maps.stats), ncpu = libbpf_num_possible_cpus();
-	struct mmt_summary_row *rows = NULL, *grown;
-	struct mmt_stat_key key, next, *prev = NULL;
-	struct mmt_stat *vals;
+	int fd = bpf_map__fd(skel->maps.moves), ncpu = libbpf_num_possible_cpus();
+	struct mmt_move_row *rows = NULL, *grown;
+	struct mmt_move_key key, next, *prev = NULL;
+	struct mmt_move_stat *vals;
 	size_t n = 0, cap = 0;
-	int err = 0;
 
+	*out_rows = NULL;
+	*out_n = 0;
 	vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
@@ -161,8 +162,70 @@ int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,
 			cap = cap ? cap * 2 : 64;
 			grown = realloc(rows, cap * sizeof(*rows));
 			if (!grown) {
-				err = -ENOMEM;
-				goto cleanup;
+				free(rows);
+				free(vals);
+				return -ENOMEM;
+			}
+			rows = grown;
+		}
+		memset(&rows[n], 0, sizeof(rows[n]));
+		rows[n].key = key;
+		for (int c = 0; c < ncpu; c++) {
+			struct mmt_move_stat *st = &rows[n].st;
+
+			st->batches += vals[c].batches;
+			st->succeeded += vals[c].succeeded;
+			st->failed += vals[c].failed;
+			st->thp_succeeded += vals[c].thp_succeeded;
+			st->thp_split += vals[c].thp_split;
+		}
+		n++;
+	}
+	free(vals);
+	*out_rows = rows;
+	*out_n = n;
+	return 0;
+}
+
+static int report_moves(struct mmtrace_bpf *skel, const struct mmt_options *o, struct outbuf *out)
+{
+	struct mmt_move_row *rows;
+	size_t n;
+	int err = mmt_report_read_moves(skel, &rows, &n);
+
+	if (err)
+		return err;
+	mmt_moves_print(out, rows, n, o->summary_by);
+	free(rows);
+	return 0;
+}
+
+int mmt_report_read_stats(struct mmtrace_bpf *skel, struct mmt_summary_row **out_rows,
+			  size_t *out_n)
+{
+	int fd = bpf_map__fd(skel->maps.stats), ncpu = libbpf_num_possible_cpus();
+	struct mmt_summary_row *rows = NULL, *grown;
+	struct mmt_stat_key key, next, *prev = NULL;
+	struct mmt_stat *vals;
+	size_t n = 0, cap = 0;
+
+	*out_rows = NULL;
+	*out_n = 0;
+	vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, vals))
+			continue; /* gone meanwhile */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			grown = realloc(rows, cap * sizeof(*rows));
+			if (!grown) {
+				free(rows);
+				free(vals);
+				return -ENOMEM;
 			}
 			rows = grown;
 		}
@@ -180,10 +243,25 @@ int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,
 		}
 		n++;
 	}
-	mmt_summary_print(out, rows, n, o->summary_by, o->histogram);
-	ob_flush(out);
-cleanup:
-	free(rows);
 	free(vals);
+	*out_rows = rows;
+	*out_n = n;
+	return 0;
+}
+
+int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,
+		       struct outbuf *out)
+{
+	struct mmt_summary_row *rows;
+	size_t n;
+	int err = mmt_report_read_stats(skel, &rows, &n);
+
+	if (err)
+		return err;
+	mmt_summary_print(out, rows, n, o->summary_by, o->histogram);
+	if (o->selected[MMT_EV_PAGE_MIGRATION])
+		err = report_moves(skel, o, out);
+	ob_flush(out);
+	free(rows);
 	return err;
 }

@@ -12,6 +12,8 @@
 
 struct mmtrace_bpf;
 struct outbuf;
+struct mmt_summary_row;
+struct mmt_move_row;
 struct mmt_det_session;
 struct mmt_sink;
 
@@ -39,5 +41,11 @@ void mmt_report_losses(struct mmtrace_bpf *skel, const struct mmt_options *o,
  * out. 0, or -ENOMEM. */
 int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,
 		       struct outbuf *out);
+
+/* The stats map (calls per event and group) and the moves map (pages
+ * migrated per group, reason and node), summed over CPUs, into arrays the
+ * caller frees. 0, or -ENOMEM. */
+int mmt_report_read_stats(struct mmtrace_bpf *skel, struct mmt_summary_row **rows, size_t *n);
+int mmt_report_read_moves(struct mmtrace_bpf *skel, struct mmt_move_row **rows, size_t *n);
 
 #endif /* MMT_CLI_REPORT_H */

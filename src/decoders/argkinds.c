@@ -234,6 +234,14 @@ static void text_value(const struct mmt_record *r, const struct mmt_arg_desc *d,
 	xlat_value(d->xlat, (__u32)raw, a->text, sizeof(a->text));
 }
 
+static void text_bool(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,
+		      struct mmt_decoded_arg *a)
+{
+	(void)r;
+	(void)d;
+	snprintf(a->text, sizeof(a->text), "%s", raw ? "true" : "false");
+}
+
 static void text_mmap_flags(const struct mmt_record *r, const struct mmt_arg_desc *d, __u64 raw,
 			    struct mmt_decoded_arg *a)
 {
@@ -594,6 +602,18 @@ const struct mmt_arg_ops mmt_arg_ops[MMT_ARG_KIND_COUNT] = {
 		.json_text = true,
 		.json_extra = json_array,
 		.table_value = table_array,
+	},
+	[MMT_ARG_BOOL] = {
+		.decode = decode_u64,
+		.text = text_bool,
+		.json_bool = true,
+	},
+	[MMT_ARG_NAME] = {
+		.decode = decode_s32,
+		.text = text_value,
+		.json_name = true,
+		.filter_int = true,
+		.filter_tables = tables_own,
 	},
 	[MMT_ARG_OUT_MODE] = {
 		.data = MMT_DATA_OUT_INT,

@@ -32,6 +32,11 @@ struct mmt_arg_ops {
 		     struct mmt_decoded_arg *a);
 	/* --parse-arguments prints the text as a string instead of the number */
 	bool json_text;
+	/* JSON prints true/false instead of the number */
+	bool json_bool;
+	/* JSON prints the value's name in .xlat (a string) even without
+	 * --parse-arguments */
+	bool json_name;
 	/* the JSON fields after "value": ("nodes", "values", "out"...); NULL:
 	 * none */
 	void (*json_extra)(struct outbuf *ob, const struct mmt_decoded_arg *a, bool parse_args);

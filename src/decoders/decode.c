@@ -52,7 +52,7 @@ static int read_state(const struct mmt_decoded_arg *a)
 
 static bool ret_failed(enum mmt_ret_kind kind, __s64 ret)
 {
-	return kind != MMT_RET_ADDR && ret < 0 && ret >= -4095;
+	return kind != MMT_RET_ADDR && kind != MMT_RET_NONE && ret < 0 && ret >= -4095;
 }
 
 size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
@@ -62,7 +62,9 @@ size_t mmt_decode_ret(enum mmt_ret_kind kind, __s64 ret, char *buf, size_t len,
 	int n;
 
 	*failed = ret_failed(kind, ret);
-	if (*failed) {
+	if (kind == MMT_RET_NONE) {
+		n = snprintf(buf, len, "-");
+	} else if (*failed) {
 		name = mmt_neg_errno_name(ret);
 		n = snprintf(buf, len, "%lld %s", (long long)ret, name ? name : "E?");
 	} else {
@@ -79,6 +81,8 @@ size_t mmt_record_size(const struct mmt_event_desc *d)
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks);
 	case MMT_PAYLOAD_MOVE_PAGES:
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_move_pages);
+	case MMT_PAYLOAD_KEVENT:
+		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_kevent);
 	default:
 		return sizeof(struct mmt_record);
 	}
@@ -153,7 +157,11 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		if (check_array(&mp->pages) || check_array(&mp->nodes) ||
 		    check_array(&mp->status))
 			return -EINVAL;
+	} else if (d->payload == MMT_PAYLOAD_KEVENT) {
+		payload = r + 1;
 	}
+	if (d->nargs > (d->payload == MMT_PAYLOAD_KEVENT ? MMT_EVENT_MAX_ARGS : MMT_MAX_ARGS))
+		return -EINVAL;
 
 	out->rec = r;
 	out->desc = d;
@@ -177,21 +185,25 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		const struct mmt_arg_desc *ad = &d->args[i];
 		const struct mmt_arg_ops *ops = mmt_arg_ops_of(ad);
 		struct mmt_decoded_arg *a = &out->args[i];
+		/* a kernel event's values past args[] are in its payload */
+		__u64 raw = i < MMT_MAX_ARGS ?
+				    r->args[i] :
+				    ((const struct mmt_payload_kevent *)payload)->vals[i - MMT_MAX_ARGS];
 
 		if (ops->nslots && (ad->payload_slot < 0 || ad->payload_slot >= ops->nslots))
 			return -EINVAL;
 		a->desc = ad;
-		a->value = (__s64)r->args[i];
+		a->value = (__s64)raw;
 		a->is_unsigned = true;
 		a->ignored = false;
 		a->not_written = false;
 		a->text[0] = '\0';
 		a->data = MMT_DATA_NONE;
 		a->mask = NULL; /* a mask kind without its payload: no mask */
-		ops->decode(ad, r->args[i], payload, a);
-		fit_type(ad, r->args[i], a);
+		ops->decode(ad, raw, payload, a);
+		fit_type(ad, raw, a);
 		if (text)
-			ops->text(r, ad, r->args[i], a);
+			ops->text(r, ad, raw, a);
 		a->not_written = ad->at_exit && out->failed && read_state(a) == MMT_READ_EMPTY;
 		if (ad->used_bits && ad->used_if_arg >= 0 && ad->used_if_arg < MMT_MAX_ARGS &&
 		    !(r->args[ad->used_if_arg] & ad->used_bits))

@@ -79,7 +79,7 @@ struct mmt_decoded_event {
 	const char *comm;
 	const char *host;
 	const char *exe;
-	struct mmt_decoded_arg args[MMT_MAX_ARGS];
+	struct mmt_decoded_arg args[MMT_EVENT_MAX_ARGS];
 	bool compat; /* a 32-bit (ia32) task made the call */
 	/* set by the caller after mmt_decode() (NULL: not looked up) */
 	const struct mmt_container *container;

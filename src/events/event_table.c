@@ -624,6 +624,75 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.issues = "x86_64 only; no ia32 entry.",
 		.uapi = "arch/x86/include/uapi/asm/mman.h",
 	},
+	[MMT_EV_PAGE_MIGRATION] = {
+		.event = MMT_EV_PAGE_MIGRATION,
+		.name = "page_migration",
+		.syscall_nr = 2000,
+		.ia32_nr = -1,
+		.ia32_nr2 = -1,
+		.tracepoint = "migrate:mm_migrate_pages",
+		.payload = MMT_PAYLOAD_KEVENT,
+		.nargs = 10,
+		.args = {
+			ARG("reason", "int", MMT_TAG_K, MMT_ARG_VALUE, -1,
+			  "Why the kernel migrated: enum migrate_reason (compaction, memory_failure, memory_hotplug, syscall_or_cpuset, mempolicy_mbind, numa_misplaced, contig_range, longterm_pin, demotion, damon), named with --parse-arguments.",
+			  .xlat = &migrate_reasons),
+			ARG("mode", "int", MMT_TAG_K, MMT_ARG_VALUE, -1,
+			  "enum migrate_mode: MIGRATE_ASYNC (never blocks: NUMA balancing), MIGRATE_SYNC_LIGHT, MIGRATE_SYNC.",
+			  .xlat = &migrate_modes),
+			ARG("succeeded", "u64", MMT_TAG_K, MMT_ARG_ULONG, -1,
+			  "Base pages migrated in the batch (a 2 MiB THP counts 512)."),
+			ARG("failed", "u64", MMT_TAG_K, MMT_ARG_ULONG, -1,
+			  "Base pages the batch could not migrate."),
+			ARG("dst_node", "int", MMT_TAG_K, MMT_ARG_INT, -1,
+			  "The destination node where the kernel makes it knowable: for numa_misplaced the node of the CPU that took the hint fault (the pages move to it); -1 for every other reason."),
+			ARG("kernelThread", "bool", MMT_TAG_K, MMT_ARG_BOOL, -1,
+			  "The batch ran in a kernel thread (kcompactd, kswapd, kdamond, a kworker): the pages are not charged to a user process."),
+			ARG("thp_succeeded", "u64", MMT_TAG_K, MMT_ARG_ULONG, -1,
+			  "Transparent huge pages migrated whole."),
+			ARG("thp_failed", "u64", MMT_TAG_K, MMT_ARG_ULONG, -1,
+			  "Transparent huge pages that could not be migrated."),
+			ARG("thp_split", "u64", MMT_TAG_K, MMT_ARG_ULONG, -1,
+			  "Transparent huge pages split to be migrated."),
+			ARG("large_folio_split", "u64", MMT_TAG_K, MMT_ARG_ULONG, -1,
+			  "Large folios (not THP) split to be migrated; 0 on kernels whose tracepoint lacks the field (6.1), read with CO-RE."),
+		},
+		.ret_kind = MMT_RET_NONE,
+		.ret_doc = "None: not a call. returnValue is 0 in JSON, \"-\" in the table.",
+		.summary = "a batch of pages the kernel migrated on its own (not a traced call)",
+		.description = "One batch of page migration, from the kernel's migrate:mm_migrate_pages tracepoint, with its reason, mode and counts, charged to the task it ran in: the process that caused it (compaction in a write to /proc/sys/vm/compact_memory or in an allocation, NUMA balancing's hint faults) or a kernel thread (kcompactd, kswapd, kdamond), said so by kernelThread. A batch made inside a traced migrate_pages, move_pages or mbind is not written again: it is summed in that call's migration object, so no page is counted twice. NUMA balancing migrates one page (or one THP) per batch: a busy process makes tens of thousands of records a second; `mmtrace -c` and `mmtrace top` count them in the kernel instead.",
+		.hook = "Tracepoint migrate:mm_migrate_pages (CONFIG_MIGRATION), fields read with CO-RE.",
+		.related = "numa_task_placement - NUMA balancing moving a task,migrate_pages - move a process's pages (its migrations stay on its record),move_pages - move listed pages,mbind - set a range's policy and move its pages",
+		.issues = "The destination node is known only for numa_misplaced. With scopes (-p, --comm...), a batch is selected by the task it ran in, so kernel threads are left out. Records are per batch: losses under load are counted (`--stats`).",
+		.uapi = NULL,
+	},
+	[MMT_EV_NUMA_TASK_PLACEMENT] = {
+		.event = MMT_EV_NUMA_TASK_PLACEMENT,
+		.name = "numa_task_placement",
+		.syscall_nr = 2001,
+		.ia32_nr = -1,
+		.ia32_nr2 = -1,
+		.tracepoint = "sched:sched_move_numa, sched:sched_swap_numa, sched:sched_stick_numa",
+		.payload = MMT_PAYLOAD_NONE,
+		.nargs = 5,
+		.args = {
+			ARG("kind", "string", MMT_TAG_K, MMT_ARG_NAME, -1,
+			  "move (sched_move_numa: the task goes to a CPU of its preferred node), swap (sched_swap_numa: it trades places with a task there) or stick (sched_stick_numa: neither was possible, it stays).",
+			  .xlat = &numa_placement_kinds),
+			ARG("src_cpu", "int", MMT_TAG_K, MMT_ARG_INT, -1, "The CPU the task ran on."),
+			ARG("src_nid", "int", MMT_TAG_K, MMT_ARG_INT, -1, "The node of that CPU."),
+			ARG("dst_cpu", "int", MMT_TAG_K, MMT_ARG_INT, -1, "The CPU it goes to; -1: none (stick often has none)."),
+			ARG("dst_nid", "int", MMT_TAG_K, MMT_ARG_INT, -1, "The node of that CPU; -1: none."),
+		},
+		.ret_kind = MMT_RET_NONE,
+		.ret_doc = "None: not a call. returnValue is 0 in JSON, \"-\" in the table.",
+		.summary = "NUMA balancing moving, swapping or keeping a task",
+		.description = "Automatic NUMA balancing (kernel.numa_balancing=1) moves a task towards the node that holds most of its memory when the memory cannot follow the task: one record per decision, in the context of the task placed (for swap, the task that started it), with the source and destination CPU and node.",
+		.hook = "Tracepoints sched:sched_move_numa, sched:sched_swap_numa and sched:sched_stick_numa (CONFIG_NUMA_BALANCING; each one missing from the kernel is left out).",
+		.related = "page_migration - pages NUMA balancing moved instead of the task,set_mempolicy - MPOL_F_NUMA_BALANCING",
+		.issues = "The swapped partner is not named. sched_skip_vma_numa and sched_skip_cpuset_numa are not traced.",
+		.uapi = NULL,
+	},
 };
 
 const struct mmt_event_desc *mmt_event_by_name(const char *name)
@@ -662,11 +731,14 @@ enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
 		{ "int", MMT_JT_INT32 },	  { "unsigned int", MMT_JT_UINT32 },
 		{ "off_t", MMT_JT_INT64 },	  { "long", MMT_JT_INT64 },
 		{ "size_t", MMT_JT_UINT64 }, { "unsigned long", MMT_JT_UINT64 },
+		{ "u64", MMT_JT_UINT64 },	  { "bool", MMT_JT_BOOL },
 	};
 	size_t n = strlen(d->type);
 
 	if ((n && d->type[n - 1] == '*') || d->kind == MMT_ARG_ADDR)
 		return MMT_JT_POINTER;
+	if (d->kind == MMT_ARG_NAME)
+		return MMT_JT_STRING;
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(d->type, map[i].ctype))
 			return map[i].t;
@@ -678,7 +750,8 @@ const char *mmt_jtype_name(enum mmt_tracee_type t)
 	static const char *const names[MMT_JT_COUNT] = {
 		[MMT_JT_POINTER] = "trace.Pointer", [MMT_JT_INT32] = "int32",
 		[MMT_JT_UINT32] = "uint32",	    [MMT_JT_INT64] = "int64",
-		[MMT_JT_UINT64] = "uint64",
+		[MMT_JT_UINT64] = "uint64", [MMT_JT_BOOL] = "bool",
+		[MMT_JT_STRING] = "string",
 	};
 
 	return (unsigned int)t < MMT_JT_COUNT ? names[t] : NULL;

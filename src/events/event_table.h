@@ -37,6 +37,8 @@ enum mmt_arg_kind {
 	MMT_ARG_NODEMASK, /* pointer to a node mask read from user memory */
 	MMT_ARG_ARRAY, /* pointer to an array read from user memory */
 	MMT_ARG_OUT_MODE, /* int* the kernel writes a policy mode to */
+	MMT_ARG_BOOL, /* 0 or 1: JSON false/true */
+	MMT_ARG_NAME, /* one value named by .xlat, a string in JSON too */
 	MMT_ARG_KIND_COUNT,
 };
 
@@ -58,7 +60,9 @@ enum mmt_tracee_type {
 	MMT_JT_INT32, /* int */
 	MMT_JT_UINT32, /* unsigned int */
 	MMT_JT_INT64, /* off_t, long */
-	MMT_JT_UINT64, /* size_t, unsigned long */
+	MMT_JT_UINT64, /* size_t, unsigned long, u64 */
+	MMT_JT_BOOL, /* bool (kernel events) */
+	MMT_JT_STRING, /* a value always printed as a name (kernel events) */
 	MMT_JT_COUNT,
 };
 
@@ -74,6 +78,7 @@ enum mmt_ret_kind {
 	MMT_RET_COUNT_OR_ERR, /* a count on success, -errno */
 	MMT_RET_ADDR_OR_ERR, /* an address on success, -errno */
 	MMT_RET_ADDR, /* an address, never an error (brk) */
+	MMT_RET_NONE, /* not a call: no return value (kernel events) */
 };
 
 struct mmt_arg_desc {
@@ -107,7 +112,11 @@ struct mmt_arg_desc {
 struct mmt_event_desc {
 	enum mmt_event event;
 	const char *name;
-	int syscall_nr; /* x86_64 number; Tracee's event id */
+	int syscall_nr; /* x86_64 number; Tracee's event id (kernel events:
+			 * 2000 and up, outside the syscall range) */
+	/* kernel events: the tracepoints the event comes from; NULL for a
+	 * syscall */
+	const char *tracepoint;
 	int ia32_nr; /* i386 number, -1 when ia32 has no such call */
 	int ia32_nr2; /* a second i386 entry mapped to the event, or -1 */
 	enum mmt_payload_kind payload;
@@ -116,7 +125,10 @@ struct mmt_event_desc {
 	bool kernel_copy; /* copies its input masks in with get_nodes() */
 	bool ia32_pgoff; /* ia32_nr takes its 6th argument in pages (mmap2) */
 	int nargs;
-	struct mmt_arg_desc args[MMT_MAX_ARGS];
+	/* a syscall's args[i] are its registers; a kernel event's first
+	 * MMT_MAX_ARGS come in the record's args[], the others in its
+	 * struct mmt_payload_kevent */
+	struct mmt_arg_desc args[MMT_EVENT_MAX_ARGS];
 	enum mmt_ret_kind ret_kind;
 	const char *ret_doc;
 	const char *summary; /* one line */
@@ -128,6 +140,12 @@ struct mmt_event_desc {
 };
 
 extern const struct mmt_event_desc mmt_events[MMT_EV_COUNT];
+
+/* A syscall, not a kernel event? */
+static inline bool mmt_event_is_syscall(const struct mmt_event_desc *d)
+{
+	return d->event < MMT_EV_FIRST_KERNEL;
+}
 
 /* NULL when no event has this name. */
 const struct mmt_event_desc *mmt_event_by_name(const char *name);

@@ -3,6 +3,7 @@
  * json.c - one JSON object per line, keys in the order of Tracee's events.
  */
 #include <errno.h>
+#include <stdio.h>
 #include "context/entity.h"
 #include "decoders/argkinds.h"
 #include "outputs/output.h"
@@ -18,7 +19,19 @@ void mmt_json_configure(enum mmt_tracee_format f)
 static void arg_value(struct outbuf *ob, const struct mmt_decoded_arg *a,
 		      bool parse_args)
 {
-	if (parse_args && mmt_arg_ops_of(a->desc)->json_text)
+	const struct mmt_arg_ops *ops = mmt_arg_ops_of(a->desc);
+
+	if (ops->json_bool) {
+		ob_str(ob, a->value ? "true" : "false");
+	} else if (ops->json_name) {
+		const char *name = xlat_name(a->desc->xlat, (__u64)a->value);
+		char num[24];
+
+		snprintf(num, sizeof(num), "%lld", (long long)a->value);
+		ob_char(ob, '"');
+		ob_str(ob, name ? name : num);
+		ob_char(ob, '"');
+	} else if (parse_args && ops->json_text)
 		ob_json_str(ob, a->text, sizeof(a->text));
 	else if (a->is_unsigned || (json_format == MMT_TRACEE_V023 &&
 				    mmt_arg_ctype_jtype(a->desc) == MMT_JT_INT64))
@@ -75,7 +88,7 @@ static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev
 }
 
 /* Text rendered once and kept: pieces one after the other in ob. */
-#define MAX_PIECES 10
+#define MAX_PIECES 12
 struct pieces {
 	struct outbuf ob;
 	size_t end[MAX_PIECES]; /* where each piece ends in ob */
@@ -117,7 +130,7 @@ enum ctx_piece {
 	CTX_PIECES,
 };
 
-_Static_assert(CTX_PIECES <= MAX_PIECES && 2 + MMT_MAX_ARGS <= MAX_PIECES, "MAX_PIECES");
+_Static_assert(CTX_PIECES <= MAX_PIECES && 2 + MMT_EVENT_MAX_ARGS <= MAX_PIECES, "MAX_PIECES");
 
 /*
  * Tracee's entity ids of the thread, its process and its parent process.
@@ -217,10 +230,11 @@ static const struct pieces *event_text(const struct mmt_event_desc *d, bool pars
 	ob_lit(&e->ob, ",\"returnValue\":");
 	piece_end(e, EV_HEAD);
 	ob_lit(&e->ob, ",\"syscall\":\"");
-	ob_str(&e->ob, d->name);
+	if (mmt_event_is_syscall(d)) /* a kernel event is made by no syscall */
+		ob_str(&e->ob, d->name);
 	ob_lit(&e->ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
 	piece_end(e, EV_CONTEXT_FLAGS);
-	for (int i = 0; i < d->nargs && i < MMT_MAX_ARGS; i++) {
+	for (int i = 0; i < d->nargs && i < MMT_EVENT_MAX_ARGS; i++) {
 		ob_lit(&e->ob, "{\"name\":\"");
 		ob_str(&e->ob, d->args[i].name);
 		ob_lit(&e->ob, "\",\"type\":\"");

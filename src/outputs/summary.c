@@ -10,6 +10,7 @@
 #include <string.h>
 #include "decoders/decode.h"
 #include "outputs/summary.h"
+#include "text/xlat.h"
 
 static int cmp_rows(const void *pa, const void *pb)
 {
@@ -182,7 +183,8 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 		ob->err = ob->err ? ob->err : ENOMEM;
 		return;
 	}
-	qsort(rows, n, sizeof(*rows), cmp_rows);
+	if (n > 1) /* rows may be NULL when there are none */
+		qsort(rows, n, sizeof(*rows), cmp_rows);
 	for (size_t i = 0, g; i < n; i = g) {
 		__u64 group_time = 0;
 		size_t nev;
@@ -190,7 +192,8 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 		for (g = i; g < n && same_group(&rows[g].key, &rows[i].key); g++)
 			;
 		nev = sum_events(rows, i, g, ev);
-		qsort(ev, nev, sizeof(*ev), cmp_time);
+		if (nev > 1)
+			qsort(ev, nev, sizeof(*ev), cmp_time);
 		for (size_t k = 0; k < nev; k++)
 			group_time += ev[k].sum;
 		group_title(ob, &rows[i].key, by);
@@ -217,4 +220,97 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 	fmt(ob, "%6s %-24s %9llu %9llu %13.3f\n", "100.00", "total",
 	    (unsigned long long)all_calls, (unsigned long long)all_errors, all_time / 1e3);
 	free(ev);
+}
+
+const char *mmt_reason_name(unsigned int reason)
+{
+	return xlat_name(&migrate_reasons, reason);
+}
+
+static int cmp_moves(const void *pa, const void *pb)
+{
+	const struct mmt_move_key *a = &((const struct mmt_move_row *)pa)->key;
+	const struct mmt_move_key *b = &((const struct mmt_move_row *)pb)->key;
+	int c;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	c = memcmp(a->comm, b->comm, sizeof(a->comm));
+	if (c)
+		return c;
+	if (a->kthread != b->kthread)
+		return a->kthread - b->kthread;
+	if (a->reason != b->reason)
+		return a->reason < b->reason ? -1 : 1;
+	return a->dst_node - b->dst_node;
+}
+
+/* "compaction", or the number of a reason this build does not know */
+static void reason_text(char *buf, size_t len, unsigned int reason)
+{
+	const char *name = mmt_reason_name(reason);
+
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "reason %u", reason);
+}
+
+void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
+		     enum mmt_summary_by by)
+{
+	__u64 pages[MMT_MIGRATE_REASONS + 1] = { 0 }, failed[MMT_MIGRATE_REASONS + 1] = { 0 };
+	__u64 all_pages = 0, all_failed = 0;
+
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), cmp_moves);
+	fmt(ob, "\npages migrated (migrate:mm_migrate_pages), by %s, reason and destination node:\n",
+	    by == MMT_BY_PID ? "process" : by == MMT_BY_CGROUP ? "cgroup" : "task name");
+	fmt(ob, "%-12s %-18s %-18s %5s %9s %11s %9s %9s %9s\n",
+	    by == MMT_BY_CGROUP ? "CGROUP" : by == MMT_BY_PID ? "PID" : "", "COMM", "REASON",
+	    "NODE", "BATCHES", "PAGES", "FAILED", "THP", "SPLIT");
+	for (size_t i = 0; i < n; i++) {
+		const struct mmt_move_key *k = &rows[i].key;
+		const struct mmt_move_stat *st = &rows[i].st;
+		char comm[MMT_COMM_LEN + 1], who[MMT_COMM_LEN + 4], group[24] = "", reason[32];
+		char node[12] = "-";
+		unsigned int slot = k->reason < MMT_MIGRATE_REASONS ? k->reason : MMT_MIGRATE_REASONS;
+
+		memcpy(comm, k->comm, MMT_COMM_LEN);
+		comm[MMT_COMM_LEN] = '\0';
+		/* a kernel thread in brackets, as ps shows them */
+		snprintf(who, sizeof(who), k->kthread ? "[%s]" : "%s", comm);
+		if (by == MMT_BY_PID || by == MMT_BY_CGROUP)
+			snprintf(group, sizeof(group), "%llu", (unsigned long long)k->group);
+		if (k->dst_node >= 0)
+			snprintf(node, sizeof(node), "%d", k->dst_node);
+		reason_text(reason, sizeof(reason), k->reason);
+		fmt(ob, "%-12s ", group);
+		ob_safe_str(ob, who, sizeof(who));
+		for (size_t w = strlen(who); w < 18; w++)
+			ob_char(ob, ' ');
+		fmt(ob, " %-18s %5s %9llu %11llu %9llu %9llu %9llu%s\n", reason, node,
+		    (unsigned long long)st->batches, (unsigned long long)st->succeeded,
+		    (unsigned long long)st->failed, (unsigned long long)st->thp_succeeded,
+		    (unsigned long long)st->thp_split, k->kthread ? "  kernel thread" : "");
+		pages[slot] += st->succeeded;
+		failed[slot] += st->failed;
+		all_pages += st->succeeded;
+		all_failed += st->failed;
+	}
+	fmt(ob, "total by reason:");
+	for (unsigned int r = 0; r <= MMT_MIGRATE_REASONS; r++) {
+		char reason[32];
+
+		if (!pages[r] && !failed[r])
+			continue;
+		if (r == MMT_MIGRATE_REASONS)
+			snprintf(reason, sizeof(reason), "other");
+		else
+			reason_text(reason, sizeof(reason), r);
+		fmt(ob, " %s %llu (failed %llu);", reason, (unsigned long long)pages[r],
+		    (unsigned long long)failed[r]);
+	}
+	fmt(ob, " all %llu (failed %llu)\n", (unsigned long long)all_pages,
+	    (unsigned long long)all_failed);
 }

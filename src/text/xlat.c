@@ -195,6 +195,34 @@ static const struct xlat_entry shadow_stack_flags_e[] = {
 const struct xlat shadow_stack_flags =
 	XLAT("include/uapi/asm-generic/mman.h", shadow_stack_flags_e);
 
+/* include/linux/migrate_mode.h: enum migrate_reason (6.18; damon is
+ * not in 6.1), also the names of the mm_migrate_pages tracepoint's format */
+static const struct xlat_entry migrate_reasons_e[] = {
+	{ 0, "compaction" },	    { 1, "memory_failure" }, { 2, "memory_hotplug" },
+	{ 3, "syscall_or_cpuset" }, { 4, "mempolicy_mbind" }, { 5, "numa_misplaced" },
+	{ 6, "contig_range" },	    { 7, "longterm_pin" },   { 8, "demotion" },
+	{ 9, "damon" },
+};
+const struct xlat migrate_reasons = XLAT("include/linux/migrate_mode.h", migrate_reasons_e);
+
+/* include/linux/migrate_mode.h: enum migrate_mode */
+static const struct xlat_entry migrate_modes_e[] = {
+	{ 0, "MIGRATE_ASYNC" },
+	{ 1, "MIGRATE_SYNC_LIGHT" },
+	{ 2, "MIGRATE_SYNC" },
+	{ 3, "MIGRATE_SYNC_NO_COPY" }, /* up to 6.9 */
+};
+const struct xlat migrate_modes = XLAT("include/linux/migrate_mode.h", migrate_modes_e);
+
+/* which sched:sched_*_numa tracepoint (src/mmtrace.h) */
+static const struct xlat_entry numa_placement_kinds_e[] = {
+	{ 0, "move" },
+	{ 1, "swap" },
+	{ 2, "stick" },
+};
+const struct xlat numa_placement_kinds = XLAT("include/trace/events/sched.h",
+					      numa_placement_kinds_e);
+
 const char *xlat_name(const struct xlat *x, __u64 val)
 {
 	for (size_t i = 0; i < x->n; i++)

@@ -37,6 +37,9 @@ extern const struct xlat mlockall_flags; /* bits */
 extern const struct xlat mlock2_flags; /* bits */
 extern const struct xlat msync_flags; /* bits */
 extern const struct xlat shadow_stack_flags; /* bits: map_shadow_stack */
+extern const struct xlat migrate_reasons; /* value: enum migrate_reason */
+extern const struct xlat migrate_modes; /* value: enum migrate_mode */
+extern const struct xlat numa_placement_kinds; /* value: mmt_numa_placement_kind */
 
 /* Mask of the MPOL_F_* bits that ride in set_mempolicy's mode argument. */
 #define MMT_MPOL_MODE_FLAGS 0xe000U

@@ -454,7 +454,7 @@ def events_of(*opts, cmd=("sh", "-c", "true")):
 
 
 NUMA = {"mbind", "set_mempolicy", "get_mempolicy", "set_mempolicy_home_node", "migrate_pages",
-        "move_pages"}
+        "move_pages", "page_migration", "numa_task_placement"}
 
 
 @test
@@ -707,8 +707,9 @@ def exec_errors_as_a_shell_reports_them():
 @test
 def list_is_aligned():
     p = subprocess.run([MMT, "list"], capture_output=True, text=True, timeout=10)
-    rows = [l for l in p.stdout.splitlines()[1:] if re.match(r"\w+ +\d+ ", l)]
-    eq(len(rows), 24, "one row per event")
+    syscalls = p.stdout.split("\n\n")[0].splitlines()  # the first table
+    rows = [l for l in syscalls[1:] if re.match(r"\w+ +\d+ ", l)]
+    eq(len(rows), 24, "one row per syscall")
     cols = {re.search(r" (\d+) ", l).start(1) for l in rows}
     eq(len(cols), 1, f"the ID column starts at one place: {sorted(cols)}")
     eq(p.stdout.splitlines()[0].index("ID"), cols.pop(), "under its header")

@@ -487,6 +487,152 @@ def check_table_migrations(gdir, guest, meta):
     c.done()
 
 
+MISPLACED, SYSCALL_OR_CPUSET, MEMPOLICY_MBIND = 5, 3, 4
+
+
+def check_no_double_count(run):
+    """Migrations inside a traced migrate_pages, move_pages or mbind stay on
+    the call's record: no page_migration record repeats them."""
+    c = run.test("page_migration: the traced calls' migrations not written twice")
+    recs = [e for e in run.events if e.get("eventName") == "page_migration"]
+    again = [e for e in recs
+             if arg(e, "reason").get("value") in (SYSCALL_OR_CPUSET, MEMPOLICY_MBIND)]
+    c.eq("page_migration records of reason syscall_or_cpuset or mempolicy_mbind", len(again), 0)
+    calls = sum(e["migration"]["succeeded"] for e in run.events if e.get("migration"))
+    c.true("no traced call migrated a page: nothing to compare", calls > 0)
+    c.name += f" ({calls} pages on the calls' records, {len(recs)} page_migration records)"
+    c.done()
+
+
+def moves_rows(text):
+    """The -c table of pages migrated: [(pid, comm, reason, pages, failed)]."""
+    rows, seen = [], False
+    for line in text.splitlines():
+        if line.startswith("pages migrated"):
+            seen = True
+            continue
+        f = line.split()
+        if seen and len(f) >= 9 and f[0].isdigit():
+            rows.append((int(f[0]), f[1], f[2], int(f[5]), int(f[6])))
+    return rows if seen else None
+
+
+def top_last_table(text):
+    """The last table of `mmtrace top -b`: {pid: (comm, column values)}."""
+    tables = []
+    for line in text.splitlines():
+        if line.startswith("mmtrace top - "):
+            tables.append({})
+            continue
+        f = line.split()
+        if tables and len(f) >= 14 and f[0].isdigit():
+            tables[-1][int(f[0])] = (f[1], f[2:])
+    return tables[-1] if tables else None
+
+
+def check_balancing(gdir, guest, meta):
+    """numa_balancing: memory on node 1, the task on node 0. The kernel
+    moves the pages (numa_misplaced); mmtrace charges them to the process,
+    per record, in -c and in top."""
+    run = Run(gdir, guest, "bal", "", meta)
+    c0 = run.test("numa_balancing: mmtrace runs, nothing lost")
+    c0.eq("exit status", run.rc, 0)
+    lost = [l for l in run.stderr.splitlines() if "lost" in l or "malformed" in l]
+    c0.true("; ".join(lost), not lost)
+    c0.eq("lines that are not JSON", run.bad_lines, 0)
+    c0.done()
+    c1 = run.test("numa_balancing: the guest kernel moved the pages to node 0")
+    c2 = run.test("numa_balancing: numa_misplaced records charged to the process, "
+                  "summing to numa_pages_migrated")
+    f = run.fact([c1, c2], "numa_balancing")
+    if f:
+        c1.eq("pages first touched on node 1", f["onNode1Before"], f["pages"])
+        c1.eq("pages on node 0 at the end", f["onNode0After"], f["pages"])
+        c1.true(f"this task's numa_pages_migrated (/proc/self/sched) not read: "
+                f"{f['taskPagesMigrated']}", f["taskPagesMigrated"] >= 0)
+        c1.name += f" ({f['seconds']:.1f} s)"
+        recs = run.of(f["pid"], "page_migration")
+        c2.true("no page_migration record of the process", recs)
+        total = inside = 0
+        for e in recs:
+            c2.eq("reason", arg(e, "reason").get("value"), MISPLACED)
+            c2.eq("mode (MIGRATE_ASYNC)", arg(e, "mode").get("value"), 0)
+            c2.eq("kernelThread", arg(e, "kernelThread").get("value"), False)
+            # the guests have CPU 0 on node 0 and CPU 1 on node 1
+            c2.eq("dst_node vs the node of the CPU it ran on", arg(e, "dst_node").get("value"),
+                  min(e.get("processorId", -1), 1))
+            c2.eq("large_folio_split (not in 6.1)", arg(e, "large_folio_split").get("value"), 0)
+            n = arg(e, "succeeded").get("value", 0)
+            total += n
+            if f["tBegin"] <= e.get("timestamp", 0) <= f["tEnd"]:
+                inside += n
+        # the kernel's counts are read while balancing is on (the window);
+        # what moved after it went off is in numaPagesMigratedAfter
+        c2.eq("succeeded summed in the window vs this task's numa_pages_migrated", inside,
+              f["taskPagesMigrated"])
+        c2.eq("succeeded summed in the window vs the numa_pages_migrated delta", inside,
+              f["numaPagesMigrated"])
+        c2.eq("succeeded summed, all records vs the window + after it", total,
+              f["numaPagesMigrated"] + f["numaPagesMigratedAfter"])
+        others = [e for e in run.events if e.get("eventName") == "page_migration"
+                  and e.get("hostProcessId") != f["pid"]]
+        c2.eq("page_migration records of other processes", len(others), 0)
+        c2.name += (f" ({inside} pages in {f['seconds']:.1f} s, {len(recs)} records, "
+                    f"{f['numaPagesMigratedAfter']} after)")
+    c1.done()
+    c2.done()
+
+    # -c: counted in the kernel, numa_balancing and an mbind that moves 32
+    c = Check(f"{guest}: -c pages migrated by reason: numa_misplaced and mempolicy_mbind")
+    p = os.path.join(gdir, "balc.txt")
+    text = open(p, errors="replace").read() if os.path.exists(p) else ""
+    facts = {}
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                j = json.loads(line)
+                facts[j["scenario"]] = j
+            except (ValueError, KeyError):
+                pass
+    rows = moves_rows(text)
+    c.true("no 'pages migrated' table in balc.txt", rows is not None)
+    bal, mb = facts.get("numa_balancing"), facts.get("mbind_move")
+    c.true("numatest reported nothing for numa_balancing / mbind_move", bal and mb)
+    if rows is not None and bal and mb:
+        mis = [r for r in rows if r[0] == bal["pid"]]
+        c.eq("numa_misplaced rows of the balancing process", [r[2] for r in mis],
+             ["numa_misplaced"] * len(mis) or ["numa_misplaced"])
+        c.eq("its pages vs its numa_pages_migrated (+ after balancing went off)",
+             sum(r[3] for r in mis), bal["taskPagesMigrated"] + bal["numaPagesMigratedAfter"])
+        mbr = [r for r in rows if r[0] == mb["pid"]]
+        c.eq("mbind process: reasons", [r[2] for r in mbr], ["mempolicy_mbind"])
+        c.eq("mbind process: pages vs pgmigrate_success delta", sum(r[3] for r in mbr),
+             mb["VmstatSuccess"])
+        c.name += f" ({sum(r[3] for r in mis)} + {sum(r[3] for r in mbr)} pages)"
+    c.done()
+
+    # top -b, over both runs: the processes' rows, pages since its start
+    c = Check(f"{guest}: mmtrace top -b shows the migrations per process")
+    p = os.path.join(gdir, "top.txt")
+    table = top_last_table(open(p, errors="replace").read()) if os.path.exists(p) else None
+    c.true("top printed no table", table)
+    if table is not None:
+        for name, fact, col in (("bal", f, 3), ("balc", bal, 3), ("balc mbind", mb, 5)):
+            if not fact:
+                c.errors.append(f"no facts of {name}")
+                continue
+            if "taskPagesMigrated" in fact:
+                want = fact["taskPagesMigrated"] + fact["numaPagesMigratedAfter"]
+            else:
+                want = fact["VmstatSuccess"]
+            row = table.get(fact["pid"])
+            if not c.true(f"no row for {name} pid {fact['pid']}", row):
+                continue
+            c.eq(f"{name}: comm", row[0], "numatest")
+            c.eq(f"{name}: PAGES", int(row[1][-2]), want)
+    c.done()
+
+
 def check_guest(gdir, guest):
     meta = {}
     for line in open(os.path.join(gdir, "meta.txt"), errors="replace"):
@@ -547,7 +693,9 @@ def check_guest(gdir, guest):
         if n >= 4:
             check_home_node(run)
         check_core(run)
+        check_no_double_count(run)
     check_table(gdir, guest)
+    check_balancing(gdir, guest, meta)
     check_table_migrations(gdir, guest, meta)
 
 

@@ -525,6 +525,129 @@ static void toctou_race(void)
 	end();
 }
 
+/* ---- automatic NUMA balancing ---- */
+
+#define BAL_PAGES 4096 /* 16 MiB */
+#define BAL_SECONDS 20 /* at most, touching from node 0 */
+
+static unsigned long long wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A line "key : value" of /proc/self/sched (per task), or -1. */
+static long sched_value(const char *key)
+{
+	char l[256];
+	long v = -1;
+	size_t n = strlen(key);
+	FILE *f = fopen("/proc/self/sched", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(l, sizeof(l), f)) {
+		char *colon = strchr(l, ':');
+
+		if (!strncmp(l, key, n) && (l[n] == ' ' || l[n] == ':') && colon) {
+			v = strtol(colon + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+static int put_file(const char *path, const char *v)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(v, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int pages_on(char *buf, int npages, int node)
+{
+	int c = 0;
+
+	for (int i = 0; i < npages; i++)
+		c += node_of(buf + i * PAGE) == node;
+	return c;
+}
+
+/*
+ * Memory on node 1, the task on node 0: with kernel.numa_balancing=1 (on
+ * only for this scenario) the kernel moves the pages to node 0 on hint
+ * faults (reason numa_misplaced), charged to this process. The facts: the
+ * vmstat deltas and this task's own count (/proc/self/sched).
+ */
+static void numa_balancing(void)
+{
+	long mig0, succ0, hint0, task0, mig1, succ1, hint1, task1;
+	unsigned long long t0, t1;
+	int on1, on0 = 0, rounds = 0;
+	double start;
+	char *buf;
+
+	begin("numa_balancing");
+	pin_cpu(1); /* node 1's CPU in both guests */
+	buf = alloc(BAL_PAGES);
+	touch(buf, BAL_PAGES);
+	on1 = pages_on(buf, BAL_PAGES, 1);
+	mig0 = vmstat("numa_pages_migrated");
+	succ0 = vmstat("pgmigrate_success");
+	hint0 = vmstat("numa_hint_faults");
+	task0 = sched_value("numa_pages_migrated");
+	pin_cpu(0);
+	t0 = wall_ns();
+	if (put_file("/proc/sys/kernel/numa_balancing", "1"))
+		fail("numa_balancing=1");
+	start = now_s();
+	while (now_s() - start < BAL_SECONDS) {
+		touch(buf, BAL_PAGES);
+		if (++rounds % 20 == 0 && (on0 = pages_on(buf, BAL_PAGES, 0)) == BAL_PAGES)
+			break;
+	}
+	/*
+	 * One more second of touching with balancing on: the stack and data
+	 * pages first touched from node 1 move too. The counts are read while
+	 * balancing is still on: once off, the task's own counter stops while
+	 * pages still armed for a hint fault can move.
+	 */
+	for (double t = now_s(); now_s() - t < 1;)
+		touch(buf, BAL_PAGES);
+	on0 = pages_on(buf, BAL_PAGES, 0);
+	mig1 = vmstat("numa_pages_migrated");
+	succ1 = vmstat("pgmigrate_success");
+	hint1 = vmstat("numa_hint_faults");
+	task1 = sched_value("numa_pages_migrated");
+	t1 = wall_ns();
+	put_file("/proc/sys/kernel/numa_balancing", "0");
+	/* the window of the counts, in the wall clock of mmtrace's timestamps */
+	put(",\"tBegin\":%llu,\"tEnd\":%llu", t0, t1);
+	put(",\"pages\":%d,\"onNode1Before\":%d,\"onNode0After\":%d,\"seconds\":%.2f",
+	    BAL_PAGES, on1, on0, now_s() - start);
+	put(",\"numaPagesMigrated\":%ld,\"VmstatSuccess\":%ld,\"numaHintFaults\":%ld", mig1 - mig0,
+	    succ1 - succ0, hint1 - hint0);
+	/* after balancing went off: what still moved (not in the deltas) */
+	put(",\"numaPagesMigratedAfter\":%ld", vmstat("numa_pages_migrated") - mig1);
+	put(",\"taskPagesMigrated\":%ld", task0 < 0 || task1 < 0 ? -1 : task1 - task0);
+	end();
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -540,6 +663,7 @@ static const struct {
 	{"set_mempolicy_preferred_many", preferred_many, 2, false},
 	{"set_mempolicy_home_node", home_node, 4, false},
 	{"toctou_race", toctou_race, 2, true},
+	{"numa_balancing", numa_balancing, 2, true},
 };
 
 /* Each scenario in a child of its own: a pid of its own, a fresh policy. */

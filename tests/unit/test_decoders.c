@@ -352,6 +352,8 @@ static void test_record_size(void **state)
 			want += sizeof(struct mmt_payload_masks);
 		else if (d->payload == MMT_PAYLOAD_MOVE_PAGES)
 			want += sizeof(struct mmt_payload_move_pages);
+		else if (d->payload == MMT_PAYLOAD_KEVENT)
+			want += sizeof(struct mmt_payload_kevent);
 		else
 			assert_int_equal(d->payload, MMT_PAYLOAD_NONE);
 		assert_int_equal(mmt_record_size(d), want);

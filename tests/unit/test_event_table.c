@@ -48,7 +48,7 @@ struct want_event {
 	enum mmt_payload_kind payload;
 	bool migrates, has_target;
 	int nargs;
-	struct want_arg args[MMT_MAX_ARGS];
+	struct want_arg args[MMT_EVENT_MAX_ARGS];
 };
 
 /* name, x86_64 and i386 numbers, return kind, payload, migrates, has_target,
@@ -165,6 +165,21 @@ static const struct want_event want[MMT_EV_COUNT] = {
 				     {ARG("addr", "unsigned long", ADDR, KO),
 				      ARG("size", "unsigned long", ULONG, K),
 				      ARGX("flags", "unsigned int", FLAGS, K, shadow_stack_flags)}},
+	/* not syscalls: ids outside the syscall range; the JSON shapes of
+	 * docs/events-nonsyscall.md */
+	[MMT_EV_PAGE_MIGRATION] = {EV("page_migration", 2000, -1, NONE, KEVENT, false, false, 10),
+				   {ARGX("reason", "int", VALUE, K, migrate_reasons),
+				    ARGX("mode", "int", VALUE, K, migrate_modes),
+				    ARG("succeeded", "u64", ULONG, K), ARG("failed", "u64", ULONG, K),
+				    ARG("dst_node", "int", INT, K), ARG("kernelThread", "bool", BOOL, K),
+				    ARG("thp_succeeded", "u64", ULONG, K),
+				    ARG("thp_failed", "u64", ULONG, K), ARG("thp_split", "u64", ULONG, K),
+				    ARG("large_folio_split", "u64", ULONG, K)}},
+	[MMT_EV_NUMA_TASK_PLACEMENT] = {EV("numa_task_placement", 2001, -1, NONE, NONE, false,
+					   false, 5),
+					{ARGX("kind", "string", NAME, K, numa_placement_kinds),
+					 ARG("src_cpu", "int", INT, K), ARG("src_nid", "int", INT, K),
+					 ARG("dst_cpu", "int", INT, K), ARG("dst_nid", "int", INT, K)}},
 };
 
 /* The X-macro list of src/mmtrace.h, in its order. */
@@ -184,7 +199,7 @@ static bool kind_allows_type(enum mmt_arg_kind kind, const char *type)
 	} allowed[] = {
 		{MMT_ARG_INT, {"int"}},
 		{MMT_ARG_UINT, {"unsigned int"}},
-		{MMT_ARG_ULONG, {"unsigned long", "off_t"}},
+		{MMT_ARG_ULONG, {"unsigned long", "off_t", "u64"}},
 		{MMT_ARG_SIZE, {"size_t"}},
 		{MMT_ARG_ADDR,
 		 {"void*", "const void*", "unsigned long", "const struct iovec*",
@@ -196,6 +211,8 @@ static bool kind_allows_type(enum mmt_arg_kind kind, const char *type)
 		{MMT_ARG_NODEMASK, {"const unsigned long*", "unsigned long*"}},
 		{MMT_ARG_ARRAY, {"const void**", "const int*", "int*"}},
 		{MMT_ARG_OUT_MODE, {"int*"}},
+		{MMT_ARG_BOOL, {"bool"}},
+		{MMT_ARG_NAME, {"string"}},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++) {
@@ -224,7 +241,17 @@ static bool nonempty(const char *s)
 static void test_index_and_ids(void **state)
 {
 	(void)state;
-	assert_int_equal(MMT_EV_COUNT, 24);
+	assert_int_equal(MMT_EV_COUNT, 26);
+	assert_int_equal(MMT_EV_FIRST_KERNEL, 24);
+	for (unsigned int i = 0; i < MMT_EV_COUNT; i++) {
+		/* the syscalls first, then the kernel events, each naming its
+		 * tracepoints */
+		assert_int_equal(mmt_event_is_syscall(&mmt_events[i]), i < MMT_EV_FIRST_KERNEL);
+		if (i < MMT_EV_FIRST_KERNEL)
+			assert_null(mmt_events[i].tracepoint);
+		else
+			assert_true(nonempty(mmt_events[i].tracepoint));
+	}
 	for (unsigned int i = 0; i < MMT_EV_COUNT; i++) {
 		assert_int_equal(mmt_events[i].event, i);
 		assert_ptr_equal(mmt_event_by_id(i), &mmt_events[i]);
@@ -280,6 +307,12 @@ static void test_selection_numbers(void **state)
 		const struct mmt_event_desc *d = &mmt_events[i];
 		const int nrs32[] = {d->ia32_nr, d->ia32_nr2};
 
+		if (!mmt_event_is_syscall(d)) {
+			/* an id no syscall has, and no entry in the tables */
+			assert_true(d->syscall_nr >= 2000);
+			assert_int_equal(d->ia32_nr, -1);
+			continue;
+		}
 		assert_true(d->syscall_nr >= 0 && d->syscall_nr < MMT_NR_MAX);
 		if (owner64[d->syscall_nr] >= 0)
 			fail_msg("x86_64 %d: %s and %s", d->syscall_nr,
@@ -367,7 +400,9 @@ static void test_args(void **state)
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		const struct mmt_event_desc *d = &mmt_events[i];
 
-		assert_true(d->nargs >= 0 && d->nargs <= MMT_MAX_ARGS);
+		assert_true(d->nargs >= 0 &&
+			    d->nargs <= (d->payload == MMT_PAYLOAD_KEVENT ? MMT_EVENT_MAX_ARGS :
+									  MMT_MAX_ARGS));
 		assert_int_equal(d->nargs, want[i].nargs);
 		for (int a = 0; a < d->nargs; a++) {
 			const struct mmt_arg_desc *ad = &d->args[a];
@@ -397,7 +432,7 @@ static void test_args(void **state)
 				assert_string_not_equal(ad->name, d->args[b].name);
 		}
 		/* unused slots stay empty */
-		for (int a = d->nargs; a < MMT_MAX_ARGS; a++)
+		for (int a = d->nargs; a < MMT_EVENT_MAX_ARGS; a++)
 			assert_null(d->args[a].name);
 	}
 }
@@ -413,7 +448,8 @@ static void test_xlat_args(void **state)
 		for (int a = 0; a < d->nargs; a++) {
 			const struct mmt_arg_desc *ad = &d->args[a];
 
-			if (ad->kind == MMT_ARG_FLAGS || ad->kind == MMT_ARG_VALUE) {
+			if (ad->kind == MMT_ARG_FLAGS || ad->kind == MMT_ARG_VALUE ||
+			    ad->kind == MMT_ARG_NAME) {
 				if (!ad->xlat)
 					fail_msg("%s.%s has no xlat", d->name, ad->name);
 				assert_true(ad->xlat->n > 0);
@@ -492,6 +528,11 @@ static void test_payloads(void **state)
 		case MMT_PAYLOAD_MOVE_PAGES:
 			assert_int_equal(arrays, 3);
 			assert_int_equal(masks + outs, 0);
+			break;
+		case MMT_PAYLOAD_KEVENT: /* values past args[]: plain numbers */
+			assert_false(mmt_event_is_syscall(d));
+			assert_true(d->nargs > MMT_MAX_ARGS);
+			assert_int_equal(masks + arrays + outs, 0);
 			break;
 		default:
 			fail_msg("%s: payload %d", d->name, d->payload);
@@ -675,7 +716,17 @@ static void test_texts(void **state)
 		assert_true(nonempty(d->ret_doc));
 		assert_true(nonempty(d->hook));
 		assert_true(nonempty(d->issues));
-		assert_non_null(strstr(d->hook, d->name));
+		if (mmt_event_is_syscall(d)) {
+			assert_non_null(strstr(d->hook, d->name));
+		} else {
+			/* the hook names each tracepoint ("group:name, ...") */
+			char tps[256], *tsave = NULL;
+
+			snprintf(tps, sizeof(tps), "%s", d->tracepoint);
+			for (char *t = strtok_r(tps, ", ", &tsave); t; t = strtok_r(NULL, ", ", &tsave))
+				if (!strstr(d->hook, t))
+					fail_msg("%s: the hook does not name %s", d->name, t);
+		}
 
 		/* NULL (no constants), or a list of uapi headers; an event
 		 * that names constants says where they come from */
@@ -684,7 +735,9 @@ static void test_texts(void **state)
 				    d->args[a].kind == MMT_ARG_MPOL_MODE ||
 				    d->args[a].kind == MMT_ARG_OUT_MODE;
 		if (!d->uapi) {
-			if (has_xlat)
+			/* a kernel event's constants are the kernel's own,
+			 * not uapi: their tables name the header */
+			if (has_xlat && mmt_event_is_syscall(d))
 				fail_msg("%s names constants but has no uapi header", d->name);
 		} else {
 			assert_true(nonempty(d->uapi));
@@ -844,7 +897,7 @@ static void test_arg_ops(void **state)
 		if ((o->data == MMT_DATA_MASK || o->data == MMT_DATA_ARRAY) != (o->nslots > 0))
 			fail_msg("kind %d: payload slots without data, or data without slots", k);
 		/* a kind printed as names takes names in filters */
-		if (o->filter_tables && !o->json_text)
+		if (o->filter_tables && !o->json_text && !o->json_name)
 			fail_msg("kind %d takes names in filters but prints numbers", k);
 	}
 	for (int e = 0; e < MMT_EV_COUNT; e++) {
@@ -907,7 +960,7 @@ static void test_tracee_types(void **state)
 	};
 
 	(void)state;
-	assert_int_equal(ARRAY_SIZE(want), MMT_EV_COUNT);
+	assert_int_equal(ARRAY_SIZE(want), MMT_EV_FIRST_KERNEL); /* the syscalls */
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		const struct mmt_event_desc *d = mmt_event_by_id(want[i].ev);
 

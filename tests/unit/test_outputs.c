@@ -1739,6 +1739,110 @@ static void test_table_mremap(void **state)
 	free(r);
 }
 
+/* page_migration: args[] then the payload's values, by name, as
+ * docs/events-nonsyscall.md shows them; kernelThread a JSON bool. */
+static struct mmt_record *migration_rec(void)
+{
+	struct mmt_record *r = record_call(MMT_EV_PAGE_MIGRATION);
+	struct mmt_payload_kevent *k = (struct mmt_payload_kevent *)(r + 1);
+
+	r->exit_ns = r->enter_ns;
+	r->args[0] = 5; /* numa_misplaced */
+	r->args[1] = 0; /* MIGRATE_ASYNC */
+	r->args[2] = 512;
+	r->args[3] = 3;
+	r->args[4] = (__u64)-1;
+	r->args[5] = 1;
+	k->vals[0] = 1;
+	k->vals[1] = 2;
+	k->vals[2] = 4;
+	k->vals[3] = 7;
+	return r;
+}
+
+static void test_json_page_migration(void **state)
+{
+	struct mmt_record *r = migration_rec();
+	struct outbuf ob;
+	struct jv v;
+
+	(void)state;
+	render_json(r, false, &ob, &v);
+	expect_substr(ob.buf, "\"eventId\":\"2000\",\"eventName\":\"page_migration\","
+			      "\"matchedPolicies\":[\"\"],\"argsNum\":10,\"returnValue\":0,"
+			      "\"syscall\":\"\",");
+	expect_substr(ob.buf, "\"args\":["
+			      "{\"name\":\"reason\",\"type\":\"int32\",\"value\":5},"
+			      "{\"name\":\"mode\",\"type\":\"int32\",\"value\":0},"
+			      "{\"name\":\"succeeded\",\"type\":\"uint64\",\"value\":512},"
+			      "{\"name\":\"failed\",\"type\":\"uint64\",\"value\":3},"
+			      "{\"name\":\"dst_node\",\"type\":\"int32\",\"value\":-1},"
+			      "{\"name\":\"kernelThread\",\"type\":\"bool\",\"value\":true},"
+			      "{\"name\":\"thp_succeeded\",\"type\":\"uint64\",\"value\":1},"
+			      "{\"name\":\"thp_failed\",\"type\":\"uint64\",\"value\":2},"
+			      "{\"name\":\"thp_split\",\"type\":\"uint64\",\"value\":4},"
+			      "{\"name\":\"large_folio_split\",\"type\":\"uint64\",\"value\":7}]}\n");
+	ob_free(&ob);
+	render_json(r, true, &ob, &v);
+	expect_substr(ob.buf, "{\"name\":\"reason\",\"type\":\"string\",\"value\":\"numa_misplaced\"},"
+			      "{\"name\":\"mode\",\"type\":\"string\",\"value\":\"MIGRATE_ASYNC\"},");
+	expect_substr(ob.buf, "\"value\":true}");
+	ob_free(&ob);
+	r->args[0] = 42; /* a reason this build does not know: its number */
+	r->args[5] = 0;
+	render_json(r, true, &ob, &v);
+	expect_substr(ob.buf, "{\"name\":\"reason\",\"type\":\"string\",\"value\":\"0x2a\"}");
+	expect_substr(ob.buf, "\"value\":false}");
+	ob_free(&ob);
+	free(r);
+}
+
+static void test_table_page_migration(void **state)
+{
+	struct mmt_record *r = migration_rec();
+	struct outbuf ob;
+
+	(void)state;
+	render_table(r, &ob);
+	expect_substr(ob.buf, " -                page_migration          reason: numa_misplaced, "
+			      "mode: MIGRATE_ASYNC, succeeded: 512, failed: 3, dst_node: -1, "
+			      "kernelThread: true, thp_succeeded: 1, thp_failed: 2, thp_split: 4, "
+			      "large_folio_split: 7\n");
+	ob_free(&ob);
+	free(r);
+}
+
+/* numa_task_placement: kind is a string even without --parse-arguments. */
+static void test_json_numa_task_placement(void **state)
+{
+	struct mmt_record *r = record_call(MMT_EV_NUMA_TASK_PLACEMENT);
+	struct outbuf ob;
+	struct jv v;
+
+	(void)state;
+	r->args[0] = MMT_NUMA_STICK;
+	r->args[1] = 1;
+	r->args[2] = 1;
+	r->args[3] = (__u64)-1;
+	r->args[4] = (__u64)-1;
+	for (int parsed = 0; parsed < 2; parsed++) {
+		render_json(r, parsed, &ob, &v);
+		expect_substr(ob.buf, "\"eventId\":\"2001\",\"eventName\":\"numa_task_placement\",");
+		expect_substr(ob.buf, "\"args\":["
+				      "{\"name\":\"kind\",\"type\":\"string\",\"value\":\"stick\"},"
+				      "{\"name\":\"src_cpu\",\"type\":\"int32\",\"value\":1},"
+				      "{\"name\":\"src_nid\",\"type\":\"int32\",\"value\":1},"
+				      "{\"name\":\"dst_cpu\",\"type\":\"int32\",\"value\":-1},"
+				      "{\"name\":\"dst_nid\",\"type\":\"int32\",\"value\":-1}]}\n");
+		ob_free(&ob);
+	}
+	r->args[0] = 9; /* unknown kind: its number, still a string */
+	render_json(r, false, &ob, &v);
+	expect_substr(ob.buf, "{\"name\":\"kind\",\"type\":\"string\",\"value\":\"9\"}");
+	ob_free(&ob);
+	free(r);
+}
+
 static void test_table_compat(void **state)
 {
 	struct mmt_record *r = mremap_rec(3);
@@ -2067,6 +2171,9 @@ int main(void)
 		cmocka_unit_test(test_json_key_order),
 		cmocka_unit_test(test_json_mremap_raw),
 		cmocka_unit_test(test_json_mremap_parsed),
+		cmocka_unit_test(test_json_page_migration),
+		cmocka_unit_test(test_table_page_migration),
+		cmocka_unit_test(test_json_numa_task_placement),
 		cmocka_unit_test(test_json_mremap_error),
 		cmocka_unit_test(test_json_set_mempolicy),
 		cmocka_unit_test(test_json_migrate_pages_pid),

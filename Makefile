@@ -3,6 +3,21 @@ OUT        := build
 INCLUDES    = -Isrc -I$(OUT)
 include mk/flags.mk
 
+# STACK=1: --stack unwinds with elfutils' libdw (libdw-dev); STACK=0 builds
+# without it, and --stack is refused: the default of a static build
+# (LDFLAGS=-static, as the QEMU guests use).
+ifneq ($(filter -static,$(LDFLAGS)),)
+STACK      ?= 0
+endif
+STACK      ?= 1
+ifeq ($(STACK),1)
+STACK_LIBS := -ldw
+STACK_OFF  := src/stack/unwind_none.c
+else
+STACK_LIBS :=
+STACK_OFF  := src/stack/unwind.c
+endif
+
 # User-space code shared by the tool, the unit tests, the fuzzer and
 # bench/replay: every .c under src/ but the command line (src/cli/) and the
 # BPF side (src/bpf/), archived in one library. A new file in a new or an
@@ -36,7 +51,7 @@ endif
 # mmtrace top's loop (src/top/top.c) drives the BPF programs as the
 # command line does: it links with it, not into the library.
 CLI_SRCS   := $(filter src/cli/% src/top/top.c,$(USER_SRCS)) $(FLEET_SRCS)
-LIB_SRCS   := $(filter-out src/cli/% src/bpf/% src/top/top.c $(FLEET_DIRS),$(USER_SRCS))
+LIB_SRCS   := $(filter-out src/cli/% src/bpf/% src/top/top.c $(FLEET_DIRS) $(STACK_OFF),$(USER_SRCS))
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 LIB        := $(OUT)/libmmtrace.a
@@ -47,7 +62,8 @@ BPF_SRC    := src/bpf/mmtrace.bpf.c
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
-	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32
+	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32 \
+	      $(OUT)/tests/stack_load
 
 .PHONY: FORCE all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind \
 	test-fleet install uninstall deb
@@ -92,7 +108,7 @@ $(LIB): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(OUT)/mmtrace: $(CLI_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(FLEET_LIBS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(FLEET_LIBS) $(LDLIBS) $(STACK_LIBS)
 
 # The sink's spool has no library dependency: tested on its own.
 $(OUT)/tests/test_spool: tests/unit/test_spool.c $(OUT)/obj/sinks/spool.o
@@ -103,7 +119,7 @@ $(OUT)/tests/test_spool: tests/unit/test_spool.c $(OUT)/obj/sinks/spool.o
 $(OUT)/tests/test_%: tests/unit/test_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(OUT)/tests/.test_$*.d $< $(LIB) -o $@ $(LDFLAGS) \
-		-lcmocka $(LDLIBS)
+		-lcmocka $(LDLIBS) $(STACK_LIBS)
 
 # The traced workload is built plainly, even in the sanitizer build: it
 # runs under strace in some tests, and LeakSanitizer cannot run under ptrace.
@@ -127,6 +143,11 @@ $(OUT)/tests/techniques: tests/detect/techniques.c
 $(OUT)/tests/techniques32: tests/detect/techniques.c
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@ -ldl
+
+# Known calls from known functions for --stack, without frame pointers.
+$(OUT)/tests/stack_load: tests/e2e/stack_load.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -fomit-frame-pointer -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
 
 # The same workload as a 32-bit (ia32) program (gcc-multilib).
 $(OUT)/tests/workload32: tests/e2e/workload.c

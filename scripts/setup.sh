@@ -8,7 +8,7 @@ packages=(
 	pkg-config libcmocka-dev libnuma-dev numactl strace python3
 	gcc-multilib stress-ng util-linux libclang-rt-14-dev valgrind
 	libmicrohttpd-dev libnats-dev nats-server prometheus bash-completion
-	chromium
+	chromium libdw-dev elfutils
 )
 
 missing=()

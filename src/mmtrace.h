@@ -16,6 +16,8 @@
 #define MMT_MASK_WORDS (MMT_MASK_MAX_BITS / 64)
 #define MMT_MAX_MASKS 2
 #define MMT_ARRAY_MAX 64 /* elements of an array argument read */
+#define MMT_ARRAY_BYTES (MMT_ARRAY_MAX * 8) /* room for them in struct mmt_array */
+#define MMT_IOVEC_MAX 8 /* struct iovecs of process_madvise read */
 #define MMT_NR_MAX 512 /* syscall numbers the selection tables cover */
 #define MMT_KEV_VALS 4 /* values of a kernel event past its MMT_MAX_ARGS */
 #define MMT_EVENT_MAX_ARGS (MMT_MAX_ARGS + MMT_KEV_VALS) /* in the event table */
@@ -92,17 +94,22 @@ struct mmt_mask {
 	__u64 words[MMT_MASK_WORDS];
 };
 
-/* An array argument: count elements of elem_size bytes each in data[]. */
+/*
+ * An array argument: count elements of elem_size bytes each in data[].
+ * partial: reading stopped at element count (MMT_READ_OK, read_err says
+ * why): the elements before it are what the kernel could read too, the ones
+ * from it on were unreadable.
+ */
 struct mmt_array {
 	__u8 state; /* enum mmt_read_state */
 	__u8 truncated; /* the call passed more than MMT_ARRAY_MAX elements */
-	__u8 elem_size; /* 4 or 8 */
-	__u8 pad;
+	__u8 elem_size; /* 4 or 8; 1 for mincore's vec; 16 or 8 for iovecs */
+	__u8 partial; /* 1: the elements from count on could not be read */
 	__u16 count; /* elements captured */
 	__u16 pad2;
 	__s32 read_err;
-	__u32 pad3;
-	__u64 data[MMT_ARRAY_MAX]; /* room for MMT_ARRAY_MAX 8-byte elements */
+	__u32 total; /* elements the call passed (saturated), when read */
+	__u64 data[MMT_ARRAY_BYTES / 8];
 };
 
 /* What an event reads from user memory, after the fixed record header. */
@@ -111,6 +118,7 @@ enum mmt_payload_kind {
 	MMT_PAYLOAD_MASKS, /* up to two node masks and one int read at exit */
 	MMT_PAYLOAD_MOVE_PAGES, /* move_pages' pages, nodes and status arrays */
 	MMT_PAYLOAD_KEVENT, /* a kernel event's values past args[] */
+	MMT_PAYLOAD_ARRAY, /* one array: mincore's vec, process_madvise's iovec */
 };
 
 /* A kernel event's arguments MMT_MAX_ARGS.. (the first ones are args[]). */
@@ -189,6 +197,11 @@ struct mmt_payload_move_pages {
 	struct mmt_array status; /* at exit */
 };
 
+/* Its array is slot 0, where the move_pages payload has pages. */
+struct mmt_payload_array {
+	struct mmt_array array;
+};
+
 /*
  * What the BPF side needs of an event, filled from the event table by
  * mmt_bpf_events_fill() (src/events/bpf_events.c) before load: one row per
@@ -199,6 +212,11 @@ enum mmt_ptr_kind {
 	MMT_PTR_MASK, /* a node mask: masks[slot], length in maxnode */
 	MMT_PTR_ARRAY, /* an array: the move_pages payload's array slot, length a count */
 	MMT_PTR_OUT_INT, /* an int the kernel writes: out_int */
+	/* one byte per page of a length in bytes (mincore's vec), array slot 0:
+	 * at most MMT_ARRAY_BYTES */
+	MMT_PTR_PAGE_VEC,
+	/* struct iovecs (16 bytes, 8 for ia32), array slot 0: at most max */
+	MMT_PTR_IOVEC,
 };
 
 /* One pointer argument the kernel reads or writes. */
@@ -210,7 +228,7 @@ struct mmt_bpf_ptr {
 	__u8 slot; /* MASK: masks[] index; ARRAY: 0 pages, 1 nodes, 2 status */
 	__u8 elem_size; /* ARRAY: bytes of an element for a 64-bit caller */
 	__u8 elem_size32; /* ARRAY: the same for an ia32 caller */
-	__u8 pad;
+	__u8 max; /* ARRAY, IOVEC: elements read at most */
 };
 
 #define MMT_BPF_PTRS 3 /* pointer arguments of one event, at most */
@@ -226,7 +244,10 @@ struct mmt_bpf_event {
 	/* the ia32 syscall number whose 6th argument counts pages (mmap2),
 	 * 0 when none */
 	__u16 ia32_pgoff_nr;
-	__u32 pad;
+	/* the ia32 syscall number that passes its arguments in a struct of
+	 * six 32-bit words in user memory (the old mmap), 0 when none */
+	__u16 ia32_argstruct_nr;
+	__u16 pad;
 	struct mmt_bpf_ptr ptrs[MMT_BPF_PTRS]; /* kind MMT_PTR_NONE past the last */
 };
 
@@ -324,6 +345,46 @@ struct mmt_move_stat {
 #define MMT_REC_MIGRATED (1U << 1) /* migrate_* fields are filled */
 #define MMT_REC_TARGET (1U << 2) /* target_* fields are filled */
 #define MMT_REC_COMPACT (1U << 3) /* wire only: struct mmt_payload_masks_compact */
+/* the arguments are in user memory (ia32_argstruct_nr) and could not be
+ * read: args[0] is their address, args[1] the read's negative errno */
+#define MMT_REC_ARGS_UNREAD (1U << 4)
+#define MMT_REC_STACK (1U << 5) /* a struct mmt_stack_tail follows the payload */
+
+/*
+ * --stack: the user registers an unwinder needs and a window of the user
+ * stack, copied at the call's exit. It follows the payload of a call
+ * record when MMT_REC_STACK is set (never otherwise: the default record is
+ * unchanged), and ends the record.
+ */
+enum mmt_stack_reg {
+	MMT_SREG_IP, /* the instruction after the syscall */
+	MMT_SREG_SP,
+	MMT_SREG_BP,
+	MMT_SREG_BX,
+	MMT_SREG_R12,
+	MMT_SREG_R13,
+	MMT_SREG_R14,
+	MMT_SREG_R15,
+	MMT_SREG_COUNT,
+};
+
+/* The window is read in chunks of MMT_STACK_CHUNK bytes aligned on their
+ * size, from the chunk holding sp up, until one cannot be read (the top of
+ * the stack mapping) or MMT_STACK_CHUNKS are: 8 to 12 KiB above sp. */
+#define MMT_STACK_CHUNK 4096
+#define MMT_STACK_CHUNKS 3
+#define MMT_STACK_BYTES (MMT_STACK_CHUNK * MMT_STACK_CHUNKS)
+
+struct mmt_stack_tail {
+	__u64 regs[MMT_SREG_COUNT]; /* enum mmt_stack_reg */
+	/* bytes of data[] read, from regs[MMT_SREG_SP] rounded down to
+	 * MMT_STACK_CHUNK: a multiple of MMT_STACK_CHUNK, 0 when none */
+	__u32 len;
+	/* 0, or the negative errno of the read that ended the copy before
+	 * MMT_STACK_BYTES (the top of the stack mapping, usually) */
+	__s32 read_err;
+	__u8 data[MMT_STACK_BYTES];
+};
 
 /*
  * What the ring buffer carries. Its records start with a __u16: an event
@@ -370,6 +431,9 @@ struct mmt_move_stat {
 	__u32 pid, tid, ppid; /* as seen from the task's pid namespace */      \
 	__u32 mnt_ns, pid_ns;                                                  \
 	char host[MMT_HOST_LEN];                                               \
+	/* 1: exe holds only the path's last MMT_PATH_LEN - 1 bytes (or its   \
+	 * last components): the start is missing */                          \
+	__u8 exe_truncated;                                                    \
 	char exe[MMT_PATH_LEN];
 
 /* On the wire: one syscall, entry and exit paired in the kernel, followed

@@ -24,6 +24,8 @@ const volatile __u32 ninline_pids = 0;	  /* 0: the pids are in tgid_filter */
 const volatile bool follow_forks = false; /* children of selected processes */
 const volatile bool only_failed = false;  /* keep only calls that failed */
 const volatile bool summary_only = false; /* count, write no record */
+/* --stack: registers and user stack in each record (stack.bpf.h) */
+const volatile bool stack_on = false;
 const volatile __u8 summary_by = MMT_BY_NONE;
 /* predicates per event, ANDed */
 const volatile struct mmt_pred preds[MMT_EV_COUNT][MMT_MAX_PREDS] = {};
@@ -51,6 +53,7 @@ struct call_entry {
 union payload {
 	struct mmt_payload_masks masks;
 	struct mmt_payload_move_pages move;
+	struct mmt_payload_array one; /* its array is move.pages' place */
 };
 
 /*
@@ -80,6 +83,7 @@ struct call_state {
 struct exe_cache {
 	__u64 exe_file;
 	char path[MMT_PATH_LEN];
+	__u8 truncated; /* the path's start did not fit */
 };
 
 struct {

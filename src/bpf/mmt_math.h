@@ -46,9 +46,10 @@ static __always_inline __u8 mmt_mask_sizing(__u64 uptr, __u64 maxnode, int compa
 	return MMT_READ_OK;
 }
 
-/* The same for an array of count elements of elem_size bytes. */
-static __always_inline __u8 mmt_array_sizing(__u64 uptr, __u64 count, __u32 elem_size, __u64 *kept,
-					     __u64 *bytes, __u8 *truncated)
+/* The same for an array of count elements of elem_size bytes, at most max
+ * of them. */
+static __always_inline __u8 mmt_array_sizing(__u64 uptr, __u64 count, __u32 elem_size, __u32 max,
+					     __u64 *kept, __u64 *bytes, __u8 *truncated)
 {
 	*kept = 0;
 	*bytes = 0;
@@ -57,13 +58,40 @@ static __always_inline __u8 mmt_array_sizing(__u64 uptr, __u64 count, __u32 elem
 		return MMT_READ_NULL;
 	if (!count)
 		return MMT_READ_EMPTY;
-	if (count > MMT_ARRAY_MAX) {
-		count = MMT_ARRAY_MAX;
+	if (count > max) {
+		count = max;
 		*truncated = 1;
 	}
 	*kept = count;
 	*bytes = count * elem_size;
 	return MMT_READ_OK;
+}
+
+#define MMT_PAGE_SIZE 4096ULL /* x86: the unit of a fault in user memory */
+
+/*
+ * After a failed read of an array of kept elements: how many of them lie
+ * wholly in the page the array starts in, to be read on their own. A read
+ * faults page by page and the array (at most MMT_ARRAY_MAX * 8 bytes) spans
+ * two pages at most, so when that prefix can be read, the elements from it
+ * on cannot (one across the page end included: the kernel's read of it
+ * faults too). 0: no shorter prefix to try.
+ */
+static __always_inline __u64 mmt_array_prefix(__u64 uptr, __u64 kept, __u32 elem_size)
+{
+	__u64 n;
+
+	if (!elem_size)
+		return 0;
+	n = (MMT_PAGE_SIZE - (uptr & (MMT_PAGE_SIZE - 1))) / elem_size;
+	return n < kept ? n : 0;
+}
+
+/* mincore's vec: one byte per page of len bytes, rounded up (as the
+ * kernel counts them, without overflow). */
+static __always_inline __u64 mmt_pages_of(__u64 len)
+{
+	return (len >> 12) + !!(len & (MMT_PAGE_SIZE - 1));
 }
 
 /* Do two masks differ in their low nbits bits? */

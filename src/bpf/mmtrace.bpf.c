@@ -38,6 +38,7 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 	bool compat = false;
 	__u32 ev = selected(nr, &compat);
 	__u64 args[MMT_MAX_ARGS];
+	__u16 rflags = 0;
 
 	if (!ev)
 		return 0;
@@ -52,6 +53,9 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 		d = event_row(MMT_SEL_EVENT(ev));
 		if (d && d->ia32_pgoff_nr && nr == d->ia32_pgoff_nr)
 			args[5] <<= 12; /* mmap2 takes the offset in pages */
+		else if (d && d->ia32_argstruct_nr && nr == d->ia32_argstruct_nr &&
+			 read_ia32_argstruct(args))
+			rflags = MMT_REC_ARGS_UNREAD;
 	} else {
 		/* x86_64: the 4th argument is in r10, not rcx */
 		args[0] = regs->di;
@@ -61,7 +65,7 @@ int BPF_PROG(raw_enter, struct pt_regs *regs, long nr)
 		args[4] = regs->r8;
 		args[5] = regs->r9;
 	}
-	return on_enter(args, MMT_SEL_EVENT(ev), nr, compat);
+	return on_enter(args, MMT_SEL_EVENT(ev), nr, rflags | (compat ? MMT_REC_COMPAT : 0));
 }
 
 SEC("tp_btf/sys_exit")
@@ -82,7 +86,7 @@ int BPF_PROG(raw_exit, struct pt_regs *regs, long ret)
 	{                                                                                          \
 		__u64 args[MMT_MAX_ARGS];                                                          \
 		bpf_probe_read_kernel(args, sizeof(args), ctx->args);                              \
-		return on_enter(args, MMT_EV_##NAME, ctx->nr, false);                              \
+		return on_enter(args, MMT_EV_##NAME, ctx->nr, 0);                                  \
 	}                                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_" #name)                                                 \
 	int exit_##name(struct syscall_trace_exit *ctx)                                            \

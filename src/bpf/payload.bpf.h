@@ -57,20 +57,35 @@ static __always_inline void array_unused(struct mmt_array *a, __u8 state)
 	a->state = state;
 	a->truncated = 0;
 	a->elem_size = 4;
+	a->partial = 0;
 	a->count = 0;
 	a->read_err = 0;
+	a->total = 0;
 }
 
-/* Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. */
+/* Is a pointer of this kind read into an array slot? */
+static __always_inline bool ptr_is_array(__u8 kind)
+{
+	return kind == MMT_PTR_ARRAY || kind == MMT_PTR_PAGE_VEC || kind == MMT_PTR_IOVEC;
+}
+
+/*
+ * Read count elements of elem_size bytes, at most MMT_ARRAY_MAX. When the
+ * whole cannot be read, the elements before the first unreadable page are
+ * (the kernel reads such arrays element by element and acts on those): the
+ * read then keeps them and says where it stopped.
+ */
 static __always_inline void read_array(struct mmt_array *a, __u64 uptr, __u64 count,
-				       __u32 elem_size)
+				       __u32 elem_size, __u32 max)
 {
 	__u64 kept, bytes;
 	__u8 state, truncated;
 	long err;
 
-	state = mmt_array_sizing(uptr, count, elem_size, &kept, &bytes, &truncated);
+	state = mmt_array_sizing(uptr, count, elem_size, max, &kept, &bytes, &truncated);
 	a->truncated = truncated;
+	a->total = count > 0xffffffffULL ? 0xffffffffU : count;
+	a->partial = 0;
 	a->count = 0;
 	a->read_err = 0;
 	a->elem_size = elem_size;
@@ -86,12 +101,43 @@ static __always_inline void read_array(struct mmt_array *a, __u64 uptr, __u64 co
 		bytes = sizeof(a->data);
 	err = bpf_probe_read_user(a->data, bytes, (const void *)uptr);
 	if (err) {
-		a->state = MMT_READ_FAULT;
 		a->read_err = err;
+		kept = mmt_array_prefix(uptr, kept, elem_size);
+		bytes = kept * elem_size;
+		barrier_var(bytes);
+		if (bytes > sizeof(a->data))
+			bytes = sizeof(a->data);
+		if (kept && !bpf_probe_read_user(a->data, bytes, (const void *)uptr)) {
+			a->state = MMT_READ_OK;
+			a->count = kept;
+			a->partial = 1;
+			return;
+		}
+		a->state = MMT_READ_FAULT;
 		return;
 	}
 	a->state = MMT_READ_OK;
 	a->count = kept;
+}
+
+/*
+ * The arguments of an ia32 call that passes them in memory (the old mmap):
+ * six 32-bit words at args[0]. 0, or the read's negative errno: args[0]
+ * then keeps their address, args[1] the errno, the others are 0.
+ */
+static __always_inline long read_ia32_argstruct(__u64 *args)
+{
+	__u32 w[MMT_MAX_ARGS];
+	__u64 at = args[0];
+	long err = bpf_probe_read_user(w, sizeof(w), (const void *)at);
+
+	for (int i = 0; i < MMT_MAX_ARGS; i++)
+		args[i] = err ? 0 : w[i];
+	if (err) {
+		args[0] = at;
+		args[1] = (__u64)err;
+	}
+	return err;
 }
 
 #define MMT_ARRAY_SLOTS 3 /* pages, nodes, status */
@@ -102,6 +148,22 @@ static __always_inline struct mmt_array *array_at(union payload *p, __u32 i)
 	if (i >= MMT_ARRAY_SLOTS)
 		i = MMT_ARRAY_SLOTS - 1;
 	return &(&p->move.pages)[i];
+}
+
+/* Read the array behind pointer q: its count, element size and bound by
+ * its kind. */
+static __always_inline void read_ptr_array(union payload *p, const volatile struct mmt_bpf_ptr *q,
+					   __u64 uptr, __u64 len, bool compat)
+{
+	__u8 kind = q->kind;
+
+	if (kind == MMT_PTR_PAGE_VEC)
+		read_array(array_at(p, 0), uptr, mmt_pages_of(len), 1, MMT_ARRAY_BYTES);
+	else if (kind == MMT_PTR_IOVEC)
+		read_array(array_at(p, 0), uptr, len, compat ? 8 : 16, q->max);
+	else
+		read_array(array_at(p, q->slot), uptr, len, compat ? q->elem_size32 : q->elem_size,
+			   q->max);
 }
 
 /* Argument i of the call, 0 past the last. */
@@ -133,9 +195,8 @@ static __always_inline void read_entry_payload(struct call_entry *e, union paylo
 			continue;
 		if (q->kind == MMT_PTR_MASK)
 			read_mask(&p->masks.masks[q->slot & 1], uptr, len, compat);
-		else if (q->kind == MMT_PTR_ARRAY)
-			read_array(array_at(p, q->slot), uptr, len,
-				   compat ? q->elem_size32 : q->elem_size);
+		else if (ptr_is_array(q->kind))
+			read_ptr_array(p, q, uptr, len, compat);
 	}
 }
 
@@ -197,12 +258,12 @@ static __always_inline void read_exit_payload(struct call_entry *e, union payloa
 					    uptr ? MMT_READ_EMPTY : MMT_READ_NULL);
 			else
 				read_mask(&p->masks.masks[slot & 1], uptr, len, compat);
-		} else if (kind == MMT_PTR_ARRAY) {
+		} else if (ptr_is_array(kind)) {
 			if (failed)
-				array_unused(array_at(p, slot), MMT_READ_EMPTY);
+				array_unused(array_at(p, kind == MMT_PTR_ARRAY ? slot : 0),
+					     MMT_READ_EMPTY);
 			else
-				read_array(array_at(p, slot), uptr, len,
-					   compat ? q->elem_size32 : q->elem_size);
+				read_ptr_array(p, q, uptr, len, compat);
 		} else if (kind == MMT_PTR_OUT_INT) {
 			if (failed)
 				p->masks.out_int_state = uptr ? MMT_READ_EMPTY : MMT_READ_NULL;

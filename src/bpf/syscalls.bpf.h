@@ -13,10 +13,12 @@
 #include "task.bpf.h"
 #include "target.bpf.h"
 #include "kcopy.bpf.h"
+#include "stack.bpf.h"
 
 /* At entry: keep the call's arguments and the user memory the kernel is
- * about to read in the thread's storage. */
-static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool compat)
+ * about to read in the thread's storage. rflags: MMT_REC_COMPAT,
+ * MMT_REC_ARGS_UNREAD. */
+static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, __u16 rflags)
 {
 	const volatile struct mmt_bpf_event *d = event_row(event);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -37,7 +39,7 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, bool com
 	e->enter_ns = bpf_ktime_get_boot_ns();
 	e->event = event;
 	e->nr = nr;
-	e->flags = compat ? MMT_REC_COMPAT : 0;
+	e->flags = rflags;
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		e->args[i] = args[i];
 	e->migrate_succeeded = 0;
@@ -103,21 +105,23 @@ static __always_inline int on_exit(long ret)
 	 * inline copy. */
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
 		compact = true;
-		r = bpf_ringbuf_reserve(&events,
-					sizeof(*r) + sizeof(struct mmt_payload_masks_compact), 0);
+		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_masks_compact));
 		if (r)
 			masks_compact((struct mmt_payload_masks_compact *)(r + 1), &p->masks);
 	} else if (kind == MMT_PAYLOAD_MASKS && p) {
-		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_masks), 0);
+		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_masks));
 		if (r)
 			__builtin_memcpy(r + 1, p, sizeof(struct mmt_payload_masks));
 	} else if (kind == MMT_PAYLOAD_MOVE_PAGES && p) {
-		r = bpf_ringbuf_reserve(&events, sizeof(*r) + sizeof(struct mmt_payload_move_pages),
-					0);
+		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_move_pages));
 		if (r)
 			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
+	} else if (kind == MMT_PAYLOAD_ARRAY && p) {
+		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_array));
+		if (r)
+			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_array), p);
 	} else {
-		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		r = call_reserve(sizeof(*r));
 	}
 	if (!r) {
 		count(event, MMT_DROP_RINGBUF);
@@ -125,6 +129,8 @@ static __always_inline int on_exit(long ret)
 	}
 	r->event = event;
 	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0);
+	if (stack_on)
+		r->flags |= MMT_REC_STACK;
 	r->payload = kind;
 	r->nr = e->nr;
 	r->enter_ns = e->enter_ns;

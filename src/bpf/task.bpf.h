@@ -12,9 +12,14 @@
 /*
  * Resolve the path of mm->exe_file into buf, right to left, crossing mount
  * points. One bpf_loop() step per path component keeps the verifier's work
- * independent of the depth.
+ * independent of the depth. A path longer than the buffer, or deeper than
+ * PATH_DEPTH steps, keeps its tail and is marked truncated: a tail
+ * such as /usr/bin/numactl must never pass for the whole path.
  */
-#define PATH_DEPTH 32
+/* steps of the walk: a component or a mount crossed. The buffer holds
+ * at most 127 components ("/a"), so the bytes, not the steps, bound a
+ * path in practice; the steps bound the time. */
+#define PATH_DEPTH 192
 #define HALF (MMT_PATH_LEN - 1)
 
 struct path_walk {
@@ -23,6 +28,7 @@ struct path_walk {
 	struct mount *mnt;
 	char *buf;
 	__u32 off;
+	bool whole; /* the walk reached the root */
 };
 
 static long path_step(__u32 i, void *ctx)
@@ -39,8 +45,10 @@ static long path_step(__u32 i, void *ctx)
 	if (dentry == mnt_root || dentry == parent) {
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (dentry != mnt_root || mnt == mnt_parent)
-			return 1; /* the root of everything */
+		if (dentry != mnt_root || mnt == mnt_parent) {
+			w->whole = true; /* the root of everything */
+			return 1;
+		}
 		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = mnt_parent;
 		w->vfsmnt = &mnt_parent->mnt;
@@ -59,7 +67,7 @@ static long path_step(__u32 i, void *ctx)
 	return 0;
 }
 
-static __always_inline __u32 resolve_path(struct file *file, char *buf)
+static __always_inline __u32 resolve_path(struct file *file, char *buf, __u8 *truncated)
 {
 	struct path_walk w = {
 		.dentry = BPF_CORE_READ(file, f_path.dentry),
@@ -71,6 +79,7 @@ static __always_inline __u32 resolve_path(struct file *file, char *buf)
 	w.mnt = container_of(w.vfsmnt, struct mount, mnt);
 	buf[HALF] = '\0';
 	bpf_loop(PATH_DEPTH, path_step, &w, 0);
+	*truncated = !w.whole;
 	if (w.off == HALF) {
 		w.off -= 1;
 		buf[w.off & HALF] = '/';
@@ -78,13 +87,15 @@ static __always_inline __u32 resolve_path(struct file *file, char *buf)
 	return w.off & HALF;
 }
 
-static __always_inline void read_exe(struct task_struct *task, __u32 tgid, char *dst)
+static __always_inline void read_exe(struct task_struct *task, __u32 tgid, char *dst,
+				     __u8 *truncated)
 {
 	struct file *file = BPF_CORE_READ(task, mm, exe_file);
 	struct exe_cache *c;
 	struct scratch *s;
 	__u32 zero = 0, off;
 
+	*truncated = 0;
 	if (!file) {
 		dst[0] = '\0';
 		return;
@@ -92,6 +103,7 @@ static __always_inline void read_exe(struct task_struct *task, __u32 tgid, char 
 	c = bpf_map_lookup_elem(&exe_paths, &tgid);
 	if (c && c->exe_file == (__u64)file) {
 		bpf_probe_read_kernel(dst, MMT_PATH_LEN, c->path);
+		*truncated = c->truncated;
 		return;
 	}
 	s = bpf_map_lookup_elem(&scratch, &zero);
@@ -99,10 +111,11 @@ static __always_inline void read_exe(struct task_struct *task, __u32 tgid, char 
 		dst[0] = '\0';
 		return;
 	}
-	off = resolve_path(file, s->path);
+	off = resolve_path(file, s->path, truncated);
 	bpf_probe_read_kernel_str(dst, MMT_PATH_LEN, s->path + off);
 	c = (struct exe_cache *)s->path; /* reuse scratch: path is in dst now */
 	c->exe_file = (__u64)file;
+	c->truncated = *truncated;
 	bpf_probe_read_kernel(c->path, MMT_PATH_LEN, dst);
 	bpf_map_update_elem(&exe_paths, &tgid, c, BPF_ANY);
 }
@@ -156,7 +169,7 @@ static __always_inline void fill_task(struct mmt_task *r, struct task_struct *ta
 	r->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	uts = BPF_CORE_READ(task, nsproxy, uts_ns);
 	bpf_core_read_str(r->host, sizeof(r->host), &uts->name.nodename);
-	read_exe(task, pid_tgid >> 32, r->exe);
+	read_exe(task, pid_tgid >> 32, r->exe, &r->exe_truncated);
 }
 
 /*
@@ -171,7 +184,12 @@ __noinline int send_task(__u64 pid_tgid)
 	if (!r)
 		return 0;
 	fill_task(r, (struct task_struct *)bpf_get_current_task_btf(), pid_tgid);
-	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	/* --stack: wake the reader, which reads the process's maps while it
+	 * runs */
+	if (stack_on)
+		bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
+	else
+		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
 	return 1;
 }
 

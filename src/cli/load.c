@@ -55,7 +55,9 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	skel->rodata->uid_max = o->uid_max;
 	skel->rodata->follow_forks = o->command || o->follow;
 	skel->rodata->only_failed = o->failed_only;
-	skel->rodata->summary_only = o->summary;
+	/* by call site: counted in user space, from the records */
+	skel->rodata->summary_only = o->summary && !o->stack_summary;
+	skel->rodata->stack_on = o->stack;
 	skel->rodata->summary_by = o->summary_by;
 	skel->rodata->wakeup_bytes = o->buffer_size / 4;
 	skel->rodata->kev_migration = o->selected[MMT_EV_PAGE_MIGRATION];

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/libbpf.h>
 #include "cli/errors.h"
 #include "cli/loop.h"
@@ -24,6 +25,7 @@
 #include "mmtrace.skel.h"
 
 #define POLL_MS 10
+#define STACK_PROCS 256 /* processes whose modules --stack keeps at once */
 
 static volatile sig_atomic_t stop_signal, nsignals, reopen_output;
 
@@ -114,16 +116,102 @@ static bool latency_match(const struct mmt_options *o, const struct mmt_decoded_
 	return true;
 }
 
+/*
+ * --stack: a call record with MMT_REC_STACK ends with a struct
+ * mmt_stack_tail. Take it off (*len shrinks to the call and its payload);
+ * *tail is NULL when there is none. false: too short to hold one.
+ */
+static bool split_tail(struct mmt_loop *t, const void *data, size_t *len,
+		       const struct mmt_stack_tail **tail)
+{
+	const size_t size = sizeof(struct mmt_stack_tail);
+	const char *at;
+	__u16 kind, flags;
+
+	*tail = NULL;
+	if (*len < sizeof(struct mmt_call))
+		return true;
+	memcpy(&kind, data, sizeof(kind));
+	memcpy(&flags, (const char *)data + offsetof(struct mmt_call, flags), sizeof(flags));
+	if (kind == MMT_WIRE_TASK || kind == MMT_WIRE_TASK_GONE || !(flags & MMT_REC_STACK))
+		return true;
+	if (*len < sizeof(struct mmt_call) + size)
+		return false;
+	*len -= size;
+	at = (const char *)data + *len;
+	if ((uintptr_t)at % _Alignof(struct mmt_stack_tail)) {
+		if (!t->tail_copy && !(t->tail_copy = malloc(size)))
+			return false;
+		memcpy(t->tail_copy, at, size);
+		at = (const char *)t->tail_copy;
+	}
+	*tail = (const struct mmt_stack_tail *)at;
+	return true;
+}
+
+/* --stack: what a context record says of a process's mappings. A new
+ * context of a main thread (its first call, an exec) may come with other
+ * mappings: read them now, while it runs; the end of one (its exit) drops
+ * them. */
+static void stack_context(struct mmt_loop *t, const void *data, size_t len)
+{
+	__u16 kind;
+	__u32 tid;
+
+	if (!t->stacks || len < sizeof(struct mmt_task_gone))
+		return;
+	memcpy(&kind, data, sizeof(kind));
+	memcpy(&tid, (const char *)data + offsetof(struct mmt_task_gone, host_tid), sizeof(tid));
+	if (kind == MMT_WIRE_TASK && len == sizeof(struct mmt_task)) {
+		struct mmt_task task;
+
+		memcpy(&task, data, sizeof(task));
+		if (task.pid == task.tid) {
+			mmt_stacks_maps_changed(t->stacks, tid);
+			mmt_stacks_prepare(t->stacks, tid);
+		}
+	} else if (kind == MMT_WIRE_TASK_GONE)
+		mmt_stacks_forget(t->stacks, tid);
+}
+
+/* --stack: a successful call that maps code makes the process's maps
+ * out of date for the calls that follow. (Other changes, such as code
+ * moved by mremap, show as an address no module holds, which makes the
+ * unwinder read the maps again.) */
+static void stack_after(struct mmt_loop *t, const struct mmt_decoded_event *ev)
+{
+	const struct mmt_record *r = ev->rec;
+	bool code = false;
+
+	switch (ev->desc->event) {
+	case MMT_EV_MMAP:
+	case MMT_EV_MPROTECT:
+	case MMT_EV_PKEY_MPROTECT:
+		code = (r->args[2] & PROT_EXEC) && !ev->failed;
+		break;
+	default:
+		break;
+	}
+	if (code)
+		mmt_stacks_maps_changed(t->stacks, r->host_pid);
+}
+
 static int on_record(void *ctx, void *data, size_t len)
 {
 	struct mmt_loop *t = ctx;
 	struct mmt_decoded_event ev;
+	const struct mmt_stack_tail *tail = NULL;
 	size_t joined_len;
 
+	if (t->stacks && !split_tail(t, data, &len, &tail)) {
+		t->tally.malformed++;
+		return 0;
+	}
 	switch (mmt_tasks_take(&t->tasks, data, len, t->joined, sizeof(t->joined), &joined_len)) {
 	case MMT_WIRE_CALL:
 		break;
 	case MMT_WIRE_CONTEXT:
+		stack_context(t, data, len);
 		return 0;
 	case MMT_WIRE_NO_CONTEXT:
 		t->tally.no_context++;
@@ -151,6 +239,37 @@ static int on_record(void *ctx, void *data, size_t len)
 	}
 	ev.container = mmt_container_of(ev.rec->cgroup_id);
 	ev.context_id = mmt_tasks_last_id(&t->tasks);
+	if (tail && ev.compat) {
+		/* the unwinder reads x86_64 frames: an ia32 task's ip only */
+		memset(&t->stack, 0, sizeof(t->stack));
+		t->stack.nframes = 1;
+		t->stack.frames[0].ip = tail->regs[MMT_SREG_IP];
+		t->stack.frames[0].rel = t->stack.frames[0].ip;
+		t->stack.flags = MMT_STACK_IA32;
+		ev.stack = &t->stack;
+	} else if (tail) {
+		if (mmt_stacks_unwind(t->stacks, ev.rec->host_pid, ev.rec->host_tid, tail,
+				      &t->stack)) {
+			t->tally.malformed++;
+			return 0;
+		}
+		ev.stack = &t->stack;
+		stack_after(t, &ev);
+	}
+	if (t->sites) {
+		/* a record without a stack tail counts as a site of its own */
+		if (!tail) {
+			memset(&t->stack, 0, sizeof(t->stack));
+			t->stack.flags = MMT_STACK_UNWIND_ERR;
+		}
+		if (mmt_sites_add(t->sites, ev.desc->name, &t->stack, ev.failed,
+				  ev.rec->exit_ns - ev.rec->enter_ns)) {
+			mmt_err("out of memory for call sites");
+			return -ENOMEM;
+		}
+		t->tally.events++;
+		return 0;
+	}
 	if (t->opts->findings_only) {
 		; /* --detect-only */
 	} else if (t->sink) {
@@ -200,6 +319,14 @@ int mmt_loop_open(struct mmt_loop *t)
 {
 	ob_set_give_up(t->out, output_give_up, t);
 	t->boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	if (t->opts->stack && !(t->stacks = mmt_stacks_new(STACK_PROCS))) {
+		mmt_err("failed to set up the stack unwinder: out of memory");
+		return -1;
+	}
+	if (t->opts->stack_summary && !(t->sites = mmt_sites_new())) {
+		mmt_err("failed to set up the call-site summary: out of memory");
+		return -1;
+	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
 	if (!t->rb) {
 		mmt_err("failed to set up the ring buffer: %s", strerror(errno));
@@ -291,15 +418,18 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 		mmt_scopes_refresh(t->skel, t->opts);
 	if (t->opts->interval && now - *last_summary >= t->opts->interval * 1000000000ULL) {
 		*last_summary = now;
-		if (t->opts->summary) {
+		if (t->sites || t->opts->summary) {
 			__u64 prev = 0;
 
 			/* each periodic summary under the time it was taken */
 			ob_lit(t->out, "\n--- ");
 			mmt_time_text(t->out, MMT_TIME_SEC, clock_ns(CLOCK_REALTIME), &prev);
 			ob_lit(t->out, " ---\n");
-			mmt_report_summary(t->skel, t->opts, t->out);
 		}
+		if (t->sites)
+			mmt_sites_print(t->out, t->sites, t->opts->top);
+		else if (t->opts->summary)
+			mmt_report_summary(t->skel, t->opts, t->out);
 		if (t->opts->stats)
 			mmt_report_stats(t->skel, &t->tally, mmt_tasks_count(&t->tasks));
 		if (t->placement)
@@ -386,5 +516,11 @@ void mmt_loop_close(struct mmt_loop *t)
 {
 	ring_buffer__free(t->rb);
 	t->rb = NULL;
+	mmt_stacks_free(t->stacks);
+	t->stacks = NULL;
+	mmt_sites_free(t->sites);
+	t->sites = NULL;
+	free(t->tail_copy);
+	t->tail_copy = NULL;
 	mmt_tasks_free(&t->tasks);
 }

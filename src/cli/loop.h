@@ -12,6 +12,8 @@
 #include "cli/report.h"
 #include "context/tasks.h"
 #include "outputs/output.h"
+#include "stack/sites.h"
+#include "stack/stack.h"
 
 struct mmtrace_bpf;
 struct ring_buffer;
@@ -35,6 +37,10 @@ struct mmt_loop {
 	/* why tracing stopped while the command runs (mmt_loop_run's 1) */
 	char why[96];
 	struct mmt_pl *placement; /* --placement, else NULL */
+	struct mmt_stacks *stacks; /* --stack: the unwinder's cache, else NULL */
+	struct mmt_sites *sites; /* --summary-by stack, else NULL */
+	struct mmt_stack stack; /* the call site of the record in hand */
+	struct mmt_stack_tail *tail_copy; /* a tail not 8-byte aligned, copied */
 	struct mmt_sink *sink; /* -o nats://: events go there, not to out's fd */
 	/* a call joined with its thread's context, then its payload */
 	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +

@@ -16,8 +16,11 @@
 #include "cli/errors.h"
 #include "cli/filters.h"
 #include "cli/options.h"
+#include "stack/stack.h"
 
 #define DEFAULT_BUFFER_SIZE (16UL << 20)
+/* --stack: each record carries 12 KiB of stack */
+#define STACK_BUFFER_SIZE (64UL << 20)
 
 static const char usage_text[] =
 	"Usage: mmtrace [OPTION...] [-- COMMAND [ARG...]]\n"
@@ -83,13 +86,20 @@ static const char usage_text[] =
 	"                                names, as Tracee >= v0.24 reads them) or\n"
 	"                                v0.23 (C type names, for older consumers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
-	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER (ARGS,\n"
+	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER,EXE (ARGS,\n"
 	"                                whose width varies, is always last)\n"
 	"      --color WHEN              colour failed calls: auto (a terminal, unless\n"
 	"                                NO_COLOR is set), always, never\n"
+	"      --stack                   the user stack of each call, unwound with\n"
+	"                                DWARF CFI (like strace -k): frames under\n"
+	"                                each row, stackAddresses and stack in JSON\n"
 	"  -c, --summary                 count calls, errors and latency per event in\n"
 	"                                the kernel; print a summary at exit\n"
-	"      --summary-by KEY          one summary per comm, pid or cgroup\n"
+	"      --summary-by KEY          one summary per comm, pid or cgroup; or per\n"
+	"                                call site (stack: calls, errors, latency of\n"
+	"                                each distinct user stack, top --top N)\n"
+	"      --top N                   with --summary-by stack: the N busiest call\n"
+	"                                sites (default 10, 0: all)\n"
 	"      --histogram               with -c: a log2 latency histogram per event\n"
 	"      --interval SECONDS        with -c: print the summary every SECONDS too;\n"
 	"                                with --stats: print the stats line as often;\n"
@@ -122,7 +132,8 @@ static const char usage_text[] =
 	"\n"
 	"Mechanics:\n"
 	"      --buffer-size BYTES       ring buffer size, a power of two with an\n"
-	"                                optional K or M suffix (default: 16M)\n"
+	"                                optional K or M suffix (default: 16M; 64M\n"
+	"                                with --stack)\n"
 	"      --syscall-tracepoints     attach to syscalls:sys_enter_* instead of the\n"
 	"                                raw syscall tracepoints: cheaper for the\n"
 	"                                syscalls not traced, but blind to 32-bit\n"
@@ -147,6 +158,7 @@ static const char usage_text[] =
 	"  mmtrace -e 'set_mempolicy.args.mode=MPOL_BIND' -e 'migrate_pages.retval>0'\n"
 	"  mmtrace -e 'mbind.args.nodemask.nodes=3' --uid-min 1000 --failed\n"
 	"  mmtrace -c --summary-by comm -- stress-ng --numa 1 --numa-ops 20\n"
+	"  mmtrace -c --summary-by stack -e mremap -p 1234 # who calls mremap\n"
 	"  mmtrace -o json --parse-arguments -p 1234 --output-file events.json\n"
 	"  mmtrace list mremap                       # what mremap's fields mean\n"
 	"  mmtrace -e 'page_migration.args.reason=numa_misplaced' -o json\n"
@@ -262,7 +274,7 @@ static int parse_columns(struct mmt_options *o, const char *arg)
 {
 	static const char *const names[MMT_COL_COUNT] = {
 		"TIME", "UID", "COMM", "PID", "TID", "RET", "EVENT", "ARGS",
-		"LATENCY", "CPU", "CONTAINER",
+		"LATENCY", "CPU", "CONTAINER", "EXE",
 	};
 	char *list = strdup(arg), *save = NULL;
 	int err = 0;
@@ -277,7 +289,7 @@ static int parse_columns(struct mmt_options *o, const char *arg)
 			if (!strcasecmp(c, names[k]))
 				break;
 		if (k == MMT_COL_COUNT)
-			err = mmt_usage_error("unknown column '%s' (columns: TIME, UID, COMM, PID, TID, RET, EVENT, ARGS, LATENCY, CPU, CONTAINER)",
+			err = mmt_usage_error("unknown column '%s' (columns: TIME, UID, COMM, PID, TID, RET, EVENT, ARGS, LATENCY, CPU, CONTAINER, EXE)",
 					      c);
 		else if (o->ncolumns == MMT_COL_COUNT)
 			err = mmt_usage_error("too many columns in '%s'", arg);
@@ -376,6 +388,8 @@ enum {
 	OPT_COLOR,
 	OPT_KERNEL_COPY,
 	OPT_PLACEMENT,
+	OPT_STACK,
+	OPT_TOP,
 	OPT_DETECT,
 	OPT_DETECT_ALLOW,
 	OPT_DETECT_ONLY,
@@ -416,6 +430,8 @@ static const struct option long_options[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "kernel-copy", required_argument, NULL, OPT_KERNEL_COPY },
 	{ "placement", no_argument, NULL, OPT_PLACEMENT },
+	{ "stack", no_argument, NULL, OPT_STACK },
+	{ "top", required_argument, NULL, OPT_TOP },
 	{ "detect", no_argument, NULL, OPT_DETECT },
 	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
 	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
@@ -434,8 +450,8 @@ static const struct option long_options[] = {
 
 int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
-	bool any_event = false, uid_min_set = false, uid_max_set = false,
-	     tracee_format_set = false;
+	bool any_event = false, uid_min_set = false, uid_max_set = false, top_set = false,
+	     buffer_set = false, tracee_format_set = false;
 	int ntimes = 0;
 	const char *why;
 	long long v;
@@ -448,6 +464,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
 	o->color = -1;
 	o->uid_max = UINT32_MAX;
+	o->top = 10;
 	for (int i = 0; i < MMT_COL_ARGS + 1; i++)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
@@ -562,9 +579,12 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 				o->summary_by = MMT_BY_PID;
 			else if (!strcmp(optarg, "cgroup"))
 				o->summary_by = MMT_BY_CGROUP;
+			else if (!strcmp(optarg, "stack"))
+				o->stack_summary = true;
 			else
-				return mmt_usage_error("invalid --summary-by '%s' (comm, pid or cgroup)",
-						       optarg);
+				return mmt_usage_error(
+					"invalid --summary-by '%s' (comm, pid, cgroup or stack)",
+					optarg);
 			break;
 		case OPT_HISTOGRAM:
 			o->histogram = true;
@@ -610,6 +630,16 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_BUFFER_SIZE:
 			if ((err = parse_size(o, optarg)))
 				return err;
+			buffer_set = true;
+			break;
+		case OPT_STACK:
+			o->stack = true;
+			break;
+		case OPT_TOP:
+			if ((err = parse_num("--top", optarg, 0, 1000000, &v)))
+				return err;
+			o->top = v;
+			top_set = true;
 			break;
 		case OPT_METRICS:
 			o->metrics = optarg;
@@ -704,8 +734,20 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
 		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
 				       o->uid_max);
-	if ((o->summary_by || o->histogram) && !o->summary)
+	if ((o->summary_by || o->stack_summary || o->histogram) && !o->summary)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
+	if (top_set && !o->stack_summary)
+		return mmt_usage_error("--top goes with -c --summary-by stack");
+	if (o->stack_summary && o->histogram)
+		return mmt_usage_error("--histogram is per event: not with --summary-by stack");
+	if (o->summary && o->stack && !o->stack_summary)
+		return mmt_usage_error("-c counts per event: for call sites, use --summary-by stack");
+	if (o->stack_summary)
+		o->stack = true;
+	if (o->stack && !mmt_stacks_supported())
+		return mmt_usage_error("--stack is not in this build (made with STACK=0, without libdw)");
+	if (o->stack && !buffer_set)
+		o->buffer_size = STACK_BUFFER_SIZE;
 	if (o->interval && !o->summary && !o->stats && !o->placement)
 		return mmt_usage_error("--interval goes with -c or --stats, or with --placement");
 	if (o->placement && !o->command && !o->npids)

@@ -68,6 +68,12 @@ struct mmt_options {
 	bool histogram;
 	enum mmt_summary_by summary_by;
 	unsigned int interval; /* seconds, 0: at exit only */
+	/* --stack: the call site of each call (unwound in user space) */
+	bool stack;
+	/* -c --summary-by stack: per call site, counted in user space from
+	 * records (stack is set too); top: the sites printed, 0 all */
+	bool stack_summary;
+	unsigned int top;
 	bool placement; /* --placement: pages per node of -p / COMMAND */
 	/* table output */
 	enum mmt_column columns[MMT_COL_COUNT];

@@ -161,7 +161,10 @@ int mmt_trace(const struct mmt_options *opts)
 		ret = opts->command ? mmt_child_exit_status(status) : 1;
 		goto cleanup;
 	}
-	if (opts->summary && !out.err && mmt_report_summary(skel, opts, &out))
+	if (loop.sites && !out.err) {
+		mmt_sites_print(&out, loop.sites, opts->top);
+		ob_flush(&out);
+	} else if (opts->summary && !out.err && mmt_report_summary(skel, opts, &out))
 		mmt_err("failed to read the statistics: out of memory");
 	ret = opts->command ? mmt_child_exit_status(status) : 0;
 cleanup:

@@ -415,6 +415,8 @@ static void decode_array(const struct mmt_arg_desc *d, __u64 raw, const void *pa
 	a->array = slots[d->payload_slot];
 }
 
+static void array_end(struct outbuf *ob, const struct mmt_array *arr, bool json);
+
 /* JSON: pointers as numbers, or hex strings when parsed; table: pointers
  * in hex, a status the kernel wrote as -ERRNO. */
 static void array_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool json,
@@ -444,7 +446,31 @@ static void array_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool 
 			ob_s64(ob, v);
 		}
 	}
-	if (json) {
+	array_end(ob, arr, json);
+}
+
+/*
+ * The end of an array's values: where reading stopped (the elements from
+ * count on were unreadable), or that the call passed more than were read.
+ */
+static void array_end(struct outbuf *ob, const struct mmt_array *arr, bool json)
+{
+	if (arr->partial) {
+		const char *err = mmt_neg_errno_name(arr->read_err);
+
+		if (json) {
+			ob_lit(ob, "],\"readError\":\"");
+			ob_str(ob, err ? err : "EIO");
+			ob_lit(ob, "\",\"readStoppedAt\":");
+			ob_u64(ob, arr->count);
+		} else {
+			ob_lit(ob, "] (unreadable from element ");
+			ob_u64(ob, arr->count);
+			ob_lit(ob, ": ");
+			ob_str(ob, err ? err : "error");
+			ob_char(ob, ')');
+		}
+	} else if (json) {
 		ob_char(ob, ']');
 		if (arr->truncated)
 			ob_lit(ob, ",\"truncated\":true");
@@ -473,6 +499,164 @@ static void table_array(struct outbuf *ob, const struct mmt_decoded_arg *a)
 		ob_str(ob, a->text);
 	else
 		read_render(ob, a, &array_form, a->array->state, a->array->read_err, false, false);
+}
+
+/* The one array of a MMT_PAYLOAD_ARRAY event (mincore's vec, iovecs). */
+static void decode_one_array(const struct mmt_arg_desc *d, __u64 raw, const void *payload,
+			     struct mmt_decoded_arg *a)
+{
+	const struct mmt_payload_array *pa = payload;
+
+	(void)d;
+	(void)raw;
+	if (!pa)
+		return;
+	a->data = MMT_DATA_ARRAY;
+	a->array = &pa->array;
+}
+
+/* mincore's vec: its first MMT_ARRAY_MAX bytes, and how many of the pages
+ * read are resident (bit 0). */
+static void vec_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool json, bool parse_args)
+{
+	const struct mmt_array *arr = a->array;
+	const unsigned char *b = (const unsigned char *)arr->data;
+	unsigned int shown = arr->count < MMT_ARRAY_MAX ? arr->count : MMT_ARRAY_MAX;
+	unsigned int resident = 0;
+
+	(void)parse_args;
+	for (unsigned int i = 0; i < arr->count; i++)
+		resident += b[i] & 1;
+	ob_char(ob, '[');
+	for (unsigned int i = 0; i < shown; i++) {
+		if (i)
+			ob_char(ob, ',');
+		ob_u64(ob, b[i]);
+	}
+	if (arr->partial) {
+		array_end(ob, arr, json);
+	} else if (json) {
+		ob_char(ob, ']');
+		if (shown < arr->count || arr->truncated)
+			ob_lit(ob, ",\"truncated\":true");
+	} else {
+		ob_str(ob, shown < arr->count || arr->truncated ? ",...] (truncated)" : "]");
+	}
+	/* the count covers the pages read only: say so when there are more */
+	if (json) {
+		ob_lit(ob, ",\"resident\":");
+		ob_u64(ob, resident);
+		if (arr->truncated || arr->partial) {
+			ob_lit(ob, ",\"residentOfFirst\":");
+			ob_u64(ob, arr->count);
+		}
+	} else {
+		ob_lit(ob, " (");
+		ob_u64(ob, resident);
+		ob_str(ob, arr->truncated || arr->partial ? " of the first " : " of ");
+		ob_u64(ob, arr->count);
+		if (arr->truncated) {
+			ob_lit(ob, " of ");
+			ob_u64(ob, arr->total);
+		}
+		ob_lit(ob, " pages resident)");
+	}
+}
+
+/* struct iovec i of an array read: {base, len}, 32-bit words for ia32 */
+static void iovec_at(const struct mmt_array *arr, unsigned int i, __u64 *base, __u64 *len)
+{
+	const unsigned char *p = (const unsigned char *)arr->data + (size_t)i * arr->elem_size;
+
+	if (arr->elem_size == 8) {
+		__u32 w[2];
+
+		memcpy(w, p, sizeof(w));
+		*base = w[0];
+		*len = w[1];
+	} else {
+		memcpy(base, p, 8);
+		memcpy(len, p + 8, 8);
+	}
+}
+
+/* JSON [{"base":N,"len":N}...] (base a hex string when parsed); table
+ * [{0x...,N}...] */
+static void iovec_body(struct outbuf *ob, const struct mmt_decoded_arg *a, bool json,
+		       bool parse_args)
+{
+	const struct mmt_array *arr = a->array;
+
+	ob_char(ob, '[');
+	for (unsigned int i = 0; i < arr->count; i++) {
+		__u64 base, len;
+
+		iovec_at(arr, i, &base, &len);
+		if (i)
+			ob_char(ob, ',');
+		if (json) {
+			ob_lit(ob, "{\"base\":");
+			if (parse_args) {
+				ob_char(ob, '"');
+				ob_hex(ob, base);
+				ob_char(ob, '"');
+			} else {
+				ob_u64(ob, base);
+			}
+			ob_lit(ob, ",\"len\":");
+		} else {
+			ob_char(ob, '{');
+			ob_hex(ob, base);
+			ob_char(ob, ',');
+		}
+		ob_u64(ob, len);
+		ob_char(ob, '}');
+	}
+	array_end(ob, arr, json);
+}
+
+static const struct read_form vec_form = {
+	.json_key = ",\"values\":",
+	.json_empty = "[]",
+	.table_empty = NULL, /* nothing read (length 0, or the call failed) */
+	.body = vec_body,
+};
+
+static const struct read_form iovec_form = {
+	.json_key = ",\"values\":",
+	.json_empty = "[]",
+	.table_empty = NULL, /* vlen 0 */
+	.body = iovec_body,
+};
+
+static void json_vec(struct outbuf *ob, const struct mmt_decoded_arg *a, bool parse_args)
+{
+	if (a->data == MMT_DATA_ARRAY)
+		read_render(ob, a, &vec_form, a->array->state, a->array->read_err, true,
+			    parse_args);
+}
+
+static void table_vec(struct outbuf *ob, const struct mmt_decoded_arg *a)
+{
+	if (a->data != MMT_DATA_ARRAY)
+		ob_str(ob, a->text);
+	else
+		read_render(ob, a, &vec_form, a->array->state, a->array->read_err, false, false);
+}
+
+static void json_iovec(struct outbuf *ob, const struct mmt_decoded_arg *a, bool parse_args)
+{
+	if (a->data == MMT_DATA_ARRAY)
+		read_render(ob, a, &iovec_form, a->array->state, a->array->read_err, true,
+			    parse_args);
+}
+
+static void table_iovec(struct outbuf *ob, const struct mmt_decoded_arg *a)
+{
+	if (a->data != MMT_DATA_ARRAY)
+		ob_str(ob, a->text);
+	else
+		read_render(ob, a, &iovec_form, a->array->state, a->array->read_err, false, false);
 }
 
 /* The int the kernel writes (get_mempolicy's mode, or a node). */
@@ -622,6 +806,24 @@ const struct mmt_arg_ops mmt_arg_ops[MMT_ARG_KIND_COUNT] = {
 		.json_text = true,
 		.json_extra = json_out,
 		.table_value = table_out,
+	},
+	[MMT_ARG_PAGE_VEC] = {
+		.data = MMT_DATA_ARRAY,
+		.nslots = 1,
+		.decode = decode_one_array,
+		.text = text_hex,
+		.json_text = true,
+		.json_extra = json_vec,
+		.table_value = table_vec,
+	},
+	[MMT_ARG_IOVEC] = {
+		.data = MMT_DATA_ARRAY,
+		.nslots = 1,
+		.decode = decode_one_array,
+		.text = text_hex,
+		.json_text = true,
+		.json_extra = json_iovec,
+		.table_value = table_iovec,
 	},
 };
 /* clang-format on */

@@ -81,6 +81,8 @@ size_t mmt_record_size(const struct mmt_event_desc *d)
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks);
 	case MMT_PAYLOAD_MOVE_PAGES:
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_move_pages);
+	case MMT_PAYLOAD_ARRAY:
+		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_array);
 	case MMT_PAYLOAD_KEVENT:
 		return sizeof(struct mmt_record) + sizeof(struct mmt_payload_kevent);
 	default:
@@ -93,17 +95,41 @@ static int check_state(int state)
 	return state >= MMT_READ_NONE && state <= MMT_READ_FAULT ? 0 : -EINVAL;
 }
 
-static int check_array(const struct mmt_array *a)
+/* The element sizes an array may have (bit n: n bytes), by its argument's
+ * kind; the most elements it may hold. */
+#define SIZES(a, b) ((1U << (a)) | (1U << (b)))
+
+static int check_array(const struct mmt_array *a, unsigned int sizes, unsigned int max)
 {
-	if (check_state(a->state))
+	if (check_state(a->state) || a->partial > 1)
 		return -EINVAL;
 	if (a->state != MMT_READ_OK)
-		return a->count == 0 ? 0 : -EINVAL;
-	if (a->elem_size != 4 && a->elem_size != 8)
+		return a->count == 0 && !a->partial ? 0 : -EINVAL;
+	/* stopped at an unreadable element: says why, and kept fewer than
+	 * it could hold */
+	if (a->partial && (a->read_err >= 0 || a->count >= max))
 		return -EINVAL;
-	if (a->count > MMT_ARRAY_MAX || (size_t)a->count * a->elem_size > sizeof(a->data))
+	if (a->elem_size >= 32 || !(sizes & (1U << a->elem_size)))
+		return -EINVAL;
+	if (a->count > max || (size_t)a->count * a->elem_size > sizeof(a->data))
 		return -EINVAL;
 	return 0;
+}
+
+/* The one array of a MMT_PAYLOAD_ARRAY event, checked for its kind. */
+static int check_one_array(const struct mmt_event_desc *d, const struct mmt_array *a)
+{
+	for (int i = 0; i < d->nargs; i++) {
+		if (d->args[i].kind == MMT_ARG_PAGE_VEC) {
+			/* the pages it counts are those of the range */
+			if (a->state == MMT_READ_OK && a->total < a->count)
+				return -EINVAL;
+			return check_array(a, SIZES(1, 1), MMT_ARRAY_BYTES);
+		}
+		if (d->args[i].kind == MMT_ARG_IOVEC)
+			return check_array(a, SIZES(8, 16), MMT_IOVEC_MAX);
+	}
+	return -EINVAL;
 }
 
 static int check_mask(const struct mmt_mask *m)
@@ -154,8 +180,14 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	} else if (d->payload == MMT_PAYLOAD_MOVE_PAGES) {
 		const struct mmt_payload_move_pages *mp = payload = r + 1;
 
-		if (check_array(&mp->pages) || check_array(&mp->nodes) ||
-		    check_array(&mp->status))
+		if (check_array(&mp->pages, SIZES(4, 8), MMT_ARRAY_MAX) ||
+		    check_array(&mp->nodes, SIZES(4, 8), MMT_ARRAY_MAX) ||
+		    check_array(&mp->status, SIZES(4, 8), MMT_ARRAY_MAX))
+			return -EINVAL;
+	} else if (d->payload == MMT_PAYLOAD_ARRAY) {
+		const struct mmt_payload_array *pa = payload = r + 1;
+
+		if (check_one_array(d, &pa->array))
 			return -EINVAL;
 	} else if (d->payload == MMT_PAYLOAD_KEVENT) {
 		payload = r + 1;
@@ -170,7 +202,19 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->leader_start_ns = r->leader_start_ns + boot_to_wall_ns;
 	out->parent_start_ns = r->parent_start_ns + boot_to_wall_ns;
 	out->compat = r->flags & MMT_REC_COMPAT;
+	/* only a call that passes its arguments in memory can miss them */
+	out->args_unread = r->flags & MMT_REC_ARGS_UNREAD;
+	if (out->args_unread && (!out->compat || !d->ia32_nr2_argstruct || r->nr != d->ia32_nr2))
+		return -EINVAL;
+	out->args_at = out->args_unread ? r->args[0] : 0;
+	out->args_read_error = NULL;
+	if (out->args_unread) {
+		out->args_read_error = mmt_neg_errno_name((__s64)r->args[1]);
+		if (!out->args_read_error)
+			out->args_read_error = "EIO";
+	}
 	out->container = NULL;
+	out->stack = NULL;
 	out->context_id = 0;
 	out->failed = ret_failed(d->ret_kind, r->ret);
 	out->ret_text[0] = '\0';
@@ -189,6 +233,9 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		__u64 raw = i < MMT_MAX_ARGS ?
 				    r->args[i] :
 				    ((const struct mmt_payload_kevent *)payload)->vals[i - MMT_MAX_ARGS];
+
+		if (out->args_unread) /* the ia32 old mmap's: no value */
+			raw = 0;
 
 		if (ops->nslots && (ad->payload_slot < 0 || ad->payload_slot >= ops->nslots))
 			return -EINVAL;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include "context/containers.h"
 #include "events/event_table.h"
+#include "stack/stack.h"
 #include "text/errname.h"
 #include "text/nodes.h"
 
@@ -81,8 +82,15 @@ struct mmt_decoded_event {
 	const char *exe;
 	struct mmt_decoded_arg args[MMT_EVENT_MAX_ARGS];
 	bool compat; /* a 32-bit (ia32) task made the call */
+	/* the arguments were in user memory and could not be read (the ia32
+	 * old mmap): every arg's value is 0, args_at says where they were */
+	bool args_unread;
+	__u64 args_at;
+	const char *args_read_error; /* "EFAULT"... */
 	/* set by the caller after mmt_decode() (NULL: not looked up) */
 	const struct mmt_container *container;
+	/* --stack: the call site unwound (NULL: none) */
+	const struct mmt_stack *stack;
 	/* the thread context's id in src/context/tasks.c, 0 when none: events
 	 * with one id share every context field (renderers may cache them) */
 	__u64 context_id;

@@ -39,6 +39,8 @@ enum mmt_arg_kind {
 	MMT_ARG_OUT_MODE, /* int* the kernel writes a policy mode to */
 	MMT_ARG_BOOL, /* 0 or 1: JSON false/true */
 	MMT_ARG_NAME, /* one value named by .xlat, a string in JSON too */
+	MMT_ARG_PAGE_VEC, /* mincore's vec: one byte per page, read at exit */
+	MMT_ARG_IOVEC, /* struct iovecs read from user memory */
 	MMT_ARG_KIND_COUNT,
 };
 
@@ -124,6 +126,9 @@ struct mmt_event_desc {
 	bool has_target; /* args[0] is the pid of the process acted on */
 	bool kernel_copy; /* copies its input masks in with get_nodes() */
 	bool ia32_pgoff; /* ia32_nr takes its 6th argument in pages (mmap2) */
+	/* ia32_nr2 takes one pointer to its arguments, six 32-bit words in
+	 * user memory (the old mmap, 90) */
+	bool ia32_nr2_argstruct;
 	int nargs;
 	/* a syscall's args[i] are its registers; a kernel event's first
 	 * MMT_MAX_ARGS come in the record's args[], the others in its

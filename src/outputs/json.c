@@ -87,8 +87,51 @@ static void outcome_fields(struct outbuf *ob, const struct mmt_decoded_event *ev
 	}
 }
 
+static void stack_addresses(struct outbuf *ob, const struct mmt_stack *st)
+{
+	for (int i = 0; i < st->nframes; i++) {
+		if (i)
+			ob_char(ob, ',');
+		ob_u64(ob, st->frames[i].ip);
+	}
+}
+
+/* "stack": the frames symbolized, and why the unwind stopped. */
+static void stack_frames(struct outbuf *ob, const struct mmt_stack *st)
+{
+	ob_lit(ob, ",\"stack\":[");
+	for (int i = 0; i < st->nframes; i++) {
+		const struct mmt_stack_frame *f = &st->frames[i];
+
+		if (i)
+			ob_char(ob, ',');
+		ob_lit(ob, "{\"ip\":");
+		ob_u64(ob, f->ip);
+		ob_lit(ob, ",\"module\":");
+		if (f->module) {
+			ob_json_str(ob, f->module, MMT_STACK_NAME_MAX);
+			ob_lit(ob, ",\"moduleAddress\":");
+			ob_u64(ob, f->rel);
+		} else {
+			ob_lit(ob, "null");
+		}
+		ob_lit(ob, ",\"symbol\":");
+		if (f->symbol) {
+			ob_json_str(ob, f->symbol, MMT_STACK_NAME_MAX);
+			ob_lit(ob, ",\"offset\":");
+			ob_u64(ob, f->offset);
+		} else {
+			ob_lit(ob, "null");
+		}
+		ob_char(ob, '}');
+	}
+	ob_lit(ob, "],\"stackEnd\":\"");
+	ob_str(ob, mmt_stack_end_name(st->flags));
+	ob_char(ob, '"');
+}
+
 /* Text rendered once and kept: pieces one after the other in ob. */
-#define MAX_PIECES 12
+#define MAX_PIECES 13
 struct pieces {
 	struct outbuf ob;
 	size_t end[MAX_PIECES]; /* where each piece ends in ob */
@@ -124,13 +167,13 @@ enum ctx_piece {
 	CTX_HOST_PPID, /* hostParentProcessId */
 	CTX_MNT_NS, /* mountNamespace */
 	CTX_PID_NS, /* pidNamespace */
-	CTX_EXE, /* executable.path, quoted */
+	CTX_EXE, /* executable.path, quoted; then "truncated" when it is */
 	CTX_HOST, /* hostName, quoted */
 	CTX_ENTITIES, /* ,"threadEntityId":...,"parentEntityId":N */
 	CTX_PIECES,
 };
 
-_Static_assert(CTX_PIECES <= MAX_PIECES && 2 + MMT_EVENT_MAX_ARGS <= MAX_PIECES, "MAX_PIECES");
+_Static_assert(CTX_PIECES <= MAX_PIECES && 3 + MMT_EVENT_MAX_ARGS <= MAX_PIECES, "MAX_PIECES");
 
 /*
  * Tracee's entity ids of the thread, its process and its parent process.
@@ -185,6 +228,8 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
 		piece_end(&c->p, i);
 	}
 	ob_json_str(&c->p.ob, ev->exe, MMT_PATH_LEN);
+	if (r->exe_truncated) /* the path's start is missing */
+		ob_lit(&c->p.ob, ",\"truncated\":true");
 	piece_end(&c->p, CTX_EXE);
 	ob_json_str(&c->p.ob, ev->host, MMT_HOST_LEN);
 	piece_end(&c->p, CTX_HOST);
@@ -201,7 +246,7 @@ static const struct pieces *ctx_text(const struct mmt_decoded_event *ev)
  * rendered once per event: from "eventId" to "returnValue":, from "syscall"
  * to "containerStarted":, and each argument's start up to "value":.
  */
-enum { EV_HEAD, EV_CONTEXT_FLAGS, EV_ARG0 };
+enum { EV_HEAD, EV_SYSCALL, EV_CONTEXT_FLAGS, EV_ARG0 };
 
 static struct pieces event_texts[MMT_EV_COUNT];
 /* what each was rendered for: 0 not yet, else 1 + parse_args + 2 * format */
@@ -232,7 +277,9 @@ static const struct pieces *event_text(const struct mmt_event_desc *d, bool pars
 	ob_lit(&e->ob, ",\"syscall\":\"");
 	if (mmt_event_is_syscall(d)) /* a kernel event is made by no syscall */
 		ob_str(&e->ob, d->name);
-	ob_lit(&e->ob, "\",\"stackAddresses\":[],\"contextFlags\":{\"containerStarted\":");
+	ob_lit(&e->ob, "\",\"stackAddresses\":[");
+	piece_end(e, EV_SYSCALL);
+	ob_lit(&e->ob, "],\"contextFlags\":{\"containerStarted\":");
 	piece_end(e, EV_CONTEXT_FLAGS);
 	for (int i = 0; i < d->nargs && i < MMT_EVENT_MAX_ARGS; i++) {
 		ob_lit(&e->ob, "{\"name\":\"");
@@ -326,6 +373,9 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	ob_lit(ob, ",\"kubernetes\":{},");
 	piece_put(ob, et, EV_HEAD);
 	ob_s64(ob, r->ret);
+	piece_put(ob, et, EV_SYSCALL);
+	if (ev->stack)
+		stack_addresses(ob, ev->stack);
 	piece_put(ob, et, EV_CONTEXT_FLAGS);
 	ob_str(ob, mmt_container_started(ev->container, ev->exe, MMT_PATH_LEN) ? "true" : "false");
 	ob_lit(ob, ",\"isCompat\":");
@@ -340,12 +390,19 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 			ob_char(ob, ',');
 		piece_put(ob, et, EV_ARG0 + i);
 		arg_value(ob, a, parse_args);
-		if (mmt_arg_ops_of(a->desc)->json_extra)
+		if (ev->args_unread) { /* the value (0, of its type) is no argument */
+			ob_lit(ob, ",\"readError\":\"");
+			ob_str(ob, ev->args_read_error);
+			ob_char(ob, '"');
+		} else if (mmt_arg_ops_of(a->desc)->json_extra) {
 			mmt_arg_ops_of(a->desc)->json_extra(ob, a, parse_args);
+		}
 		ob_char(ob, '}');
 	}
 	ob_char(ob, ']');
 	outcome_fields(ob, ev);
+	if (ev->stack)
+		stack_frames(ob, ev->stack);
 	if (json_durations) { /* ours: ns from entry to exit */
 		ob_lit(ob, ",\"duration\":");
 		ob_u64(ob, r->exit_ns - r->enter_ns);

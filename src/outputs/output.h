@@ -29,6 +29,7 @@ enum mmt_column {
 	MMT_COL_LATENCY,
 	MMT_COL_CPU,
 	MMT_COL_CONTAINER,
+	MMT_COL_EXE,
 	MMT_COL_COUNT,
 };
 

@@ -23,6 +23,7 @@ static const struct {
 	[MMT_COL_LATENCY] = { "LATENCY(us)", 12 },
 	[MMT_COL_CPU] = { "CPU", 4 },
 	[MMT_COL_CONTAINER] = { "CONTAINER", 13 },
+	[MMT_COL_EXE] = { "EXE", 0 },
 };
 
 /* The part of a line before ARGS is at most this long. */
@@ -129,7 +130,14 @@ static void outcome_text(struct outbuf *ob, const struct mmt_decoded_event *ev)
 
 static void args_col(struct outbuf *ob, const struct mmt_decoded_event *ev)
 {
-	for (int i = 0; i < ev->desc->nargs; i++) {
+	if (ev->args_unread) { /* where they were, no made-up values */
+		ob_str(ob, "arguments at ");
+		ob_hex(ob, ev->args_at);
+		ob_str(ob, ": unreadable (");
+		ob_str(ob, ev->args_read_error);
+		ob_char(ob, ')');
+	}
+	for (int i = 0; i < ev->desc->nargs && !ev->args_unread; i++) {
 		const struct mmt_decoded_arg *a = &ev->args[i];
 		const struct mmt_arg_ops *ops = mmt_arg_ops_of(a->desc);
 
@@ -162,6 +170,22 @@ static void latency_col(struct outbuf *ob, __u64 ns)
 	frac[2] = '0' + ns / 10 % 10;
 	frac[3] = '0' + ns % 10;
 	ob_mem(ob, frac, 4);
+}
+
+/* The call site under its row, as strace -k prints it; a last line says
+ * why the unwind stopped, unless at the outermost frame. */
+static void stack_lines(struct outbuf *ob, const struct mmt_stack *st)
+{
+	for (int i = 0; i < st->nframes; i++) {
+		ob_lit(ob, " > ");
+		mmt_stack_frame_put(ob, &st->frames[i]);
+		ob_char(ob, '\n');
+	}
+	if (st->flags) {
+		ob_lit(ob, " > [stack ends: ");
+		ob_str(ob, mmt_stack_end_name(st->flags));
+		ob_lit(ob, "]\n");
+	}
 }
 
 void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
@@ -219,6 +243,14 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 			else
 				ob_char(ob, '-');
 			break;
+		case MMT_COL_EXE:
+			/* a path whose start is missing never reads as whole */
+			if (r->exe_truncated)
+				ob_str(ob, "...");
+			ob_safe_str(ob, ev->exe, MMT_PATH_LEN);
+			if (!ev->exe[0])
+				ob_char(ob, '-');
+			break;
 		default:
 			break;
 		}
@@ -227,4 +259,6 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 		pad(ob, visible, width_of(i));
 	}
 	ob_char(ob, '\n');
+	if (ev->stack)
+		stack_lines(ob, ev->stack);
 }

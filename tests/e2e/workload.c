@@ -318,6 +318,9 @@ static void window(int open)
 	syscall(SYS_set_mempolicy_home_node, open ? 1UL : 2UL, 0UL, 0UL, MARK);
 }
 
+/* How many elements of an array can be read: all, none, or a count. */
+enum { ARR_READ = -1, ARR_UNREADABLE = 0 };
+
 /* ---- memory to work on (allocated outside the windows) ---- */
 
 /* An address that is certainly not mapped: a page mapped, then unmapped. */
@@ -331,6 +334,19 @@ static void *unmapped_page(void)
 	}
 	munmap(p, PAGE);
 	return p;
+}
+
+/* The end of a readable page that a PROT_NONE page follows: what lies
+ * before it can be read, what crosses it cannot. */
+static char *guarded_end(void)
+{
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p + PAGE, PAGE, PROT_NONE)) {
+		perror("mmap");
+		exit(1);
+	}
+	return p + PAGE;
 }
 
 static void *map_pages(size_t n)
@@ -648,12 +664,59 @@ static long mmap_case(const void *addr, unsigned long len, unsigned long prot,
 	return c.ret;
 }
 
+#if IA32
+static void *old_mmap_hole; /* where old_mmap_case(NULL) points */
+
+/*
+ * The old ia32 mmap (90): one pointer to the six arguments, 32-bit words in
+ * memory. mmtrace reads them and reports mmap's arguments (the offset in
+ * bytes, as the struct holds it); args NULL: a struct it cannot read.
+ */
+static long old_mmap_case(const unsigned int *args, const char *prot_text, const char *flags_text)
+{
+	struct call c;
+	long r;
+
+	c_init(&c, "mmap");
+	if (args) {
+		a_addr(&c, "addr", args[0]);
+		a_ulong(&c, "length", args[1]);
+		a_sym(&c, "prot", args[2], prot_text);
+		a_sym(&c, "flags", args[3], flags_text);
+		a_int(&c, "fd", (int)args[4]);
+		a_u64(&c, "off", args[5], args[5]);
+	} else {
+		/* each value 0 of its type, marked */
+		static const char *const names[] = { "addr", "length", "prot",
+						     "flags", "fd", "off" };
+		static const char *const parsed[] = { "\"0x0\"", "0", "\"PROT_NONE\"",
+						      "\"0\"", "0", "0" };
+
+		for (int i = 0; i < 6; i++)
+			c_arg(&c, names[i], 0, 0, "", parsed[i], "\"readError\":\"EFAULT\"",
+			      NULL);
+		/* the table says where they were instead */
+		snprintf(c.text, sizeof(c.text), "arguments at 0x%lx: unreadable (EFAULT)",
+			 (unsigned long)old_mmap_hole);
+	}
+	r = syscall(90, args ? (const void *)args : old_mmap_hole);
+	c.err = r == -1 ? errno : 0;
+	c.ret = r;
+	c_log(&c, R_ADDR);
+	return r;
+}
+#endif
+
 static void scenario_mmap(void)
 {
 	const unsigned long RW = PROT_READ | PROT_WRITE, PA = MAP_PRIVATE | MAP_ANONYMOUS;
 	int fd = memfd_pages(8);
 	char *busy;
 
+#if IA32
+	/* a PROT_NONE page: no later mapping can take its place */
+	old_mmap_hole = guarded_end();
+#endif
 	window(1);
 	busy = (char *)mmap_case(NULL, 3 * PAGE, RW, PA | MAP_POPULATE, -1, 0,
 				 "PROT_READ|PROT_WRITE", "MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE");
@@ -697,6 +760,20 @@ static void scenario_mmap(void)
 	/* a protection bit x86 does not have */
 	mmap_case(NULL, PAGE, PROT_READ | 0x10, PA, -1, 0, "PROT_READ|0x10",
 		  "MAP_PRIVATE|MAP_ANONYMOUS");
+#if IA32
+	{
+		/* the old mmap: a file at an offset, anonymous memory, and an
+		 * offset that is not page aligned (EINVAL) */
+		const unsigned int file[6] = { 0, PAGE, PROT_READ, MAP_SHARED, fd, 3 * PAGE };
+		const unsigned int anon[6] = { 0, 2 * PAGE, PROT_READ | PROT_WRITE, PA, -1, 0 };
+		const unsigned int odd[6] = { 0, PAGE, PROT_READ, MAP_PRIVATE, fd, 100 };
+
+		old_mmap_case(file, "PROT_READ", "MAP_SHARED");
+		old_mmap_case(anon, "PROT_READ|PROT_WRITE", "MAP_PRIVATE|MAP_ANONYMOUS");
+		old_mmap_case(odd, "PROT_READ", "MAP_PRIVATE");
+		old_mmap_case(NULL, NULL, NULL); /* EFAULT */
+	}
+#endif
 #if !IA32
 	/* an offset that is not a multiple of the page size (mmap2 cannot say it) */
 	mmap_case(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100, "PROT_READ", "MAP_PRIVATE");
@@ -841,14 +918,69 @@ static void scenario_madvise(void)
 	window(0);
 }
 
+/*
+ * The iovecs as mmtrace reads them at entry: the first 8, "truncated" past
+ * them; readable: how many can be read (ARR_READ: all).
+ */
+static void a_iovec(struct call *c, const struct iovec *iov, unsigned long vlen, long readable)
+{
+	static char text[1024], json[1024], json_p[1024];
+	unsigned long n = vlen > 8 ? 8 : vlen;
+	char ptr[32];
+
+	snprintf(ptr, sizeof(ptr), "0x%lx", (unsigned long)iov);
+	if (!iov) {
+		a_ptr(c, "iovec", iov, "NULL", "\"values\":null", NULL);
+		return;
+	}
+	if (!vlen) {
+		a_ptr(c, "iovec", iov, ptr, "\"values\":[]", NULL);
+		return;
+	}
+	if (readable >= 0 && (unsigned long)readable < n)
+		n = readable;
+	snprintf(text, sizeof(text), "[");
+	snprintf(json, sizeof(json), "\"values\":[");
+	snprintf(json_p, sizeof(json_p), "\"values\":[");
+	for (unsigned long i = 0; i < n; i++) {
+		const char *sep = i ? "," : "";
+		unsigned long base = (unsigned long)iov[i].iov_base, len = iov[i].iov_len;
+
+		APPEND(text, "%s{0x%lx,%lu}", sep, base, len);
+		APPEND(json, "%s{\"base\":%lu,\"len\":%lu}", sep, base, len);
+		APPEND(json_p, "%s{\"base\":\"0x%lx\",\"len\":%lu}", sep, base, len);
+	}
+	if (readable >= 0 && (unsigned long)readable < vlen) {
+		APPEND(text, "] (unreadable from element %ld: EFAULT)", readable);
+		APPEND(json, "],\"readError\":\"EFAULT\",\"readStoppedAt\":%ld", readable);
+		APPEND(json_p, "],\"readError\":\"EFAULT\",\"readStoppedAt\":%ld", readable);
+	} else {
+		APPEND(text, "%s", vlen > 8 ? ",...] (truncated)" : "]");
+		APPEND(json, "]%s", vlen > 8 ? ",\"truncated\":true" : "");
+		APPEND(json_p, "]%s", vlen > 8 ? ",\"truncated\":true" : "");
+	}
+	a_ptr(c, "iovec", iov, text, json, json_p);
+}
+
+static long pmadvise_read_case(long pidfd, const struct iovec *iov, unsigned long vlen,
+			       long readable, long advice, const char *advice_text,
+			       unsigned long flags);
+
 static long pmadvise_case(long pidfd, const struct iovec *iov, unsigned long vlen,
 			  long advice, const char *advice_text, unsigned long flags)
+{
+	return pmadvise_read_case(pidfd, iov, vlen, ARR_READ, advice, advice_text, flags);
+}
+
+static long pmadvise_read_case(long pidfd, const struct iovec *iov, unsigned long vlen,
+			       long readable, long advice, const char *advice_text,
+			       unsigned long flags)
 {
 	struct call c;
 
 	c_init(&c, "process_madvise");
 	a_int(&c, "pidfd", pidfd);
-	a_addr(&c, "iovec", (unsigned long)iov);
+	a_iovec(&c, iov, vlen, readable);
 	a_ulong(&c, "vlen", vlen);
 	a_sym(&c, "advice", (unsigned long)advice, advice_text);
 	a_uint(&c, "flags", flags);
@@ -860,7 +992,9 @@ static long pmadvise_case(long pidfd, const struct iovec *iov, unsigned long vle
 static void scenario_process_madvise(void)
 {
 	char *p = map_pages(8);
-	struct iovec iov[2] = { { p, 2 * PAGE }, { p + 4 * PAGE, PAGE } };
+	struct iovec iov[2] = { { p, 2 * PAGE }, { p + 4 * PAGE, PAGE } }, ten[10];
+	/* one iovec before an unreadable page */
+	struct iovec *cut = (struct iovec *)(guarded_end() - sizeof(struct iovec));
 	int self = syscall(SYS_pidfd_open, getpid(), 0), gone, status;
 	pid_t child;
 
@@ -880,7 +1014,16 @@ static void scenario_process_madvise(void)
 	pmadvise_case(self, iov, 1, W_MADV_PAGEOUT, "MADV_PAGEOUT", 0);
 	pmadvise_case(self, iov + 1, 1, W_MADV_WILLNEED, "MADV_WILLNEED", 0);
 	pmadvise_case(self, iov, 0, W_MADV_COLD, "MADV_COLD", 0);
+	/* more ranges than mmtrace reads: the first 8 */
+	for (int i = 0; i < 10; i++) {
+		ten[i].iov_base = p + (i % 8) * PAGE;
+		ten[i].iov_len = PAGE;
+	}
+	pmadvise_case(self, ten, 10, W_MADV_COLD, "MADV_COLD", 0);
 	/* failures */
+	cut->iov_base = p;
+	cut->iov_len = PAGE;
+	pmadvise_read_case(self, cut, 2, 1, W_MADV_COLD, "MADV_COLD", 0); /* EFAULT */
 	pmadvise_case(self, iov, 1, W_MADV_COLD, "MADV_COLD", 1);
 	pmadvise_case(self, iov, 1, 77, "0x4d", 0);
 	pmadvise_case(9999, iov, 1, W_MADV_COLD, "MADV_COLD", 0);
@@ -1037,28 +1180,71 @@ static void scenario_msync(void)
 	window(0);
 }
 
-static long mincore_case(const void *addr, unsigned long len, const void *vec)
+/*
+ * mincore's vec as mmtrace reads it after a call that did not fail: the
+ * first 64 bytes, and the resident pages among the first 512.
+ */
+static long mincore_case(const void *addr, unsigned long len, const unsigned char *vec)
 {
+	static char text[1024], json[1024];
+	unsigned long pages = (len + PAGE - 1) / PAGE, shown = pages > 64 ? 64 : pages;
+	unsigned long read = pages > 512 ? 512 : pages, resident = 0;
 	struct call c;
 
 	c_init(&c, "mincore");
+	c.sys[0] = (long)addr;
+	c.sys[1] = (long)len;
+	c.sys[2] = (long)vec;
+	c_make(&c, SYS_mincore);
+	c.n = 0;
 	a_addr(&c, "addr", (unsigned long)addr);
 	a_ulong(&c, "length", len);
-	a_addr(&c, "vec", (unsigned long)vec);
-	c_make(&c, SYS_mincore);
+	if (c.err) { /* the kernel wrote nothing */
+		a_ptr(&c, "vec", vec, "?", "\"notWritten\":true", NULL);
+	} else if (!pages) {
+		snprintf(text, sizeof(text), "0x%lx", (unsigned long)vec);
+		a_ptr(&c, "vec", vec, text, "\"values\":[]", NULL);
+	} else {
+		snprintf(text, sizeof(text), "[");
+		snprintf(json, sizeof(json), "\"values\":[");
+		for (unsigned long i = 0; i < read; i++)
+			resident += vec[i] & 1;
+		for (unsigned long i = 0; i < shown; i++) {
+			APPEND(text, "%s%u", i ? "," : "", vec[i]);
+			APPEND(json, "%s%u", i ? "," : "", vec[i]);
+		}
+		APPEND(text, "%s", pages > 64 ? ",...] (truncated)" : "]");
+		APPEND(json, "]%s", pages > 64 ? ",\"truncated\":true" : "");
+		APPEND(json, ",\"resident\":%lu", resident);
+		if (pages > 512) {
+			APPEND(json, ",\"residentOfFirst\":%lu", read);
+			APPEND(text, " (%lu of the first %lu of %lu pages resident)", resident,
+			       read, pages);
+		} else {
+			APPEND(text, " (%lu of %lu pages resident)", resident, pages);
+		}
+		a_ptr(&c, "vec", vec, text, json, NULL);
+	}
 	c_log(&c, R_VAL);
 	return c.ret;
 }
 
 static void scenario_mincore(void)
 {
-	char *p = map_pages(4);
+	char *p = map_pages(4), *big = map_pages(600);
 	void *hole = unmapped_page();
-	unsigned char vec[4];
+	static unsigned char vec[600];
 
 	p[0] = p[PAGE] = 1;
+	/* every third page resident, no huge page to make them all so */
+	madvise(big, 600 * PAGE, MADV_NOHUGEPAGE);
+	for (int i = 0; i < 600; i += 3)
+		big[i * PAGE] = 1;
 	window(1);
 	mincore_case(p, 4 * PAGE, vec);
+	/* more pages than shown (64), more than counted (512) */
+	mincore_case(big, 100 * PAGE, vec);
+	mincore_case(big, 600 * PAGE - 5, vec);
 	mincore_case(p, 0, vec);
 	mincore_case(p, 4 * PAGE, hole);
 	mincore_case(hole, PAGE, vec);
@@ -1396,15 +1582,30 @@ static void array_texts(char *text, size_t tlen, char *json, size_t jlen, char *
 	appendf(json_p, plen, "]%s", n > 64 ? ",\"truncated\":true" : "");
 }
 
-enum { ARR_READ, ARR_UNREADABLE };
 
 /*
- * One move_pages call: pages and nodes are read at entry (pages_how says
- * whether pages can be read), status at exit after a call that did not
- * fail, where it must hold want_status.
+ * An array of which only the first n elements can be read (n < count):
+ * mmtrace shows them and where reading stopped.
  */
-static long move_case(long pid, unsigned long count, void **pages, int pages_how,
-		      const int *nodes, int *status, unsigned long flags, const char *flags_text,
+static void array_prefix_texts(char *text, size_t tlen, char *json, size_t jlen, char *json_p,
+			       size_t plen, const void *const *ptrs, const int *ints, long n)
+{
+	array_texts(text, tlen, json, jlen, json_p, plen, ptrs, ints, n, 0);
+	text[strlen(text) - 1] = '\0';
+	json[strlen(json) - 1] = '\0';
+	json_p[strlen(json_p) - 1] = '\0';
+	appendf(text, tlen, "] (unreadable from element %ld: EFAULT)", n);
+	appendf(json, jlen, "],\"readError\":\"EFAULT\",\"readStoppedAt\":%ld", n);
+	appendf(json_p, plen, "],\"readError\":\"EFAULT\",\"readStoppedAt\":%ld", n);
+}
+
+/*
+ * One move_pages call: pages and nodes are read at entry (pages_ok and
+ * nodes_ok say how many of their elements can be read), status at exit
+ * after a call that did not fail, where it must hold want_status.
+ */
+static long move_case(long pid, unsigned long count, void **pages, long pages_ok, const int *nodes,
+		      long nodes_ok, int *status, unsigned long flags, const char *flags_text,
 		      const int *want_status, const char *target_comm)
 {
 	static char text[3][4096], json[3][4096], json_p[3][4096];
@@ -1431,9 +1632,13 @@ static long move_case(long pid, unsigned long count, void **pages, int pages_how
 		a_ptr(&c, "pages", pages, "NULL", "\"values\":null", NULL);
 	} else if (!count) {
 		a_ptr(&c, "pages", pages, ptr, "\"values\":[]", NULL);
-	} else if (pages_how == ARR_UNREADABLE) {
+	} else if (pages_ok == ARR_UNREADABLE) {
 		APPEND(ptr, " (unreadable: EFAULT)");
 		a_ptr(&c, "pages", pages, ptr, "\"readError\":\"EFAULT\"", NULL);
+	} else if (pages_ok > 0 && (unsigned long)pages_ok < count) {
+		array_prefix_texts(text[0], sizeof(text[0]), json[0], sizeof(json[0]), json_p[0],
+				   sizeof(json_p[0]), (const void *const *)pages, NULL, pages_ok);
+		a_ptr(&c, "pages", pages, text[0], json[0], json_p[0]);
 	} else {
 		array_texts(text[0], sizeof(text[0]), json[0], sizeof(json[0]), json_p[0],
 			    sizeof(json_p[0]), (const void *const *)pages, NULL, count, 0);
@@ -1445,6 +1650,10 @@ static long move_case(long pid, unsigned long count, void **pages, int pages_how
 		a_ptr(&c, "nodes", nodes, "NULL", "\"values\":null", NULL);
 	} else if (!count) {
 		a_ptr(&c, "nodes", nodes, ptr, "\"values\":[]", NULL);
+	} else if (nodes_ok >= 0 && (unsigned long)nodes_ok < count) {
+		array_prefix_texts(text[1], sizeof(text[1]), json[1], sizeof(json[1]), json_p[1],
+				   sizeof(json_p[1]), NULL, nodes, nodes_ok);
+		a_ptr(&c, "nodes", nodes, text[1], json[1], NULL);
 	} else {
 		array_texts(text[1], sizeof(text[1]), json[1], sizeof(json[1]), json_p[1],
 			    sizeof(json_p[1]), NULL, nodes, count, 0);
@@ -1483,6 +1692,9 @@ static long move_case(long pid, unsigned long count, void **pages, int pages_how
 static void scenario_move_pages(void)
 {
 	char *q = map_pages(2), *many = map_pages(100);
+	/* before the hole is made: a later mapping could take its place */
+	void **cut_pages = (void **)(guarded_end() - 2 * sizeof(void *));
+	int *cut_nodes = (int *)(guarded_end() - sizeof(int));
 	void *pages[100], *hole = unmapped_page();
 	int nodes[100] = { 0 }, status[128], want[100] = { 0 }, node1[1] = { 1 };
 	const int want3[3] = { 0, -2, -14 }; /* on node 0, never touched, not mapped */
@@ -1499,24 +1711,33 @@ static void scenario_move_pages(void)
 	void *three[3] = { q, q + PAGE, hole };
 
 	window(1);
-	move_case(0, 3, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want3,
-		  me);
+	move_case(0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  want3, me);
 	/* nodes NULL: only where the pages are */
-	move_case(0, 3, three, ARR_READ, NULL, status, 0, "0", want3, me);
+	move_case(0, 3, three, ARR_READ, NULL, ARR_READ, status, 0, "0", want3, me);
 	/* more than 64 pages: the first 64 are shown */
-	move_case(0, 100, pages, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
-		  me);
-	move_case(0, 0, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
-	/* failures */
-	move_case(0, 1, NULL, ARR_READ, NULL, status, 0, "0", NULL, me);
-	move_case(0, 2, hole, ARR_UNREADABLE, NULL, status, 0, "0", NULL, me);
-	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+	move_case(0, 100, pages, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  want, me);
+	move_case(0, 0, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
 		  NULL, me);
+	/* failures */
+	move_case(0, 1, NULL, ARR_READ, NULL, ARR_READ, status, 0, "0", NULL, me);
+	move_case(0, 2, hole, ARR_UNREADABLE, NULL, ARR_READ, status, 0, "0", NULL, me);
+	move_case(0x3ffffff0, 3, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE,
+		  "MPOL_MF_MOVE", NULL, me);
 	/* mbind's MPOL_MF_STRICT is no move_pages flag */
-	move_case(0, 1, three, ARR_READ, nodes, status, MPOL_MF_STRICT, "0x1", NULL, me);
-	move_case(0, 1, three, ARR_READ, nodes, status, MPOL_MF_MOVE | MPOL_MF_LAZY,
+	move_case(0, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_STRICT, "0x1", NULL,
+		  me);
+	move_case(0, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE | MPOL_MF_LAZY,
 		  "MPOL_MF_MOVE|0x8", NULL, me);
-	move_case(0, 1, three, ARR_READ, node1, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
+	move_case(0, 1, three, ARR_READ, node1, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  NULL, me);
+	/* arrays that end in an unreadable page: the kernel reads pages[0],
+	 * nodes[0], pages[1], then faults on nodes[1]; mmtrace shows the
+	 * elements before each fault */
+	memcpy(cut_pages, three, 2 * sizeof(void *));
+	cut_nodes[0] = 0;
+	move_case(0, 3, cut_pages, 2, cut_nodes, 1, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", NULL, me);
 	window(0);
 
 	/* another process's pages */
@@ -1534,8 +1755,8 @@ static void scenario_move_pages(void)
 	if (read(ready[0], &c, 1) < 0)
 		perror("read");
 	window(1);
-	move_case(child, 1, three, ARR_READ, nodes, status, MPOL_MF_MOVE, "MPOL_MF_MOVE", want,
-		  "mmt-child");
+	move_case(child, 1, three, ARR_READ, nodes, ARR_READ, status, MPOL_MF_MOVE, "MPOL_MF_MOVE",
+		  want, "mmt-child");
 	window(0);
 	if (write(go[1], "x", 1) < 0)
 		perror("write");
@@ -1626,7 +1847,7 @@ static void scenario_int_args(void)
 	msync_case(m, PAGE, (unsigned long)-1L, "MS_ASYNC|MS_INVALIDATE|MS_SYNC|0xfffffff8");
 	mlock2_case(p, PAGE, HI | W_MLOCK_ONFAULT, "MLOCK_ONFAULT");
 	munlock(p, PAGE);
-	move_case(0, 1, pages, ARR_READ, NULL, status, HI, "0", want, "mmt-workload");
+	move_case(0, 1, pages, ARR_READ, NULL, ARR_READ, status, HI, "0", want, "mmt-workload");
 	mbind_case(p, PAGE, MPOL_BIND, "MPOL_BIND", node0, 65, "[0]", "\"nodes\":[0]",
 		   HI | MPOL_MF_MOVE, "MPOL_MF_MOVE");
 	shadow_case(0, PAGE, HI | SHADOW_STACK_SET_TOKEN, "SHADOW_STACK_SET_TOKEN");
@@ -1679,10 +1900,10 @@ static void scenario_mixed(void)
 	getpol_case(&mode, mask, 65, NULL, 0, "0", MPOL_BIND, "MPOL_BIND", 1, "[0]",
 		    "\"nodes\":[0]");
 	getpol_case(&mode, mask, 65, NULL, 8, "0x8", 0, NULL, 0, NULL, NULL);
-	move_case(0, 2, pages, ARR_READ, NULL, status, 0, "0", want, me);
+	move_case(0, 2, pages, ARR_READ, NULL, ARR_READ, status, 0, "0", want, me);
 	mempolicy_case(MPOL_DEFAULT, NULL, 0, "MPOL_DEFAULT", "NULL", "\"nodes\":null");
 	getpol_case(NULL, NULL, 0, NULL, 0, "0", 0, NULL, 0, "NULL", "\"nodes\":null");
-	move_case(0, 2, pages, ARR_READ, NULL, status, 0, "0", want, me);
+	move_case(0, 2, pages, ARR_READ, NULL, ARR_READ, status, 0, "0", want, me);
 	mbind_case(p, PAGE, MPOL_DEFAULT, "MPOL_DEFAULT", NULL, 0, "NULL", "\"nodes\":null", 0,
 		   "0");
 	migrate_case(0, 65, node0, node0, "[0]", "\"nodes\":[0]", "[0]", "\"nodes\":[0]", me);

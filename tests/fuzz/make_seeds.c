@@ -6,6 +6,7 @@
  * carries it (wire-*), and a thread context and a thread gone for them.
  * Usage: make_seeds DIR
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +85,25 @@ int main(int argc, char **argv)
 			p->pages.state = MMT_READ_OK;
 			p->pages.elem_size = 8;
 			p->pages.count = 3;
+			/* read up to an unreadable page: its first element */
 			p->nodes.state = MMT_READ_OK;
 			p->nodes.elem_size = 4;
-			p->nodes.count = 3;
+			p->nodes.count = 1;
+			p->nodes.partial = 1;
+			p->nodes.read_err = -14;
 			p->status.state = MMT_READ_NULL;
+		} else if (d->payload == MMT_PAYLOAD_ARRAY) {
+			struct mmt_payload_array *p = (void *)(r + 1);
+			bool vec = i == MMT_EV_MINCORE;
+
+			/* mincore's vec: 600 pages, 512 read; iovecs: 9, 8 read
+			 * (ia32 ones, 8 bytes) */
+			p->array.state = MMT_READ_OK;
+			p->array.elem_size = vec ? 1 : (r->flags & MMT_REC_COMPAT ? 8 : 16);
+			p->array.count = vec ? MMT_ARRAY_BYTES : MMT_IOVEC_MAX;
+			p->array.total = vec ? 600 : 9;
+			p->array.truncated = 1;
+			memset(p->array.data, 0x5, sizeof(p->array.data));
 		}
 		snprintf(path, sizeof(path), "%s/%s", argv[1], d->name);
 		f = fopen(path, "wb");
@@ -96,6 +112,18 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		fclose(f);
+		if (i == MMT_EV_MMAP) {
+			/* the ia32 old mmap whose argument struct was unreadable */
+			struct mmt_record old = *r;
+
+			old.flags = MMT_REC_COMPAT | MMT_REC_ARGS_UNREAD;
+			old.nr = d->ia32_nr2;
+			old.args[0] = 0xffff1000;
+			old.args[1] = (__u64)-14;
+			snprintf(path, sizeof(path), "%s/mmap-old-unread", argv[1]);
+			if (write_seed(path, &old, sizeof(old)))
+				return 1;
+		}
 		/* the same call as the ring buffer carries it: the call fields
 		 * and the payload, for the thread of the wire-task seed */
 		r->host_tid = SEED_TID;
@@ -129,6 +157,7 @@ int main(int argc, char **argv)
 	task.host_tid = SEED_TID;
 	task.thread_start_ns = 12345;
 	strcpy(task.exe, "/usr/bin/seed \"task\"");
+	task.exe_truncated = 1; /* the tail of a longer path */
 	strcpy(task.host, "host\x01");
 	snprintf(path, sizeof(path), "%s/wire-task", argv[1]);
 	if (write_seed(path, &task, sizeof(task)))

@@ -82,6 +82,28 @@ static void test_rows_move_pages(void **state)
 	assert_int_equal(r->ptrs[2].elem_size32, 4);
 }
 
+/* mincore's vec (at exit, its length in bytes) and process_madvise's
+ * iovecs (at entry, at most 8): the one array of their payload. */
+static void test_rows_one_array(void **state)
+{
+	const struct mmt_bpf_event *r = &rows[MMT_EV_MINCORE];
+
+	(void)state;
+	assert_int_equal(r->payload, MMT_PAYLOAD_ARRAY);
+	expect_ptr(&r->ptrs[0], MMT_PTR_PAGE_VEC, 2, 1, 1, 0);
+	assert_int_equal(r->ptrs[0].elem_size, 1);
+	assert_int_equal(r->ptrs[1].kind, MMT_PTR_NONE);
+	r = &rows[MMT_EV_PROCESS_MADVISE];
+	assert_int_equal(r->payload, MMT_PAYLOAD_ARRAY);
+	expect_ptr(&r->ptrs[0], MMT_PTR_IOVEC, 1, 2, 0, 0);
+	assert_int_equal(r->ptrs[0].elem_size, 16);
+	assert_int_equal(r->ptrs[0].elem_size32, 8);
+	assert_int_equal(r->ptrs[0].max, MMT_IOVEC_MAX);
+	assert_int_equal(r->ptrs[1].kind, MMT_PTR_NONE);
+	/* move_pages' arrays: the first 64 elements */
+	assert_int_equal(rows[MMT_EV_MOVE_PAGES].ptrs[0].max, MMT_ARRAY_MAX);
+}
+
 static void test_rows_others(void **state)
 {
 	(void)state;
@@ -101,7 +123,8 @@ static void test_rows_others(void **state)
 			const struct mmt_arg_desc *ad = &d->args[a];
 
 			if (ad->kind != MMT_ARG_NODEMASK && ad->kind != MMT_ARG_ARRAY &&
-			    ad->kind != MMT_ARG_OUT_MODE)
+			    ad->kind != MMT_ARG_OUT_MODE && ad->kind != MMT_ARG_PAGE_VEC &&
+			    ad->kind != MMT_ARG_IOVEC)
 				continue;
 			nptrs++;
 			if (ad->kind == MMT_ARG_OUT_MODE)
@@ -146,14 +169,28 @@ static void test_mask_sizing(void **state)
 	assert_int_equal(bytes, MMT_MASK_MAX_BITS / 8);
 	assert_int_equal(trunc, 1);
 
-	assert_int_equal(mmt_array_sizing(1, 0, 8, &nbits, &bytes, &trunc), MMT_READ_EMPTY);
-	assert_int_equal(mmt_array_sizing(1, 3, 8, &nbits, &bytes, &trunc), MMT_READ_OK);
+	assert_int_equal(mmt_array_sizing(1, 0, 8, 64, &nbits, &bytes, &trunc), MMT_READ_EMPTY);
+	assert_int_equal(mmt_array_sizing(1, 3, 8, 64, &nbits, &bytes, &trunc), MMT_READ_OK);
 	assert_int_equal(bytes, 24);
 	assert_int_equal(trunc, 0);
-	assert_int_equal(mmt_array_sizing(1, 100, 4, &nbits, &bytes, &trunc), MMT_READ_OK);
+	assert_int_equal(mmt_array_sizing(1, 100, 4, MMT_ARRAY_MAX, &nbits, &bytes, &trunc),
+			 MMT_READ_OK);
 	assert_int_equal(nbits, MMT_ARRAY_MAX);
 	assert_int_equal(bytes, MMT_ARRAY_MAX * 4);
 	assert_int_equal(trunc, 1);
+	/* iovecs: at most 8 of 16 bytes; mincore's vec: bytes, pages rounded up */
+	assert_int_equal(mmt_array_sizing(1, 9, 16, MMT_IOVEC_MAX, &nbits, &bytes, &trunc),
+			 MMT_READ_OK);
+	assert_int_equal(bytes, 128);
+	assert_int_equal(trunc, 1);
+	assert_int_equal(mmt_pages_of(0), 0);
+	assert_int_equal(mmt_pages_of(1), 1);
+	assert_int_equal(mmt_pages_of(8192), 2);
+	assert_int_equal(mmt_pages_of(~0ULL), (~0ULL >> 12) + 1);
+	/* an array read whole but for its end: the elements in the first page */
+	assert_int_equal(mmt_array_prefix(0x1ff0, 3, 8), 2);
+	assert_int_equal(mmt_array_prefix(0x1ffc, 3, 8), 0); /* the first crosses */
+	assert_int_equal(mmt_array_prefix(0x1000, 3, 8), 0); /* all in one page */
 }
 
 static void test_mask_compare(void **state)
@@ -198,9 +235,10 @@ static void test_hist_pred_ret(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rows_masks),   cmocka_unit_test(test_rows_move_pages),
-		cmocka_unit_test(test_rows_others),  cmocka_unit_test(test_mask_sizing),
-		cmocka_unit_test(test_mask_compare), cmocka_unit_test(test_hist_pred_ret),
+		cmocka_unit_test(test_rows_masks),     cmocka_unit_test(test_rows_move_pages),
+		cmocka_unit_test(test_rows_one_array), cmocka_unit_test(test_rows_others),
+		cmocka_unit_test(test_mask_sizing),    cmocka_unit_test(test_mask_compare),
+		cmocka_unit_test(test_hist_pred_ret),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -352,6 +352,8 @@ static void test_record_size(void **state)
 			want += sizeof(struct mmt_payload_masks);
 		else if (d->payload == MMT_PAYLOAD_MOVE_PAGES)
 			want += sizeof(struct mmt_payload_move_pages);
+		else if (d->payload == MMT_PAYLOAD_ARRAY)
+			want += sizeof(struct mmt_payload_array);
 		else if (d->payload == MMT_PAYLOAD_KEVENT)
 			want += sizeof(struct mmt_payload_kevent);
 		else
@@ -496,6 +498,114 @@ static void test_decode_array_checks(void **state)
 		memset(a, 0, sizeof(*a));
 		assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
 	}
+	free(r);
+}
+
+/* An array read up to an unreadable page: its prefix, why it stopped. */
+static void test_decode_partial_array(void **state)
+{
+	struct mmt_record *r = record_call(MMT_EV_MOVE_PAGES);
+	struct mmt_array *a = record_array(r, 1);
+	size_t len = record_len(r);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	a->state = MMT_READ_OK;
+	a->elem_size = 4;
+	a->count = 1;
+	a->partial = 1;
+	a->read_err = -14;
+	assert_int_equal(mmt_decode(r, len, 0, &ev), 0);
+	assert_ptr_equal(ev.args[3].array, a);
+	a->read_err = 0; /* stopped without a reason */
+	expect_einval(r, len);
+	a->read_err = -14;
+	a->partial = 2;
+	expect_einval(r, len);
+	a->partial = 1;
+	a->count = MMT_ARRAY_MAX; /* stopped past all it can hold */
+	expect_einval(r, len);
+	a->count = 0;
+	a->state = MMT_READ_FAULT; /* a prefix only with what was read */
+	expect_einval(r, len);
+	free(r);
+}
+
+/* The one array of mincore (bytes, at most MMT_ARRAY_BYTES, of a range of
+ * total pages) and of process_madvise (iovecs of 16 or 8 bytes, at most
+ * MMT_IOVEC_MAX). */
+static void test_decode_one_array(void **state)
+{
+	struct mmt_record *r = record_call(MMT_EV_MINCORE);
+	struct mmt_array *a = &((struct mmt_payload_array *)(r + 1))->array;
+	size_t len = record_len(r);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	assert_int_equal(len, sizeof(*r) + sizeof(struct mmt_payload_array));
+	a->state = MMT_READ_OK;
+	a->elem_size = 1;
+	a->count = MMT_ARRAY_BYTES;
+	a->total = 600;
+	record_decode(r, &ev);
+	assert_int_equal(ev.args[2].data, MMT_DATA_ARRAY);
+	assert_ptr_equal(ev.args[2].array, a);
+	a->total = MMT_ARRAY_BYTES - 1; /* fewer pages than bytes read */
+	expect_einval(r, len);
+	a->total = 600;
+	a->count = MMT_ARRAY_BYTES + 1;
+	expect_einval(r, len);
+	a->count = 4;
+	a->elem_size = 4;
+	expect_einval(r, len);
+	free(r);
+
+	r = record_call(MMT_EV_PROCESS_MADVISE);
+	a = &((struct mmt_payload_array *)(r + 1))->array;
+	len = record_len(r);
+	a->state = MMT_READ_OK;
+	for (unsigned int es = 8; es <= 16; es += 8) {
+		a->elem_size = es;
+		a->count = MMT_IOVEC_MAX;
+		record_decode(r, &ev);
+		assert_ptr_equal(ev.args[1].array, a);
+		a->count = MMT_IOVEC_MAX + 1;
+		expect_einval(r, len);
+	}
+	a->count = 1;
+	a->elem_size = 1;
+	expect_einval(r, len);
+	free(r);
+}
+
+/* The ia32 old mmap whose argument struct could not be read: no values. */
+static void test_decode_args_unread(void **state)
+{
+	struct mmt_record *r = record_call(MMT_EV_MMAP);
+	size_t len = record_len(r);
+	struct mmt_decoded_event ev;
+
+	(void)state;
+	r->flags = MMT_REC_COMPAT | MMT_REC_ARGS_UNREAD;
+	r->nr = 90;
+	r->args[0] = 0xffff1000;
+	r->args[1] = (__u64)-14;
+	record_decode(r, &ev);
+	assert_true(ev.args_unread);
+	assert_int_equal(ev.args_at, 0xffff1000);
+	assert_string_equal(ev.args_read_error, "EFAULT");
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(ev.args[i].value, 0);
+	r->nr = 192; /* mmap2 has its arguments in registers */
+	expect_einval(r, len);
+	r->nr = 90;
+	r->flags = MMT_REC_ARGS_UNREAD; /* only ia32 has it */
+	expect_einval(r, len);
+	free(r);
+	r = record_call(MMT_EV_MUNMAP); /* nor any other event */
+	r->flags = MMT_REC_COMPAT | MMT_REC_ARGS_UNREAD;
+	r->nr = 90;
+	expect_einval(r, record_len(r));
 	free(r);
 }
 
@@ -874,6 +984,9 @@ int main(void)
 		cmocka_unit_test(test_decode_len),
 		cmocka_unit_test(test_decode_payload_kind),
 		cmocka_unit_test(test_decode_array_checks),
+		cmocka_unit_test(test_decode_partial_array),
+		cmocka_unit_test(test_decode_one_array),
+		cmocka_unit_test(test_decode_args_unread),
 		cmocka_unit_test(test_array_elem),
 		cmocka_unit_test(test_decode_move_pages),
 		cmocka_unit_test(test_decode_out_mode),

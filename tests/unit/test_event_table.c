@@ -95,8 +95,8 @@ static const struct want_event want[MMT_EV_COUNT] = {
 			    {ARG("addr", "void*", ADDR, K), ARG("length", "size_t", SIZE, K),
 			     ARGX("advice", "int", VALUE, K, madvise_advice)}},
 	[MMT_EV_PROCESS_MADVISE] =
-		{EV("process_madvise", 440, 440, COUNT_OR_ERR, NONE, false, false, 5),
-		 {ARG("pidfd", "int", INT, K), ARG("iovec", "const struct iovec*", ADDR, K),
+		{EV("process_madvise", 440, 440, COUNT_OR_ERR, ARRAY, false, false, 5),
+		 {ARG("pidfd", "int", INT, K), ARG("iovec", "const struct iovec*", IOVEC, UT),
 		  ARG("vlen", "size_t", SIZE, K), ARGX("advice", "int", VALUE, K, madvise_advice),
 		  ARG("flags", "unsigned int", UINT, K)}},
 	[MMT_EV_MLOCK] = {EV("mlock", 149, 150, ZERO_OR_ERR, NONE, false, false, 2),
@@ -113,9 +113,9 @@ static const struct want_event want[MMT_EV_COUNT] = {
 	[MMT_EV_MSYNC] = {EV("msync", 26, 144, ZERO_OR_ERR, NONE, false, false, 3),
 			  {ARG("addr", "void*", ADDR, K), ARG("length", "size_t", SIZE, K),
 			   ARGX("flags", "int", FLAGS, K, msync_flags)}},
-	[MMT_EV_MINCORE] = {EV("mincore", 27, 218, ZERO_OR_ERR, NONE, false, false, 3),
+	[MMT_EV_MINCORE] = {EV("mincore", 27, 218, ZERO_OR_ERR, ARRAY, false, false, 3),
 			    {ARG("addr", "void*", ADDR, K), ARG("length", "size_t", SIZE, K),
-			     ARG("vec", "unsigned char*", ADDR, K)}},
+			     ARG("vec", "unsigned char*", PAGE_VEC, U)}},
 	[MMT_EV_REMAP_FILE_PAGES] = {EV("remap_file_pages", 216, 257, ZERO_OR_ERR, NONE, false,
 					false, 5),
 				     {ARG("addr", "void*", ADDR, K), ARG("size", "size_t", SIZE, K),
@@ -211,6 +211,8 @@ static bool kind_allows_type(enum mmt_arg_kind kind, const char *type)
 		{MMT_ARG_NODEMASK, {"const unsigned long*", "unsigned long*"}},
 		{MMT_ARG_ARRAY, {"const void**", "const int*", "int*"}},
 		{MMT_ARG_OUT_MODE, {"int*"}},
+		{MMT_ARG_PAGE_VEC, {"unsigned char*"}},
+		{MMT_ARG_IOVEC, {"const struct iovec*"}},
 		{MMT_ARG_BOOL, {"bool"}},
 		{MMT_ARG_NAME, {"string"}},
 	};
@@ -230,7 +232,8 @@ static bool kind_allows_type(enum mmt_arg_kind kind, const char *type)
 /* Arguments whose value mmtrace reads from the caller's memory. */
 static bool reads_user_memory(enum mmt_arg_kind kind)
 {
-	return kind == MMT_ARG_NODEMASK || kind == MMT_ARG_ARRAY || kind == MMT_ARG_OUT_MODE;
+	return kind == MMT_ARG_NODEMASK || kind == MMT_ARG_ARRAY || kind == MMT_ARG_OUT_MODE ||
+	       kind == MMT_ARG_PAGE_VEC || kind == MMT_ARG_IOVEC;
 }
 
 static bool nonempty(const char *s)
@@ -285,7 +288,10 @@ static void test_names_and_numbers(void **state)
 		assert_string_equal(d->name, want[i].name);
 		assert_int_equal(d->syscall_nr, want[i].nr);
 		assert_int_equal(d->ia32_nr, want[i].ia32_nr);
-		assert_int_equal(d->ia32_nr2, -1);
+		/* only mmap has a second ia32 entry: the old mmap, whose
+		 * arguments are in memory */
+		assert_int_equal(d->ia32_nr2, i == MMT_EV_MMAP ? 90 : -1);
+		assert_int_equal(d->ia32_nr2_argstruct, i == MMT_EV_MMAP);
 		assert_int_equal(d->ret_kind, want[i].ret_kind);
 		for (int j = 0; j < i; j++) {
 			assert_string_not_equal(d->name, mmt_events[j].name);
@@ -500,6 +506,8 @@ static void test_user_memory_args(void **state)
 	assert_false(mmt_events[MMT_EV_MOVE_PAGES].args[2].at_exit);
 	assert_false(mmt_events[MMT_EV_MOVE_PAGES].args[3].at_exit);
 	assert_false(mmt_events[MMT_EV_SET_MEMPOLICY].args[1].at_exit);
+	assert_true(mmt_events[MMT_EV_MINCORE].args[2].at_exit);
+	assert_false(mmt_events[MMT_EV_PROCESS_MADVISE].args[1].at_exit);
 }
 
 /* The payload an event has is the one its arguments need. */
@@ -508,16 +516,24 @@ static void test_payloads(void **state)
 	(void)state;
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		const struct mmt_event_desc *d = &mmt_events[i];
-		int masks = 0, arrays = 0, outs = 0;
+		int masks = 0, arrays = 0, outs = 0, ones = 0;
 
 		assert_int_equal(d->payload, want[i].payload);
 		for (int a = 0; a < d->nargs; a++) {
 			masks += d->args[a].kind == MMT_ARG_NODEMASK;
 			arrays += d->args[a].kind == MMT_ARG_ARRAY;
 			outs += d->args[a].kind == MMT_ARG_OUT_MODE;
+			ones += d->args[a].kind == MMT_ARG_PAGE_VEC ||
+				d->args[a].kind == MMT_ARG_IOVEC;
 		}
+		if (d->payload != MMT_PAYLOAD_ARRAY)
+			assert_int_equal(ones, 0);
 		switch (d->payload) {
 		case MMT_PAYLOAD_NONE:
+			assert_int_equal(masks + arrays + outs, 0);
+			break;
+		case MMT_PAYLOAD_ARRAY: /* one array of its own kind */
+			assert_int_equal(ones, 1);
 			assert_int_equal(masks + arrays + outs, 0);
 			break;
 		case MMT_PAYLOAD_MASKS:
@@ -551,7 +567,9 @@ static void test_nodemask_args(void **state)
 			const struct mmt_arg_desc *ad = &d->args[a];
 
 			if (ad->kind != MMT_ARG_NODEMASK) {
-				if (ad->kind != MMT_ARG_ARRAY)
+				if (ad->kind == MMT_ARG_PAGE_VEC || ad->kind == MMT_ARG_IOVEC)
+					assert_int_equal(ad->payload_slot, 0);
+				else if (ad->kind != MMT_ARG_ARRAY)
 					assert_int_equal(ad->payload_slot, -1);
 				continue;
 			}

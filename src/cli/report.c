@@ -4,6 +4,7 @@
  * maps and printing them: lost records, the --stats line, the -c summary.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,28 +140,37 @@ void mmt_report_losses(struct mmtrace_bpf *skel, const struct mmt_options *o,
 		mmt_report_stats(skel, t, contexts);
 }
 
-/* Rows of the moves map, summed over the CPUs; *n of them. */
-int mmt_report_read_moves(struct mmtrace_bpf *skel, struct mmt_move_row **out_rows, size_t *out_n)
+/*
+ * Every key of a per-CPU hash map, its values folded over the CPUs: rows
+ * of row_size bytes, each the key then the folded value (at val_off, which
+ * starts zeroed). *out_rows (to free) and *out_n; 0 or -ENOMEM.
+ */
+static int read_percpu_rows(int fd, size_t key_size, size_t val_size, size_t row_size,
+			    size_t val_off, void (*fold)(void *acc, const void *val),
+			    void **out_rows, size_t *out_n)
 {
-	int fd = bpf_map__fd(skel->maps.moves), ncpu = libbpf_num_possible_cpus();
-	struct mmt_move_row *rows = NULL, *grown;
-	struct mmt_move_key key, next, *prev = NULL;
-	struct mmt_move_stat *vals;
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned char key[64], next[64], *rows = NULL, *grown, *vals;
 	size_t n = 0, cap = 0;
+	void *prev = NULL;
 
 	*out_rows = NULL;
 	*out_n = 0;
-	vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
+	if (key_size > sizeof(key))
+		return -EINVAL;
+	if (ncpu < 1)
+		ncpu = 1;
+	vals = calloc(ncpu, val_size);
 	if (!vals)
 		return -ENOMEM;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
+	while (!bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		if (bpf_map_lookup_elem(fd, key, vals))
 			continue; /* gone meanwhile */
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			grown = realloc(rows, cap * sizeof(*rows));
+			grown = realloc(rows, cap * row_size);
 			if (!grown) {
 				free(rows);
 				free(vals);
@@ -168,23 +178,35 @@ int mmt_report_read_moves(struct mmtrace_bpf *skel, struct mmt_move_row **out_ro
 			}
 			rows = grown;
 		}
-		memset(&rows[n], 0, sizeof(rows[n]));
-		rows[n].key = key;
-		for (int c = 0; c < ncpu; c++) {
-			struct mmt_move_stat *st = &rows[n].st;
-
-			st->batches += vals[c].batches;
-			st->succeeded += vals[c].succeeded;
-			st->failed += vals[c].failed;
-			st->thp_succeeded += vals[c].thp_succeeded;
-			st->thp_split += vals[c].thp_split;
-		}
+		memset(rows + n * row_size, 0, row_size);
+		memcpy(rows + n * row_size, key, key_size);
+		for (int cpu = 0; cpu < ncpu; cpu++)
+			fold(rows + n * row_size + val_off, vals + cpu * val_size);
 		n++;
 	}
 	free(vals);
 	*out_rows = rows;
 	*out_n = n;
 	return 0;
+}
+
+static void fold_move(void *acc, const void *val)
+{
+	struct mmt_move_stat *st = acc;
+	const struct mmt_move_stat *v = val;
+
+	st->batches += v->batches;
+	st->succeeded += v->succeeded;
+	st->failed += v->failed;
+	st->thp_succeeded += v->thp_succeeded;
+	st->thp_split += v->thp_split;
+}
+
+int mmt_report_read_moves(struct mmtrace_bpf *skel, struct mmt_move_row **out_rows, size_t *out_n)
+{
+	return read_percpu_rows(bpf_map__fd(skel->maps.moves), sizeof(struct mmt_move_key),
+				sizeof(struct mmt_move_stat), sizeof(struct mmt_move_row),
+				offsetof(struct mmt_move_row, st), fold_move, (void **)out_rows, out_n);
 }
 
 static int report_moves(struct mmtrace_bpf *skel, const struct mmt_options *o, struct outbuf *out)
@@ -200,53 +222,26 @@ static int report_moves(struct mmtrace_bpf *skel, const struct mmt_options *o, s
 	return 0;
 }
 
+static void fold_stat(void *acc, const void *val)
+{
+	struct mmt_stat *st = acc;
+	const struct mmt_stat *v = val;
+
+	st->calls += v->calls;
+	st->lat_sum += v->lat_sum;
+	if (v->lat_max > st->lat_max)
+		st->lat_max = v->lat_max;
+	for (int h = 0; h < MMT_HIST_SLOTS; h++)
+		st->hist[h] += v->hist[h];
+}
+
 int mmt_report_read_stats(struct mmtrace_bpf *skel, struct mmt_summary_row **out_rows,
 			  size_t *out_n)
 {
-	int fd = bpf_map__fd(skel->maps.stats), ncpu = libbpf_num_possible_cpus();
-	struct mmt_summary_row *rows = NULL, *grown;
-	struct mmt_stat_key key, next, *prev = NULL;
-	struct mmt_stat *vals;
-	size_t n = 0, cap = 0;
-
-	*out_rows = NULL;
-	*out_n = 0;
-	vals = calloc(ncpu > 0 ? ncpu : 1, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
-			continue; /* gone meanwhile */
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			grown = realloc(rows, cap * sizeof(*rows));
-			if (!grown) {
-				free(rows);
-				free(vals);
-				return -ENOMEM;
-			}
-			rows = grown;
-		}
-		memset(&rows[n], 0, sizeof(rows[n]));
-		rows[n].key = key;
-		for (int c = 0; c < ncpu; c++) {
-			struct mmt_stat *st = &rows[n].st;
-
-			st->calls += vals[c].calls;
-			st->lat_sum += vals[c].lat_sum;
-			if (vals[c].lat_max > st->lat_max)
-				st->lat_max = vals[c].lat_max;
-			for (int h = 0; h < MMT_HIST_SLOTS; h++)
-				st->hist[h] += vals[c].hist[h];
-		}
-		n++;
-	}
-	free(vals);
-	*out_rows = rows;
-	*out_n = n;
-	return 0;
+	return read_percpu_rows(bpf_map__fd(skel->maps.stats), sizeof(struct mmt_stat_key),
+				sizeof(struct mmt_stat), sizeof(struct mmt_summary_row),
+				offsetof(struct mmt_summary_row, st), fold_stat, (void **)out_rows,
+				out_n);
 }
 
 int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,

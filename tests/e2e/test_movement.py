@@ -27,12 +27,14 @@ COMPACT = ("read -r _ b < <(grep '^pgmigrate_success ' /proc/vmstat); "
            "echo $$ $b $a > {facts}")
 TRIES = 3
 
-# Memory for compaction to move: 64 MiB touched, every other page given
-# back, the rest held until stdin closes (a compacted machine moves nothing).
+# Memory for compaction to move: 256 MiB of small pages touched, every
+# other page given back, the rest held until stdin closes (a compacted
+# machine moves nothing).
 FRAGMENT = r"""
 import mmap, sys
-n = 64 << 20
+n = 256 << 20
 m = mmap.mmap(-1, n)
+m.madvise(mmap.MADV_NOHUGEPAGE)
 for off in range(0, n, 4096):
     m[off] = 1
 for off in range(0, n, 8192):

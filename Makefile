@@ -63,7 +63,7 @@ UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
 	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32 \
-	      $(OUT)/tests/stack_load
+	      $(OUT)/tests/stack_load $(OUT)/tests/ctxload $(OUT)/tests/ctxload32
 
 .PHONY: FORCE all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind \
 	test-fleet install uninstall deb
@@ -134,6 +134,14 @@ $(OUT)/tests/hostile: tests/hostile/hostile.c
 $(OUT)/tests/placement_load: tests/e2e/placement_load.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
+$(OUT)/tests/ctxload: tests/e2e/ctxload.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
+$(OUT)/tests/ctxload32: tests/e2e/ctxload.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
 
 # The detection rules' techniques, 64- and 32-bit (tests/e2e/test_detect.py).
 $(OUT)/tests/techniques: tests/detect/techniques.c

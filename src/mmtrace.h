@@ -203,6 +203,96 @@ struct mmt_payload_array {
 };
 
 /*
+ * The context of one argument (--fd-paths, --mappings), read in the kernel
+ * at the call's entry, before the call acts: the file an fd names, or the
+ * mapping an address-range call starts in. It follows the payload when the
+ * record has MMT_REC_ARGCTX in flags.
+ */
+enum mmt_ctx_kind {
+	MMT_CTX_NONE = 0,
+	MMT_CTX_FD, /* the file an fd argument names */
+	MMT_CTX_VMA, /* the mapping at an address argument, and its file */
+};
+
+/* How the kernel names a file (what readlink of /proc/PID/fd/N shows). */
+enum mmt_file_kind {
+	MMT_FILE_NONE = 0, /* no file: anonymous memory, or none looked up */
+	MMT_FILE_PATH, /* path: its place in the file system */
+	MMT_FILE_ANON_INODE, /* "anon_inode:" + path ("[eventfd]"...) */
+	MMT_FILE_PSEUDO, /* an internal file named by path alone: memfd:NAME,
+			  * dev/zero of a shared anonymous mapping, SYSV...;
+			  * shown "/NAME (deleted)" as the kernel does */
+	MMT_FILE_SOCKET, /* socket:[ino] */
+	MMT_FILE_PIPE, /* pipe:[ino] */
+	MMT_FILE_PIDFD, /* anon_inode:[pidfd] */
+	MMT_FILE_KIND_COUNT,
+};
+
+#define MMT_FILE_DELETED (1U << 0) /* a path whose file was unlinked */
+#define MMT_FILE_TRUNCATED (1U << 1) /* path holds its last components only */
+
+/* What the lookup of an argument's context found. */
+enum mmt_ctx_state {
+	MMT_CTXS_NONE = 0, /* not looked up (fd < 0, no mapping asked) */
+	MMT_CTXS_OK, /* found: the fields below are set */
+	MMT_CTXS_BADFD, /* the fd names no open file */
+	MMT_CTXS_UNMAPPED, /* no mapping holds the start address */
+	MMT_CTXS_ERROR, /* the lookup failed: err says why (-EBUSY: the
+			 * address space was locked by another thread) */
+	MMT_CTXS_COUNT,
+};
+
+/* vm_flags of a mapping, as the kernel numbers them (include/linux/mm.h) */
+#define MMT_VM_READ 0x1ULL
+#define MMT_VM_WRITE 0x2ULL
+#define MMT_VM_EXEC 0x4ULL
+#define MMT_VM_SHARED 0x8ULL
+#define MMT_VM_MAYSHARE 0x80ULL
+#define MMT_VM_GROWSDOWN 0x100ULL
+#define MMT_VM_LOCKED 0x2000ULL
+#define MMT_VM_LOCKONFAULT 0x80000ULL
+#define MMT_VM_DONTDUMP 0x4000000ULL
+#define MMT_VM_HUGETLB 0x400000ULL
+
+/* What a mapping is beside its file. */
+enum mmt_vma_special {
+	MMT_VMA_PLAIN = 0,
+	MMT_VMA_HEAP, /* [heap]: holds the program break */
+	MMT_VMA_STACK, /* [stack]: the main thread's initial stack */
+	MMT_VMA_VDSO, /* [vdso] */
+	MMT_VMA_SPECIAL_COUNT,
+};
+
+#define MMT_VMA_SPAN_MAX 8 /* mappings counted over a range, at most */
+
+struct mmt_argctx {
+	__u8 kind; /* enum mmt_ctx_kind */
+	__u8 arg; /* the argument described */
+	__u8 state; /* enum mmt_ctx_state */
+	__u8 file_kind; /* enum mmt_file_kind */
+	__u8 file_flags; /* MMT_FILE_* */
+	__u8 special; /* VMA: enum mmt_vma_special */
+	/* VMA: mappings that hold the range, one after the other from its
+	 * start (1 when it lies in one); more: the range goes on past them,
+	 * into unmapped space or into more than MMT_VMA_SPAN_MAX mappings */
+	__u8 count;
+	__u8 more;
+	__s32 err; /* MMT_CTXS_ERROR: a negative errno */
+	/* MMT_FILE_PIDFD: the process it refers to (host pid, 0 when gone),
+	 * its real uid and name */
+	__u32 pid;
+	__u32 uid;
+	__u32 pad;
+	char comm[MMT_COMM_LEN];
+	__u64 vm_start, vm_end; /* VMA: the mapping at the start address */
+	__u64 vm_flags; /* VMA: its flags before the call (MMT_VM_*...) */
+	__u64 vm_pgoff; /* VMA: offset in the file, in pages */
+	__u64 dev; /* the file's device, the kernel's encoding (major << 20) */
+	__u64 ino; /* and its inode number */
+	char path[MMT_PATH_LEN]; /* NUL-terminated; see file_kind */
+};
+
+/*
  * What the BPF side needs of an event, filled from the event table by
  * mmt_bpf_events_fill() (src/events/bpf_events.c) before load: one row per
  * event in .rodata, so the programs look facts up instead of naming events.
@@ -247,7 +337,11 @@ struct mmt_bpf_event {
 	/* the ia32 syscall number that passes its arguments in a struct of
 	 * six 32-bit words in user memory (the old mmap), 0 when none */
 	__u16 ia32_argstruct_nr;
-	__u16 pad;
+	/* the argument context (--fd-paths, --mappings): the fd argument, and
+	 * the start of an address range (its length the next argument), each
+	 * as index + 1, 0 when none */
+	__u8 fd_arg;
+	__u8 range_arg;
 	struct mmt_bpf_ptr ptrs[MMT_BPF_PTRS]; /* kind MMT_PTR_NONE past the last */
 };
 
@@ -349,6 +443,7 @@ struct mmt_move_stat {
  * read: args[0] is their address, args[1] the read's negative errno */
 #define MMT_REC_ARGS_UNREAD (1U << 4)
 #define MMT_REC_STACK (1U << 5) /* a struct mmt_stack_tail follows the payload */
+#define MMT_REC_ARGCTX (1U << 6) /* a struct mmt_argctx follows the payload */
 
 /*
  * --stack: the user registers an unwinder needs and a window of the user

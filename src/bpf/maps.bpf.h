@@ -77,6 +77,7 @@ struct call_state {
 	struct call_entry e;
 	struct task_seen seen;
 	union payload p;
+	struct mmt_argctx ctx; /* with MMT_REC_ARGCTX in e.flags */
 };
 
 /* The executable path of a process, resolved once per exe_file. */

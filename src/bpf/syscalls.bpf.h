@@ -14,6 +14,7 @@
 #include "target.bpf.h"
 #include "kcopy.bpf.h"
 #include "stack.bpf.h"
+#include "argctx.bpf.h"
 
 /* At entry: keep the call's arguments and the user memory the kernel is
  * about to read in the thread's storage. rflags: MMT_REC_COMPAT,
@@ -51,6 +52,8 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, __u16 rf
 		if (d->payload == MMT_PAYLOAD_MASKS)
 			kcopy_begin(e, &cs->p);
 	}
+	if (!summary_only && d && argctx_enter(e, &cs->ctx, d))
+		e->flags |= MMT_REC_ARGCTX;
 	e->active = 1;
 	return 0;
 }
@@ -66,8 +69,8 @@ static __always_inline int on_exit(long ret)
 	struct mmt_call *r;
 	struct call_entry *e;
 	__u64 flags = BPF_RB_NO_WAKEUP;
-	bool compact = false, never_fails;
-	__u32 event;
+	bool compact = false, never_fails, withctx;
+	__u32 event, pay = 0;
 
 	cs = current_call_state(false);
 	if (!cs || !cs->e.active)
@@ -102,31 +105,42 @@ static __always_inline int on_exit(long ret)
 	 * is copied in the branch that sized the record: the verifier then
 	 * knows the size of what it copies into. Masks are plain copies (both
 	 * sides are BPF memory); move_pages' arrays are too large for one
-	 * inline copy. */
+	 * inline copy. An argument's context (argctx.bpf.h) follows the
+	 * payload, before the stack's tail: RESERVE() sizes the record with
+	 * it or without (a constant either way, as the ring buffer wants) and
+	 * keeps the payload's size.
+	 */
+	withctx = e->flags & MMT_REC_ARGCTX;
+#define RESERVE(size)                                                                              \
+	(pay = (size), withctx ? call_reserve(sizeof(*r) + (size) + sizeof(struct mmt_argctx))     \
+			       : call_reserve(sizeof(*r) + (size)))
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
 		compact = true;
-		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_masks_compact));
+		r = RESERVE(sizeof(struct mmt_payload_masks_compact));
 		if (r)
 			masks_compact((struct mmt_payload_masks_compact *)(r + 1), &p->masks);
 	} else if (kind == MMT_PAYLOAD_MASKS && p) {
-		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_masks));
+		r = RESERVE(sizeof(struct mmt_payload_masks));
 		if (r)
 			__builtin_memcpy(r + 1, p, sizeof(struct mmt_payload_masks));
 	} else if (kind == MMT_PAYLOAD_MOVE_PAGES && p) {
-		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_move_pages));
+		r = RESERVE(sizeof(struct mmt_payload_move_pages));
 		if (r)
 			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
 	} else if (kind == MMT_PAYLOAD_ARRAY && p) {
-		r = call_reserve(sizeof(*r) + sizeof(struct mmt_payload_array));
+		r = RESERVE(sizeof(struct mmt_payload_array));
 		if (r)
 			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_array), p);
 	} else {
-		r = call_reserve(sizeof(*r));
+		r = RESERVE(0);
 	}
+#undef RESERVE
 	if (!r) {
 		count(event, MMT_DROP_RINGBUF);
 		goto out;
 	}
+	if (withctx)
+		__builtin_memcpy((char *)(r + 1) + pay, &cs->ctx, sizeof(struct mmt_argctx));
 	r->event = event;
 	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0);
 	if (stack_on)

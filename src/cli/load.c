@@ -62,6 +62,8 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	skel->rodata->wakeup_bytes = o->buffer_size / 4;
 	skel->rodata->kev_migration = o->selected[MMT_EV_PAGE_MIGRATION];
 	skel->rodata->kev_numa = o->selected[MMT_EV_NUMA_TASK_PLACEMENT];
+	skel->rodata->ctx_fd_paths = o->fd_paths;
+	skel->rodata->ctx_mappings = o->mappings;
 	/* a few pids (the command's is known: it was forked first) are
 	 * compared inline; more go to the tgid_filter map only */
 	if (o->npids + (child > 0) <= (int)ARRAY_SIZE(skel->rodata->inline_pids)) {
@@ -135,6 +137,10 @@ int mmt_load(const struct mmt_options *o, pid_t child, int *kcopy, struct mmtrac
 {
 	int err;
 
+	if (o->mappings && !mmt_probe_find_vma()) {
+		mmt_err("failed to look up mappings: this kernel's tracing programs have no bpf_find_vma() (Linux 5.17 and later)");
+		return -1;
+	}
 	for (;;) {
 		*skel = mmtrace_bpf__open();
 		if (!*skel) {

@@ -42,10 +42,12 @@ struct mmt_loop {
 	struct mmt_stack stack; /* the call site of the record in hand */
 	struct mmt_stack_tail *tail_copy; /* a tail not 8-byte aligned, copied */
 	struct mmt_sink *sink; /* -o nats://: events go there, not to out's fd */
-	/* a call joined with its thread's context, then its payload */
+	/* a call joined with its thread's context, then its payload and an
+	 * argument's context */
 	_Alignas(8) unsigned char joined[sizeof(struct mmt_record) +
 					 sizeof(struct mmt_payload_masks) +
-					 sizeof(struct mmt_payload_move_pages)];
+					 sizeof(struct mmt_payload_move_pages) +
+					 sizeof(struct mmt_argctx)];
 };
 
 /* Stop on SIGINT, SIGTERM and SIGHUP (the first is passed on to a

@@ -88,6 +88,13 @@ static const char usage_text[] =
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
 	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER,EXE (ARGS,\n"
 	"                                whose width varies, is always last)\n"
+	"  -y, --fd-paths                each fd argument with the file it names,\n"
+	"                                resolved in the kernel at entry: 3</etc/passwd>\n"
+	"                                (strace -y); JSON: \"path\", \"device\", \"inode\"\n"
+	"      --mappings                address-range calls (mprotect, munmap, madvise...)\n"
+	"                                with the mapping at their start before the call:\n"
+	"                                bounds, protection, file, [heap], [stack], and\n"
+	"                                how many mappings the range covers\n"
 	"      --color WHEN              colour failed calls: auto (a terminal, unless\n"
 	"                                NO_COLOR is set), always, never\n"
 	"      --stack                   the user stack of each call, unwound with\n"
@@ -394,6 +401,7 @@ enum {
 	OPT_DETECT_ALLOW,
 	OPT_DETECT_ONLY,
 	OPT_DURATION,
+	OPT_MAPPINGS,
 	OPT_METRICS,
 	OPT_NATS_STREAM,
 	OPT_NATS_REPLICAS,
@@ -433,6 +441,8 @@ static const struct option long_options[] = {
 	{ "stack", no_argument, NULL, OPT_STACK },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "detect", no_argument, NULL, OPT_DETECT },
+	{ "fd-paths", no_argument, NULL, 'y' },
+	{ "mappings", no_argument, NULL, OPT_MAPPINGS },
 	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
 	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
 	{ "duration", required_argument, NULL, OPT_DURATION },
@@ -469,7 +479,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
 	/* '+': stop at the first non-option, the traced command */
-	while ((c = getopt_long(argc, argv, "+:e:o:p:chVtrT", long_options, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:o:p:cyhVtrT", long_options, &li)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((err = parse_events(o, optarg, &any_event)))
@@ -663,6 +673,12 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			if ((err = mmt_parse_detect_allow(o, optarg)))
 				return err;
 			break;
+		case 'y':
+			o->fd_paths = true;
+			break;
+		case OPT_MAPPINGS:
+			o->mappings = true;
+			break;
 		case OPT_PLACEMENT:
 			o->placement = true;
 			break;
@@ -766,6 +782,9 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("--detect-allow goes with --detect");
 	if (o->summary && o->detect)
 		return mmt_usage_error("-c writes no event: --detect does not apply");
+	if (o->summary && (o->fd_paths || o->mappings))
+		return mmt_usage_error("-c writes no event: %s does not apply",
+				       o->fd_paths ? "--fd-paths" : "--mappings");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;

@@ -88,6 +88,9 @@ struct mmt_options {
 	struct mmt_sink_opts sink;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
 	enum mmt_kcopy_method kernel_copy;
+	/* argument context read in the kernel at entry */
+	bool fd_paths; /* -y, --fd-paths: the file each fd argument names */
+	bool mappings; /* --mappings: the mapping an address range starts in */
 	/* --detect: findings from src/detect/, and its allow-list */
 	bool detect;
 	bool findings_only; /* --detect-only: write findings, not the events */

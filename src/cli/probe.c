@@ -163,6 +163,19 @@ bool mmt_probe_ringbuf(void)
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
 }
 
+bool mmt_probe_find_vma(void)
+{
+	/* the helper's BPF_CALL_5() leaves this typedef in the kernel's BTF;
+	 * tracing programs have the helper wherever the kernel has it (5.17).
+	 * (libbpf_probe_bpf_helper() would load a program, and libbpf 1.1
+	 * reads its log uninitialised when the load succeeds.) */
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool ok = mmt_probe_btf(btf, "btf_bpf_find_vma", BTF_KIND_TYPEDEF);
+
+	btf__free(btf);
+	return ok;
+}
+
 bool mmt_probe_path(const char *path)
 {
 	return !access(path, F_OK);

@@ -41,6 +41,9 @@ bool mmt_probe_btf(const struct btf *btf, const char *name, int kind);
 /* Does the kernel offer BPF ring buffers? */
 bool mmt_probe_ringbuf(void);
 
+/* Can tracing programs look up a mapping (bpf_find_vma(), Linux 5.17)? */
+bool mmt_probe_find_vma(void);
+
 /* Is path there? */
 bool mmt_probe_path(const char *path);
 

@@ -149,7 +149,7 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 	const struct mmt_task_entry *e;
 	struct mmt_task task;
 	__u16 kind, flags, payload;
-	size_t payload_len;
+	size_t payload_len, ctx_len;
 	__u32 tid;
 
 	if (len < sizeof(kind) || out_size < sizeof(struct mmt_record))
@@ -179,9 +179,12 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 	memcpy(&flags, (const char *)data + offsetof(struct mmt_call, flags), sizeof(flags));
 	memcpy(&payload, (const char *)data + offsetof(struct mmt_call, payload), sizeof(payload));
 	payload_len = len - sizeof(struct mmt_call);
+	/* an argument's context follows the payload */
+	ctx_len = flags & MMT_REC_ARGCTX ? sizeof(struct mmt_argctx) : 0;
 	if ((flags & MMT_REC_COMPACT) &&
-	    (payload != MMT_PAYLOAD_MASKS || payload_len != sizeof(struct mmt_payload_masks_compact) ||
-	     out_size - sizeof(struct mmt_record) < sizeof(struct mmt_payload_masks)))
+	    (payload != MMT_PAYLOAD_MASKS ||
+	     payload_len != sizeof(struct mmt_payload_masks_compact) + ctx_len ||
+	     out_size - sizeof(struct mmt_record) < sizeof(struct mmt_payload_masks) + ctx_len))
 		return MMT_WIRE_MALFORMED;
 	e = find(t, tid);
 	if (!e)
@@ -197,7 +200,11 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 		memcpy((char *)out + offsetof(struct mmt_record, flags), &flags, sizeof(flags));
 		widen_masks((char *)out + sizeof(struct mmt_record),
 			    (const char *)data + sizeof(struct mmt_call));
-		*out_len = sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks);
+		memcpy((char *)out + sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks),
+		       (const char *)data + sizeof(struct mmt_call) +
+			       sizeof(struct mmt_payload_masks_compact),
+		       ctx_len);
+		*out_len = sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks) + ctx_len;
 		return MMT_WIRE_CALL;
 	}
 	memcpy((char *)out + sizeof(struct mmt_record), (const char *)data + sizeof(struct mmt_call),

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "decoders/argctx.h"
 #include "decoders/argkinds.h"
 #include "decoders/mm_decoders.h"
 #include "text/errname.h"
@@ -786,6 +787,20 @@ const struct mmt_arg_ops mmt_arg_ops[MMT_ARG_KIND_COUNT] = {
 		.json_text = true,
 		.json_extra = json_array,
 		.table_value = table_array,
+	},
+	[MMT_ARG_FD] = {
+		.decode = decode_s32,
+		.text = text_int,
+		.filter_int = true,
+		.json_extra = mmt_argctx_json_fd,
+		.table_value = mmt_argctx_table_fd,
+	},
+	[MMT_ARG_RANGE] = {
+		.decode = decode_u64,
+		.text = text_hex,
+		.json_text = true,
+		.json_extra = mmt_argctx_json_mapping,
+		.table_note = mmt_argctx_table_mapping,
 	},
 	[MMT_ARG_BOOL] = {
 		.decode = decode_u64,

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include "decoders/argctx.h"
 #include "decoders/argkinds.h"
 #include "decoders/decode.h"
 #include "text/numfmt.h"
@@ -158,14 +159,22 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		  struct mmt_decoded_event *out, bool text)
 {
 	const struct mmt_record *r = data;
+	const struct mmt_argctx *ctx = NULL;
 	const struct mmt_event_desc *d;
 	const void *payload = NULL;
 
 	if (!data || len < sizeof(*r))
 		return -EINVAL;
 	d = mmt_event_by_id(r->event);
-	if (!d || len != mmt_record_size(d) || r->payload != d->payload)
+	if (!d || r->payload != d->payload ||
+	    len != mmt_record_size(d) +
+			    (r->flags & MMT_REC_ARGCTX ? sizeof(struct mmt_argctx) : 0))
 		return -EINVAL;
+	if (r->flags & MMT_REC_ARGCTX) {
+		ctx = (const void *)((const char *)data + mmt_record_size(d));
+		if (mmt_argctx_check(ctx, d))
+			return -EINVAL;
+	}
 	if (d->payload == MMT_PAYLOAD_MASKS) {
 		const struct mmt_payload_masks *pm = payload = r + 1;
 
@@ -247,6 +256,7 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 		a->text[0] = '\0';
 		a->data = MMT_DATA_NONE;
 		a->mask = NULL; /* a mask kind without its payload: no mask */
+		a->ctx = ctx && ctx->arg == i ? ctx : NULL;
 		ops->decode(ad, raw, payload, a);
 		fit_type(ad, raw, a);
 		if (text)

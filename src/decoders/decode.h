@@ -37,6 +37,9 @@ struct mmt_decoded_arg {
 	/* an output (desc->at_exit) of a failed call: the kernel wrote
 	 * nothing, so nothing was read (JSON "notWritten": true, table "?") */
 	bool not_written;
+	/* FD, RANGE: the file or mapping read at entry (--fd-paths,
+	 * --mappings), in the record; NULL when the record has none */
+	const struct mmt_argctx *ctx;
 	char text[MMT_TEXT_LEN]; /* decoded, for people and --parse-arguments */
 	enum mmt_arg_data data; /* which member of the union holds */
 	union {
@@ -120,7 +123,8 @@ int mmt_decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 int mmt_decode_values(const void *data, size_t len, __u64 boot_to_wall_ns,
 		      struct mmt_decoded_event *out);
 
-/* Bytes a record of this event has: the header and its payload. */
+/* Bytes a record of this event has: the header and its payload (and a
+ * struct mmt_argctx after it when the record has MMT_REC_ARGCTX). */
 size_t mmt_record_size(const struct mmt_event_desc *d);
 
 /* Helpers of the argument kinds, in argkinds.c. */

@@ -516,8 +516,10 @@ static int cmp_start(const void *a, const void *b)
 }
 
 /* Ranges for the parts of [s,e) never seen mapped: known from now on, with
- * no history. */
-static void fill_gaps(struct mmt_detect *d, struct proc *p, __u64 s, __u64 e, __u32 prot)
+ * no history. The parts inside the mapping the call's context names (read
+ * in the kernel before the call: --mappings) get its file and sharing. */
+static void fill_gaps(struct mmt_detect *d, struct proc *p, __u64 s, __u64 e, __u32 prot,
+		      const struct mmt_det_facts *f)
 {
 	struct seal *in = calloc(p->nranges + 1, sizeof(*in));
 	unsigned int nin = 0;
@@ -543,6 +545,13 @@ static void fill_gaps(struct mmt_detect *d, struct proc *p, __u64 s, __u64 e, __
 			r->end = next;
 			r->prot = prot;
 			r->written = prot & PROT_W;
+			if (f->map_known && at >= f->map_start && next <= f->map_end) {
+				r->shared = f->map_shared;
+				r->file_backed = f->file.known;
+				r->has_file = file_named(&f->file);
+				r->dev = f->file.dev;
+				r->ino = f->file.ino;
+			}
 		}
 		if (i < nin && in[i].end > at)
 			at = in[i].end;
@@ -561,7 +570,7 @@ static void on_mprotect(struct ctx *c, struct proc *p)
 		return;
 	split_at(c->d, p, s);
 	split_at(c->d, p, e);
-	fill_gaps(c->d, p, s, e, prot);
+	fill_gaps(c->d, p, s, e, prot, f);
 	if ((prot & (PROT_W | PROT_X)) == (PROT_W | PROT_X)) {
 		emit(c, MMT_RULE_WX_MAPPING, MMT_SEV_HIGH);
 		goto update;

@@ -64,7 +64,14 @@ struct mmt_det_facts {
 	__u32 flags;		  /* mmap's and mremap's flags */
 	__s32 advice;		  /* madvise, process_madvise */
 	__s32 fd;		  /* mmap's fd (-1: none) */
-	struct mmt_det_file file; /* mmap: what the fd names */
+	/* mmap: what the fd names; address-range calls: the file of the
+	 * mapping at addr, from the mapping context (--mappings) */
+	struct mmt_det_file file;
+	/* address-range calls with the mapping context: the mapping at addr
+	 * before the call, read in the kernel */
+	bool map_known;
+	bool map_shared; /* MAP_SHARED */
+	__u64 map_start, map_end;
 	/* migrate_pages, move_pages, process_madvise: the process acted on */
 	__s64 pid_arg;	   /* the pid argument (0: the caller) */
 	bool target_known; /* target_* below are set */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "decoders/argctx.h"
 #include "text/xlat.h"
 #include "detect/facts.h"
 
@@ -73,6 +74,53 @@ static void copy_bounded(char *dst, size_t cap, const char *src, size_t n)
 
 	memcpy(dst, src, len);
 	dst[len] = '\0';
+}
+
+/* --- live: the argument context read in the kernel at entry --- */
+
+/* The file as the engine names it: the path as /proc/PID/maps shows it
+ * (" (deleted)" included), device and inode. */
+static void file_from_ctx(struct mmt_det_file *out, const struct mmt_argctx *c)
+{
+	char name[MMT_PATH_LEN + 16];
+	int n;
+
+	mmt_argctx_file_name(c, name, sizeof(name));
+	out->known = out->has_ino = true;
+	out->dev = mmt_argctx_dev(c);
+	out->ino = c->ino;
+	n = snprintf(out->path, sizeof(out->path), "%s%s", name,
+		     mmt_argctx_deleted(c) ? " (deleted)" : "");
+	out->path_cut =
+		(c->file_flags & MMT_FILE_TRUNCATED) || n < 0 || (size_t)n >= sizeof(out->path);
+}
+
+static void facts_ctx(struct mmt_det_facts *f, const struct mmt_argctx *c)
+{
+	if (c->state != MMT_CTXS_OK)
+		return;
+	if (c->kind == MMT_CTX_FD) {
+		/* process_madvise's pidfd: the process it refers to */
+		if (c->file_kind == MMT_FILE_PIDFD && c->pid) {
+			f->target_known = true;
+			f->target_pid = c->pid;
+			f->target_uid = c->uid;
+			copy_bounded(f->target_comm, sizeof(f->target_comm), c->comm,
+				     sizeof(c->comm));
+			return;
+		}
+		/* MAP_ANONYMOUS ignores the fd: no file behind the mapping */
+		if (f->op == MMT_DET_MMAP && !(f->flags & MAP_ANON_) &&
+		    c->file_kind != MMT_FILE_NONE)
+			file_from_ctx(&f->file, c);
+		return;
+	}
+	f->map_known = true;
+	f->map_shared = c->vm_flags & MMT_VM_MAYSHARE;
+	f->map_start = c->vm_start;
+	f->map_end = c->vm_end;
+	if (c->file_kind != MMT_FILE_NONE)
+		file_from_ctx(&f->file, c);
 }
 
 /* --- live: /proc at the time the event is handled --- */
@@ -204,6 +252,9 @@ void mmt_det_facts_from_event(const struct mmt_decoded_event *ev, bool lookup,
 	copy_bounded(f->exe, sizeof(f->exe), ev->exe, MMT_PATH_LEN);
 	for (int i = 0; i < ev->desc->nargs && i < MMT_MAX_ARGS; i++)
 		put_arg(f, ev->desc->args[i].name, ev->args[i].value);
+	for (int i = 0; i < ev->desc->nargs && i < MMT_MAX_ARGS; i++)
+		if (ev->args[i].ctx) /* after every argument: mmap's flags */
+			facts_ctx(f, ev->args[i].ctx);
 	if (ev->has_target) {
 		f->target_known = true;
 		f->target_pid = ev->target_host_pid;
@@ -213,9 +264,10 @@ void mmt_det_facts_from_event(const struct mmt_decoded_event *ev, bool lookup,
 	}
 	if (!lookup || f->ret < 0)
 		return;
-	if (f->op == MMT_DET_MMAP && !(f->flags & MAP_ANON_) && f->fd >= 0)
+	/* without the fd's context (-y), /proc/PID/maps at the new mapping */
+	if (f->op == MMT_DET_MMAP && !(f->flags & MAP_ANON_) && f->fd >= 0 && !f->file.known)
 		lookup_file(f, f->compat ? (__u32)f->ret : (__u64)f->ret);
-	if (f->op == MMT_DET_PROCESS_MADVISE && f->fd >= 0)
+	if (f->op == MMT_DET_PROCESS_MADVISE && f->fd >= 0 && !f->target_known)
 		lookup_pidfd(f);
 }
 
@@ -223,6 +275,12 @@ void mmt_det_facts_from_event(const struct mmt_decoded_event *ev, bool lookup,
 
 struct arg_state {
 	char name[32];
+	/* the context an argument carries (-y, --mappings) */
+	bool has_file, cut, deleted;
+	__u64 dev, ino;
+	char path[MMT_DET_PATH_LEN];
+	bool has_map, mapped, shared;
+	__u64 start, end;
 };
 
 struct line_state {
@@ -476,16 +534,98 @@ static void target_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 		skip(c);
 }
 
+/* The file keys of an fd argument or of a mapping object. */
+static bool file_key(struct cur *c, const char *key)
+{
+	struct arg_state *a = c->arg;
+	bool cut;
+
+	if (!strcmp(key, "path")) {
+		a->has_file = str(c, a->path, sizeof(a->path), &cut);
+		a->cut |= cut;
+	} else if (!strcmp(key, "truncated")) {
+		a->cut |= value(c) != 0;
+	} else if (!strcmp(key, "deleted")) {
+		a->deleted = value(c) != 0;
+	} else if (!strcmp(key, "device")) {
+		a->dev = value(c);
+	} else if (!strcmp(key, "inode")) {
+		a->ino = value(c);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void mapping_key(struct cur *c, const char *key, struct mmt_det_facts *f)
+{
+	struct arg_state *a = c->arg;
+
+	(void)f;
+	if (file_key(c, key))
+		return;
+	if (!strcmp(key, "mapped"))
+		a->mapped = value(c) != 0;
+	else if (!strcmp(key, "start"))
+		a->start = value(c);
+	else if (!strcmp(key, "end"))
+		a->end = value(c);
+	else if (!strcmp(key, "shared"))
+		a->shared = value(c) != 0;
+	else
+		skip(c);
+}
+
 /* One argument: its name comes first in mmtrace's lines; the value after. */
 
 static void arg_key(struct cur *c, const char *key, struct mmt_det_facts *f)
 {
-	if (!strcmp(key, "name"))
+	if (!strcmp(key, "name")) {
 		str(c, c->arg->name, sizeof(c->arg->name), NULL);
-	else if (!strcmp(key, "value") && c->arg->name[0])
+	} else if (!strcmp(key, "value") && c->arg->name[0]) {
 		put_arg(f, c->arg->name, value(c));
-	else
+	} else if (!strcmp(key, "mapping")) {
+		c->arg->has_map = true;
+		object(c, f, mapping_key);
+	} else if (!strcmp(key, "target")) { /* a pidfd's process (-y) */
+		object(c, f, target_key);
+	} else if (!file_key(c, key)) {
 		skip(c);
+	}
+}
+
+/* What an argument's context says, as facts_ctx() takes it live. */
+static void arg_ctx(const struct arg_state *a, struct mmt_det_facts *f)
+{
+	struct mmt_det_file *file = &f->file;
+
+	if (a->has_map && a->mapped && a->end > a->start) {
+		f->map_known = true;
+		f->map_start = a->start;
+		f->map_end = a->end;
+		f->map_shared = a->shared;
+	} else if (a->has_map || f->op != MMT_DET_MMAP || (f->flags & MAP_ANON_)) {
+		/* unmapped, an fd the engine does not use, or one MAP_ANONYMOUS
+		 * ignores (mmtrace's lines have flags before fd) */
+		return;
+	}
+	if (!a->has_file || (!a->dev && !a->ino))
+		return;
+	file->known = file->has_ino = true;
+	file->dev = a->dev;
+	file->ino = a->ino;
+	{
+		char full[MMT_DET_PATH_LEN + 16];
+		size_t n;
+
+		snprintf(full, sizeof(full), "%s%s", a->path, a->deleted ? " (deleted)" : "");
+		n = strlen(full);
+		file->path_cut = a->cut || n >= sizeof(file->path);
+		if (n >= sizeof(file->path))
+			n = sizeof(file->path) - 1;
+		memcpy(file->path, full, n);
+		file->path[n] = '\0';
+	}
 }
 
 static void args_array(struct cur *c, struct mmt_det_facts *f)
@@ -503,6 +643,8 @@ static void args_array(struct cur *c, struct mmt_det_facts *f)
 		c->arg = &st;
 		object(c, f, arg_key);
 		c->arg = NULL;
+		if (!c->bad)
+			arg_ctx(&st, f);
 	} while (!c->bad && take(c, ','));
 	if (!take(c, ']'))
 		c->bad = true;

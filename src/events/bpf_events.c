@@ -63,6 +63,11 @@ void mmt_bpf_events_fill(struct mmt_bpf_event out[MMT_EV_COUNT])
 		for (int a = 0; a < d->nargs && a < MMT_MAX_ARGS; a++) {
 			enum mmt_arg_kind k = d->args[a].kind;
 
+			/* the argument context: index + 1 */
+			if (k == MMT_ARG_FD && !b->fd_arg)
+				b->fd_arg = a + 1;
+			if (k == MMT_ARG_RANGE && !b->range_arg)
+				b->range_arg = a + 1;
 			if (k != MMT_ARG_NODEMASK && k != MMT_ARG_ARRAY && k != MMT_ARG_OUT_MODE &&
 			    k != MMT_ARG_PAGE_VEC && k != MMT_ARG_IOVEC)
 				continue;

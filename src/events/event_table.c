@@ -93,8 +93,8 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 			  "Access: PROT_READ, PROT_WRITE, PROT_EXEC, or PROT_NONE.", .xlat = &prot_flags),
 			ARG("flags", "int", MMT_TAG_K, MMT_ARG_MMAP_FLAGS, -1,
 			  "One type (MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE, MAP_DROPPABLE), flags such as MAP_ANONYMOUS, MAP_FIXED, MAP_POPULATE, MAP_HUGETLB, and with MAP_HUGETLB a huge page size (MAP_HUGE_2MB, MAP_HUGE_1GB)."),
-			ARG("fd", "int", MMT_TAG_K, MMT_ARG_INT, -1,
-			  "The file to map; ignored (usually -1) with MAP_ANONYMOUS."),
+			ARG("fd", "int", MMT_TAG_K, MMT_ARG_FD, -1,
+			  "The file to map; ignored (usually -1) with MAP_ANONYMOUS. With -y, also the file it names, resolved at entry (see README)."),
 			ARG("off", "off_t", MMT_TAG_K, MMT_ARG_ULONG, -1,
 			  "Offset in the file, a multiple of the page size. For ia32 callers (mmap2) the kernel takes it in pages; mmtrace reports it in bytes."),
 		},
@@ -115,7 +115,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 2,
 		.args = {
-			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range, page aligned."),
+			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range, page aligned. With --mappings, also the mapping there before the call (see README)."),
 			ARG("length", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 		},
 		.ret_kind = MMT_RET_ZERO_OR_ERR,
@@ -134,8 +134,8 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 5,
 		.args = {
-			ARG("old_address", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1,
-			  "Start of the existing mapping (page aligned). A user-space address; mmtrace does not read it."),
+			ARG("old_address", "void*", MMT_TAG_K, MMT_ARG_RANGE, -1,
+			  "Start of the existing mapping (page aligned). A user-space address; mmtrace does not read it. With --mappings, also the mapping there before the call (see README)."),
 			ARG("old_size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1,
 			  "Size of the existing mapping. 0 with a shared mapping asks for a second mapping of the same pages."),
 			ARG("new_size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1,
@@ -164,7 +164,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 3,
 		.args = {
-			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range, page aligned."),
+			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range, page aligned. With --mappings, also the mapping there before the call (see README)."),
 			ARG("len", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("prot", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1,
 			  "New access: PROT_READ, PROT_WRITE, PROT_EXEC, PROT_SEM, PROT_GROWSDOWN, PROT_GROWSUP, or PROT_NONE.", .xlat = &prot_flags),
@@ -186,7 +186,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 4,
 		.args = {
-			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range, page aligned."),
+			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range, page aligned. With --mappings, also the mapping there before the call (see README)."),
 			ARG("len", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("prot", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1, "New access, as for mprotect.", .xlat = &prot_flags),
 			ARG("pkey", "int", MMT_TAG_K, MMT_ARG_INT, -1, "Protection key from pkey_alloc(), or -1 for none."),
@@ -208,7 +208,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 3,
 		.args = {
-			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range, page aligned."),
+			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range, page aligned. With --mappings, also the mapping there before the call (see README)."),
 			ARG("length", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("advice", "int", MMT_TAG_K, MMT_ARG_VALUE, -1,
 			  "One MADV_* value: MADV_DONTNEED, MADV_FREE, MADV_HUGEPAGE, MADV_COLLAPSE, MADV_PAGEOUT, MADV_POPULATE_WRITE, MADV_GUARD_INSTALL...", .xlat = &madvise_advice),
@@ -231,7 +231,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.payload = MMT_PAYLOAD_ARRAY,
 		.nargs = 5,
 		.args = {
-			ARG("pidfd", "int", MMT_TAG_K, MMT_ARG_INT, -1, "A pidfd of the process whose memory is advised."),
+			ARG("pidfd", "int", MMT_TAG_K, MMT_ARG_FD, -1, "A pidfd of the process whose memory is advised. With -y, also the file it names, resolved at entry (see README)."),
 			ARG("iovec", "const struct iovec*", MMT_TAG_U | MMT_TAG_TOCTOU, MMT_ARG_IOVEC, 0,
 			  "The ranges (in the target's address space), struct iovecs in the caller's memory, read at entry: the first 8 of them, each {iov_base, iov_len} (JSON \"values\": [{\"base\":..., \"len\":...}], \"truncated\": true when vlen is larger).",
 			  .len_arg = 2),
@@ -259,7 +259,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 2,
 		.args = {
-			ARG("addr", "const void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range."),
+			ARG("addr", "const void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range. With --mappings, also the mapping there before the call (see README)."),
 			ARG("len", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 		},
 		.ret_kind = MMT_RET_ZERO_OR_ERR,
@@ -278,7 +278,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 3,
 		.args = {
-			ARG("addr", "const void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range."),
+			ARG("addr", "const void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range. With --mappings, also the mapping there before the call (see README)."),
 			ARG("len", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("flags", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1,
 			  "MLOCK_ONFAULT: lock pages as they are faulted in instead of now.", .xlat = &mlock2_flags,
@@ -301,7 +301,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 2,
 		.args = {
-			ARG("addr", "const void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range."),
+			ARG("addr", "const void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range. With --mappings, also the mapping there before the call (see README)."),
 			ARG("len", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 		},
 		.ret_kind = MMT_RET_ZERO_OR_ERR,
@@ -356,7 +356,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 3,
 		.args = {
-			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range, page aligned."),
+			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range, page aligned. With --mappings, also the mapping there before the call (see README)."),
 			ARG("length", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("flags", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1,
 			  "MS_ASYNC or MS_SYNC, optionally MS_INVALIDATE.", .xlat = &msync_flags, .int32 = true),
@@ -401,7 +401,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 5,
 		.args = {
-			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range inside a shared file mapping."),
+			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range inside a shared file mapping. With --mappings, also the mapping there before the call (see README)."),
 			ARG("size", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("prot", "int", MMT_TAG_K, MMT_ARG_FLAGS, -1, "Must be 0 (PROT_NONE).", .xlat = &prot_flags),
 			ARG("pgoff", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "File offset to show at addr, in pages."),
@@ -429,7 +429,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.payload = MMT_PAYLOAD_MASKS,
 		.nargs = 6,
 		.args = {
-			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range, page aligned."),
+			ARG("addr", "void*", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range, page aligned. With --mappings, also the mapping there before the call (see README)."),
 			ARG("len", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1, "Size of the range."),
 			ARG("mode", "int", MMT_TAG_K, MMT_ARG_MPOL_MODE, -1,
 			  "A policy (MPOL_BIND, MPOL_INTERLEAVE, MPOL_PREFERRED, ...) with mode flags, as for set_mempolicy."),
@@ -511,7 +511,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 4,
 		.args = {
-			ARG("start", "unsigned long", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range, page aligned."),
+			ARG("start", "unsigned long", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range, page aligned. With --mappings, also the mapping there before the call (see README)."),
 			ARG("len", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1, "Size of the range."),
 			ARG("home_node", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1, "The node to allocate from first."),
 			ARG("flags", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1, "Must be 0."),
@@ -594,7 +594,7 @@ const struct mmt_event_desc mmt_events[MMT_EV_COUNT] = {
 		.ia32_nr2 = -1,
 		.nargs = 3,
 		.args = {
-			ARG("start", "unsigned long", MMT_TAG_K, MMT_ARG_ADDR, -1, "Start of the range, page aligned."),
+			ARG("start", "unsigned long", MMT_TAG_K, MMT_ARG_RANGE, -1, "Start of the range, page aligned. With --mappings, also the mapping there before the call (see README)."),
 			ARG("len", "size_t", MMT_TAG_K, MMT_ARG_SIZE, -1, "Size of the range."),
 			ARG("flags", "unsigned long", MMT_TAG_K, MMT_ARG_ULONG, -1, "Must be 0."),
 		},
@@ -740,7 +740,7 @@ enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
 	};
 	size_t n = strlen(d->type);
 
-	if ((n && d->type[n - 1] == '*') || d->kind == MMT_ARG_ADDR)
+	if ((n && d->type[n - 1] == '*') || d->kind == MMT_ARG_ADDR || d->kind == MMT_ARG_RANGE)
 		return MMT_JT_POINTER;
 	if (d->kind == MMT_ARG_NAME)
 		return MMT_JT_STRING;

@@ -41,6 +41,9 @@ enum mmt_arg_kind {
 	MMT_ARG_NAME, /* one value named by .xlat, a string in JSON too */
 	MMT_ARG_PAGE_VEC, /* mincore's vec: one byte per page, read at exit */
 	MMT_ARG_IOVEC, /* struct iovecs read from user memory */
+	MMT_ARG_FD, /* an int fd; with --fd-paths, the file it names */
+	MMT_ARG_RANGE, /* the start address of a range, hex (its length is the
+			* next argument); with --mappings, the mapping there */
 	MMT_ARG_KIND_COUNT,
 };
 

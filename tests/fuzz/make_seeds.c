@@ -36,6 +36,59 @@ static int write_seed(const char *path, const void *p, size_t len)
 	return 0;
 }
 
+/* Records with an argument's context (-y, --mappings): mmap's fd, the
+ * mapping of an mprotect, and mbind's compact wire form followed by one. */
+static int ctx_seeds(const char *dir)
+{
+	static const struct {
+		enum mmt_event ev;
+		__u8 kind, arg;
+		const char *name;
+	} seeds[] = {
+		{ MMT_EV_MMAP, MMT_CTX_FD, 4, "ctx-mmap" },
+		{ MMT_EV_MPROTECT, MMT_CTX_VMA, 0, "ctx-mprotect" },
+		{ MMT_EV_MBIND, MMT_CTX_VMA, 0, "ctx-mbind" },
+	};
+	char path[4096];
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		const struct mmt_event_desc *d = &mmt_events[seeds[i].ev];
+		size_t len = mmt_record_size(d) + sizeof(struct mmt_argctx);
+		struct mmt_record *r = calloc(1, len);
+		struct mmt_argctx *c;
+		int err;
+
+		if (!r)
+			return 1;
+		r->event = seeds[i].ev;
+		r->payload = d->payload;
+		r->flags = MMT_REC_ARGCTX;
+		r->args[0] = 0x7f0000002000;
+		r->args[1] = 8192;
+		r->args[4] = 3;
+		c = (struct mmt_argctx *)((char *)r + mmt_record_size(d));
+		c->kind = seeds[i].kind;
+		c->arg = seeds[i].arg;
+		c->state = MMT_CTXS_OK;
+		c->file_kind = MMT_FILE_PATH;
+		c->file_flags = MMT_FILE_TRUNCATED | MMT_FILE_DELETED;
+		c->vm_start = 0x7f0000001000;
+		c->vm_end = 0x7f0000003000;
+		c->vm_flags = 0x8f;
+		c->count = 2;
+		c->more = 1;
+		c->dev = (8 << 20) | 1;
+		c->ino = 42;
+		strcpy(c->path, ".../x\"y\n");
+		snprintf(path, sizeof(path), "%s/%s", dir, seeds[i].name);
+		err = write_seed(path, r, len);
+		free(r);
+		if (err)
+			return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct mmt_task task = { 0 };
@@ -153,6 +206,8 @@ int main(int argc, char **argv)
 		}
 		free(r);
 	}
+	if (ctx_seeds(argv[1]))
+		return 1;
 	task.event = MMT_WIRE_TASK;
 	task.host_tid = SEED_TID;
 	task.thread_start_ns = 12345;

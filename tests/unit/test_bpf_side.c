@@ -149,6 +149,34 @@ static void test_rows_others(void **state)
 	}
 }
 
+/* The argument context's rows: the fd argument and the start of each
+ * address-range call, as index + 1; no other event has one. */
+static void test_rows_argctx(void **state)
+{
+	static const enum mmt_event ranges[] = {
+		MMT_EV_MPROTECT, MMT_EV_PKEY_MPROTECT, MMT_EV_MUNMAP, MMT_EV_MREMAP,
+		MMT_EV_MADVISE, MMT_EV_MLOCK, MMT_EV_MLOCK2, MMT_EV_MUNLOCK,
+		MMT_EV_MSYNC, MMT_EV_MBIND, MMT_EV_MSEAL, MMT_EV_REMAP_FILE_PAGES,
+		MMT_EV_SET_MEMPOLICY_HOME_NODE,
+	};
+
+	(void)state;
+	assert_int_equal(rows[MMT_EV_MMAP].fd_arg, 5); /* fd: argument 4 */
+	assert_int_equal(rows[MMT_EV_PROCESS_MADVISE].fd_arg, 1); /* pidfd */
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		bool range = false;
+
+		for (size_t k = 0; k < sizeof(ranges) / sizeof(ranges[0]); k++)
+			range |= ranges[k] == (enum mmt_event)i;
+		/* the start, then its length */
+		assert_int_equal(rows[i].range_arg, range ? 1 : 0);
+		if (range)
+			assert_true(mmt_events[i].nargs >= 2);
+		if (i != MMT_EV_MMAP && i != MMT_EV_PROCESS_MADVISE)
+			assert_int_equal(rows[i].fd_arg, 0);
+	}
+}
+
 static void test_mask_sizing(void **state)
 {
 	__u64 nbits, bytes;
@@ -239,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_rows_one_array), cmocka_unit_test(test_rows_others),
 		cmocka_unit_test(test_mask_sizing),    cmocka_unit_test(test_mask_compare),
 		cmocka_unit_test(test_hist_pred_ret),
+		cmocka_unit_test(test_rows_argctx),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -124,7 +124,9 @@ static int check_range(const char *expr, const struct mmt_arg_desc *a, const cha
 
 	switch (a->kind) {
 	case MMT_ARG_INT:
+	case MMT_ARG_FD:
 	case MMT_ARG_VALUE:
+	case MMT_ARG_NAME:
 	case MMT_ARG_MPOL_MODE:
 		/* an int: -2^31 .. 2^31-1, or its bits as 0 .. 0xffffffff */
 		if ((negative && (__s64)v < INT32_MIN) || (!negative && v > UINT32_MAX))

@@ -363,7 +363,7 @@ enum mmt_counter {
 #define MMT_SCOPE_CGROUP (1U << 5) /* cgroup id in cgroup_filter */
 
 /* A predicate on an argument or the return value, tested at exit. */
-#define MMT_MAX_PREDS 4
+#define MMT_MAX_PREDS 8
 #define MMT_PRED_RET 6 /* arg index that means the return value */
 enum mmt_pred_op {
 	MMT_OP_EQ,
@@ -381,7 +381,9 @@ struct mmt_pred {
 	__u8 is_signed; /* compare as signed (after the 32-bit sign extension
 			 * for int arguments) */
 	__u8 is_int; /* the value is a C int: use its low 32 bits */
-	__u32 pad;
+	/* predicates of one group (contiguous) OR together, groups AND:
+	 * '=' tests of one field form a group, as Tracee's */
+	__u32 group;
 	__u64 mask; /* the value is (arg & mask) before comparing */
 	__u64 value;
 };
@@ -400,7 +402,7 @@ struct mmt_stat_key {
 	__u32 event;
 	__s32 err; /* errno of a failed call, 0 for success */
 	__u64 group; /* tgid or cgroup id by --summary-by, else 0 */
-	char comm[MMT_COMM_LEN]; /* by comm, else zeros */
+	char comm[MMT_COMM_LEN]; /* by comm; by pid the process's; else zeros */
 };
 
 struct mmt_stat {

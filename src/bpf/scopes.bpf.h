@@ -69,17 +69,21 @@ static __always_inline bool task_selected(__u64 pid_tgid)
 		return false;
 	if (!scope_mask)
 		return true;
+	/* -p takes a thread id too (as strace's): that thread alone */
 	if (scope_mask & MMT_SCOPE_PID)
-		return in_pid_scope(tgid) && scopes_match((__u32)pid_tgid);
+		return (in_pid_scope(tgid) || in_pid_scope((__u32)pid_tgid)) &&
+		       scopes_match((__u32)pid_tgid);
 	if (follow_forks && bpf_map_lookup_elem(&followed, &tgid))
 		return true;
 	return scopes_match((__u32)pid_tgid);
 }
 
-/* The predicates of the event on its arguments and return value. */
+/* The predicates of the event on its arguments and return value: those of
+ * a group (contiguous) OR together, the groups AND. */
 static __always_inline bool preds_match(__u32 event, __u64 *args, long ret)
 {
-	__u32 n;
+	bool group_ok = true;
+	__u32 n, group = 0;
 
 	if (event >= MMT_EV_COUNT)
 		return false;
@@ -102,10 +106,17 @@ static __always_inline bool preds_match(__u32 event, __u64 *args, long ret)
 		}
 		ok = mmt_pred_holds(p->op, p->is_signed, mmt_pred_value(v, p->is_int, p->mask),
 				    p->value);
-		if (!ok)
-			return false;
+		if (i && p->group != group) {
+			if (!group_ok)
+				return false; /* the previous group matched nothing */
+			group_ok = false;
+		} else if (!i) {
+			group_ok = false;
+		}
+		group = p->group;
+		group_ok |= ok;
 	}
-	return true;
+	return group_ok;
 }
 
 #endif /* MMT_SCOPES_BPF_H */

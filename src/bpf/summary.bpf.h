@@ -20,9 +20,14 @@ static __always_inline void count_call(struct call_entry *e, long ret, __u64 now
 
 	key.event = e->event;
 	key.err = mmt_ret_failed(ret, never_fails) ? -ret : 0;
-	if (summary_by == MMT_BY_PID)
+	if (summary_by == MMT_BY_PID) {
+		struct task_struct *leader = BPF_CORE_READ(
+			(struct task_struct *)bpf_get_current_task_btf(), group_leader);
+
 		key.group = bpf_get_current_pid_tgid() >> 32;
-	else if (summary_by == MMT_BY_CGROUP)
+		/* the process's name: its main thread's */
+		bpf_probe_read_kernel_str(key.comm, sizeof(key.comm), &leader->comm);
+	} else if (summary_by == MMT_BY_CGROUP)
 		key.group = bpf_get_current_cgroup_id();
 	else if (summary_by == MMT_BY_COMM)
 		bpf_get_current_comm(key.comm, sizeof(key.comm));

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli/child.h"
 #include "cli/errors.h"
@@ -67,7 +68,7 @@ int mmt_child_release(struct mmt_child *c, const char *name)
 	c->ready_fd = -1;
 	if (n == sizeof(err)) {
 		mmt_err("failed to run '%s': %s", name, strerror(err));
-		return -1;
+		return err == ENOENT ? 127 : 126;
 	}
 	return 0;
 }
@@ -96,14 +97,33 @@ void mmt_child_reap(struct mmt_child *c)
 	c->pid = 0;
 }
 
+int mmt_child_wait(struct mmt_child *c, int *status, volatile sig_atomic_t *nsignals,
+		   volatile sig_atomic_t *last_signal, bool *forwarded)
+{
+	const struct timespec slice = { .tv_nsec = 50 * 1000 * 1000 };
+
+	while (c->pid > 0) {
+		if (mmt_child_exited(c, status))
+			return 0;
+		if (c->stopped)
+			return 1; /* a ptrace stop: the caller resumes it */
+		if (*nsignals >= 3)
+			return -1;
+		if (*nsignals && !*forwarded) {
+			mmt_child_signal(c, *last_signal);
+			*forwarded = true;
+		}
+		nanosleep(&slice, NULL); /* a signal cuts it short */
+	}
+	return 0;
+}
+
 void mmt_child_abandon(struct mmt_child *c)
 {
-	if (c->pid > 0) {
-		/* the command never started, or we are giving up on it */
-		if (c->go_fd >= 0)
-			close(c->go_fd);
-		else
-			kill(c->pid, SIGKILL);
+	/* a command never started exits when its pipe closes; one that runs
+	 * is never killed: it goes on, untraced */
+	if (c->pid > 0 && c->go_fd >= 0) {
+		close(c->go_fd);
 		waitpid(c->pid, NULL, 0);
 	}
 	if (c->ready_fd >= 0)

@@ -7,6 +7,7 @@
 #ifndef MMT_CLI_CHILD_H
 #define MMT_CLI_CHILD_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -22,7 +23,8 @@ struct mmt_child {
 /* Fork the command now; it waits for a byte on a pipe before exec. 0 or -1. */
 int mmt_child_start(struct mmt_child *c, char **argv);
 
-/* Let the child exec; report if exec failed (named name). 0 or -1. */
+/* Let the child exec; report if exec failed (named name). 0, or the
+ * exit status a shell gives: 127 (not found), 126 (found, not run). */
 int mmt_child_release(struct mmt_child *c, const char *name);
 
 /* Has the child exited? Then it is waited for, pid is 0 and *status set.
@@ -36,8 +38,19 @@ void mmt_child_signal(struct mmt_child *c, int sig);
 /* Wait for a child whose exec failed. */
 void mmt_child_reap(struct mmt_child *c);
 
-/* Give up on the child: never started (its pipe closes: it exits), or
- * killed; then waited for. Closes what is left open. */
+/*
+ * Wait for the child to end, untraced: *status is its wait status. A
+ * signal counted in *nsignals is passed on to it once (when *forwarded is
+ * false); at the third mmtrace stops waiting (returns -1) and leaves the
+ * child running. 0 once it exited; 1 at a ptrace stop (c->stopped), which
+ * the caller resumes before it waits again.
+ */
+int mmt_child_wait(struct mmt_child *c, int *status, volatile sig_atomic_t *nsignals,
+		   volatile sig_atomic_t *last_signal, bool *forwarded);
+
+/* Give up on the child: one never started exits (its pipe closes) and is
+ * waited for; one that runs is never killed, nor waited for here. Closes
+ * what is left open. */
 void mmt_child_abandon(struct mmt_child *c);
 
 /* Exit status of the tracer for a child's wait status, as a shell has it. */

@@ -7,6 +7,7 @@
  * written; node-mask tests run in user space.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,12 +116,121 @@ static int parse_value(const char *expr, const char *text,
 	return err;
 }
 
+/* A number out of the argument's C type matches nothing: refuse it. */
+static int check_range(const char *expr, const struct mmt_arg_desc *a, const char *text,
+		       __u64 v)
+{
+	bool negative = text[0] == '-';
+
+	switch (a->kind) {
+	case MMT_ARG_INT:
+	case MMT_ARG_FD:
+	case MMT_ARG_VALUE:
+	case MMT_ARG_NAME:
+	case MMT_ARG_MPOL_MODE:
+		/* an int: -2^31 .. 2^31-1, or its bits as 0 .. 0xffffffff */
+		if ((negative && (__s64)v < INT32_MIN) || (!negative && v > UINT32_MAX))
+			return mmt_usage_error("filter '%s': %s is an int: '%s' is out of its range",
+					       expr, a->name, text);
+		return 0;
+	case MMT_ARG_UINT:
+		if (negative || v > UINT32_MAX)
+			return mmt_usage_error("filter '%s': %s is an unsigned int: '%s' is out of its range (0 to 4294967295)",
+					       expr, a->name, text);
+		return 0;
+	case MMT_ARG_FLAGS:
+	case MMT_ARG_MMAP_FLAGS:
+		if (negative || (a->int32 && v > UINT32_MAX))
+			return mmt_usage_error("filter '%s': %s is a set of flags: '%s' is out of its range",
+					       expr, a->name, text);
+		return 0;
+	default: /* sizes, addresses, unsigned longs */
+		if (negative)
+			return mmt_usage_error("filter '%s': %s is unsigned (%s): '%s' is out of its range",
+					       expr, a->name, a->type, text);
+		return 0;
+	}
+}
+
+/* '=' tests of one field OR together (Tracee's rule): they share a group,
+ * kept contiguous; every other test is a group of its own. */
 static int add_pred(struct mmt_options *o, const char *expr, int event, struct mmt_pred p)
 {
-	if (o->npreds[event] == MMT_MAX_PREDS)
+	struct mmt_pred *preds = o->preds[event];
+	int n = o->npreds[event], at = n;
+	bool found = false;
+	__u32 groups = 0;
+
+	if (n == MMT_MAX_PREDS)
 		return mmt_usage_error("filter '%s': at most %d filters per event", expr,
 				       MMT_MAX_PREDS);
-	o->preds[event][o->npreds[event]++] = p;
+	for (int i = 0; i < n; i++) {
+		if (preds[i].group >= groups)
+			groups = preds[i].group + 1;
+		if (p.op == MMT_OP_EQ && preds[i].op == MMT_OP_EQ && preds[i].arg == p.arg &&
+		    preds[i].mask == p.mask) {
+			p.group = preds[i].group;
+			at = i + 1;
+			found = true;
+		}
+	}
+	if (!found)
+		p.group = groups;
+	memmove(&preds[at + 1], &preds[at], (n - at) * sizeof(*preds));
+	preds[at] = p;
+	o->npreds[event]++;
+	return 0;
+}
+
+/* strace's event classes: %memory is every syscall here, %numa ours:
+ * the NUMA policy and migration calls and the kernel's own events. */
+static bool in_class(const char *cls, const struct mmt_event_desc *d)
+{
+	static const char *const numa[] = {
+		"mbind", "set_mempolicy", "get_mempolicy", "set_mempolicy_home_node",
+		"migrate_pages", "move_pages",
+	};
+
+	if (!strcmp(cls, "all"))
+		return true;
+	if (!strcmp(cls, "%memory")) /* strace's: syscalls */
+		return mmt_event_is_syscall(d);
+	if (!mmt_event_is_syscall(d)) /* %numa: the kernel's migrations too */
+		return true;
+	for (size_t i = 0; i < sizeof(numa) / sizeof(numa[0]); i++)
+		if (!strcmp(d->name, numa[i]))
+			return true;
+	return false;
+}
+
+/* strace's set syntax: all, %memory, %numa, and NAME or a class after '!'.
+ * Returns -1 when item is not of this syntax. */
+static int parse_set_item(struct mmt_options *o, const char *item)
+{
+	bool neg = item[0] == '!';
+	const char *name = item + neg;
+	const struct mmt_event_desc *d;
+
+	if (!strcmp(name, "all") || !strcmp(name, "%memory") || !strcmp(name, "%numa")) {
+		for (int i = 0; i < MMT_EV_COUNT; i++) {
+			if (!in_class(name, &mmt_events[i]))
+				continue;
+			if (neg)
+				o->deselected[i] = true;
+			else
+				o->selected[i] = true;
+		}
+		o->any_selected |= !neg;
+		return 0;
+	}
+	if (name[0] == '%')
+		return mmt_usage_error("unknown class '%s' (classes: %%memory, %%numa)", name);
+	if (!neg)
+		return -1;
+	d = mmt_event_by_name(name);
+	if (!d)
+		return mmt_usage_error("unknown event '%s' in '%s'", name, item);
+	o->deselected[d->event] = true;
 	return 0;
 }
 
@@ -135,6 +245,9 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 	bool first_only;
 	int argi = -1, err;
 
+	err = parse_set_item(o, item);
+	if (err >= 0)
+		return err;
 	n = dot ? (size_t)(dot - item) : strlen(item);
 	if (!n || n >= sizeof(name))
 		return mmt_usage_error("'%s' names no event", item);
@@ -146,6 +259,7 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 		return mmt_usage_error("unknown event '%s' (known: %s)", name, known);
 	}
 	o->selected[d->event] = true;
+	o->any_selected = true;
 	if (!dot)
 		return 0;
 
@@ -170,6 +284,26 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 		return mmt_usage_error("filter '%s' has no operator (use =, !=, <, <=, >, >= or &)",
 				       item);
 
+	if (!strcmp(field, "latency")) {
+		const char *num = rest + n + oplen;
+		char *end;
+		double us;
+
+		if (p.op == MMT_OP_ANY_BITS)
+			return mmt_usage_error("filter '%s': latency takes =, !=, <, <=, > or >=", item);
+		errno = 0;
+		us = strtod(num, &end);
+		if (errno || end == num || *end || !(us >= 0 && us <= 86400e6))
+			return mmt_usage_error("filter '%s': latency is microseconds, from 0 to 86400000000",
+					       item);
+		if (o->nlatency_filters == MMT_MAX_USER_FILTERS)
+			return mmt_usage_error("filter '%s': at most %d latency filters", item,
+					       MMT_MAX_USER_FILTERS);
+		o->latency_filters[o->nlatency_filters++] = (struct mmt_latency_filter){
+			.event = d->event, .op = p.op, .ns = (__u64)(us * 1000.0 + 0.5)
+		};
+		return 0;
+	}
 	if (!strcmp(field, "retval")) {
 		p.arg = MMT_PRED_RET;
 		p.is_signed = 1;
@@ -218,12 +352,14 @@ int mmt_parse_event_item(struct mmt_options *o, const char *item)
 		p.is_int = mmt_arg_ops_of(a)->filter_int;
 		p.is_signed = p.is_int;
 	} else {
-		return mmt_usage_error("filter '%s': '%s' is not a field (use args.NAME or retval)",
+		return mmt_usage_error("filter '%s': '%s' is not a field (use args.NAME, retval or latency)",
 				       item, field);
 	}
 
 	err = parse_value(item, rest + n + oplen, a, &p.value, &first_only);
 	if (err)
+		return err;
+	if (a && (err = check_range(item, a, rest + n + oplen, p.value)))
 		return err;
 	if (p.op == MMT_OP_ANY_BITS) {
 		p.mask = p.value;

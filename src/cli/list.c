@@ -140,9 +140,15 @@ static void page_markdown(const struct mmt_event_desc *d)
 
 static void catalogue(void)
 {
-	printf("%-16s %-5s %s\n", "EVENT", "ID", "SUMMARY");
+	int w = 5;
+
+	/* as wide as the longest name */
 	for (int i = 0; i < MMT_EV_FIRST_KERNEL; i++)
-		printf("%-16s %-5d %s\n", mmt_events[i].name, mmt_events[i].syscall_nr,
+		if ((int)strlen(mmt_events[i].name) > w)
+			w = strlen(mmt_events[i].name);
+	printf("%-*s %-5s %s\n", w, "EVENT", "ID", "SUMMARY");
+	for (int i = 0; i < MMT_EV_FIRST_KERNEL; i++)
+		printf("%-*s %-5d %s\n", w, mmt_events[i].name, mmt_events[i].syscall_nr,
 		       mmt_events[i].summary);
 	printf("\nNot syscalls: what the kernel does on its own, from its tracepoints\n");
 	printf("%-20s %-5s %s\n", "EVENT", "ID", "TRACEPOINT");

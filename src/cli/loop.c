@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <bpf/libbpf.h>
 #include "cli/errors.h"
@@ -73,6 +74,45 @@ static bool node_filters_match(const struct mmt_options *o, const struct mmt_dec
 			continue;
 		m = ev->args[f->arg].mask;
 		if (!m || m->state != MMT_READ_OK || mmt_mask_next(m, f->node) != f->node)
+			return false;
+	}
+	return true;
+}
+
+/* Filters on the call's duration: --duration and EVENT.latency (ANDed). */
+static bool latency_match(const struct mmt_options *o, const struct mmt_decoded_event *ev)
+{
+	__u64 ns = ev->rec->exit_ns - ev->rec->enter_ns;
+
+	if (ns < o->min_latency_ns)
+		return false;
+	for (int i = 0; i < o->nlatency_filters; i++) {
+		const struct mmt_latency_filter *f = &o->latency_filters[i];
+		bool ok;
+
+		if (f->event != (int)ev->desc->event)
+			continue;
+		switch (f->op) {
+		case MMT_OP_EQ:
+			ok = ns == f->ns;
+			break;
+		case MMT_OP_NE:
+			ok = ns != f->ns;
+			break;
+		case MMT_OP_LT:
+			ok = ns < f->ns;
+			break;
+		case MMT_OP_LE:
+			ok = ns <= f->ns;
+			break;
+		case MMT_OP_GT:
+			ok = ns > f->ns;
+			break;
+		default:
+			ok = ns >= f->ns;
+			break;
+		}
+		if (!ok)
 			return false;
 	}
 	return true;
@@ -196,7 +236,7 @@ static int on_record(void *ctx, const void *data, size_t len)
 		t->tally.malformed++;
 		return 0;
 	}
-	if (!node_filters_match(t->opts, &ev)) {
+	if (!node_filters_match(t->opts, &ev) || !latency_match(t->opts, &ev)) {
 		t->tally.user_filtered++;
 		return 0;
 	}
@@ -243,6 +283,8 @@ static int on_record(void *ctx, const void *data, size_t len)
 		t->out->len = start;
 	} else if (t->opts->format == MMT_FMT_JSON)
 		mmt_json_event(t->out, &ev, t->opts->parse_args);
+	else if (t->opts->format == MMT_FMT_STRACE)
+		mmt_strace_event(t->out, &ev);
 	else
 		mmt_table_event(t->out, &ev);
 	if (t->tally.det)
@@ -300,11 +342,33 @@ static int on_ring_record(void *ctx, void *data, size_t len)
 	return mmt_merge_push(t->merge, src->cpu, time, data, len);
 }
 
+/* Do the signals so far say stop? With a command running, the first is
+ * passed on to it and the second stops. */
+static bool signals_say_stop(struct mmt_loop *t)
+{
+	if (!nsignals)
+		return false;
+	if (t->child->pid > 0 && t->released) {
+		if (!t->forwarded) {
+			mmt_child_signal(t->child, stop_signal);
+			t->forwarded = true;
+		}
+		return nsignals > 1;
+	}
+	return true;
+}
+
+static bool output_give_up(void *ctx)
+{
+	return signals_say_stop(ctx);
+}
+
 int mmt_loop_open(struct mmt_loop *t)
 {
 	int ncpus = libbpf_num_possible_cpus(), err;
 	void **ctxs;
 
+	ob_set_give_up(t->out, output_give_up, t);
 	t->boot_to_wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	if (t->opts->stack && !(t->stacks = mmt_stacks_new(STACK_PROCS))) {
 		mmt_err("failed to set up the stack unwinder: out of memory");
@@ -345,11 +409,29 @@ int mmt_loop_open(struct mmt_loop *t)
 	return 0;
 }
 
+/* New losses since the last look: a lost_events record in the stream. */
+static void tell_losses(struct mmt_loop *t)
+{
+	__u64 now[MMT_EV_COUNT], delta[MMT_EV_COUNT];
+	bool any = false;
+
+	if (t->opts->summary)
+		return;
+	mmt_report_lost(t->skel, now);
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		delta[i] = now[i] - t->lost_shown[i];
+		any |= delta[i] != 0;
+		t->lost_shown[i] = now[i];
+	}
+	if (any)
+		mmt_lost_event(t->out, t->opts->format, clock_ns(CLOCK_REALTIME), delta);
+}
+
 /* Read every ring buffer; print what the order window lets go (all of it
  * when last). */
 static int drain(struct mmt_loop *t, bool last)
 {
-	int n = ring_buffer__consume(t->rings.rb);
+	int n = ring_buffer__consume(t->rings.rb), got = n;
 
 	if (n < 0 && n != -EINTR) {
 		mmt_err("failed to read the ring buffers: %s", strerror(-n));
@@ -367,8 +449,47 @@ static int drain(struct mmt_loop *t, bool last)
 		mmt_merge_stats(t->merge, &st);
 		t->tally.late = st.late;
 	}
+	/* a loss comes with a full ring buffer, so with records to read; an
+	 * idle one is looked at ten times a second */
+	if (got > 0 || clock_ns(CLOCK_MONOTONIC) - t->losses_checked_ns >= 100000000ULL) {
+		t->losses_checked_ns = clock_ns(CLOCK_MONOTONIC);
+		tell_losses(t);
+	}
 	ob_flush(t->out);
 	return 0;
+}
+
+/* Does the process or thread run (a zombie does not)? */
+static bool target_alive(pid_t id)
+{
+	char path[64], buf[512];
+	const char *state;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", id);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT && errno != ESRCH;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	state = strrchr(buf, ')'); /* after the name, which may hold anything */
+	return !state || (state[1] && state[2] != 'Z' && state[2] != 'X');
+}
+
+/* -p: is any of the processes and threads asked for still running? */
+static bool targets_alive(const struct mmt_options *o)
+{
+	for (int i = 0; i < o->npids; i++)
+		if (target_alive(o->pids[i]))
+			return true;
+	for (int i = 0; i < o->ntids; i++)
+		if (target_alive(o->tids[i]))
+			return true;
+	return false;
 }
 
 /* Once a second: new containers to select, the periodic summary. */
@@ -379,10 +500,20 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 	if (now - *last_tick < 1000000000ULL)
 		return;
 	*last_tick = now;
+	if (t->opts->end_with_targets && !targets_alive(t->opts))
+		t->targets_gone = true;
 	if (t->opts->ncontainers)
 		mmt_scopes_refresh(t->skel, t->opts);
 	if (t->opts->interval && now - *last_summary >= t->opts->interval * 1000000000ULL) {
 		*last_summary = now;
+		if (t->sites || t->opts->summary) {
+			__u64 prev = 0;
+
+			/* each periodic summary under the time it was taken */
+			ob_lit(t->out, "\n--- ");
+			mmt_time_text(t->out, MMT_TIME_SEC, clock_ns(CLOCK_REALTIME), &prev);
+			ob_lit(t->out, " ---\n");
+		}
 		if (t->sites)
 			mmt_sites_print(t->out, t->sites, t->opts->top);
 		else if (t->opts->summary)
@@ -394,10 +525,31 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 	}
 }
 
+/* The last drain: every loss so far is told in the stream. */
+static int drain_last(struct mmt_loop *t)
+{
+	t->losses_checked_ns = 0;
+	return drain(t, true);
+}
+
+/* The output failed: stop (1) if the command runs on, else 0. */
+static int output_failed(struct mmt_loop *t)
+{
+	if (!(t->child->pid > 0 && t->released))
+		return 0;
+	if (t->out->err == EINTR)
+		snprintf(t->why, sizeof(t->why), "a second signal");
+	else if (t->out->err == EPIPE)
+		snprintf(t->why, sizeof(t->why), "the output was closed");
+	else
+		snprintf(t->why, sizeof(t->why), "failed to write the output: %s",
+			 strerror(t->out->err));
+	return 1;
+}
+
 int mmt_loop_run(struct mmt_loop *t, int *status)
 {
 	__u64 last_tick = clock_ns(CLOCK_MONOTONIC), last_summary = last_tick;
-	bool forwarded = false;
 
 	for (;;) {
 		int n = ring_buffer__poll(t->rings.rb, POLL_MS);
@@ -423,22 +575,32 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 				close(fd);
 		}
 		if (t->out->err)
-			return 0;
+			return output_failed(t);
 		if (t->child->pid > 0) {
 			if (mmt_child_exited(t->child, status))
-				return drain(t, true);
+				return drain_last(t);
 			if (t->child->stopped && t->placement)
 				mmt_pl_on_stop(t->placement, t->child->pid, *status);
-			if (nsignals == 1 && !forwarded) {
-				mmt_child_signal(t->child, stop_signal);
-				forwarded = true;
-			} else if (nsignals > 1) {
-				return drain(t, true);
+			if (signals_say_stop(t)) {
+				snprintf(t->why, sizeof(t->why), "a second signal");
+				drain(t, true); /* what the order window holds */
+				return 1;
 			}
-		} else if (nsignals) {
-			return drain(t, true);
+		} else if (nsignals || t->targets_gone) {
+			return drain_last(t);
 		}
 	}
+}
+
+int mmt_loop_wait_child(struct mmt_loop *t, int *status)
+{
+	bool forwarded = t->forwarded;
+	int r;
+
+	while ((r = mmt_child_wait(t->child, status, &nsignals, &stop_signal, &forwarded)) > 0)
+		if (t->placement) /* --placement seized it: resume it */
+			mmt_pl_on_stop(t->placement, t->child->pid, *status);
+	return r ? stop_signal : 0;
 }
 
 void mmt_loop_close(struct mmt_loop *t)

@@ -33,6 +33,13 @@ struct mmt_loop {
 	__u64 boot_to_wall_ns;
 	struct mmt_tally tally;
 	struct mmt_tasks tasks; /* thread contexts by host tid */
+	bool released; /* the command was let exec */
+	bool forwarded; /* the first signal was passed on to it */
+	bool targets_gone; /* -p: every process and thread asked for ended */
+	__u64 lost_shown[MMT_EV_COUNT]; /* losses already told in the stream */
+	__u64 losses_checked_ns; /* CLOCK_MONOTONIC of the last look */
+	/* why tracing stopped while the command runs (mmt_loop_run's 1) */
+	char why[96];
 	struct mmt_pl *placement; /* --placement, else NULL */
 	struct mmt_stacks *stacks; /* --stack: the unwinder's cache, else NULL */
 	struct mmt_sites *sites; /* --summary-by stack, else NULL */
@@ -59,10 +66,17 @@ int mmt_loop_open(struct mmt_loop *l);
 /*
  * Poll until the command exits (*status: its wait status), or until a
  * signal: without a command, the first signal stops; with one, the first
- * is passed on to the command and a second stops at once. 0, or -1 after
- * an error line.
+ * is passed on to the command and a second stops at once. Returns 0; 1
+ * when tracing must stop while the command runs on (a second signal, the
+ * output failed or closed: l->why says which); -1 after an error line.
+ * Signals are honoured while a write of the output waits.
  */
 int mmt_loop_run(struct mmt_loop *l, int *status);
+
+/* After tracing stopped: wait for the command to end (*status), passing it
+ * the first signal. 0; or the signal that made mmtrace stop waiting (the
+ * third), the command left running. */
+int mmt_loop_wait_child(struct mmt_loop *l, int *status);
 
 void mmt_loop_close(struct mmt_loop *l);
 

@@ -37,15 +37,27 @@ static const char usage_text[] =
 	"memory). Without COMMAND it traces every process until interrupted; with\n"
 	"COMMAND it runs it, traces it and its descendants, and exits with its status.\n"
 	"\n"
-	"What to trace (-e items add up; without -e, every event):\n"
-	"  -e, --events ITEM[,ITEM...]   an event name (`mmtrace list` names them), or a\n"
-	"                                filter that also selects its event:\n"
+	"What to trace (without -e, every event):\n"
+	"  -e, --events ITEM[,ITEM...]   an event name (`mmtrace list` names them); a\n"
+	"                                set as strace's -e trace=SET: all, %memory\n"
+	"                                (every syscall), %numa (the NUMA policy and\n"
+	"                                migration calls, the kernel's migration\n"
+	"                                events), !NAME or !%CLASS (all but);\n"
+	"                                or a filter that also selects its event:\n"
 	"                                EVENT.args.NAME OP VALUE, EVENT.retval OP VALUE\n"
-	"                                (OP: = != < <= > >= &; VALUE: a number or\n"
-	"                                constants by name, A|B), EVENT.args.NAME.nodes=N\n"
+	"                                (OP: = != < <= > >= &; VALUE: a number in the\n"
+	"                                field's C type, or constants by name, A|B),\n"
+	"                                EVENT.args.NAME.nodes=N, EVENT.latency OP US\n"
+	"                                (the call's duration in microseconds)\n"
+	"                                Events add up. Filters of one event: '=' values\n"
+	"                                of one field OR (any of them), everything else\n"
+	"                                ANDs. '&A|B' matches a value with any of the\n"
+	"                                bits A, B set.\n"
+	"  -e trace=SET                  the same, in strace's spelling\n"
 	"\n"
 	"Whom to trace (in the kernel; kinds AND together, repeated values OR):\n"
-	"  -p, --pid PID                 this process (repeatable)\n"
+	"  -p, --pid PID[,PID...]        these processes, or threads for thread ids\n"
+	"                                (repeatable); mmtrace ends when all are gone\n"
 	"      --tid TID                 this thread (repeatable)\n"
 	"      --comm NAME               processes with this name (repeatable)\n"
 	"      --not-comm NAME           not processes with this name (repeatable)\n"
@@ -55,16 +67,28 @@ static const char usage_text[] =
 	"      --follow                  also the descendants of matching processes\n"
 	"      --failed                  only calls that returned an error\n"
 	"\n"
-	"Output:\n"
-	"  -o, --output FORMAT           table (default) or json (Tracee's layout), or\n"
-	"                                nats://... (JSON to NATS JetStream, see below)\n"
+	"Output (with COMMAND, to stderr, as strace; else to stdout):\n"
+	"  -o, --output FORMAT[:FILE]    table (default), json (Tracee's layout) or\n"
+	"                                strace (strace's name(args) = ret lines);\n"
+	"                                with :FILE, written to FILE; or nats://...\n"
+	"                                (JSON to NATS JetStream, see below)\n"
+	"  -o FILE                       any other value is a file (as strace's -o)\n"
+	"      --output-file FILE        write events to FILE\n"
+	"  -t, -tt, -ttt                 time of day, with microseconds, or seconds\n"
+	"                                since the epoch (table TIME column, strace)\n"
+	"  -r                            time since the previous call\n"
+	"  -T                            each call's duration: <seconds> (strace),\n"
+	"                                a LATENCY column (table), \"duration\" in\n"
+	"                                ns (json, a key of mmtrace's own)\n"
+	"      --duration MS             only calls that took at least MS milliseconds\n"
 	"      --parse-arguments         JSON: pointers as hex strings, flags and\n"
 	"                                modes as names (default: raw numbers)\n"
 	"      --tracee-format VERSION   JSON argument types: v0.24 (default: Go type\n"
 	"                                names, as Tracee >= v0.24 reads them) or\n"
 	"                                v0.23 (C type names, for older consumers)\n"
 	"      --columns LIST            table columns, in order: TIME,UID,COMM,PID,TID,\n"
-	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER,EXE\n"
+	"                                RET,EVENT,ARGS,LATENCY,CPU,CONTAINER,EXE (ARGS,\n"
+	"                                whose width varies, is always last)\n"
 	"  -y, --fd-paths                each fd argument with the file it names,\n"
 	"                                resolved in the kernel at entry: 3</etc/passwd>\n"
 	"                                (strace -y); JSON: \"path\", \"device\", \"inode\"\n"
@@ -72,9 +96,8 @@ static const char usage_text[] =
 	"                                with the mapping at their start before the call:\n"
 	"                                bounds, protection, file, [heap], [stack], and\n"
 	"                                how many mappings the range covers\n"
-	"      --color WHEN              colour failed calls: auto (a terminal), always,\n"
-	"                                never\n"
-	"      --output-file FILE        write events to FILE instead of stdout\n"
+	"      --color WHEN              colour failed calls: auto (a terminal, unless\n"
+	"                                NO_COLOR is set), always, never\n"
 	"      --stack                   the user stack of each call, unwound with\n"
 	"                                DWARF CFI (like strace -k): frames under\n"
 	"                                each row, stackAddresses and stack in JSON\n"
@@ -145,6 +168,8 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  mmtrace                                   # every event, every process\n"
 	"  mmtrace -e set_mempolicy,migrate_pages    # only these two events\n"
+	"  mmtrace -e trace=%numa -o strace -- numactl --membind=0 true\n"
+	"  mmtrace -e 'mmap.args.length=8192' -e 'mmap.args.length=4096'  # either\n"
 	"  mmtrace -o json -- numactl --membind=0 true\n"
 	"  mmtrace -e 'mremap.args.flags&MREMAP_FIXED' --comm java\n"
 	"  mmtrace -e 'set_mempolicy.args.mode=MPOL_BIND' -e 'migrate_pages.retval>0'\n"
@@ -158,9 +183,13 @@ static const char usage_text[] =
 
 static int parse_events(struct mmt_options *o, const char *arg, bool *any)
 {
-	char *list = strdup(arg), *save = NULL, *item;
+	char *list, *save = NULL, *item;
 	int err = 0;
 
+	/* strace's -e trace=SET; a list of Tracee's items otherwise */
+	if (!strncmp(arg, "trace=", 6))
+		arg += 6;
+	list = strdup(arg);
 	if (!list) {
 		mmt_err("out of memory");
 		return 1;
@@ -205,6 +234,25 @@ static int parse_pid(const char *opt, const char *arg, pid_t *list, int *n)
 		return mmt_usage_error("at most %d %s options", MMT_MAX_PIDS, opt);
 	list[(*n)++] = v;
 	return 0;
+}
+
+/* -p PID[,PID...], as strace's: a thread id traces that thread (the BPF
+ * side matches a process's id or a thread's). */
+static int parse_pid_list(struct mmt_options *o, const char *arg)
+{
+	char *list = strdup(arg), *save = NULL;
+	int err = 0, before = o->npids;
+
+	if (!list)
+		return mmt_usage_error("out of memory");
+	o->end_with_targets = true;
+	for (char *item = strtok_r(list, ",", &save); item && !err;
+	     item = strtok_r(NULL, ",", &save))
+		err = parse_pid("pid", item, o->pids, &o->npids);
+	if (!err && o->npids == before)
+		err = mmt_usage_error("-p needs a process id");
+	free(list);
+	return err;
 }
 
 static int add_string(const char *opt, const char *arg, const char **list, int *n,
@@ -267,6 +315,15 @@ static int parse_columns(struct mmt_options *o, const char *arg)
 	}
 	if (!err && !o->ncolumns)
 		err = mmt_usage_error("--columns needs at least one column");
+	/* ARGS, whose width varies, goes last: every column stays aligned */
+	for (int k = 0; !err && k < o->ncolumns - 1; k++) {
+		if (o->columns[k] == MMT_COL_ARGS) {
+			memmove(&o->columns[k], &o->columns[k + 1],
+				(o->ncolumns - k - 1) * sizeof(o->columns[0]));
+			o->columns[o->ncolumns - 1] = MMT_COL_ARGS;
+			break;
+		}
+	}
 	free(list);
 	return err;
 }
@@ -289,6 +346,39 @@ static int parse_size(struct mmt_options *o, const char *arg)
 		return mmt_usage_error("invalid --buffer-size '%s': a power of two from 4K to 1024M",
 				   arg);
 	o->buffer_size = v;
+	return 0;
+}
+
+/* -o FORMAT, -o FORMAT:FILE (Tracee), or -o FILE (strace): a value that
+ * is not a format name is a file. */
+static int parse_output(struct mmt_options *o, const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum mmt_format format;
+	} formats[] = {
+		{ "table", MMT_FMT_TABLE },
+		{ "json", MMT_FMT_JSON },
+		{ "strace", MMT_FMT_STRACE },
+	};
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (!*arg)
+		return mmt_usage_error("-o needs a format or a file name");
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strlen(formats[i].name) != n || strncmp(arg, formats[i].name, n))
+			continue;
+		o->format = formats[i].format;
+		if (colon) {
+			if (!colon[1])
+				return mmt_usage_error("-o %.*s: needs a file name after ':'", (int)n,
+						       arg);
+			o->output_file = colon + 1;
+		}
+		return 0;
+	}
+	o->output_file = arg;
 	return 0;
 }
 
@@ -322,6 +412,7 @@ enum {
 	OPT_DETECT,
 	OPT_DETECT_ALLOW,
 	OPT_DETECT_ONLY,
+	OPT_DURATION,
 	OPT_MAPPINGS,
 	OPT_METRICS,
 	OPT_NATS_STREAM,
@@ -368,6 +459,7 @@ static const struct option long_options[] = {
 	{ "mappings", no_argument, NULL, OPT_MAPPINGS },
 	{ "detect-allow", required_argument, NULL, OPT_DETECT_ALLOW },
 	{ "detect-only", no_argument, NULL, OPT_DETECT_ONLY },
+	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "nats-stream", required_argument, NULL, OPT_NATS_STREAM },
 	{ "nats-replicas", required_argument, NULL, OPT_NATS_REPLICAS },
@@ -384,6 +476,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 {
 	bool any_event = false, uid_min_set = false, uid_max_set = false, top_set = false,
 	     buffer_set = false, tracee_format_set = false;
+	int ntimes = 0;
 	const char *why;
 	long long v;
 	int c, err, li = 0;
@@ -401,26 +494,43 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
 	/* '+': stop at the first non-option, the traced command */
-	while ((c = getopt_long(argc, argv, "+:e:o:p:cyhV", long_options, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:o:p:cyhVtrT", long_options, &li)) != -1) {
 		switch (c) {
 		case 'e':
 			if ((err = parse_events(o, optarg, &any_event)))
 				return err;
 			break;
 		case 'o':
-			if (!strcmp(optarg, "table"))
-				o->format = MMT_FMT_TABLE;
-			else if (!strcmp(optarg, "json"))
-				o->format = MMT_FMT_JSON;
-			else if (!strncmp(optarg, "nats://", 7)) {
+			if (!strncmp(optarg, "nats://", 7)) {
 				if (mmt_sink_parse_url(optarg, &o->sink, &why))
 					return mmt_usage_error("invalid -o '%s': %s", optarg, why);
 				o->format = MMT_FMT_JSON;
 				o->nats = true;
-			} else
-				return mmt_usage_error("unknown output format '%s' (table or json)",
-						   optarg);
+			} else if ((err = parse_output(o, optarg))) {
+				return err;
+			}
 			break;
+		case 't':
+			ntimes++;
+			break;
+		case 'r':
+			o->time_fmt = MMT_TIME_RELATIVE;
+			break;
+		case 'T':
+			o->durations = true;
+			break;
+		case OPT_DURATION: {
+			char *end;
+			double ms;
+
+			errno = 0;
+			ms = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(ms >= 0 && ms <= 86400000.0))
+				return mmt_usage_error("invalid --duration '%s': milliseconds, from 0 to 86400000",
+						       optarg);
+			o->min_latency_ns = (__u64)(ms * 1e6);
+			break;
+		}
 		case OPT_PARSE_ARGS:
 			o->parse_args = true;
 			break;
@@ -435,7 +545,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			tracee_format_set = true;
 			break;
 		case 'p':
-			if ((err = parse_pid("pid", optarg, o->pids, &o->npids)))
+			if ((err = parse_pid_list(o, optarg)))
 				return err;
 			break;
 		case OPT_TID:
@@ -623,6 +733,40 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 			return mmt_usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (ntimes > 3)
+		return mmt_usage_error("-t is given at most three times (-ttt)");
+	if (ntimes && o->time_fmt == MMT_TIME_RELATIVE)
+		return mmt_usage_error("-t and -r cannot be combined");
+	if (ntimes)
+		o->time_fmt = ntimes == 1 ? MMT_TIME_SEC : ntimes == 2 ? MMT_TIME_USEC : MMT_TIME_EPOCH;
+	if (o->durations) {
+		int k;
+
+		for (k = 0; k < o->ncolumns && o->columns[k] != MMT_COL_LATENCY; k++)
+			;
+		/* before ARGS, whose width varies, so that it stays aligned */
+		if (k == o->ncolumns && o->ncolumns < MMT_COL_COUNT) {
+			for (k = 0; k < o->ncolumns && o->columns[k] != MMT_COL_ARGS; k++)
+				;
+			memmove(&o->columns[k + 1], &o->columns[k],
+				(o->ncolumns - k) * sizeof(o->columns[0]));
+			o->columns[k] = MMT_COL_LATENCY;
+			o->ncolumns++;
+		}
+	}
+	if (any_event) {
+		bool left = false;
+
+		for (int i = 0; i < MMT_EV_COUNT; i++) {
+			if (!o->any_selected)
+				o->selected[i] = true; /* only '!' items: all but these */
+			if (o->deselected[i])
+				o->selected[i] = false;
+			left |= o->selected[i];
+		}
+		if (!left)
+			return mmt_usage_error("-e leaves no event to trace");
+	}
 	if (!any_event)
 		for (int i = 0; i < MMT_EV_COUNT; i++)
 			o->selected[i] = true;
@@ -657,10 +801,12 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("--placement samples -p PID or COMMAND: give one");
 	if (o->placement && o->summary)
 		return mmt_usage_error("--placement writes records: -c does not apply");
-	if (o->summary && (o->format != MMT_FMT_TABLE || o->output_file))
-		return mmt_usage_error("-c prints a summary: -o and --output-file do not apply");
+	if (o->summary && o->format != MMT_FMT_TABLE)
+		return mmt_usage_error("-c prints a summary: an output format does not apply");
 	if (o->summary && (o->kernel_copy == MMT_KCOPY_FEXIT || o->kernel_copy == MMT_KCOPY_KPROBE))
 		return mmt_usage_error("-c writes no event: --kernel-copy does not apply");
+	if (o->summary && (o->min_latency_ns || o->nlatency_filters))
+		return mmt_usage_error("-c counts every call: --duration and .latency filters do not apply");
 	if (o->nats && (o->output_file || o->summary))
 		return mmt_usage_error("-o nats:// sends events: --output-file and -c do not apply");
 	if (o->ndetect_allow && !o->detect)

@@ -29,8 +29,17 @@ enum mmt_attach_mode {
 	MMT_ATTACH_SYSCALL, /* per-syscall tracepoints only: no ia32 */
 };
 
+/* A filter user space applies: the call's duration (EVENT.latency OP US). */
+struct mmt_latency_filter {
+	int event;
+	int op; /* enum mmt_pred_op: =, !=, <, <=, >, >= */
+	__u64 ns;
+};
+
 struct mmt_options {
 	bool selected[MMT_EV_COUNT];
+	bool any_selected; /* an -e item selected events (else: all of them) */
+	bool deselected[MMT_EV_COUNT]; /* -e '!NAME', '!%CLASS' */
 	enum mmt_format format;
 	bool parse_args;
 	enum mmt_tracee_format tracee_format; /* JSON argument type names */
@@ -41,6 +50,7 @@ struct mmt_options {
 	int npids;
 	pid_t tids[MMT_MAX_PIDS];
 	int ntids;
+	bool end_with_targets; /* -p: stop once every pid and tid is gone */
 	const char *comms[MMT_MAX_SCOPE_VALUES];
 	int ncomms;
 	const char *not_comms[MMT_MAX_SCOPE_VALUES];
@@ -58,6 +68,8 @@ struct mmt_options {
 	int npreds[MMT_EV_COUNT];
 	struct mmt_node_filter node_filters[MMT_MAX_USER_FILTERS];
 	int nnode_filters;
+	struct mmt_latency_filter latency_filters[MMT_MAX_USER_FILTERS];
+	int nlatency_filters;
 	/* summary mode */
 	bool summary;
 	bool histogram;
@@ -75,6 +87,9 @@ struct mmt_options {
 	int ncolumns;
 	int color; /* 0 never, 1 always, -1 auto (a terminal) */
 	const char *output_file;
+	enum mmt_time_fmt time_fmt; /* -t, -tt, -ttt, -r */
+	bool durations; /* -T */
+	__u64 min_latency_ns; /* --duration, .latency filters: calls this long */
 	const char *metrics; /* --metrics ADDR:PORT, or NULL */
 	bool nats; /* -o nats://...: sink holds where */
 	struct mmt_sink_opts sink;

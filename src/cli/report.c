@@ -39,6 +39,40 @@ static void sum_counters(struct mmtrace_bpf *skel, __u64 drops[MMT_EV_COUNT][MMT
 	free(vals);
 }
 
+void mmt_report_lost(struct mmtrace_bpf *skel, __u64 lost[MMT_EV_COUNT])
+{
+	enum { N = MMT_EV_COUNT * MMT_CNT_COUNT };
+	static __u64 c[MMT_EV_COUNT][MMT_CNT_COUNT], *vals;
+	static __u32 keys[N];
+	static int ncpu;
+	__u32 count = N, out_batch;
+	int err = -1;
+
+	/* every poll: one batched read of the per-CPU counters */
+	if (!vals) {
+		ncpu = libbpf_num_possible_cpus();
+		vals = calloc((size_t)N * (ncpu > 0 ? ncpu : 1), sizeof(*vals));
+	}
+	if (vals && ncpu > 0)
+		err = bpf_map_lookup_batch(bpf_map__fd(skel->maps.counters), NULL, &out_batch, keys,
+					   vals, &count, NULL);
+	/* ENOENT: the batch reached the end, which a whole read does */
+	if ((!err || errno == ENOENT) && vals && count == N) {
+		memset(c, 0, sizeof(c));
+		for (__u32 k = 0; k < count; k++)
+			for (int cpu = 0; cpu < ncpu; cpu++)
+				c[keys[k] / MMT_CNT_COUNT][keys[k] % MMT_CNT_COUNT] +=
+					vals[(size_t)k * ncpu + cpu];
+	} else {
+		sum_counters(skel, c);
+	}
+	for (int ev = 0; ev < MMT_EV_COUNT; ev++) {
+		lost[ev] = 0;
+		for (int r = 0; r < MMT_DROP_COUNT; r++)
+			lost[ev] += c[ev][r];
+	}
+}
+
 static const char *const counter_names[MMT_CNT_COUNT] = { "ringbuf", "inflight", "filtered" };
 
 void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_t contexts)

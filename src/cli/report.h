@@ -29,6 +29,9 @@ struct mmt_tally {
 	struct mmt_sink *sink; /* -o nats://: its counters join the stats */
 };
 
+/* Calls lost so far per event (ring buffer full, no room for an entry). */
+void mmt_report_lost(struct mmtrace_bpf *skel, __u64 lost[MMT_EV_COUNT]);
+
 /* The JSON stats line on stderr; contexts: thread contexts held. */
 void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_t contexts);
 

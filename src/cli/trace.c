@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli/child.h"
@@ -41,7 +42,9 @@ int mmt_trace(const struct mmt_options *opts)
 	struct mmt_loop loop = { .opts = opts, .out = &out, .child = &child };
 	struct mmt_det_session det;
 	struct mmt_ways ways = { .nlinks = 0 };
-	int ret = 1, status = 0, out_fd = STDOUT_FILENO, kcopy;
+	const char *no_color;
+	int ret = 1, status = 0, out_fd = STDOUT_FILENO, kcopy, rc, sig;
+	bool color;
 
 	mmt_load_quiet();
 	if (mmt_check_caps())
@@ -57,6 +60,10 @@ int mmt_trace(const struct mmt_options *opts)
 			return 1;
 		}
 	}
+	/* with a command, the trace goes to stderr, as strace's: its stdout
+	 * stays the command's */
+	if (opts->command)
+		out_fd = STDERR_FILENO;
 	if (opts->output_file) {
 		out_fd = open(opts->output_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (out_fd < 0) {
@@ -101,39 +108,68 @@ int mmt_trace(const struct mmt_options *opts)
 			goto cleanup;
 	}
 	mmt_json_configure(opts->tracee_format);
-	if (opts->format == MMT_FMT_TABLE && !opts->summary) {
-		mmt_table_configure(opts->columns, opts->ncolumns,
-				    opts->color == 1 || (opts->color < 0 && isatty(out_fd)));
-		mmt_table_header(&out);
-		ob_flush(&out);
-	}
+	no_color = getenv("NO_COLOR");
+	color = opts->color == 1 ||
+		(opts->color < 0 && isatty(out_fd) && !(no_color && *no_color));
 	if (opts->detect) {
 		if (mmt_det_session_init(&det, opts->format == MMT_FMT_JSON, opts->parse_args,
-					 opts->color == 1 || (opts->color < 0 && isatty(out_fd)),
-					 opts->detect_allow, opts->ndetect_allow))
+					 color, opts->detect_allow, opts->ndetect_allow))
 			goto cleanup;
 		loop.tally.det = &det;
 	}
-	if (opts->command && mmt_child_release(&child, opts->command[0])) {
-		mmt_child_reap(&child);
-		ret = 127;
-		goto cleanup;
+	if (opts->command) {
+		rc = mmt_child_release(&child, opts->command[0]);
+		if (rc) {
+			mmt_child_reap(&child);
+			ret = rc;
+			goto cleanup;
+		}
+		loop.released = true;
+	}
+	/* after the command started: nothing before an exec error */
+	mmt_strace_configure(opts->time_fmt, opts->durations);
+	mmt_table_time_format(opts->time_fmt);
+	mmt_json_durations(opts->durations);
+	if (opts->format == MMT_FMT_TABLE && !opts->summary) {
+		mmt_table_configure(opts->columns, opts->ncolumns, color);
+		mmt_table_header(&out);
+		ob_flush(&out);
 	}
 
 	if (loop.placement)
 		mmt_pl_start(loop.placement);
-	if (mmt_loop_run(&loop, &status))
-		goto cleanup;
-	mmt_pl_finish(&loop.placement, true);
-	if (out.err && out.err != EPIPE) {
-		mmt_err("failed to write %s: %s",
-			opts->output_file ? opts->output_file : "output", strerror(out.err));
+	rc = mmt_loop_run(&loop, &status);
+	if (rc && child.pid > 0) {
+		/* never harm the command: detach, let it run to its end */
+		if (rc > 0)
+			mmt_err("stopped tracing (%s); '%s' runs on, untraced, to its end",
+				loop.why, opts->command[0]);
+		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));
+		mmt_unload(skel);
+		skel = NULL;
+		sig = mmt_loop_wait_child(&loop, &status);
+		if (sig) {
+			mmt_err("left without waiting for '%s' (pid %d), which runs on",
+				opts->command[0], child.pid);
+			ret = 128 + sig;
+		} else {
+			ret = rc > 0 ? mmt_child_exit_status(status) : 1;
+		}
 		goto cleanup;
 	}
-	if (loop.sites) {
+	if (rc)
+		goto cleanup;
+	mmt_pl_finish(&loop.placement, true);
+	if (out.err && out.err != EPIPE && out.err != EINTR) {
+		mmt_err("failed to write %s: %s",
+			opts->output_file ? opts->output_file : "output", strerror(out.err));
+		ret = opts->command ? mmt_child_exit_status(status) : 1;
+		goto cleanup;
+	}
+	if (loop.sites && !out.err) {
 		mmt_sites_print(&out, loop.sites, opts->top);
 		ob_flush(&out);
-	} else if (opts->summary && mmt_report_summary(skel, opts, &out))
+	} else if (opts->summary && !out.err && mmt_report_summary(skel, opts, &out))
 		mmt_err("failed to read the statistics: out of memory");
 	ret = opts->command ? mmt_child_exit_status(status) : 0;
 cleanup:

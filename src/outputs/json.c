@@ -295,6 +295,13 @@ static const struct pieces *event_text(const struct mmt_event_desc *d, bool pars
 	return e;
 }
 
+static bool json_durations;
+
+void mmt_json_durations(bool on)
+{
+	json_durations = on;
+}
+
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args)
 {
@@ -396,5 +403,9 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	outcome_fields(ob, ev);
 	if (ev->stack)
 		stack_frames(ob, ev->stack);
+	if (json_durations) { /* ours: ns from entry to exit */
+		ob_lit(ob, ",\"duration\":");
+		ob_u64(ob, r->exit_ns - r->enter_ns);
+	}
 	ob_lit(ob, "}\n");
 }

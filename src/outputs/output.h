@@ -8,10 +8,12 @@
 
 #include "decoders/decode.h"
 #include "text/outbuf.h"
+#include "outputs/timefmt.h"
 
 enum mmt_format {
 	MMT_FMT_TABLE,
 	MMT_FMT_JSON,
+	MMT_FMT_STRACE, /* name(args) = ret, as strace prints it */
 };
 
 /* Table columns, in the order --columns gives them. */
@@ -35,8 +37,15 @@ enum mmt_column {
  * failed calls are coloured (ANSI). */
 void mmt_table_configure(const enum mmt_column *cols, int ncols, bool color);
 
+/* The TIME column as -t/-tt/-ttt/-r (MMT_TIME_DEFAULT: HH:MM:SS.us). */
+void mmt_table_time_format(enum mmt_time_fmt f);
+
 void mmt_table_header(struct outbuf *ob);
 void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev);
+
+/* -T: each event ends with "duration" (ns from entry to exit), a key of
+ * mmtrace's own after Tracee's. */
+void mmt_json_durations(bool on);
 
 /* The argument type names mmt_json_event() prints (default: v0.24). */
 void mmt_json_configure(enum mmt_tracee_format f);
@@ -44,5 +53,16 @@ void mmt_json_configure(enum mmt_tracee_format f);
 /* parse_args: pointers as "0x..." strings, flags and modes as names */
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args);
+
+/* strace's syntax: time as -t/-tt/-ttt/-r (MMT_TIME_DEFAULT: none), and
+ * the duration as -T. */
+void mmt_strace_configure(enum mmt_time_fmt time, bool duration);
+void mmt_strace_event(struct outbuf *ob, const struct mmt_decoded_event *ev);
+
+/* Records lost since the last such line (lost[event]), at wall_ns, in the
+ * stream: a JSON object with "eventName":"lost_events", a table line
+ * "TIME lost_events LOST n events: mmap 3, ...", strace's "+++ lost ... +++". */
+void mmt_lost_event(struct outbuf *ob, enum mmt_format f, __u64 wall_ns,
+		    const __u64 lost[MMT_EV_COUNT]);
 
 #endif /* MMT_OUTPUT_H */

@@ -3,6 +3,7 @@
  * summary.c - the summary table of `mmtrace -c`, like `strace -c` but per
  * event, with errors by errno and, on request, a log2 latency histogram.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,7 +106,11 @@ static void group_title(struct outbuf *ob, const struct mmt_stat_key *k,
 		ob_str(ob, ":\n");
 		break;
 	case MMT_BY_PID:
-		fmt(ob, "\npid %llu:\n", (unsigned long long)k->group);
+		memcpy(comm, k->comm, MMT_COMM_LEN);
+		comm[MMT_COMM_LEN] = '\0';
+		fmt(ob, "\npid %llu (", (unsigned long long)k->group);
+		ob_safe_str(ob, comm, sizeof(comm));
+		ob_str(ob, "):\n");
 		break;
 	case MMT_BY_CGROUP:
 		fmt(ob, "\ncgroup %llu:\n", (unsigned long long)k->group);
@@ -115,62 +120,106 @@ static void group_title(struct outbuf *ob, const struct mmt_stat_key *k,
 	}
 }
 
+/* One event's line in a group: the rows of its errnos summed. */
+struct event_sum {
+	unsigned int event;
+	__u64 calls, errors, sum, max, hist[MMT_HIST_SLOTS];
+	char errnos[256];
+};
+
+static int cmp_time(const void *pa, const void *pb)
+{
+	const struct event_sum *a = pa, *b = pb;
+
+	if (a->sum != b->sum)
+		return a->sum > b->sum ? -1 : 1; /* most time first, as strace -c */
+	return a->event < b->event ? -1 : a->event > b->event;
+}
+
+/* Sum the rows [g, end) of one group per event into ev; returns how many. */
+static size_t sum_events(const struct mmt_summary_row *rows, size_t g, size_t end,
+			 struct event_sum *ev)
+{
+	size_t nev = 0;
+
+	for (size_t e = g; e < end; e++) {
+		const struct mmt_stat *st = &rows[e].st;
+		struct event_sum *x;
+		size_t off;
+
+		if (!nev || ev[nev - 1].event != rows[e].key.event) {
+			if (nev == MMT_EV_COUNT)
+				break; /* rows are sorted by event: cannot happen */
+			memset(&ev[nev], 0, sizeof(ev[nev]));
+			ev[nev++].event = rows[e].key.event;
+		}
+		x = &ev[nev - 1];
+		x->calls += st->calls;
+		x->sum += st->lat_sum;
+		x->max = st->lat_max > x->max ? st->lat_max : x->max;
+		for (int h = 0; h < MMT_HIST_SLOTS; h++)
+			x->hist[h] += st->hist[h];
+		if (rows[e].key.err) {
+			const char *name = mmt_errno_name(rows[e].key.err);
+
+			x->errors += st->calls;
+			off = strlen(x->errnos);
+			if (off < sizeof(x->errnos) - 1)
+				snprintf(x->errnos + off, sizeof(x->errnos) - off, "%s%s:%llu",
+					 off ? " " : "", name ? name : "E?",
+					 (unsigned long long)st->calls);
+		}
+	}
+	return nev;
+}
+
 void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
 		       enum mmt_summary_by by, bool with_hist)
 {
-	__u64 all_calls = 0, all_errors = 0;
+	__u64 all_calls = 0, all_errors = 0, all_time = 0;
+	struct event_sum *ev = calloc(MMT_EV_COUNT, sizeof(*ev));
 
-	if (n > 1)
+	if (!ev) {
+		ob->err = ob->err ? ob->err : ENOMEM;
+		return;
+	}
+	if (n > 1) /* rows may be NULL when there are none */
 		qsort(rows, n, sizeof(*rows), cmp_rows);
-	for (size_t i = 0; i < n;) {
-		size_t g = i;
+	for (size_t i = 0, g; i < n; i = g) {
+		__u64 group_time = 0;
+		size_t nev;
 
+		for (g = i; g < n && same_group(&rows[g].key, &rows[i].key); g++)
+			;
+		nev = sum_events(rows, i, g, ev);
+		if (nev > 1)
+			qsort(ev, nev, sizeof(*ev), cmp_time);
+		for (size_t k = 0; k < nev; k++)
+			group_time += ev[k].sum;
 		group_title(ob, &rows[i].key, by);
-		fmt(ob, "%-24s %9s %9s %13s %11s %11s  %s\n", "EVENT", "CALLS", "ERRORS",
-		    "TOTAL(us)", "MEAN(us)", "MAX(us)", "ERRNOS");
-		while (g < n && same_group(&rows[g].key, &rows[i].key)) {
-			const struct mmt_event_desc *d = mmt_event_by_id(rows[g].key.event);
-			__u64 calls = 0, errors = 0, sum = 0, max = 0, hist[MMT_HIST_SLOTS] = { 0 };
-			char errnos[256] = "";
-			size_t e = g, off = 0;
+		fmt(ob, "%6s %-24s %9s %9s %13s %11s %11s  %s\n", "% TIME", "EVENT", "CALLS",
+		    "ERRORS", "TOTAL(us)", "MEAN(us)", "MAX(us)", "ERRNOS");
+		for (size_t k = 0; k < nev; k++) {
+			const struct event_sum *x = &ev[k];
+			const struct mmt_event_desc *d = mmt_event_by_id(x->event);
 
-			while (e < n && same_group(&rows[e].key, &rows[g].key) &&
-			       rows[e].key.event == rows[g].key.event) {
-				const struct mmt_stat *st = &rows[e].st;
-
-				calls += st->calls;
-				sum += st->lat_sum;
-				max = st->lat_max > max ? st->lat_max : max;
-				for (int h = 0; h < MMT_HIST_SLOTS; h++)
-					hist[h] += st->hist[h];
-				if (rows[e].key.err) {
-					const char *name = mmt_errno_name(rows[e].key.err);
-
-					errors += st->calls;
-					if (off < sizeof(errnos))
-						off += snprintf(errnos + off, sizeof(errnos) - off,
-								"%s%s:%llu", off ? " " : "",
-								name ? name : "E?",
-								(unsigned long long)st->calls);
-				}
-				e++;
-			}
-			fmt(ob, "%-24s %9llu %9llu %13.3f %11.3f %11.3f  %s\n",
-			    d ? d->name : "?", (unsigned long long)calls,
-			    (unsigned long long)errors, sum / 1e3, calls ? sum / 1e3 / calls : 0.0,
-			    max / 1e3, errnos);
+			fmt(ob, "%6.2f %-24s %9llu %9llu %13.3f %11.3f %11.3f  %s\n",
+			    group_time ? 100.0 * x->sum / group_time : 0.0, d ? d->name : "?",
+			    (unsigned long long)x->calls, (unsigned long long)x->errors,
+			    x->sum / 1e3, x->calls ? x->sum / 1e3 / x->calls : 0.0, x->max / 1e3,
+			    x->errnos);
 			if (with_hist)
-				histogram(ob, hist);
-			all_calls += calls;
-			all_errors += errors;
-			g = e;
+				histogram(ob, x->hist);
+			all_calls += x->calls;
+			all_errors += x->errors;
 		}
-		i = g;
+		all_time += group_time;
 	}
 	if (!n)
-		fmt(ob, "%-24s %9s %9s\n", "EVENT", "CALLS", "ERRORS");
-	fmt(ob, "%-24s %9llu %9llu\n", "total", (unsigned long long)all_calls,
-	    (unsigned long long)all_errors);
+		fmt(ob, "%6s %-24s %9s %9s\n", "% TIME", "EVENT", "CALLS", "ERRORS");
+	fmt(ob, "%6s %-24s %9llu %9llu %13.3f\n", "100.00", "total",
+	    (unsigned long long)all_calls, (unsigned long long)all_errors, all_time / 1e3);
+	free(ev);
 }
 
 const char *mmt_reason_name(unsigned int reason)

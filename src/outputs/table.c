@@ -35,6 +35,14 @@ static enum mmt_column shown[MMT_COL_COUNT] = {
 };
 static int nshown = MMT_COL_ARGS + 1;
 static bool colored;
+static enum mmt_time_fmt time_fmt = MMT_TIME_DEFAULT;
+static __u64 time_prev_ns;
+
+void mmt_table_time_format(enum mmt_time_fmt f)
+{
+	time_fmt = f;
+	time_prev_ns = 0;
+}
 
 void mmt_table_configure(const enum mmt_column *c, int n, bool color)
 {
@@ -192,7 +200,10 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 
 		switch (shown[i]) {
 		case MMT_COL_TIME:
-			time_col(ob, ev->timestamp_ns);
+			if (time_fmt == MMT_TIME_DEFAULT)
+				time_col(ob, ev->timestamp_ns);
+			else
+				mmt_time_text(ob, time_fmt, ev->timestamp_ns, &time_prev_ns);
 			break;
 		case MMT_COL_UID:
 			ob_u64(ob, r->uid);

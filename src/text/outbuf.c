@@ -3,8 +3,11 @@
  * outbuf.c - buffered output and the escaping rules of both outputs.
  */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "text/numfmt.h"
 #include "text/outbuf.h"
@@ -16,6 +19,9 @@ int ob_init(struct outbuf *ob, int fd, size_t cap)
 	ob->cap = ob->buf ? cap : 0;
 	ob->fd = fd;
 	ob->err = ob->buf ? 0 : ENOMEM;
+	ob->give_up = NULL;
+	ob->give_up_ctx = NULL;
+	ob->chunked = false;
 	return ob->buf ? 0 : -ENOMEM;
 }
 
@@ -26,6 +32,40 @@ void ob_free(struct outbuf *ob)
 	ob->len = ob->cap = 0;
 }
 
+void ob_set_give_up(struct outbuf *ob, bool (*give_up)(void *ctx), void *ctx)
+{
+	struct stat st;
+
+	ob->give_up = give_up;
+	ob->give_up_ctx = ctx;
+	/* what can wait for a reader: a pipe, a socket, a terminal; a file or
+	 * another device takes one write for all */
+	ob->chunked = ob->fd >= 0 && (fstat(ob->fd, &st) ||
+				      S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) ||
+				      (S_ISCHR(st.st_mode) && isatty(ob->fd)));
+}
+
+/* Wait until fd takes a write, asking give_up each time it took nothing
+ * for 100 ms: 0, or -1 when the output is given up. A signal alone does not
+ * give up (a line would be cut while the reader keeps up): the wait does. */
+static int wait_writable(struct outbuf *ob)
+{
+	struct pollfd p = { .fd = ob->fd, .events = POLLOUT };
+
+	for (;;) {
+		int n = poll(&p, 1, 100);
+
+		if (n > 0)
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return 0; /* let write() report it */
+		if (ob->give_up(ob->give_up_ctx))
+			return -1;
+	}
+}
+
 int ob_flush(struct outbuf *ob)
 {
 	size_t off = 0;
@@ -33,8 +73,20 @@ int ob_flush(struct outbuf *ob)
 	if (ob->fd < 0)
 		return -ob->err;
 	while (off < ob->len && !ob->err) {
-		ssize_t n = write(ob->fd, ob->buf + off, ob->len - off);
+		size_t len = ob->len - off;
+		ssize_t n;
 
+		/* A pipe that polls writable takes PIPE_BUF bytes without
+		 * blocking: a write never waits past a signal. */
+		if (ob->give_up && ob->chunked) {
+			if (wait_writable(ob)) {
+				ob->err = EINTR;
+				break;
+			}
+			if (len > PIPE_BUF)
+				len = PIPE_BUF;
+		}
+		n = write(ob->fd, ob->buf + off, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {

@@ -18,10 +18,18 @@ struct outbuf {
 	size_t cap;
 	int fd; /* -1: keep everything in memory (tests) */
 	int err; /* first write error (errno), sticky */
+	/* Asked while a write waits (the fd is not ready, or a signal came):
+	 * true gives the output up (err becomes EINTR). NULL: writes block. */
+	bool (*give_up)(void *ctx);
+	void *give_up_ctx;
+	bool chunked; /* a pipe, terminal or socket: writes of PIPE_BUF bytes */
 };
 
 int ob_init(struct outbuf *ob, int fd, size_t cap);
 void ob_free(struct outbuf *ob);
+/* Let writes wait for fd in slices, asking give_up(ctx) between them, so
+ * that a signal is honoured even while nobody reads the output. */
+void ob_set_give_up(struct outbuf *ob, bool (*give_up)(void *ctx), void *ctx);
 /* Write out what is buffered. Returns 0 or -errno (also kept in err). */
 int ob_flush(struct outbuf *ob);
 /* Make room for n more bytes, flushing or growing: the slow path. */

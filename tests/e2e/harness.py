@@ -13,6 +13,9 @@ OUT = os.path.join(ROOT, os.environ.get("MMTRACE_OUT", "build"))
 MMTRACE = os.path.join(OUT, "mmtrace")
 WORKLOAD = os.path.realpath(os.path.join(OUT, "tests", "workload"))
 HOSTILE = os.path.join(OUT, "tests", "hostile")
+# With a command, the trace goes to stderr (as strace's); tests that parse it
+# read it on stdout, apart from mmtrace's own messages.
+TO_STDOUT = ["--output-file", "/dev/stdout"]
 
 TESTS = []
 

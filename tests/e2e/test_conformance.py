@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import MMTRACE, OUT, WORKLOAD, Fail, check, eq, main, test
+from harness import MMTRACE, OUT, TO_STDOUT, WORKLOAD, Fail, check, eq, main, test
 from tracee_schema import MURMUR3_VECTORS, entity_id, murmur3_32, validate_lines
 
 WORKLOAD32 = os.path.realpath(os.path.join(OUT, "tests", "workload32"))
@@ -33,7 +33,7 @@ ONLY_64 = {"int_args", "map_shadow_stack"}
 def run(binary, scenario, *opts):
     """mmtrace -o json OPTS -e (all 24) -- BINARY SCENARIO LOG: its stdout."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [MMTRACE, "-o", "json", *opts, "-e", ",".join(EVENTS), "--", binary, scenario,
+        cmd = [MMTRACE, *TO_STDOUT, "-o", "json", *opts, "-e", ",".join(EVENTS), "--", binary, scenario,
                os.path.join(tmp, "log")]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
         eq(p.returncode, 0, f"exit status of {' '.join(cmd)} (stderr: {p.stderr.strip()})")

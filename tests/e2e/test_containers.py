@@ -48,7 +48,7 @@ def run_in_cgroup(base, path):
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
         p = subprocess.run(
-            [MMTRACE, "-o", "json", "-e", "set_mempolicy", "--", "sh", "-c",
+            [MMTRACE, "--output-file", "/dev/stdout", "-o", "json", "-e", "set_mempolicy", "--", "sh", "-c",
              f'echo $$ > "{group}/cgroup.procs" && exec {WORKLOAD} set_mempolicy {log}'],
             capture_output=True, text=True, timeout=60)
     if p.returncode != 0:

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 
-from harness import MMTRACE, OUT, check, eq, main, test
+from harness import MMTRACE, OUT, TO_STDOUT, check, eq, main, test
 
 CTXLOAD = os.path.realpath(os.path.join(OUT, "tests", "ctxload"))
 CTXLOAD32 = os.path.realpath(os.path.join(OUT, "tests", "ctxload32"))
@@ -33,7 +33,7 @@ def run(*opts, prog=CTXLOAD):
         st = os.path.join(d, "strace.out")
         work = os.path.join(d, "w")
         os.mkdir(work)
-        p = subprocess.run([MMTRACE, "-e", EVENTS, *opts, "--", "strace", "-y", "-qq", "-o", st,
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-e", EVENTS, *opts, "--", "strace", "-y", "-qq", "-o", st,
                             "-e", "trace=mmap,mmap2,process_madvise", prog, work, log],
                            capture_output=True, text=True, timeout=120)
         eq(p.returncode, 0, f"mmtrace exit status (stderr: {p.stderr[-500:]})")
@@ -340,7 +340,7 @@ def exe_path_marked_when_cut():
         os.makedirs(deep)
         exe = os.path.join(deep, "true_copy")
         shutil.copy("/usr/bin/true", exe)
-        p = subprocess.run([MMTRACE, "-o", "json", "-e", "brk", "--", exe], capture_output=True,
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-o", "json", "-e", "brk", "--", exe], capture_output=True,
                            text=True, timeout=60)
         eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
         exes = {json.dumps(json.loads(l)["executable"], sort_keys=True)
@@ -364,7 +364,7 @@ def detect_quiet_with_context():
                     ["sh", "-c", "ls / | sort | head -3 > /dev/null"],
                     ["perl", "-e", "1"],
                     ["gcc", "-o", os.path.join(d, "m"), src]):
-            p = subprocess.run([MMTRACE, "--detect-only", "-o", "json", "-y", "--mappings", "--",
+            p = subprocess.run([MMTRACE, *TO_STDOUT, "--detect-only", "-o", "json", "-y", "--mappings", "--",
                                 *cmd], capture_output=True, text=True, timeout=120)
             eq(p.returncode, 0, f"{cmd}: exit status ({p.stderr.strip()[-300:]})")
             eq(p.stdout.splitlines(), [], f"{cmd}: findings")

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import MMTRACE, OUT, check, eq, main, test
+from harness import MMTRACE, OUT, TO_STDOUT, check, eq, main, test
 
 TECH = os.path.realpath(os.path.join(OUT, "tests", "techniques"))
 TECH32 = os.path.realpath(os.path.join(OUT, "tests", "techniques32"))
@@ -250,7 +250,7 @@ def detect_table_line():
     """In the table a finding is one line, marked (no colour) or in reverse
     red (colour), after its event."""
     for color, mark in (("never", "!! "), ("always", "\033[1;7;31m")):
-        p = subprocess.run([MMTRACE, "--detect", "--color", color, "-e", "mmap", "--", TECH,
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "--detect", "--color", color, "-e", "mmap", "--", TECH,
                             "wx_mmap"], capture_output=True, text=True, timeout=60)
         eq(p.returncode, 0, "exit status")
         lines = [l for l in p.stdout.splitlines() if "FINDING" in l]

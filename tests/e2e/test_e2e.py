@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from harness import MMTRACE, OUT, ROOT, WORKLOAD, Fail, check, eq, main, s32, test
+from harness import MMTRACE, OUT, ROOT, TO_STDOUT, WORKLOAD, Fail, check, eq, main, s32, test
 from tracee_schema import entity_id
 
 WORKLOAD32 = os.path.realpath(os.path.join(OUT, "tests", "workload32"))
@@ -163,7 +163,7 @@ def run_traced(scenario, *opts, events=None, binary=WORKLOAD):
         events = ",".join(SCENARIOS[scenario] + [MARKER])
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        cmd = [*MMT, *opts, "-e", events, "--", binary, scenario, log]
+        cmd = [*MMT, *TO_STDOUT, *opts, "-e", events, "--", binary, scenario, log]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
         eq(p.returncode, 0, f"exit status of {' '.join(cmd)} (stderr: {p.stderr.strip()})")
         with open(log) as f:
@@ -472,7 +472,7 @@ def agrees_with_strace_c(args, must_see):
     stress = os.path.realpath(shutil.which("stress-ng"))
     with tempfile.TemporaryDirectory() as tmp:
         summary = os.path.join(tmp, "strace")
-        cmd = [*MMT, "-o", "json", "--stats", "-e", ",".join(STRACE_EVENTS), "--",
+        cmd = [*MMT, *TO_STDOUT, "-o", "json", "--stats", "-e", ",".join(STRACE_EVENTS), "--",
                "strace", "-f", "-c", "-o", summary, "-e", "trace=" + ",".join(STRACE_EVENTS),
                stress, *args]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
@@ -555,7 +555,7 @@ def pid_namespace_pids():
     """In a new pid namespace the workload is pid 1; the host pid differs."""
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([*MMT, "-o", "json", "-e", "set_mempolicy", "--", "unshare",
+        p = subprocess.run([*MMT, *TO_STDOUT, "-o", "json", "-e", "set_mempolicy", "--", "unshare",
                             "--pid", "--fork",
                             WORKLOAD, "set_mempolicy", log], capture_output=True, text=True,
                            timeout=60)
@@ -624,7 +624,7 @@ def context_follows_changes():
     executable it had when it was made."""
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([*MMT, "-o", "json", "-e", "set_mempolicy", "--stats", "--",
+        p = subprocess.run([*MMT, *TO_STDOUT, "-o", "json", "-e", "set_mempolicy", "--stats", "--",
                             sys.executable, "-c", CONTEXT_CHANGES, log],
                            capture_output=True, text=True, timeout=60)
         eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
@@ -679,7 +679,7 @@ def context_follows_a_thread_across_cpus():
     with the context of its own time; nothing is late or without context."""
     if len(os.sched_getaffinity(0)) < 2:
         return
-    p = subprocess.run([*MMT, "--stats", "-o", "json", "-e", "set_mempolicy", "--",
+    p = subprocess.run([*MMT, *TO_STDOUT, "--stats", "-o", "json", "-e", "set_mempolicy", "--",
                         sys.executable, "-c", MIGRATING_THREAD],
                        capture_output=True, text=True, timeout=60)
     eq(p.returncode, 0, f"exit status (stderr: {p.stderr.strip()})")
@@ -699,7 +699,11 @@ def losses_are_counted_exactly():
     out, err, calls = run_traced("burst", "-o", "json", "--buffer-size", "4K", "--stats",
                                  events="set_mempolicy")
     made = calls[0]["calls"]
-    delivered = len(json_events(out))
+    events = json_events(out)
+    delivered = len([e for e in events if e["eventName"] == "set_mempolicy"])
+    # the gaps are told in the stream too (lost_events records)
+    eq(sum(e["lost"] for e in events if e["eventName"] == "lost_events"),
+       delivered and made - delivered, "lost_events records")
     lines = stderr_lines(err)
     stats = json.loads(lines[-1])["stats"]
     lost = stats["lostByEvent"]["set_mempolicy"]["ringbuf"]
@@ -871,7 +875,7 @@ def exit_status_of_the_command():
 
 
 USAGE_ERRORS = [
-    (["-o", "xml"], "unknown output format 'xml'"),
+    (["-o", "json:"], "-o json: needs a file name after ':'"),
     (["-e", "nosuch"], "unknown event 'nosuch'"),
     (["-e", ""], "-e needs at least one event name"),
     (["-e", ",,"], "-e needs at least one event name"),

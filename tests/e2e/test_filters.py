@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 
-from harness import MMTRACE, WORKLOAD, cgroup2_mount, check, eq, main, s32, test
+from harness import MMTRACE, TO_STDOUT, WORKLOAD, cgroup2_mount, check, eq, main, s32, test
 
 NOBODY = 65534
 MPOL_MODE_FLAGS = 0xE000
@@ -213,7 +213,7 @@ def follow_descendants_of_a_comm():
 def filter_case(scenario, filters, want, user_space=False):
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        cmd = [MMTRACE, "-o", "json", "--stats"]
+        cmd = [MMTRACE, *TO_STDOUT, "-o", "json", "--stats"]
         for f in filters:
             cmd += ["-e", f]
         p = subprocess.run(cmd + ["--", WORKLOAD, scenario, log], capture_output=True,
@@ -282,15 +282,16 @@ def filter_nodes_in_mask():
 def summary_counts_what_the_workload_made():
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([MMTRACE, "-c", "--histogram", "-e", "set_mempolicy,migrate_pages",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-c", "--histogram", "-e", "set_mempolicy,migrate_pages",
                             "--", WORKLOAD, "set_mempolicy", log],
                            capture_output=True, text=True, timeout=60)
         eq(p.returncode, 0, "exit status")
         with open(log) as f:
             calls = [json.loads(line) for line in f]
     lines = p.stdout.splitlines()
-    row = next(l for l in lines if l.startswith("set_mempolicy "))
-    f = row.split()
+    # "% TIME" comes first, as strace -c's
+    row = next(l for l in lines if l.split()[1:2] == ["set_mempolicy"])
+    f = row.split()[1:]
     errors = [c for c in calls if c["ret"] < 0]
     eq(int(f[1]), len(calls), "calls")
     eq(int(f[2]), len(errors), "errors")
@@ -308,13 +309,14 @@ def summary_counts_what_the_workload_made():
         i += 1
     eq(total, len(calls), "histogram total")
     check(not any(l.startswith("migrate_pages ") for l in lines), "no migrate_pages row")
-    eq(lines[-1].split(), ["total", str(len(calls)), str(len(errors))], "total line")
+    eq(lines[-1].split()[:4], ["100.00", "total", str(len(calls)), str(len(errors))],
+       "total line")
 
 
 def summary_rows(text):
     rows = {}
     for line in text.splitlines():
-        f = line.split()
+        f = line.split()[1:]  # after "% TIME"
         if len(f) >= 6 and f[1].isdigit() and f[0] not in ("total", "EVENT"):
             rows[f[0]] = (int(f[1]), int(f[2]))
     return rows
@@ -325,7 +327,7 @@ def summary_agrees_with_strace_c():
     """mmtrace -c and strace -f -c around the very same stress-ng run."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "strace")
-        p = subprocess.run([MMTRACE, "-c", "--not-comm", "strace", "--", "strace", "-f", "-c",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-c", "--not-comm", "strace", "--", "strace", "-f", "-c",
                             "-o", out, "-e", "trace=%memory", "stress-ng", "--numa", "1",
                             "--numa-ops", "20"], capture_output=True, text=True, timeout=300)
         eq(p.returncode, 0, f"exit status ({p.stderr.strip()[-300:]})")
@@ -344,7 +346,7 @@ def summary_agrees_with_strace_c():
 def summary_by_comm():
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([MMTRACE, "-c", "--summary-by", "comm", "-e", "set_mempolicy",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-c", "--summary-by", "comm", "-e", "set_mempolicy",
                             "--", WORKLOAD, "set_mempolicy", log],
                            capture_output=True, text=True, timeout=60)
         with open(log) as f:
@@ -355,8 +357,8 @@ def summary_by_comm():
     for line in p.stdout.splitlines():
         if line.startswith("comm "):
             current = line[5:].rstrip(":")
-        elif line.startswith("set_mempolicy "):
-            groups[current] = int(line.split()[1])
+        elif line.split()[1:2] == ["set_mempolicy"]:
+            groups[current] = int(line.split()[2])
     want = {}
     for c in calls:
         want[c["comm"]] = want.get(c["comm"], 0) + 1
@@ -367,7 +369,7 @@ def summary_by_comm():
 def columns_and_colour():
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([MMTRACE, "-e", "set_mempolicy", "--columns", "EVENT,RET,LATENCY",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-e", "set_mempolicy", "--columns", "EVENT,RET,LATENCY",
                             "--color", "always", "--", WORKLOAD, "set_mempolicy", log],
                            capture_output=True, text=True, timeout=60)
         with open(log) as f:
@@ -383,7 +385,7 @@ def columns_and_colour():
     eq(len(red), len([c for c in calls if c["ret"] < 0]), "failed calls in red")
     # auto: not a terminal here, so no colour
     with tempfile.TemporaryDirectory() as tmp:
-        p = subprocess.run([MMTRACE, "-e", "set_mempolicy", "--", WORKLOAD, "set_mempolicy",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-e", "set_mempolicy", "--", WORKLOAD, "set_mempolicy",
                             os.path.join(tmp, "log")], capture_output=True, text=True, timeout=60)
     check("\x1b[" not in p.stdout, "colour on a pipe with --color auto")
 
@@ -393,7 +395,7 @@ USAGE_ERRORS = [
     (["-e", "set_mempolicy.args.mod=1"], "set_mempolicy has no argument 'mod' (arguments: mode, nodemask, maxnode)"),
     (["-e", "set_mempolicy.args.mode~1"], "has no operator"),
     (["-e", "nosuch.args.x=1"], "unknown event 'nosuch'"),
-    (["-e", "mremap.ret=0"], "'ret' is not a field (use args.NAME or retval)"),
+    (["-e", "mremap.ret=0"], "'ret' is not a field (use args.NAME, retval or latency)"),
     (["-e", "mremap.args.new_size>big"], "'big' is not a number"),
     (["-e", "mremap.args.flags.nodes=1"], "only a node mask has .nodes"),
     (["-e", "mbind.args.nodemask.nodes>1"], ".nodes takes '='"),

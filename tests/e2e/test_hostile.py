@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from harness import HOSTILE, MMTRACE, WORKLOAD, Fail, check, eq, main, test
+from harness import HOSTILE, MMTRACE, TO_STDOUT, WORKLOAD, Fail, check, eq, main, test
 
 EVENTS = ["set_mempolicy", "mbind", "migrate_pages", "move_pages", "mremap"]
 # the thread names hostile.c sets, as JSON must give them back: invalid
@@ -28,7 +28,7 @@ NAMES = ['q"uo"te', "back\\slash", "new\nline", "\x1b[31mred\x1b[0m", "\x01\x02\
 def run_hostile(mode, iterations, *opts, fmt="json"):
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        p = subprocess.run([MMTRACE, "-o", fmt, "--stats", "-e", ",".join(EVENTS), *opts,
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-o", fmt, "--stats", "-e", ",".join(EVENTS), *opts,
                             "--", HOSTILE, mode, str(iterations), log],
                            capture_output=True, timeout=300)
         eq(p.returncode, 0, f"exit status ({p.stderr[-300:]!r})")
@@ -131,7 +131,7 @@ def kernel_copy_unavailable_is_one_note():
     method = toctou_method()
     for hook, name in (("fexit", "kernel-copy (fexit get_nodes)"),
                        ("kprobe", "kernel-copy (kprobe get_nodes)"), ("off", None)):
-        p = subprocess.run([MMTRACE, "-o", "json", "-e", "set_mempolicy",
+        p = subprocess.run([MMTRACE, *TO_STDOUT, "-o", "json", "-e", "set_mempolicy",
                             f"--kernel-copy={hook}", "--", WORKLOAD, "set_mempolicy",
                             "/dev/null"], capture_output=True, text=True, timeout=60)
         eq(p.returncode, 0, f"--kernel-copy={hook}: exit status ({p.stderr.strip()})")
@@ -201,24 +201,35 @@ def bpf_ids_alive():
 
 @test
 def output_errors_are_one_line():
-    p = subprocess.run(f"{MMTRACE} -o json -e set_mempolicy -- {WORKLOAD} set_mempolicy "
-                       f"/dev/null > /dev/full", shell=True, capture_output=True, text=True,
-                       timeout=60)
-    eq(p.returncode, 1, "exit status writing to /dev/full")
-    eq(p.stderr.splitlines(), ["mmtrace: failed to write output: No space left on device"],
-       "/dev/full message")
+    # with a command, an output that fails stops the tracing, not the
+    # command: one line says why, the exit status is the command's
+    p = subprocess.run(f"{MMTRACE} {' '.join(TO_STDOUT)} -o json -e set_mempolicy -- "
+                       f"{WORKLOAD} set_mempolicy /dev/null > /dev/full", shell=True,
+                       capture_output=True, text=True, timeout=60)
+    eq(p.returncode, 0, "exit status writing to /dev/full: the command's")
+    # the write failed while the command ran (tracing stops, it runs on),
+    # or after it ended (the order window holds records up to 10 ms)
+    check(p.stderr.splitlines() in (
+        [f"mmtrace: stopped tracing (failed to write the output: No space left on device); "
+         f"'{WORKLOAD}' runs on, untraced, to its end"],
+        ["mmtrace: failed to write /dev/stdout: No space left on device"]),
+        f"/dev/full message: {p.stderr!r}")
     p = subprocess.run([MMTRACE, "--output-file", "/nonexistent/dir/out.json"],
                        capture_output=True, text=True, timeout=60)
     eq(p.returncode, 1, "exit status with a file in a missing directory")
     eq(p.stderr.splitlines(),
        ["mmtrace: failed to open /nonexistent/dir/out.json: No such file or directory"],
        "missing directory message")
-    p = subprocess.run(f"{MMTRACE} -o json -e set_mempolicy -- {HOSTILE} race 20000 /dev/null"
-                       f" | head -1", shell=True, capture_output=True, text=True, timeout=60)
+    p = subprocess.run(f"{MMTRACE} {' '.join(TO_STDOUT)} -o json -e set_mempolicy -- "
+                       f"{HOSTILE} race 20000 /dev/null | head -1", shell=True,
+                       capture_output=True, text=True, timeout=60)
     eq(p.returncode, 0, "exit status of the pipeline")
     eq(len(p.stdout.splitlines()), 1, "head -1")
     json.loads(p.stdout)
-    eq(p.stderr, "", "stderr with a closed pipe")
+    # the pipe closed while the command ran (one line says so), or after
+    check(p.stderr in ("", f"mmtrace: stopped tracing (the output was closed); '{HOSTILE}' "
+                           "runs on, untraced, to its end\n"),
+          f"stderr with a closed pipe: {p.stderr!r}")
 
 
 @test
@@ -249,7 +260,7 @@ def signals_at_random_moments():
 @test
 def two_tracers_at_once():
     with tempfile.TemporaryDirectory() as tmp:
-        procs = [subprocess.Popen([MMTRACE, "-o", "json", "-e", "set_mempolicy", "--",
+        procs = [subprocess.Popen([MMTRACE, *TO_STDOUT, "-o", "json", "-e", "set_mempolicy", "--",
                                    WORKLOAD, "set_mempolicy", os.path.join(tmp, f"log{i}")],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                  for i in range(2)]

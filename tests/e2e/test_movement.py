@@ -18,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MMTRACE, Fail, check, eq, main, test  # noqa: E402
+from harness import MMTRACE, TO_STDOUT, Fail, check, eq, main, test  # noqa: E402
 
 # The command: its pid, pgmigrate_success before, compaction, after.
 COMPACT = ("read -r _ b < <(grep '^pgmigrate_success ' /proc/vmstat); "
@@ -63,8 +63,8 @@ def compaction_under(*opts, timeout=120):
     with tempfile.TemporaryDirectory() as tmp:
         facts = os.path.join(tmp, "facts")
         out = os.path.join(tmp, "out")
-        # -c prints on stdout only (the command writes its facts to a file)
-        to = [] if "-c" in opts else ["--output-file", out]
+        # -c read on stdout (the command writes its facts to a file)
+        to = TO_STDOUT if "-c" in opts else ["--output-file", out]
         p = subprocess.run([MMTRACE, *opts, *to, "--",
                             "bash", "-c", COMPACT.format(facts=facts)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

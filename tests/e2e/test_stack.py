@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import MMTRACE, OUT, check, eq, main, test
+from harness import MMTRACE, OUT, TO_STDOUT, check, eq, main, test
 
 LOAD = os.path.realpath(os.path.join(OUT, "tests", "stack_load"))
 BIG = 1052672  # the munmap of free(malloc(1 MiB)): 1 MiB and a page
@@ -71,7 +71,7 @@ def same_or_nearer(got, want):
 
 def mmtrace_table(args, extra=()):
     """[(event, ret, [frame text, ...], [notes])] of mmtrace --stack."""
-    r = subprocess.run([MMTRACE, "--stack", "--columns", "EVENT,RET"] + EVENTS +
+    r = subprocess.run([MMTRACE, *TO_STDOUT, "--stack", "--columns", "EVENT,RET"] + EVENTS +
                        list(extra) + ["--"] + args, capture_output=True, text=True,
                        timeout=60)
     eq(r.returncode, 0, f"mmtrace exit status ({r.stderr})")
@@ -144,7 +144,7 @@ def stack_json():
 @test
 def stack_summary():
     n, m = 500, 37  # 537 records of 12 KiB: room in the buffer for all
-    r = subprocess.run([MMTRACE, "-c", "--summary-by", "stack", "--top", "2", "-e", "mremap",
+    r = subprocess.run([MMTRACE, *TO_STDOUT, "-c", "--summary-by", "stack", "--top", "2", "-e", "mremap",
                         "--", LOAD, str(n), str(m)], capture_output=True, text=True,
                        timeout=120)
     eq(r.returncode, 0, f"mmtrace exit status ({r.stderr})")

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import MMTRACE, WORKLOAD, Fail, check, eq, main, test
+from harness import MMTRACE, TO_STDOUT, WORKLOAD, Fail, check, eq, main, test
 
 
 def traced_exe(binary, *opts):
@@ -25,7 +25,7 @@ def traced_exe(binary, *opts):
     binary."""
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "log")
-        cmd = [MMTRACE, *opts, "-e", "mlockall", "--", binary, "mlockall", log]
+        cmd = [MMTRACE, *TO_STDOUT, *opts, "-e", "mlockall", "--", binary, "mlockall", log]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
         eq(p.returncode, 0, f"exit status of {' '.join(cmd)} (stderr: {p.stderr.strip()})")
         with open(log) as f:

@@ -146,6 +146,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ob.len = 0;
 		mmt_table_event(&ob, &ev);
 		ob.len = 0;
+		mmt_strace_event(&ob, &ev); /* -o strace: one line, whatever came */
+		if (!ob.len || ob.buf[ob.len - 1] != '\n' || memchr(ob.buf, '\n', ob.len) !=
+								 ob.buf + ob.len - 1)
+			abort();
+		ob.len = 0;
 	} else if (!mmt_decode_values(rec, size, 0, &ev)) {
 		abort(); /* the same checks must refuse it */
 	}

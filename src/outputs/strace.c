@@ -129,7 +129,9 @@ static void arg(struct outbuf *ob, const struct mmt_decoded_arg *a, bool failed)
 		mask(ob, a);
 		return;
 	}
-	if (a->data == MMT_DATA_ARRAY && a->array) {
+	/* an array of elements (move_pages); other kinds the payload holds as
+	 * bytes (mincore's vector, iovecs) print as their address */
+	if (a->data == MMT_DATA_ARRAY && a->array && a->desc->kind == MMT_ARG_ARRAY) {
 		array(ob, a, failed);
 		return;
 	}
@@ -141,6 +143,8 @@ static void arg(struct outbuf *ob, const struct mmt_decoded_arg *a, bool failed)
 	case MMT_ARG_ADDR:
 	case MMT_ARG_NODEMASK: /* no payload: the pointer */
 	case MMT_ARG_ARRAY:
+	case MMT_ARG_PAGE_VEC:
+	case MMT_ARG_IOVEC:
 	case MMT_ARG_OUT_MODE:
 		addr(ob, a->value);
 		break;

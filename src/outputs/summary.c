@@ -33,20 +33,6 @@ static bool same_group(const struct mmt_stat_key *a, const struct mmt_stat_key *
 	return a->group == b->group && !memcmp(a->comm, b->comm, sizeof(a->comm));
 }
 
-static void fmt(struct outbuf *ob, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void fmt(struct outbuf *ob, const char *f, ...)
-{
-	char buf[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, f);
-	n = vsnprintf(buf, sizeof(buf), f, ap);
-	va_end(ap);
-	if (n > 0)
-		ob_mem(ob, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
 /* "512", "1K", "2M": the lower bound of a log2 bucket, in ns */
 static void bound(char *buf, size_t len, unsigned int slot)
 {
@@ -78,7 +64,7 @@ static void histogram(struct outbuf *ob, const __u64 *hist)
 	}
 	if (lo == MMT_HIST_SLOTS)
 		return;
-	fmt(ob, "    %-20s %10s\n", "latency (ns)", "count");
+	ob_printf(ob, "    %-20s %10s\n", "latency (ns)", "count");
 	for (unsigned int i = lo; i <= hi; i++) {
 		char a[24], b[24], range[56], bar[41];
 		int w = (int)(hist[i] * 40 / max);
@@ -88,7 +74,7 @@ static void histogram(struct outbuf *ob, const __u64 *hist)
 		snprintf(range, sizeof(range), "[%s, %s)", a, b);
 		memset(bar, '@', w);
 		bar[w] = '\0';
-		fmt(ob, "    %-20s %10llu |%-40s|\n", range, (unsigned long long)hist[i], bar);
+		ob_printf(ob, "    %-20s %10llu |%-40s|\n", range, (unsigned long long)hist[i], bar);
 	}
 }
 
@@ -108,12 +94,12 @@ static void group_title(struct outbuf *ob, const struct mmt_stat_key *k,
 	case MMT_BY_PID:
 		memcpy(comm, k->comm, MMT_COMM_LEN);
 		comm[MMT_COMM_LEN] = '\0';
-		fmt(ob, "\npid %llu (", (unsigned long long)k->group);
+		ob_printf(ob, "\npid %llu (", (unsigned long long)k->group);
 		ob_safe_str(ob, comm, sizeof(comm));
 		ob_str(ob, "):\n");
 		break;
 	case MMT_BY_CGROUP:
-		fmt(ob, "\ncgroup %llu:\n", (unsigned long long)k->group);
+		ob_printf(ob, "\ncgroup %llu:\n", (unsigned long long)k->group);
 		break;
 	default:
 		break;
@@ -197,13 +183,13 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 		for (size_t k = 0; k < nev; k++)
 			group_time += ev[k].sum;
 		group_title(ob, &rows[i].key, by);
-		fmt(ob, "%6s %-24s %9s %9s %13s %11s %11s  %s\n", "% TIME", "EVENT", "CALLS",
+		ob_printf(ob, "%6s %-24s %9s %9s %13s %11s %11s  %s\n", "% TIME", "EVENT", "CALLS",
 		    "ERRORS", "TOTAL(us)", "MEAN(us)", "MAX(us)", "ERRNOS");
 		for (size_t k = 0; k < nev; k++) {
 			const struct event_sum *x = &ev[k];
 			const struct mmt_event_desc *d = mmt_event_by_id(x->event);
 
-			fmt(ob, "%6.2f %-24s %9llu %9llu %13.3f %11.3f %11.3f  %s\n",
+			ob_printf(ob, "%6.2f %-24s %9llu %9llu %13.3f %11.3f %11.3f  %s\n",
 			    group_time ? 100.0 * x->sum / group_time : 0.0, d ? d->name : "?",
 			    (unsigned long long)x->calls, (unsigned long long)x->errors,
 			    x->sum / 1e3, x->calls ? x->sum / 1e3 / x->calls : 0.0, x->max / 1e3,
@@ -216,8 +202,8 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 		all_time += group_time;
 	}
 	if (!n)
-		fmt(ob, "%6s %-24s %9s %9s\n", "% TIME", "EVENT", "CALLS", "ERRORS");
-	fmt(ob, "%6s %-24s %9llu %9llu %13.3f\n", "100.00", "total",
+		ob_printf(ob, "%6s %-24s %9s %9s\n", "% TIME", "EVENT", "CALLS", "ERRORS");
+	ob_printf(ob, "%6s %-24s %9llu %9llu %13.3f\n", "100.00", "total",
 	    (unsigned long long)all_calls, (unsigned long long)all_errors, all_time / 1e3);
 	free(ev);
 }
@@ -264,9 +250,9 @@ void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
 
 	if (n > 1)
 		qsort(rows, n, sizeof(*rows), cmp_moves);
-	fmt(ob, "\npages migrated (migrate:mm_migrate_pages), by %s, reason and destination node:\n",
+	ob_printf(ob, "\npages migrated (migrate:mm_migrate_pages), by %s, reason and destination node:\n",
 	    by == MMT_BY_PID ? "process" : by == MMT_BY_CGROUP ? "cgroup" : "task name");
-	fmt(ob, "%-12s %-18s %-18s %5s %9s %11s %9s %9s %9s\n",
+	ob_printf(ob, "%-12s %-18s %-18s %5s %9s %11s %9s %9s %9s\n",
 	    by == MMT_BY_CGROUP ? "CGROUP" : by == MMT_BY_PID ? "PID" : "", "COMM", "REASON",
 	    "NODE", "BATCHES", "PAGES", "FAILED", "THP", "SPLIT");
 	for (size_t i = 0; i < n; i++) {
@@ -285,11 +271,11 @@ void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
 		if (k->dst_node >= 0)
 			snprintf(node, sizeof(node), "%d", k->dst_node);
 		reason_text(reason, sizeof(reason), k->reason);
-		fmt(ob, "%-12s ", group);
+		ob_printf(ob, "%-12s ", group);
 		ob_safe_str(ob, who, sizeof(who));
 		for (size_t w = strlen(who); w < 18; w++)
 			ob_char(ob, ' ');
-		fmt(ob, " %-18s %5s %9llu %11llu %9llu %9llu %9llu%s\n", reason, node,
+		ob_printf(ob, " %-18s %5s %9llu %11llu %9llu %9llu %9llu%s\n", reason, node,
 		    (unsigned long long)st->batches, (unsigned long long)st->succeeded,
 		    (unsigned long long)st->failed, (unsigned long long)st->thp_succeeded,
 		    (unsigned long long)st->thp_split, k->kthread ? "  kernel thread" : "");
@@ -298,7 +284,7 @@ void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
 		all_pages += st->succeeded;
 		all_failed += st->failed;
 	}
-	fmt(ob, "total by reason:");
+	ob_printf(ob, "total by reason:");
 	for (unsigned int r = 0; r <= MMT_MIGRATE_REASONS; r++) {
 		char reason[32];
 
@@ -308,9 +294,9 @@ void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
 			snprintf(reason, sizeof(reason), "other");
 		else
 			reason_text(reason, sizeof(reason), r);
-		fmt(ob, " %s %llu (failed %llu);", reason, (unsigned long long)pages[r],
+		ob_printf(ob, " %s %llu (failed %llu);", reason, (unsigned long long)pages[r],
 		    (unsigned long long)failed[r]);
 	}
-	fmt(ob, " all %llu (failed %llu)\n", (unsigned long long)all_pages,
+	ob_printf(ob, " all %llu (failed %llu)\n", (unsigned long long)all_pages,
 	    (unsigned long long)all_failed);
 }

@@ -237,20 +237,6 @@ static int cmp_sites(const void *pa, const void *pb)
 	return strcmp(a->event, b->event);
 }
 
-static void fmt(struct outbuf *ob, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void fmt(struct outbuf *ob, const char *f, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, f);
-	n = vsnprintf(buf, sizeof(buf), f, ap);
-	va_end(ap);
-	if (n > 0)
-		ob_mem(ob, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
 void mmt_sites_print(struct outbuf *ob, struct mmt_sites *s, unsigned int top)
 {
 	const struct site **order = NULL;
@@ -261,12 +247,12 @@ void mmt_sites_print(struct outbuf *ob, struct mmt_sites *s, unsigned int top)
 		calls += s->sites[i].calls;
 	if (top && shown > top)
 		shown = top;
-	fmt(ob, "call sites: %zu distinct, %llu calls", s->n, (unsigned long long)calls);
+	ob_printf(ob, "call sites: %zu distinct, %llu calls", s->n, (unsigned long long)calls);
 	if (shown < s->n)
-		fmt(ob, "; the top %zu by calls", shown);
+		ob_printf(ob, "; the top %zu by calls", shown);
 	ob_char(ob, '\n');
 	if (s->unplaced)
-		fmt(ob, "calls not placed in a site (past %d sites, or no memory): %llu\n",
+		ob_printf(ob, "calls not placed in a site (past %d sites, or no memory): %llu\n",
 		    MMT_SITES_MAX, (unsigned long long)s->unplaced);
 	if (!s->n)
 		return;
@@ -278,12 +264,12 @@ void mmt_sites_print(struct outbuf *ob, struct mmt_sites *s, unsigned int top)
 	for (size_t i = 0; i < s->n; i++)
 		order[i] = &s->sites[i];
 	qsort(order, s->n, sizeof(*order), cmp_sites);
-	fmt(ob, "%12s %10s %14s %12s %12s  %s\n", "calls", "errors", "total_us", "avg_us", "max_us",
+	ob_printf(ob, "%12s %10s %14s %12s %12s  %s\n", "calls", "errors", "total_us", "avg_us", "max_us",
 	    "event");
 	for (size_t i = 0; i < shown; i++) {
 		const struct site *st = order[i];
 
-		fmt(ob, "%12llu %10llu %14.3f %12.3f %12.3f  %s\n", (unsigned long long)st->calls,
+		ob_printf(ob, "%12llu %10llu %14.3f %12.3f %12.3f  %s\n", (unsigned long long)st->calls,
 		    (unsigned long long)st->errors, st->lat_sum / 1e3,
 		    st->lat_sum / 1e3 / st->calls, st->lat_max / 1e3, st->event);
 		for (int k = 0; k < st->nframes; k++) {
@@ -292,7 +278,7 @@ void mmt_sites_print(struct outbuf *ob, struct mmt_sites *s, unsigned int top)
 			ob_char(ob, '\n');
 		}
 		if (st->flags)
-			fmt(ob, " > [stack ends: %s]\n", mmt_stack_end_name(st->flags));
+			ob_printf(ob, " > [stack ends: %s]\n", mmt_stack_end_name(st->flags));
 	}
 	free(order);
 }

@@ -3,6 +3,8 @@
  * outbuf.c - buffered output and the escaping rules of both outputs.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -287,4 +289,17 @@ void ob_safe_str(struct outbuf *ob, const char *s, size_t n)
 		ob_mem(ob, p + i, len);
 		i += len;
 	}
+}
+
+void ob_printf(struct outbuf *ob, const char *f, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(buf, sizeof(buf), f, ap);
+	va_end(ap);
+	if (n > 0)
+		ob_mem(ob, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }

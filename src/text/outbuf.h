@@ -67,6 +67,8 @@ static inline void ob_str(struct outbuf *ob, const char *s)
 void ob_u64(struct outbuf *ob, __u64 v);
 void ob_s64(struct outbuf *ob, __s64 v);
 void ob_hex(struct outbuf *ob, __u64 v); /* 0x... */
+/* printf into ob; a result past 512 bytes is cut there (for tables) */
+void ob_printf(struct outbuf *ob, const char *f, ...) __attribute__((format(printf, 2, 3)));
 /* s padded with spaces to width (no truncation) */
 void ob_pad(struct outbuf *ob, const char *s, size_t width);
 /* A JSON string, quotes included: escapes every byte below 0x20, '"', '\\',

@@ -151,45 +151,31 @@ void mmt_top_rates(struct mmt_top_row *rows, size_t n, double seconds, enum mmt_
 		qsort(rows, n, sizeof(*rows), cmp_rows);
 }
 
-static void fmt(struct outbuf *ob, const char *f, ...) __attribute__((format(printf, 2, 3)));
-static void fmt(struct outbuf *ob, const char *f, ...)
-{
-	char buf[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, f);
-	n = vsnprintf(buf, sizeof(buf), f, ap);
-	va_end(ap);
-	if (n > 0)
-		ob_mem(ob, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
-}
-
 void mmt_top_print(struct outbuf *ob, const struct mmt_top_row *rows, size_t n, size_t max_rows,
 		   bool by_cgroup, enum mmt_top_sort sort)
 {
 	static const char *const sorted[MMT_TOP_SORT_COUNT] = {"PAGES/s", "POLICY/s", "FAILED/s",
 							       "TASKMV/s", "PAGES"};
 
-	fmt(ob, "%-12s %-18s %9s %9s", by_cgroup ? "CGROUP" : "PID", by_cgroup ? "" : "COMM",
+	ob_printf(ob, "%-12s %-18s %9s %9s", by_cgroup ? "CGROUP" : "PID", by_cgroup ? "" : "COMM",
 	    "POLICY/s", "PAGES/s");
 	for (int c = 0; c < MMT_TOP_REASON_COLS; c++)
-		fmt(ob, " %8s", cols[c].title);
-	fmt(ob, " %9s %9s %11s %9s  (sorted by %s)\n", "FAILED/s", "TASKMV/s", "PAGES", "FAILED",
+		ob_printf(ob, " %8s", cols[c].title);
+	ob_printf(ob, " %9s %9s %11s %9s  (sorted by %s)\n", "FAILED/s", "TASKMV/s", "PAGES", "FAILED",
 	    sort < MMT_TOP_SORT_COUNT ? sorted[sort] : "?");
 	for (size_t i = 0; i < n && (!max_rows || i < max_rows); i++) {
 		const struct mmt_top_row *r = &rows[i];
 		size_t w = by_cgroup ? 0 : strlen(r->name);
 
-		fmt(ob, "%-12llu ", (unsigned long long)r->group);
+		ob_printf(ob, "%-12llu ", (unsigned long long)r->group);
 		if (!by_cgroup)
 			ob_safe_str(ob, r->name, sizeof(r->name));
 		for (; w < 18; w++)
 			ob_char(ob, ' ');
-		fmt(ob, " %9.1f %9.1f", r->policy_rate, r->pages_rate);
+		ob_printf(ob, " %9.1f %9.1f", r->policy_rate, r->pages_rate);
 		for (int c = 0; c < MMT_TOP_REASON_COLS; c++)
-			fmt(ob, " %8.1f", r->rate[c]);
-		fmt(ob, " %9.1f %9.1f %11llu %9llu\n", r->failed_rate, r->tasks_rate,
+			ob_printf(ob, " %8.1f", r->rate[c]);
+		ob_printf(ob, " %9.1f %9.1f %11llu %9llu\n", r->failed_rate, r->tasks_rate,
 		    (unsigned long long)r->pages_total, (unsigned long long)r->now.failed);
 	}
 }

@@ -584,8 +584,10 @@ def check_balancing(gdir, guest, meta):
 
     # -c: counted in the kernel, numa_balancing and an mbind that moves 32
     c = Check(f"{guest}: -c pages migrated by reason: numa_misplaced and mempolicy_mbind")
-    p = os.path.join(gdir, "balc.txt")
-    text = open(p, errors="replace").read() if os.path.exists(p) else ""
+    text = ""
+    for name in ("balc.txt", "balc.facts.json"):  # the summary, numatest's facts
+        p = os.path.join(gdir, name)
+        text += open(p, errors="replace").read() + "\n" if os.path.exists(p) else ""
     facts = {}
     for line in text.splitlines():
         if line.startswith("{"):

@@ -48,10 +48,8 @@ FLEET_LIBS += -lnats
 else
 FLEET_SRCS += src/sinks/nats_none.c
 endif
-# mmtrace top's loop (src/top/top.c) drives the BPF programs as the
-# command line does: it links with it, not into the library.
-CLI_SRCS   := $(filter src/cli/% src/top/top.c,$(USER_SRCS)) $(FLEET_SRCS)
-LIB_SRCS   := $(filter-out src/cli/% src/bpf/% src/top/top.c $(FLEET_DIRS) $(STACK_OFF),$(USER_SRCS))
+CLI_SRCS   := $(filter src/cli/%,$(USER_SRCS)) $(FLEET_SRCS)
+LIB_SRCS   := $(filter-out src/cli/% src/bpf/% $(FLEET_DIRS) $(STACK_OFF),$(USER_SRCS))
 LIB_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 CLI_OBJS   := $(patsubst src/%.c,$(OUT)/obj/%.o,$(CLI_SRCS))
 LIB        := $(OUT)/libmmtrace.a

@@ -11,7 +11,7 @@
 #include "cli/trace.h"
 #include "report/report.h"
 #include "sinks/reader.h"
-#include "top/top.h"
+#include "cli/top_cmd.h"
 
 int main(int argc, char **argv)
 {

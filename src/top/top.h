@@ -72,7 +72,4 @@ void mmt_top_rates(struct mmt_top_row *rows, size_t n, double seconds, enum mmt_
 void mmt_top_print(struct outbuf *ob, const struct mmt_top_row *rows, size_t n, size_t max_rows,
 		   bool by_cgroup, enum mmt_top_sort sort);
 
-/* `mmtrace top ...`: argv[0] is "top". The exit status. */
-int mmt_top_main(int argc, char **argv);
-
 #endif /* MMT_TOP_H */

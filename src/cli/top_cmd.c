@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * top.c - `mmtrace top`: the BPF programs loaded in summary mode (the
+ * top_cmd.c - `mmtrace top`: the BPF programs loaded in summary mode (the
  * kernel counts, writes no record), their maps read every interval and
  * shown as a table: redrawn on a terminal, appended with -b.
  */
@@ -23,6 +23,7 @@
 #include "cli/ways.h"
 #include "outputs/summary.h"
 #include "text/outbuf.h"
+#include "cli/top_cmd.h"
 #include "top/top.h"
 
 #define MAX_ROWS 4096

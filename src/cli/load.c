@@ -127,7 +127,7 @@ static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *
 }
 
 int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child, int *kcopy,
-	     struct mmtrace_bpf **skel)
+	     struct mmtrace_bpf **skel, struct mmt_cpu_rings *rings)
 {
 	int err, ncpus;
 
@@ -163,8 +163,11 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 				strerror(-err));
 		return -1;
 	}
+	if (!rings)
+		return 0; /* counts only (top): no record is written */
 	ncpus = libbpf_num_possible_cpus();
-	err = mmt_cpu_rings_make(bpf_map__fd((*skel)->maps.events), ncpus, ring_bytes(o, ncpus));
+	err = mmt_cpu_rings_make(rings, bpf_map__fd((*skel)->maps.events), ncpus,
+				 ring_bytes(o, ncpus));
 	if (err) {
 		mmt_err("failed to create the ring buffers: %s", strerror(-err));
 		return -1;

@@ -15,14 +15,17 @@ struct mmt_ways;
 /* Keep libbpf quiet unless MMTRACE_DEBUG is set. */
 void mmt_load_quiet(void);
 
+struct mmt_cpu_rings;
+
 /*
  * Open, configure and load the programs into *skel; child (if > 0) is the
  * traced command. *kcopy is the kernel copy method to load (enum
  * mmt_toctou_method): if its program does not load, the rest loads without
- * it and *kcopy becomes MMT_KCOPY_REREAD. 0, or -1 after an error line.
+ * it and *kcopy becomes MMT_KCOPY_REREAD. rings: the per-CPU ring buffers
+ * made (NULL: none, for counts only). 0, or -1 after an error line.
  */
 int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child, int *kcopy,
-	     struct mmtrace_bpf **skel);
+	     struct mmtrace_bpf **skel, struct mmt_cpu_rings *rings);
 
 /* Attach the loaded programs, then the kernel copy hook, which may fall
  * back: *kcopy becomes the method in force. 0, or -1 after an error line. */

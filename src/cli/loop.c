@@ -399,8 +399,7 @@ int mmt_loop_open(struct mmt_loop *t)
 		t->srcs[i].cpu = i;
 		ctxs[i] = &t->srcs[i];
 	}
-	err = mmt_cpu_rings_open(&t->rings, bpf_map__fd(t->skel->maps.events), ncpus,
-				 on_ring_record, ctxs);
+	err = mmt_cpu_rings_open(&t->rings, on_ring_record, ctxs);
 	free(ctxs);
 	if (err) {
 		mmt_err("failed to set up the ring buffers: %s", strerror(-err));

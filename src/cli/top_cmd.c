@@ -293,7 +293,7 @@ static int start(const struct top_opts *t, struct mmt_options *o, struct mmtrace
 
 	trace_options(t, o);
 	mmt_ways_plan(&ways, o); /* raw: attached with the skeleton, no links */
-	if (mmt_load(o, &ways, 0, &kcopy, skel))
+	if (mmt_load(o, &ways, 0, &kcopy, skel, NULL))
 		return -1;
 	if (mmt_scopes_fill(*skel, o, 0) || mmt_attach(*skel, o, &kcopy)) {
 		mmt_unload(*skel);

@@ -89,7 +89,7 @@ int mmt_trace(const struct mmt_options *opts)
 		goto cleanup;
 	kcopy = mmt_kcopy_choose(opts);
 	mmt_ways_plan(&ways, opts);
-	if (mmt_load(opts, &ways, child.pid, &kcopy, &skel) ||
+	if (mmt_load(opts, &ways, child.pid, &kcopy, &skel, &loop.rings) ||
 	    mmt_scopes_fill(skel, opts, child.pid))
 		goto cleanup;
 	if (mmt_attach(skel, opts, &kcopy) || mmt_ways_attach(&ways, skel, opts))

@@ -17,19 +17,22 @@ size_t mmt_cpu_ring_bytes(size_t total, int ncpus, size_t page)
 	return bytes;
 }
 
-int mmt_cpu_rings_make(int outer_fd, int ncpus, size_t bytes)
+int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int outer_fd, int ncpus, size_t bytes)
 {
 	__u32 *keys = calloc((size_t)ncpus, sizeof(*keys)), count = (__u32)ncpus;
-	int *fds = calloc((size_t)ncpus, sizeof(*fds)), made = 0, err = 0;
+	int err = 0;
 
-	if (!keys || !fds) {
+	r->rb = NULL;
+	r->n = 0;
+	r->fds = calloc((size_t)ncpus, sizeof(*r->fds));
+	if (!keys || !r->fds) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
-	for (; made < ncpus; made++) {
-		keys[made] = (__u32)made;
-		fds[made] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, (__u32)bytes, NULL);
-		if (fds[made] < 0) {
+	for (; r->n < ncpus; r->n++) {
+		keys[r->n] = (__u32)r->n;
+		r->fds[r->n] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, (__u32)bytes, NULL);
+		if (r->fds[r->n] < 0) {
 			err = -errno;
 			goto cleanup;
 		}
@@ -39,63 +42,38 @@ int mmt_cpu_rings_make(int outer_fd, int ncpus, size_t bytes)
 	 * an array of maps (10-20 ms here), once for a batch. Kernels without
 	 * batches for it get one update per CPU.
 	 */
-	if (bpf_map_update_batch(outer_fd, keys, fds, &count, NULL)) {
+	if (bpf_map_update_batch(outer_fd, keys, r->fds, &count, NULL)) {
 		for (int cpu = 0; cpu < ncpus; cpu++) {
-			if (bpf_map_update_elem(outer_fd, &keys[cpu], &fds[cpu], BPF_ANY)) {
+			if (bpf_map_update_elem(outer_fd, &keys[cpu], &r->fds[cpu], BPF_ANY)) {
 				err = -errno;
 				goto cleanup;
 			}
 		}
 	}
 cleanup:
-	/* the outer map holds the buffers from now on */
-	for (int i = 0; i < made; i++)
-		close(fds[i]);
+	/* the fds are kept: reading a buffer back by its id would need
+	 * CAP_SYS_ADMIN (BPF_MAP_GET_FD_BY_ID) */
 	free(keys);
-	free(fds);
+	if (err)
+		mmt_cpu_rings_close(r);
 	return err;
 }
 
-int mmt_cpu_rings_open(struct mmt_cpu_rings *r, int outer_fd, int ncpus,
-		       ring_buffer_sample_fn fn, void *const *ctxs)
+int mmt_cpu_rings_open(struct mmt_cpu_rings *r, ring_buffer_sample_fn fn, void *const *ctxs)
 {
-	int err = 0;
-
-	r->rb = NULL;
-	r->n = 0;
-	r->fds = calloc((size_t)ncpus, sizeof(*r->fds));
-	if (!r->fds)
-		return -ENOMEM;
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		__u32 key = (__u32)cpu, id;
-		int fd;
-
-		if (bpf_map_lookup_elem(outer_fd, &key, &id)) {
-			err = -errno;
-			goto fail;
-		}
-		fd = bpf_map_get_fd_by_id(id);
-		if (fd < 0) {
-			err = -errno;
-			goto fail;
-		}
-		r->fds[r->n++] = fd;
+	for (int cpu = 0; cpu < r->n; cpu++) {
 		if (!r->rb) {
-			r->rb = ring_buffer__new(fd, fn, ctxs[cpu], NULL);
-			if (!r->rb) {
-				err = -errno;
-				goto fail;
-			}
+			r->rb = ring_buffer__new(r->fds[cpu], fn, ctxs[cpu], NULL);
+			if (!r->rb)
+				return -errno;
 		} else {
-			err = ring_buffer__add(r->rb, fd, fn, ctxs[cpu]);
+			int err = ring_buffer__add(r->rb, r->fds[cpu], fn, ctxs[cpu]);
+
 			if (err)
-				goto fail;
+				return err;
 		}
 	}
-	return 0;
-fail:
-	mmt_cpu_rings_close(r);
-	return err ? err : -EINVAL;
+	return r->rb ? 0 : -EINVAL;
 }
 
 void mmt_cpu_rings_close(struct mmt_cpu_rings *r)

@@ -14,21 +14,19 @@
  * least a ring buffer can be) whatever the number of CPUs. */
 size_t mmt_cpu_ring_bytes(size_t total, int ncpus, size_t page);
 
-/* Create ncpus ring buffers of bytes each and put them in the array of
- * maps outer_fd. 0, or -errno. */
-int mmt_cpu_rings_make(int outer_fd, int ncpus, size_t bytes);
-
 struct mmt_cpu_rings {
 	struct ring_buffer *rb;
-	int *fds;
+	int *fds; /* each CPU's buffer, kept open from its creation */
 	int n;
 };
 
-/* Read every ring buffer of outer_fd through r->rb, each record to fn
- * with ctxs[cpu] of the CPU whose buffer it is in. 0, or -errno (r is then
- * empty). */
-int mmt_cpu_rings_open(struct mmt_cpu_rings *r, int outer_fd, int ncpus,
-		       ring_buffer_sample_fn fn, void *const *ctxs);
+/* Create ncpus ring buffers of bytes each into r and put them in the array
+ * of maps outer_fd. 0, or -errno (r is then empty). */
+int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int outer_fd, int ncpus, size_t bytes);
+
+/* Read every ring buffer of r through r->rb, each record to fn with
+ * ctxs[cpu] of the CPU whose buffer it is in. 0, or -errno. */
+int mmt_cpu_rings_open(struct mmt_cpu_rings *r, ring_buffer_sample_fn fn, void *const *ctxs);
 
 void mmt_cpu_rings_close(struct mmt_cpu_rings *r);
 

@@ -80,10 +80,12 @@ def head_on_the_default_output():
 def second_sigint_detaches_and_the_command_runs_on():
     with tempfile.TemporaryDirectory() as tmp:
         f, out = os.path.join(tmp, "f"), os.path.join(tmp, "out")
+        ready = os.path.join(tmp, "ready")
         p = subprocess.Popen([MMT, "--output-file", out, "--", "sh", "-c",
-                              f"trap '' INT; sleep 2; echo done > {f}; exit 5"],
+                              f"trap '' INT; echo > {ready}; sleep 2; echo done > {f}; exit 5"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         wait_for(out, "mmtrace")
+        wait_for(ready, "the command's trap")  # a SIGINT before it would end sh
         p.send_signal(signal.SIGINT)
         time.sleep(0.3)
         p.send_signal(signal.SIGINT)
@@ -100,10 +102,12 @@ def third_signal_leaves_without_killing():
     with tempfile.TemporaryDirectory() as tmp:
         f, out = os.path.join(tmp, "f"), os.path.join(tmp, "out")
         errf = open(os.path.join(tmp, "err"), "w+")
+        ready = os.path.join(tmp, "ready")
         p = subprocess.Popen([MMT, "--output-file", out, "--", "sh", "-c",
-                              f"trap '' INT; sleep 3; echo done > {f}"],
+                              f"trap '' INT; echo > {ready}; sleep 3; echo done > {f}"],
                              stdout=subprocess.DEVNULL, stderr=errf)
         wait_for(out, "mmtrace")
+        wait_for(ready, "the command's trap")
         for _ in range(3):
             p.send_signal(signal.SIGINT)
             time.sleep(0.3)

@@ -60,7 +60,8 @@ BPF_SRC    := src/bpf/mmtrace.bpf.c
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 E2E_BINS   := $(OUT)/tests/workload $(OUT)/tests/workload32 $(OUT)/tests/hostile \
-	      $(OUT)/tests/placement_load $(OUT)/tests/techniques $(OUT)/tests/techniques32 \
+	      $(OUT)/tests/placement_load $(OUT)/tests/placement_fork \
+	      $(OUT)/tests/techniques $(OUT)/tests/techniques32 \
 	      $(OUT)/tests/stack_load $(OUT)/tests/ctxload $(OUT)/tests/ctxload32
 
 .PHONY: FORCE all clean setup run bench fuzz test-numa test unit e2e docs format test-asan test-valgrind \
@@ -132,6 +133,10 @@ $(OUT)/tests/hostile: tests/hostile/hostile.c
 $(OUT)/tests/placement_load: tests/e2e/placement_load.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE $< -o $@
+
+$(OUT)/tests/placement_fork: tests/e2e/placement_fork.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -pthread $< -o $@
 
 $(OUT)/tests/ctxload: tests/e2e/ctxload.c
 	@mkdir -p $(dir $@)

@@ -75,13 +75,8 @@ int mmt_child_release(struct mmt_child *c, const char *name)
 
 bool mmt_child_exited(struct mmt_child *c, int *status)
 {
-	c->stopped = false;
 	if (waitpid(c->pid, status, WNOHANG) != c->pid)
 		return false;
-	if (WIFSTOPPED(*status)) {
-		c->stopped = true;
-		return false;
-	}
 	c->pid = 0;
 	return true;
 }
@@ -105,8 +100,6 @@ int mmt_child_wait(struct mmt_child *c, int *status, volatile sig_atomic_t *nsig
 	while (c->pid > 0) {
 		if (mmt_child_exited(c, status))
 			return 0;
-		if (c->stopped)
-			return 1; /* a ptrace stop: the caller resumes it */
 		if (*nsignals >= 3)
 			return -1;
 		if (*nsignals && !*forwarded) {

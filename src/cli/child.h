@@ -15,10 +15,9 @@ struct mmt_child {
 	pid_t pid; /* > 0 while it runs and is not yet waited for */
 	int go_fd; /* write end: tells the child to exec */
 	int ready_fd; /* read end: an errno if exec failed */
-	bool stopped; /* the last wait saw a ptrace stop, not an exit */
 };
 
-#define MMT_CHILD_INIT { .pid = 0, .go_fd = -1, .ready_fd = -1, .stopped = false }
+#define MMT_CHILD_INIT { .pid = 0, .go_fd = -1, .ready_fd = -1 }
 
 /* Fork the command now; it waits for a byte on a pipe before exec. 0 or -1. */
 int mmt_child_start(struct mmt_child *c, char **argv);
@@ -28,8 +27,7 @@ int mmt_child_start(struct mmt_child *c, char **argv);
 int mmt_child_release(struct mmt_child *c, const char *name);
 
 /* Has the child exited? Then it is waited for, pid is 0 and *status set.
- * A ptrace stop (--placement seizes the command) is not an exit: then
- * *status holds the stop and c->stopped is set for the caller to resume. */
+ * (Not while --placement follows it: its follower thread waits for it.) */
 bool mmt_child_exited(struct mmt_child *c, int *status);
 
 /* Pass a signal on to the child. */
@@ -42,8 +40,7 @@ void mmt_child_reap(struct mmt_child *c);
  * Wait for the child to end, untraced: *status is its wait status. A
  * signal counted in *nsignals is passed on to it once (when *forwarded is
  * false); at the third mmtrace stops waiting (returns -1) and leaves the
- * child running. 0 once it exited; 1 at a ptrace stop (c->stopped), which
- * the caller resumes before it waits again.
+ * child running. 0 once it exited.
  */
 int mmt_child_wait(struct mmt_child *c, int *status, volatile sig_atomic_t *nsignals,
 		   volatile sig_atomic_t *last_signal, bool *forwarded);

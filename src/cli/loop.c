@@ -519,8 +519,6 @@ static void every_second(struct mmt_loop *t, __u64 *last_tick, __u64 *last_summa
 			mmt_report_summary(t->skel, t->opts, t->out);
 		if (t->opts->stats)
 			mmt_report_stats(t->skel, &t->tally, mmt_tasks_count(&t->tasks));
-		if (t->placement)
-			mmt_pl_sample_all(t->placement, MMT_PL_INTERVAL);
 	}
 }
 
@@ -546,6 +544,19 @@ static int output_failed(struct mmt_loop *t)
 	return 1;
 }
 
+/* Has the command exited? While --placement follows it, its follower
+ * thread is the one that waits for it. */
+static bool child_exited(struct mmt_loop *t, int *status)
+{
+	if (t->placement && mmt_pl_attached(t->placement)) {
+		if (!mmt_pl_reaped(t->placement, status))
+			return false;
+		t->child->pid = 0;
+		return true;
+	}
+	return mmt_child_exited(t->child, status);
+}
+
 int mmt_loop_run(struct mmt_loop *t, int *status)
 {
 	__u64 last_tick = clock_ns(CLOCK_MONOTONIC), last_summary = last_tick;
@@ -562,6 +573,8 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 		}
 		if (drain(t, false))
 			return -1;
+		if (t->placement)
+			mmt_pl_flush(t->placement);
 		if (reopen_output && t->opts->output_file) {
 			int fd = open(t->opts->output_file,
 				      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -576,10 +589,8 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 		if (t->out->err)
 			return output_failed(t);
 		if (t->child->pid > 0) {
-			if (mmt_child_exited(t->child, status))
+			if (child_exited(t, status))
 				return drain_last(t);
-			if (t->child->stopped && t->placement)
-				mmt_pl_on_stop(t->placement, t->child->pid, *status);
 			if (signals_say_stop(t)) {
 				snprintf(t->why, sizeof(t->why), "a second signal");
 				drain(t, true); /* what the order window holds */
@@ -594,12 +605,17 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 int mmt_loop_wait_child(struct mmt_loop *t, int *status)
 {
 	bool forwarded = t->forwarded;
-	int r;
 
-	while ((r = mmt_child_wait(t->child, status, &nsignals, &stop_signal, &forwarded)) > 0)
-		if (t->placement) /* --placement seized it: resume it */
-			mmt_pl_on_stop(t->placement, t->child->pid, *status);
-	return r ? stop_signal : 0;
+	if (t->placement) {
+		/* untraced from here: --placement lets go of the command (and
+		 * of its descendants); its follower may have reaped it */
+		mmt_pl_detach(t->placement);
+		if (t->child->pid > 0 && mmt_pl_reaped(t->placement, status))
+			t->child->pid = 0;
+	}
+	if (mmt_child_wait(t->child, status, &nsignals, &stop_signal, &forwarded))
+		return stop_signal;
+	return 0;
 }
 
 void mmt_loop_close(struct mmt_loop *t)

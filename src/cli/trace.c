@@ -84,9 +84,21 @@ int mmt_trace(const struct mmt_options *opts)
 	mmt_loop_catch_signals(opts->output_file && !opts->nats);
 	if (opts->command && mmt_child_start(&child, opts->command))
 		goto cleanup;
-	if (opts->placement && mmt_pl_begin(&loop.placement, opts->format == MMT_FMT_JSON, &out,
-					    child.pid, opts->pids, opts->npids))
-		goto cleanup;
+	if (opts->placement) {
+		struct mmt_pl_config pc = {
+			.json = opts->format == MMT_FMT_JSON,
+			.out = &out,
+			.child = child.pid,
+			.pids = opts->pids,
+			.npids = opts->npids,
+			.follow = opts->follow,
+			.interval = opts->interval,
+			.kernel_moves = opts->selected[MMT_EV_PAGE_MIGRATION],
+		};
+
+		if (mmt_pl_begin(&loop.placement, &pc))
+			goto cleanup;
+	}
 	kcopy = mmt_kcopy_choose(opts);
 	mmt_ways_plan(&ways, opts);
 	if (mmt_load(opts, &ways, child.pid, &kcopy, &skel, &loop.rings) ||
@@ -120,6 +132,9 @@ int mmt_trace(const struct mmt_options *opts)
 	if (opts->command) {
 		rc = mmt_child_release(&child, opts->command[0]);
 		if (rc) {
+			/* its follower lets go of it first, or it may be the one
+			 * that reaps it */
+			mmt_pl_finish(&loop.placement, false);
 			mmt_child_reap(&child);
 			ret = rc;
 			goto cleanup;

@@ -2,6 +2,14 @@
 /*
  * placement.c - sample the pages per node of traced processes and say what
  * changed them.
+ *
+ * Two threads take samples: the main thread (the -p processes' start, and
+ * the end samples) and the follower (follow.c: the command's exec and exit,
+ * each descendant's first sight, exec and exit, and every interval sample).
+ * Both hold pl->lock while they touch the targets; records wait in pl->rec
+ * until the main thread writes them out (mmt_pl_flush()), so that the
+ * follower never waits for the output, and the processes it holds stopped
+ * never wait for it either.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,14 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "events/event_table.h"
 #include "placement/placement.h"
+#include "text/xlat.h"
 
-static const char *const kind_names[] = {"start", "interval", "exit", "end"};
+static const char *const kind_names[] = {"start", "interval", "exit", "end", "exec", "lost"};
 
 static __u64 wall_ns(void)
 {
@@ -26,111 +34,47 @@ static __u64 wall_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-int mmt_pl_init(struct mmt_pl *pl, bool json, struct outbuf *out)
-{
-	long page = sysconf(_SC_PAGESIZE);
-
-	memset(pl, 0, sizeof(*pl));
-	pl->json = json;
-	pl->out = out;
-	pl->base_kb = page >= 1024 ? page / 1024 : 4;
-	pl->buf = malloc(MMT_PL_READ_MAX + 1);
-	pl->cur = malloc(sizeof(*pl->cur));
-	if (!pl->buf || !pl->cur) {
-		mmt_pl_free(pl);
-		return -1;
-	}
-	return 0;
-}
-
-void mmt_pl_free(struct mmt_pl *pl)
-{
-	for (int i = 0; i < pl->ntargets; i++) {
-		free(pl->targets[i].first);
-		free(pl->targets[i].last);
-	}
-	free(pl->buf);
-	free(pl->cur);
-	pl->buf = NULL;
-	pl->cur = NULL;
-	pl->ntargets = 0;
-}
-
-int mmt_pl_add(struct mmt_pl *pl, pid_t pid)
-{
-	struct mmt_pl_target *t;
-
-	if (pl->ntargets == MMT_PL_MAX_TARGETS)
-		return -1;
-	t = &pl->targets[pl->ntargets++];
-	memset(t, 0, sizeof(*t));
-	t->pid = pid;
-	return 0;
-}
+/* ---- targets ---- */
 
 static struct mmt_pl_target *find(struct mmt_pl *pl, pid_t pid)
 {
-	for (int i = 0; i < pl->ntargets; i++)
-		if (pl->targets[i].pid == pid)
-			return &pl->targets[i];
+	int i;
+
+	return mmt_pidmap_get(&pl->index, pid, &i) ? &pl->targets[i] : NULL;
+}
+
+/* A new target, or NULL (more than MMT_PL_MAX_TARGETS, out of memory:
+ * counted in not_kept). */
+static struct mmt_pl_target *add(struct mmt_pl *pl, pid_t pid)
+{
+	struct mmt_pl_target *t;
+
+	if (pl->ntargets == pl->cap) {
+		int cap = pl->cap ? pl->cap * 2 : 16;
+		void *p;
+
+		if (pl->cap >= MMT_PL_MAX_TARGETS)
+			goto full;
+		if (cap > MMT_PL_MAX_TARGETS)
+			cap = MMT_PL_MAX_TARGETS;
+		p = realloc(pl->targets, (size_t)cap * sizeof(*pl->targets));
+		if (!p)
+			goto full;
+		pl->targets = p;
+		pl->cap = cap;
+	}
+	if (mmt_pidmap_put(&pl->index, pid, pl->ntargets))
+		goto full;
+	t = &pl->targets[pl->ntargets++];
+	memset(t, 0, sizeof(*t));
+	t->pid = pid;
+	return t;
+full:
+	pl->not_kept++;
 	return NULL;
 }
 
-int mmt_pl_seize(struct mmt_pl *pl, pid_t pid)
-{
-	struct mmt_pl_target *t = find(pl, pid);
-
-	if (!t)
-		return -1;
-	if (ptrace(PTRACE_SEIZE, pid, NULL,
-		   (void *)(long)(PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT))) {
-		fprintf(stderr,
-			"mmtrace: failed to attach to the command for its exit sample: %s "
-			"(placement is sampled after exec and while it runs only)\n",
-			strerror(errno));
-		return -1;
-	}
-	t->seized = true;
-	return 0;
-}
-
-bool mmt_pl_seized(const struct mmt_pl *pl, pid_t pid)
-{
-	for (int i = 0; i < pl->ntargets; i++)
-		if (pl->targets[i].pid == pid)
-			return pl->targets[i].seized;
-	return false;
-}
-
-bool mmt_pl_on_stop(struct mmt_pl *pl, pid_t pid, int status)
-{
-	struct mmt_pl_target *t = find(pl, pid);
-	int event = status >> 16, sig;
-
-	if (!t || !t->seized || !WIFSTOPPED(status))
-		return false;
-	sig = WSTOPSIG(status);
-	if (event == PTRACE_EVENT_EXEC) {
-		if (!t->started)
-			mmt_pl_sample(pl, pid, MMT_PL_START);
-		sig = 0;
-	} else if (event == PTRACE_EVENT_EXIT) {
-		mmt_pl_sample(pl, pid, MMT_PL_EXIT);
-		t->gone = true; /* no more interval samples */
-		sig = 0;
-	} else if (event == PTRACE_EVENT_STOP) {
-		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-			/* a group stop: leave it stopped, as without a tracer,
-			 * and be told when SIGCONT resumes it */
-			ptrace(PTRACE_LISTEN, pid, NULL, NULL);
-			return true;
-		}
-		sig = 0; /* resumed from a group stop, or an interrupt */
-	}
-	/* a signal on its way to the process: pass it on */
-	ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);
-	return true;
-}
+/* ---- reading /proc ---- */
 
 /* Read /proc/PID/numa_maps into pl->buf: its length, or -1. *capped when
  * the file was longer than MMT_PL_READ_MAX (the partial last line is cut). */
@@ -190,19 +134,49 @@ static void read_comm(pid_t pid, char *comm, size_t n)
 	comm[strcspn(comm, "\n")] = '\0';
 }
 
-static void json_record(struct mmt_pl *pl, const struct mmt_pl_target *t, __u64 ns,
-			enum mmt_pl_kind kind, const struct mmt_placement *p, bool capped)
+/* The parent of a process (/proc/PID/stat), or 0. */
+static pid_t read_ppid(pid_t pid)
 {
-	struct outbuf *ob = pl->out;
-	__u64 total = 0;
-	bool first = true;
+	char path[64], text[512];
+	const char *p;
+	ssize_t got;
+	int fd, ppid = 0;
 
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	got = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	text[got] = '\0';
+	p = strrchr(text, ')'); /* after the name, which may hold anything */
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+/* ---- records ---- */
+
+static __u64 node_total(const struct mmt_node_pages *np, unsigned int base_kb)
+{
+	return np->anon + np->file + (base_kb ? np->huge_kb / base_kb : 0);
+}
+
+static void json_head(struct outbuf *ob, const struct mmt_pl_target *t, __u64 ns,
+		      enum mmt_pl_kind kind)
+{
 	ob_lit(ob, "{\"timestamp\":");
 	ob_u64(ob, ns);
 	ob_lit(ob, ",\"processId\":");
 	ob_u64(ob, t->pid);
+	ob_lit(ob, ",\"parentProcessId\":");
+	ob_u64(ob, t->ppid);
 	ob_lit(ob, ",\"hostProcessId\":");
 	ob_u64(ob, t->pid);
+	ob_lit(ob, ",\"hostParentProcessId\":");
+	ob_u64(ob, t->ppid);
 	ob_lit(ob, ",\"processName\":");
 	ob_json_str(ob, t->comm, sizeof(t->comm));
 	ob_lit(ob, ",\"eventId\":\"");
@@ -210,10 +184,21 @@ static void json_record(struct mmt_pl *pl, const struct mmt_pl_target *t, __u64 
 	ob_lit(ob, "\",\"eventName\":\"placement\",\"args\":[{\"name\":\"kind\",\"type\":\"const "
 		   "char*\",\"value\":\"");
 	ob_str(ob, kind_names[kind]);
-	ob_lit(ob, "\"},{\"name\":\"nodes\",\"type\":\"object[]\",\"value\":[");
+	ob_lit(ob, "\"}");
+}
+
+static void json_record(struct mmt_pl *pl, const struct mmt_pl_target *t, __u64 ns,
+			enum mmt_pl_kind kind, const struct mmt_placement *p, bool capped)
+{
+	struct outbuf *ob = &pl->rec;
+	__u64 total = 0;
+	bool first = true;
+
+	json_head(ob, t, ns, kind);
+	ob_lit(ob, ",{\"name\":\"nodes\",\"type\":\"object[]\",\"value\":[");
 	for (int n = 0; n <= p->max_node; n++) {
 		const struct mmt_node_pages *np = &p->nodes[n];
-		__u64 tot = mmt_placement_node_total(p, n, pl->base_kb);
+		__u64 tot = node_total(np, pl->base_kb);
 
 		if (!np->anon && !np->file && !np->huge)
 			continue;
@@ -263,11 +248,9 @@ static void hms(struct outbuf *ob, __u64 ns)
 	ob_str(ob, text);
 }
 
-static void table_record(struct mmt_pl *pl, const struct mmt_pl_target *t, __u64 ns,
-			 enum mmt_pl_kind kind, const struct mmt_placement *p, bool capped)
+static void table_head(struct outbuf *ob, const struct mmt_pl_target *t, __u64 ns,
+		       enum mmt_pl_kind kind)
 {
-	struct outbuf *ob = pl->out;
-
 	hms(ob, ns);
 	ob_char(ob, ' ');
 	ob_safe_str(ob, t->comm, sizeof(t->comm));
@@ -275,6 +258,14 @@ static void table_record(struct mmt_pl *pl, const struct mmt_pl_target *t, __u64
 	ob_u64(ob, t->pid);
 	ob_lit(ob, " placement kind=");
 	ob_str(ob, kind_names[kind]);
+}
+
+static void table_record(struct mmt_pl *pl, const struct mmt_pl_target *t, __u64 ns,
+			 enum mmt_pl_kind kind, const struct mmt_placement *p, bool capped)
+{
+	struct outbuf *ob = &pl->rec;
+
+	table_head(ob, t, ns, kind);
 	for (int n = 0; n <= p->max_node; n++) {
 		const struct mmt_node_pages *np = &p->nodes[n];
 
@@ -301,55 +292,214 @@ static void table_record(struct mmt_pl *pl, const struct mmt_pl_target *t, __u64
 	ob_char(ob, '\n');
 }
 
-void mmt_pl_sample(struct mmt_pl *pl, pid_t pid, enum mmt_pl_kind kind)
+/* Room for one more record in pl->rec? Else it is dropped and counted. */
+static bool rec_room(struct mmt_pl *pl)
 {
-	struct mmt_pl_target *t = find(pl, pid);
-	struct mmt_placement **slot;
-	bool capped;
+	if (pl->rec.len < MMT_PL_PENDING_MAX)
+		return true;
+	pl->rec_dropped++;
+	return false;
+}
+
+/* A record that says a process ended without its exit sample. */
+static void lost_record(struct mmt_pl *pl, const struct mmt_pl_target *t)
+{
+	__u64 ns = wall_ns();
+
+	if (!rec_room(pl))
+		return;
+	if (pl->cfg.json) {
+		json_head(&pl->rec, t, ns, MMT_PL_LOST);
+		ob_lit(&pl->rec, ",{\"name\":\"why\",\"type\":\"const char*\",\"value\":");
+		ob_json_str(&pl->rec, t->lost, strlen(t->lost));
+		ob_lit(&pl->rec, "}]}\n");
+	} else {
+		table_head(&pl->rec, t, ns, MMT_PL_LOST);
+		ob_lit(&pl->rec, " why=");
+		ob_str(&pl->rec, t->lost);
+		ob_char(&pl->rec, '\n');
+	}
+}
+
+/* ---- samples ---- */
+
+/* A compact copy of p (its nodes up to max_node), or NULL. */
+static struct mmt_pl_snap *snap_of(const struct mmt_placement *p)
+{
+	size_t n = p->max_node >= 0 ? (size_t)p->max_node + 1 : 0;
+	struct mmt_pl_snap *s = malloc(sizeof(*s) + n * sizeof(s->nodes[0]));
+
+	if (!s)
+		return NULL;
+	s->max_node = p->max_node;
+	s->vmas = p->vmas;
+	s->malformed = p->malformed;
+	s->other_nodes = p->other_nodes;
+	memcpy(s->nodes, p->nodes, n * sizeof(s->nodes[0]));
+	return s;
+}
+
+/*
+ * Sample a target (pl->lock held): a record, and the sample kept as its
+ * first (start, or a descendant's exec: the program it runs) or last.
+ * false when its numa_maps could not be read (gone, or a zombie whose
+ * memory is released already).
+ */
+static bool sample_from(struct mmt_pl *pl, struct mmt_pl_target *t, enum mmt_pl_kind kind,
+			pid_t tid)
+{
+	struct mmt_pl_snap *s;
+	bool capped, first;
 	ssize_t len;
 	__u64 ns;
 
-	if (!t || t->gone)
-		return;
-	len = read_maps(pl, pid, &capped);
+	len = read_maps(pl, tid, &capped);
 	if (len <= 0) {
-		/* gone, or a zombie whose memory is released already */
-		t->gone = true;
-		return;
+		/* a process followed is gone when the follower says so (its
+		 * leader may have ended before its other threads) */
+		if (!t->followed)
+			t->gone = true;
+		return false;
 	}
 	ns = wall_ns();
-	read_comm(pid, t->comm, sizeof(t->comm));
+	read_comm(tid, t->comm, sizeof(t->comm));
+	if (!t->ppid)
+		t->ppid = read_ppid(t->pid);
 	mmt_placement_clear(pl->cur);
 	mmt_numa_maps_parse(pl->buf, len, pl->base_kb, pl->cur);
 	t->capped |= capped;
 	t->samples++;
-	if (kind == MMT_PL_START)
-		t->started = true;
-	slot = t->first ? &t->last : &t->first;
-	if (!*slot)
-		*slot = malloc(sizeof(**slot));
-	if (*slot) {
-		memcpy(*slot, pl->cur, sizeof(**slot));
-		if (slot == &t->first) {
-			t->first_kind = kind;
-			t->first_ns = ns;
-		} else {
-			t->last_kind = kind;
-			t->last_ns = ns;
-		}
+	first = !t->first || kind == MMT_PL_START || kind == MMT_PL_EXEC;
+	s = snap_of(pl->cur);
+	if (s && first) {
+		free(t->first);
+		free(t->last);
+		t->first = s;
+		t->last = NULL;
+		t->first_kind = kind;
+		t->first_ns = ns;
+	} else if (s) {
+		free(t->last);
+		t->last = s;
+		t->last_kind = kind;
+		t->last_ns = ns;
 	}
-	if (pl->json)
+	if (!rec_room(pl))
+		return true;
+	if (pl->cfg.json)
 		json_record(pl, t, ns, kind, pl->cur, capped);
 	else
 		table_record(pl, t, ns, kind, pl->cur, capped);
-	ob_flush(pl->out);
+	return true;
 }
 
-void mmt_pl_sample_all(struct mmt_pl *pl, enum mmt_pl_kind kind)
+static bool sample(struct mmt_pl *pl, struct mmt_pl_target *t, enum mmt_pl_kind kind)
 {
-	for (int i = 0; i < pl->ntargets; i++)
-		mmt_pl_sample(pl, pl->targets[i].pid, kind);
+	return sample_from(pl, t, kind, t->pid);
 }
+
+/* ---- the follower's callbacks (on its thread) ---- */
+
+static void on_process_new(void *ctx, pid_t pid)
+{
+	struct mmt_pl *pl = ctx;
+	struct mmt_pl_target *t;
+
+	pthread_mutex_lock(&pl->lock);
+	t = find(pl, pid) ? NULL : add(pl, pid);
+	if (t) {
+		t->descendant = t->followed = true;
+		t->started = true;
+		sample(pl, t, MMT_PL_START);
+	}
+	pthread_mutex_unlock(&pl->lock);
+}
+
+static void on_process_exec(void *ctx, pid_t pid)
+{
+	struct mmt_pl *pl = ctx;
+	struct mmt_pl_target *t;
+
+	pthread_mutex_lock(&pl->lock);
+	t = find(pl, pid);
+	if (t && !t->gone && !t->exited) {
+		/* the command's first exec is its start; any other exec starts
+		 * a new program, sampled as such */
+		sample(pl, t, t->started ? MMT_PL_EXEC : MMT_PL_START);
+		t->started = true;
+	}
+	pthread_mutex_unlock(&pl->lock);
+}
+
+static void on_process_exit(void *ctx, pid_t pid, pid_t tid)
+{
+	struct mmt_pl *pl = ctx;
+	struct mmt_pl_target *t;
+
+	pthread_mutex_lock(&pl->lock);
+	t = find(pl, pid);
+	/* a command that never exec'd (exec failed) is not sampled */
+	if (t && t->started && !t->exited) {
+		t->exited = true;
+		if (t->gone || !sample_from(pl, t, MMT_PL_EXIT, tid)) {
+			t->lost = "its numa_maps could not be read at its exit";
+			lost_record(pl, t);
+		}
+		t->gone = true; /* no more interval samples */
+	}
+	pthread_mutex_unlock(&pl->lock);
+}
+
+static void on_process_gone(void *ctx, pid_t pid, int status)
+{
+	struct mmt_pl *pl = ctx;
+	struct mmt_pl_target *t;
+
+	pthread_mutex_lock(&pl->lock);
+	t = find(pl, pid);
+	if (t && t->started && !t->exited) {
+		/* no exit stop came: the kernel skips it for a task with
+		 * SIGKILL pending (kill -9, the OOM killer, a thread's
+		 * exit_group when the task followed was not the caller) */
+		t->exited = true;
+		t->lost = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL
+				  ? "killed by SIGKILL: the kernel gives no exit stop"
+				  : "ended without an exit stop mmtrace could sample";
+		lost_record(pl, t);
+	}
+	if (t)
+		t->gone = true;
+	pthread_mutex_unlock(&pl->lock);
+}
+
+static bool on_tick(void *ctx, int *cursor)
+{
+	struct mmt_pl *pl = ctx;
+	bool more;
+
+	pthread_mutex_lock(&pl->lock);
+	while (*cursor < pl->ntargets) {
+		struct mmt_pl_target *t = &pl->targets[(*cursor)++];
+
+		if (t->started && !t->gone && !t->exited) {
+			sample(pl, t, MMT_PL_INTERVAL);
+			break; /* one per step: the follower serves stops between */
+		}
+	}
+	more = *cursor < pl->ntargets;
+	pthread_mutex_unlock(&pl->lock);
+	return more;
+}
+
+static const struct mmt_follow_ops follow_ops = {
+	.process_new = on_process_new,
+	.process_exec = on_process_exec,
+	.process_exit = on_process_exit,
+	.process_gone = on_process_gone,
+	.tick = on_tick,
+};
+
+/* ---- policy calls and migrations ---- */
 
 static bool is_policy_call(int event)
 {
@@ -358,27 +508,74 @@ static bool is_policy_call(int event)
 	       event == MMT_EV_SET_MEMPOLICY_HOME_NODE;
 }
 
+/* enum migrate_reason of a call's migrations */
+#define REASON_SYSCALL_OR_CPUSET 3
+#define REASON_MEMPOLICY_MBIND 4
+
+/* A page_migration record: its reason and counts, by argument name. */
+static void note_migration(struct mmt_pl *pl, const struct mmt_decoded_event *ev)
+{
+	struct mmt_pl_target *t;
+	__s64 reason = -1, ok = 0, bad = 0, kthread = 0;
+
+	for (int i = 0; i < ev->desc->nargs; i++) {
+		const char *name = ev->desc->args[i].name;
+
+		if (!strcmp(name, "reason"))
+			reason = ev->args[i].value;
+		else if (!strcmp(name, "succeeded"))
+			ok = ev->args[i].value;
+		else if (!strcmp(name, "failed"))
+			bad = ev->args[i].value;
+		else if (!strcmp(name, "kernelThread"))
+			kthread = ev->args[i].value;
+	}
+	if (kthread || reason < 0 || reason >= MMT_PL_REASONS)
+		return;
+	pthread_mutex_lock(&pl->lock);
+	t = find(pl, ev->rec->host_pid);
+	if (t) {
+		t->moved[reason] += (__u64)ok;
+		t->move_failed[reason] += (__u64)bad;
+	}
+	pthread_mutex_unlock(&pl->lock);
+}
+
 void mmt_pl_note_event(struct mmt_pl *pl, const struct mmt_decoded_event *ev)
 {
 	const struct mmt_record *r = ev->rec;
 	struct mmt_pl_target *t;
 	struct mmt_pl_call *c;
 
+	if (ev->desc->event == MMT_EV_PAGE_MIGRATION) {
+		note_migration(pl, ev);
+		return;
+	}
 	if (!is_policy_call(ev->desc->event))
 		return;
+	pthread_mutex_lock(&pl->lock);
 	t = find(pl, r->host_pid);
 	if (!t && ev->has_target) /* migrate_pages/move_pages on a target */
 		t = find(pl, ev->target_host_pid);
 	if (!t)
-		return;
+		goto out;
 	if (ev->desc->migrates) {
+		int reason = ev->desc->event == MMT_EV_MBIND ? REASON_MEMPOLICY_MBIND
+							     : REASON_SYSCALL_OR_CPUSET;
+
 		t->succeeded += r->migrate_succeeded;
 		t->failed += r->migrate_failed;
+		t->moved[reason] += r->migrate_succeeded;
+		t->move_failed[reason] += r->migrate_failed;
 		if (ev->desc->event == MMT_EV_MBIND)
 			t->mbind_succeeded += r->migrate_succeeded;
 	}
 	if (t->ncalls++ >= MMT_PL_MAX_CALLS)
-		return;
+		goto out;
+	if (!t->calls && !(t->calls = calloc(MMT_PL_MAX_CALLS, sizeof(*t->calls)))) {
+		t->ncalls--; /* out of memory: counted in the sums only */
+		goto out;
+	}
 	c = &t->calls[t->ncalls - 1];
 	c->timestamp_ns = ev->timestamp_ns;
 	c->event = ev->desc->event;
@@ -388,7 +585,11 @@ void mmt_pl_note_event(struct mmt_pl *pl, const struct mmt_decoded_event *ev)
 	c->failed = r->migrate_failed;
 	c->split = r->migrate_split;
 	c->batches = r->migrate_batches;
+out:
+	pthread_mutex_unlock(&pl->lock);
 }
+
+/* ---- the summary ---- */
 
 static void num_col(struct outbuf *ob, __u64 v, size_t width)
 {
@@ -406,19 +607,79 @@ static void delta_col(struct outbuf *ob, __u64 before, __u64 after)
 	ob_str(ob, text);
 }
 
+static const struct mmt_node_pages *snap_node(const struct mmt_pl_snap *s, int n)
+{
+	static const struct mmt_node_pages none;
+
+	return s && n <= s->max_node ? &s->nodes[n] : &none;
+}
+
+/* "moved by: REASON PAGES, ..." from the calls and page_migration records */
+static void moved_by(struct mmt_pl *pl, const struct mmt_pl_target *t, struct outbuf *ob)
+{
+	bool any = false, failed = false;
+
+	ob_lit(ob, "  moved by:");
+	for (int r = 0; r < MMT_PL_REASONS; r++) {
+		const char *name = xlat_name(&migrate_reasons, r);
+
+		failed |= t->move_failed[r] != 0;
+		if (!t->moved[r])
+			continue;
+		ob_str(ob, any ? ", " : " ");
+		any = true;
+		if (name)
+			ob_str(ob, name);
+		else
+			ob_printf(ob, "reason_%d", r);
+		ob_char(ob, ' ');
+		ob_u64(ob, t->moved[r]);
+	}
+	if (!any)
+		ob_lit(ob, " nothing traced");
+	if (failed) {
+		bool comma = false;
+
+		ob_lit(ob, " (failed:");
+		for (int r = 0; r < MMT_PL_REASONS; r++) {
+			const char *name = xlat_name(&migrate_reasons, r);
+
+			if (!t->move_failed[r])
+				continue;
+			ob_str(ob, comma ? ", " : " ");
+			comma = true;
+			ob_str(ob, name ? name : "?");
+			ob_char(ob, ' ');
+			ob_u64(ob, t->move_failed[r]);
+		}
+		ob_char(ob, ')');
+	}
+	if (!pl->cfg.kernel_moves)
+		ob_lit(ob, " [page_migration not traced: the kernel's own migrations are "
+			   "not counted]");
+	ob_char(ob, '\n');
+}
+
 static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t, struct outbuf *ob)
 {
-	static const struct mmt_placement none = {.max_node = -1};
-	const struct mmt_placement *a = t->first, *b = t->last ? t->last : t->first;
+	const struct mmt_pl_snap *a = t->first, *b = t->last ? t->last : t->first;
 	int max;
 
 	ob_lit(ob, "placement of ");
 	ob_u64(ob, t->pid);
 	ob_lit(ob, " (");
 	ob_safe_str(ob, t->comm, sizeof(t->comm));
-	ob_lit(ob, "): ");
+	ob_lit(ob, ")");
+	if (t->descendant) {
+		ob_lit(ob, ", child of ");
+		ob_u64(ob, t->ppid);
+	}
+	ob_lit(ob, ": ");
 	if (!a) {
-		ob_lit(ob, "no sample (its numa_maps could not be read)\n");
+		ob_lit(ob, "no sample (its numa_maps could not be read");
+		if (t->lost)
+			ob_lit(ob, "; it ended before");
+		ob_lit(ob, ")\n");
 		return;
 	}
 	ob_str(ob, kind_names[t->first_kind]);
@@ -431,17 +692,18 @@ static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t, str
 	ob_lit(ob, ", ");
 	ob_u64(ob, t->samples);
 	ob_lit(ob, " samples");
+	if (t->lost) {
+		ob_lit(ob, "; exit not sampled: ");
+		ob_str(ob, t->lost);
+	}
 	if (t->capped)
 		ob_lit(ob, " (some capped at 8 MiB of numa_maps: counts are partial)");
 	ob_lit(ob, "\n  NODE   ANON_BEFORE    ANON_AFTER   FILE_BEFORE    FILE_AFTER   HUGE_BEFORE "
 		   "   HUGE_AFTER  TOTAL_BEFORE   TOTAL_AFTER       CHANGE\n");
-	if (!b)
-		b = &none;
 	max = a->max_node > b->max_node ? a->max_node : b->max_node;
 	for (int n = 0; n <= max; n++) {
-		const struct mmt_node_pages *x = &a->nodes[n], *y = &b->nodes[n];
-		__u64 ta = mmt_placement_node_total(a, n, pl->base_kb);
-		__u64 tb = mmt_placement_node_total(b, n, pl->base_kb);
+		const struct mmt_node_pages *x = snap_node(a, n), *y = snap_node(b, n);
+		__u64 ta = node_total(x, pl->base_kb), tb = node_total(y, pl->base_kb);
 
 		if (!ta && !tb)
 			continue;
@@ -457,6 +719,7 @@ static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t, str
 		delta_col(ob, ta, tb);
 		ob_char(ob, '\n');
 	}
+	moved_by(pl, t, ob);
 	ob_lit(ob, "  policy calls: ");
 	ob_u64(ob, t->ncalls);
 	ob_lit(ob, ", pages migrated by them: ");
@@ -471,7 +734,7 @@ static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t, str
 		ob_u64(ob, t->succeeded - t->mbind_succeeded);
 	}
 	ob_char(ob, '\n');
-	for (__u64 i = 0; i < t->ncalls && i < MMT_PL_MAX_CALLS; i++) {
+	for (__u64 i = 0; t->calls && i < t->ncalls && i < MMT_PL_MAX_CALLS; i++) {
 		const struct mmt_pl_call *c = &t->calls[i];
 
 		ob_lit(ob, "    ");
@@ -500,55 +763,190 @@ static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t, str
 	}
 }
 
-void mmt_pl_summary(struct mmt_pl *pl, struct outbuf *ob)
+/* What following found beyond the processes listed. */
+static void follow_summary(struct mmt_pl *pl, struct outbuf *ob)
+{
+	const struct mmt_follow_stats *s = &pl->fst;
+
+	if (pl->cfg.follow && pl->followed) {
+		ob_lit(ob, "placement: followed ");
+		ob_u64(ob, s->processes);
+		ob_lit(ob, " descendant processes and ");
+		ob_u64(ob, s->threads);
+		ob_lit(ob, " threads of the command");
+		if (s->unseen) {
+			ob_lit(ob, "; ");
+			ob_u64(ob, s->unseen);
+			ob_lit(ob, " tasks ended before any of their stops came (not sampled)");
+		}
+		ob_char(ob, '\n');
+	}
+	if (pl->not_kept) {
+		ob_lit(ob, "placement: ");
+		ob_u64(ob, pl->not_kept);
+		ob_lit(ob, " processes not sampled (more than ");
+		ob_u64(ob, MMT_PL_MAX_TARGETS);
+		ob_lit(ob, " followed)\n");
+	}
+	if (pl->rec_dropped) {
+		ob_lit(ob, "placement: ");
+		ob_u64(ob, pl->rec_dropped);
+		ob_lit(ob, " records dropped (the output did not keep up)\n");
+	}
+	if (pl->follow_pids_note)
+		ob_lit(ob, "placement: the descendants of -p processes are not sampled (with a "
+			   "COMMAND and --follow they are)\n");
+}
+
+static void summary(struct mmt_pl *pl, struct outbuf *ob)
 {
 	for (int i = 0; i < pl->ntargets; i++)
 		target_summary(pl, &pl->targets[i], ob);
+	follow_summary(pl, ob);
 	ob_flush(ob);
 }
 
-int mmt_pl_begin(struct mmt_pl **plp, bool json, struct outbuf *out, pid_t child, const pid_t *pids,
-		 int npids)
-{
-	struct mmt_pl *pl = malloc(sizeof(*pl));
+/* ---- the main thread's calls ---- */
 
-	if (!pl || mmt_pl_init(pl, json, out)) {
-		free(pl);
-		fprintf(stderr, "mmtrace: failed to set up placement sampling: out of memory\n");
-		return -1;
+static void pl_free(struct mmt_pl *pl)
+{
+	for (int i = 0; i < pl->ntargets; i++) {
+		free(pl->targets[i].first);
+		free(pl->targets[i].last);
+		free(pl->targets[i].calls);
 	}
-	for (int i = 0; i < npids; i++)
-		mmt_pl_add(pl, pids[i]); /* npids <= MMT_PL_MAX_TARGETS */
-	if (child > 0 && !mmt_pl_add(pl, child))
-		mmt_pl_seize(pl, child);
+	free(pl->targets);
+	mmt_pidmap_free(&pl->index);
+	ob_free(&pl->rec);
+	free(pl->buf);
+	free(pl->cur);
+	pthread_mutex_destroy(&pl->lock);
+	free(pl);
+}
+
+int mmt_pl_begin(struct mmt_pl **plp, const struct mmt_pl_config *cfg)
+{
+	struct mmt_pl *pl = calloc(1, sizeof(*pl));
+	long page = sysconf(_SC_PAGESIZE);
+
+	*plp = NULL;
+	if (!pl)
+		goto oom;
+	pthread_mutex_init(&pl->lock, NULL);
+	pl->cfg = *cfg;
+	pl->base_kb = page >= 1024 ? page / 1024 : 4;
+	pl->buf = malloc(MMT_PL_READ_MAX + 1);
+	pl->cur = malloc(sizeof(*pl->cur));
+	if (!pl->buf || !pl->cur || ob_init(&pl->rec, -1, 64 << 10))
+		goto oom;
+	for (int i = 0; i < cfg->npids; i++)
+		if (!find(pl, cfg->pids[i]))
+			add(pl, cfg->pids[i]);
+	pl->follow_pids_note = cfg->follow && cfg->npids && cfg->child <= 0;
+	if (cfg->child > 0 && !add(pl, cfg->child))
+		goto oom;
+	if (cfg->child > 0)
+		pl->targets[pl->ntargets - 1].followed = true;
+	/* the follower: the command's stops, and the interval samples */
+	if (cfg->child > 0 || cfg->interval) {
+		pl->follow = mmt_follow_start(cfg->child, cfg->follow,
+					      cfg->interval * 1000000000ULL, &follow_ops, pl);
+		if (!pl->follow) {
+			pl_free(pl);
+			return -1;
+		}
+		pl->followed = true;
+	}
 	*plp = pl;
 	return 0;
+oom:
+	fprintf(stderr, "mmtrace: failed to set up placement sampling: out of memory\n");
+	if (pl)
+		pl_free(pl);
+	return -1;
 }
 
 void mmt_pl_start(struct mmt_pl *pl)
 {
-	for (int i = 0; i < pl->ntargets; i++)
-		if (!pl->targets[i].seized && !pl->targets[i].started)
-			mmt_pl_sample(pl, pl->targets[i].pid, MMT_PL_START);
+	pthread_mutex_lock(&pl->lock);
+	for (int i = 0; i < pl->ntargets; i++) {
+		struct mmt_pl_target *t = &pl->targets[i];
+
+		/* the command's start comes with its exec stop; without the
+		 * attach, now (after its exec) */
+		if (t->descendant || t->started)
+			continue;
+		if (t->pid == pl->cfg.child && pl->follow && mmt_follow_attached(pl->follow))
+			continue;
+		t->started = true;
+		sample(pl, t, MMT_PL_START);
+	}
+	pthread_mutex_unlock(&pl->lock);
 }
 
-void mmt_pl_finish(struct mmt_pl **plp, bool summary)
+void mmt_pl_flush(struct mmt_pl *pl)
+{
+	pthread_mutex_lock(&pl->lock);
+	if (pl->rec.len) {
+		ob_mem(pl->cfg.out, pl->rec.buf, pl->rec.len);
+		pl->rec.len = 0;
+	}
+	pthread_mutex_unlock(&pl->lock);
+}
+
+bool mmt_pl_attached(const struct mmt_pl *pl)
+{
+	return pl->follow && mmt_follow_attached(pl->follow);
+}
+
+bool mmt_pl_reaped(struct mmt_pl *pl, int *status)
+{
+	if (pl->follow)
+		return mmt_follow_reaped(pl->follow, status);
+	if (!pl->fst.child_reaped)
+		return false;
+	*status = pl->fst.child_status;
+	return true;
+}
+
+void mmt_pl_detach(struct mmt_pl *pl)
+{
+	struct mmt_follow *f = pl->follow;
+
+	if (!f)
+		return;
+	mmt_follow_stop(f, &pl->fst);
+	pl->follow = NULL; /* the follower is gone: no lock needed from here */
+}
+
+void mmt_pl_finish(struct mmt_pl **plp, bool with_summary)
 {
 	struct mmt_pl *pl = *plp;
 	struct outbuf err;
 
 	if (!pl)
 		return;
-	if (summary) {
-		mmt_pl_sample_all(pl, MMT_PL_END);
-		if (!pl->json) {
-			mmt_pl_summary(pl, pl->out);
+	if (with_summary) {
+		/* the end samples while the follower still serves the stops */
+		pthread_mutex_lock(&pl->lock);
+		for (int i = 0; i < pl->ntargets; i++) {
+			struct mmt_pl_target *t = &pl->targets[i];
+
+			if (t->started && !t->gone && !t->exited)
+				sample(pl, t, MMT_PL_END);
+		}
+		pthread_mutex_unlock(&pl->lock);
+	}
+	mmt_pl_detach(pl);
+	if (with_summary) {
+		mmt_pl_flush(pl);
+		if (!pl->cfg.json) {
+			summary(pl, pl->cfg.out);
 		} else if (!ob_init(&err, STDERR_FILENO, 64 << 10)) {
-			mmt_pl_summary(pl, &err);
+			summary(pl, &err);
 			ob_free(&err);
 		}
 	}
-	mmt_pl_free(pl);
-	free(pl);
+	pl_free(pl);
 	*plp = NULL;
 }

@@ -217,8 +217,11 @@ static bool take(struct report *r, const struct mmt_jv *e)
 	} else if (!strcmp(name->str, "placement")) {
 		const struct mmt_jv *nodes = mmt_json_arg(args, "nodes");
 		const struct mmt_jv *kind = mmt_json_arg(args, "kind");
-		struct sample *s = calloc(1, sizeof(*s));
+		struct sample *s;
 
+		if (!nodes) /* kind "lost": an exit that could not be sampled */
+			return true;
+		s = calloc(1, sizeof(*s));
 		if (!s) {
 			r->oom = true;
 			return true;

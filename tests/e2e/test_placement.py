@@ -17,28 +17,34 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import MMTRACE, OUT, check, eq, main, test
 
 LOAD = os.path.join(OUT, "tests", "placement_load")
+FORK = os.path.join(OUT, "tests", "placement_fork")
 PAGES = 4096
 
 
 def own_reading(pid):
     """Per node (anon, file) pages, read by the test: a mapping with file=
     is file-backed, others anonymous; N<n>=<count> in kernelpagesize_kB."""
-    nodes = {}
     with open(f"/proc/{pid}/numa_maps") as f:
-        for line in f:
-            toks = line.split()
-            kb = 4
-            for t in toks:
-                if t.startswith("kernelpagesize_kB="):
-                    kb = int(t.split("=")[1])
-            if "huge" in toks:
-                continue
-            kind = 1 if any(t.startswith("file=") for t in toks) else 0
-            for t in toks[1:]:
-                m = re.fullmatch(r"N(\d+)=(\d+)", t)
-                if m:
-                    n = int(m.group(1))
-                    nodes.setdefault(n, [0, 0])[kind] += int(m.group(2)) * kb // 4
+        return parse_numa_maps(f.read())
+
+
+def parse_numa_maps(text):
+    """numa_maps text into {node: [anon, file]} (base pages)."""
+    nodes = {}
+    for line in text.splitlines():
+        toks = line.split()
+        kb = 4
+        for t in toks:
+            if t.startswith("kernelpagesize_kB="):
+                kb = int(t.split("=")[1])
+        if "huge" in toks:
+            continue
+        kind = 1 if any(t.startswith("file=") for t in toks) else 0
+        for t in toks[1:]:
+            m = re.fullmatch(r"N(\d+)=(\d+)", t)
+            if m:
+                n = int(m.group(1))
+                nodes.setdefault(n, [0, 0])[kind] += int(m.group(2)) * kb // 4
     return nodes
 
 
@@ -68,7 +74,9 @@ def samples(path):
             if e["eventName"] == "placement":
                 args = {a["name"]: a["value"] for a in e["args"]}
                 args["pid"] = e["processId"]
-                args["nodes"] = {n["node"]: n for n in args["nodes"]}
+                args["parentProcessId"] = e.get("parentProcessId")
+                args["timestamp"] = e["timestamp"]
+                args["nodes"] = {n["node"]: n for n in args.get("nodes", [])}
                 recs.append(args)
     return recs
 
@@ -161,11 +169,16 @@ def wait_state(pid, want, timeout=5):
 @test
 def placement_command_job_control():
     """The attached command stops and continues as without a tracer, gets
-    its signals, and its exit status comes back."""
+    its signals, and its exit status comes back; with --follow too."""
+    for follow in ([], ["--follow"]):
+        job_control(follow)
+
+
+def job_control(follow):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "rec.json")
         p = subprocess.Popen([MMTRACE, "-o", "json", "--output-file", out, "-e", "mbind",
-                              "--placement", "--", LOAD, "16"],
+                              "--placement"] + follow + ["--", LOAD, "16"],
                              stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         pid, _ = wait_ready(p.stderr)
         os.kill(pid, signal.SIGSTOP)
@@ -177,9 +190,84 @@ def placement_command_job_control():
         wait_state(pid, "S")
         os.kill(pid, signal.SIGTERM)
         p.stderr.read()
-        eq(p.wait(timeout=20), 128 + signal.SIGTERM, "exit status (killed by SIGTERM)")
+        eq(p.wait(timeout=20), 128 + signal.SIGTERM, f"exit status (killed by SIGTERM) {follow}")
         kinds = [r["kind"] for r in samples(out)]
-        eq(kinds, ["start", "exit"], "samples")
+        eq(kinds, ["start", "exit"], f"samples {follow}")
+
+
+def anon_of(nodes):
+    """{node: anon pages} of a sample's nodes or of a numa_maps reading."""
+    return {n: (v["anon"] if isinstance(v, dict) else v[0]) for n, v in nodes.items()
+            if (v["anon"] if isinstance(v, dict) else v[0])}
+
+
+@test
+def placement_follow_descendants():
+    """--follow: each child the command forks is sampled at its first sight
+    (before it runs: its pages are its parent's just before the fork), and
+    at its exit (its pages as it read them just before it exited), also
+    when SIGKILL ends it and when a thread other than its first ends it;
+    the summary lists each one. placement_fork prints its readings."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rec.json")
+        r = subprocess.run([MMTRACE, "-o", "json", "--output-file", out, "-e",
+                            "set_mempolicy,mbind", "--placement", "--follow", "--",
+                            FORK, "1000", "3000"], capture_output=True, timeout=60)
+        err = r.stderr.decode()
+        eq(r.returncode, 0, f"exit status (the command's): {err}")
+        blocks = re.findall(r"@@ (\w+) (\d+) (\d+)\n(.*?)@@ end\n", r.stdout.decode(), re.S)
+        parent = [(int(n), parse_numa_maps(t)) for w, p, n, t in blocks if w == "parent"]
+        child = {int(p): (int(n), parse_numa_maps(t)) for w, p, n, t in blocks if w == "child"}
+        eq([n for n, _ in parent], [1000, 3000, 10, 500], "the parent's readings")
+        recs = samples(out)
+        cmd = recs[0]["pid"]
+        eq(recs[0]["kind"], "start", "the first record: the command's start")
+        by_pid = {}
+        for rec in recs:
+            by_pid.setdefault(rec["pid"], []).append(rec)
+        kids = sorted((p for p in by_pid if p != cmd), key=lambda p: by_pid[p][0]["timestamp"])
+        eq(len(kids), 4, f"descendants sampled: {sorted(by_pid)}")
+        for (n, before), pid in zip(parent, kids):
+            kinds = [x["kind"] for x in by_pid[pid]]
+            eq(kinds, ["start", "exit"], f"child {pid} ({n} pages): samples")
+            first, last = by_pid[pid][0], by_pid[pid][-1]
+            eq(first["parentProcessId"], cmd, f"child {pid}: parent")
+            # the first sight: the pages the parent had just before fork()
+            eq(anon_of(first["nodes"]), anon_of(before),
+               f"child {pid}: anon at its first sample vs the parent's numa_maps before fork")
+            if pid in child:
+                eq(child[pid][0], n, f"child {pid}: its page count")
+                eq(anon_of(last["nodes"]), anon_of(child[pid][1]),
+                   f"child {pid} ({n} pages): anon at its exit sample vs its own numa_maps")
+            else:  # the one killed with SIGKILL: no reading of its own
+                eq(n, 10, f"child {pid} printed nothing")
+            grown = sum(anon_of(last["nodes"]).values()) - sum(anon_of(first["nodes"]).values())
+            check(grown >= n, f"child {pid}: anon grew by {grown}, touched {n}")
+            # the summary: the process, its parent, before and after
+            m = re.search(rf"^placement of {pid} \(placement_fork\), child of {cmd}: start "
+                          rf".* -> exit .*\n.*\n\s+0\s+(\d+)\s+(\d+)\s", err, re.M)
+            check(m, f"no summary of child {pid}: {err}")
+            eq((int(m.group(1)), int(m.group(2))),
+               (first["nodes"][0]["anon"], last["nodes"][0]["anon"]),
+               f"child {pid}: summary anon before/after")
+        eq(len(child), 3, "children that printed their reading")
+        check(re.search(r"placement: followed 4 descendant processes and 2 threads", err),
+              f"follow counts: {err}")
+        eq(by_pid[cmd][-1]["kind"], "exit", "the command's last sample")
+
+
+@test
+def placement_without_follow():
+    """Without --follow only the command is sampled (its children are
+    traced, not attached)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rec.json")
+        r = subprocess.run([MMTRACE, "-o", "json", "--output-file", out, "-e", "mbind",
+                            "--placement", "--", FORK, "100"], capture_output=True, timeout=60)
+        eq(r.returncode, 0, f"exit status: {r.stderr}")
+        recs = samples(out)
+        eq([x["kind"] for x in recs], ["start", "exit"], "samples")
+        check("followed" not in r.stderr.decode(), "a follow summary without --follow")
 
 
 @test

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,6 +171,10 @@ int main(int argc, char **argv)
 	pid_t pid;
 
 	psz = sysconf(_SC_PAGESIZE);
+	/* no transparent huge pages (inherited): khugepaged must not change
+	 * what is mapped between a reading and a sample */
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		perror("PR_SET_THP_DISABLE");
 	if (argc < 2) {
 		fprintf(stderr, "usage: placement_fork PAGES...\n");
 		return 2;

@@ -635,6 +635,128 @@ def check_balancing(gdir, guest, meta):
     c.done()
 
 
+def numa_maps_anon(text):
+    """Anonymous pages per node of numa_maps text (base pages; a mapping
+    with file= is file-backed; hugetlb apart), as mmtrace counts them."""
+    nodes = {}
+    for line in text.splitlines():
+        toks = line.split()
+        if "huge" in toks or any(t.startswith("file=") for t in toks):
+            continue
+        kb = 4
+        for t in toks:
+            if t.startswith("kernelpagesize_kB="):
+                kb = int(t.split("=")[1])
+        for t in toks[1:]:
+            m = re.fullmatch(r"N(\d+)=(\d+)", t)
+            if m and int(m.group(2)):
+                n = int(m.group(1))
+                nodes[n] = nodes.get(n, 0) + int(m.group(2)) * kb // 4
+    return nodes
+
+
+def sample_anon(ev):
+    """Anonymous pages per node of a placement record."""
+    return {n["node"]: n["anon"] for n in arg(ev, "nodes").get("value") or [] if n.get("anon")}
+
+
+def summary_of(stderr, pid):
+    """The placement summary block of pid: (head line, {node: (anon before,
+    anon after)}, moved-by line)."""
+    lines = stderr.splitlines()
+    for i, l in enumerate(lines):
+        if l.startswith(f"placement of {pid} "):
+            rows, moved = {}, None
+            for r in lines[i + 2:]:
+                if r.startswith("placement"):
+                    break
+                f = r.split()
+                if len(f) == 10 and f[0].isdigit():
+                    rows[int(f[0])] = (int(f[1]), int(f[2]))
+                elif r.startswith("  moved by:"):
+                    moved = r
+            return l, rows, moved
+    return None, {}, None
+
+
+def check_placement(gdir, guest, meta):
+    """--placement --follow: the worker's memory bound to node 0, moved to
+    node 1 by migrate_pages. Its samples against the numa_maps it read
+    itself (anon exactly), the summary's moves against its call's counts
+    and the vmstat deltas."""
+    run = Run(gdir, guest, "pl", " [--placement --follow]", meta)
+    c0 = run.test("placement: mmtrace runs, nothing lost")
+    c0.eq("exit status", run.rc, 0)
+    lost = [l for l in run.stderr.splitlines() if "lost" in l or "malformed" in l]
+    c0.true("; ".join(lost), not lost)
+    c0.eq("lines that are not JSON", run.bad_lines, 0)
+    c0.done()
+    c1 = run.test("placement: the first sample of the worker (bound to node 0) == its "
+                  "numa_maps before, anon exactly")
+    c2 = run.test("placement: the interval and exit samples (moved to node 1) == its "
+                  "numa_maps after, anon exactly")
+    c3 = run.test("placement: the summary's pages moved by reason == migrate_pages' "
+                  "migration == pgmigrate_success delta")
+    f = run.fact([c1, c2, c3], "placement")
+    if f:
+        w = f["worker"]
+        recs = [e for e in run.events
+                if e.get("eventName") == "placement" and e.get("hostProcessId") == w]
+        kinds = [arg(e, "kind").get("value") for e in recs]
+        before, after = numa_maps_anon(f["mapsBefore"]), numa_maps_anon(f["mapsAfter"])
+        c1.eq("guest: the first pages of the buffer on node 0", f["onNode0Before"], NPAGES)
+        c1.true(f"guest: anon on node 0 before: {before}", before.get(0, 0) >= f["pages"])
+        if c1.true(f"no placement record of the worker {w}", recs):
+            c1.eq("kind of the first sample", kinds[0], "start")
+            c1.eq("its parent", recs[0].get("parentProcessId"), f["pid"])
+            c1.eq("anon per node, first sample vs numa_maps before the fork", sample_anon(recs[0]),
+                  before)
+        c2.eq("guest: migrate_pages returned", f["ret"], 0)
+        c2.eq("guest: pages of the buffer on node 1 after", f["onNode1After"], f["pages"])
+        c2.true(f"guest: anon on node 1 after: {after}", after.get(1, 0) >= f["pages"])
+        if recs:
+            c2.eq("kind of the last sample", kinds[-1], "exit")
+            c2.eq("anon per node, exit sample vs numa_maps at the end", sample_anon(recs[-1]),
+                  after)
+            inter = [e for e in recs if arg(e, "kind").get("value") == "interval"]
+            # the worker holds still 1.5 s after the move: --interval 1 samples it
+            if c2.true(f"no interval sample of the worker: {kinds}", inter):
+                c2.eq("anon per node, last interval sample vs numa_maps at the end",
+                      sample_anon(inter[-1]), after)
+        calls = run.of(w, "migrate_pages")
+        if c3.eq("migrate_pages events of the worker", len(calls), 1):
+            mig = calls[0].get("migration") or {}
+            c3.eq("migration.succeeded vs pgmigrate_success delta", mig.get("succeeded"),
+                  f["VmstatSuccess"])
+            c3.eq("migration.failed vs pgmigrate_fail delta", mig.get("failed"),
+                  f["VmstatFail"])
+            c3.true(f"guest: pgmigrate_success rose by {f['VmstatSuccess']}",
+                    f["VmstatSuccess"] >= f["pages"])
+            head, rows, moved = summary_of(run.stderr, w)
+            c3.true(f"no summary of the worker {w}", head)
+            if head:
+                want = f"  moved by: syscall_or_cpuset {mig.get('succeeded')}"
+                if f["VmstatFail"]:
+                    want += f" (failed: syscall_or_cpuset {f['VmstatFail']})"
+                c3.eq("the summary's moved-by line", moved, want)
+                c3.true(f"summary head: {head}", f"child of {f['pid']}: start " in head
+                        and " -> exit " in head)
+                if recs:
+                    for n in (0, 1):
+                        c3.eq(f"summary node {n} anon before/after vs first/exit sample",
+                              rows.get(n, (0, 0)), (sample_anon(recs[0]).get(n, 0),
+                                                    sample_anon(recs[-1]).get(n, 0)))
+        again = [e for e in run.events if e.get("eventName") == "page_migration"
+                 and arg(e, "reason").get("value") in (SYSCALL_OR_CPUSET, MEMPOLICY_MBIND)]
+        c3.eq("page_migration records repeating the call's migrations", len(again), 0)
+        c1.name += f" ({before.get(0, 0)} on node 0)"
+        c2.name += f" ({after.get(1, 0)} on node 1, {len(recs)} samples)"
+        c3.name += f" ({f['VmstatSuccess']} pages)"
+    c1.done()
+    c2.done()
+    c3.done()
+
+
 def check_guest(gdir, guest):
     meta = {}
     for line in open(os.path.join(gdir, "meta.txt"), errors="replace"):
@@ -697,6 +819,7 @@ def check_guest(gdir, guest):
         check_core(run)
         check_no_double_count(run)
     check_table(gdir, guest)
+    check_placement(gdir, guest, meta)
     check_balancing(gdir, guest, meta)
     check_table_migrations(gdir, guest, meta)
 

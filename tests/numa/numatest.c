@@ -16,6 +16,7 @@
  * Static, raw syscalls, no libnuma: it runs from a busybox initramfs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -648,6 +649,148 @@ static void numa_balancing(void)
 	end();
 }
 
+/* ---- residency under mmtrace --placement --follow ---- */
+
+#define PL_PAGES 2048 /* 8 MiB */
+
+static char pl_text0[256 << 10], pl_text1[256 << 10]; /* numa_maps readings */
+
+/* Read /proc/self/numa_maps into buf with read() alone: nothing is
+ * allocated, so the reading changes none of what it reads. */
+static size_t self_maps(char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t got;
+	int fd = open("/proc/self/numa_maps", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	while (len < size && (got = read(fd, buf + len, size - len)) > 0)
+		len += got;
+	close(fd);
+	return len;
+}
+
+/* Text as a JSON string (numa_maps is printable ASCII, paths aside). */
+static void put_text(const char *key, const char *text, size_t len)
+{
+	put(",\"%s\":\"", key);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = text[i];
+
+		if (c == '"' || c == '\\')
+			put("\\%c", c);
+		else if (c == '\n')
+			put("\\n");
+		else if (c < 0x20 || c >= 0x7f)
+			put("\\u%04x", c);
+		else
+			put("%c", c);
+	}
+	put("\"");
+}
+
+/* Stack pages deep enough for every call after a reading, touched now. */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char deep[64 << 10];
+
+	memset((char *)deep, 1, sizeof(deep));
+}
+
+struct pl_result {
+	long ret, success, fail;
+	int err, on_node1;
+};
+
+/*
+ * Memory bound to node 0, then moved to node 1, in a process of its own
+ * that mmtrace --placement --follow samples: this scenario's process binds
+ * itself to node 0 (MPOL_BIND, and the pages it has with migrate_pages),
+ * touches PL_PAGES pages there, reads its own numa_maps and forks the
+ * worker: mmtrace samples the worker before it runs, so its first sample
+ * must be that reading (anonymous pages: fork copies them all). The worker binds itself to node 1, moves its pages with
+ * migrate_pages {0} -> {1} (the vmstat deltas around it), holds still a
+ * while (an interval sample), then reads its own numa_maps as the last
+ * thing before it exits: its exit sample must be that reading.
+ */
+static void placement(void)
+{
+	unsigned long node0 = 1UL << 0, node1 = 1UL << 1, others;
+	const struct timespec hold = { .tv_sec = 1, .tv_nsec = 500000000 };
+	struct pl_result res = { 0 };
+	size_t len0, len1 = 0;
+	int where[NPAGES], p[2];
+	ssize_t got;
+	char *buf;
+	pid_t worker;
+
+	begin("placement");
+	/* no transparent huge pages (inherited by the worker): khugepaged
+	 * must not change what is mapped between a reading and a sample */
+	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
+		fail("PR_SET_THP_DISABLE");
+	pin_cpu(0);
+	if (syscall(SYS_set_mempolicy, MPOL_BIND, &node0, (unsigned long)MAXNODE))
+		fail("set_mempolicy");
+	/* what it shares with its parent to node 0 too: a page fork() writes
+	 * after the reading is copied (COW) to node 0, and must come from it */
+	others = ((1UL << nnodes) - 1) & ~node0;
+	syscall(SYS_migrate_pages, 0, (unsigned long)MAXNODE, &others, &node0);
+	buf = alloc(PL_PAGES);
+	touch(buf, PL_PAGES);
+	nodes_of(buf, NPAGES, where); /* the first NPAGES, to say they are on node 0 */
+	if (pipe(p))
+		fail("pipe");
+	touch_stack();
+	memset(pl_text0, 0, sizeof(pl_text0));
+	memset(pl_text1, 0, sizeof(pl_text1));
+	len0 = self_maps(pl_text0, sizeof(pl_text0));
+	worker = fork();
+	if (worker < 0)
+		fail("fork");
+	if (worker == 0) {
+		struct counts c;
+
+		prctl(PR_SET_NAME, "plworker");
+		memset(pl_text1, 0, sizeof(pl_text1)); /* its own copy before it reads */
+		if (syscall(SYS_set_mempolicy, MPOL_BIND, &node1, (unsigned long)MAXNODE))
+			_exit(1);
+		counts_now(&c);
+		res.ret = syscall(SYS_migrate_pages, 0, (unsigned long)MAXNODE, &node0, &node1);
+		res.err = res.ret < 0 ? errno : 0;
+		{
+			struct counts now;
+
+			counts_now(&now);
+			res.success = now.success - c.success;
+			res.fail = now.fail - c.fail;
+		}
+		res.on_node1 = pages_on(buf, PL_PAGES, 1);
+		nanosleep(&hold, NULL); /* still: an interval sample sees the same */
+		len1 = self_maps(pl_text1, sizeof(pl_text1));
+		if (write(p[1], &res, sizeof(res)) != sizeof(res) ||
+		    write(p[1], pl_text1, len1) != (ssize_t)len1)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &res, sizeof(res)) != sizeof(res))
+		fail("worker lost");
+	while (len1 < sizeof(pl_text1) &&
+	       (got = read(p[0], pl_text1 + len1, sizeof(pl_text1) - len1)) > 0)
+		len1 += got;
+	waitpid(worker, NULL, 0);
+	put(",\"worker\":%d,\"pages\":%d,\"ret\":%ld,\"errno\":%d", worker, PL_PAGES, res.ret,
+	    res.err);
+	put(",\"VmstatSuccess\":%ld,\"VmstatFail\":%ld,\"onNode1After\":%d", res.success,
+	    res.fail, res.on_node1);
+	put(",\"onNode0Before\":%d", count_node(where, NPAGES, 0));
+	put_text("mapsBefore", pl_text0, len0);
+	put_text("mapsAfter", pl_text1, len1);
+	end();
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
@@ -664,6 +807,7 @@ static const struct {
 	{"set_mempolicy_home_node", home_node, 4, false},
 	{"toctou_race", toctou_race, 2, true},
 	{"numa_balancing", numa_balancing, 2, true},
+	{"placement", placement, 2, true},
 };
 
 /* Each scenario in a child of its own: a pid of its own, a fresh policy. */

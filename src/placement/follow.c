@@ -279,8 +279,10 @@ static void on_stop(struct mmt_follow *f, pid_t tid, int status)
 		/* a thread that exec'd took the leader's id: its own is gone */
 		if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg) && (pid_t)msg != tid)
 			mmt_pidmap_del(&f->tasks, (pid_t)msg);
-		if (tgid)
+		if (tgid) { /* the leader's id now names the thread that exec'd */
+			mmt_pidmap_put(&f->tasks, tid, ENTRY(tgid, 1));
 			f->ops->process_exec(f->ctx, tgid);
+		}
 		sig = 0;
 		break;
 	case PTRACE_EVENT_EXIT:

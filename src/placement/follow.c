@@ -384,8 +384,8 @@ static void *follower(void *arg)
 	}
 	if (!timer_on)
 		fprintf(stderr,
-			"mmtrace: failed to create the placement timer: %s (samples "
-			"wait for the processes' stops)\n",
+			"mmtrace: failed to create the placement timer: %s (the "
+			"processes followed are looked at every 10 ms instead)\n",
 			strerror(errno));
 	sem_post(&f->ready);
 	next_tick = mono_ns() + f->interval_ns;

@@ -406,7 +406,10 @@ static void on_process_new(void *ctx, pid_t pid)
 	struct mmt_pl_target *t;
 
 	pthread_mutex_lock(&pl->lock);
-	t = find(pl, pid) ? NULL : add(pl, pid);
+	t = find(pl, pid);
+	/* a pid used again once its process ended is a new process: the
+	 * index names the new one, the summary keeps both */
+	t = t && !t->gone && !t->exited ? NULL : add(pl, pid);
 	if (t) {
 		t->descendant = t->followed = true;
 		t->started = true;

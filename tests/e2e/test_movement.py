@@ -121,6 +121,41 @@ def compaction_is_charged_to_the_writer():
 
 
 @test
+def placement_summary_charges_compaction():
+    """--placement: the summary's "moved by" line of the writer names
+    compaction with the pages its page_migration records carry, which is
+    pgmigrate_success's delta."""
+    def attempt():
+        with tempfile.TemporaryDirectory() as tmp:
+            facts, out = os.path.join(tmp, "facts"), os.path.join(tmp, "out")
+            p = subprocess.run([MMTRACE, "-o", "json", "--output-file", out, "-e",
+                                "page_migration", "--placement", "--", "bash", "-c",
+                                COMPACT.format(facts=facts)],
+                               capture_output=True, text=True, timeout=120)
+            eq(p.returncode, 0, f"mmtrace exit status ({p.stderr.strip()})")
+            with open(facts) as f:
+                pid, before, after = map(int, f.read().split())
+            with open(out) as f:
+                events = [json.loads(line) for line in f]
+        if after == before:
+            return "compaction moved no page: nothing to compare"
+        def summed(name):
+            return sum(a["value"] for e in events if e["eventName"] == "page_migration"
+                       and e["hostProcessId"] == pid for a in e["args"] if a["name"] == name)
+        total, failed = summed("succeeded"), summed("failed")
+        m = re.search(rf"^placement of {pid} \(bash\): .*\n(?:.*\n)*?  moved by: (.*)$",
+                      p.stderr, re.M)
+        check(m, f"no summary of {pid}: {p.stderr}")
+        want = (f"compaction {total}" if total else "nothing traced") + \
+            (f" (failed: compaction {failed})" if failed else "")
+        eq(m.group(1), want, "the summary's moved-by line")
+        if total != after - before:
+            return f"records sum to {total} pages, pgmigrate_success moved {after - before}"
+        return None
+    retried(attempt)
+
+
+@test
 def compaction_parsed_names():
     """--parse-arguments names the reason and the mode."""
     with Fragmented():

@@ -821,6 +821,7 @@ static void pl_free(struct mmt_pl *pl)
 	free(pl->targets);
 	mmt_pidmap_free(&pl->index);
 	ob_free(&pl->rec);
+	ob_free(&pl->spare);
 	free(pl->buf);
 	free(pl->cur);
 	pthread_mutex_destroy(&pl->lock);
@@ -840,7 +841,8 @@ int mmt_pl_begin(struct mmt_pl **plp, const struct mmt_pl_config *cfg)
 	pl->base_kb = page >= 1024 ? page / 1024 : 4;
 	pl->buf = malloc(MMT_PL_READ_MAX + 1);
 	pl->cur = malloc(sizeof(*pl->cur));
-	if (!pl->buf || !pl->cur || ob_init(&pl->rec, -1, 64 << 10))
+	if (!pl->buf || !pl->cur || ob_init(&pl->rec, -1, 64 << 10) ||
+	    ob_init(&pl->spare, -1, 64 << 10))
 		goto oom;
 	for (int i = 0; i < cfg->npids; i++)
 		if (!find(pl, cfg->pids[i]))
@@ -889,12 +891,19 @@ void mmt_pl_start(struct mmt_pl *pl)
 
 void mmt_pl_flush(struct mmt_pl *pl)
 {
+	struct outbuf taken;
+
+	/* take the records, then write them without the lock: a write that
+	 * waits for the output must not hold the follower (and the process
+	 * it holds stopped) */
 	pthread_mutex_lock(&pl->lock);
-	if (pl->rec.len) {
-		ob_mem(pl->cfg.out, pl->rec.buf, pl->rec.len);
-		pl->rec.len = 0;
-	}
+	taken = pl->rec;
+	pl->rec = pl->spare;
 	pthread_mutex_unlock(&pl->lock);
+	if (taken.len)
+		ob_mem(pl->cfg.out, taken.buf, taken.len);
+	taken.len = 0;
+	pl->spare = taken;
 }
 
 bool mmt_pl_attached(const struct mmt_pl *pl)

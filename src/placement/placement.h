@@ -95,6 +95,7 @@ struct mmt_pl {
 	__u64 not_kept;		 /* processes not sampled: more than MMT_PL_MAX_TARGETS */
 	struct mmt_pl_config cfg;
 	struct outbuf rec;	     /* records waiting for cfg.out (memory only) */
+	struct outbuf spare;	     /* the main thread's: the other half of rec */
 	__u64 rec_dropped;	     /* records dropped: rec was full */
 	unsigned int base_kb;	     /* base page size in KiB */
 	char *buf;		     /* MMT_PL_READ_MAX + 1 bytes */

@@ -617,8 +617,9 @@ static const struct mmt_node_pages *snap_node(const struct mmt_pl_snap *s, int n
 	return s && n <= s->max_node ? &s->nodes[n] : &none;
 }
 
-/* "moved by: REASON PAGES, ..." from the calls and page_migration records */
-static void moved_by(struct mmt_pl *pl, const struct mmt_pl_target *t, struct outbuf *ob)
+/* "moved by: REASON PAGES, ..." from the calls and page_migration records
+ * (without page_migration traced, a line after the summary says so) */
+static void moved_by(const struct mmt_pl_target *t, struct outbuf *ob)
 {
 	bool any = false, failed = false;
 
@@ -657,9 +658,6 @@ static void moved_by(struct mmt_pl *pl, const struct mmt_pl_target *t, struct ou
 		}
 		ob_char(ob, ')');
 	}
-	if (!pl->cfg.kernel_moves)
-		ob_lit(ob, " [page_migration not traced: the kernel's own migrations are "
-			   "not counted]");
 	ob_char(ob, '\n');
 }
 
@@ -722,7 +720,7 @@ static void target_summary(struct mmt_pl *pl, const struct mmt_pl_target *t, str
 		delta_col(ob, ta, tb);
 		ob_char(ob, '\n');
 	}
-	moved_by(pl, t, ob);
+	moved_by(t, ob);
 	ob_lit(ob, "  policy calls: ");
 	ob_u64(ob, t->ncalls);
 	ob_lit(ob, ", pages migrated by them: ");
@@ -796,6 +794,9 @@ static void follow_summary(struct mmt_pl *pl, struct outbuf *ob)
 		ob_u64(ob, pl->rec_dropped);
 		ob_lit(ob, " records dropped (the output did not keep up)\n");
 	}
+	if (!pl->cfg.kernel_moves)
+		ob_lit(ob, "placement: page_migration not traced: \"moved by\" counts the policy "
+			   "calls' migrations, not the kernel's own\n");
 	if (pl->follow_pids_note)
 		ob_lit(ob, "placement: the descendants of -p processes are not sampled (with a "
 			   "COMMAND and --follow they are)\n");

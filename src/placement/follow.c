@@ -35,12 +35,14 @@
 #define PF_EXITING 0x4	     /* include/linux/sched.h: task->flags */
 
 /* A task's entry in tasks: its tgid (0: unknown), whether its first stop
- * came (an auto-attached task first stops before it runs), and whether it
- * reached its exit stop. */
-#define ENTRY(tgid, stopped) ((int)((unsigned int)(tgid) << 2) | ((stopped) ? 1 : 0))
-#define ENTRY_TGID(v) ((pid_t)((unsigned int)(v) >> 2))
+ * came (an auto-attached task first stops before it runs), whether it
+ * reached its exit stop, and whether its creator's fork/vfork/clone event
+ * named it (the task may come first, and even end first). */
+#define ENTRY(tgid, stopped) ((int)((unsigned int)(tgid) << 3) | ((stopped) ? 1 : 0))
+#define ENTRY_TGID(v) ((pid_t)((unsigned int)(v) >> 3))
 #define ENTRY_STOPPED(v) ((v)&1)
 #define ENTRY_EXITING 2
+#define ENTRY_NAMED 4
 
 struct mmt_follow {
 	pthread_t thread;
@@ -57,6 +59,9 @@ struct mmt_follow {
 	int status;
 	struct mmt_pidmap tasks; /* every task followed: tid -> ENTRY() */
 	struct mmt_pidmap ended; /* processes whose exit was called back */
+	/* tasks reaped before their creator's event named them: that event
+	 * must not take them for new ones */
+	struct mmt_pidmap early;
 	struct mmt_follow_stats st;
 	struct sigaction old_urg;
 };
@@ -237,6 +242,8 @@ static void on_exit_status(struct mmt_follow *f, pid_t pid, int status)
 		return;
 	}
 	mmt_pidmap_del(&f->tasks, pid);
+	if (!(v & ENTRY_NAMED))
+		mmt_pidmap_put(&f->early, pid, 1);
 	if (ENTRY_TGID(v) == pid) {
 		mmt_pidmap_del(&f->ended, pid);
 		f->ops->process_gone(f->ctx, pid, status);
@@ -270,9 +277,18 @@ static void on_stop(struct mmt_follow *f, pid_t tid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg) && msg > 0 &&
-		    !mmt_pidmap_get(&f->tasks, (pid_t)msg, &v))
-			new_task(f, (pid_t)msg, event != PTRACE_EVENT_CLONE, tgid);
+		if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg) || msg == 0) {
+			sig = 0;
+			break;
+		}
+		if (mmt_pidmap_get(&f->early, (pid_t)msg, &v)) {
+			mmt_pidmap_del(&f->early, (pid_t)msg); /* seen, and gone */
+		} else {
+			if (!mmt_pidmap_get(&f->tasks, (pid_t)msg, &v))
+				new_task(f, (pid_t)msg, event != PTRACE_EVENT_CLONE, tgid);
+			if (mmt_pidmap_get(&f->tasks, (pid_t)msg, &v))
+				mmt_pidmap_put(&f->tasks, (pid_t)msg, v | ENTRY_NAMED);
+		}
 		sig = 0;
 		break;
 	case PTRACE_EVENT_EXEC:
@@ -280,7 +296,7 @@ static void on_stop(struct mmt_follow *f, pid_t tid, int status)
 		if (!ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg) && (pid_t)msg != tid)
 			mmt_pidmap_del(&f->tasks, (pid_t)msg);
 		if (tgid) { /* the leader's id now names the thread that exec'd */
-			mmt_pidmap_put(&f->tasks, tid, ENTRY(tgid, 1));
+			mmt_pidmap_put(&f->tasks, tid, ENTRY(tgid, 1) | ENTRY_NAMED);
 			f->ops->process_exec(f->ctx, tgid);
 		}
 		sig = 0;
@@ -375,7 +391,7 @@ static void *follower(void *arg)
 				"(placement is sampled after exec and while it runs only%s)\n",
 				strerror(errno),
 				f->descendants ? "; no descendant is sampled" : "");
-		} else if (mmt_pidmap_put(&f->tasks, f->child, ENTRY(f->child, 1))) {
+		} else if (mmt_pidmap_put(&f->tasks, f->child, ENTRY(f->child, 1) | ENTRY_NAMED)) {
 			fprintf(stderr, "mmtrace: failed to follow the command: out of memory\n");
 			ptrace(PTRACE_DETACH, f->child, NULL, NULL);
 		} else {
@@ -472,5 +488,6 @@ void mmt_follow_stop(struct mmt_follow *f, struct mmt_follow_stats *st)
 	}
 	mmt_pidmap_free(&f->tasks);
 	mmt_pidmap_free(&f->ended);
+	mmt_pidmap_free(&f->early);
 	free(f);
 }

@@ -4,7 +4,8 @@
  * parent that forks one child per page count given, each touching that
  * many anonymous pages; then a child the parent kills with SIGKILL, and a
  * child whose second thread ends the process with exit() after its first
- * thread ended alone (pthread_exit).
+ * thread ended alone (pthread_exit). "--many N": N children in turn, each
+ * ending at once.
  *
  * Each reading of /proc/self/numa_maps goes to stdout as
  *   "@@ WHAT PID N\n" TEXT "@@ end\n"
@@ -176,8 +177,18 @@ int main(int argc, char **argv)
 	if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0))
 		perror("PR_SET_THP_DISABLE");
 	if (argc < 2) {
-		fprintf(stderr, "usage: placement_fork PAGES...\n");
+		fprintf(stderr, "usage: placement_fork PAGES... | placement_fork --many N\n");
 		return 2;
+	}
+	if (!strcmp(argv[1], "--many") && argc == 3) {
+		/* N children in turn, each ending at once */
+		for (long i = atol(argv[2]); i > 0; i--) {
+			pid = fork();
+			if (pid == 0)
+				_exit(0);
+			bad |= pid < 0 || reap(pid, 0);
+		}
+		return bad;
 	}
 	if (pipe(go) || pipe(ready))
 		return 1;

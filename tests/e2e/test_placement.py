@@ -257,6 +257,31 @@ def placement_follow_descendants():
 
 
 @test
+def placement_follow_past_the_limit():
+    """More descendants than --placement keeps (4096 processes, the command
+    included): the first are sampled at start and exit, the others counted
+    in the summary, none left out silently."""
+    many = 4200
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "rec.json")
+        r = subprocess.run([MMTRACE, "-o", "json", "--output-file", out, "-e", "mbind",
+                            "--placement", "--follow", "--", FORK, "--many", str(many)],
+                           capture_output=True, timeout=300)
+        err = r.stderr.decode()
+        eq(r.returncode, 0, f"exit status: {err[-300:]}")
+        kinds = {}
+        for rec in samples(out):
+            kinds.setdefault(rec["pid"], []).append(rec["kind"])
+        eq(len(kinds), 4096, "processes sampled")
+        eq(sorted(set(map(tuple, kinds.values()))), [("start", "exit")], "their samples")
+        check(re.search(rf"^placement: followed {many} descendant processes", err, re.M),
+              f"follow count: {err[-300:]}")
+        check(re.search(rf"^placement: {many - 4095} processes not sampled \(more than 4096",
+                        err, re.M), f"not sampled: {err[-300:]}")
+        eq(err.count("\nplacement of "), 4095, "processes in the summary (and the first)")
+
+
+@test
 def placement_without_follow():
     """Without --follow only the command is sampled (its children are
     traced, not attached)."""

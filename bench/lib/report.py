@@ -6,6 +6,7 @@ header (machine, noise, what ran)."""
 import statistics
 
 PEERS = [("floor", "true floor"), ("floor-pcpu", "floor, per-CPU buffers"),
+         ("floor-systp", "floor, per-syscall tracepoints"),
          ("floor-hashmap", "floor-hashmap"), ("strace", "strace"), ("perf-trace", "perf trace"),
          ("bpftrace", "bpftrace")]
 

@@ -7,6 +7,7 @@
  * they correct the machine-written pages this project started from.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include "events/event_table.h"
 
@@ -727,7 +728,7 @@ enum mmt_tracee_type mmt_arg_jtype(const struct mmt_arg_desc *d)
 	return d->jtype != MMT_JT_DERIVE ? d->jtype : mmt_arg_ctype_jtype(d);
 }
 
-enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
+static enum mmt_tracee_type ctype_jtype(const struct mmt_arg_desc *d)
 {
 	static const struct {
 		const char *ctype;
@@ -748,6 +749,31 @@ enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
 		if (!strcmp(d->type, map[i].ctype))
 			return map[i].t;
 	return MMT_JT_UINT64; /* the table test rejects any other C type */
+}
+
+/*
+ * Every decoded argument asks this: the answer for a descriptor never
+ * changes, so it is kept by the descriptor's address (a few string
+ * compares an argument were a tenth of the reader's time). Per thread: the
+ * reader and a sink's thread may both ask.
+ */
+enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
+{
+	static __thread struct {
+		const struct mmt_arg_desc *d;
+		const char *type; /* what it was for: a descriptor elsewhere */
+		int kind;	  /* at the same address is another */
+		enum mmt_tracee_type t;
+	} cache[64];
+	size_t slot = ((uintptr_t)d / sizeof(*d)) % (sizeof(cache) / sizeof(cache[0]));
+
+	if (cache[slot].d != d || cache[slot].type != d->type || cache[slot].kind != (int)d->kind) {
+		cache[slot].t = ctype_jtype(d);
+		cache[slot].d = d;
+		cache[slot].type = d->type;
+		cache[slot].kind = d->kind;
+	}
+	return cache[slot].t;
 }
 
 const char *mmt_jtype_name(enum mmt_tracee_type t)

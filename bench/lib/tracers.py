@@ -1,13 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """The tracers the benchmark compares: how each starts, when it is attached,
 what it delivered. Each is one column of the comparison."""
+import atexit
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
+import tempfile
+import time
 
-from common import FLOOR, MMTRACE, SYSCALLS, NotAvailable, count_lines, read_text, tail
+from common import (FLOOR, MMTRACE, SYSCALLS, NotAvailable, count_lines, read_text, tail,
+                    tracer_cpus)
 
 class Tracer:
     """One column of the comparison: how to start, when attached, what it saw."""
@@ -165,6 +170,80 @@ class MmtraceJsonRaw(MmtraceJson):
         return super().argv(pid, d) + ["--attach=raw"]
 
 
+class NatsServer:
+    """One JetStream server on loopback for the whole benchmark, pinned to
+    the tracers' CPUs: on a fleet the server runs on other hosts, so it must
+    not take the workload's CPU here."""
+
+    proc = None
+    port = None
+    store = None
+
+    @classmethod
+    def url(cls):
+        if cls.proc and cls.proc.poll() is None:
+            return f"nats://127.0.0.1:{cls.port}"
+        if not shutil.which("nats-server"):
+            raise NotAvailable("nats-server is not installed")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            cls.port = s.getsockname()[1]
+        cls.store = tempfile.mkdtemp(prefix="mmt-bench-nats-")
+        cpus = tracer_cpus()
+        cls.proc = subprocess.Popen(
+            ["nats-server", "-a", "127.0.0.1", "-p", str(cls.port), "-js", "-sd", cls.store],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: os.sched_setaffinity(0, cpus))
+        atexit.register(cls.stop)
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", cls.port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            cls.stop()
+            raise NotAvailable("nats-server did not start")
+        return f"nats://127.0.0.1:{cls.port}"
+
+    @classmethod
+    def stop(cls):
+        if cls.proc and cls.proc.poll() is None:
+            cls.proc.terminate()
+            cls.proc.wait(10)
+        if cls.store:
+            shutil.rmtree(cls.store, ignore_errors=True)
+            cls.store = None
+
+
+class MmtraceNats(Mmtrace):
+    """-o nats:// to a JetStream server on loopback, the server pinned with
+    the tracers: what the sink adds to a traced call, next to
+    --output-file. Delivered: what the stream acknowledged."""
+
+    mode = "nats"
+    mode_label = "-o nats:// (server on the tracer's CPUs)"
+
+    def check(self):
+        super().check()
+        if "nats://" not in self.binary.help():
+            raise NotAvailable("this mmtrace has no NATS output")
+        self.url = NatsServer.url()
+
+    def argv(self, pid, d):
+        return self.base_argv(pid) + ["-o", self.url + "/mmtrace.bench"]
+
+    def collect(self, run):
+        for line in read_text(run.stderr_path).splitlines():
+            if line.startswith('{"stats"'):
+                try:
+                    st = json.loads(line)["stats"]
+                    return int(st["sink"]["acked"]), int(st["lost"]) + int(st["sink"]["dropped"])
+                except (ValueError, KeyError, TypeError):
+                    break
+        raise NotAvailable("mmtrace printed no sink counts: " + tail(run.stderr_path))
+
+
 class MmtraceTable(Mmtrace):
     mode = "table"
     mode_label = "-o table (to a pipe)"
@@ -238,6 +317,13 @@ class FloorPerCpu(Floor):
     label = "floor, one ring buffer per CPU"
     short = "floor, ring buffer per CPU"
     variant = "pcpu"
+
+
+class FloorSyscallTp(Floor):
+    key = "floor-systp"
+    label = "floor on the per-syscall tracepoints (per-CPU buffers)"
+    short = "floor, per-syscall tracepoints"
+    variant = "systp"
 
 
 class FloorHashmap(Floor):
@@ -346,8 +432,9 @@ class Bpftrace(Tracer):
 def all_tracers(baseline=None):
     """Every tracer, in the order of the tables; with baseline (a Binary),
     the baseline mmtrace's -o json and -c too."""
-    out = [NoTracer(), Floor(), FloorPerCpu(), FloorHashmap(), MmtraceJson(),
-           MmtraceJsonSyscallTp(), MmtraceJsonRaw(), MmtraceTable(), MmtraceSummary()]
+    out = [NoTracer(), Floor(), FloorPerCpu(), FloorSyscallTp(), FloorHashmap(), MmtraceJson(),
+           MmtraceJsonSyscallTp(), MmtraceJsonRaw(), MmtraceTable(), MmtraceSummary(),
+           MmtraceNats()]
     if baseline:
         out += [MmtraceJson(baseline, True), MmtraceSummary(baseline, True)]
     return out + [Strace(), PerfTrace(), Bpftrace()]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Write the man page mmtrace(8) on stdout, from the same sources as the
-# program's own help: `mmtrace --help`, `mmtrace read --help` and the event
-# table (`mmtrace list`). Usage: scripts/mkman.sh build/mmtrace > mmtrace.8
+# program's own help: `mmtrace --help`, `mmtrace read --help`, `mmtrace top
+# --help` and the event table (`mmtrace list`). Usage: scripts/mkman.sh
+# build/mmtrace > mmtrace.8
 set -euo pipefail
 bin=${1:?usage: mkman.sh MMTRACE}
 version=$("$bin" --version | awk '{print $2}')
@@ -24,6 +25,10 @@ echo ".fi"
 echo ".SH READING EVENTS BACK"
 echo ".nf"
 "$bin" read --help | sed '1,/^$/d' | roff
+echo ".fi"
+echo ".SH LIVE VIEW (mmtrace top)"
+echo ".nf"
+"$bin" top --help | roff
 echo ".fi"
 echo ".SH EVENTS"
 echo ".nf"

@@ -271,14 +271,77 @@ class MmtraceSummary(Mmtrace):
     def argv(self, pid, d):
         return self.base_argv(pid) + ["-c"]
 
+    def calls(self, line):
+        """The calls of a summary row: "% TIME EVENT CALLS ..." (before the
+        % TIME column: "EVENT CALLS ..."); 0 for any other line."""
+        f = line.split()
+        for at in (1, 0):
+            if len(f) > at + 1 and f[at] in self.selects and f[at + 1].isdigit():
+                return int(f[at + 1])
+        return 0
+
     def collect(self, run):
-        # the summary's rows: EVENT CALLS ...
-        events = 0
-        for line in read_text(run.stdout_path).splitlines():
-            f = line.split()
-            if len(f) >= 2 and f[0] in self.selects and f[1].isdigit():
-                events += int(f[1])
+        events = sum(self.calls(line) for line in read_text(run.stdout_path).splitlines())
         return events, self.lost(run)
+
+
+class MmtraceSummaryAll(MmtraceSummary):
+    """-c system-wide (no -p), by process: what `mmtrace top` does in the
+    kernel, at the same scope, without its refresh loop. Events: the
+    workload's own counts (its pid's block of the summary)."""
+
+    mode = "summary-all"
+    mode_label = "-c, system-wide"
+
+    def __init__(self, binary=MAIN, baseline=False):
+        super().__init__(binary, baseline)
+        self.pids = {}  # run folder: the workload's pid
+
+    def argv(self, pid, d):
+        self.pids[d] = pid
+        return [self.binary.path, "--stats", "-e",
+                ",".join(s for s in SYSCALLS if s in self.selects), "-c", "--summary-by", "pid"]
+
+    def collect(self, run):
+        pid = self.pids.pop(run.dir, None)
+        events, mine = 0, False
+        for line in read_text(run.stdout_path).splitlines():
+            if line.startswith("pid "):
+                mine = line.startswith(f"pid {pid} ")
+            elif mine:
+                events += self.calls(line)
+        return events, self.lost(run)
+
+
+class MmtraceTop(Mmtrace):
+    """`mmtrace top -b -d 1`, system-wide: the kernel counts policy calls,
+    pages migrated and NUMA task moves per process; user space reads the
+    counts and prints a table every second. It prints rates, not events:
+    events are "–". Its own event set (the policy calls, page_migration,
+    numa_task_placement) on the raw sys_enter/sys_exit tracepoints."""
+
+    mode = "top"
+    mode_label = "top -b (system-wide)"
+    TOP_SYSCALLS = {"set_mempolicy", "mbind", "migrate_pages", "move_pages",
+                    "set_mempolicy_home_node"}
+
+    def check(self):
+        super().check()
+        if "mmtrace top" not in self.binary.help():
+            raise NotAvailable("mmtrace has no top")
+        self.selects = set(SYSCALLS) & self.TOP_SYSCALLS
+
+    def argv(self, pid, d):
+        return [self.binary.path, "top", "-b", "-d", "1"]
+
+    def attached(self, run):
+        # the first table comes after the first interval, attached by then
+        return "mmtrace top - " in read_text(run.stdout_path)
+
+    def collect(self, run):
+        if "mmtrace top - " not in read_text(run.stdout_path):
+            raise NotAvailable("top printed no table: " + tail(run.stderr_path))
+        return None, 0  # counted in the kernel: nothing to lose
 
 
 class Floor(Tracer):
@@ -434,7 +497,7 @@ def all_tracers(baseline=None):
     the baseline mmtrace's -o json and -c too."""
     out = [NoTracer(), Floor(), FloorPerCpu(), FloorSyscallTp(), FloorHashmap(), MmtraceJson(),
            MmtraceJsonSyscallTp(), MmtraceJsonRaw(), MmtraceTable(), MmtraceSummary(),
-           MmtraceNats()]
+           MmtraceSummaryAll(), MmtraceTop(), MmtraceNats()]
     if baseline:
         out += [MmtraceJson(baseline, True), MmtraceSummary(baseline, True)]
     return out + [Strace(), PerfTrace(), Bpftrace()]

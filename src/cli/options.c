@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"       mmtrace read nats://HOST:PORT[,...][/SUBJECT] [OPTION...]\n"
 	"       mmtrace report FILE.json [-o FILE.html]\n"
 	"       mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup] [-s KEY] [-p PID]...\n"
+	"                   [--nodes|--no-nodes]\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"

@@ -21,6 +21,7 @@
 #include "cli/scopes.h"
 #include "cli/trace.h"
 #include "cli/ways.h"
+#include "context/cgroups.h"
 #include "context/containers.h"
 #include "outputs/output.h"
 #include "placement/placement.h"
@@ -188,6 +189,7 @@ cleanup:
 	ob_free(&out);
 	mmt_sink_free(loop.sink);
 	mmt_containers_close();
+	mmt_cgroups_close();
 	if (opts->output_file && out_fd >= 0)
 		close(out_fd);
 	return ret;

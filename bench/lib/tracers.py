@@ -318,7 +318,7 @@ class MmtraceTop(Mmtrace):
     pages migrated and NUMA task moves per process; user space reads the
     counts and prints a table every second. It prints rates, not events:
     events are "–". Its own event set (the policy calls, page_migration,
-    numa_task_placement) on the raw sys_enter/sys_exit tracepoints."""
+    numa_task_placement) on their own tracepoints, as tracing does."""
 
     mode = "top"
     mode_label = "top -b (system-wide)"

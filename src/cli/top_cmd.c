@@ -204,9 +204,12 @@ static void trace_options(const struct top_opts *t, struct mmt_options *o)
 	o->summary_by = t->by_cgroup ? MMT_BY_CGROUP : MMT_BY_PID;
 	o->buffer_size = TOP_BUFFER_SIZE;
 	o->kernel_copy = MMT_KCOPY_REREAD; /* --kernel-copy=off */
-	/* the raw programs: nothing to detach per tracepoint when 'c' starts
-	 * the programs over */
-	o->attach = MMT_ATTACH_RAW;
+	/* as tracing's default: the per-syscall tracepoints of the policy
+	 * calls, so that the rest of the machine's syscalls run no program
+	 * while top watches (the raw ones cost every syscall ~100 ns); the
+	 * raw programs only for 32-bit processes. The price: 'c' waits for
+	 * the tracepoints' detaching (tens of ms each) */
+	o->attach = MMT_ATTACH_AUTO;
 	o->color = 0;
 	for (int i = 0; i < t->npids; i++)
 		o->pids[i] = t->pids[i];
@@ -370,21 +373,30 @@ static void prepare_shown(const struct top_opts *t, struct node_reader *nr,
 
 /* Load and attach the programs for t's grouping. 0, or -1 after an error
  * line. */
-static int start(const struct top_opts *t, struct mmt_options *o, struct mmtrace_bpf **skel)
+static int start(const struct top_opts *t, struct mmt_options *o, struct mmt_ways *ways,
+		 struct mmtrace_bpf **skel)
 {
 	int kcopy = MMT_KCOPY_REREAD;
-	struct mmt_ways ways;
 
 	trace_options(t, o);
-	mmt_ways_plan(&ways, o); /* raw: attached with the skeleton, no links */
-	if (mmt_load(o, &ways, 0, &kcopy, skel, NULL))
+	mmt_ways_plan(ways, o);
+	if (mmt_load(o, ways, 0, &kcopy, skel, NULL))
 		return -1;
-	if (mmt_scopes_fill(*skel, o, 0) || mmt_attach(*skel, o, &kcopy)) {
+	if (mmt_scopes_fill(*skel, o, 0) || mmt_attach(*skel, o, &kcopy) ||
+	    mmt_ways_attach(ways, *skel, o)) {
+		mmt_ways_detach(ways);
 		mmt_unload(*skel);
 		*skel = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+static void finish(struct mmt_ways *ways, struct mmtrace_bpf **skel)
+{
+	mmt_ways_detach(ways);
+	mmt_unload(*skel);
+	*skel = NULL;
 }
 
 int mmt_top_main(int argc, char **argv)
@@ -393,6 +405,7 @@ int mmt_top_main(int argc, char **argv)
 	struct mmt_move_row *moves = NULL;
 	struct mmtrace_bpf *skel = NULL;
 	struct mmt_top_row *rows = NULL;
+	struct mmt_ways ways = {0};
 	struct node_reader nr = {0};
 	struct mmt_options o;
 	struct outbuf out = {0};
@@ -421,7 +434,7 @@ int mmt_top_main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	mmt_load_quiet();
-	if (mmt_ensure_tracefs() || start(&t, &o, &skel))
+	if (mmt_ensure_tracefs() || start(&t, &o, &ways, &skel))
 		goto cleanup;
 	if (!t.batch)
 		term_raw();
@@ -435,10 +448,9 @@ int mmt_top_main(int argc, char **argv)
 		if (key == 'c') {
 			/* by process <-> by cgroup: the kernel groups the counts,
 			 * so the programs start over with the other key */
-			mmt_unload(skel);
-			skel = NULL;
+			finish(&ways, &skel);
 			t.by_cgroup = !t.by_cgroup;
-			if (start(&t, &o, &skel))
+			if (start(&t, &o, &ways, &skel))
 				goto cleanup;
 			n = 0;
 			last = now_s();
@@ -461,6 +473,9 @@ int mmt_top_main(int argc, char **argv)
 		}
 		if (stop)
 			break;
+		/* a 32-bit process started: its calls need the raw programs */
+		if (mmt_ways_poll(&ways, skel))
+			goto cleanup;
 		if (mmt_report_read_stats(skel, &stats, &nstats) ||
 		    mmt_report_read_moves(skel, &moves, &nmoves)) {
 			mmt_err("failed to read the kernel's counts: out of memory");
@@ -497,7 +512,7 @@ cleanup:
 	free(nr.pl);
 	mmt_cgroups_close();
 	if (skel)
-		mmt_unload(skel);
+		finish(&ways, &skel);
 	ob_free(&out);
 	return ret;
 }

@@ -25,6 +25,7 @@
 #include "outputs/summary.h"
 #include "placement/numa_maps.h"
 #include "placement/placement.h"
+#include "service/caps.h"
 #include "text/outbuf.h"
 #include "cli/top_cmd.h"
 #include "top/top.h"
@@ -418,11 +419,8 @@ int mmt_top_main(int argc, char **argv)
 	err = parse(argc, argv, &t);
 	if (err)
 		return err < 0 ? 0 : err;
-	if (geteuid() != 0) {
-		mmt_err("must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and "
-			"CAP_SYS_ADMIN)");
+	if (mmt_check_caps()) /* the capabilities tracing needs, said as tracing says them */
 		return 1;
-	}
 	trace_options(&t, &o);
 	rows = calloc(MAX_ROWS, sizeof(*rows));
 	if (!rows || ob_init(&out, STDOUT_FILENO, OUT_BUF)) {

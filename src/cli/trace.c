@@ -146,6 +146,9 @@ int mmt_trace(const struct mmt_options *opts)
 			mmt_err("stopped tracing (%s); '%s' runs on, untraced, to its end",
 				loop.why, opts->command[0]);
 		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));
+		/* the per-syscall tracepoints' links hold the programs: without
+		 * this they ran on, untraced, into buffers nobody read */
+		mmt_ways_detach(&ways);
 		mmt_unload(skel);
 		skel = NULL;
 		sig = mmt_loop_wait_child(&loop, &status);

@@ -752,28 +752,35 @@ static enum mmt_tracee_type ctype_jtype(const struct mmt_arg_desc *d)
 }
 
 /*
- * Every decoded argument asks this: the answer for a descriptor never
- * changes, so it is kept by the descriptor's address (a few string
- * compares an argument were a tenth of the reader's time). Per thread: the
- * reader and a sink's thread may both ask.
+ * Every decoded argument asks this: the answer for a descriptor of the
+ * table never changes, so it is kept per (event, argument), worked out at
+ * the first ask (string compares per argument were a tenth of the
+ * reader's time). 0: not yet, else the type + 1; relaxed atomics, since a
+ * sink's thread may ask too (both would store the same value). A
+ * descriptor from elsewhere is worked out every time.
  */
 enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
 {
-	static __thread struct {
-		const struct mmt_arg_desc *d;
-		const char *type; /* what it was for: a descriptor elsewhere */
-		int kind;	  /* at the same address is another */
-		enum mmt_tracee_type t;
-	} cache[64];
-	size_t slot = ((uintptr_t)d / sizeof(*d)) % (sizeof(cache) / sizeof(cache[0]));
+	static int known[MMT_EV_COUNT][MMT_EVENT_MAX_ARGS];
+	uintptr_t at = (uintptr_t)d, first = (uintptr_t)mmt_events;
+	size_t e, i;
+	int t;
 
-	if (cache[slot].d != d || cache[slot].type != d->type || cache[slot].kind != (int)d->kind) {
-		cache[slot].t = ctype_jtype(d);
-		cache[slot].d = d;
-		cache[slot].type = d->type;
-		cache[slot].kind = d->kind;
+	if (at < first || at >= (uintptr_t)(mmt_events + MMT_EV_COUNT))
+		return ctype_jtype(d);
+	e = (at - first) / sizeof(mmt_events[0]);
+	if (at < (uintptr_t)mmt_events[e].args ||
+	    at >= (uintptr_t)(mmt_events[e].args + MMT_EVENT_MAX_ARGS))
+		return ctype_jtype(d);
+	i = d - mmt_events[e].args;
+	if (d != &mmt_events[e].args[i])
+		return ctype_jtype(d); /* not on an element's start */
+	t = __atomic_load_n(&known[e][i], __ATOMIC_RELAXED);
+	if (!t) {
+		t = (int)ctype_jtype(d) + 1;
+		__atomic_store_n(&known[e][i], t, __ATOMIC_RELAXED);
 	}
-	return cache[slot].t;
+	return (enum mmt_tracee_type)(t - 1);
 }
 
 const char *mmt_jtype_name(enum mmt_tracee_type t)

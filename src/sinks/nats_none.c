@@ -18,6 +18,7 @@ int mmt_sink_parse_url(const char *url, struct mmt_sink_opts *o, const char **wh
 void mmt_sink_defaults(struct mmt_sink_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->drain_timeout = MMT_SINK_DEFAULT_DRAIN_S;
 }
 
 int mmt_sink_option(struct mmt_sink_opts *o, const char *name, const char *value,

@@ -97,6 +97,11 @@ struct mmt_decoded_event {
 	/* the thread context's id in src/context/tasks.c, 0 when none: events
 	 * with one id share every context field (renderers may cache them) */
 	__u64 context_id;
+	/* Tracee's thread, process and parent entity ids as a recording
+	 * gave them (decoders/from_json.h), which its start times, not kept
+	 * in the line, no longer give; else computed by the renderer */
+	bool has_entity_ids;
+	__u32 entity_ids[3];
 	/* the process a pid argument named (desc->has_target) */
 	bool has_target;
 	bool target_other_process;

@@ -102,6 +102,9 @@ struct mmt_decoded_event {
 	 * in the line, no longer give; else computed by the renderer */
 	bool has_entity_ids;
 	__u32 entity_ids[3];
+	/* a recorded event made without -T: its duration is not known (the
+	 * renderers show none rather than 0) */
+	bool duration_unknown;
 	/* the process a pid argument named (desc->has_target) */
 	bool has_target;
 	bool target_other_process;

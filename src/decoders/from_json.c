@@ -832,6 +832,7 @@ int mmt_json_event_parse(struct mmt_json_event *j, const char *line, size_t len,
 	}
 	build_container(&b, root);
 	j->ev.container = &j->container;
+	j->ev.duration_unknown = !j->has_duration;
 	{
 		static const char *const ids[3] = { "threadEntityId", "processEntityId",
 						    "parentEntityId" };

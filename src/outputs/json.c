@@ -413,7 +413,7 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	outcome_fields(ob, ev);
 	if (ev->stack)
 		stack_frames(ob, ev->stack);
-	if (json_durations) { /* ours: ns from entry to exit */
+	if (json_durations && !ev->duration_unknown) { /* ours: ns from entry to exit */
 		ob_lit(ob, ",\"duration\":");
 		ob_u64(ob, r->exit_ns - r->enter_ns);
 	}

@@ -75,10 +75,15 @@ void mmt_sink_stats_json(struct mmt_sink *s, FILE *f)
 	(void)f;
 }
 
-int mmt_read_main(int argc, char **argv)
+int mmt_reader_run(const struct mmt_sink_opts *so, const char *durable, unsigned int idle_exit,
+		   mmt_reader_fn fn, void *ctx, volatile sig_atomic_t *stop)
 {
-	(void)argc;
-	(void)argv;
+	(void)so;
+	(void)durable;
+	(void)idle_exit;
+	(void)fn;
+	(void)ctx;
+	(void)stop;
 	fputs("mmtrace: failed to read: this mmtrace was built without libnats (NATS=0)\n", stderr);
 	return 1;
 }

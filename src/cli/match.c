@@ -128,10 +128,10 @@ static bool preds_match(const struct mmt_options *o, const struct mmt_decoded_ev
 	bool group_ok = true;
 
 	for (int i = 0; i < n; i++) {
-		__u64 v = p[i].arg == MMT_PRED_RET ? (__u64)ev->rec->ret :
-						     ev->rec->args[p[i].arg < MMT_MAX_ARGS ?
-									   p[i].arg :
-									   MMT_MAX_ARGS - 1];
+		__u64 v = p[i].arg == MMT_PRED_RET
+				  ? (__u64)ev->rec->ret
+				  : ev->rec->args[p[i].arg < MMT_MAX_ARGS ? p[i].arg
+									  : MMT_MAX_ARGS - 1];
 		bool ok = mmt_pred_holds(p[i].op, p[i].is_signed,
 					 mmt_pred_value(v, p[i].is_int, p[i].mask), p[i].value);
 

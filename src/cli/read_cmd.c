@@ -25,7 +25,7 @@
 #include "bpf/mmt_math.h" /* after mmtrace.h and the __u* types */
 
 #define OUT_BUF (64 << 10)
-#define MAX_HOSTS 4096 /* hosts a summary names */
+#define MAX_HOSTS 4096	   /* hosts a summary names */
 #define MAX_ROWS (1 << 20) /* summary rows, at most */
 
 struct read_state {
@@ -229,13 +229,16 @@ static void summary(struct read_state *s)
 static void notes(const struct read_state *s)
 {
 	if (s->unreadable)
-		mmt_err("%llu messages were not events this mmtrace reads (left out; MMTRACE_DEBUG=1 says why)",
+		mmt_err("%llu messages were not events this mmtrace reads (left out; "
+			"MMTRACE_DEBUG=1 says why)",
 			(unsigned long long)s->unreadable);
 	if (s->no_duration)
-		mmt_err("%llu events carry no duration (recorded without -T): --duration and .latency filters left them out",
+		mmt_err("%llu events carry no duration (recorded without -T): --duration and "
+			".latency filters left them out",
 			(unsigned long long)s->no_duration);
 	if (s->counted_no_duration)
-		mmt_err("%llu events counted carry no duration (recorded without -T): the latency columns leave them out",
+		mmt_err("%llu events counted carry no duration (recorded without -T): the latency "
+			"columns leave them out",
 			(unsigned long long)s->counted_no_duration);
 	if (s->no_room)
 		mmt_err("%llu events were not counted: more than %d summary rows",
@@ -252,9 +255,9 @@ static void notes(const struct read_state *s)
 int mmt_read_main(int argc, char **argv)
 {
 	/* SA_RESTART: a line being written is written whole */
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
 	static struct mmt_options opts;
-	struct read_state s = { .o = &opts };
+	struct read_state s = {.o = &opts};
 	const char *no_color;
 	int err, ret = 1, fd = STDOUT_FILENO;
 
@@ -282,8 +285,8 @@ int mmt_read_main(int argc, char **argv)
 	no_color = getenv("NO_COLOR");
 	if (opts.format == MMT_FMT_TABLE && !opts.summary) {
 		mmt_table_configure(opts.columns, opts.ncolumns,
-				    opts.color == 1 ||
-					    (opts.color < 0 && isatty(fd) && !(no_color && *no_color)));
+				    opts.color == 1 || (opts.color < 0 && isatty(fd) &&
+							!(no_color && *no_color)));
 		mmt_table_header(&s.out);
 		ob_flush(&s.out);
 	}

@@ -36,8 +36,8 @@ struct build {
 	struct mmt_json_event *j;
 	struct mmt_record *r;
 	const struct mmt_event_desc *d;
-	void *payload; /* NULL: the event has none */
-	struct mmt_argctx *ctx; /* this record's, once an argument has one */
+	void *payload;				       /* NULL: the event has none */
+	struct mmt_argctx *ctx;			       /* this record's, once an argument has one */
 	const struct mmt_jv *args[MMT_EVENT_MAX_ARGS]; /* each argument's object */
 	const char *why;
 };
@@ -303,7 +303,7 @@ static int build_out(struct build *b, int i)
 			pm->out_int = (__s32)v;
 		} else if (out->type == MMT_J_STR) {
 			bool node = a->node_bits && (b->r->args[a->node_if_arg] & a->node_bits);
-			struct mmt_arg_desc mode = { .kind = MMT_ARG_MPOL_MODE };
+			struct mmt_arg_desc mode = {.kind = MMT_ARG_MPOL_MODE};
 			char *end;
 
 			if (node) {
@@ -382,7 +382,7 @@ static int build_array(struct build *b, int i)
 {
 	const struct mmt_arg_desc *a = &b->d->args[i];
 	struct mmt_payload_move_pages *mp = b->payload;
-	struct mmt_array *slots[3] = { &mp->pages, &mp->nodes, &mp->status };
+	struct mmt_array *slots[3] = {&mp->pages, &mp->nodes, &mp->status};
 	struct mmt_array *arr = slots[a->payload_slot];
 	bool compat = b->r->flags & MMT_REC_COMPAT;
 
@@ -401,7 +401,8 @@ static int build_vec(struct build *b, int i)
 	const struct mmt_arg_desc *a = &b->d->args[i];
 	struct mmt_array *arr = &((struct mmt_payload_array *)b->payload)->array;
 	const struct mmt_jv *o = b->args[i], *of_first = get(o, "residentOfFirst");
-	__u64 pages = mmt_pages_of(b->r->args[a->len_arg]), resident = num_or(get(o, "resident"), 0);
+	__u64 pages = mmt_pages_of(b->r->args[a->len_arg]),
+	      resident = num_or(get(o, "resident"), 0);
 	unsigned char *p = (unsigned char *)arr->data;
 	unsigned int shown;
 
@@ -459,7 +460,7 @@ static int build_iovec(struct build *b, int i)
 		if (!num(get(e, "len"), &lv))
 			return fail(b, "an iovec without its length");
 		if (compat) {
-			__u32 w[2] = { bv, lv };
+			__u32 w[2] = {bv, lv};
 
 			memcpy((char *)arr->data + n * 8, w, 8);
 		} else {
@@ -653,8 +654,8 @@ static int build_args(struct build *b, const struct mmt_jv *args)
 
 		b->r->flags |= MMT_REC_ARGS_UNREAD;
 		b->r->nr = b->d->ia32_nr2;
-		b->r->args[1] = errno_of(get(b->args[0], "readError"), &err) ? (__u64)(__s64)err :
-									      (__u64)-EIO;
+		b->r->args[1] = errno_of(get(b->args[0], "readError"), &err) ? (__u64)(__s64)err
+									     : (__u64)-EIO;
 		return 0;
 	}
 	for (int i = 0; i < b->d->nargs; i++) {
@@ -675,7 +676,11 @@ static int build_args(struct build *b, const struct mmt_jv *args)
 static int build_stack(struct build *b, const struct mmt_jv *frames, const struct mmt_jv *end)
 {
 	static const unsigned int flags[] = {
-		0, MMT_STACK_IA32, MMT_STACK_NO_MAPS, MMT_STACK_DEPTH_END, MMT_STACK_WINDOW_END,
+		0,
+		MMT_STACK_IA32,
+		MMT_STACK_NO_MAPS,
+		MMT_STACK_DEPTH_END,
+		MMT_STACK_WINDOW_END,
 		MMT_STACK_UNWIND_ERR,
 	};
 	struct mmt_stack *st = &b->j->stack;
@@ -802,7 +807,7 @@ static int check_texts(struct build *b)
 
 int mmt_json_event_parse(struct mmt_json_event *j, const char *line, size_t len, const char **why)
 {
-	struct build b = { .j = j, .r = &j->buf.rec };
+	struct build b = {.j = j, .r = &j->buf.rec};
 	const struct mmt_jv *root, *name, *frames;
 
 	memset(&j->buf, 0, sizeof(j->buf));
@@ -834,8 +839,8 @@ int mmt_json_event_parse(struct mmt_json_event *j, const char *line, size_t len,
 	j->ev.container = &j->container;
 	j->ev.duration_unknown = !j->has_duration;
 	{
-		static const char *const ids[3] = { "threadEntityId", "processEntityId",
-						    "parentEntityId" };
+		static const char *const ids[3] = {"threadEntityId", "processEntityId",
+						   "parentEntityId"};
 		__u64 v;
 
 		j->ev.has_entity_ids = true;

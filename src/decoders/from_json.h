@@ -33,7 +33,7 @@ struct mmt_json_event {
 		struct mmt_record rec;
 		char bytes[MMT_JSON_RECORD_MAX];
 	} buf;
-	size_t len; /* of the record in buf */
+	size_t len;	   /* of the record in buf */
 	bool has_duration; /* the line had "duration" (-T): latency is known */
 	struct mmt_container container;
 	struct mmt_stack stack;

@@ -57,8 +57,8 @@ struct mmt_sink {
 	int ndead, cur_dead;
 	/* counters: written by the sink thread (acked by the library's) */
 	__u64 published, acked, retried, lost_at_close;
-	__u64 kept; /* left in the spool file at the end, for a later run */
-	__u64 recovered; /* events of earlier runs' files acknowledged */
+	__u64 kept;	      /* left in the spool file at the end, for a later run */
+	__u64 recovered;      /* events of earlier runs' files acknowledged */
 	__u64 recovered_lost; /* events earlier runs held in memory only */
 	volatile bool connected;
 };
@@ -402,8 +402,8 @@ static void send_one(struct mmt_sink *s, struct slot *sl)
 
 	token(ev, sizeof(ev), e->event < MMT_EV_COUNT ? mmt_events[e->event].name : "unknown");
 	/* an earlier run's event keeps its host and its message id */
-	snprintf(subj, sizeof(subj), "%s.%s.%s", s->o.subject, sl->dead ? sl->dead->hdr.host : s->host,
-		 ev);
+	snprintf(subj, sizeof(subj), "%s.%s.%s", s->o.subject,
+		 sl->dead ? sl->dead->hdr.host : s->host, ev);
 	snprintf(id, sizeof(id), "%s-%llu", sl->dead ? sl->dead->hdr.id_prefix : s->id_prefix,
 		 (unsigned long long)e->seq);
 	if (natsMsg_Create(&m, subj, NULL, e->data, e->len) != NATS_OK)
@@ -485,7 +485,7 @@ static void fill_dead(struct mmt_sink *s)
 		e->len = len;
 		memcpy(e->data, buf, len);
 		free(buf);
-		win_add(s, (struct slot){ .e = e, .dead = d, .off = at });
+		win_add(s, (struct slot){.e = e, .dead = d, .off = at});
 	}
 }
 
@@ -497,7 +497,7 @@ static void fill_own(struct mmt_sink *s)
 
 		if (!e)
 			break;
-		win_add(s, (struct slot){ .e = e });
+		win_add(s, (struct slot){.e = e});
 	}
 }
 
@@ -510,8 +510,8 @@ static void note_progress(struct mmt_sink *s)
 
 		mmt_spoolfile_dead_progress(d, s->nwin ? s->win[0].off : d->off);
 	} else {
-		mmt_spool_floor(&s->spool, s->nwin ? s->win[0].e->seq :
-						     mmt_spool_taken_seq(&s->spool));
+		mmt_spool_floor(&s->spool,
+				s->nwin ? s->win[0].e->seq : mmt_spool_taken_seq(&s->spool));
 	}
 }
 
@@ -532,8 +532,9 @@ static void *sink_thread(void *arg)
 			fill_dead(s);
 		if (up && s->cur_dead >= s->ndead)
 			fill_own(s);
-		if (stopping && ((!s->nwin && s->cur_dead >= s->ndead && !mmt_spool_held(&s->spool)) ||
-				 now_ns() >= s->close_deadline_ns))
+		if (stopping &&
+		    ((!s->nwin && s->cur_dead >= s->ndead && !mmt_spool_held(&s->spool)) ||
+		     now_ns() >= s->close_deadline_ns))
 			break;
 		if (!up) {
 			usleep(100 * 1000);
@@ -575,7 +576,7 @@ struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o)
 	pthread_mutex_init(&s->win_lock, NULL);
 	make_ids(s);
 	{
-		struct mmt_spool_ident id = { s->id_prefix, s->host, s->o.subject };
+		struct mmt_spool_ident id = {s->id_prefix, s->host, s->o.subject};
 
 		if (mmt_spool_init(&s->spool, o->spool_memory, o->spool_dir, o->spool_file, &id))
 			goto fail;
@@ -651,11 +652,13 @@ __u64 mmt_sink_close(struct mmt_sink *s, unsigned int wait_ms)
 		free(own[i]);
 	if (!s->o.quiet && s->kept)
 		fprintf(stderr,
-			"mmtrace: %llu events not delivered within %u s are kept in %s for the next run with --spool-dir %s\n",
+			"mmtrace: %llu events not delivered within %u s are kept in %s for the "
+			"next run with --spool-dir %s\n",
 			(unsigned long long)s->kept, wait_ms / 1000, s->spool.path, s->o.spool_dir);
 	if (!s->o.quiet && (s->recovered || s->recovered_lost))
 		fprintf(stderr,
-			"mmtrace: %llu events of earlier runs' spool files delivered; %llu those runs held in memory only were lost when they ended\n",
+			"mmtrace: %llu events of earlier runs' spool files delivered; %llu those "
+			"runs held in memory only were lost when they ended\n",
 			(unsigned long long)get(&s->recovered),
 			(unsigned long long)s->recovered_lost);
 	if (s->js)

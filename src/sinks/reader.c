@@ -22,7 +22,7 @@ static int consume(natsSubscription *sub, unsigned int idle_exit, mmt_reader_fn 
 	time_t last = time(NULL);
 
 	while (!*stop) {
-		natsMsgList list = { 0 };
+		natsMsgList list = {0};
 		jsErrCode jerr = 0;
 		natsStatus st = natsSubscription_Fetch(&list, sub, BATCH, 1000, &jerr);
 

@@ -59,14 +59,12 @@ void mmt_spool_free(struct mmt_spool *s)
 /* One record at the end of the file, in one write. */
 static bool file_push(struct mmt_spool *s, __u64 seq, __u16 event, const char *data, size_t len)
 {
-	struct mmt_spool_rec r = { .seq = seq, .event = event, .len = len };
-	struct iovec iov[2] = { { &r, sizeof(r) }, { (void *)data, len } };
+	struct mmt_spool_rec r = {.seq = seq, .event = event, .len = len};
+	struct iovec iov[2] = {{&r, sizeof(r)}, {(void *)data, len}};
 
-	if (s->fd < 0 || len > MMT_SPOOL_REC_MAX ||
-	    s->file_write + sizeof(r) + len > s->file_limit)
+	if (s->fd < 0 || len > MMT_SPOOL_REC_MAX || s->file_write + sizeof(r) + len > s->file_limit)
 		return false;
-	if (pwritev(s->fd, iov, 2, MMT_SPOOL_HEADER + s->file_write) !=
-	    (ssize_t)(sizeof(r) + len))
+	if (pwritev(s->fd, iov, 2, MMT_SPOOL_HEADER + s->file_write) != (ssize_t)(sizeof(r) + len))
 		return false; /* disk full or failing: counted as dropped */
 	s->file_write += sizeof(r) + len;
 	s->spooled++;

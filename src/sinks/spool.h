@@ -38,20 +38,20 @@ struct mmt_spool {
 	struct mmt_spool_entry *head, *tail; /* in memory */
 	size_t mem_bytes, mem_limit;
 	__u64 mem_count; /* entries in memory */
-	int fd; /* -1: no file spool */
+	int fd;		 /* -1: no file spool */
 	char path[512];
 	struct mmt_spool_header *hdr; /* the file's header, mapped shared */
 	/* offsets of the records, from the end of the header; bytes */
 	__u64 file_write, file_read, file_limit;
-	__u64 next_seq; /* the next event's sequence number */
+	__u64 next_seq;	 /* the next event's sequence number */
 	__u64 taken_seq; /* every event with a lower seq was taken */
-	__u64 file_out; /* taken from the file, not yet acknowledged */
-	__u64 mem_held; /* in memory only (spool or taken), not acknowledged */
-	__u64 spooled; /* events that went through the file */
-	__u64 dropped; /* both parts full */
-	__u64 count; /* events held */
-	__u64 saved; /* written to the file at the end */
-	bool keep; /* the file holds events for a later run: not deleted */
+	__u64 file_out;	 /* taken from the file, not yet acknowledged */
+	__u64 mem_held;	 /* in memory only (spool or taken), not acknowledged */
+	__u64 spooled;	 /* events that went through the file */
+	__u64 dropped;	 /* both parts full */
+	__u64 count;	 /* events held */
+	__u64 saved;	 /* written to the file at the end */
+	bool keep;	 /* the file holds events for a later run: not deleted */
 };
 
 /* 0, or -errno (the folder could not be used: the message is printed).

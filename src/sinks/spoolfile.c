@@ -129,7 +129,8 @@ static int take_file(struct mmt_spool_dead *d, const char *subject, bool quiet)
 	    memcmp(d->hdr.magic, MMT_SPOOL_MAGIC, sizeof(d->hdr.magic)) ||
 	    d->hdr.version != MMT_SPOOL_VERSION) {
 		if (!quiet)
-			fprintf(stderr, "mmtrace: %s is not a spool file of this version; left alone\n",
+			fprintf(stderr,
+				"mmtrace: %s is not a spool file of this version; left alone\n",
 				d->path);
 		goto leave;
 	}
@@ -138,7 +139,9 @@ static int take_file(struct mmt_spool_dead *d, const char *subject, bool quiet)
 	d->hdr.subject[sizeof(d->hdr.subject) - 1] = 0;
 	if (strcmp(d->hdr.subject, subject)) {
 		if (!quiet)
-			fprintf(stderr, "mmtrace: %s holds events of subject %s, not %s; left for a run that sends there\n",
+			fprintf(stderr,
+				"mmtrace: %s holds events of subject %s, not %s; left for a run "
+				"that sends there\n",
 				d->path, d->hdr.subject, subject);
 		goto leave;
 	}
@@ -148,9 +151,11 @@ static int take_file(struct mmt_spool_dead *d, const char *subject, bool quiet)
 	scan(d, st.st_size);
 	if (!quiet && (d->to_send || d->lost || d->torn))
 		fprintf(stderr,
-			"mmtrace: %s: %llu events of an earlier run (pid %u) to send again; %llu it held in memory only were lost when it ended%s\n",
+			"mmtrace: %s: %llu events of an earlier run (pid %u) to send again; %llu "
+			"it held in memory only were lost when it ended%s\n",
 			d->path, (unsigned long long)d->to_send, d->hdr.pid,
-			(unsigned long long)d->lost, d->torn ? "; its last record was cut short" : "");
+			(unsigned long long)d->lost,
+			d->torn ? "; its last record was cut short" : "");
 	return 1;
 leave:
 	close(d->fd);

@@ -27,23 +27,23 @@
 
 #define MMT_SPOOL_MAGIC "MMTSPOOL"
 #define MMT_SPOOL_VERSION 1
-#define MMT_SPOOL_HEADER 4096 /* bytes before the first record */
+#define MMT_SPOOL_HEADER 4096	     /* bytes before the first record */
 #define MMT_SPOOL_REC_MAX (1U << 20) /* a longer record is a broken file */
 #define MMT_SPOOL_ID_LEN 48
 #define MMT_SPOOL_HOST_LEN 64
 #define MMT_SPOOL_SUBJECT_LEN 128
 
 struct mmt_spool_header {
-	char magic[8]; /* MMT_SPOOL_MAGIC, no NUL */
-	__u32 version; /* MMT_SPOOL_VERSION */
-	__u32 pid; /* of the run that wrote it */
-	char id_prefix[MMT_SPOOL_ID_LEN]; /* its message ids: <id_prefix>-<seq> */
-	char host[MMT_SPOOL_HOST_LEN]; /* the host token of its subjects */
+	char magic[8];			     /* MMT_SPOOL_MAGIC, no NUL */
+	__u32 version;			     /* MMT_SPOOL_VERSION */
+	__u32 pid;			     /* of the run that wrote it */
+	char id_prefix[MMT_SPOOL_ID_LEN];    /* its message ids: <id_prefix>-<seq> */
+	char host[MMT_SPOOL_HOST_LEN];	     /* the host token of its subjects */
 	char subject[MMT_SPOOL_SUBJECT_LEN]; /* <subject>.<host>.<event> */
-	__u64 next_seq; /* events 1 .. next_seq - 1 were taken in */
-	__u64 floor; /* every event with seq < floor was acknowledged */
-	__u64 mem_held; /* events held in memory only, not acknowledged */
-	__u64 closed; /* 1: the run ended and wrote what it held here */
+	__u64 next_seq;			     /* events 1 .. next_seq - 1 were taken in */
+	__u64 floor;			     /* every event with seq < floor was acknowledged */
+	__u64 mem_held;			     /* events held in memory only, not acknowledged */
+	__u64 closed;			     /* 1: the run ended and wrote what it held here */
 	/* a later run that sent part of the file and ended first: the
 	 * records before this offset were delivered (0: none) */
 	__u64 resumed_off;
@@ -79,11 +79,11 @@ struct mmt_spool_dead {
 	int fd;
 	char path[512];
 	struct mmt_spool_header hdr; /* as read */
-	__u64 off; /* the next record's offset */
-	__u64 end; /* the end of the last whole record */
-	__u64 to_send; /* records with seq >= floor */
-	__u64 lost; /* events it held in memory only when it ended */
-	__u64 torn; /* bytes past the last whole record (a write cut short) */
+	__u64 off;		     /* the next record's offset */
+	__u64 end;		     /* the end of the last whole record */
+	__u64 to_send;		     /* records with seq >= floor */
+	__u64 lost;		     /* events it held in memory only when it ended */
+	__u64 torn;		     /* bytes past the last whole record (a write cut short) */
 };
 
 /*

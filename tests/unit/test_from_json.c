@@ -25,9 +25,8 @@
 #define SEEDS "tests/fuzz/corpus"
 
 static const enum mmt_column all_cols[] = {
-	MMT_COL_TIME, MMT_COL_UID,	 MMT_COL_COMM,	    MMT_COL_PID,
-	MMT_COL_TID,  MMT_COL_RET,	 MMT_COL_EVENT,	    MMT_COL_LATENCY,
-	MMT_COL_CPU,  MMT_COL_CONTAINER, MMT_COL_EXE,	    MMT_COL_ARGS,
+	MMT_COL_TIME,  MMT_COL_UID,	MMT_COL_COMM, MMT_COL_PID,	 MMT_COL_TID, MMT_COL_RET,
+	MMT_COL_EVENT, MMT_COL_LATENCY, MMT_COL_CPU,  MMT_COL_CONTAINER, MMT_COL_EXE, MMT_COL_ARGS,
 };
 
 /* The three renderings of ev, one after the other, as one string. */
@@ -141,8 +140,11 @@ static void test_seeds_round_trip(void **state)
 			/* where the unreadable ia32 arguments were is not in a
 			 * line: the table says 0x0 then */
 			if (ev.args_unread) {
-				assert_string_equal(strstr(b, "arguments at 0x0: unreadable (EFAULT) [ia32]") ?
-							    "ok" : b, "ok");
+				assert_string_equal(
+					strstr(b, "arguments at 0x0: unreadable (EFAULT) [ia32]")
+						? "ok"
+						: b,
+					"ok");
 				a[strchr(a, '\n') - a] = 0;
 				b[strchr(b, '\n') - b] = 0;
 			}
@@ -243,23 +245,28 @@ static void test_refused(void **state)
 
 		/* an unknown constant, arguments of another event, a missing one */
 		snprintf(line, sizeof(line),
-			 "%s\"eventName\":\"set_mempolicy\",\"args\":[{\"name\":\"mode\",\"value\":\"MPOL_NOPE\"},"
+			 "%s\"eventName\":\"set_mempolicy\",\"args\":[{\"name\":\"mode\",\"value\":"
+			 "\"MPOL_NOPE\"},"
 			 "{\"name\":\"nodemask\",\"value\":0},{\"name\":\"maxnode\",\"value\":0}]}",
 			 head);
 		refused(&j, line);
 		snprintf(line, sizeof(line),
-			 "%s\"eventName\":\"set_mempolicy\",\"args\":[{\"name\":\"addr\",\"value\":1}]}",
+			 "%s\"eventName\":\"set_mempolicy\",\"args\":[{\"name\":\"addr\",\"value\":"
+			 "1}]}",
 			 head);
 		refused(&j, line);
 		snprintf(line, sizeof(line),
-			 "%s\"eventName\":\"set_mempolicy\",\"args\":[{\"name\":\"mode\",\"value\":2},"
+			 "%s\"eventName\":\"set_mempolicy\",\"args\":[{\"name\":\"mode\",\"value\":"
+			 "2},"
 			 "{\"name\":\"nodemask\",\"value\":0}]}",
 			 head);
 		refused(&j, line);
 		/* the same with every argument: accepted */
 		snprintf(line, sizeof(line),
-			 "%s\"eventName\":\"set_mempolicy\",\"args\":[{\"name\":\"mode\",\"value\":\"MPOL_BIND\"},"
-			 "{\"name\":\"nodemask\",\"value\":0,\"nodes\":null},{\"name\":\"maxnode\",\"value\":0}]}",
+			 "%s\"eventName\":\"set_mempolicy\",\"args\":[{\"name\":\"mode\",\"value\":"
+			 "\"MPOL_BIND\"},"
+			 "{\"name\":\"nodemask\",\"value\":0,\"nodes\":null},{\"name\":\"maxnode\","
+			 "\"value\":0}]}",
 			 head);
 		{
 			const char *why = NULL;

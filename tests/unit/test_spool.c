@@ -29,7 +29,7 @@ static const struct mmt_spool_ident *ident(const char *subject)
 	static struct mmt_spool_ident id;
 
 	snprintf(prefix, sizeof(prefix), "0123456789abcdef0123456789abcdef-%08x", ++runs);
-	id = (struct mmt_spool_ident){ prefix, "testhost", subject };
+	id = (struct mmt_spool_ident){prefix, "testhost", subject};
 	return &id;
 }
 

@@ -300,7 +300,12 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 	seq = strtoull(dash + 1, NULL, 10);
 	pthread_mutex_lock(&s->win_lock);
 	for (int i = 0; i < s->nwin; i++) {
-		if (s->win[i].e && s->win[i].e->seq == seq) {
+		/* the run's id too: an earlier run's file numbers its events
+		 * from 1 as well, and an ack may come late */
+		const char *prefix = s->win[i].dead ? s->win[i].dead->hdr.id_prefix : s->id_prefix;
+
+		if (s->win[i].e && s->win[i].e->seq == seq &&
+		    strlen(prefix) == (size_t)(dash - id) && !strncmp(prefix, id, dash - id)) {
 			s->win[i].acked = true;
 			break;
 		}

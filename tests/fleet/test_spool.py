@@ -185,8 +185,9 @@ def test_drain(tmp, srv, wl):
     srv.stop()
     for timeout, wait in (("0", (0, 3)), ("3", (3, 8))):
         t0 = time.monotonic()
-        r = subprocess.run([MMTRACE, "-o", srv.url, "--spool-file", "0", "--drain-timeout",
-                            timeout, "--stats", "-e", "set_mempolicy", "--", sys.executable, wl,
+        r = subprocess.run([MMTRACE, "-o", srv.url, "--spool-file", "0", "--spool-dir",
+                            os.path.join(tmp, "spool-drain"), "--drain-timeout", timeout,
+                            "--stats", "-e", "set_mempolicy", "--", sys.executable, wl,
                             "mmtdrain", str(n), "0", "0"], capture_output=True, text=True,
                            timeout=60)
         took = time.monotonic() - t0

@@ -47,5 +47,10 @@ it). SIGHUP reopens the file of \-\-output\-file, for log rotation.
 MMTRACE_ARGS, the options the systemd unit mmtrace.service runs with.
 .TP
 .I /var/spool/mmtrace
-where events wait for a NATS server when memory is full (\-\-spool\-dir).
+where events wait for a NATS server when memory is full (\-\-spool\-dir):
+one file per run, mmtrace\-PID\-RUN.spool, locked while the run lives. What
+a run leaves there (killed: what reached the file; stopped: also what it
+held in memory, after \-\-drain\-timeout) is sent first by the next run
+with the same folder, with its original message ids; events a killed run
+held in memory only are counted lost by that next run.
 TAIL

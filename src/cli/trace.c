@@ -32,7 +32,6 @@
 #include "mmtrace.skel.h"
 
 #define OUT_BUF (256 << 10)
-#define SINK_CLOSE_MS 10000 /* at exit, to deliver what the sink holds */
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
 int mmt_trace(const struct mmt_options *opts)
@@ -178,7 +177,9 @@ int mmt_trace(const struct mmt_options *opts)
 	ret = opts->command ? mmt_child_exit_status(status) : 0;
 cleanup:
 	mmt_metrics_stop();
-	if (loop.sink && mmt_sink_close(loop.sink, SINK_CLOSE_MS))
+	/* --drain-timeout: what is not delivered by then waits in the spool
+	 * file for the next run */
+	if (loop.sink && mmt_sink_close(loop.sink, opts->sink.drain_timeout * 1000U))
 		mmt_err("failed to deliver every event to NATS: see the sink's dropped count");
 	if (skel)
 		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));

@@ -79,12 +79,33 @@ static void histogram(struct outbuf *ob, const __u64 *hist)
 	}
 }
 
+/* The host a key names (mmtrace read), "?" for an index out of range. */
+static const char *host_of(__u64 i, const char *const *hosts, size_t nhosts)
+{
+	return i < nhosts ? hosts[i] : "?";
+}
+
 static void group_title(struct outbuf *ob, const struct mmt_stat_key *k, enum mmt_summary_by by,
-			mmt_cgroup_path_fn cgroup_path)
+			mmt_cgroup_path_fn cgroup_path, const char *const *hosts, size_t nhosts)
 {
 	char comm[MMT_COMM_LEN + 1], path[4096];
 
+	if (hosts && by == MMT_BY_PID) {
+		memcpy(comm, k->comm, MMT_COMM_LEN);
+		comm[MMT_COMM_LEN] = '\0';
+		ob_printf(ob, "\npid %llu (", (unsigned long long)(k->group & 0xffffffffULL));
+		ob_safe_str(ob, comm, sizeof(comm));
+		ob_str(ob, ") on ");
+		ob_safe_str(ob, host_of(k->group >> 32, hosts, nhosts), MMT_HOST_LEN);
+		ob_str(ob, ":\n");
+		return;
+	}
 	switch (by) {
+	case MMT_BY_HOST:
+		ob_str(ob, "\nhost ");
+		ob_safe_str(ob, host_of(k->group, hosts, nhosts), MMT_HOST_LEN);
+		ob_str(ob, ":\n");
+		break;
 	case MMT_BY_COMM:
 		memcpy(comm, k->comm, MMT_COMM_LEN);
 		comm[MMT_COMM_LEN] = '\0';
@@ -169,8 +190,26 @@ static size_t sum_events(const struct mmt_summary_row *rows, size_t g, size_t en
 	return nev;
 }
 
+static void print_rows(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
+		       enum mmt_summary_by by, bool with_hist, mmt_cgroup_path_fn cgroup_path,
+		       const char *const *hosts, size_t nhosts);
+
 void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
 		       enum mmt_summary_by by, bool with_hist, mmt_cgroup_path_fn cgroup_path)
+{
+	print_rows(ob, rows, n, by, with_hist, cgroup_path, NULL, 0);
+}
+
+void mmt_summary_print_hosts(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
+			     enum mmt_summary_by by, bool with_hist, const char *const *hosts,
+			     size_t nhosts)
+{
+	print_rows(ob, rows, n, by, with_hist, NULL, hosts, nhosts);
+}
+
+static void print_rows(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
+		       enum mmt_summary_by by, bool with_hist, mmt_cgroup_path_fn cgroup_path,
+		       const char *const *hosts, size_t nhosts)
 {
 	__u64 all_calls = 0, all_errors = 0, all_time = 0;
 	struct event_sum *ev = calloc(MMT_EV_COUNT, sizeof(*ev));
@@ -192,7 +231,7 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 			qsort(ev, nev, sizeof(*ev), cmp_time);
 		for (size_t k = 0; k < nev; k++)
 			group_time += ev[k].sum;
-		group_title(ob, &rows[i].key, by, cgroup_path);
+		group_title(ob, &rows[i].key, by, cgroup_path, hosts, nhosts);
 		ob_printf(ob, "%6s %-24s %9s %9s %13s %11s %11s  %s\n", "% TIME", "EVENT", "CALLS",
 		    "ERRORS", "TOTAL(us)", "MEAN(us)", "MAX(us)", "ERRNOS");
 		for (size_t k = 0; k < nev; k++) {

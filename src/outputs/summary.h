@@ -37,6 +37,15 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 		       enum mmt_summary_by by, bool histogram, mmt_cgroup_path_fn cgroup_path);
 
 /*
+ * The same for the events of many hosts (mmtrace read): by MMT_BY_HOST,
+ * a key's group is an index into hosts[]; by MMT_BY_PID, the host's index
+ * in its upper 32 bits and the pid in the lower ones.
+ */
+void mmt_summary_print_hosts(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
+			     enum mmt_summary_by by, bool histogram, const char *const *hosts,
+			     size_t nhosts);
+
+/*
  * Pages migrated by group, task name, reason and destination node (rows
  * sorted in place), kernel threads marked, then the totals by reason. By
  * cgroup, the group is its path (cgroup:ID when it has none).

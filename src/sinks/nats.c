@@ -12,8 +12,10 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <nats/nats.h>
@@ -520,6 +522,51 @@ static void note_progress(struct mmt_sink *s)
 	}
 }
 
+/*
+ * The sink's threads (its own and the NATS client's, made while it
+ * connects) run at a lower priority than the reader: on a CPU that both
+ * want, the reader, which empties the kernel's buffers, goes first, and the
+ * sink's backlog waits in the spool. A reader that fell behind would make
+ * the traced calls pay for waking it (past half a buffer, every record
+ * wakes it) or lose events; a sink that falls behind only delays delivery.
+ * Threads the client starts later (to reconnect) are made by these, and
+ * inherit it.
+ */
+#define MAX_THREADS 64
+#define SINK_NICE 10
+
+static int thread_ids(pid_t *ids, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (n < max && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			ids[n++] = (pid_t)atoi(de->d_name);
+	closedir(d);
+	return n;
+}
+
+static void lower_new_threads(const pid_t *before, int nbefore)
+{
+	pid_t now[MAX_THREADS];
+	int n = thread_ids(now, MAX_THREADS);
+
+	if (nbefore < 0)
+		return; /* no /proc: all run as the reader */
+	for (int i = 0; i < n; i++) {
+		bool old = false;
+
+		for (int k = 0; k < nbefore && !old; k++)
+			old = now[i] == before[k];
+		if (!old)
+			setpriority(PRIO_PROCESS, now[i], SINK_NICE);
+	}
+}
+
 static void *sink_thread(void *arg)
 {
 	struct mmt_sink *s = arg;
@@ -570,6 +617,8 @@ static void *sink_thread(void *arg)
 
 struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o)
 {
+	pid_t before[MAX_THREADS];
+	int nbefore;
 	struct mmt_sink *s = calloc(1, sizeof(*s));
 	natsStatus st;
 
@@ -593,6 +642,7 @@ struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o)
 						   s->o.subject, s->dead, MAX_DEAD, o->quiet);
 	for (int i = 0; i < s->ndead; i++)
 		s->recovered_lost += s->dead[i].lost;
+	nbefore = thread_ids(before, MAX_THREADS);
 	st = connect_to(s);
 	if (st != NATS_OK) {
 		fprintf(stderr, "mmtrace: failed to connect to NATS %s: %s\n", o->servers,
@@ -604,6 +654,7 @@ struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o)
 		goto fail;
 	}
 	s->thread_started = true;
+	lower_new_threads(before, nbefore);
 	return s;
 fail:
 	mmt_sink_close(s, 0);

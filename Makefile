@@ -110,7 +110,7 @@ $(OUT)/mmtrace: $(CLI_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(FLEET_LIBS) $(LDLIBS) $(STACK_LIBS)
 
 # The sink's spool has no library dependency: tested on its own.
-$(OUT)/tests/test_spool: tests/unit/test_spool.c $(OUT)/obj/sinks/spool.o
+$(OUT)/tests/test_spool: tests/unit/test_spool.c $(OUT)/obj/sinks/spool.o $(OUT)/obj/sinks/spoolfile.o
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -pthread $^ -o $@ $(LDFLAGS) -lcmocka
 

@@ -12,6 +12,11 @@
  *   hash  entry and exit paired through a hash map keyed by thread (update
  *         at entry, lookup + delete at exit), one record at exit: what a
  *         tracer that joins in the kernel pays on top of the floor.
+ *   systp the per-CPU variant on the per-syscall tracepoints
+ *         (syscalls:sys_enter_NAME / sys_exit_NAME, attached by user space to
+ *         the selected syscalls only): what the kernel's syscall-tracepoint
+ *         path costs a traced call next to the raw tracepoints, for a
+ *         tracer that leaves the calls it does not trace alone.
  *
  * Each is built on tp_btf (BTF-typed raw tracepoints, registers read
  * directly) and on raw_tp (registers read through probe reads); user space
@@ -200,6 +205,61 @@ out:
 	{                                                                                          \
 		return hash_exit(regs, ret, btf);                                                  \
 	}
+
+/* systp: the kernel's syscall tracepoints pass the number and the six
+ * arguments (enter) or the return value (exit) in their record. */
+SEC("tracepoint")
+int systp_tp_enter(struct syscall_trace_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	void *rb = cpu_ring();
+	struct floor_record *r;
+
+	if (!selected(ctx->nr, pid_tgid >> 32))
+		return 0;
+	if (!rb) {
+		count_drop(FLOOR_DROP_NORING);
+		return 0;
+	}
+	r = bpf_ringbuf_reserve(rb, sizeof(*r), 0);
+	if (!r) {
+		count_drop(FLOOR_DROP_RINGBUF);
+		return 0;
+	}
+	r->pid_tgid = pid_tgid;
+	r->ns = bpf_ktime_get_boot_ns();
+	r->nr = ctx->nr;
+	bpf_probe_read_kernel(r->args, sizeof(r->args), ctx->args);
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("tracepoint")
+int systp_tp_exit(struct syscall_trace_exit *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	void *rb = cpu_ring();
+	struct floor_record *r;
+
+	if (!selected(ctx->nr, pid_tgid >> 32))
+		return 0;
+	if (!rb) {
+		count_drop(FLOOR_DROP_NORING);
+		return 0;
+	}
+	r = bpf_ringbuf_reserve(rb, sizeof(*r), 0);
+	if (!r) {
+		count_drop(FLOOR_DROP_RINGBUF);
+		return 0;
+	}
+	r->pid_tgid = pid_tgid;
+	r->ns = bpf_ktime_get_boot_ns();
+	r->nr = ctx->nr | FLOOR_EXIT;
+	r->args[0] = ctx->ret;
+	r->args[1] = r->args[2] = r->args[3] = r->args[4] = 0;
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	return 0;
+}
 
 FLOOR_PROGS(btf, "tp_btf", true)
 FLOOR_PROGS(raw, "raw_tp", false)

@@ -9,8 +9,9 @@
  *   -p PID  only this process (default: every process but floor itself)
  *   -v      ring: the true floor, one shared ring buffer (default);
  *           pcpu: one ring buffer per CPU; hash: entry and exit paired
- *           through a hash map (floor.bpf.c says more)
- * FLOOR_HOOK=tp_btf or raw_tp: only that kind of hook.
+ *           through a hash map; systp: pcpu on the per-syscall tracepoints
+ *           (floor.bpf.c says more)
+ * FLOOR_HOOK=tp_btf or raw_tp: only that kind of hook (not for systp).
  *
  * Prints "attached hook=tp_btf|raw_tp variant=V" once attached, and at exit
  *   events=N records=N drops=N ringbuf_full=N inflight_full=N noring=N hook=H variant=V
@@ -40,7 +41,12 @@ static const int floor_nrs[] = {
 	SYS_mremap, SYS_set_mempolicy, SYS_get_mempolicy, SYS_migrate_pages, SYS_mmap, SYS_munmap,
 };
 
-static const char *const variants[] = {"ring", "pcpu", "hash"};
+/* the same syscalls' names, for the per-syscall tracepoints (systp) */
+static const char *const floor_names[] = {
+	"mremap", "set_mempolicy", "get_mempolicy", "migrate_pages", "mmap", "munmap",
+};
+
+static const char *const variants[] = {"ring", "pcpu", "hash", "systp"};
 
 struct counts {
 	unsigned long long records;
@@ -73,6 +79,27 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/* systp: each program on the selected syscalls' own tracepoints. */
+static int attach_systp(struct floor_bpf *skel)
+{
+	char tp[64];
+
+	for (size_t i = 0; i < sizeof(floor_names) / sizeof(floor_names[0]); i++) {
+		struct bpf_link *l;
+
+		snprintf(tp, sizeof(tp), "sys_enter_%s", floor_names[i]);
+		l = bpf_program__attach_tracepoint(skel->progs.systp_tp_enter, "syscalls", tp);
+		if (!l)
+			return -errno;
+		snprintf(tp, sizeof(tp), "sys_exit_%s", floor_names[i]);
+		l = bpf_program__attach_tracepoint(skel->progs.systp_tp_exit, "syscalls", tp);
+		if (!l)
+			return -errno;
+		/* the links live until the process exits */
+	}
+	return 0;
+}
+
 /* Open, configure, load and attach the programs VARIANT_HOOK_*. */
 static struct floor_bpf *load(const char *variant, const char *hook, pid_t target, int *err)
 {
@@ -96,14 +123,16 @@ static struct floor_bpf *load(const char *variant, const char *hook, pid_t targe
 		bpf_program__set_autoload(prog, mine);
 	}
 	/* only the maps the variant uses */
-	bpf_map__set_autocreate(skel->maps.events, strcmp(variant, "pcpu") != 0);
-	bpf_map__set_autocreate(skel->maps.rings, strcmp(variant, "pcpu") == 0);
+	bool pcpu = !strcmp(variant, "pcpu") || !strcmp(variant, "systp");
+
+	bpf_map__set_autocreate(skel->maps.events, !pcpu);
+	bpf_map__set_autocreate(skel->maps.rings, pcpu);
 	bpf_map__set_autocreate(skel->maps.inflight, strcmp(variant, "hash") == 0);
 	if (ncpu > 0)
 		bpf_map__set_max_entries(skel->maps.rings, ncpu);
 	*err = floor_bpf__load(skel);
 	if (!*err)
-		*err = floor_bpf__attach(skel);
+		*err = !strcmp(variant, "systp") ? attach_systp(skel) : floor_bpf__attach(skel);
 	if (*err) {
 		floor_bpf__destroy(skel);
 		return NULL;
@@ -153,7 +182,8 @@ fail:
 
 int main(int argc, char **argv)
 {
-	static const char *const hooks[][2] = {{"btf", "tp_btf"}, {"raw", "raw_tp"}};
+	static const char *const hooks[][2] = {
+		{"btf", "tp_btf"}, {"raw", "raw_tp"}, {"tp", "tracepoint"}};
 	struct timespec tick = {0, CONSUME_MS * 1000000L};
 	struct sigaction sa = {.sa_handler = on_signal};
 	struct floor_bpf *skel = NULL;
@@ -184,19 +214,19 @@ int main(int argc, char **argv)
 				if (!strcmp(optarg, variants[i]))
 					break;
 			if (i == sizeof(variants) / sizeof(variants[0])) {
-				fprintf(stderr, "floor: unknown variant '%s' (ring, pcpu, hash)\n",
+				fprintf(stderr, "floor: unknown variant '%s' (ring, pcpu, hash, systp)\n",
 					optarg);
 				return 2;
 			}
 			variant = variants[i];
 			break;
 		default:
-			fprintf(stderr, "usage: floor [-p PID] [-v ring|pcpu|hash]\n");
+			fprintf(stderr, "usage: floor [-p PID] [-v ring|pcpu|hash|systp]\n");
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "usage: floor [-p PID] [-v ring|pcpu|hash]\n");
+		fprintf(stderr, "usage: floor [-p PID] [-v ring|pcpu|hash|systp]\n");
 		return 2;
 	}
 	libbpf_set_print(libbpf_print);
@@ -204,6 +234,9 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]) && !skel; i++) {
+		/* systp has its own hook, the others never take it */
+		if ((!strcmp(variant, "systp")) != (!strcmp(hooks[i][0], "tp")))
+			continue;
 		if (only && strcmp(only, hooks[i][1]))
 			continue;
 		skel = load(variant, hooks[i][0], target, &err);
@@ -219,7 +252,7 @@ int main(int argc, char **argv)
 				only);
 		return 1;
 	}
-	if (!strcmp(variant, "pcpu"))
+	if (!strcmp(variant, "pcpu") || !strcmp(variant, "systp"))
 		rb = pcpu_rings(skel, &c);
 	else
 		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, &c, NULL);

@@ -57,8 +57,12 @@ def main():
         time.sleep(1)
         # throughput: 20 bursts (400 000 events) faster than the sink drains
         cmd = f"for i in $(seq 20); do {WORKLOAD} burst /dev/null; done; sleep 15"
+        # a spool folder of its own: what a run leaves there is sent by the
+        # next run with the same folder
+        spool = os.path.join(tmp, "spool")
         tr = subprocess.Popen([MMTRACE, "-e", "set_mempolicy", "-o", url, "--metrics",
-                               f"127.0.0.1:{mport}", "--spool-memory", "1G", "--", "sh", "-c",
+                               f"127.0.0.1:{mport}", "--spool-memory", "1G", "--spool-dir", spool,
+                               "--", "sh", "-c",
                                cmd], stderr=subprocess.DEVNULL)
         samples, end = [], time.monotonic() + 20
         while time.monotonic() < end:
@@ -79,7 +83,7 @@ def main():
         files, sinks = [], []
         for _ in range(rounds):
             files.append(per_call_ns(["-o", "json", "--output-file", "/dev/null"]))
-            sinks.append(per_call_ns(["-o", url]))
+            sinks.append(per_call_ns(["-o", url, "--spool-dir", spool]))
         print(f"traced call, median of {rounds}: --output-file {statistics.median(files):.0f} ns, "
               f"-o nats:// {statistics.median(sinks):.0f} ns "
               f"(rounds: {[round(x) for x in files]} / {[round(x) for x in sinks]})")

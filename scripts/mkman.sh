@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Write the man page mmtrace(8) on stdout, from the same sources as the
-# program's own help: `mmtrace --help`, `mmtrace read --help` and the event
-# table (`mmtrace list`). Usage: scripts/mkman.sh build/mmtrace > mmtrace.8
+# program's own help: `mmtrace --help`, `mmtrace read --help`, `mmtrace top
+# --help` and the event table (`mmtrace list`). Usage: scripts/mkman.sh
+# build/mmtrace > mmtrace.8
 set -euo pipefail
 bin=${1:?usage: mkman.sh MMTRACE}
 version=$("$bin" --version | awk '{print $2}')
@@ -25,6 +26,10 @@ echo ".SH READING EVENTS BACK"
 echo ".nf"
 "$bin" read --help | sed '1,/^$/d' | roff
 echo ".fi"
+echo ".SH LIVE VIEW (mmtrace top)"
+echo ".nf"
+"$bin" top --help | roff
+echo ".fi"
 echo ".SH EVENTS"
 echo ".nf"
 "$bin" list | roff
@@ -42,5 +47,10 @@ it). SIGHUP reopens the file of \-\-output\-file, for log rotation.
 MMTRACE_ARGS, the options the systemd unit mmtrace.service runs with.
 .TP
 .I /var/spool/mmtrace
-where events wait for a NATS server when memory is full (\-\-spool\-dir).
+where events wait for a NATS server when memory is full (\-\-spool\-dir):
+one file per run, mmtrace\-PID\-RUN.spool, locked while the run lives. What
+a run leaves there (killed: what reached the file; stopped: also what it
+held in memory, after \-\-drain\-timeout) is sent first by the next run
+with the same folder, with its original message ids; events a killed run
+held in memory only are counted lost by that next run.
 TAIL

@@ -394,6 +394,7 @@ enum mmt_summary_by {
 	MMT_BY_COMM,
 	MMT_BY_PID,
 	MMT_BY_CGROUP,
+	MMT_BY_HOST, /* user space only: mmtrace read's events of many hosts */
 };
 
 #define MMT_HIST_SLOTS 32 /* log2 of the latency in ns */

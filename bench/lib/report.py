@@ -6,6 +6,7 @@ header (machine, noise, what ran)."""
 import statistics
 
 PEERS = [("floor", "true floor"), ("floor-pcpu", "floor, per-CPU buffers"),
+         ("floor-systp", "floor, per-syscall tracepoints"),
          ("floor-hashmap", "floor-hashmap"), ("strace", "strace"), ("perf-trace", "perf trace"),
          ("bpftrace", "bpftrace")]
 
@@ -64,10 +65,13 @@ def table(workload, rows, na, tracers):
             cells += [f"– / {runs[0]['calls']}", "", "", "", ""]
         else:
             n = len(runs)
-            events = sum(r["events"] for r in runs) / n
+            counted = any(r["events"] is None for r in runs)
+            events = 0 if counted else sum(r["events"] for r in runs) / n
             expected = sum(r["expected"] for r in runs) / n
             calls = sum(r["calls"] for r in runs) / n
-            if expected:
+            if counted:  # mmtrace top: rates per process, no events
+                ev = f"– / {expected:.0f}" if expected else "– / 0 selected"
+            elif expected:
                 ev = f"{events:.0f} / {expected:.0f}"
                 if expected != calls:
                     ev += f" (of {calls:.0f} made)"

@@ -1,13 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """The tracers the benchmark compares: how each starts, when it is attached,
 what it delivered. Each is one column of the comparison."""
+import atexit
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
+import tempfile
+import time
 
-from common import FLOOR, MMTRACE, SYSCALLS, NotAvailable, count_lines, read_text, tail
+from common import (FLOOR, MMTRACE, SYSCALLS, NotAvailable, count_lines, read_text, tail,
+                    tracer_cpus)
 
 class Tracer:
     """One column of the comparison: how to start, when attached, what it saw."""
@@ -165,6 +170,80 @@ class MmtraceJsonRaw(MmtraceJson):
         return super().argv(pid, d) + ["--attach=raw"]
 
 
+class NatsServer:
+    """One JetStream server on loopback for the whole benchmark, pinned to
+    the tracers' CPUs: on a fleet the server runs on other hosts, so it must
+    not take the workload's CPU here."""
+
+    proc = None
+    port = None
+    store = None
+
+    @classmethod
+    def url(cls):
+        if cls.proc and cls.proc.poll() is None:
+            return f"nats://127.0.0.1:{cls.port}"
+        if not shutil.which("nats-server"):
+            raise NotAvailable("nats-server is not installed")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            cls.port = s.getsockname()[1]
+        cls.store = tempfile.mkdtemp(prefix="mmt-bench-nats-")
+        cpus = tracer_cpus()
+        cls.proc = subprocess.Popen(
+            ["nats-server", "-a", "127.0.0.1", "-p", str(cls.port), "-js", "-sd", cls.store],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: os.sched_setaffinity(0, cpus))
+        atexit.register(cls.stop)
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", cls.port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            cls.stop()
+            raise NotAvailable("nats-server did not start")
+        return f"nats://127.0.0.1:{cls.port}"
+
+    @classmethod
+    def stop(cls):
+        if cls.proc and cls.proc.poll() is None:
+            cls.proc.terminate()
+            cls.proc.wait(10)
+        if cls.store:
+            shutil.rmtree(cls.store, ignore_errors=True)
+            cls.store = None
+
+
+class MmtraceNats(Mmtrace):
+    """-o nats:// to a JetStream server on loopback, the server pinned with
+    the tracers: what the sink adds to a traced call, next to
+    --output-file. Delivered: what the stream acknowledged."""
+
+    mode = "nats"
+    mode_label = "-o nats:// (server on the tracer's CPUs)"
+
+    def check(self):
+        super().check()
+        if "nats://" not in self.binary.help():
+            raise NotAvailable("this mmtrace has no NATS output")
+        self.url = NatsServer.url()
+
+    def argv(self, pid, d):
+        return self.base_argv(pid) + ["-o", self.url + "/mmtrace.bench"]
+
+    def collect(self, run):
+        for line in read_text(run.stderr_path).splitlines():
+            if line.startswith('{"stats"'):
+                try:
+                    st = json.loads(line)["stats"]
+                    return int(st["sink"]["acked"]), int(st["lost"]) + int(st["sink"]["dropped"])
+                except (ValueError, KeyError, TypeError):
+                    break
+        raise NotAvailable("mmtrace printed no sink counts: " + tail(run.stderr_path))
+
+
 class MmtraceTable(Mmtrace):
     mode = "table"
     mode_label = "-o table (to a pipe)"
@@ -192,14 +271,77 @@ class MmtraceSummary(Mmtrace):
     def argv(self, pid, d):
         return self.base_argv(pid) + ["-c"]
 
+    def calls(self, line):
+        """The calls of a summary row: "% TIME EVENT CALLS ..." (before the
+        % TIME column: "EVENT CALLS ..."); 0 for any other line."""
+        f = line.split()
+        for at in (1, 0):
+            if len(f) > at + 1 and f[at] in self.selects and f[at + 1].isdigit():
+                return int(f[at + 1])
+        return 0
+
     def collect(self, run):
-        # the summary's rows: EVENT CALLS ...
-        events = 0
-        for line in read_text(run.stdout_path).splitlines():
-            f = line.split()
-            if len(f) >= 2 and f[0] in self.selects and f[1].isdigit():
-                events += int(f[1])
+        events = sum(self.calls(line) for line in read_text(run.stdout_path).splitlines())
         return events, self.lost(run)
+
+
+class MmtraceSummaryAll(MmtraceSummary):
+    """-c system-wide (no -p), by process: what `mmtrace top` does in the
+    kernel, at the same scope, without its refresh loop. Events: the
+    workload's own counts (its pid's block of the summary)."""
+
+    mode = "summary-all"
+    mode_label = "-c, system-wide"
+
+    def __init__(self, binary=MAIN, baseline=False):
+        super().__init__(binary, baseline)
+        self.pids = {}  # run folder: the workload's pid
+
+    def argv(self, pid, d):
+        self.pids[d] = pid
+        return [self.binary.path, "--stats", "-e",
+                ",".join(s for s in SYSCALLS if s in self.selects), "-c", "--summary-by", "pid"]
+
+    def collect(self, run):
+        pid = self.pids.pop(run.dir, None)
+        events, mine = 0, False
+        for line in read_text(run.stdout_path).splitlines():
+            if line.startswith("pid "):
+                mine = line.startswith(f"pid {pid} ")
+            elif mine:
+                events += self.calls(line)
+        return events, self.lost(run)
+
+
+class MmtraceTop(Mmtrace):
+    """`mmtrace top -b -d 1`, system-wide: the kernel counts policy calls,
+    pages migrated and NUMA task moves per process; user space reads the
+    counts and prints a table every second. It prints rates, not events:
+    events are "–". Its own event set (the policy calls, page_migration,
+    numa_task_placement) on their own tracepoints, as tracing does."""
+
+    mode = "top"
+    mode_label = "top -b (system-wide)"
+    TOP_SYSCALLS = {"set_mempolicy", "mbind", "migrate_pages", "move_pages",
+                    "set_mempolicy_home_node"}
+
+    def check(self):
+        super().check()
+        if "mmtrace top" not in self.binary.help():
+            raise NotAvailable("mmtrace has no top")
+        self.selects = set(SYSCALLS) & self.TOP_SYSCALLS
+
+    def argv(self, pid, d):
+        return [self.binary.path, "top", "-b", "-d", "1"]
+
+    def attached(self, run):
+        # the first table comes after the first interval, attached by then
+        return "mmtrace top - " in read_text(run.stdout_path)
+
+    def collect(self, run):
+        if "mmtrace top - " not in read_text(run.stdout_path):
+            raise NotAvailable("top printed no table: " + tail(run.stderr_path))
+        return None, 0  # counted in the kernel: nothing to lose
 
 
 class Floor(Tracer):
@@ -238,6 +380,13 @@ class FloorPerCpu(Floor):
     label = "floor, one ring buffer per CPU"
     short = "floor, ring buffer per CPU"
     variant = "pcpu"
+
+
+class FloorSyscallTp(Floor):
+    key = "floor-systp"
+    label = "floor on the per-syscall tracepoints (per-CPU buffers)"
+    short = "floor, per-syscall tracepoints"
+    variant = "systp"
 
 
 class FloorHashmap(Floor):
@@ -346,8 +495,9 @@ class Bpftrace(Tracer):
 def all_tracers(baseline=None):
     """Every tracer, in the order of the tables; with baseline (a Binary),
     the baseline mmtrace's -o json and -c too."""
-    out = [NoTracer(), Floor(), FloorPerCpu(), FloorHashmap(), MmtraceJson(),
-           MmtraceJsonSyscallTp(), MmtraceJsonRaw(), MmtraceTable(), MmtraceSummary()]
+    out = [NoTracer(), Floor(), FloorPerCpu(), FloorSyscallTp(), FloorHashmap(), MmtraceJson(),
+           MmtraceJsonSyscallTp(), MmtraceJsonRaw(), MmtraceTable(), MmtraceSummary(),
+           MmtraceSummaryAll(), MmtraceTop(), MmtraceNats()]
     if baseline:
         out += [MmtraceJson(baseline, True), MmtraceSummary(baseline, True)]
     return out + [Strace(), PerfTrace(), Bpftrace()]

@@ -88,6 +88,10 @@ struct call_state {
 	struct task_seen seen;
 	union payload p;
 	struct mmt_argctx ctx; /* with MMT_REC_ARGCTX in e.flags */
+	/* the wake-up check (syscalls.bpf.h): records this thread wrote, and
+	 * whether its CPU's buffer was past the threshold at the last check */
+	__u32 records;
+	__u32 over;
 };
 
 /* The executable path of a process, resolved once per exe_file. */

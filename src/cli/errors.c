@@ -17,6 +17,13 @@ void mmt_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static const char *help = "mmtrace --help";
+
+void mmt_usage_help(const char *command_help)
+{
+	help = command_help;
+}
+
 int mmt_usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -25,6 +32,6 @@ int mmt_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs(" (see mmtrace --help)\n", stderr);
+	fprintf(stderr, " (see %s)\n", help);
 	return MMT_EXIT_USAGE;
 }

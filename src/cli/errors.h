@@ -12,6 +12,9 @@
 /* Print "mmtrace: <msg>" on stderr. */
 void mmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The help a usage error points to ("mmtrace read --help"). */
+void mmt_usage_help(const char *command_help);
+
 /* Print "mmtrace: <msg> (see mmtrace --help)" and return MMT_EXIT_USAGE. */
 int mmt_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include "cli/errors.h"
 #include "cli/loop.h"
+#include "cli/match.h"
 #include "cli/scopes.h"
 #include "cli/ways.h"
 #include "placement/placement.h"
@@ -61,61 +62,6 @@ static __u64 clock_ns(clockid_t id)
 
 	clock_gettime(id, &ts);
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Filters on node masks: the mask must hold the node (ANDed per event). */
-static bool node_filters_match(const struct mmt_options *o, const struct mmt_decoded_event *ev)
-{
-	for (int i = 0; i < o->nnode_filters; i++) {
-		const struct mmt_node_filter *f = &o->node_filters[i];
-		const struct mmt_mask *m;
-
-		if (f->event != (int)ev->desc->event)
-			continue;
-		m = ev->args[f->arg].mask;
-		if (!m || m->state != MMT_READ_OK || mmt_mask_next(m, f->node) != f->node)
-			return false;
-	}
-	return true;
-}
-
-/* Filters on the call's duration: --duration and EVENT.latency (ANDed). */
-static bool latency_match(const struct mmt_options *o, const struct mmt_decoded_event *ev)
-{
-	__u64 ns = ev->rec->exit_ns - ev->rec->enter_ns;
-
-	if (ns < o->min_latency_ns)
-		return false;
-	for (int i = 0; i < o->nlatency_filters; i++) {
-		const struct mmt_latency_filter *f = &o->latency_filters[i];
-		bool ok;
-
-		if (f->event != (int)ev->desc->event)
-			continue;
-		switch (f->op) {
-		case MMT_OP_EQ:
-			ok = ns == f->ns;
-			break;
-		case MMT_OP_NE:
-			ok = ns != f->ns;
-			break;
-		case MMT_OP_LT:
-			ok = ns < f->ns;
-			break;
-		case MMT_OP_LE:
-			ok = ns <= f->ns;
-			break;
-		case MMT_OP_GT:
-			ok = ns > f->ns;
-			break;
-		default:
-			ok = ns >= f->ns;
-			break;
-		}
-		if (!ok)
-			return false;
-	}
-	return true;
 }
 
 /*
@@ -236,7 +182,7 @@ static int on_record(void *ctx, const void *data, size_t len)
 		t->tally.malformed++;
 		return 0;
 	}
-	if (!node_filters_match(t->opts, &ev) || !latency_match(t->opts, &ev)) {
+	if (!mmt_match_nodes(t->opts, &ev) || !mmt_match_latency(t->opts, &ev)) {
 		t->tally.user_filtered++;
 		return 0;
 	}

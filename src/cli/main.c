@@ -10,7 +10,7 @@
 #include "cli/options.h"
 #include "cli/trace.h"
 #include "report/report.h"
-#include "sinks/reader.h"
+#include "cli/read_cmd.h"
 #include "cli/top_cmd.h"
 
 int main(int argc, char **argv)

@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"       mmtrace read nats://HOST:PORT[,...][/SUBJECT] [OPTION...]\n"
 	"       mmtrace report FILE.json [-o FILE.html]\n"
 	"       mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup] [-s KEY] [-p PID]...\n"
+	"                   [--nodes|--no-nodes]\n"
 	"       mmtrace --features\n"
 	"\n"
 	"Trace memory-placement and memory-mapping syscalls system-wide with eBPF,\n"
@@ -122,7 +123,13 @@ static const char usage_text[] =
 	"      --nats-replicas N         replicas of a stream mmtrace creates (default 1)\n"
 	"      --spool-memory BYTES      events held in memory (default 64M)\n"
 	"      --spool-file BYTES        then in a file (default 1G; 0: none)\n"
-	"      --spool-dir DIR           the file's folder (default /var/spool/mmtrace)\n"
+	"      --spool-dir DIR           the file's folder (default /var/spool/mmtrace);\n"
+	"                                at start, the events that ended runs left\n"
+	"                                there are sent first, with their message ids\n"
+	"      --drain-timeout SECONDS   at exit, wait up to SECONDS for the events\n"
+	"                                held to be acknowledged (default 10, 0: no\n"
+	"                                wait); the rest is kept in the spool file for\n"
+	"                                the next run (without one: dropped, counted)\n"
 	"\n"
 	"      --stats                   print event, loss and filter counts as a JSON\n"
 	"                                line on stderr at exit\n"
@@ -182,6 +189,63 @@ static const char usage_text[] =
 	"  mmtrace list mremap                       # what mremap's fields mean\n"
 	"  mmtrace -e 'page_migration.args.reason=numa_misplaced' -o json\n"
 	"  mmtrace top --by cgroup                   # pages moved, by reason, per second\n";
+
+static const char read_usage_text[] =
+	"Usage: mmtrace read nats://HOST:PORT[,HOST:PORT...][/SUBJECT] [OPTION...]\n"
+	"\n"
+	"Print the events mmtrace hosts sent to a NATS JetStream stream, through a\n"
+	"durable consumer: each event is acknowledged once written out, so a reader\n"
+	"started again with the same --durable name goes on where it stopped.\n"
+	"Filters, scopes and outputs are those of live tracing (mmtrace --help),\n"
+	"applied to the recorded events; events left out are acknowledged too.\n"
+	"\n"
+	"What to print (kinds AND together, repeated values OR):\n"
+	"  -e, --events ITEM[,ITEM...]   events, classes (%memory, %numa, !NAME) and\n"
+	"                                filters, as live: EVENT.args.NAME OP VALUE,\n"
+	"                                EVENT.retval OP VALUE, EVENT.args.NAME.nodes=N,\n"
+	"                                EVENT.latency OP US (latency: events recorded\n"
+	"                                with -T only)\n"
+	"      --host NAME               events of this host (repeatable)\n"
+	"  -p, --pid PID[,PID...]        of these processes or threads, as the host\n"
+	"                                saw them (repeatable)\n"
+	"      --tid TID                 of this thread (repeatable)\n"
+	"      --comm NAME, --not-comm NAME\n"
+	"                                of processes with (or without) this name\n"
+	"      --uid UID, --uid-min UID, --uid-max UID\n"
+	"                                of this user, or of a range of users\n"
+	"      --cgroup ID               of this cgroup v2 id (a path: its id here)\n"
+	"      --container ID|all        of this container (id or prefix), or any\n"
+	"      --failed                  failed calls only\n"
+	"      --duration MS             calls that took at least MS milliseconds\n"
+	"                                (events recorded with -T only)\n"
+	"\n"
+	"Output:\n"
+	"  -o, --output FORMAT[:FILE]    json (the events' lines as recorded, default),\n"
+	"                                table (live tracing's columns) or strace\n"
+	"      --output-file FILE        write to FILE\n"
+	"      --columns LIST, --color WHEN, -t, -tt, -ttt, -r, -T\n"
+	"                                the table's, as live\n"
+	"      --parse-arguments, --tracee-format VERSION\n"
+	"                                JSON written again from the event, as live\n"
+	"  -c, --summary                 count calls, errors and latency per event;\n"
+	"                                print the summary at exit\n"
+	"      --summary-by KEY          one summary per host, pid (of a host), comm,\n"
+	"                                or event (the default)\n"
+	"      --histogram               with -c: a latency histogram per event\n"
+	"      --stats                   print counts of events read, printed, left\n"
+	"                                out and unreadable as a JSON line on stderr\n"
+	"\n"
+	"The stream:\n"
+	"      --nats-stream NAME        the stream (default MMTRACE)\n"
+	"      --durable NAME            the consumer's name (default mmtrace-read)\n"
+	"      --idle-exit SECONDS       exit after SECONDS without an event (default:\n"
+	"                                run until interrupted)\n"
+	"  -h, --help                    this text\n"
+	"\n"
+	"Examples:\n"
+	"  mmtrace read nats://10.0.0.1:4222 -o table --columns TIME,COMM,PID,RET,EVENT,ARGS\n"
+	"  mmtrace read nats://10.0.0.1:4222 -c --summary-by host\n"
+	"  mmtrace read nats://10.0.0.1:4222 -e 'set_mempolicy.args.mode=MPOL_BIND' --failed\n";
 
 static int parse_events(struct mmt_options *o, const char *arg, bool *any)
 {
@@ -422,7 +486,11 @@ enum {
 	OPT_SPOOL_DIR,
 	OPT_SPOOL_MEMORY,
 	OPT_SPOOL_FILE,
+	OPT_DRAIN_TIMEOUT,
 	OPT_TRACEE_FORMAT,
+	OPT_HOST, /* mmtrace read's own */
+	OPT_DURABLE,
+	OPT_IDLE_EXIT,
 };
 
 static const struct option long_options[] = {
@@ -468,25 +536,89 @@ static const struct option long_options[] = {
 	{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
 	{ "spool-memory", required_argument, NULL, OPT_SPOOL_MEMORY },
 	{ "spool-file", required_argument, NULL, OPT_SPOOL_FILE },
+	{ "drain-timeout", required_argument, NULL, OPT_DRAIN_TIMEOUT },
 	{ "tracee-format", required_argument, NULL, OPT_TRACEE_FORMAT },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "durable", required_argument, NULL, OPT_DURABLE },
+	{ "idle-exit", required_argument, NULL, OPT_IDLE_EXIT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
-int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
+/* The options that apply to recorded events (mmtrace read): what selects,
+ * filters and prints an event, and read's own. */
+static bool for_reading(int c)
+{
+	static const int ok[] = {
+		'e', 'o', 'p', 'c', 'h', 'V', 't', 'r', 'T', ':', '?', OPT_PARSE_ARGS,
+		OPT_OUTPUT_FILE, OPT_STATS, OPT_TID, OPT_COMM, OPT_NOT_COMM, OPT_UID,
+		OPT_UID_MIN, OPT_UID_MAX, OPT_CGROUP, OPT_CONTAINER, OPT_FAILED,
+		OPT_SUMMARY_BY, OPT_HISTOGRAM, OPT_COLUMNS, OPT_COLOR, OPT_DURATION,
+		OPT_NATS_STREAM, OPT_TRACEE_FORMAT, OPT_HOST, OPT_DURABLE, OPT_IDLE_EXIT,
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (ok[i] == c)
+			return true;
+	return false;
+}
+
+/* An option as it is spelled, for a message. */
+static const char *option_name(int c, char *buf, size_t len)
+{
+	for (const struct option *lo = long_options; lo->name; lo++) {
+		if (lo->val == c) {
+			snprintf(buf, len, "--%s", lo->name);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "-%c", c);
+	return buf;
+}
+
+/* mmtrace read's checks, after the options were parsed. */
+static int check_reading(int argc, char **argv, struct mmt_options *o, bool format_set,
+			 bool tracee_format_set)
+{
+	const char *why;
+
+	if (optind != argc - 1)
+		return mmt_usage_error("read needs one nats://HOST:PORT[,...][/SUBJECT]");
+	o->read.url = argv[optind];
+	if (mmt_sink_parse_url(o->read.url, &o->sink, &why))
+		return mmt_usage_error("invalid address '%s': %s", o->read.url, why);
+	if ((o->summary_by || o->histogram) && !o->summary)
+		return mmt_usage_error("--summary-by and --histogram go with -c");
+	if (o->summary && format_set && o->format != MMT_FMT_TABLE)
+		return mmt_usage_error("-c prints a summary: an output format does not apply");
+	if (o->parse_args && o->format != MMT_FMT_JSON)
+		return mmt_usage_error("--parse-arguments applies to -o json only");
+	if (tracee_format_set && o->format != MMT_FMT_JSON)
+		return mmt_usage_error("--tracee-format applies to -o json only");
+	o->read.rerender = o->format == MMT_FMT_JSON &&
+			   (o->parse_args || tracee_format_set || o->durations);
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct mmt_options *o, bool reading)
 {
 	bool any_event = false, uid_min_set = false, uid_max_set = false, top_set = false,
-	     buffer_set = false, tracee_format_set = false;
+	     buffer_set = false, tracee_format_set = false, format_set = false;
 	int ntimes = 0;
 	const char *why;
+	char name[48];
 	long long v;
 	int c, err, li = 0;
 
 	memset(o, 0, sizeof(*o));
+	mmt_usage_help(reading ? "mmtrace read --help" : "mmtrace --help");
+	o->reading = reading;
+	o->read.durable = "mmtrace-read";
 	o->kernel_copy = MMT_KCOPY_AUTO;
 	mmt_sink_defaults(&o->sink);
-	o->format = MMT_FMT_TABLE;
+	/* read writes the events' lines as they were recorded by default */
+	o->format = reading ? MMT_FMT_JSON : MMT_FMT_TABLE;
 	o->buffer_size = DEFAULT_BUFFER_SIZE;
 	o->order_window_ms = DEFAULT_ORDER_WINDOW_MS;
 	o->color = -1;
@@ -495,15 +627,27 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	for (int i = 0; i < MMT_COL_ARGS + 1; i++)
 		o->columns[o->ncolumns++] = i;
 	opterr = 0;
-	/* '+': stop at the first non-option, the traced command */
-	while ((c = getopt_long(argc, argv, "+:e:o:p:cyhVtrT", long_options, &li)) != -1) {
+	optind = 1;
+	/* '+': stop at the first non-option, the traced command; read takes
+	 * its options before and after the address */
+	while ((c = getopt_long(argc, argv, reading ? ":e:o:p:cyhVtrT" : "+:e:o:p:cyhVtrT",
+				long_options, &li)) != -1) {
+		if (reading && !for_reading(c))
+			return mmt_usage_error("%s does not apply to recorded events",
+					       option_name(c, name, sizeof(name)));
+		if (!reading && (c == OPT_HOST || c == OPT_DURABLE || c == OPT_IDLE_EXIT))
+			return mmt_usage_error("%s is an option of mmtrace read",
+					       option_name(c, name, sizeof(name)));
 		switch (c) {
 		case 'e':
 			if ((err = parse_events(o, optarg, &any_event)))
 				return err;
 			break;
 		case 'o':
-			if (!strncmp(optarg, "nats://", 7)) {
+			format_set = true;
+			if (reading && !strncmp(optarg, "nats://", 7)) {
+				return mmt_usage_error("read writes events out: -o nats:// does not apply");
+			} else if (!strncmp(optarg, "nats://", 7)) {
 				if (mmt_sink_parse_url(optarg, &o->sink, &why))
 					return mmt_usage_error("invalid -o '%s': %s", optarg, why);
 				o->format = MMT_FMT_JSON;
@@ -606,11 +750,18 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 				o->summary_by = MMT_BY_PID;
 			else if (!strcmp(optarg, "cgroup"))
 				o->summary_by = MMT_BY_CGROUP;
-			else if (!strcmp(optarg, "stack"))
+			else if (!strcmp(optarg, "event"))
+				o->summary_by = MMT_BY_NONE;
+			else if (reading && !strcmp(optarg, "host"))
+				o->summary_by = MMT_BY_HOST;
+			else if (!reading && !strcmp(optarg, "stack"))
 				o->stack_summary = true;
+			else if (reading)
+				return mmt_usage_error("invalid --summary-by '%s' (host, pid, comm or event)",
+						       optarg);
 			else
 				return mmt_usage_error(
-					"invalid --summary-by '%s' (comm, pid, cgroup or stack)",
+					"invalid --summary-by '%s' (comm, pid, cgroup, event or stack)",
 					optarg);
 			break;
 		case OPT_HISTOGRAM:
@@ -676,11 +827,30 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		case OPT_METRICS:
 			o->metrics = optarg;
 			break;
+		case OPT_HOST:
+			if ((err = add_string("--host", optarg, o->read.hosts, &o->read.nhosts,
+					      MMT_HOST_LEN - 1)))
+				return err;
+			break;
+		case OPT_DURABLE: {
+			struct mmt_sink_opts scratch; /* the same rules as a stream's name */
+
+			if (mmt_sink_option(&scratch, "nats-stream", optarg, &why))
+				return mmt_usage_error("invalid --durable '%s': %s", optarg, why);
+			o->read.durable = optarg;
+			break;
+		}
+		case OPT_IDLE_EXIT:
+			if ((err = parse_num("--idle-exit", optarg, 1, 86400, &v)))
+				return err;
+			o->read.idle_exit = v;
+			break;
 		case OPT_NATS_STREAM:
 		case OPT_NATS_REPLICAS:
 		case OPT_SPOOL_DIR:
 		case OPT_SPOOL_MEMORY:
 		case OPT_SPOOL_FILE:
+		case OPT_DRAIN_TIMEOUT:
 			if (mmt_sink_option(&o->sink, long_options[li].name, optarg, &why))
 				return mmt_usage_error("invalid --%s '%s': %s",
 						       long_options[li].name, optarg, why);
@@ -722,7 +892,7 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 						       optarg);
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			fputs(reading ? read_usage_text : usage_text, stdout);
 			return -1;
 		case 'V':
 			puts("mmtrace 0.1.0");
@@ -772,6 +942,11 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	if (!any_event)
 		for (int i = 0; i < MMT_EV_COUNT; i++)
 			o->selected[i] = true;
+	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
+		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
+				       o->uid_max);
+	if (reading)
+		return check_reading(argc, argv, o, format_set, tracee_format_set);
 	if (optind < argc)
 		o->command = &argv[optind];
 	if (o->command && o->npids)
@@ -780,9 +955,6 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 		return mmt_usage_error("--parse-arguments applies to -o json only");
 	if (tracee_format_set && o->format != MMT_FMT_JSON)
 		return mmt_usage_error("--tracee-format applies to -o json only");
-	if (uid_min_set && uid_max_set && o->uid_min > o->uid_max)
-		return mmt_usage_error("--uid-min %u is above --uid-max %u", o->uid_min,
-				       o->uid_max);
 	if ((o->summary_by || o->stack_summary || o->histogram) && !o->summary)
 		return mmt_usage_error("--summary-by and --histogram go with -c");
 	if (top_set && !o->stack_summary)
@@ -821,4 +993,14 @@ int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;
+}
+
+int mmt_parse_options(int argc, char **argv, struct mmt_options *o)
+{
+	return parse(argc, argv, o, false);
+}
+
+int mmt_parse_read_options(int argc, char **argv, struct mmt_options *o)
+{
+	return parse(argc, argv, o, true);
 }

@@ -36,7 +36,22 @@ struct mmt_latency_filter {
 	__u64 ns;
 };
 
+/* mmtrace read: what reading recorded events takes besides the options
+ * of live tracing */
+struct mmt_read_options {
+	const char *url; /* nats://HOST:PORT[,...][/SUBJECT] */
+	const char *hosts[MMT_MAX_SCOPE_VALUES]; /* --host */
+	int nhosts;
+	const char *durable; /* the consumer's name */
+	unsigned int idle_exit; /* s without an event, then exit; 0: never */
+	/* JSON rendered again from the event (--parse-arguments,
+	 * --tracee-format, -T), else written as recorded */
+	bool rerender;
+};
+
 struct mmt_options {
+	bool reading; /* mmtrace read: the events come from a stream */
+	struct mmt_read_options read;
 	bool selected[MMT_EV_COUNT];
 	bool any_selected; /* an -e item selected events (else: all of them) */
 	bool deselected[MMT_EV_COUNT]; /* -e '!NAME', '!%CLASS' */
@@ -112,5 +127,14 @@ struct mmt_options {
  * MMT_EXIT_USAGE after printing what is wrong.
  */
 int mmt_parse_options(int argc, char **argv, struct mmt_options *o);
+
+/*
+ * The same for `mmtrace read` (argv[0] is "read"): the options of live
+ * tracing that apply to recorded events (event selection and filters,
+ * scopes, --failed, --duration, output and summary), each parsed by the
+ * same code, and read's own (--host, --durable, --idle-exit,
+ * --nats-stream); the others are refused. o->reading is set.
+ */
+int mmt_parse_read_options(int argc, char **argv, struct mmt_options *o);
 
 #endif /* MMT_CLI_OPTIONS_H */

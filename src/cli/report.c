@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include "cli/report.h"
 #include "cli/ways.h"
+#include "context/cgroups.h"
 #include "detect/session.h"
 #include "sinks/sink.h"
 #include "outputs/summary.h"
@@ -223,7 +224,7 @@ static int report_moves(struct mmtrace_bpf *skel, const struct mmt_options *o, s
 
 	if (err)
 		return err;
-	mmt_moves_print(out, rows, n, o->summary_by);
+	mmt_moves_print(out, rows, n, o->summary_by, mmt_cgroup_path);
 	free(rows);
 	return 0;
 }
@@ -259,7 +260,8 @@ int mmt_report_summary(struct mmtrace_bpf *skel, const struct mmt_options *o,
 
 	if (err)
 		return err;
-	mmt_summary_print(out, rows, n, o->summary_by, o->histogram);
+	mmt_cgroup_refresh(); /* a group made since the last print may walk */
+	mmt_summary_print(out, rows, n, o->summary_by, o->histogram, mmt_cgroup_path);
 	if (o->selected[MMT_EV_PAGE_MIGRATION])
 		err = report_moves(skel, o, out);
 	ob_flush(out);

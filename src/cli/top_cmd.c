@@ -21,12 +21,17 @@
 #include "cli/report.h"
 #include "cli/scopes.h"
 #include "cli/ways.h"
+#include "context/cgroups.h"
 #include "outputs/summary.h"
+#include "placement/numa_maps.h"
+#include "placement/placement.h"
+#include "service/caps.h"
 #include "text/outbuf.h"
 #include "cli/top_cmd.h"
 #include "top/top.h"
 
 #define MAX_ROWS 4096
+#define SCREEN_ROWS 40 /* rows shown on a terminal */
 #define OUT_BUF (64 << 10)
 #define TOP_BUFFER_SIZE (256 << 10) /* no record is written: the least */
 
@@ -35,9 +40,18 @@ struct top_opts {
 	long iterations; /* 0: until stopped */
 	double delay;	 /* seconds */
 	bool by_cgroup;
+	int nodes; /* NODE:PAGES: 1 on, 0 off, -1 not said (on unless -b) */
 	enum mmt_top_sort sort;
 	pid_t pids[MMT_MAX_PIDS];
 	int npids;
+};
+
+/* What reading the shown rows' numa_maps needs. */
+struct node_reader {
+	char *buf; /* MMT_PL_READ_MAX bytes */
+	struct mmt_placement *pl;
+	unsigned int base_kb;
+	__u64 refresh; /* counts the refreshes: a row is read once in each */
 };
 
 static volatile sig_atomic_t stop;
@@ -52,19 +66,31 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: mmtrace top [-b] [-n N] [-d SECONDS] [--by pid|cgroup]\n"
 		   "                   [-s pages|policy|failed|tasks|total] [-p PID]...\n"
+		   "                   [--nodes|--no-nodes]\n"
 		   "One row per process (or cgroup): memory-policy calls, pages migrated by\n"
 		   "reason (COMPACT, NUMA misplaced, SYSCALL migrate_pages/move_pages, MBIND,\n"
 		   "DEMOTE, OTHER), failed pages and NUMA task moves, per second; PAGES and\n"
 		   "FAILED since the start. Kernel threads in [brackets]. Counted in the kernel.\n"
+		   "By cgroup, each row is the group's path below the cgroup2 mount\n"
+		   "(/system.slice/ssh.service); a path too long for the column shows its end\n"
+		   "after \"...\"; a group removed before top looked it up is cgroup:ID.\n"
 		   "  -b            batch mode: plain text, one table per interval\n"
 		   "  -n N          stop after N intervals\n"
 		   "  -d SECONDS    interval (default 1; 0.1 to 3600)\n"
 		   "  --by KEY      pid (default) or cgroup\n"
 		   "  -s KEY        sort by pages/s (default), policy/s, failed/s, tasks/s or\n"
 		   "                total pages; on a terminal the keys p, P, f, t, T do it,\n"
-		   "                c switches between processes and cgroups (counts restart), q "
-		   "quits\n"
-		   "  -p PID        only these processes (repeatable)\n");
+		   "                c switches between processes and cgroups (counts restart),\n"
+		   "                n shows or hides NODE:PAGES, q quits\n"
+		   "  -p PID        only these processes (repeatable); each has a row, quiet\n"
+		   "                or not\n"
+		   "  --nodes       a last column NODE:PAGES: the pages each shown process maps\n"
+		   "                on each node (N0:2048 N1:12, 4 KiB pages, from\n"
+		   "                /proc/PID/numa_maps, read once per interval for the rows\n"
+		   "                shown: about 5 ms per GiB mapped in 4 KiB pages); \"-\" for\n"
+		   "                kernel threads and cgroups, \"?\" when it cannot be read.\n"
+		   "                The default on a terminal; -b leaves it out unless asked\n"
+		   "  --no-nodes    leave it out\n");
 }
 
 static const char *const sort_names[MMT_TOP_SORT_COUNT] = {"pages", "policy", "failed", "tasks",
@@ -74,6 +100,8 @@ static int parse(int argc, char **argv, struct top_opts *t)
 {
 	static const struct option longs[] = {
 		{"by", required_argument, NULL, 'B'},
+		{"nodes", no_argument, NULL, 'N'},
+		{"no-nodes", no_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -82,6 +110,7 @@ static int parse(int argc, char **argv, struct top_opts *t)
 
 	memset(t, 0, sizeof(*t));
 	t->delay = 1;
+	t->nodes = -1;
 	optind = 1;
 	opterr = 0; /* one line of our own instead */
 	while ((c = getopt_long(argc, argv, "+bn:d:s:p:h", longs, NULL)) != -1) {
@@ -140,6 +169,10 @@ static int parse(int argc, char **argv, struct top_opts *t)
 			t->pids[t->npids++] = pid;
 			break;
 		}
+		case 'N':
+		case 'O':
+			t->nodes = c == 'N';
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -150,6 +183,8 @@ static int parse(int argc, char **argv, struct top_opts *t)
 	}
 	if (optind < argc)
 		return mmt_usage_error("top: unexpected argument '%s'", argv[optind]);
+	if (t->nodes < 0)
+		t->nodes = !t->batch;
 	return 0;
 }
 
@@ -170,9 +205,12 @@ static void trace_options(const struct top_opts *t, struct mmt_options *o)
 	o->summary_by = t->by_cgroup ? MMT_BY_CGROUP : MMT_BY_PID;
 	o->buffer_size = TOP_BUFFER_SIZE;
 	o->kernel_copy = MMT_KCOPY_REREAD; /* --kernel-copy=off */
-	/* the raw programs: nothing to detach per tracepoint when 'c' starts
-	 * the programs over */
-	o->attach = MMT_ATTACH_RAW;
+	/* as tracing's default: the per-syscall tracepoints of the policy
+	 * calls, so that the rest of the machine's syscalls run no program
+	 * while top watches (the raw ones cost every syscall ~100 ns); the
+	 * raw programs only for 32-bit processes. The price: 'c' waits for
+	 * the tracepoints' detaching (tens of ms each) */
+	o->attach = MMT_ATTACH_AUTO;
 	o->color = 0;
 	for (int i = 0; i < t->npids; i++)
 		o->pids[i] = t->pids[i];
@@ -281,26 +319,85 @@ static void screen(struct outbuf *ob, const struct top_opts *t, struct mmt_top_r
 	ob_str(ob, ", counted in the kernel (migrate:mm_migrate_pages, sched:sched_*_numa)\n");
 	if (left_out)
 		ob_str(ob, "(more groups than rows: some left out)\n");
-	mmt_top_print(ob, rows, n, t->batch ? 0 : 40, t->by_cgroup, t->sort);
+	mmt_top_print(ob, rows, n, t->batch ? 0 : SCREEN_ROWS, t->by_cgroup, t->sort, t->nodes);
+}
+
+/* One row's pages per node, read at most once per refresh. */
+static void read_nodes(struct node_reader *nr, struct mmt_top_row *r)
+{
+	bool capped;
+	ssize_t len;
+
+	if (r->nodes.read_at == nr->refresh)
+		return;
+	r->nodes.read_at = nr->refresh;
+	if (r->kthread) {
+		r->nodes.state = MMT_TOP_NODES_NONE;
+		return;
+	}
+	if (!nr->buf || !nr->pl) { /* the first time */
+		long page = sysconf(_SC_PAGESIZE);
+
+		if (!nr->buf)
+			nr->buf = malloc(MMT_PL_READ_MAX);
+		if (!nr->pl)
+			nr->pl = malloc(sizeof(*nr->pl));
+		nr->base_kb = page >= 1024 ? page / 1024 : 4;
+	}
+	len = nr->buf && nr->pl ? mmt_numa_maps_read(r->group, nr->buf, MMT_PL_READ_MAX, &capped)
+				: -1;
+	if (len <= 0) {
+		/* gone, a zombie (no memory left), or out of memory */
+		r->nodes.state = MMT_TOP_NODES_UNREAD;
+		return;
+	}
+	mmt_placement_clear(nr->pl);
+	mmt_numa_maps_parse(nr->buf, len, nr->base_kb, nr->pl);
+	mmt_top_set_nodes(r, nr->pl, nr->base_kb, capped);
+}
+
+/* What the rows about to be shown need from outside the kernel's counts:
+ * a cgroup's path, a process's pages per node. */
+static void prepare_shown(const struct top_opts *t, struct node_reader *nr,
+			  struct mmt_top_row *rows, size_t n)
+{
+	size_t shown = t->batch || n < SCREEN_ROWS ? n : SCREEN_ROWS;
+
+	for (size_t i = 0; i < shown; i++) {
+		if (t->by_cgroup)
+			mmt_cgroup_label(rows[i].group, mmt_cgroup_path, rows[i].label,
+					 sizeof(rows[i].label) - 1);
+		else if (t->nodes)
+			read_nodes(nr, &rows[i]);
+	}
 }
 
 /* Load and attach the programs for t's grouping. 0, or -1 after an error
  * line. */
-static int start(const struct top_opts *t, struct mmt_options *o, struct mmtrace_bpf **skel)
+static int start(const struct top_opts *t, struct mmt_options *o, struct mmt_ways *ways,
+		 struct mmtrace_bpf **skel)
 {
 	int kcopy = MMT_KCOPY_REREAD;
-	struct mmt_ways ways;
 
 	trace_options(t, o);
-	mmt_ways_plan(&ways, o); /* raw: attached with the skeleton, no links */
-	if (mmt_load(o, &ways, 0, &kcopy, skel, NULL))
+	mmt_ways_plan(ways, o);
+	if (mmt_load(o, ways, 0, &kcopy, skel, NULL))
 		return -1;
-	if (mmt_scopes_fill(*skel, o, 0) || mmt_attach(*skel, o, &kcopy)) {
+	if (mmt_scopes_fill(*skel, o, 0) || mmt_attach(*skel, o, &kcopy) ||
+	    mmt_ways_attach(ways, *skel, o)) {
+		mmt_ways_detach(ways);
 		mmt_unload(*skel);
 		*skel = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+static void finish(struct mmt_ways *ways, struct mmtrace_bpf **skel)
+{
+	mmt_ways_detach(ways);
+	mmt_unload(*skel);
+	*skel = NULL;
 }
 
 int mmt_top_main(int argc, char **argv)
@@ -309,6 +406,8 @@ int mmt_top_main(int argc, char **argv)
 	struct mmt_move_row *moves = NULL;
 	struct mmtrace_bpf *skel = NULL;
 	struct mmt_top_row *rows = NULL;
+	struct mmt_ways ways = {0};
+	struct node_reader nr = {0};
 	struct mmt_options o;
 	struct outbuf out = {0};
 	struct top_opts t;
@@ -320,11 +419,8 @@ int mmt_top_main(int argc, char **argv)
 	err = parse(argc, argv, &t);
 	if (err)
 		return err < 0 ? 0 : err;
-	if (geteuid() != 0) {
-		mmt_err("must run as root (loading BPF programs needs CAP_BPF, CAP_PERFMON and "
-			"CAP_SYS_ADMIN)");
+	if (mmt_check_caps()) /* the capabilities tracing needs, said as tracing says them */
 		return 1;
-	}
 	trace_options(&t, &o);
 	rows = calloc(MAX_ROWS, sizeof(*rows));
 	if (!rows || ob_init(&out, STDOUT_FILENO, OUT_BUF)) {
@@ -336,7 +432,7 @@ int mmt_top_main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	mmt_load_quiet();
-	if (mmt_ensure_tracefs() || start(&t, &o, &skel))
+	if (mmt_ensure_tracefs() || start(&t, &o, &ways, &skel))
 		goto cleanup;
 	if (!t.batch)
 		term_raw();
@@ -350,14 +446,15 @@ int mmt_top_main(int argc, char **argv)
 		if (key == 'c') {
 			/* by process <-> by cgroup: the kernel groups the counts,
 			 * so the programs start over with the other key */
-			mmt_unload(skel);
-			skel = NULL;
+			finish(&ways, &skel);
 			t.by_cgroup = !t.by_cgroup;
-			if (start(&t, &o, &skel))
+			if (start(&t, &o, &ways, &skel))
 				goto cleanup;
 			n = 0;
 			last = now_s();
 		}
+		if (key == 'n')
+			t.nodes = !t.nodes;
 		if (key == 'p' || key == 'P' || key == 'f' || key == 't' || key == 'T')
 			t.sort = key == 'p'   ? MMT_TOP_SORT_PAGES
 				 : key == 'P' ? MMT_TOP_SORT_POLICY
@@ -367,12 +464,16 @@ int mmt_top_main(int argc, char **argv)
 		if (key) { /* redraw now, the interval goes on */
 			it--;
 			mmt_top_rates(rows, n, 0, t.sort);
+			prepare_shown(&t, &nr, rows, n);
 			screen(&out, &t, rows, n, 0, it);
 			ob_flush(&out);
 			continue;
 		}
 		if (stop)
 			break;
+		/* a 32-bit process started: its calls need the raw programs */
+		if (mmt_ways_poll(&ways, skel))
+			goto cleanup;
 		if (mmt_report_read_stats(skel, &stats, &nstats) ||
 		    mmt_report_read_moves(skel, &moves, &nmoves)) {
 			mmt_err("failed to read the kernel's counts: out of memory");
@@ -383,11 +484,17 @@ int mmt_top_main(int argc, char **argv)
 		free(moves);
 		stats = NULL;
 		moves = NULL;
+		for (int i = 0; i < t.npids && !t.by_cgroup; i++)
+			if (!mmt_top_row_of(rows, &n, MAX_ROWS, t.pids[i]))
+				left_out++;
 		for (size_t i = 0; i < n; i++)
 			if (!rows[i].name[0] && !t.by_cgroup)
 				proc_name(&rows[i]);
 		mmt_top_rates(rows, n, now - last, t.sort);
 		last = now;
+		nr.refresh++;
+		mmt_cgroup_refresh();
+		prepare_shown(&t, &nr, rows, n);
 		screen(&out, &t, rows, n, left_out, it);
 		ob_flush(&out);
 		if (out.err)
@@ -399,8 +506,11 @@ cleanup:
 	free(stats);
 	free(moves);
 	free(rows);
+	free(nr.buf);
+	free(nr.pl);
+	mmt_cgroups_close();
 	if (skel)
-		mmt_unload(skel);
+		finish(&ways, &skel);
 	ob_free(&out);
 	return ret;
 }

@@ -21,6 +21,7 @@
 #include "cli/scopes.h"
 #include "cli/trace.h"
 #include "cli/ways.h"
+#include "context/cgroups.h"
 #include "context/containers.h"
 #include "outputs/output.h"
 #include "placement/placement.h"
@@ -31,7 +32,6 @@
 #include "mmtrace.skel.h"
 
 #define OUT_BUF (256 << 10)
-#define SINK_CLOSE_MS 10000 /* at exit, to deliver what the sink holds */
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
 
 int mmt_trace(const struct mmt_options *opts)
@@ -160,6 +160,9 @@ int mmt_trace(const struct mmt_options *opts)
 			mmt_err("stopped tracing (%s); '%s' runs on, untraced, to its end",
 				loop.why, opts->command[0]);
 		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));
+		/* the per-syscall tracepoints' links hold the programs: without
+		 * this they ran on, untraced, into buffers nobody read */
+		mmt_ways_detach(&ways);
 		mmt_unload(skel);
 		skel = NULL;
 		sig = mmt_loop_wait_child(&loop, &status);
@@ -189,7 +192,9 @@ int mmt_trace(const struct mmt_options *opts)
 	ret = opts->command ? mmt_child_exit_status(status) : 0;
 cleanup:
 	mmt_metrics_stop();
-	if (loop.sink && mmt_sink_close(loop.sink, SINK_CLOSE_MS))
+	/* --drain-timeout: what is not delivered by then waits in the spool
+	 * file for the next run */
+	if (loop.sink && mmt_sink_close(loop.sink, opts->sink.drain_timeout * 1000U))
 		mmt_err("failed to deliver every event to NATS: see the sink's dropped count");
 	if (skel)
 		mmt_report_losses(skel, opts, &loop.tally, mmt_tasks_count(&loop.tasks));
@@ -203,6 +208,7 @@ cleanup:
 	ob_free(&out);
 	mmt_sink_free(loop.sink);
 	mmt_containers_close();
+	mmt_cgroups_close();
 	if (opts->output_file && out_fd >= 0)
 		close(out_fd);
 	return ret;

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,13 +278,75 @@ const char *mmt_ways_name(const struct mmt_ways *w)
 }
 
 /*
- * Detaching from a syscall tracepoint waits for the kernel's grace periods
- * under its event mutex (45-90 ms each here, and threads do not overlap
- * them): with every event selected, about 2 s at exit.
+ * The kernel's last release of a syscall tracepoint's perf event waits for
+ * grace periods under its event mutex (45-90 ms each here; threads do not
+ * overlap them): with six syscalls, mmtrace took over a second to exit, and
+ * top paused as long on 'c'. So a short-lived child holds the links while
+ * this process detaches them: each is disabled at once (its program no
+ * longer runs), and the waiting happens when the child exits, in the
+ * kernel, after this process has gone on. The child holds nothing else,
+ * ignores signals and is reaped by whoever inherits it. Without a child
+ * (fork failed), the waiting happens here, as before.
  */
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static pid_t release_later(const struct mmt_ways *w, int *go)
+{
+	int keep[2 * MMT_EV_COUNT + 1], n = 0, pipefd[2];
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	unsigned int lo = 0;
+	char byte;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	for (int i = 0; i < w->nlinks; i++) {
+		int fd = bpf_link__fd(w->links[i]);
+
+		if (fd >= 0)
+			keep[n++] = fd;
+	}
+	keep[n++] = pipefd[0];
+	qsort(keep, n, sizeof(keep[0]), cmp_int);
+	pid = fork();
+	if (pid) {
+		close(pipefd[0]);
+		if (pid < 0)
+			close(pipefd[1]);
+		else
+			*go = pipefd[1];
+		return pid;
+	}
+	/* the child: async-signal-safe calls only */
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGTERM, &ign, NULL);
+	sigaction(SIGHUP, &ign, NULL);
+	sigaction(SIGPIPE, &ign, NULL);
+	for (int i = 0; i < n; i++) {
+		if ((unsigned int)keep[i] > lo)
+			close_range(lo, keep[i] - 1, 0);
+		lo = keep[i] + 1;
+	}
+	close_range(lo, ~0U, 0);
+	/* until the parent has detached every link (its end closes) */
+	while (read(pipefd[0], &byte, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
 void mmt_ways_detach(struct mmt_ways *w)
 {
+	int go = -1;
+
+	if (!w->nlinks)
+		return;
+	release_later(w, &go);
 	for (int i = 0; i < w->nlinks; i++)
 		bpf_link__destroy(w->links[i]);
 	w->nlinks = 0;
+	if (go >= 0)
+		close(go); /* the child exits: the kernel's waiting is its */
 }

@@ -2,9 +2,7 @@
 /*
  * containers.c - container ids from cgroup paths.
  *
- * A cgroup v2 id is the inode number of its directory in the cgroup2 file
- * system; open_by_handle_at() with a kernfs handle turns it into a path
- * (needs CAP_DAC_READ_SEARCH, which mmtrace has as root). The path is then
+ * A cgroup v2 id becomes a path in src/context/cgroups.c; the path is then
  * matched against the names runtimes use:
  *   docker      docker-<id>.scope (systemd driver), /docker/<id> (cgroupfs)
  *   containerd  cri-containerd-<id>.scope, /kubepods/.../<id>
@@ -13,16 +11,14 @@
  *               /libpod_parent/libpod-<id>
  */
 #include <ctype.h>
-#include <fcntl.h>
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+#include "context/cgroups.h"
 #include "context/containers.h"
 #include "context/docker.h"
 
-#define FILEID_KERNFS 0xfe
 #define CACHE_SLOTS 1024 /* power of two */
 
 struct prefix_rule {
@@ -119,69 +115,6 @@ struct cache_slot {
 };
 
 static struct cache_slot cache[CACHE_SLOTS];
-static int cgroup2_fd = -2; /* -2: not looked for yet, -1: none */
-static char cgroup2_path[1024];
-
-static int open_cgroup2(void)
-{
-	char line[4096];
-	FILE *f;
-
-	if (cgroup2_fd != -2)
-		return cgroup2_fd;
-	cgroup2_fd = -1;
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char mnt[1024], fstype[64];
-		const char *sep = strstr(line, " - ");
-
-		/* id parent major:minor root mountpoint ... - fstype ... */
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1 ||
-		    sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
-			continue;
-		cgroup2_fd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		snprintf(cgroup2_path, sizeof(cgroup2_path), "%s", mnt);
-		break;
-	}
-	fclose(f);
-	return cgroup2_fd;
-}
-
-/* The path of a cgroup inside the cgroup2 mount, or -1. */
-static int cgroup_path(__u64 id, char *buf, size_t len)
-{
-	struct {
-		struct file_handle fh;
-		__u64 id;
-	} h = { .fh = { .handle_bytes = sizeof(__u64), .handle_type = FILEID_KERNFS } };
-	char link[64], full[4096];
-	int mnt = open_cgroup2(), fd;
-	ssize_t n, m;
-
-	if (mnt < 0)
-		return -1;
-	memcpy(h.fh.f_handle, &id, sizeof(id));
-	fd = open_by_handle_at(mnt, &h.fh, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, full, sizeof(full) - 1);
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", mnt);
-	m = readlink(link, buf, len - 1);
-	close(fd);
-	if (n < 0 || m < 0)
-		return -1;
-	full[n] = '\0';
-	buf[m] = '\0';
-	/* strip the mount point: /sys/fs/cgroup/unified/a/b -> /a/b */
-	if (strncmp(full, buf, m))
-		return -1;
-	snprintf(buf, len, "%s", full[m] ? full + m : "/");
-	return 0;
-}
-
 const struct mmt_container *mmt_container_of(__u64 cgroup_id)
 {
 	struct cache_slot *s = &cache[(cgroup_id * 0x9e3779b97f4a7c15ULL) >> 54 &
@@ -195,7 +128,7 @@ const struct mmt_container *mmt_container_of(__u64 cgroup_id)
 	s->c.name[0] = '\0';
 	s->c.image[0] = '\0';
 	s->c.runtime = "";
-	if (cgroup_id && !cgroup_path(cgroup_id, path, sizeof(path)))
+	if (cgroup_id && !mmt_cgroup_path(cgroup_id, path, sizeof(path)))
 		mmt_container_from_path(path, &s->c);
 	if (s->c.id[0] && !strcmp(s->c.runtime, "docker"))
 		mmt_docker_describe(MMT_DOCKER_ROOT, s->c.id, s->c.name, sizeof(s->c.name),
@@ -230,14 +163,14 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 
 int mmt_container_cgroups(const char *want, void (*found)(__u64 id, void *ctx), void *ctx)
 {
-	if (open_cgroup2() < 0)
+	if (mmt_cgroup2_fd() < 0)
 		return -1;
 	walk.want = want;
 	walk.found = found;
 	walk.ctx = ctx;
-	walk.root_len = strlen(cgroup2_path);
+	walk.root_len = strlen(mmt_cgroup2_mount());
 	walk.n = 0;
-	if (nftw(cgroup2_path, visit, 32, FTW_PHYS | FTW_MOUNT))
+	if (nftw(mmt_cgroup2_mount(), visit, 32, FTW_PHYS | FTW_MOUNT))
 		return -1;
 	return walk.n;
 }
@@ -259,8 +192,5 @@ bool mmt_container_started(const struct mmt_container *c, const char *exe, size_
 
 void mmt_containers_close(void)
 {
-	if (cgroup2_fd >= 0)
-		close(cgroup2_fd);
-	cgroup2_fd = -2;
 	memset(cache, 0, sizeof(cache));
 }

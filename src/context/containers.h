@@ -53,7 +53,7 @@ int mmt_container_cgroups(const char *want, void (*found)(__u64 id, void *ctx), 
  */
 bool mmt_container_started(const struct mmt_container *c, const char *exe, size_t exe_len);
 
-/* Close what mmt_container_of() opened. */
+/* Forget the containers found (the cgroup paths are src/context/cgroups.h's). */
 void mmt_containers_close(void);
 
 #endif /* MMT_CONTAINERS_H */

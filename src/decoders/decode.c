@@ -225,6 +225,8 @@ static int decode(const void *data, size_t len, __u64 boot_to_wall_ns,
 	out->container = NULL;
 	out->stack = NULL;
 	out->context_id = 0;
+	out->has_entity_ids = false;
+	out->duration_unknown = false;
 	out->failed = ret_failed(d->ret_kind, r->ret);
 	out->ret_text[0] = '\0';
 	if (text)

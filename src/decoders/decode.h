@@ -97,6 +97,14 @@ struct mmt_decoded_event {
 	/* the thread context's id in src/context/tasks.c, 0 when none: events
 	 * with one id share every context field (renderers may cache them) */
 	__u64 context_id;
+	/* Tracee's thread, process and parent entity ids as a recording
+	 * gave them (decoders/from_json.h), which its start times, not kept
+	 * in the line, no longer give; else computed by the renderer */
+	bool has_entity_ids;
+	__u32 entity_ids[3];
+	/* a recorded event made without -T: its duration is not known (the
+	 * renderers show none rather than 0) */
+	bool duration_unknown;
 	/* the process a pid argument named (desc->has_target) */
 	bool has_target;
 	bool target_other_process;

@@ -7,6 +7,7 @@
  * they correct the machine-written pages this project started from.
  */
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include "events/event_table.h"
 
@@ -727,7 +728,7 @@ enum mmt_tracee_type mmt_arg_jtype(const struct mmt_arg_desc *d)
 	return d->jtype != MMT_JT_DERIVE ? d->jtype : mmt_arg_ctype_jtype(d);
 }
 
-enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
+static enum mmt_tracee_type ctype_jtype(const struct mmt_arg_desc *d)
 {
 	static const struct {
 		const char *ctype;
@@ -748,6 +749,38 @@ enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
 		if (!strcmp(d->type, map[i].ctype))
 			return map[i].t;
 	return MMT_JT_UINT64; /* the table test rejects any other C type */
+}
+
+/*
+ * Every decoded argument asks this: the answer for a descriptor of the
+ * table never changes, so it is kept per (event, argument), worked out at
+ * the first ask (string compares per argument were a tenth of the
+ * reader's time). 0: not yet, else the type + 1; relaxed atomics, since a
+ * sink's thread may ask too (both would store the same value). A
+ * descriptor from elsewhere is worked out every time.
+ */
+enum mmt_tracee_type mmt_arg_ctype_jtype(const struct mmt_arg_desc *d)
+{
+	static int known[MMT_EV_COUNT][MMT_EVENT_MAX_ARGS];
+	uintptr_t at = (uintptr_t)d, first = (uintptr_t)mmt_events;
+	size_t e, i;
+	int t;
+
+	if (at < first || at >= (uintptr_t)(mmt_events + MMT_EV_COUNT))
+		return ctype_jtype(d);
+	e = (at - first) / sizeof(mmt_events[0]);
+	if (at < (uintptr_t)mmt_events[e].args ||
+	    at >= (uintptr_t)(mmt_events[e].args + MMT_EVENT_MAX_ARGS))
+		return ctype_jtype(d);
+	i = d - mmt_events[e].args;
+	if (d != &mmt_events[e].args[i])
+		return ctype_jtype(d); /* not on an element's start */
+	t = __atomic_load_n(&known[e][i], __ATOMIC_RELAXED);
+	if (!t) {
+		t = (int)ctype_jtype(d) + 1;
+		__atomic_store_n(&known[e][i], t, __ATOMIC_RELAXED);
+	}
+	return (enum mmt_tracee_type)(t - 1);
 }
 
 const char *mmt_jtype_name(enum mmt_tracee_type t)

@@ -184,6 +184,16 @@ static void entity_ids(struct outbuf *ob, const struct mmt_decoded_event *ev)
 {
 	const struct mmt_record *r = ev->rec;
 	__u32 thread = mmt_entity_id(r->host_tid, ev->thread_start_ns);
+
+	if (ev->has_entity_ids) {
+		ob_lit(ob, ",\"threadEntityId\":");
+		ob_u64(ob, ev->entity_ids[0]);
+		ob_lit(ob, ",\"processEntityId\":");
+		ob_u64(ob, ev->entity_ids[1]);
+		ob_lit(ob, ",\"parentEntityId\":");
+		ob_u64(ob, ev->entity_ids[2]);
+		return;
+	}
 	__u32 process = r->host_tid == r->host_pid && r->thread_start_ns == r->leader_start_ns ?
 				thread :
 				mmt_entity_id(r->host_pid, ev->leader_start_ns);
@@ -403,7 +413,7 @@ void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 	outcome_fields(ob, ev);
 	if (ev->stack)
 		stack_frames(ob, ev->stack);
-	if (json_durations) { /* ours: ns from entry to exit */
+	if (json_durations && !ev->duration_unknown) { /* ours: ns from entry to exit */
 		ob_lit(ob, ",\"duration\":");
 		ob_u64(ob, r->exit_ns - r->enter_ns);
 	}

@@ -226,7 +226,7 @@ void mmt_strace_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 		ob_char(ob, ' ');
 	ob_str(ob, "= ");
 	ret(ob, ev);
-	if (cfg.duration) {
+	if (cfg.duration && !ev->duration_unknown) {
 		ob_str(ob, " <");
 		mmt_duration_text(ob, ev->rec->exit_ns - ev->rec->enter_ns);
 		ob_char(ob, '>');

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "context/cgroups.h"
 #include "decoders/decode.h"
 #include "outputs/summary.h"
 #include "text/xlat.h"
@@ -78,12 +79,33 @@ static void histogram(struct outbuf *ob, const __u64 *hist)
 	}
 }
 
-static void group_title(struct outbuf *ob, const struct mmt_stat_key *k,
-			enum mmt_summary_by by)
+/* The host a key names (mmtrace read), "?" for an index out of range. */
+static const char *host_of(__u64 i, const char *const *hosts, size_t nhosts)
 {
-	char comm[MMT_COMM_LEN + 1];
+	return i < nhosts ? hosts[i] : "?";
+}
 
+static void group_title(struct outbuf *ob, const struct mmt_stat_key *k, enum mmt_summary_by by,
+			mmt_cgroup_path_fn cgroup_path, const char *const *hosts, size_t nhosts)
+{
+	char comm[MMT_COMM_LEN + 1], path[4096];
+
+	if (hosts && by == MMT_BY_PID) {
+		memcpy(comm, k->comm, MMT_COMM_LEN);
+		comm[MMT_COMM_LEN] = '\0';
+		ob_printf(ob, "\npid %llu (", (unsigned long long)(k->group & 0xffffffffULL));
+		ob_safe_str(ob, comm, sizeof(comm));
+		ob_str(ob, ") on ");
+		ob_safe_str(ob, host_of(k->group >> 32, hosts, nhosts), MMT_HOST_LEN);
+		ob_str(ob, ":\n");
+		return;
+	}
 	switch (by) {
+	case MMT_BY_HOST:
+		ob_str(ob, "\nhost ");
+		ob_safe_str(ob, host_of(k->group, hosts, nhosts), MMT_HOST_LEN);
+		ob_str(ob, ":\n");
+		break;
 	case MMT_BY_COMM:
 		memcpy(comm, k->comm, MMT_COMM_LEN);
 		comm[MMT_COMM_LEN] = '\0';
@@ -99,7 +121,16 @@ static void group_title(struct outbuf *ob, const struct mmt_stat_key *k,
 		ob_str(ob, "):\n");
 		break;
 	case MMT_BY_CGROUP:
-		ob_printf(ob, "\ncgroup %llu:\n", (unsigned long long)k->group);
+		if (!cgroup_path) {
+			ob_printf(ob, "\ncgroup %llu:\n", (unsigned long long)k->group);
+		} else if (cgroup_path(k->group, path, sizeof(path))) {
+			ob_printf(ob, "\ncgroup %llu (no path found):\n",
+			    (unsigned long long)k->group);
+		} else {
+			ob_str(ob, "\ncgroup ");
+			ob_safe_str(ob, path, sizeof(path));
+			ob_printf(ob, " (id %llu):\n", (unsigned long long)k->group);
+		}
 		break;
 	default:
 		break;
@@ -159,8 +190,26 @@ static size_t sum_events(const struct mmt_summary_row *rows, size_t g, size_t en
 	return nev;
 }
 
+static void print_rows(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
+		       enum mmt_summary_by by, bool with_hist, mmt_cgroup_path_fn cgroup_path,
+		       const char *const *hosts, size_t nhosts);
+
 void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
-		       enum mmt_summary_by by, bool with_hist)
+		       enum mmt_summary_by by, bool with_hist, mmt_cgroup_path_fn cgroup_path)
+{
+	print_rows(ob, rows, n, by, with_hist, cgroup_path, NULL, 0);
+}
+
+void mmt_summary_print_hosts(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
+			     enum mmt_summary_by by, bool with_hist, const char *const *hosts,
+			     size_t nhosts)
+{
+	print_rows(ob, rows, n, by, with_hist, NULL, hosts, nhosts);
+}
+
+static void print_rows(struct outbuf *ob, struct mmt_summary_row *rows, size_t n,
+		       enum mmt_summary_by by, bool with_hist, mmt_cgroup_path_fn cgroup_path,
+		       const char *const *hosts, size_t nhosts)
 {
 	__u64 all_calls = 0, all_errors = 0, all_time = 0;
 	struct event_sum *ev = calloc(MMT_EV_COUNT, sizeof(*ev));
@@ -182,7 +231,7 @@ void mmt_summary_print(struct outbuf *ob, struct mmt_summary_row *rows, size_t n
 			qsort(ev, nev, sizeof(*ev), cmp_time);
 		for (size_t k = 0; k < nev; k++)
 			group_time += ev[k].sum;
-		group_title(ob, &rows[i].key, by);
+		group_title(ob, &rows[i].key, by, cgroup_path, hosts, nhosts);
 		ob_printf(ob, "%6s %-24s %9s %9s %13s %11s %11s  %s\n", "% TIME", "EVENT", "CALLS",
 		    "ERRORS", "TOTAL(us)", "MEAN(us)", "MAX(us)", "ERRNOS");
 		for (size_t k = 0; k < nev; k++) {
@@ -242,9 +291,11 @@ static void reason_text(char *buf, size_t len, unsigned int reason)
 		snprintf(buf, len, "reason %u", reason);
 }
 
-void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
-		     enum mmt_summary_by by)
+void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n, enum mmt_summary_by by,
+		     mmt_cgroup_path_fn cgroup_path)
 {
+	int gw = by == MMT_BY_CGROUP ? MMT_SUMMARY_CGROUP_WIDTH : 12;
+
 	__u64 pages[MMT_MIGRATE_REASONS + 1] = { 0 }, failed[MMT_MIGRATE_REASONS + 1] = { 0 };
 	__u64 all_pages = 0, all_failed = 0;
 
@@ -252,13 +303,14 @@ void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
 		qsort(rows, n, sizeof(*rows), cmp_moves);
 	ob_printf(ob, "\npages migrated (migrate:mm_migrate_pages), by %s, reason and destination node:\n",
 	    by == MMT_BY_PID ? "process" : by == MMT_BY_CGROUP ? "cgroup" : "task name");
-	ob_printf(ob, "%-12s %-18s %-18s %5s %9s %11s %9s %9s %9s\n",
+	ob_printf(ob, "%-*s %-18s %-18s %5s %9s %11s %9s %9s %9s\n", gw,
 	    by == MMT_BY_CGROUP ? "CGROUP" : by == MMT_BY_PID ? "PID" : "", "COMM", "REASON",
 	    "NODE", "BATCHES", "PAGES", "FAILED", "THP", "SPLIT");
 	for (size_t i = 0; i < n; i++) {
 		const struct mmt_move_key *k = &rows[i].key;
 		const struct mmt_move_stat *st = &rows[i].st;
-		char comm[MMT_COMM_LEN + 1], who[MMT_COMM_LEN + 4], group[24] = "", reason[32];
+		char comm[MMT_COMM_LEN + 1], who[MMT_COMM_LEN + 4], reason[32];
+		char group[MMT_SUMMARY_CGROUP_WIDTH + 1] = "";
 		char node[12] = "-";
 		unsigned int slot = k->reason < MMT_MIGRATE_REASONS ? k->reason : MMT_MIGRATE_REASONS;
 
@@ -266,12 +318,16 @@ void mmt_moves_print(struct outbuf *ob, struct mmt_move_row *rows, size_t n,
 		comm[MMT_COMM_LEN] = '\0';
 		/* a kernel thread in brackets, as ps shows them */
 		snprintf(who, sizeof(who), k->kthread ? "[%s]" : "%s", comm);
-		if (by == MMT_BY_PID || by == MMT_BY_CGROUP)
+		if (by == MMT_BY_PID)
 			snprintf(group, sizeof(group), "%llu", (unsigned long long)k->group);
+		else if (by == MMT_BY_CGROUP)
+			mmt_cgroup_label(k->group, cgroup_path, group, sizeof(group) - 1);
 		if (k->dst_node >= 0)
 			snprintf(node, sizeof(node), "%d", k->dst_node);
 		reason_text(reason, sizeof(reason), k->reason);
-		ob_printf(ob, "%-12s ", group);
+		ob_safe_str(ob, group, sizeof(group));
+		for (int w = strlen(group); w <= gw; w++)
+			ob_char(ob, ' ');
 		ob_safe_str(ob, who, sizeof(who));
 		for (size_t w = strlen(who); w < 18; w++)
 			ob_char(ob, ' ');

@@ -232,7 +232,10 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 			args_col(ob, ev);
 			break;
 		case MMT_COL_LATENCY:
-			latency_col(ob, r->exit_ns - r->enter_ns);
+			if (ev->duration_unknown)
+				ob_char(ob, '-');
+			else
+				latency_col(ob, r->exit_ns - r->enter_ns);
 			break;
 		case MMT_COL_CPU:
 			ob_u64(ob, r->cpu);

@@ -1,14 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * numa_maps.c - parse /proc/PID/numa_maps text into pages per node.
+ * numa_maps.c - read /proc/PID/numa_maps, bounded, and parse its text into
+ * pages per node.
  *
  * A line: "ADDR POLICY [file=PATH|heap|stack|huge] [anon=N] [dirty=N]
  * [mapped=N] ... N0=N N1=N ... kernelpagesize_kB=K". Tokens are separated
  * by spaces; unknown ones are ignored, so new kernel keywords do not break
  * the parser. A path with a space splits into tokens that are ignored too.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "placement/numa_maps.h"
+
+ssize_t mmt_numa_maps_read(pid_t pid, char *buf, size_t cap, bool *capped)
+{
+	char path[64];
+	size_t len = 0;
+	int fd;
+
+	*capped = false;
+	snprintf(path, sizeof(path), "/proc/%d/numa_maps", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while (len < cap) {
+		ssize_t n = read(fd, buf + len, cap - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	if (len == cap) {
+		char c;
+
+		if (read(fd, &c, 1) == 1) {
+			char *nl = cap ? memrchr(buf, '\n', len) : NULL;
+
+			*capped = true;
+			len = nl ? (size_t)(nl - buf) + 1 : 0;
+		}
+	}
+	close(fd);
+	return len;
+}
 
 void mmt_placement_clear(struct mmt_placement *p)
 {

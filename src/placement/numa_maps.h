@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * numa_maps.h - pages per NUMA node from the text of /proc/PID/numa_maps.
- * A pure parser: no file access, bounded by the length it is given.
+ * numa_maps.h - pages per NUMA node from the text of /proc/PID/numa_maps:
+ * a bounded read of the file, and a parser of its text (no file access,
+ * bounded by the length it is given).
  */
 #ifndef MMT_NUMA_MAPS_H
 #define MMT_NUMA_MAPS_H
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include <sys/types.h>
 
 /* Node ids from 0 to MMT_PL_MAX_NODES - 1 are kept; others are counted. */
 #define MMT_PL_MAX_NODES 1024
@@ -36,6 +38,15 @@ struct mmt_placement {
 	__u64 malformed;   /* lines skipped: too long, no address, bad count */
 	__u64 other_nodes; /* base pages on nodes >= MMT_PL_MAX_NODES */
 };
+
+/*
+ * Read /proc/PID/numa_maps into buf, at most cap bytes (the kernel walks
+ * the process's page tables to write it: reading costs about 5 ms per GiB
+ * mapped in 4 KiB pages). Its length, or -1 when it cannot be opened or
+ * read. When the file is longer than cap, *capped is set and the partial
+ * last line is dropped. buf is not NUL-terminated.
+ */
+ssize_t mmt_numa_maps_read(pid_t pid, char *buf, size_t cap, bool *capped);
 
 /* Reset p to "nothing seen". */
 void mmt_placement_clear(struct mmt_placement *p);

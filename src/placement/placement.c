@@ -76,46 +76,6 @@ full:
 
 /* ---- reading /proc ---- */
 
-/* Read /proc/PID/numa_maps into pl->buf: its length, or -1. *capped when
- * the file was longer than MMT_PL_READ_MAX (the partial last line is cut). */
-static ssize_t read_maps(struct mmt_pl *pl, pid_t pid, bool *capped)
-{
-	char path[64];
-	size_t len = 0;
-	int fd;
-
-	*capped = false;
-	snprintf(path, sizeof(path), "/proc/%d/numa_maps", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while (len < MMT_PL_READ_MAX) {
-		ssize_t n = read(fd, pl->buf + len, MMT_PL_READ_MAX - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	if (len == MMT_PL_READ_MAX) {
-		char c;
-
-		if (read(fd, &c, 1) == 1) {
-			char *nl = memrchr(pl->buf, '\n', len);
-
-			*capped = true;
-			len = nl ? (size_t)(nl - pl->buf) + 1 : 0;
-		}
-	}
-	close(fd);
-	return len;
-}
-
 static void read_comm(pid_t pid, char *comm, size_t n)
 {
 	char path[64];
@@ -353,7 +313,7 @@ static bool sample_from(struct mmt_pl *pl, struct mmt_pl_target *t, enum mmt_pl_
 	ssize_t len;
 	__u64 ns;
 
-	len = read_maps(pl, tid, &capped);
+	len = mmt_numa_maps_read(tid, pl->buf, MMT_PL_READ_MAX, &capped);
 	if (len <= 0) {
 		/* a process followed is gone when the follower says so (its
 		 * leader may have ended before its other threads) */

@@ -3,8 +3,10 @@
  * merge.c - records put back in time order: see merge.h.
  *
  * Each source (a CPU's ring buffer) delivers its records nearly in time
- * order, so each gets a FIFO of record copies in one growing byte buffer (no
- * allocation per record); a record older than the last one its source
+ * order, so each gets a FIFO of record copies in one growing byte buffer
+ * used as a ring (no allocation per record, no record moved while held:
+ * a record that does not fit before the end goes to the start when there
+ * is room there); a record older than the last one its source
  * delivered (rare: a program preempted between taking its time and
  * reserving its record) goes to a min-heap of stragglers instead. Releasing
  * takes the oldest of the FIFO heads and the heap's top.
@@ -25,9 +27,16 @@ struct rec_hdr {
 
 struct fifo {
 	unsigned char *buf;
-	size_t cap, head, tail; /* bytes: records lie in [head, tail) */
+	/* bytes: records lie in [head, tail), or, once wrapped (wrap != 0),
+	 * in [head, wrap) and then [0, tail) */
+	size_t cap, head, tail, wrap;
 	__u64 last_time; /* of the last record appended */
 };
+
+static bool fifo_empty(const struct fifo *f)
+{
+	return !f->wrap && f->head == f->tail;
+}
 
 struct held {
 	__u64 time;
@@ -131,7 +140,7 @@ static int pop_oldest(struct mmt_merge *m, __u64 limit)
 	for (int i = 0; i < m->nq; i++) {
 		struct fifo *f = &m->q[i];
 
-		if (f->head == f->tail)
+		if (fifo_empty(f))
 			continue;
 		memcpy(&h, f->buf + f->head, sizeof(h));
 		if (!best || before(h.time, h.seq, bh.time, bh.seq)) {
@@ -156,7 +165,9 @@ static int pop_oldest(struct mmt_merge *m, __u64 limit)
 		return 0;
 	rec = best->buf + best->head + sizeof(bh);
 	best->head += sizeof(bh) + ALIGN8(bh.len);
-	if (best->head == best->tail) /* empty: the next append starts over */
+	if (best->wrap && best->head == best->wrap) /* on at the start */
+		best->head = best->wrap = 0;
+	if (fifo_empty(best)) /* the next append starts over */
 		best->head = best->tail = 0;
 	note_out(m, bh.time, bh.len);
 	/* its bytes stay where they are until the next append */
@@ -186,30 +197,61 @@ static int straggle(struct mmt_merge *m, __u64 time, __u64 seq, const void *data
 	return 0;
 }
 
-/* Room for need more bytes at the FIFO's tail. */
-static int fifo_room(struct fifo *f, size_t need)
+/* Make the FIFO's records one run [0, tail) in a buffer of cap bytes. */
+static int fifo_regrow(struct fifo *f, size_t cap)
 {
 	unsigned char *buf;
-	size_t cap;
+	size_t first;
 
-	if (f->tail + need <= f->cap)
+	if (!f->wrap) {
+		buf = realloc(f->buf, cap);
+		if (!buf)
+			return -ENOMEM;
+		f->buf = buf;
+		f->cap = cap;
 		return 0;
-	if (f->head) { /* slide the records held to the start */
-		memmove(f->buf, f->buf + f->head, f->tail - f->head);
-		f->tail -= f->head;
-		f->head = 0;
-		if (f->tail + need <= f->cap)
-			return 0;
 	}
-	cap = f->cap ? f->cap : 64 << 10;
-	while (cap < f->tail + need)
-		cap *= 2;
-	buf = realloc(f->buf, cap);
+	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
+	first = f->wrap - f->head;
+	memcpy(buf, f->buf + f->head, first);
+	memcpy(buf + first, f->buf, f->tail);
+	free(f->buf);
 	f->buf = buf;
 	f->cap = cap;
+	f->tail += first;
+	f->head = f->wrap = 0;
 	return 0;
+}
+
+/* Where need more bytes go at the FIFO's tail: the tail moves to the
+ * buffer's start when the end has no room and the start has; the buffer
+ * grows only when neither has. */
+static int fifo_room(struct fifo *f, size_t need)
+{
+	size_t held, cap;
+
+	if (!f->wrap) {
+		if (f->tail + need <= f->cap)
+			return 0;
+		if (need <= f->head) {
+			f->wrap = f->tail;
+			f->tail = 0;
+			return 0;
+		}
+		held = f->tail - f->head;
+	} else {
+		if (f->tail + need <= f->head)
+			return 0;
+		held = f->wrap - f->head + f->tail;
+	}
+	cap = f->cap ? f->cap : 64 << 10;
+	while (cap < held + need)
+		cap *= 2;
+	if (cap == f->cap)
+		cap *= 2;
+	return fifo_regrow(f, cap);
 }
 
 int mmt_merge_push(struct mmt_merge *m, int source, __u64 time_ns, const void *data, size_t len)
@@ -222,8 +264,8 @@ int mmt_merge_push(struct mmt_merge *m, int source, __u64 time_ns, const void *d
 		m->st.late++;
 		return m->fn(m->ctx, data, len);
 	}
-	if (source < 0 || source >= m->nq || (m->q[source].head != m->q[source].tail &&
-					      time_ns < m->q[source].last_time)) {
+	if (source < 0 || source >= m->nq ||
+	    (!fifo_empty(&m->q[source]) && time_ns < m->q[source].last_time)) {
 		err = straggle(m, h.time, h.seq, data, len);
 	} else {
 		f = &m->q[source];

@@ -4,15 +4,18 @@
  * holds, a window of events at a time, and takes an event out for good only
  * when the stream has acknowledged it. An event that failed or timed out is
  * sent again with the same message id: the stream's duplicate window keeps
- * one copy.
+ * one copy. Before its own events, it sends those that earlier runs left
+ * in spool files of the same folder (sinks/spoolfile.h), with their ids.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 #include <nats/nats.h>
@@ -24,11 +27,16 @@
 #define WINDOW 512 /* events sent before waiting for their acks */
 #define ACK_WAIT_MS 2000 /* then the unacknowledged are sent again */
 #define ID_LEN 64
+#define MAX_DEAD 32 /* spool files of earlier runs taken over at once */
 
 struct slot {
 	struct mmt_spool_entry *e;
 	bool sent; /* once at least */
 	bool acked;
+	/* an event of an earlier run's file (NULL: this run's), and where
+	 * its record is in that file */
+	struct mmt_spool_dead *dead;
+	__u64 off;
 };
 
 struct mmt_sink {
@@ -46,8 +54,14 @@ struct mmt_sink {
 	pthread_mutex_t win_lock; /* the window, against the ack callback */
 	struct slot win[WINDOW];
 	int nwin;
+	/* spool files of earlier runs, sent before this run's events */
+	struct mmt_spool_dead dead[MAX_DEAD];
+	int ndead, cur_dead;
 	/* counters: written by the sink thread (acked by the library's) */
 	__u64 published, acked, retried, lost_at_close;
+	__u64 kept;	      /* left in the spool file at the end, for a later run */
+	__u64 recovered;      /* events of earlier runs' files acknowledged */
+	__u64 recovered_lost; /* events earlier runs held in memory only */
 	volatile bool connected;
 };
 
@@ -139,6 +153,7 @@ void mmt_sink_defaults(struct mmt_sink_opts *o)
 	o->spool_dir = MMT_SINK_DEFAULT_SPOOL_DIR;
 	o->spool_memory = 64UL << 20;
 	o->spool_file = 1UL << 30;
+	o->drain_timeout = MMT_SINK_DEFAULT_DRAIN_S;
 }
 
 static int parse_bytes(const char *v, unsigned long *out)
@@ -186,6 +201,16 @@ int mmt_sink_option(struct mmt_sink_opts *o, const char *name, const char *value
 			return -1;
 		}
 		o->spool_dir = value;
+	} else if (!strcmp(name, "drain-timeout")) {
+		char *end;
+
+		errno = 0;
+		n = strtoul(value, &end, 10);
+		if (errno || end == value || *end || value[0] == '-' || n > 3600) {
+			*why = "seconds, from 0 to 3600";
+			return -1;
+		}
+		o->drain_timeout = n;
 	} else if (!strcmp(name, "spool-memory") || !strcmp(name, "spool-file")) {
 		if (parse_bytes(value, &n) || (name[6] == 'm' && n < 4096)) {
 			*why = "bytes with an optional K, M or G suffix (memory: 4K at least)";
@@ -277,7 +302,12 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 	seq = strtoull(dash + 1, NULL, 10);
 	pthread_mutex_lock(&s->win_lock);
 	for (int i = 0; i < s->nwin; i++) {
-		if (s->win[i].e && s->win[i].e->seq == seq) {
+		/* the run's id too: an earlier run's file numbers its events
+		 * from 1 as well, and an ack may come late */
+		const char *prefix = s->win[i].dead ? s->win[i].dead->hdr.id_prefix : s->id_prefix;
+
+		if (s->win[i].e && s->win[i].e->seq == seq &&
+		    strlen(prefix) == (size_t)(dash - id) && !strncmp(prefix, id, dash - id)) {
 			s->win[i].acked = true;
 			break;
 		}
@@ -378,8 +408,11 @@ static void send_one(struct mmt_sink *s, struct slot *sl)
 	char ev[32];
 
 	token(ev, sizeof(ev), e->event < MMT_EV_COUNT ? mmt_events[e->event].name : "unknown");
-	snprintf(subj, sizeof(subj), "%s.%s.%s", s->o.subject, s->host, ev);
-	snprintf(id, sizeof(id), "%s-%llu", s->id_prefix, (unsigned long long)e->seq);
+	/* an earlier run's event keeps its host and its message id */
+	snprintf(subj, sizeof(subj), "%s.%s.%s", s->o.subject,
+		 sl->dead ? sl->dead->hdr.host : s->host, ev);
+	snprintf(id, sizeof(id), "%s-%llu", sl->dead ? sl->dead->hdr.id_prefix : s->id_prefix,
+		 (unsigned long long)e->seq);
 	if (natsMsg_Create(&m, subj, NULL, e->data, e->len) != NATS_OK)
 		return;
 	natsMsgHeader_Set(m, "Nats-Msg-Id", id);
@@ -403,8 +436,13 @@ static int compact(struct mmt_sink *s)
 	pthread_mutex_lock(&s->win_lock);
 	for (int i = 0; i < s->nwin; i++) {
 		if (s->win[i].acked) {
+			if (s->win[i].dead) {
+				add(&s->recovered, 1);
+			} else {
+				mmt_spool_acked(&s->spool, s->win[i].e);
+				add(&s->acked, 1);
+			}
 			free(s->win[i].e);
-			add(&s->acked, 1);
 			continue;
 		}
 		s->win[j++] = s->win[i];
@@ -417,6 +455,118 @@ static int compact(struct mmt_sink *s)
 	return n;
 }
 
+static void win_add(struct mmt_sink *s, struct slot sl)
+{
+	pthread_mutex_lock(&s->win_lock);
+	s->win[s->nwin++] = sl;
+	pthread_mutex_unlock(&s->win_lock);
+}
+
+/* Fill the window from the earlier runs' files, one file at a time; a
+ * file is deleted once every event of it was acknowledged. */
+static void fill_dead(struct mmt_sink *s)
+{
+	while (s->cur_dead < s->ndead && s->nwin < WINDOW) {
+		struct mmt_spool_dead *d = &s->dead[s->cur_dead];
+		struct mmt_spool_entry *e;
+		__u64 seq, at;
+		__u16 event;
+		size_t len;
+		char *buf = mmt_spoolfile_dead_next(d, &seq, &event, &len, &at);
+
+		if (!buf) {
+			if (s->nwin)
+				return; /* its last window is not acknowledged yet */
+			mmt_spoolfile_dead_close(d, true);
+			s->cur_dead++;
+			continue;
+		}
+		e = malloc(sizeof(*e) + len);
+		if (!e) {
+			free(buf);
+			return;
+		}
+		memset(e, 0, sizeof(*e));
+		e->seq = seq;
+		e->event = event;
+		e->len = len;
+		memcpy(e->data, buf, len);
+		free(buf);
+		win_add(s, (struct slot){.e = e, .dead = d, .off = at});
+	}
+}
+
+/* Fill the window from this run's spool. */
+static void fill_own(struct mmt_sink *s)
+{
+	while (s->nwin < WINDOW) {
+		struct mmt_spool_entry *e = mmt_spool_take(&s->spool, s->nwin ? 0 : 100);
+
+		if (!e)
+			break;
+		win_add(s, (struct slot){.e = e});
+	}
+}
+
+/* What was acknowledged, in the files: the records before the window's
+ * first (the window keeps the order it was filled in) were delivered. */
+static void note_progress(struct mmt_sink *s)
+{
+	if (s->cur_dead < s->ndead) {
+		struct mmt_spool_dead *d = &s->dead[s->cur_dead];
+
+		mmt_spoolfile_dead_progress(d, s->nwin ? s->win[0].off : d->off);
+	} else {
+		mmt_spool_floor(&s->spool,
+				s->nwin ? s->win[0].e->seq : mmt_spool_taken_seq(&s->spool));
+	}
+}
+
+/*
+ * The sink's threads (its own and the NATS client's, made while it
+ * connects) run at a lower priority than the reader: on a CPU that both
+ * want, the reader, which empties the kernel's buffers, goes first, and the
+ * sink's backlog waits in the spool. A reader that fell behind would make
+ * the traced calls pay for waking it (past half a buffer, every record
+ * wakes it) or lose events; a sink that falls behind only delays delivery.
+ * Threads the client starts later (to reconnect) are made by these, and
+ * inherit it.
+ */
+#define MAX_THREADS 64
+#define SINK_NICE 10
+
+static int thread_ids(pid_t *ids, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (n < max && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			ids[n++] = (pid_t)atoi(de->d_name);
+	closedir(d);
+	return n;
+}
+
+static void lower_new_threads(const pid_t *before, int nbefore)
+{
+	pid_t now[MAX_THREADS];
+	int n = thread_ids(now, MAX_THREADS);
+
+	if (nbefore < 0)
+		return; /* no /proc: all run as the reader */
+	for (int i = 0; i < n; i++) {
+		bool old = false;
+
+		for (int k = 0; k < nbefore && !old; k++)
+			old = now[i] == before[k];
+		if (!old)
+			setpriority(PRIO_PROCESS, now[i], SINK_NICE);
+	}
+}
+
 static void *sink_thread(void *arg)
 {
 	struct mmt_sink *s = arg;
@@ -424,27 +574,26 @@ static void *sink_thread(void *arg)
 
 	for (;;) {
 		bool stopping = __atomic_load_n(&s->stopping, __ATOMIC_ACQUIRE);
-
-		/* fill the window from the spool */
-		while (s->nwin < WINDOW) {
-			struct mmt_spool_entry *e = mmt_spool_take(&s->spool, s->nwin ? 0 : 100);
-
-			if (!e)
-				break;
-			pthread_mutex_lock(&s->win_lock);
-			s->win[s->nwin++] = (struct slot){ .e = e };
-			pthread_mutex_unlock(&s->win_lock);
-		}
-		if (stopping && (!s->nwin || now_ns() >= s->close_deadline_ns))
-			break;
-		if (!s->nwin)
-			continue;
 		/* the client's own state: callbacks may come late or twice */
-		if (natsConnection_Status(s->nc) != NATS_CONN_STATUS_CONNECTED ||
-		    !ensure_stream(s)) {
+		bool up = natsConnection_Status(s->nc) == NATS_CONN_STATUS_CONNECTED &&
+			  ensure_stream(s);
+
+		/* events stay in the spool (and its file) while no server
+		 * answers: taken out only to be sent */
+		if (up && s->cur_dead < s->ndead)
+			fill_dead(s);
+		if (up && s->cur_dead >= s->ndead)
+			fill_own(s);
+		if (stopping &&
+		    ((!s->nwin && s->cur_dead >= s->ndead && !mmt_spool_held(&s->spool)) ||
+		     now_ns() >= s->close_deadline_ns))
+			break;
+		if (!up) {
 			usleep(100 * 1000);
 			continue;
 		}
+		if (!s->nwin)
+			continue;
 		for (int i = 0; i < s->nwin; i++)
 			send_one(s, &s->win[i]);
 		jsPubOptions_Init(&po);
@@ -460,12 +609,16 @@ static void *sink_thread(void *arg)
 		 * electing; back off rather than send the window again at once */
 		if (compact(s) == 0)
 			usleep(200 * 1000);
+		else
+			note_progress(s);
 	}
 	return NULL;
 }
 
 struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o)
 {
+	pid_t before[MAX_THREADS];
+	int nbefore;
 	struct mmt_sink *s = calloc(1, sizeof(*s));
 	natsStatus st;
 
@@ -476,8 +629,20 @@ struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o)
 	s->o = *o;
 	pthread_mutex_init(&s->win_lock, NULL);
 	make_ids(s);
-	if (mmt_spool_init(&s->spool, o->spool_memory, o->spool_dir, o->spool_file))
-		goto fail;
+	{
+		struct mmt_spool_ident id = {s->id_prefix, s->host, s->o.subject};
+
+		if (mmt_spool_init(&s->spool, o->spool_memory, o->spool_dir, o->spool_file, &id))
+			goto fail;
+	}
+	/* what earlier runs left in the folder goes first */
+	if (o->spool_dir)
+		s->ndead = mmt_spoolfile_find_dead(o->spool_dir,
+						   s->spool.fd >= 0 ? s->spool.path : NULL,
+						   s->o.subject, s->dead, MAX_DEAD, o->quiet);
+	for (int i = 0; i < s->ndead; i++)
+		s->recovered_lost += s->dead[i].lost;
+	nbefore = thread_ids(before, MAX_THREADS);
 	st = connect_to(s);
 	if (st != NATS_OK) {
 		fprintf(stderr, "mmtrace: failed to connect to NATS %s: %s\n", o->servers,
@@ -489,6 +654,7 @@ struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o)
 		goto fail;
 	}
 	s->thread_started = true;
+	lower_new_threads(before, nbefore);
 	return s;
 fail:
 	mmt_sink_close(s, 0);
@@ -506,7 +672,9 @@ void mmt_sink_event(struct mmt_sink *s, unsigned int event, const char *line, si
 
 __u64 mmt_sink_close(struct mmt_sink *s, unsigned int wait_ms)
 {
-	__u64 left = 0;
+	struct mmt_spool_entry *own[WINDOW];
+	__u64 left = 0, dropped;
+	int nown = 0;
 
 	if (!s)
 		return 0;
@@ -514,12 +682,41 @@ __u64 mmt_sink_close(struct mmt_sink *s, unsigned int wait_ms)
 		s->close_deadline_ns = now_ns() + (__u64)wait_ms * 1000000ULL;
 		__atomic_store_n(&s->stopping, true, __ATOMIC_RELEASE);
 		pthread_join(s->thread, NULL);
+		s->thread_started = false;
 	}
-	left = s->nwin + mmt_spool_held(&s->spool);
-	s->lost_at_close = left;
-	for (int i = 0; i < s->nwin; i++)
-		free(s->win[i].e);
+	/* an earlier run's events not acknowledged stay in its file */
+	for (int i = 0; i < s->nwin; i++) {
+		if (s->win[i].dead)
+			free(s->win[i].e);
+		else
+			own[nown++] = s->win[i].e;
+	}
 	s->nwin = 0;
+	for (int i = s->cur_dead; i < s->ndead; i++)
+		mmt_spoolfile_dead_close(&s->dead[i], false);
+	s->cur_dead = s->ndead;
+	/* this run's: into its file for a later run, else dropped */
+	dropped = s->spool.dropped;
+	if (s->spool.fd >= 0) {
+		s->kept = mmt_spool_save(&s->spool, own, nown);
+		left = s->spool.dropped - dropped;
+	} else {
+		left = nown + mmt_spool_held(&s->spool);
+		s->lost_at_close = left;
+	}
+	for (int i = 0; i < nown; i++)
+		free(own[i]);
+	if (!s->o.quiet && s->kept)
+		fprintf(stderr,
+			"mmtrace: %llu events not delivered within %u s are kept in %s for the "
+			"next run with --spool-dir %s\n",
+			(unsigned long long)s->kept, wait_ms / 1000, s->spool.path, s->o.spool_dir);
+	if (!s->o.quiet && (s->recovered || s->recovered_lost))
+		fprintf(stderr,
+			"mmtrace: %llu events of earlier runs' spool files delivered; %llu those "
+			"runs held in memory only were lost when they ended\n",
+			(unsigned long long)get(&s->recovered),
+			(unsigned long long)s->recovered_lost);
 	if (s->js)
 		jsCtx_Destroy(s->js);
 	if (s->nc) {
@@ -546,6 +743,9 @@ void mmt_sink_counts(struct mmt_sink *s, struct mmt_sink_counts *c)
 	c->published = get(&s->published);
 	c->acked = get(&s->acked);
 	c->retried = get(&s->retried);
+	c->kept = s->kept;
+	c->recovered = get(&s->recovered);
+	c->recovered_lost = s->recovered_lost;
 	pthread_mutex_lock(&s->spool.lock);
 	c->spooled = s->spool.spooled;
 	c->dropped = s->spool.dropped + s->lost_at_close;
@@ -561,10 +761,13 @@ void mmt_sink_stats_json(struct mmt_sink *s, FILE *f)
 	mmt_sink_counts(s, &c);
 	fprintf(f,
 		"\"sink\":{\"published\":%llu,\"acked\":%llu,\"retried\":%llu,\"spooled\":%llu,"
-		"\"dropped\":%llu,\"backlog\":%llu}",
+		"\"dropped\":%llu,\"backlog\":%llu,\"drainTimeout\":%u,\"kept\":%llu,"
+		"\"recovered\":%llu,\"recoveredLost\":%llu}",
 		(unsigned long long)c.published, (unsigned long long)c.acked,
 		(unsigned long long)c.retried, (unsigned long long)c.spooled,
-		(unsigned long long)c.dropped, (unsigned long long)c.backlog);
+		(unsigned long long)c.dropped, (unsigned long long)c.backlog, s->o.drain_timeout,
+		(unsigned long long)c.kept, (unsigned long long)c.recovered,
+		(unsigned long long)c.recovered_lost);
 }
 
 static void counter(struct outbuf *ob, const char *name, const char *type, const char *help,
@@ -600,6 +803,10 @@ void mmt_sink_metrics(struct outbuf *ob, void *sink)
 		"Events that went through the spool file.", c.spooled);
 	counter(ob, "mmtrace_sink_dropped_total", "counter",
 		"Events dropped because the spool was full.", c.dropped);
+	counter(ob, "mmtrace_sink_recovered_total", "counter",
+		"Events of earlier runs' spool files delivered.", c.recovered);
+	counter(ob, "mmtrace_sink_recovered_lost_total", "counter",
+		"Events earlier runs held in memory only when they ended.", c.recovered_lost);
 	counter(ob, "mmtrace_sink_backlog_events", "gauge",
 		"Events held, not yet acknowledged.", c.backlog);
 	counter(ob, "mmtrace_sink_backlog_bytes", "gauge", "Bytes held in the spool.",

@@ -18,6 +18,7 @@ int mmt_sink_parse_url(const char *url, struct mmt_sink_opts *o, const char **wh
 void mmt_sink_defaults(struct mmt_sink_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->drain_timeout = MMT_SINK_DEFAULT_DRAIN_S;
 }
 
 int mmt_sink_option(struct mmt_sink_opts *o, const char *name, const char *value,
@@ -74,10 +75,15 @@ void mmt_sink_stats_json(struct mmt_sink *s, FILE *f)
 	(void)f;
 }
 
-int mmt_read_main(int argc, char **argv)
+int mmt_reader_run(const struct mmt_sink_opts *so, const char *durable, unsigned int idle_exit,
+		   mmt_reader_fn fn, void *ctx, volatile sig_atomic_t *stop)
 {
-	(void)argc;
-	(void)argv;
+	(void)so;
+	(void)durable;
+	(void)idle_exit;
+	(void)fn;
+	(void)ctx;
+	(void)stop;
 	fputs("mmtrace: failed to read: this mmtrace was built without libnats (NATS=0)\n", stderr);
 	return 1;
 }

@@ -8,7 +8,9 @@
  * the spool with acknowledgements, a bounded window and a message id per
  * event (host boot id, run id, sequence), so the server's duplicate window
  * drops what is sent twice. Only when the spool is full is an event
- * dropped, and then counted.
+ * dropped, and then counted. At the end, what is not delivered within the
+ * drain timeout is kept in the spool file for a later run with the same
+ * spool folder, which sends it first (without a file: counted dropped).
  */
 #ifndef MMT_SINK_H
 #define MMT_SINK_H
@@ -22,6 +24,7 @@
 #define MMT_SINK_DEFAULT_STREAM "MMTRACE"
 #define MMT_SINK_DEFAULT_SUBJECT "mmtrace"
 #define MMT_SINK_DEFAULT_SPOOL_DIR "/var/spool/mmtrace"
+#define MMT_SINK_DEFAULT_DRAIN_S 10 /* --drain-timeout */
 
 struct mmt_sink_opts {
 	char servers[512]; /* "nats://h:p,nats://h:p" for the client */
@@ -31,6 +34,7 @@ struct mmt_sink_opts {
 	const char *spool_dir; /* the file spool's folder */
 	unsigned long spool_memory; /* bytes held in memory */
 	unsigned long spool_file; /* bytes held in the file, 0: none */
+	unsigned int drain_timeout; /* s to deliver what is held at the end */
 	bool quiet; /* no note on stderr on disconnect / reconnect */
 };
 
@@ -42,6 +46,9 @@ struct mmt_sink_counts {
 	__u64 dropped; /* spool full */
 	__u64 backlog; /* taken, not yet acknowledged */
 	__u64 backlog_bytes;
+	__u64 kept; /* left in the spool file at the end, for a later run */
+	__u64 recovered; /* events of earlier runs' spool files delivered */
+	__u64 recovered_lost; /* events those runs held in memory only */
 };
 
 /*
@@ -51,7 +58,8 @@ struct mmt_sink_counts {
 int mmt_sink_parse_url(const char *url, struct mmt_sink_opts *o, const char **why);
 
 /* Defaults of the options; one --NAME VALUE option (nats-stream,
- * nats-replicas, spool-dir, spool-memory, spool-file): 0, or -1 with *why. */
+ * nats-replicas, spool-dir, spool-memory, spool-file, drain-timeout): 0,
+ * or -1 with *why. */
 void mmt_sink_defaults(struct mmt_sink_opts *o);
 int mmt_sink_option(struct mmt_sink_opts *o, const char *name, const char *value,
 		    const char **why);
@@ -66,8 +74,10 @@ struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o);
 /* One event's JSON line (newline included or not): never blocks. */
 void mmt_sink_event(struct mmt_sink *s, unsigned int event, const char *line, size_t len);
 /*
- * Wait up to wait_ms for what is spooled to be acknowledged, then stop.
- * Returns the number of events left unacknowledged (and counted dropped).
+ * Wait up to wait_ms for what is spooled to be acknowledged, then stop:
+ * what is left goes to the spool file for a later run (and is told on
+ * stderr). Returns the number of events dropped now (no file, or no room
+ * in it).
  */
 __u64 mmt_sink_close(struct mmt_sink *s, unsigned int wait_ms);
 /* Free what mmt_sink_close() left for the counters (NULL: nothing). */

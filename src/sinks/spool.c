@@ -7,20 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include "sinks/spool.h"
 
-/* How an event is laid out in the spool file. */
-struct file_rec {
-	__u64 seq;
-	__u16 event;
-	__u16 pad;
-	__u32 len;
-};
-
-int mmt_spool_init(struct mmt_spool *s, size_t mem_limit, const char *dir, __u64 file_limit)
+int mmt_spool_init(struct mmt_spool *s, size_t mem_limit, const char *dir, __u64 file_limit,
+		   const struct mmt_spool_ident *id)
 {
 	pthread_condattr_t ca;
 
@@ -29,6 +22,7 @@ int mmt_spool_init(struct mmt_spool *s, size_t mem_limit, const char *dir, __u64
 	s->mem_limit = mem_limit;
 	s->file_limit = file_limit;
 	s->next_seq = 1;
+	s->taken_seq = 1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -36,17 +30,12 @@ int mmt_spool_init(struct mmt_spool *s, size_t mem_limit, const char *dir, __u64
 	pthread_condattr_destroy(&ca);
 	if (!file_limit || !dir)
 		return 0;
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		fprintf(stderr, "mmtrace: failed to create the spool folder %s: %s\n", dir,
-			strerror(errno));
-		return -errno;
-	}
-	snprintf(s->path, sizeof(s->path), "%s/mmtrace-%d.spool", dir, (int)getpid());
-	s->fd = open(s->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	s->fd = mmt_spoolfile_create(dir, id, s->path, sizeof(s->path), &s->hdr);
 	if (s->fd < 0) {
-		fprintf(stderr, "mmtrace: failed to open the spool file %s: %s\n", s->path,
-			strerror(errno));
-		return -errno;
+		int err = s->fd;
+
+		s->fd = -1;
+		return err;
 	}
 	return 0;
 }
@@ -60,27 +49,36 @@ void mmt_spool_free(struct mmt_spool *s)
 		free(e);
 	}
 	s->head = s->tail = NULL;
-	if (s->fd >= 0) {
-		close(s->fd);
-		unlink(s->path);
-	}
+	mmt_spoolfile_close(s->fd, s->hdr, s->path, s->keep);
 	s->fd = -1;
+	s->hdr = NULL;
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->more);
 }
 
+/* One record at the end of the file, in one write. */
 static bool file_push(struct mmt_spool *s, __u64 seq, __u16 event, const char *data, size_t len)
 {
-	struct file_rec r = { .seq = seq, .event = event, .len = len };
+	struct mmt_spool_rec r = {.seq = seq, .event = event, .len = len};
+	struct iovec iov[2] = {{&r, sizeof(r)}, {(void *)data, len}};
 
-	if (s->fd < 0 || s->file_write + sizeof(r) + len > s->file_limit)
+	if (s->fd < 0 || len > MMT_SPOOL_REC_MAX || s->file_write + sizeof(r) + len > s->file_limit)
 		return false;
-	if (pwrite(s->fd, &r, sizeof(r), s->file_write) != (ssize_t)sizeof(r) ||
-	    pwrite(s->fd, data, len, s->file_write + sizeof(r)) != (ssize_t)len)
+	if (pwritev(s->fd, iov, 2, MMT_SPOOL_HEADER + s->file_write) != (ssize_t)(sizeof(r) + len))
 		return false; /* disk full or failing: counted as dropped */
 	s->file_write += sizeof(r) + len;
 	s->spooled++;
 	return true;
+}
+
+/* The header's counters: plain stores into the shared page, which the
+ * kernel keeps (and writes back) when this process is killed. */
+static void header_sync(struct mmt_spool *s)
+{
+	if (!s->hdr)
+		return;
+	__atomic_store_n(&s->hdr->next_seq, s->next_seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->hdr->mem_held, s->mem_held, __ATOMIC_RELAXED);
 }
 
 bool mmt_spool_push(struct mmt_spool *s, __u16 event, const char *data, size_t len)
@@ -90,7 +88,7 @@ bool mmt_spool_push(struct mmt_spool *s, __u16 event, const char *data, size_t l
 	__u64 seq;
 
 	pthread_mutex_lock(&s->lock);
-	seq = s->next_seq++;
+	seq = s->next_seq;
 	/* memory, unless the file already holds older events */
 	if (s->file_write == s->file_read && s->mem_bytes + len + sizeof(*e) <= s->mem_limit) {
 		e = malloc(sizeof(*e) + len);
@@ -98,6 +96,7 @@ bool mmt_spool_push(struct mmt_spool *s, __u16 event, const char *data, size_t l
 			e->next = NULL;
 			e->seq = seq;
 			e->event = event;
+			e->from_file = 0;
 			e->len = len;
 			memcpy(e->data, data, len);
 			if (s->tail)
@@ -106,13 +105,18 @@ bool mmt_spool_push(struct mmt_spool *s, __u16 event, const char *data, size_t l
 				s->head = e;
 			s->tail = e;
 			s->mem_bytes += sizeof(*e) + len;
+			s->mem_count++;
+			s->mem_held++;
 			ok = true;
 		}
 	}
 	if (!ok)
 		ok = file_push(s, seq, event, data, len);
 	if (ok) {
+		/* a dropped event takes no number: the numbers held are dense */
+		s->next_seq++;
 		s->count++;
+		header_sync(s);
 		pthread_cond_signal(&s->more);
 	} else {
 		s->dropped++;
@@ -121,30 +125,37 @@ bool mmt_spool_push(struct mmt_spool *s, __u16 event, const char *data, size_t l
 	return ok;
 }
 
+/* Read back and acknowledged: the file starts over, its header kept. */
+static void file_restart(struct mmt_spool *s)
+{
+	if (s->fd < 0 || s->file_read != s->file_write || s->file_out || !s->file_write)
+		return;
+	s->file_read = s->file_write = 0;
+	(void)!ftruncate(s->fd, MMT_SPOOL_HEADER); /* on failure, reused from 0 anyway */
+}
+
 static struct mmt_spool_entry *file_take(struct mmt_spool *s)
 {
 	struct mmt_spool_entry *e;
-	struct file_rec r;
+	struct mmt_spool_rec r;
+	__u64 at = MMT_SPOOL_HEADER + s->file_read;
 
-	if (pread(s->fd, &r, sizeof(r), s->file_read) != (ssize_t)sizeof(r))
+	if (pread(s->fd, &r, sizeof(r), at) != (ssize_t)sizeof(r) || r.len > MMT_SPOOL_REC_MAX)
 		return NULL;
 	e = malloc(sizeof(*e) + r.len);
 	if (!e)
 		return NULL;
-	if (pread(s->fd, e->data, r.len, s->file_read + sizeof(r)) != (ssize_t)r.len) {
+	if (pread(s->fd, e->data, r.len, at + sizeof(r)) != (ssize_t)r.len) {
 		free(e);
 		return NULL;
 	}
 	e->next = NULL;
 	e->seq = r.seq;
 	e->event = r.event;
+	e->from_file = 1;
 	e->len = r.len;
 	s->file_read += sizeof(r) + r.len;
-	if (s->file_read == s->file_write) {
-		/* read back: start the file over */
-		s->file_read = s->file_write = 0;
-		(void)!ftruncate(s->fd, 0); /* on failure, reused from 0 anyway */
-	}
+	s->file_out++;
 	return e;
 }
 
@@ -171,13 +182,46 @@ struct mmt_spool_entry *mmt_spool_take(struct mmt_spool *s, unsigned int wait_ms
 		if (!s->head)
 			s->tail = NULL;
 		s->mem_bytes -= sizeof(*e) + e->len;
+		s->mem_count--;
 	} else if (s->file_read != s->file_write) {
 		e = file_take(s);
 	}
-	if (e)
+	if (e) {
 		s->count--;
+		s->taken_seq = e->seq + 1;
+	}
 	pthread_mutex_unlock(&s->lock);
 	return e;
+}
+
+void mmt_spool_acked(struct mmt_spool *s, const struct mmt_spool_entry *e)
+{
+	pthread_mutex_lock(&s->lock);
+	if (e->from_file) {
+		if (s->file_out)
+			s->file_out--;
+		file_restart(s);
+	} else if (s->mem_held) {
+		s->mem_held--;
+		header_sync(s);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void mmt_spool_floor(struct mmt_spool *s, __u64 floor)
+{
+	if (s->hdr)
+		__atomic_store_n(&s->hdr->floor, floor, __ATOMIC_RELAXED);
+}
+
+__u64 mmt_spool_taken_seq(struct mmt_spool *s)
+{
+	__u64 n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->taken_seq;
+	pthread_mutex_unlock(&s->lock);
+	return n;
 }
 
 __u64 mmt_spool_held(struct mmt_spool *s)
@@ -188,4 +232,44 @@ __u64 mmt_spool_held(struct mmt_spool *s)
 	n = s->count;
 	pthread_mutex_unlock(&s->lock);
 	return n;
+}
+
+/* One event held in memory only: into the file, or dropped. */
+static void save_one(struct mmt_spool *s, const struct mmt_spool_entry *e)
+{
+	if (file_push(s, e->seq, e->event, e->data, e->len))
+		s->saved++;
+	else
+		s->dropped++;
+	if (s->mem_held)
+		s->mem_held--;
+}
+
+__u64 mmt_spool_save(struct mmt_spool *s, struct mmt_spool_entry *const *taken, int n)
+{
+	struct mmt_spool_entry *e, *next;
+	__u64 kept;
+
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < n; i++)
+		if (!taken[i]->from_file)
+			save_one(s, taken[i]);
+	for (e = s->head; e; e = next) {
+		next = e->next;
+		save_one(s, e);
+		s->count--;
+		free(e);
+	}
+	s->head = s->tail = NULL;
+	s->mem_bytes = 0;
+	s->mem_count = 0;
+	/* unread records, those taken from the file and not acknowledged,
+	 * and the ones written now */
+	kept = s->count + s->file_out + s->saved;
+	s->keep = s->fd >= 0 && kept;
+	header_sync(s);
+	if (s->hdr)
+		__atomic_store_n(&s->hdr->closed, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&s->lock);
+	return s->fd >= 0 ? kept : 0;
 }

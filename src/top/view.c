@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "context/cgroups.h"
 #include "outputs/summary.h"
+#include "placement/numa_maps.h"
 #include "text/outbuf.h"
 #include "top/top.h"
 
@@ -48,6 +50,36 @@ static struct mmt_top_row *row_of(struct mmt_top_row *rows, size_t *n, size_t ca
 	memset(&rows[*n], 0, sizeof(rows[*n]));
 	rows[*n].group = group;
 	return &rows[(*n)++];
+}
+
+struct mmt_top_row *mmt_top_row_of(struct mmt_top_row *rows, size_t *n, size_t cap, __u64 group)
+{
+	size_t left_out = 0;
+
+	return row_of(rows, n, cap, group, &left_out);
+}
+
+void mmt_top_set_nodes(struct mmt_top_row *r, const struct mmt_placement *p, unsigned int base_kb,
+		       bool capped)
+{
+	struct mmt_top_nodes *nd = &r->nodes;
+
+	nd->state = MMT_TOP_NODES_READ;
+	nd->n = 0;
+	nd->more = p->other_nodes;
+	nd->capped = capped;
+	for (int node = 0; node <= p->max_node && node < MMT_PL_MAX_NODES; node++) {
+		__u64 pages = mmt_placement_node_total(p, node, base_kb);
+
+		if (!pages)
+			continue;
+		if (nd->n == MMT_TOP_NODES) {
+			nd->more += pages;
+			continue;
+		}
+		nd->node[nd->n] = node;
+		nd->pages[nd->n++] = pages;
+	}
 }
 
 size_t mmt_top_fold(struct mmt_top_row *rows, size_t n, size_t cap,
@@ -151,31 +183,73 @@ void mmt_top_rates(struct mmt_top_row *rows, size_t n, double seconds, enum mmt_
 		qsort(rows, n, sizeof(*rows), cmp_rows);
 }
 
+static void print_nodes(struct outbuf *ob, const struct mmt_top_row *r, bool by_cgroup)
+{
+	const struct mmt_top_nodes *nd = &r->nodes;
+
+	if (by_cgroup || r->kthread || nd->state == MMT_TOP_NODES_NONE) {
+		ob_str(ob, "  -");
+		return;
+	}
+	if (nd->state != MMT_TOP_NODES_READ) {
+		ob_str(ob, "  ?");
+		return;
+	}
+	if (!nd->n && !nd->more)
+		ob_str(ob, "  0");
+	for (int i = 0; i < nd->n; i++)
+		ob_printf(ob, "%sN%u:%llu", i ? " " : "  ", (unsigned int)nd->node[i],
+		    (unsigned long long)nd->pages[i]);
+	if (nd->more)
+		ob_printf(ob, "%sother:%llu", nd->n ? " " : "  ", (unsigned long long)nd->more);
+	if (nd->capped)
+		ob_str(ob, " (partial)");
+}
+
 void mmt_top_print(struct outbuf *ob, const struct mmt_top_row *rows, size_t n, size_t max_rows,
-		   bool by_cgroup, enum mmt_top_sort sort)
+		   bool by_cgroup, enum mmt_top_sort sort, bool nodes)
 {
 	static const char *const sorted[MMT_TOP_SORT_COUNT] = {"PAGES/s", "POLICY/s", "FAILED/s",
 							       "TASKMV/s", "PAGES"};
 
-	ob_printf(ob, "%-12s %-18s %9s %9s", by_cgroup ? "CGROUP" : "PID", by_cgroup ? "" : "COMM",
-	    "POLICY/s", "PAGES/s");
+	if (by_cgroup)
+		ob_printf(ob, "%-*s %9s %9s", MMT_TOP_CGROUP_WIDTH, "CGROUP", "POLICY/s",
+		    "PAGES/s");
+	else
+		ob_printf(ob, "%-12s %-18s %9s %9s", "PID", "COMM", "POLICY/s", "PAGES/s");
 	for (int c = 0; c < MMT_TOP_REASON_COLS; c++)
 		ob_printf(ob, " %8s", cols[c].title);
-	ob_printf(ob, " %9s %9s %11s %9s  (sorted by %s)\n", "FAILED/s", "TASKMV/s", "PAGES", "FAILED",
-	    sort < MMT_TOP_SORT_COUNT ? sorted[sort] : "?");
+	ob_printf(ob, " %9s %9s %11s %9s", "FAILED/s", "TASKMV/s", "PAGES", "FAILED");
+	if (nodes)
+		ob_str(ob, "  NODE:PAGES");
+	ob_printf(ob, "  (sorted by %s)\n", sort < MMT_TOP_SORT_COUNT ? sorted[sort] : "?");
 	for (size_t i = 0; i < n && (!max_rows || i < max_rows); i++) {
 		const struct mmt_top_row *r = &rows[i];
-		size_t w = by_cgroup ? 0 : strlen(r->name);
+		char unnamed[MMT_TOP_CGROUP_WIDTH + 1];
+		const char *text = r->name;
+		size_t w, width = 18;
 
-		ob_printf(ob, "%-12llu ", (unsigned long long)r->group);
-		if (!by_cgroup)
-			ob_safe_str(ob, r->name, sizeof(r->name));
-		for (; w < 18; w++)
+		if (by_cgroup) {
+			text = r->label;
+			width = MMT_TOP_CGROUP_WIDTH;
+			if (!text[0]) {
+				mmt_cgroup_label(r->group, NULL, unnamed, sizeof(unnamed) - 1);
+				text = unnamed;
+			}
+		} else {
+			ob_printf(ob, "%-12llu ", (unsigned long long)r->group);
+		}
+		w = strlen(text);
+		ob_safe_str(ob, text, w + 1);
+		for (; w < width; w++)
 			ob_char(ob, ' ');
 		ob_printf(ob, " %9.1f %9.1f", r->policy_rate, r->pages_rate);
 		for (int c = 0; c < MMT_TOP_REASON_COLS; c++)
 			ob_printf(ob, " %8.1f", r->rate[c]);
-		ob_printf(ob, " %9.1f %9.1f %11llu %9llu\n", r->failed_rate, r->tasks_rate,
+		ob_printf(ob, " %9.1f %9.1f %11llu %9llu", r->failed_rate, r->tasks_rate,
 		    (unsigned long long)r->pages_total, (unsigned long long)r->now.failed);
+		if (nodes)
+			print_nodes(ob, r, by_cgroup);
+		ob_char(ob, '\n');
 	}
 }

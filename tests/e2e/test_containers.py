@@ -13,7 +13,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 OUT = os.path.join(ROOT, os.environ.get("MMTRACE_OUT", "build"))
 MMTRACE = os.path.join(OUT, "mmtrace")
 WORKLOAD = os.path.join(OUT, "tests", "workload")
-TOP = "mmtrace-test"  # every group made here lives under this one
+# every group made here lives under this one, named per run: two runs at
+# once (say, CI and a developer) must not remove each other's groups
+TOP = f"mmtrace-test-{os.getpid()}"
 
 ID = "0123456789abcdef" * 4
 # (cgroup path under TOP, expected containerId, expected runtime)

@@ -42,6 +42,20 @@ def finish(p, timeout=30):
     return out, err
 
 
+def bpf_fds(pid):
+    """What process pid holds open of BPF programs, links and perf events."""
+    out = []
+    fd_dir = f"/proc/{pid}/fd"
+    for fd in os.listdir(fd_dir):
+        try:
+            target = os.readlink(os.path.join(fd_dir, fd))
+        except OSError:
+            continue
+        if target in ("anon_inode:bpf-prog", "anon_inode:bpf_link", "anon_inode:[perf_event]"):
+            out.append(target)
+    return out
+
+
 # --- never harm the workload -------------------------------------------------
 
 @test
@@ -81,7 +95,8 @@ def second_sigint_detaches_and_the_command_runs_on():
     with tempfile.TemporaryDirectory() as tmp:
         f, out = os.path.join(tmp, "f"), os.path.join(tmp, "out")
         ready = os.path.join(tmp, "ready")
-        p = subprocess.Popen([MMT, "--output-file", out, "--", "sh", "-c",
+        # events with tracepoints of their own: they are attached by links
+        p = subprocess.Popen([MMT, "--output-file", out, "-e", "mmap,munmap,brk", "--", "sh", "-c",
                               f"trap '' INT; echo > {ready}; sleep 2; echo done > {f}; exit 5"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         wait_for(out, "mmtrace")
@@ -89,6 +104,15 @@ def second_sigint_detaches_and_the_command_runs_on():
         p.send_signal(signal.SIGINT)
         time.sleep(0.3)
         p.send_signal(signal.SIGINT)
+        # detached while the command runs on: mmtrace holds no program,
+        # link or perf event any more (the tracepoints' links once stayed
+        # until the command ended, their programs running untraced)
+        deadline, held = time.time() + 1.0, ["?"]
+        while held and time.time() < deadline:
+            held = bpf_fds(p.pid)
+            time.sleep(0.05)
+        eq(held, [], "BPF objects mmtrace still holds while the command runs on")
+        check(not os.path.exists(f), "the command ended before the check: make it sleep longer")
         _, err = finish(p)
         check(os.path.exists(f), f"the command was killed: f not written (stderr: {err!r})")
         eq(p.returncode, 5, f"exit status (stderr: {err!r})")

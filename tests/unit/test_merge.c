@@ -314,6 +314,65 @@ static void one_source_long_run(void **state)
 	mmt_merge_free(m);
 }
 
+/* Records of many sizes, from one source, through a FIFO that wraps to
+ * its start and then must grow while wrapped: every byte comes out intact,
+ * in order. */
+struct vsink {
+	__u32 next; /* the id expected next */
+	int bad;
+};
+
+static size_t vlen(__u32 id)
+{
+	return 16 + (id * 7919u) % 3000;
+}
+
+static int vcollect(void *ctx, const void *data, size_t len)
+{
+	struct vsink *s = ctx;
+	const unsigned char *b = data;
+	__u32 id;
+
+	memcpy(&id, b, sizeof(id));
+	if (id != s->next || len != vlen(id))
+		s->bad++;
+	for (size_t k = sizeof(id); k < len; k++)
+		if (b[k] != (unsigned char)(id + k))
+			s->bad++;
+	s->next = id + 1;
+	return 0;
+}
+
+static void wrap_then_grow(void **state)
+{
+	static unsigned char buf[4096];
+	struct vsink s = { 0, 0 };
+	struct mmt_merge *m = mmt_merge_new(1, 0, 64 << 20, vcollect, &s);
+	__u32 id = 0;
+
+	(void)state;
+	for (int round = 0; round < 60; round++) {
+		/* hold more and more: 10 records, then up to 600 */
+		int keep = 10 + round * 10;
+
+		for (int k = 0; k < 50 + round * 5; k++, id++) {
+			size_t len = vlen(id);
+
+			memcpy(buf, &id, sizeof(id));
+			for (size_t b = sizeof(id); b < len; b++)
+				buf[b] = (unsigned char)(id + b);
+			assert_int_equal(mmt_merge_push(m, 0, 1000 + id, buf, len), 0);
+		}
+		if ((int)id > keep)
+			assert_int_equal(mmt_merge_release(m, 1000 + id - keep - 1), 0);
+		assert_int_equal(s.bad, 0);
+	}
+	assert_int_equal(mmt_merge_flush(m), 0);
+	assert_int_equal(s.next, id);
+	assert_int_equal(s.bad, 0);
+	mmt_merge_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +385,7 @@ int main(void)
 		cmocka_unit_test(random_streams_sorted),
 		cmocka_unit_test(unknown_source_and_stragglers),
 		cmocka_unit_test(one_source_long_run),
+		cmocka_unit_test(wrap_then_grow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

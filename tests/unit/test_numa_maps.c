@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_numa_maps.c - the numa_maps parser on text captured on a 6.18 host
- * (one node) and on hand-written multi-node, hugetlb and broken lines.
+ * (one node) and on hand-written multi-node, hugetlb and broken lines; the
+ * bounded read of the file on this process.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "placement/numa_maps.h"
 
@@ -159,12 +162,61 @@ static void test_bounds(void **state)
 	free(p);
 }
 
+/* The bounded read of the file, on this process: 64 pages it touched are
+ * in the counts; a read capped short ends at a whole line and says so. */
+static void test_read_self(void **state)
+{
+	size_t cap = 1 << 20, pages = 64;
+	char *buf = malloc(cap), *mem;
+	struct mmt_placement *p = malloc(sizeof(*p)), *q = malloc(sizeof(*q));
+	bool capped = true;
+	ssize_t len, short_len;
+	__u64 all = 0;
+
+	(void)state;
+	assert_non_null(buf);
+	assert_non_null(p);
+	assert_non_null(q);
+	mem = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(mem != MAP_FAILED);
+	madvise(mem, pages * 4096, MADV_NOHUGEPAGE);
+	for (size_t i = 0; i < pages; i++)
+		mem[i * 4096] = 1;
+	len = mmt_numa_maps_read(getpid(), buf, cap, &capped);
+	if (len < 0)
+		skip(); /* a kernel without NUMA support has no numa_maps */
+	assert_false(capped);
+	assert_true(len > 0 && buf[len - 1] == '\n');
+	mmt_placement_clear(p);
+	mmt_numa_maps_parse(buf, len, 4, p);
+	assert_int_equal(p->malformed, 0);
+	for (int node = 0; node <= p->max_node; node++)
+		all += p->nodes[node].anon;
+	assert_true(all >= pages);
+
+	/* capped: the read stops at 200 bytes, the partial line is dropped */
+	short_len = mmt_numa_maps_read(getpid(), buf, 200, &capped);
+	assert_true(capped);
+	assert_true(short_len > 0 && short_len <= 200 && buf[short_len - 1] == '\n');
+	mmt_placement_clear(q);
+	mmt_numa_maps_parse(buf, short_len, 4, q);
+	assert_int_equal(q->malformed, 0);
+	assert_true(q->vmas >= 1 && q->vmas < p->vmas);
+
+	/* no such process */
+	assert_int_equal(mmt_numa_maps_read(0x3ffffffe, buf, cap, &capped), -1);
+	munmap(mem, pages * 4096);
+	free(buf);
+	free(p);
+	free(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_host_sample), cmocka_unit_test(test_multi_node),
 		cmocka_unit_test(test_huge),	    cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_bounds),	    cmocka_unit_test(test_read_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,7 +136,11 @@ class MmtraceJson(Mmtrace):
         return self.base_argv(pid) + ["-o", "json", "--output-file", os.path.join(d, "out.json")]
 
     def collect(self, run):
-        return count_lines(os.path.join(run.dir, "out.json")), self.lost(run)
+        # calls: every line but the lost_events records that say what
+        # went missing
+        path = os.path.join(run.dir, "out.json")
+        return (count_lines(path) - count_lines(path, rb'"eventName":"lost_events"'),
+                self.lost(run))
 
 
 class MmtraceJsonSyscallTp(MmtraceJson):
@@ -256,7 +260,7 @@ class MmtraceTable(Mmtrace):
         return run.pipe_lines > 0  # the header, printed once attached
 
     def collect(self, run):
-        return max(run.pipe_lines - 1, 0), self.lost(run)
+        return max(run.pipe_lines - 1 - run.pipe_lost_lines, 0), self.lost(run)
 
 
 class MmtraceSummary(Mmtrace):

@@ -44,6 +44,7 @@ class TracerRun:
         self.stdout_path = os.path.join(d, "stdout")
         self.stderr_path = os.path.join(d, "stderr")
         self.pipe_lines = 0
+        self.pipe_lost_lines = 0
         self.reader = None
         argv = tracer.argv(pid, d)
         out = subprocess.PIPE if tracer.stdout == "pipe" else open(self.stdout_path, "wb")
@@ -60,13 +61,21 @@ class TracerRun:
         self.last_cpu = None
         self.rusage = None
 
+    LOST_MARK = b" lost_events LOST "  # mmtrace's table line of a loss: no call
+
     def _drain(self):
         fd = self.proc.stdout.fileno()
+        carry = b""
         while True:
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 break
             self.pipe_lines += chunk.count(b"\n")
+            both = carry + chunk
+            self.pipe_lost_lines += both.count(self.LOST_MARK)
+            # a mark cut by the chunk's end is counted with the next one
+            # (one shorter than the mark: never holds a whole one)
+            carry = both[-(len(self.LOST_MARK) - 1):]
 
     def alive(self):
         if self.rusage is not None:

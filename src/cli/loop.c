@@ -374,6 +374,21 @@ static void tell_losses(struct mmt_loop *t)
 
 /* Read every ring buffer; print what the order window lets go (all of it
  * when last). */
+/*
+ * Out with what was rendered. With -o nats:// the calls went to the sink
+ * as they came; what else was rendered (placement samples, lost_events
+ * records, findings) goes to it here, each line a message.
+ */
+static void flush_out(struct mmt_loop *t)
+{
+	if (t->sink) {
+		mmt_sink_records(t->sink, t->out->buf, t->out->len);
+		t->out->len = 0;
+		return;
+	}
+	ob_flush(t->out);
+}
+
 static int drain(struct mmt_loop *t, bool last)
 {
 	int n = ring_buffer__consume(t->rings.rb), got = n;
@@ -400,7 +415,7 @@ static int drain(struct mmt_loop *t, bool last)
 		t->losses_checked_ns = clock_ns(CLOCK_MONOTONIC);
 		tell_losses(t);
 	}
-	ob_flush(t->out);
+	flush_out(t);
 	return 0;
 }
 
@@ -519,8 +534,10 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 		}
 		if (drain(t, false))
 			return -1;
-		if (t->placement)
+		if (t->placement) {
 			mmt_pl_flush(t->placement);
+			flush_out(t);
+		}
 		if (reopen_output && t->opts->output_file) {
 			int fd = open(t->opts->output_file,
 				      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);

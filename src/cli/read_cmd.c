@@ -40,6 +40,7 @@ struct read_state {
 	size_t nhosts;
 	/* counts for --stats and the closing notes */
 	__u64 read, printed, filtered, unreadable, no_duration, no_room;
+	__u64 others, others_left; /* records that are not calls; of them, left out */
 	__u64 counted_no_duration; /* -c: events whose latency is not known */
 };
 
@@ -160,6 +161,25 @@ static bool host_wanted(const struct mmt_options *o, const char *host)
 	return !o->read.nhosts;
 }
 
+/*
+ * A record live tracing writes besides the calls, sent by the sink to its
+ * own subject: a placement sample, a lost_events record, a finding
+ * (eventId 7001-7099, Tracee's finding shape).
+ */
+static bool other_record(const char *data, size_t len)
+{
+	static const char *const marks[] = {
+		"\"eventName\":\"placement\"",
+		"\"eventName\":\"lost_events\"",
+		"\"eventId\":\"700",
+	};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (memmem(data, len, marks[i], strlen(marks[i])))
+			return true;
+	return false;
+}
+
 /* One message: rebuilt, tested, written; 0 once written (or left out). */
 static int on_event(void *ctx, const char *data, size_t len)
 {
@@ -169,6 +189,18 @@ static int on_event(void *ctx, const char *data, size_t len)
 	const char *why = NULL;
 
 	s->read++;
+	if (other_record(data, len)) {
+		/* as recorded in JSON; the table, strace lines and -c are of calls */
+		s->others++;
+		if (o->format != MMT_FMT_JSON || o->summary) {
+			s->others_left++;
+			return 0;
+		}
+		ob_mem(&s->out, data, len);
+		ob_char(&s->out, '\n');
+		ob_flush(&s->out);
+		return s->out.err == EPIPE ? 1 : s->out.err ? -1 : 0;
+	}
 	if (mmt_json_event_parse(&s->j, data, len, &why)) {
 		if (getenv("MMTRACE_DEBUG"))
 			fprintf(stderr, "mmtrace: left out a line: %s\n", why);
@@ -228,6 +260,10 @@ static void summary(struct read_state *s)
 
 static void notes(const struct read_state *s)
 {
+	if (s->others_left)
+		mmt_err("%llu records that are not calls (placement samples, lost_events, "
+			"findings) were left out: -o json shows them as recorded",
+			(unsigned long long)s->others_left);
 	if (s->unreadable)
 		mmt_err("%llu messages were not events this mmtrace reads (left out; "
 			"MMTRACE_DEBUG=1 says why)",

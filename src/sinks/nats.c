@@ -400,6 +400,22 @@ static bool ensure_stream(struct mmt_sink *s)
 	return s->stream_ready;
 }
 
+/* The records that are not calls travel with ids past the event table's. */
+enum { SINK_PLACEMENT = MMT_EV_COUNT, SINK_LOST, SINK_FINDING };
+
+static const char *event_subject(unsigned int event)
+{
+	if (event < MMT_EV_COUNT)
+		return mmt_events[event].name;
+	if (event == SINK_PLACEMENT)
+		return "placement";
+	if (event == SINK_LOST)
+		return "lost_events";
+	if (event == SINK_FINDING)
+		return "finding";
+	return "unknown";
+}
+
 static void send_one(struct mmt_sink *s, struct slot *sl)
 {
 	struct mmt_spool_entry *e = sl->e;
@@ -407,7 +423,7 @@ static void send_one(struct mmt_sink *s, struct slot *sl)
 	natsMsg *m = NULL;
 	char ev[32];
 
-	token(ev, sizeof(ev), e->event < MMT_EV_COUNT ? mmt_events[e->event].name : "unknown");
+	token(ev, sizeof(ev), event_subject(e->event));
 	/* an earlier run's event keeps its host and its message id */
 	snprintf(subj, sizeof(subj), "%s.%s.%s", s->o.subject,
 		 sl->dead ? sl->dead->hdr.host : s->host, ev);
@@ -668,6 +684,30 @@ void mmt_sink_event(struct mmt_sink *s, unsigned int event, const char *line, si
 	while (len && (line[len - 1] == '\n'))
 		len--;
 	mmt_spool_push(&s->spool, event, line, len);
+}
+
+void mmt_sink_records(struct mmt_sink *s, const char *buf, size_t len)
+{
+	while (len) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl ? (size_t)(nl - buf) + 1 : len;
+
+		if (n > 1 && buf[0] == '{') {
+			unsigned int ev = SINK_FINDING;
+
+			/* the renderers write eventName before any argument */
+			static const char placement[] = "\"eventName\":\"placement\"";
+			static const char lost[] = "\"eventName\":\"lost_events\"";
+
+			if (memmem(buf, n, placement, sizeof(placement) - 1))
+				ev = SINK_PLACEMENT;
+			else if (memmem(buf, n, lost, sizeof(lost) - 1))
+				ev = SINK_LOST;
+			mmt_sink_event(s, ev, buf, n);
+		}
+		buf += n;
+		len -= n;
+	}
 }
 
 __u64 mmt_sink_close(struct mmt_sink *s, unsigned int wait_ms)

@@ -51,6 +51,13 @@ void mmt_sink_event(struct mmt_sink *s, unsigned int event, const char *line, si
 	(void)len;
 }
 
+void mmt_sink_records(struct mmt_sink *s, const char *buf, size_t len)
+{
+	(void)s;
+	(void)buf;
+	(void)len;
+}
+
 __u64 mmt_sink_close(struct mmt_sink *s, unsigned int wait_ms)
 {
 	(void)s;

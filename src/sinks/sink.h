@@ -74,6 +74,13 @@ struct mmt_sink *mmt_sink_open(const struct mmt_sink_opts *o);
 /* One event's JSON line (newline included or not): never blocks. */
 void mmt_sink_event(struct mmt_sink *s, unsigned int event, const char *line, size_t len);
 /*
+ * The records that are not calls (placement samples, lost_events, findings)
+ * as the renderers wrote them, one JSON object a line: each is sent as its
+ * own message, to subject mmtrace.<host>.<its eventName: placement,
+ * lost_events, or finding for a detection>. Never blocks.
+ */
+void mmt_sink_records(struct mmt_sink *s, const char *buf, size_t len);
+/*
  * Wait up to wait_ms for what is spooled to be acknowledged, then stop:
  * what is left goes to the spool file for a later run (and is told on
  * stderr). Returns the number of events dropped now (no file, or no room

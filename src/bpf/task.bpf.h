@@ -131,30 +131,36 @@ static __always_inline __u32 ns_nr(struct pid *pid)
 }
 
 /*
- * The part of a call's context that can change from call to call, read
- * from the task's fields rather than through the helpers that return the
- * same values (bpf_get_current_uid_gid, _cgroup_id, _comm): a helper call
- * each costs more than the two or three loads it makes. The values are
- * the helpers': the credentials' uid and gid as the initial user
- * namespace sees them (kuid_t holds exactly that), the default
- * hierarchy's cgroup id, the 16 bytes of comm.
+ * The part of a call's context that can change from call to call. uid,
+ * gid and comm are read from the task's fields rather than through the
+ * helpers that return the same values (bpf_get_current_uid_gid, _comm): a
+ * helper call each costs more than the loads it makes. The values are the
+ * helpers': the credentials' uid and gid as the initial user namespace sees
+ * them (kuid_t holds exactly that), the 16 bytes of comm. The cgroup id
+ * stays a helper call: the walk task->cgroups->dfl_cgrp->kn->id, inlined
+ * on every path of the exit, took the verifier 30-45 ms more at start-up.
  */
-static __always_inline void fill_call_context(struct mmt_call *r, __u64 pid_tgid)
+__noinline int fill_call_context(struct mmt_call *r, __u64 pid_tgid)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	const struct cred *cred = task->cred;
-	struct css_set *cgroups = task->cgroups;
 	const __u64 *comm = (const __u64 *)task->comm;
-	__u64 *dst = (__u64 *)r->comm;
+	__u64 *dst;
 
+	if (!r) /* a global function's pointer may be NULL to the verifier */
+		return 0;
+	dst = (__u64 *)r->comm;
 	r->cpu = bpf_get_smp_processor_id();
-	r->cgroup_id = cgroups ? cgroups->dfl_cgrp->kn->id : 0;
+	r->cgroup_id = bpf_get_current_cgroup_id();
 	r->host_tid = (__u32)pid_tgid;
 	r->host_pid = pid_tgid >> 32;
-	r->uid = cred ? cred->uid.val : 0;
-	r->gid = cred ? cred->gid.val : 0;
+	/* no NULL check (a running task has its credentials; a load through
+	 * NULL reads 0): a branch would double the verifier's paths */
+	r->uid = cred->uid.val;
+	r->gid = cred->gid.val;
 	dst[0] = comm[0];
 	dst[1] = comm[1];
+	return 0;
 }
 
 /* The thread's context that rarely changes: see struct task_seen. */
@@ -223,19 +229,22 @@ __noinline int send_task(__u64 pid_tgid)
 	} while (0)
 
 /*
- * Send the thread's context ahead of its call record when user space does
- * not have it, or has an outdated one. False: no room in the ring buffer,
- * and the call record must not go out without its context.
+ * Compare the thread's context with what *seen holds (updating it): 1 when
+ * the context sent last is still right. A global function: the verifier
+ * checks its loads of the task's fields once, not on every path of the
+ * exit program (each such load costs it a search of the kernel's BTF).
  */
-static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
+__noinline int task_same(struct task_seen *seen)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct nsproxy *nsp = task->nsproxy;
 	struct mm_struct *mm = task->mm;
-	struct task_seen *seen = &cs->seen;
 	struct uts_namespace *uts = nsp ? nsp->uts_ns : NULL;
-	bool same = seen->sent;
+	bool same;
 
+	if (!seen)
+		return 0;
+	same = seen->sent;
 	SEEN(start, task->start_boottime);
 	SEEN(parent, (__u64)task->real_parent);
 	SEEN(nsproxy, (__u64)nsp);
@@ -246,10 +255,20 @@ static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
 		for (int i = 0; i < MMT_HOST_WORDS; i++)
 			SEEN(host[i], name[i]);
 	}
-	if (same)
+	return same;
+}
+
+/*
+ * Send the thread's context ahead of its call record when user space does
+ * not have it, or has an outdated one. False: no room in the ring buffer,
+ * and the call record must not go out without its context.
+ */
+static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
+{
+	if (task_same(&cs->seen))
 		return true;
-	seen->sent = send_task(pid_tgid);
-	return seen->sent;
+	cs->seen.sent = send_task(pid_tgid);
+	return cs->seen.sent;
 }
 
 #endif /* MMT_TASK_BPF_H */

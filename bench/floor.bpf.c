@@ -208,24 +208,31 @@ out:
 
 /* systp: the kernel's syscall tracepoints pass the number and the six
  * arguments (enter) or the return value (exit) in their record. */
+static __always_inline struct floor_record *systp_reserve(long nr, __u64 pid_tgid)
+{
+	void *rb = cpu_ring();
+	struct floor_record *r;
+
+	if (!selected(nr, pid_tgid >> 32))
+		return NULL;
+	if (!rb) {
+		count_drop(FLOOR_DROP_NORING);
+		return NULL;
+	}
+	r = bpf_ringbuf_reserve(rb, sizeof(*r), 0);
+	if (!r)
+		count_drop(FLOOR_DROP_RINGBUF);
+	return r;
+}
+
 SEC("tracepoint")
 int systp_tp_enter(struct syscall_trace_enter *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	void *rb = cpu_ring();
-	struct floor_record *r;
+	struct floor_record *r = systp_reserve(ctx->nr, pid_tgid);
 
-	if (!selected(ctx->nr, pid_tgid >> 32))
+	if (!r)
 		return 0;
-	if (!rb) {
-		count_drop(FLOOR_DROP_NORING);
-		return 0;
-	}
-	r = bpf_ringbuf_reserve(rb, sizeof(*r), 0);
-	if (!r) {
-		count_drop(FLOOR_DROP_RINGBUF);
-		return 0;
-	}
 	r->pid_tgid = pid_tgid;
 	r->ns = bpf_ktime_get_boot_ns();
 	r->nr = ctx->nr;
@@ -238,20 +245,10 @@ SEC("tracepoint")
 int systp_tp_exit(struct syscall_trace_exit *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	void *rb = cpu_ring();
-	struct floor_record *r;
+	struct floor_record *r = systp_reserve(ctx->nr, pid_tgid);
 
-	if (!selected(ctx->nr, pid_tgid >> 32))
+	if (!r)
 		return 0;
-	if (!rb) {
-		count_drop(FLOOR_DROP_NORING);
-		return 0;
-	}
-	r = bpf_ringbuf_reserve(rb, sizeof(*r), 0);
-	if (!r) {
-		count_drop(FLOOR_DROP_RINGBUF);
-		return 0;
-	}
 	r->pid_tgid = pid_tgid;
 	r->ns = bpf_ktime_get_boot_ns();
 	r->nr = ctx->nr | FLOOR_EXIT;

@@ -45,21 +45,6 @@ static void list_events(char *buf, size_t len)
 		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", mmt_events[i].name);
 }
 
-static bool lookup_name(const struct xlat *x, const char *name, __u64 *val)
-{
-	for (size_t i = 0; i < x->n; i++) {
-		if (!strcmp(x->e[i].name, name)) {
-			*val = x->e[i].val;
-			return true;
-		}
-	}
-	if (x->zero && !strcmp(x->zero, name)) {
-		*val = 0;
-		return true;
-	}
-	return false;
-}
-
 /*
  * A value: a number (decimal, 0x hex, negative) or NAME|NAME|... of the
  * argument's constants. *first_only tells whether only names of the
@@ -98,7 +83,7 @@ static int parse_value(const char *expr, const char *text,
 		int k;
 
 		for (k = 0; k < nt; k++)
-			if (lookup_name(t[k], name, &v))
+			if (xlat_value_of(t[k], name, &v))
 				break;
 		if (k == nt) {
 			err = mmt_usage_error("filter '%s': unknown constant '%s' for %s (e.g. %s)",

@@ -136,21 +136,6 @@ static bool huge_size(const char *t, __u64 *v)
 	return true;
 }
 
-static bool in_table(const struct xlat *x, const char *name, __u64 *v)
-{
-	for (size_t i = 0; i < x->n; i++) {
-		if (!strcmp(x->e[i].name, name)) {
-			*v = x->e[i].val;
-			return true;
-		}
-	}
-	if (x->zero && !strcmp(x->zero, name)) {
-		*v = 0;
-		return true;
-	}
-	return false;
-}
-
 /*
  * The register behind a decoded text: "MPOL_BIND|MPOL_F_STATIC_NODES",
  * "PROT_READ|0x10", "0x7f00", "-1". Names come from the tables filters
@@ -181,7 +166,7 @@ static bool text_raw(const struct mmt_arg_desc *a, const char *text, __u64 *raw)
 			v = strtoull(tok, &end, 0);
 		found = !errno && end != tok && !*end;
 		for (int k = 0; k < nt && !found; k++)
-			found = in_table(t[k], tok, &v);
+			found = xlat_value_of(t[k], tok, &v);
 		if (!found && a->kind == MMT_ARG_MMAP_FLAGS)
 			found = huge_size(tok, &v);
 		if (!found)

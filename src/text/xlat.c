@@ -3,6 +3,7 @@
  * xlat.c - the constant tables and the two ways to print them.
  */
 #include <stdio.h>
+#include <string.h>
 #include "text/xlat.h"
 
 #define XLAT(hdr, arr) XLAT_ZERO(hdr, arr, NULL)
@@ -229,6 +230,21 @@ const char *xlat_name(const struct xlat *x, __u64 val)
 		if (x->e[i].val == val)
 			return x->e[i].name;
 	return NULL;
+}
+
+bool xlat_value_of(const struct xlat *x, const char *name, __u64 *val)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		if (!strcmp(x->e[i].name, name)) {
+			*val = x->e[i].val;
+			return true;
+		}
+	}
+	if (x->zero && !strcmp(x->zero, name)) {
+		*val = 0;
+		return true;
+	}
+	return false;
 }
 
 /* snprintf that keeps counting past the end of buf */

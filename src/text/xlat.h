@@ -8,6 +8,7 @@
 #define MMT_XLAT_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct xlat_entry {
@@ -49,6 +50,9 @@ extern const struct xlat numa_placement_kinds; /* value: mmt_numa_placement_kind
 
 /* NULL when val is not in the table. */
 const char *xlat_name(const struct xlat *x, __u64 val);
+
+/* The value of a name: an entry's, or 0 for x->zero. false: no such name. */
+bool xlat_value_of(const struct xlat *x, const char *name, __u64 *val);
 
 /*
  * Bits as "A|B|0x40": known names in table order, then the unknown bits in

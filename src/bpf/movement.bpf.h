@@ -43,16 +43,6 @@ struct {
 
 const struct mmt_move_stat zero_move = {};
 
-/* The group of the current task, by --summary-by. */
-static __always_inline __u64 summary_group(void)
-{
-	if (summary_by == MMT_BY_PID)
-		return bpf_get_current_pid_tgid() >> 32;
-	if (summary_by == MMT_BY_CGROUP)
-		return bpf_get_current_cgroup_id();
-	return 0;
-}
-
 /* Summary mode: one more kernel event in the current task's group. */
 static __always_inline void count_kevent(__u32 event)
 {
@@ -63,15 +53,9 @@ static __always_inline void count_kevent(__u32 event)
 	key.group = summary_group();
 	if (summary_by == MMT_BY_COMM)
 		bpf_get_current_comm(key.comm, sizeof(key.comm));
-	st = bpf_map_lookup_elem(&stats, &key);
-	if (!st) {
-		bpf_map_update_elem(&stats, &key, &zero_stat, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&stats, &key);
-		if (!st) {
-			count(event, MMT_DROP_INFLIGHT);
-			return;
-		}
-	}
+	st = stat_row(&key);
+	if (!st)
+		return;
 	st->calls++;
 	st->hist[0]++; /* no duration: the histogram's first slot, as 0 ns */
 }

@@ -40,7 +40,7 @@ struct read_state {
 	size_t nhosts;
 	/* counts for --stats and the closing notes */
 	__u64 read, printed, filtered, unreadable, no_duration, no_room;
-	__u64 others, others_left; /* records that are not calls; of them, left out */
+	__u64 others_left; /* records that are not calls, left out */
 	__u64 counted_no_duration; /* -c: events whose latency is not known */
 };
 
@@ -162,8 +162,9 @@ static bool host_wanted(const struct mmt_options *o, const char *host)
 }
 
 /*
- * A record live tracing writes besides the calls, sent by the sink to its
- * own subject: a placement sample, a lost_events record, a finding
+ * A line that did not parse as a call but is a record live tracing writes
+ * besides the calls, sent by the sink to its own subject: a placement
+ * sample, a lost_events record, a finding
  * (eventId 7001-7099, Tracee's finding shape).
  */
 static bool other_record(const char *data, size_t len)
@@ -189,9 +190,14 @@ static int on_event(void *ctx, const char *data, size_t len)
 	const char *why = NULL;
 
 	s->read++;
-	if (other_record(data, len)) {
+	if (mmt_json_event_parse(&s->j, data, len, &why)) {
+		if (!other_record(data, len)) {
+			if (getenv("MMTRACE_DEBUG"))
+				fprintf(stderr, "mmtrace: left out a line: %s\n", why);
+			s->unreadable++;
+			return 0;
+		}
 		/* as recorded in JSON; the table, strace lines and -c are of calls */
-		s->others++;
 		if (o->format != MMT_FMT_JSON || o->summary) {
 			s->others_left++;
 			return 0;
@@ -200,12 +206,6 @@ static int on_event(void *ctx, const char *data, size_t len)
 		ob_char(&s->out, '\n');
 		ob_flush(&s->out);
 		return s->out.err == EPIPE ? 1 : s->out.err ? -1 : 0;
-	}
-	if (mmt_json_event_parse(&s->j, data, len, &why)) {
-		if (getenv("MMTRACE_DEBUG"))
-			fprintf(stderr, "mmtrace: left out a line: %s\n", why);
-		s->unreadable++;
-		return 0;
 	}
 	if (mmt_match_needs_latency(o) && ev->duration_unknown)
 		s->no_duration++;

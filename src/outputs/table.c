@@ -4,7 +4,6 @@
  * TIME UID COMM PID TID RET EVENT ARGS.
  */
 #include <string.h>
-#include <time.h>
 #include "decoders/argkinds.h"
 #include "outputs/output.h"
 
@@ -78,29 +77,6 @@ static void pad(struct outbuf *ob, size_t n, size_t width)
 	do
 		ob_char(ob, ' ');
 	while (++n < width);
-}
-
-/* HH:MM:SS.uuuuuu, local time; the broken-down time is kept per second */
-static void time_col(struct outbuf *ob, __u64 ns)
-{
-	static time_t last_sec = -1;
-	static char hms[16];
-	time_t sec = ns / 1000000000ULL;
-	__u64 us = (ns / 1000) % 1000000;
-	char frac[8];
-
-	if (sec != last_sec) {
-		struct tm tm;
-
-		localtime_r(&sec, &tm);
-		strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
-		last_sec = sec;
-	}
-	ob_str(ob, hms);
-	frac[0] = '.';
-	for (int i = 6; i >= 1; i--, us /= 10)
-		frac[i] = '0' + us % 10;
-	ob_mem(ob, frac, 7);
 }
 
 static void outcome_text(struct outbuf *ob, const struct mmt_decoded_event *ev)
@@ -200,10 +176,9 @@ void mmt_table_event(struct outbuf *ob, const struct mmt_decoded_event *ev)
 
 		switch (shown[i]) {
 		case MMT_COL_TIME:
-			if (time_fmt == MMT_TIME_DEFAULT)
-				time_col(ob, ev->timestamp_ns);
-			else
-				mmt_time_text(ob, time_fmt, ev->timestamp_ns, &time_prev_ns);
+			/* the table's own time is -tt's: HH:MM:SS.uuuuuu */
+			mmt_time_text(ob, time_fmt == MMT_TIME_DEFAULT ? MMT_TIME_USEC : time_fmt,
+				      ev->timestamp_ns, &time_prev_ns);
 			break;
 		case MMT_COL_UID:
 			ob_u64(ob, r->uid);

@@ -10,7 +10,8 @@ import struct
 import subprocess
 import time
 
-from common import REPLAY, SYSCALLS, NotAvailable, log, parse_kv, prog_ids, read_text
+from common import (REPLAY, STATS_SYSCTL, SYSCALLS, NotAvailable, log, parse_kv, prog_ids,
+                    read_text)
 from workloads import WORKLOADS, calls_for, go, run_once, traced_workload
 from tracers import Floor, FloorPerCpu, MmtraceJson, MmtraceSummary, NoTracer
 
@@ -123,7 +124,7 @@ def bpf_cost(cfg, tmp, workloads, rounds, baseline=None):
     which also carries the reader's share of the machine; a separate pass, as
     the statistics themselves cost every program run. Returns ({(workload,
     key): [(ns per call, program runs per call)]}, tracers) or raises."""
-    path = "/proc/sys/kernel/bpf_stats_enabled"
+    path = STATS_SYSCTL
     before = read_text(path).strip() or "0"
     tracers = [Floor(), MmtraceJson()] + ([MmtraceJson(baseline, True)] if baseline else [])
     res = {}

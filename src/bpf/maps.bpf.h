@@ -31,6 +31,9 @@ const volatile __u8 summary_by = MMT_BY_NONE;
 const volatile struct mmt_pred preds[MMT_EV_COUNT][MMT_MAX_PREDS] = {};
 const volatile __u8 npreds[MMT_EV_COUNT] = {};
 const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
+/* a thread asks its CPU's buffer for its fill at every (this + 1)th record
+ * while it is below wakeup_bytes (a power of two minus one) */
+const volatile __u32 fill_check_mask = 0;
 /* MMT_SEL_OF(event) of each syscall number, 0 when not traced: sel64 for
  * the per-syscall tracepoints (64-bit tasks), raw64 for the 64-bit calls
  * the raw programs serve (every selected one with --attach=raw; with auto

@@ -94,33 +94,46 @@ static __always_inline __u64 mmt_pages_of(__u64 len)
 	return (len >> 12) + !!(len & (MMT_PAGE_SIZE - 1));
 }
 
-/* Do two masks differ in their low nbits bits? */
+/*
+ * Do two masks differ in their low nbits bits? The whole words are compared
+ * without a branch each (the exit of every traced call with a mask runs
+ * this), then the bits of the last, partial word.
+ */
 static __always_inline int mmt_mask_differs(const __u64 *a, const __u64 *b, __u32 nbits)
 {
-	for (__u32 i = 0; i < MMT_MASK_WORDS; i++) {
-		__u64 diff = a[i] ^ b[i];
-		__u32 first = i * 64;
+	__u32 full = nbits / 64, rest = nbits % 64;
+	__u64 diff = 0;
 
-		if (first >= nbits)
+	for (__u32 i = 0; i < MMT_MASK_WORDS; i++) {
+		if (i >= full)
 			break;
-		if (nbits - first < 64)
-			diff &= (1ULL << (nbits - first)) - 1;
-		if (diff)
-			return 1;
+		diff |= a[i] ^ b[i];
 	}
-	return 0;
+	/* a partial word is within the array (nbits <= MMT_MASK_MAX_BITS):
+	 * the mask keeps its index there for the verifier too */
+	if (rest && full < MMT_MASK_WORDS) {
+		full &= MMT_MASK_WORDS - 1;
+		diff |= (a[full] ^ b[full]) & ((1ULL << rest) - 1);
+	}
+	return diff != 0;
 }
 
-/* The bits of a mask past its first word (0 for a mask not read): the
- * compact wire form carries a mask only when this is 0. */
-static __always_inline __u64 mmt_mask_high_bits(const __u64 *words, __u8 state)
+/* The bits of a mask past its first word, in the words that hold its
+ * nbits bits (0 for a mask not read; the words past them are left over
+ * from another call): the compact wire form carries a mask only when
+ * this is 0. */
+static __always_inline __u64 mmt_mask_high_bits(const __u64 *words, __u8 state, __u32 nbits)
 {
 	__u64 high = 0;
 
-	for (int i = 1; i < MMT_MASK_WORDS; i++)
+	if (state != MMT_READ_OK)
+		return 0;
+	for (__u32 i = 1; i < MMT_MASK_WORDS; i++) {
+		if (i * 64 >= nbits)
+			break;
 		high |= words[i];
-	/* no branch per word: each would be one more path to verify */
-	return high & -(__u64)(state == MMT_READ_OK);
+	}
+	return high;
 }
 
 /* The latency histogram's slot: log2 of ns, rounded down. */

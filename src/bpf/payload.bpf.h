@@ -277,7 +277,7 @@ static __always_inline void read_exit_payload(struct call_entry *e, union payloa
  * (the words of a mask that was not read do not count). */
 static __always_inline __u64 mask_high_bits(const struct mmt_mask *m)
 {
-	return mmt_mask_high_bits(m->words, m->state);
+	return mmt_mask_high_bits(m->words, m->state, m->nbits);
 }
 
 static __always_inline bool masks_fit_words(const struct mmt_payload_masks *p)

@@ -251,9 +251,16 @@ __noinline int task_same(struct task_seen *seen)
 	SEEN(exe_file, mm ? (__u64)mm->exe_file : 0);
 	if (uts) {
 		const __u64 *name = (const __u64 *)uts->name.nodename;
+		__u64 diff = 0;
 
+		/* one branch for the name, not one per word */
 		for (int i = 0; i < MMT_HOST_WORDS; i++)
-			SEEN(host[i], name[i]);
+			diff |= seen->host[i] ^ name[i];
+		if (diff) {
+			for (int i = 0; i < MMT_HOST_WORDS; i++)
+				seen->host[i] = name[i];
+			same = false;
+		}
 	}
 	return same;
 }

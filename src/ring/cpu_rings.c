@@ -17,6 +17,15 @@ size_t mmt_cpu_ring_bytes(size_t total, int ncpus, size_t page)
 	return bytes;
 }
 
+unsigned int mmt_fill_check_every(size_t bytes)
+{
+	unsigned int every = 1;
+
+	while (every < 64 && (size_t)every * 2 * 4096 <= bytes / 16)
+		every *= 2;
+	return every;
+}
+
 int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int outer_fd, int ncpus, size_t bytes)
 {
 	__u32 *keys = calloc((size_t)ncpus, sizeof(*keys)), count = (__u32)ncpus;

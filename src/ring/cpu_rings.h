@@ -14,6 +14,14 @@
  * least a ring buffer can be) whatever the number of CPUs. */
 size_t mmt_cpu_ring_bytes(size_t total, int ncpus, size_t page);
 
+/*
+ * Every how many records a producing thread asks its buffer of bytes for
+ * its fill while below half of it: a power of two from 1 to 64, such that
+ * that many of the largest records (4 KiB) fill at most a sixteenth of
+ * the buffer between two looks.
+ */
+unsigned int mmt_fill_check_every(size_t bytes);
+
 struct mmt_cpu_rings {
 	struct ring_buffer *rb;
 	int *fds; /* each CPU's buffer, kept open from its creation */

@@ -232,8 +232,16 @@ static void test_mask_compare(void **state)
 	b[1] = 1; /* bit 64 */
 	assert_false(mmt_mask_differs(a, b, 64));
 	assert_true(mmt_mask_differs(a, b, 65));
-	assert_int_equal(mmt_mask_high_bits(b, MMT_READ_OK), 1);
-	assert_int_equal(mmt_mask_high_bits(b, MMT_READ_FAULT), 0);
+	assert_int_equal(mmt_mask_high_bits(b, MMT_READ_OK, 65), 1);
+	assert_int_equal(mmt_mask_high_bits(b, MMT_READ_FAULT, 65), 0);
+	/* a word past the mask's bits is left over from another call */
+	assert_int_equal(mmt_mask_high_bits(b, MMT_READ_OK, 64), 0);
+	/* whole words differ, the last partial one within its bits only */
+	b[1] = 0;
+	b[15] = 1ULL << 63;
+	assert_true(mmt_mask_differs(a, b, 1024));
+	assert_false(mmt_mask_differs(a, b, 1023));
+	assert_false(mmt_mask_differs(a, b, 0));
 }
 
 static void test_hist_pred_ret(void **state)

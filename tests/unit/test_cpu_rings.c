@@ -39,12 +39,25 @@ static void at_least_a_page(void **state)
 	assert_int_equal(mmt_cpu_ring_bytes(8 * PAGE, 0, PAGE), 8 * PAGE);
 }
 
+/* How often a producer looks at its buffer's fill: rarely in a large
+ * buffer, at every record in a small one. */
+static void fill_checks(void **state)
+{
+	(void)state;
+	assert_int_equal(mmt_fill_check_every(8UL << 20), 64);
+	assert_int_equal(mmt_fill_check_every(1UL << 20), 16);
+	assert_int_equal(mmt_fill_check_every(128UL << 10), 2);
+	assert_int_equal(mmt_fill_check_every(64UL << 10), 1);
+	assert_int_equal(mmt_fill_check_every(PAGE), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(split_evenly),
 		cmocka_unit_test(rounded_down),
 		cmocka_unit_test(at_least_a_page),
+		cmocka_unit_test(fill_checks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,10 +163,20 @@ def two_threads(cfg, tmp, calls):
     """Two threads hammering set_mempolicy under mmtrace -o json with the
     default ring buffer, twice: with the reader running (losses, if any,
     must be counted exactly), and with the reader stopped (SIGSTOP), which
-    measures how much of the peak rate the buffer holds by itself."""
-    tracer = MmtraceJson()
+    measures how much of the peak rate the buffer holds by itself; then,
+    when mmtrace has --overflow, once more with the reader running and
+    --overflow=drop (the calls never slowed, what does not fit counted)."""
+    plain = MmtraceJson()
+
+    class Dropping(MmtraceJson):
+        def argv(self, pid, d):
+            return super().argv(pid, d) + ["--overflow=drop"]
+
+    runs = [(plain, False, False), (plain, True, False)]
+    if "--overflow" in plain.binary.help():
+        runs.append((Dropping(), False, True))
     rows = []
-    for stalled in (False, True):
+    for tracer, stalled, drop in runs:
         try:
             tracer.check()
             with traced_workload(tracer, "set_mempolicy", calls, tmp, threads=2) as (wl, tr):
@@ -178,10 +188,11 @@ def two_threads(cfg, tmp, calls):
                 tr.settle()
                 tr.stop()
                 events, lost = tracer.collect(tr)
-                rows.append({"stalled": stalled, "made": int(res.get("set_mempolicy", 0)),
+                rows.append({"stalled": stalled, "drop": drop,
+                             "made": int(res.get("set_mempolicy", 0)),
                              "events": events, "lost": lost, "ns": float(res["ns_per_call"])})
         except (NotAvailable, OSError, RuntimeError) as e:
-            rows.append({"stalled": stalled, "error": str(e)})
+            rows.append({"stalled": stalled, "drop": drop, "error": str(e)})
     return rows
 
 

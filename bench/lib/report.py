@@ -189,7 +189,8 @@ def two_threads_table(rows, buffer_mb):
              "|---|---:|---:|---:|---|---:|---:|"]
     notes = []
     for r in rows:
-        what = "stopped (SIGSTOP) during the run" if r["stalled"] else "running"
+        what = ("stopped (SIGSTOP) during the run" if r["stalled"] else
+                "running, --overflow=drop" if r.get("drop") else "running")
         if "error" in r:
             lines.append(f"| {what} | n/a: {r['error']} | | | | | |")
             continue

@@ -34,6 +34,9 @@ const volatile __u64 wakeup_bytes = 0; /* wake the reader past this fill */
 /* a thread asks its CPU's buffer for its fill at every (this + 1)th record
  * while it is below wakeup_bytes (a power of two minus one) */
 const volatile __u32 fill_check_mask = 0;
+/* --overflow=drop: past wakeup_bytes, wake the reader at every
+ * (fill_check_mask + 1)th record only, never slowing the traced calls */
+const volatile bool overflow_drop = false;
 /* MMT_SEL_OF(event) of each syscall number, 0 when not traced: sel64 for
  * the per-syscall tracepoints (64-bit tasks), raw64 for the 64-bit calls
  * the raw programs serve (every selected one with --attach=raw; with auto

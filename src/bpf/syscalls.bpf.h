@@ -177,12 +177,14 @@ static __always_inline int on_exit(long ret)
 	 * slows a producer that outruns the reader instead of dropping its
 	 * records: waking only once at the crossing lost 38% of a tight loop.
 	 * The fill is asked at a thread's every (fill_check_mask + 1)th record
-	 * while it was below the threshold, and at every record once past it:
-	 * asking reads the consumer's position, a cache line the reader
-	 * writes all the time (at every 8th record, as before, that miss cost
-	 * a traced get_mempolicy 10-25 ns on average).
+	 * while it was below the threshold (asking reads the consumer's
+	 * position, a cache line the reader keeps writing), and at every
+	 * record once past it. --overflow=drop keeps to every (mask + 1)th
+	 * record past it too: a wake-up that often gets a sleeping reader
+	 * going without slowing the calls, and what finds the buffer full is
+	 * dropped and counted.
 	 */
-	if (cs->over || (cs->records++ & fill_check_mask) == 0) {
+	if ((cs->over && !overflow_drop) || (cs->records++ & fill_check_mask) == 0) {
 		cs->over = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) >= wakeup_bytes;
 		if (cs->over)
 			flags = BPF_RB_FORCE_WAKEUP;

@@ -80,6 +80,7 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	 * exit program went from 280 to 590-1190 ns a call) */
 	skel->rodata->wakeup_bytes = ring / 2;
 	skel->rodata->fill_check_mask = mmt_fill_check_every(ring) - 1;
+	skel->rodata->overflow_drop = o->overflow_drop;
 	skel->rodata->kev_migration = o->selected[MMT_EV_PAGE_MIGRATION];
 	skel->rodata->kev_numa = o->selected[MMT_EV_NUMA_TASK_PLACEMENT];
 	skel->rodata->ctx_fd_paths = o->fd_paths;

@@ -152,6 +152,13 @@ static const char usage_text[] =
 	"                                optional K or M suffix (default: 16M; 64M\n"
 	"                                with --stack), shared by one buffer per CPU\n"
 	"                                (at least 4K each)\n"
+	"      --overflow POLICY         when the reader falls behind: slow (default):\n"
+	"                                past half of a CPU's buffer, each record\n"
+	"                                wakes the reader, which slows the traced\n"
+	"                                calls and keeps records; drop: one wake-up\n"
+	"                                in 64 records, calls are never slowed, and\n"
+	"                                records that find the buffer full are\n"
+	"                                dropped and counted\n"
 	"      --order-window MS         hold records MS ms to print them in time\n"
 	"                                order across CPUs (default 10; 0: in the\n"
 	"                                order read; one that comes later than that\n"
@@ -456,6 +463,7 @@ enum {
 	OPT_ORDER_WINDOW,
 	OPT_SYSCALL_TPS,
 	OPT_ATTACH,
+	OPT_OVERFLOW,
 	OPT_TID,
 	OPT_COMM,
 	OPT_NOT_COMM,
@@ -504,6 +512,7 @@ static const struct option long_options[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "syscall-tracepoints", no_argument, NULL, OPT_SYSCALL_TPS },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
+	{ "overflow", required_argument, NULL, OPT_OVERFLOW },
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "comm", required_argument, NULL, OPT_COMM },
 	{ "not-comm", required_argument, NULL, OPT_NOT_COMM },
@@ -891,6 +900,14 @@ static int parse(int argc, char **argv, struct mmt_options *o, bool reading)
 				return mmt_usage_error("invalid --attach '%s' (auto, raw or syscall)",
 						       optarg);
 			break;
+		case OPT_OVERFLOW:
+			if (!strcmp(optarg, "slow"))
+				o->overflow_drop = false;
+			else if (!strcmp(optarg, "drop"))
+				o->overflow_drop = true;
+			else
+				return mmt_usage_error("invalid --overflow '%s' (slow or drop)", optarg);
+			break;
 		case 'h':
 			fputs(reading ? read_usage_text : usage_text, stdout);
 			return -1;
@@ -990,6 +1007,8 @@ static int parse(int argc, char **argv, struct mmt_options *o, bool reading)
 	if (o->summary && (o->fd_paths || o->mappings))
 		return mmt_usage_error("-c writes no event: %s does not apply",
 				       o->fd_paths ? "--fd-paths" : "--mappings");
+	if (o->summary && !o->stack_summary && o->overflow_drop)
+		return mmt_usage_error("-c counts in the kernel: --overflow does not apply");
 	if (o->summary && o->nnode_filters)
 		return mmt_usage_error("-c counts in the kernel: a .nodes filter does not apply");
 	return 0;

@@ -109,6 +109,9 @@ struct mmt_options {
 	bool nats; /* -o nats://...: sink holds where */
 	struct mmt_sink_opts sink;
 	unsigned long buffer_size; /* ring buffer bytes, power of two */
+	/* --overflow=drop: a full buffer drops records rather than slowing the
+	 * traced calls with a wake-up each (see syscalls.bpf.h) */
+	bool overflow_drop;
 	unsigned int order_window_ms; /* hold-back to merge CPUs in time order */
 	enum mmt_kcopy_method kernel_copy;
 	/* argument context read in the kernel at entry */

@@ -693,10 +693,9 @@ def context_follows_a_thread_across_cpus():
     eq(stats["late"], 0, "records out of time order")
 
 
-@test
-def losses_are_counted_exactly():
+def check_losses(*opts):
     """A 4 KiB ring buffer cannot hold a burst: delivered + lost == made."""
-    out, err, calls = run_traced("burst", "-o", "json", "--buffer-size", "4K", "--stats",
+    out, err, calls = run_traced("burst", "-o", "json", "--buffer-size", "4K", "--stats", *opts,
                                  events="set_mempolicy")
     made = calls[0]["calls"]
     events = json_events(out)
@@ -712,6 +711,19 @@ def losses_are_counted_exactly():
     eq(stats["events"], delivered, "--stats events")
     check(any(re.fullmatch(r"mmtrace: \d+ events lost: set_mempolicy \d+ \(ringbuf full\)", l)
               for l in lines), f"no loss line on stderr: {lines}")
+
+
+@test
+def losses_are_counted_exactly():
+    """The default (--overflow=slow): a full buffer still loses records."""
+    check_losses()
+
+
+@test
+def losses_are_counted_exactly_when_dropping():
+    """--overflow=drop: the reader is woken less often; every record that
+    finds the buffer full is still counted, per event, in the stream too."""
+    check_losses("--overflow=drop")
 
 
 def with_strace(cmd, syscall):
@@ -890,6 +902,8 @@ USAGE_ERRORS = [
     (["-c", "--kernel-copy=fexit"], "-c writes no event: --kernel-copy does not apply"),
     (["--buffer-size", "3"], "invalid --buffer-size '3'"),
     (["--buffer-size", "5000"], "invalid --buffer-size '5000'"),
+    (["--overflow", "block"], "invalid --overflow 'block'"),
+    (["-c", "--overflow=drop"], "-c counts in the kernel: --overflow does not apply"),
     (["--parse-arguments"], "--parse-arguments applies to -o json only"),
     (["-p", "1", "--", "true"], "-p and a command cannot be combined"),
     (["list", "nosuch"], "unknown event 'nosuch'"),

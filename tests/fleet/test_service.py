@@ -6,6 +6,7 @@ made from --help and the event table, bash completion, the systemd unit
 and removed; SIGHUP reopening --output-file; and the capabilities that
 tracing needs, as measured."""
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -44,6 +45,15 @@ def test_install(tmp):
     check("install: completion of -e set_mem",
           sorted(r.stdout.split()) == ["set_mempolicy", "set_mempolicy_home_node"],
           r.stdout + r.stderr[-200:])
+    # the unit's default arguments are ones mmtrace takes: traced for a
+    # command, its file put in tmp
+    with open(os.path.join(dest, files[3])) as f:
+        m = re.search(r'^Environment="MMTRACE_ARGS=([^"]*)"$', f.read(), re.M)
+    args = m.group(1).split() if m else []
+    args = [os.path.join(tmp, "unit.json") if a.startswith("/var/log/") else a for a in args]
+    r = run([MMTRACE, *args, "-e", "set_mempolicy", "--", WORKLOAD, "burst", "/dev/null"])
+    check("install: the unit's default MMTRACE_ARGS trace", m and r.returncode == 0
+          and os.path.getsize(os.path.join(tmp, "unit.json")) > 0, f"{args}: {r.stderr[-300:]}")
     if shutil.which("systemd-analyze"):
         # the unit as installed, its ExecStart pointed at the staged binary
         unit = os.path.join(tmp, "mmtrace.service")

@@ -12,34 +12,44 @@
 /*
  * Read a node mask the way the kernel's get_nodes() does (mmt_mask_sizing()).
  * We read at most MMT_MASK_MAX_BITS of them and say when it reads more.
+ * A global function: the verifier checks it once, not at each of the
+ * places an event's masks are read.
  */
-static __always_inline void read_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, bool compat)
+__noinline int read_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, int compat)
 {
-	__u64 nbits, bytes;
+	__u64 words[MMT_MASK_WORDS] = {}, nbits, bytes;
 	__u8 state, truncated;
 	long err;
 
+	if (!m) /* a global function's pointer may be NULL to the verifier */
+		return 0;
 	state = mmt_mask_sizing(uptr, maxnode, compat, &nbits, &bytes, &truncated);
 	m->truncated = truncated;
 	m->nbits = 0;
 	m->read_err = 0;
 	if (state != MMT_READ_OK) {
 		m->state = state;
-		return;
+		return 0;
 	}
 	/* a bound the compiler cannot drop: 6.1's verifier loses it when the
 	 * value goes through the stack */
 	barrier_var(bytes);
 	if (bytes > sizeof(m->words))
 		bytes = sizeof(m->words);
-	err = bpf_probe_read_user(m->words, bytes, (const void *)uptr);
+	/* into the stack, then copied: a user-memory read checks where it
+	 * writes (hardened usercopy), and a map's slab object costs that check
+	 * 20-25 ns a read here, the stack next to nothing */
+	err = bpf_probe_read_user(words, bytes, (const void *)uptr);
 	if (err) {
 		m->state = MMT_READ_FAULT;
 		m->read_err = err;
-		return;
+		return 0;
 	}
+	for (int i = 0; i < MMT_MASK_WORDS; i++)
+		m->words[i] = words[i];
 	m->state = MMT_READ_OK;
 	m->nbits = nbits;
+	return 0;
 }
 
 /* A mask slot with nothing in it: every field, not just the state (the
@@ -221,14 +231,21 @@ static __always_inline __u8 mask_changed(struct mmt_mask *m, __u64 uptr, __u64 m
 }
 
 /* Read an int the kernel wrote (get_mempolicy's *mode). */
-static __always_inline void read_out_int(struct mmt_payload_masks *pm, __u64 uptr)
+__noinline int read_out_int(struct mmt_payload_masks *pm, __u64 uptr)
 {
-	if (!uptr)
+	__s32 v = 0; /* read into the stack: see read_mask() */
+
+	if (!pm)
+		return 0;
+	if (!uptr) {
 		pm->out_int_state = MMT_READ_NULL;
-	else if (bpf_probe_read_user(&pm->out_int, sizeof(__s32), (const void *)uptr))
+	} else if (bpf_probe_read_user(&v, sizeof(v), (const void *)uptr)) {
 		pm->out_int_state = MMT_READ_FAULT;
-	else
+	} else {
+		pm->out_int = v;
 		pm->out_int_state = MMT_READ_OK;
+	}
+	return 0;
 }
 
 /* What the kernel wrote to user memory during the call (nothing when it

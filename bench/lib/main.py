@@ -74,7 +74,12 @@ def main():
                   + (" (kernel.bpf_stats_enabled was found on: set to 0 for the runs, put back "
                      "after)" if stats_found != "0" else ""))
 
-    tmp = tempfile.mkdtemp(prefix="mmtrace-bench.")
+    # the tracers' outputs (200 MB of JSON a run) go to a tmpfs: on a disk,
+    # the writeback of earlier runs' files slowed later runs by as much as
+    # the tracing itself; what a slow disk costs is --overflow's business
+    out_dir = os.environ.get("BENCH_TMPDIR") or ("/dev/shm" if os.path.isdir("/dev/shm")
+                                                 else None)
+    tmp = tempfile.mkdtemp(prefix="mmtrace-bench.", dir=out_dir)
     MAIN.snapshot(tmp, "mmtrace")
     if baseline:
         baseline.snapshot(tmp, "mmtrace-baseline")
@@ -133,7 +138,9 @@ def main():
            f"- runs during which another tool's tracing BPF programs were loaded: {tainted}"
            + (f" ({', '.join(sorted(foreign))}): those runs are slowed by them" if tainted else ""),
            f"- floor probe hook: {', '.join(sorted(h for h in floor_hooks if h)) or 'n/a'}",
-           stats_line]
+           stats_line,
+           f"- tracers' output files written in {os.path.dirname(tmp)}"
+           + (" (a tmpfs: no disk writeback in the figures)" if out_dir == "/dev/shm" else "")]
     if baseline:
         doc.append(f"- baseline mmtrace: {cfg.baseline} of {when(baseline.built)}")
     doc += ["",

@@ -71,7 +71,7 @@ static __always_inline int on_exit(long ret)
 	void *ring;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	bool compact = false, never_fails, withctx;
-	__u32 event, pay = 0;
+	__u32 event;
 
 	cs = current_call_state(false);
 	if (!cs || !cs->e.active)
@@ -114,12 +114,21 @@ static __always_inline int on_exit(long ret)
 	 * inline copy. An argument's context (argctx.bpf.h) follows the
 	 * payload, before the stack's tail: RESERVE() sizes the record with
 	 * it or without (a constant either way, as the ring buffer wants) and
-	 * keeps the payload's size.
+	 * copies it in the same branch, at the payload's constant size (6.1's
+	 * verifier cannot tie a later test of withctx, spilled to the stack,
+	 * to the size the record was reserved with).
 	 */
 	withctx = e->flags & MMT_REC_ARGCTX;
 #define RESERVE(size)                                                                              \
-	(pay = (size), withctx ? call_reserve(ring, sizeof(*r) + (size) + sizeof(struct mmt_argctx)) \
-			       : call_reserve(ring, sizeof(*r) + (size)))
+	(withctx ? ({                                                                              \
+		struct mmt_call *c_ =                                                              \
+			call_reserve(ring, sizeof(*r) + (size) + sizeof(struct mmt_argctx));      \
+		if (c_) /* a helper's copy: one call, not a long inline one at each site */ \
+			bpf_probe_read_kernel((char *)(c_ + 1) + (size), sizeof(struct mmt_argctx),  \
+					      &cs->ctx);                                           \
+		c_;                                                                                \
+	})                                                                                         \
+		 : (struct mmt_call *)call_reserve(ring, sizeof(*r) + (size)))
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
 		compact = true;
 		r = RESERVE(sizeof(struct mmt_payload_masks_compact));
@@ -145,8 +154,6 @@ static __always_inline int on_exit(long ret)
 		count(event, MMT_DROP_RINGBUF);
 		goto out;
 	}
-	if (withctx)
-		__builtin_memcpy((char *)(r + 1) + pay, &cs->ctx, sizeof(struct mmt_argctx));
 	r->event = event;
 	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0);
 	if (stack_on)

@@ -372,14 +372,7 @@ static void tell_losses(struct mmt_loop *t)
 		mmt_lost_event(t->out, t->opts->format, clock_ns(CLOCK_REALTIME), delta);
 }
 
-/* Read every ring buffer; print what the order window lets go (all of it
- * when last). */
-/*
- * Out with what was rendered. With -o nats:// the calls went to the sink
- * as they came; what else was rendered (placement samples, lost_events
- * records, findings) goes to it here, each line a message.
- */
-static void flush_out(struct mmt_loop *t)
+void mmt_loop_flush(struct mmt_loop *t)
 {
 	if (t->sink) {
 		mmt_sink_records(t->sink, t->out->buf, t->out->len);
@@ -389,6 +382,8 @@ static void flush_out(struct mmt_loop *t)
 	ob_flush(t->out);
 }
 
+/* Read every ring buffer; print what the order window lets go (all of it
+ * when last). */
 static int drain(struct mmt_loop *t, bool last)
 {
 	int n = ring_buffer__consume(t->rings.rb), got = n;
@@ -415,7 +410,7 @@ static int drain(struct mmt_loop *t, bool last)
 		t->losses_checked_ns = clock_ns(CLOCK_MONOTONIC);
 		tell_losses(t);
 	}
-	flush_out(t);
+	mmt_loop_flush(t);
 	return 0;
 }
 
@@ -536,7 +531,7 @@ int mmt_loop_run(struct mmt_loop *t, int *status)
 			return -1;
 		if (t->placement) {
 			mmt_pl_flush(t->placement);
-			flush_out(t);
+			mmt_loop_flush(t);
 		}
 		if (reopen_output && t->opts->output_file) {
 			int fd = open(t->opts->output_file,

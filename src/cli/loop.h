@@ -80,4 +80,11 @@ int mmt_loop_wait_child(struct mmt_loop *l, int *status);
 
 void mmt_loop_close(struct mmt_loop *l);
 
+/*
+ * Out with what was rendered. With -o nats:// the calls went to the sink
+ * as they came; what else was rendered (placement samples, lost_events
+ * records, findings) goes to it here, each line a message.
+ */
+void mmt_loop_flush(struct mmt_loop *l);
+
 #endif /* MMT_CLI_LOOP_H */

@@ -161,26 +161,6 @@ static bool host_wanted(const struct mmt_options *o, const char *host)
 	return !o->read.nhosts;
 }
 
-/*
- * A line that did not parse as a call but is a record live tracing writes
- * besides the calls, sent by the sink to its own subject: a placement
- * sample, a lost_events record, a finding
- * (eventId 7001-7099, Tracee's finding shape).
- */
-static bool other_record(const char *data, size_t len)
-{
-	static const char *const marks[] = {
-		"\"eventName\":\"placement\"",
-		"\"eventName\":\"lost_events\"",
-		"\"eventId\":\"700",
-	};
-
-	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (memmem(data, len, marks[i], strlen(marks[i])))
-			return true;
-	return false;
-}
-
 /* One message: rebuilt, tested, written; 0 once written (or left out). */
 static int on_event(void *ctx, const char *data, size_t len)
 {
@@ -191,7 +171,9 @@ static int on_event(void *ctx, const char *data, size_t len)
 
 	s->read++;
 	if (mmt_json_event_parse(&s->j, data, len, &why)) {
-		if (!other_record(data, len)) {
+		/* or a record live tracing writes besides the calls, sent by
+		 * the sink to its own subject */
+		if (mmt_json_other_kind(data, len) == MMT_JSON_NOT_OTHER) {
 			if (getenv("MMTRACE_DEBUG"))
 				fprintf(stderr, "mmtrace: left out a line: %s\n", why);
 			s->unreadable++;

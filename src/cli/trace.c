@@ -178,10 +178,7 @@ int mmt_trace(const struct mmt_options *opts)
 	if (rc)
 		goto cleanup;
 	mmt_pl_finish(&loop.placement, true);
-	if (loop.sink) { /* the end samples: to the sink, as the others */
-		mmt_sink_records(loop.sink, out.buf, out.len);
-		out.len = 0;
-	}
+	mmt_loop_flush(&loop); /* the end samples, to the sink too */
 	if (out.err && out.err != EPIPE && out.err != EINTR) {
 		mmt_err("failed to write %s: %s",
 			opts->output_file ? opts->output_file : "output", strerror(out.err));

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include "context/entity.h"
 #include "decoders/argkinds.h"
 #include "outputs/output.h"
@@ -13,6 +14,23 @@ static enum mmt_tracee_format json_format = MMT_TRACEE_V024;
 void mmt_json_configure(enum mmt_tracee_format f)
 {
 	json_format = f;
+}
+
+enum mmt_json_other mmt_json_other_kind(const char *line, size_t len)
+{
+	static const struct {
+		const char *mark;
+		enum mmt_json_other kind;
+	} marks[] = {
+		{ "\"eventName\":\"placement\"", MMT_JSON_PLACEMENT },
+		{ "\"eventName\":\"lost_events\"", MMT_JSON_LOST },
+		{ "\"eventId\":\"700", MMT_JSON_FINDING },
+	};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (memmem(line, len, marks[i].mark, strlen(marks[i].mark)))
+			return marks[i].kind;
+	return MMT_JSON_NOT_OTHER;
 }
 
 /* The value as its type holds it, and the register when it held more. */

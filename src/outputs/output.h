@@ -50,6 +50,17 @@ void mmt_json_durations(bool on);
 /* The argument type names mmt_json_event() prints (default: v0.24). */
 void mmt_json_configure(enum mmt_tracee_format f);
 
+/* The JSON lines live tracing writes besides the calls, told apart without
+ * parsing (their writers put eventName, or a finding's eventId 7001-7099,
+ * before any argument). */
+enum mmt_json_other {
+	MMT_JSON_NOT_OTHER, /* a call, or no record of ours */
+	MMT_JSON_PLACEMENT, /* a --placement sample */
+	MMT_JSON_LOST, /* a lost_events record */
+	MMT_JSON_FINDING, /* a --detect finding */
+};
+enum mmt_json_other mmt_json_other_kind(const char *line, size_t len);
+
 /* parse_args: pointers as "0x..." strings, flags and modes as names */
 void mmt_json_event(struct outbuf *ob, const struct mmt_decoded_event *ev,
 		    bool parse_args);

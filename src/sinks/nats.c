@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <nats/nats.h>
 #include "events/event_table.h"
+#include "outputs/output.h"
 #include "text/outbuf.h"
 #include "sinks/sink.h"
 #include "sinks/spool.h"
@@ -693,17 +694,13 @@ void mmt_sink_records(struct mmt_sink *s, const char *buf, size_t len)
 		size_t n = nl ? (size_t)(nl - buf) + 1 : len;
 
 		if (n > 1 && buf[0] == '{') {
-			unsigned int ev = SINK_FINDING;
+			enum mmt_json_other k = mmt_json_other_kind(buf, n);
 
-			/* the renderers write eventName before any argument */
-			static const char placement[] = "\"eventName\":\"placement\"";
-			static const char lost[] = "\"eventName\":\"lost_events\"";
-
-			if (memmem(buf, n, placement, sizeof(placement) - 1))
-				ev = SINK_PLACEMENT;
-			else if (memmem(buf, n, lost, sizeof(lost) - 1))
-				ev = SINK_LOST;
-			mmt_sink_event(s, ev, buf, n);
+			mmt_sink_event(s,
+				       k == MMT_JSON_PLACEMENT ? SINK_PLACEMENT :
+				       k == MMT_JSON_LOST      ? SINK_LOST :
+								 SINK_FINDING,
+				       buf, n);
 		}
 		buf += n;
 		len -= n;

@@ -156,10 +156,9 @@ static int make_samples(void)
 		/* the ring buffer's form: the call, then the payload; the
 		 * thread's context sent once, ahead of it */
 		rec->host_tid = rec->host_pid = 4000 + i;
-		memcpy(&sm->wire, rec, sizeof(struct mmt_call));
-		memcpy(sm->wire.bytes + sizeof(struct mmt_call), rec + 1,
-		       sm->len - sizeof(struct mmt_record));
-		sm->wire_len = sizeof(struct mmt_call) + sm->len - sizeof(struct mmt_record);
+		sm->wire_len = mmt_tasks_wire_of(rec, sm->len, &sm->wire, sizeof(sm->wire));
+		if (!sm->wire_len)
+			return -1;
 		task.host_tid = rec->host_tid;
 		memcpy(task.host, rec->host, sizeof(task.host));
 		memcpy(task.exe, rec->exe, sizeof(task.exe));

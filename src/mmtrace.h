@@ -327,6 +327,9 @@ struct mmt_bpf_ptr {
 #define MMT_BPF_HAS_TARGET (1U << 1) /* args[0] is the pid of the process acted on */
 #define MMT_BPF_KERNEL_COPY (1U << 2) /* its input masks go through get_nodes() */
 #define MMT_BPF_NEVER_FAILS (1U << 3) /* a negative return is not an errno (brk) */
+/* its records carry a struct mmt_call_extra (MMT_REC_EXTRA); only events
+ * with a masks or move_pages payload may (bpf_events.c checks) */
+#define MMT_BPF_EXTRA (MMT_BPF_MIGRATES | MMT_BPF_HAS_TARGET)
 
 struct mmt_bpf_event {
 	__u8 payload; /* enum mmt_payload_kind */
@@ -445,6 +448,12 @@ struct mmt_move_stat {
 #define MMT_REC_ARGS_UNREAD (1U << 4)
 #define MMT_REC_STACK (1U << 5) /* a struct mmt_stack_tail follows the payload */
 #define MMT_REC_ARGCTX (1U << 6) /* a struct mmt_argctx follows the payload */
+/* wire only: a struct mmt_call_extra follows the call's fields (without
+ * it a record's migrate_* and target_* are 0) */
+#define MMT_REC_EXTRA (1U << 7)
+/* wire only, with MMT_REC_COMPACT: the payload ends before kmasks (no
+ * kernel-copy hook was planned: they are MMT_READ_NONE) */
+#define MMT_REC_NO_KMASKS (1U << 8)
 
 /*
  * --stack: the user registers an unwinder needs and a window of the user
@@ -494,7 +503,8 @@ struct mmt_stack_tail {
 #define MMT_WIRE_TASK_GONE 0xfffe /* struct mmt_task_gone: the thread exited */
 #define MMT_WIRE_COMPAT_EXEC 0xfffd /* struct mmt_compat_exec: see below */
 
-/* The part of a call record that the BPF side writes for every call. */
+/* The part of a call record that the BPF side writes for every call: 128
+ * bytes, two cache lines. */
 #define MMT_CALL_FIELDS                                                        \
 	__u16 event; /* enum mmt_event */                                      \
 	__u16 flags; /* MMT_REC_* */                                           \
@@ -509,14 +519,22 @@ struct mmt_stack_tail {
 	__u64 args[MMT_MAX_ARGS];                                              \
 	__u32 host_pid;                                                        \
 	__u32 uid, gid;                                                        \
+	__u32 call_pad; /* 0 */                                                \
+	char comm[MMT_COMM_LEN];
+
+/* What only the events that move pages or name a process carry
+ * (MMT_BPF_MIGRATES, MMT_BPF_HAS_TARGET): on the wire a struct
+ * mmt_call_extra after the call's fields, with MMT_REC_EXTRA; in a struct
+ * mmt_record always (0 for the other events). */
+#define MMT_CALL_EXTRA_FIELDS                                                  \
 	/* migrate:mm_migrate_pages during the call, summed */                 \
-	__u32 migrate_batches;                                                 \
 	__u64 migrate_succeeded, migrate_failed, migrate_split;                \
+	__u32 migrate_batches;                                                 \
 	/* the process a pid argument names (migrate_pages, move_pages) */     \
 	__u32 target_uid;                                                      \
 	__u32 target_host_pid;                                                 \
-	char target_comm[MMT_COMM_LEN];                                        \
-	char comm[MMT_COMM_LEN];
+	__u32 extra_pad; /* 0 */                                               \
+	char target_comm[MMT_COMM_LEN];
 
 /* A thread's context: what struct mmt_task carries. */
 #define MMT_TASK_FIELDS                                                        \
@@ -534,10 +552,17 @@ struct mmt_stack_tail {
 	char exe[MMT_PATH_LEN];
 
 /* On the wire: one syscall, entry and exit paired in the kernel, followed
- * by the payload of the event's kind. */
+ * by a struct mmt_call_extra when flags has MMT_REC_EXTRA, then by the
+ * payload of the event's kind. */
 struct mmt_call {
 	MMT_CALL_FIELDS
 } __attribute__((aligned(8)));
+
+struct mmt_call_extra {
+	MMT_CALL_EXTRA_FIELDS
+} __attribute__((aligned(8)));
+
+_Static_assert(sizeof(struct mmt_call) == 128, "a call record's fields: two cache lines");
 
 /* On the wire: the context of thread host_tid, for its calls that follow.
  * time_ns orders it with the calls of other CPUs' ring buffers: it is taken
@@ -571,6 +596,7 @@ struct mmt_compat_exec {
 /* In user space: a call with its thread's context, then the payload. */
 struct mmt_record {
 	MMT_CALL_FIELDS
+	MMT_CALL_EXTRA_FIELDS
 	MMT_TASK_FIELDS
 	/* followed by the payload of the event's kind */
 } __attribute__((aligned(8)));

@@ -25,6 +25,11 @@
 /* MMT_KCOPY_FEXIT or MMT_KCOPY_KPROBE: the hook attached, 0 when none; set
  * by user space after attaching (a .bss variable, writable after load). */
 volatile __u8 kcopy_hook = 0;
+/* set by user space before load: a hook for the kernel's copies will be
+ * tried (--kernel-copy, and the probes said it may work). Without it no
+ * record carries kmasks (MMT_REC_NO_KMASKS): the compact form is 32 bytes
+ * shorter. */
+const volatile bool kcopy_planned = false;
 
 /* kprobe to kretprobe: get_nodes()'s arguments, per thread. */
 struct kcopy_args {

@@ -61,9 +61,11 @@ struct call_entry {
 	__u16 nr;
 	__u16 flags; /* MMT_REC_COMPAT */
 	__u64 args[MMT_MAX_ARGS];
-	__u64 migrate_succeeded, migrate_failed, migrate_split;
-	__u32 migrate_batches;
 	__u32 active; /* 1 from entry to exit */
+	__u32 pad;
+	/* the migrations summed during the call (movement.bpf.h); the target
+	 * process, found at exit (target.bpf.h) */
+	struct mmt_call_extra x;
 };
 
 union payload {

@@ -100,13 +100,7 @@ static __always_inline int kevent_submit(__u32 event, __u64 *args, __u64 *vals, 
 	r->ret = 0;
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		r->args[i] = args[i];
-	r->migrate_succeeded = 0;
-	r->migrate_failed = 0;
-	r->migrate_split = 0;
-	r->migrate_batches = 0;
-	r->target_uid = 0;
-	r->target_host_pid = 0;
-	r->target_comm[0] = '\0';
+	r->call_pad = 0;
 	fill_call_context(r, pid_tgid);
 	if (with_vals) {
 		struct mmt_payload_kevent *k = (void *)(r + 1);
@@ -169,10 +163,10 @@ int on_migrate(struct trace_event_raw_mm_migrate_pages *ctx)
 	if (cs && cs->e.active && (event_flags(cs->e.event) & MMT_BPF_MIGRATES)) {
 		struct call_entry *e = &cs->e;
 
-		e->migrate_succeeded += ctx->succeeded;
-		e->migrate_failed += ctx->failed;
-		e->migrate_split += ctx->thp_split + lfs;
-		e->migrate_batches++;
+		e->x.migrate_succeeded += ctx->succeeded;
+		e->x.migrate_failed += ctx->failed;
+		e->x.migrate_split += ctx->thp_split + lfs;
+		e->x.migrate_batches++;
 		if (!summary_only)
 			return 0; /* on the call's record: not written twice */
 	}

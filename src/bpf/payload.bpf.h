@@ -312,12 +312,15 @@ static __always_inline void mask_compact(struct mmt_mask_compact *c, const struc
 	c->word = m->state == MMT_READ_OK ? m->words[0] : 0;
 }
 
+/* kmasks: the kernel's copies go too (without them the wire form ends
+ * before c->kmasks, MMT_REC_NO_KMASKS) */
 static __always_inline void masks_compact(struct mmt_payload_masks_compact *c,
-					  const struct mmt_payload_masks *p)
+					  const struct mmt_payload_masks *p, bool kmasks)
 {
 	for (int i = 0; i < MMT_MAX_MASKS; i++) {
 		mask_compact(&c->masks[i], &p->masks[i]);
-		mask_compact(&c->kmasks[i], &p->kmasks[i]);
+		if (kmasks)
+			mask_compact(&c->kmasks[i], &p->kmasks[i]);
 		c->changed[i] = p->changed[i];
 	}
 	c->out_int = p->out_int;

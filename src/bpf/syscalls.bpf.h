@@ -43,10 +43,12 @@ static __always_inline int on_enter(__u64 *args, __u32 event, __u16 nr, __u16 rf
 	e->flags = rflags;
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		e->args[i] = args[i];
-	e->migrate_succeeded = 0;
-	e->migrate_failed = 0;
-	e->migrate_split = 0;
-	e->migrate_batches = 0;
+	if (d && (d->flags & MMT_BPF_EXTRA)) {
+		e->x.migrate_succeeded = 0;
+		e->x.migrate_failed = 0;
+		e->x.migrate_split = 0;
+		e->x.migrate_batches = 0;
+	}
 	if (!summary_only && d && d->payload != MMT_PAYLOAD_NONE) {
 		read_entry_payload(e, &cs->p, d);
 		if (d->payload == MMT_PAYLOAD_MASKS)
@@ -70,7 +72,8 @@ static __always_inline int on_exit(long ret)
 	struct call_entry *e;
 	void *ring;
 	__u64 flags = BPF_RB_NO_WAKEUP;
-	bool compact = false, never_fails, withctx;
+	bool compact = false, never_fails, withctx, extra;
+	__u16 xflags = 0;
 	__u32 event;
 
 	cs = current_call_state(false);
@@ -107,48 +110,91 @@ static __always_inline int on_exit(long ret)
 		p = &cs->p;
 		read_exit_payload(e, p, d, ret);
 	}
-	/* a third of the size when the masks fit one word each. The payload
-	 * is copied in the branch that sized the record: the verifier then
-	 * knows the size of what it copies into. Masks are plain copies (both
-	 * sides are BPF memory); move_pages' arrays are too large for one
-	 * inline copy. An argument's context (argctx.bpf.h) follows the
-	 * payload, before the stack's tail: RESERVE() sizes the record with
-	 * it or without (a constant either way, as the ring buffer wants) and
-	 * copies it in the same branch, at the payload's constant size (6.1's
+	/*
+	 * The record's size is a constant in each branch, as the ring buffer
+	 * wants; what goes in it is copied in the branch that sized it, where
+	 * the verifier knows that size. The call's fields (128 bytes); a
+	 * struct mmt_call_extra for the events that move pages or name a
+	 * process (their migrations and target, one copy); the payload: masks
+	 * that fit one word each in the compact form (without the kernel's
+	 * copies when no hook for them was planned), move_pages' arrays and
+	 * the array kind by a helper's copy (too large for one inline copy);
+	 * an argument's context (argctx.bpf.h), by one helper call (6.1's
 	 * verifier cannot tie a later test of withctx, spilled to the stack,
 	 * to the size the record was reserved with).
 	 */
 	withctx = e->flags & MMT_REC_ARGCTX;
-#define RESERVE(size)                                                                              \
+	extra = d->flags & MMT_BPF_EXTRA;
+	if (extra) {
+		xflags = fill_target(&e->x, (d->flags & MMT_BPF_HAS_TARGET) ? (__s32)e->args[0] : 0);
+		if (e->x.migrate_batches)
+			xflags |= MMT_REC_MIGRATED;
+	}
+#define RESERVE(hsize, size)                                                                       \
 	(withctx ? ({                                                                              \
 		struct mmt_call *c_ =                                                              \
-			call_reserve(ring, sizeof(*r) + (size) + sizeof(struct mmt_argctx));      \
-		if (c_) /* a helper's copy: one call, not a long inline one at each site */ \
-			bpf_probe_read_kernel((char *)(c_ + 1) + (size), sizeof(struct mmt_argctx),  \
-					      &cs->ctx);                                           \
+			call_reserve(ring, (hsize) + (size) + sizeof(struct mmt_argctx));          \
+		if (c_)                                                                            \
+			bpf_probe_read_kernel((char *)c_ + (hsize) + (size),                      \
+					      sizeof(struct mmt_argctx), &cs->ctx);                \
 		c_;                                                                                \
 	})                                                                                         \
-		 : (struct mmt_call *)call_reserve(ring, sizeof(*r) + (size)))
+		 : (struct mmt_call *)call_reserve(ring, (hsize) + (size)))
+#define HSIZE sizeof(struct mmt_call)
+#define XSIZE (sizeof(struct mmt_call) + sizeof(struct mmt_call_extra))
+#define WITH_EXTRA(r)                                                                              \
+	do {                                                                                       \
+		if (r)                                                                             \
+			bpf_probe_read_kernel((r) + 1, sizeof(struct mmt_call_extra), &e->x);      \
+	} while (0)
 	if (kind == MMT_PAYLOAD_MASKS && p && masks_fit_words(&p->masks)) {
+		const __u32 csize = kcopy_planned ? sizeof(struct mmt_payload_masks_compact)
+						  : offsetof(struct mmt_payload_masks_compact, kmasks);
+
 		compact = true;
-		r = RESERVE(sizeof(struct mmt_payload_masks_compact));
+		if (extra) {
+			r = RESERVE(XSIZE, csize);
+			WITH_EXTRA(r);
+		} else {
+			r = RESERVE(HSIZE, csize);
+		}
 		if (r)
-			masks_compact((struct mmt_payload_masks_compact *)(r + 1), &p->masks);
+			masks_compact((struct mmt_payload_masks_compact *)((char *)r +
+									   (extra ? XSIZE : HSIZE)),
+				      &p->masks, kcopy_planned);
 	} else if (kind == MMT_PAYLOAD_MASKS && p) {
-		r = RESERVE(sizeof(struct mmt_payload_masks));
-		if (r)
-			__builtin_memcpy(r + 1, p, sizeof(struct mmt_payload_masks));
+		if (extra) {
+			r = RESERVE(XSIZE, sizeof(struct mmt_payload_masks));
+			WITH_EXTRA(r);
+			if (r)
+				__builtin_memcpy((char *)r + XSIZE, p,
+						 sizeof(struct mmt_payload_masks));
+		} else {
+			r = RESERVE(HSIZE, sizeof(struct mmt_payload_masks));
+			if (r)
+				__builtin_memcpy((char *)r + HSIZE, p,
+						 sizeof(struct mmt_payload_masks));
+		}
 	} else if (kind == MMT_PAYLOAD_MOVE_PAGES && p) {
-		r = RESERVE(sizeof(struct mmt_payload_move_pages));
+		/* move_pages has a target and migrates: the extra always */
+		extra = true;
+		r = RESERVE(XSIZE, sizeof(struct mmt_payload_move_pages));
+		WITH_EXTRA(r);
 		if (r)
-			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_move_pages), p);
+			bpf_probe_read_kernel((char *)r + XSIZE, sizeof(struct mmt_payload_move_pages),
+					      p);
 	} else if (kind == MMT_PAYLOAD_ARRAY && p) {
-		r = RESERVE(sizeof(struct mmt_payload_array));
+		extra = false;
+		r = RESERVE(HSIZE, sizeof(struct mmt_payload_array));
 		if (r)
-			bpf_probe_read_kernel(r + 1, sizeof(struct mmt_payload_array), p);
+			bpf_probe_read_kernel((char *)r + HSIZE, sizeof(struct mmt_payload_array), p);
 	} else {
-		r = RESERVE(0);
+		extra = false;
+		r = RESERVE(HSIZE, 0);
 	}
+#undef WITH_EXTRA
+#undef XSIZE
+#undef HSIZE
 #undef RESERVE
 	if (!r) {
 		count(event, MMT_DROP_RINGBUF);
@@ -156,6 +202,10 @@ static __always_inline int on_exit(long ret)
 	}
 	r->event = event;
 	r->flags = e->flags | (compact ? MMT_REC_COMPACT : 0);
+	if (compact && !kcopy_planned)
+		r->flags |= MMT_REC_NO_KMASKS;
+	if (extra)
+		r->flags |= MMT_REC_EXTRA | xflags;
 	if (stack_on)
 		r->flags |= MMT_REC_STACK;
 	r->payload = kind;
@@ -165,17 +215,7 @@ static __always_inline int on_exit(long ret)
 	r->ret = ret;
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		r->args[i] = e->args[i];
-	r->migrate_succeeded = e->migrate_succeeded;
-	r->migrate_failed = e->migrate_failed;
-	r->migrate_split = e->migrate_split;
-	r->migrate_batches = e->migrate_batches;
-	if (e->migrate_batches)
-		r->flags |= MMT_REC_MIGRATED;
-	r->target_uid = 0;
-	r->target_host_pid = 0;
-	r->target_comm[0] = '\0';
-	if (d->flags & MMT_BPF_HAS_TARGET)
-		fill_target(r, (__s32)e->args[0]);
+	r->call_pad = 0;
 	fill_call_context(r, pid_tgid);
 
 	/*

@@ -60,33 +60,37 @@ static __always_inline struct task_struct *task_by_vpid_walk(__s32 nr)
 				      bpf_core_field_offset(struct task_struct, pid_links));
 }
 
-/* The process a pid argument names: its comm, uid and host pid. */
-static __always_inline void fill_target(struct mmt_call *r, __s32 pid)
+/* The process a pid argument names: its comm, uid and host pid into x;
+ * MMT_REC_TARGET when found, else 0 (x's target fields then 0). */
+static __always_inline __u16 fill_target(struct mmt_call_extra *x, __s32 pid)
 {
 	struct task_struct *t;
 	const struct cred *cred;
 
+	x->target_uid = 0;
+	x->target_host_pid = 0;
+	x->extra_pad = 0;
+	x->target_comm[0] = '\0';
 	if (pid <= 0)
-		return;
+		return 0;
 	if (!bpf_task_from_vpid) {
 		t = task_by_vpid_walk(pid);
 		if (!t)
-			return;
-		BPF_CORE_READ_STR_INTO(&r->target_comm, t, comm);
-		r->target_uid = BPF_CORE_READ(t, real_cred, uid.val);
-		r->target_host_pid = BPF_CORE_READ(t, tgid);
-		r->flags |= MMT_REC_TARGET;
-		return;
+			return 0;
+		BPF_CORE_READ_STR_INTO(&x->target_comm, t, comm);
+		x->target_uid = BPF_CORE_READ(t, real_cred, uid.val);
+		x->target_host_pid = BPF_CORE_READ(t, tgid);
+		return MMT_REC_TARGET;
 	}
 	t = bpf_task_from_vpid(pid);
 	if (!t)
-		return;
-	bpf_probe_read_kernel_str(r->target_comm, sizeof(r->target_comm), t->comm);
+		return 0;
+	bpf_probe_read_kernel_str(x->target_comm, sizeof(x->target_comm), t->comm);
 	cred = t->real_cred;
-	r->target_uid = BPF_CORE_READ(cred, uid.val);
-	r->target_host_pid = t->tgid;
-	r->flags |= MMT_REC_TARGET;
+	x->target_uid = BPF_CORE_READ(cred, uid.val);
+	x->target_host_pid = t->tgid;
 	bpf_task_release(t);
+	return MMT_REC_TARGET;
 }
 
 #endif /* MMT_TARGET_BPF_H */

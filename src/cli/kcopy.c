@@ -80,6 +80,8 @@ void mmt_kcopy_autoload(struct mmtrace_bpf *skel, int m)
 	bpf_program__set_autoload(skel->progs.kcopy_fexit, m == MMT_KCOPY_FEXIT);
 	bpf_program__set_autoload(skel->progs.kcopy_kprobe, m == MMT_KCOPY_KPROBE);
 	bpf_program__set_autoload(skel->progs.kcopy_kretprobe, m == MMT_KCOPY_KPROBE);
+	/* without a hook no record needs room for the kernel's copies */
+	skel->rodata->kcopy_planned = m != MMT_KCOPY_REREAD;
 	/* attached by mmt_kcopy_attach(), which may fail */
 	bpf_program__set_autoattach(skel->progs.kcopy_fexit, false);
 	bpf_program__set_autoattach(skel->progs.kcopy_kprobe, false);

@@ -5,7 +5,8 @@
  * mmt_kcopy_choose() probes the hook --kernel-copy asks for and returns its
  * MMT_KCOPY_FEXIT or MMT_KCOPY_KPROBE, or MMT_KCOPY_REREAD when there is none (with a note
  * on stderr when one was asked for by name). mmt_kcopy_autoload() tells
- * libbpf which of the hook's programs to load for method m.
+ * libbpf which of the hook's programs to load for method m, and the
+ * programs whether records need room for the kernel's copies.
  * mmt_kcopy_attach() attaches them, turns the hook on in the kernel and
  * returns the method in force; mmt_kcopy_note() tells why a hook is not used.
  */

@@ -3,6 +3,7 @@
  * tasks.c - thread contexts by host tid, and the join of a call record with
  * its thread's context. See tasks.h.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,15 @@
 #define TASK_CTX_OFF offsetof(struct mmt_task, thread_start_ns)
 #define TASK_CTX_LEN (sizeof(struct mmt_task) - TASK_CTX_OFF)
 
-/* A struct mmt_record is a struct mmt_call followed by the context. */
-_Static_assert(offsetof(struct mmt_record, thread_start_ns) == sizeof(struct mmt_call),
+/* A struct mmt_record is a struct mmt_call, the fields of a struct
+ * mmt_call_extra, then the context. */
+#define EXTRA_OFF sizeof(struct mmt_call)
+#define CTX_OFF (sizeof(struct mmt_call) + sizeof(struct mmt_call_extra))
+_Static_assert(offsetof(struct mmt_record, migrate_succeeded) == EXTRA_OFF,
 	       "mmt_record must start with the fields of mmt_call");
-_Static_assert(sizeof(struct mmt_record) >= sizeof(struct mmt_call) + TASK_CTX_LEN,
+_Static_assert(offsetof(struct mmt_record, thread_start_ns) == CTX_OFF,
+	       "mmt_record must go on with the fields of mmt_call_extra");
+_Static_assert(sizeof(struct mmt_record) >= CTX_OFF + TASK_CTX_LEN,
 	       "mmt_record must hold the fields of mmt_task");
 
 struct mmt_task_entry {
@@ -124,17 +130,20 @@ static void widen_mask(struct mmt_mask *m, const struct mmt_mask_compact *c)
 }
 
 /*
- * A compact masks payload (MMT_REC_COMPACT) as the decoder knows it, built
- * in place: one clearing of the whole payload, then the few fields the
- * compact form carries (the reader does this for every set_mempolicy-like
- * record; copies through stack temporaries took a third of its join).
+ * A compact masks payload (MMT_REC_COMPACT) of len bytes, the whole form or
+ * the one without kmasks (MMT_REC_NO_KMASKS: they are MMT_READ_NONE), as the
+ * decoder knows it, built in place: one clearing of the whole payload, then
+ * the few fields the compact form carries (the reader does this for every
+ * set_mempolicy-like record; copies through stack temporaries took a third
+ * of its join).
  */
-static void widen_masks(void *dst, const void *src)
+static void widen_masks(void *dst, const void *src, size_t len)
 {
 	struct mmt_payload_masks_compact c;
 	struct mmt_payload_masks *p = dst;
 
-	memcpy(&c, src, sizeof(c));
+	memset(&c, 0, sizeof(c));
+	memcpy(&c, src, len < sizeof(c) ? len : sizeof(c));
 	memset(p, 0, sizeof(*p));
 	for (int i = 0; i < MMT_MAX_MASKS; i++) {
 		widen_mask(&p->masks[i], &c.masks[i]);
@@ -152,7 +161,8 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 	const struct mmt_task_entry *e;
 	struct mmt_task task;
 	__u16 kind, flags, payload;
-	size_t payload_len, ctx_len;
+	size_t payload_len, ctx_len, compact_len, head;
+	bool compact;
 	__u32 tid;
 
 	if (len < sizeof(kind) || out_size < sizeof(struct mmt_record))
@@ -175,18 +185,25 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 		drop(t, g.host_tid);
 		return MMT_WIRE_CONTEXT;
 	}
-	if (len < sizeof(struct mmt_call) ||
-	    len - sizeof(struct mmt_call) > out_size - sizeof(struct mmt_record))
+	if (len < sizeof(struct mmt_call))
 		return MMT_WIRE_MALFORMED;
 	memcpy(&tid, (const char *)data + offsetof(struct mmt_call, host_tid), sizeof(tid));
 	memcpy(&flags, (const char *)data + offsetof(struct mmt_call, flags), sizeof(flags));
 	memcpy(&payload, (const char *)data + offsetof(struct mmt_call, payload), sizeof(payload));
-	payload_len = len - sizeof(struct mmt_call);
+	compact = flags & MMT_REC_COMPACT;
+	/* the call's fields, its extra fields when it has them, the payload */
+	head = sizeof(struct mmt_call) + (flags & MMT_REC_EXTRA ? sizeof(struct mmt_call_extra) : 0);
+	if (len < head || len - head > out_size - sizeof(struct mmt_record))
+		return MMT_WIRE_MALFORMED;
+	payload_len = len - head;
 	/* an argument's context follows the payload */
 	ctx_len = flags & MMT_REC_ARGCTX ? sizeof(struct mmt_argctx) : 0;
-	if ((flags & MMT_REC_COMPACT) &&
-	    (payload != MMT_PAYLOAD_MASKS ||
-	     payload_len != sizeof(struct mmt_payload_masks_compact) + ctx_len ||
+	compact_len = flags & MMT_REC_NO_KMASKS ? offsetof(struct mmt_payload_masks_compact, kmasks)
+						: sizeof(struct mmt_payload_masks_compact);
+	if ((flags & MMT_REC_NO_KMASKS) && !compact)
+		return MMT_WIRE_MALFORMED;
+	if (compact &&
+	    (payload != MMT_PAYLOAD_MASKS || payload_len != compact_len + ctx_len ||
 	     out_size - sizeof(struct mmt_record) < sizeof(struct mmt_payload_masks) + ctx_len))
 		return MMT_WIRE_MALFORMED;
 	e = find(t, tid);
@@ -194,26 +211,44 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 		return MMT_WIRE_NO_CONTEXT;
 	t->last_id = e->id;
 	memcpy(out, data, sizeof(struct mmt_call));
-	memcpy((char *)out + sizeof(struct mmt_call), (const char *)&e->task + TASK_CTX_OFF,
-	       TASK_CTX_LEN);
-	memset((char *)out + sizeof(struct mmt_call) + TASK_CTX_LEN, 0,
-	       sizeof(struct mmt_record) - sizeof(struct mmt_call) - TASK_CTX_LEN);
-	if (flags & MMT_REC_COMPACT) {
-		flags &= ~MMT_REC_COMPACT;
-		memcpy((char *)out + offsetof(struct mmt_record, flags), &flags, sizeof(flags));
-		widen_masks((char *)out + sizeof(struct mmt_record),
-			    (const char *)data + sizeof(struct mmt_call));
+	if (flags & MMT_REC_EXTRA)
+		memcpy((char *)out + EXTRA_OFF, (const char *)data + EXTRA_OFF,
+		       sizeof(struct mmt_call_extra));
+	else
+		memset((char *)out + EXTRA_OFF, 0, sizeof(struct mmt_call_extra));
+	memcpy((char *)out + CTX_OFF, (const char *)&e->task + TASK_CTX_OFF, TASK_CTX_LEN);
+	memset((char *)out + CTX_OFF + TASK_CTX_LEN, 0,
+	       sizeof(struct mmt_record) - CTX_OFF - TASK_CTX_LEN);
+	/* the wire-only flags say nothing of the record */
+	flags &= ~(MMT_REC_EXTRA | MMT_REC_COMPACT | MMT_REC_NO_KMASKS);
+	memcpy((char *)out + offsetof(struct mmt_record, flags), &flags, sizeof(flags));
+	if (compact) {
+		widen_masks((char *)out + sizeof(struct mmt_record), (const char *)data + head,
+			    compact_len);
 		memcpy((char *)out + sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks),
-		       (const char *)data + sizeof(struct mmt_call) +
-			       sizeof(struct mmt_payload_masks_compact),
-		       ctx_len);
+		       (const char *)data + head + compact_len, ctx_len);
 		*out_len = sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks) + ctx_len;
 		return MMT_WIRE_CALL;
 	}
-	memcpy((char *)out + sizeof(struct mmt_record), (const char *)data + sizeof(struct mmt_call),
-	       payload_len);
+	memcpy((char *)out + sizeof(struct mmt_record), (const char *)data + head, payload_len);
 	*out_len = sizeof(struct mmt_record) + payload_len;
 	return MMT_WIRE_CALL;
+}
+
+size_t mmt_tasks_wire_of(const struct mmt_record *r, size_t len, void *out, size_t out_size)
+{
+	static const struct mmt_call_extra none;
+	size_t payload_len = len > sizeof(*r) ? len - sizeof(*r) : 0, head;
+	bool extra = memcmp((const char *)r + EXTRA_OFF, &none, sizeof(none)) != 0;
+	__u16 flags = r->flags | (extra ? MMT_REC_EXTRA : 0);
+
+	head = extra ? CTX_OFF : EXTRA_OFF;
+	if (out_size < head + payload_len)
+		return 0;
+	memcpy(out, r, head);
+	memcpy((char *)out + offsetof(struct mmt_call, flags), &flags, sizeof(flags));
+	memcpy((char *)out + head, r + 1, payload_len);
+	return head + payload_len;
 }
 
 __u64 mmt_tasks_last_id(const struct mmt_tasks *t)

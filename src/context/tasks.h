@@ -40,6 +40,15 @@ enum mmt_wire_result mmt_tasks_take(struct mmt_tasks *t, const void *data, size_
 				    size_t out_size, size_t *out_len);
 
 /*
+ * The ring buffer's form of a whole (not compact) record of len bytes, as
+ * mmt_tasks_take() takes it: the call's fields, a struct mmt_call_extra
+ * (MMT_REC_EXTRA) when any of its fields is set, the payload; the context
+ * fields stay out. Its length, or 0 when out_size is too small. For the
+ * tests and the replay benchmark.
+ */
+size_t mmt_tasks_wire_of(const struct mmt_record *r, size_t len, void *out, size_t out_size);
+
+/*
  * The id of the context the last MMT_WIRE_CALL was joined with: every
  * context received gets a new one (from 1), so two calls with the same id
  * have the same context fields.

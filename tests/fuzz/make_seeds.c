@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include "context/tasks.h"
 #include "decoders/decode.h"
 
 static void fill_mask(struct mmt_mask *m, int nbits)
@@ -103,6 +105,9 @@ int main(int argc, char **argv)
 		const struct mmt_event_desc *d = &mmt_events[i];
 		size_t len = mmt_record_size(d);
 		struct mmt_record *r = calloc(1, len);
+		size_t wire_len, head;
+		char *wire;
+		__u16 flags;
 		FILE *f;
 
 		if (!r)
@@ -116,6 +121,19 @@ int main(int argc, char **argv)
 		memcpy(r->comm, "seed\"\\\n\x01\xff", 10);
 		strcpy(r->exe, "/usr/bin/seed");
 		strcpy(r->host, "host");
+		if (d->migrates) {
+			r->flags |= MMT_REC_MIGRATED;
+			r->migrate_batches = 2;
+			r->migrate_succeeded = 510;
+			r->migrate_failed = 2;
+			r->migrate_split = 1;
+		}
+		if (d->has_target) {
+			r->flags |= MMT_REC_TARGET;
+			r->target_uid = 1000;
+			r->target_host_pid = 4242;
+			memcpy(r->target_comm, "victim\x7f", 8);
+		}
 		if (d->payload == MMT_PAYLOAD_MASKS) {
 			struct mmt_payload_masks *p = (void *)(r + 1);
 
@@ -178,11 +196,16 @@ int main(int argc, char **argv)
 				return 1;
 		}
 		/* the same call as the ring buffer carries it: the call fields
-		 * and the payload, for the thread of the wire-task seed */
+		 * (and the extra ones of an event that has them) and the
+		 * payload, for the thread of the wire-task seed */
 		r->host_tid = SEED_TID;
-		memmove((char *)r + sizeof(struct mmt_call), r + 1, len - sizeof(*r));
+		wire = malloc(len);
+		wire_len = wire ? mmt_tasks_wire_of(r, len, wire, len) : 0;
+		if (!wire_len)
+			return 1;
+		head = wire_len - (len - sizeof(*r));
 		snprintf(path, sizeof(path), "%s/wire-%s", argv[1], d->name);
-		if (write_seed(path, r, sizeof(struct mmt_call) + len - sizeof(*r)))
+		if (write_seed(path, wire, wire_len))
 			return 1;
 		if (d->payload == MMT_PAYLOAD_MASKS) {
 			/* and in the compact form: one word per mask */
@@ -198,12 +221,21 @@ int main(int argc, char **argv)
 			c.kmasks[0].word = 1;
 			c.out_int_state = MMT_READ_OK;
 			c.toctou_method = MMT_KCOPY_FEXIT;
-			r->flags |= MMT_REC_COMPACT;
-			memcpy((char *)r + sizeof(struct mmt_call), &c, sizeof(c));
+			flags = ((struct mmt_call *)wire)->flags;
+			((struct mmt_call *)wire)->flags = flags | MMT_REC_COMPACT;
+			memcpy(wire + head, &c, sizeof(c));
 			snprintf(path, sizeof(path), "%s/wire-compact-%s", argv[1], d->name);
-			if (write_seed(path, r, sizeof(struct mmt_call) + sizeof(c)))
+			if (write_seed(path, wire, head + sizeof(c)))
+				return 1;
+			/* no kernel-copy hook planned: the form without kmasks */
+			((struct mmt_call *)wire)->flags =
+				flags | MMT_REC_COMPACT | MMT_REC_NO_KMASKS;
+			snprintf(path, sizeof(path), "%s/wire-nokmasks-%s", argv[1], d->name);
+			if (write_seed(path, wire,
+				       head + offsetof(struct mmt_payload_masks_compact, kmasks)))
 				return 1;
 		}
+		free(wire);
 		free(r);
 	}
 	if (ctx_seeds(argv[1]))

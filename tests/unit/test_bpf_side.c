@@ -177,6 +177,33 @@ static void test_rows_argctx(void **state)
 	}
 }
 
+/*
+ * The exit program sends a struct mmt_call_extra only where the payload's
+ * branch has room for it: masks (by the event's flags) and move_pages
+ * (always). An event with migrations or a target and another payload would
+ * lose them; a move_pages-like event without them would send stale ones.
+ */
+static void test_rows_extra(void **state)
+{
+	int with = 0;
+
+	(void)state;
+	for (int i = 0; i < MMT_EV_COUNT; i++) {
+		const struct mmt_bpf_event *r = &rows[i];
+
+		if (r->flags & MMT_BPF_EXTRA) {
+			with++;
+			assert_true(r->payload == MMT_PAYLOAD_MASKS ||
+				    r->payload == MMT_PAYLOAD_MOVE_PAGES);
+		}
+		if (r->payload == MMT_PAYLOAD_MOVE_PAGES)
+			assert_true(r->flags & MMT_BPF_EXTRA);
+	}
+	assert_int_equal(with, 3); /* mbind, migrate_pages, move_pages */
+	assert_int_equal(rows[MMT_EV_SET_MEMPOLICY].flags & MMT_BPF_EXTRA, 0);
+	assert_int_equal(rows[MMT_EV_MREMAP].flags & MMT_BPF_EXTRA, 0);
+}
+
 static void test_mask_sizing(void **state)
 {
 	__u64 nbits, bytes;
@@ -275,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_rows_one_array), cmocka_unit_test(test_rows_others),
 		cmocka_unit_test(test_mask_sizing),    cmocka_unit_test(test_mask_compare),
 		cmocka_unit_test(test_hist_pred_ret),
+		cmocka_unit_test(test_rows_extra),
 		cmocka_unit_test(test_rows_argctx),
 	};
 

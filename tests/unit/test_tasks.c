@@ -213,6 +213,167 @@ static void test_compact_masks(void **state)
 	mmt_tasks_free(&t);
 }
 
+/* The extra fields ride only with MMT_REC_EXTRA, between the call's fields
+ * and the payload; without them the record's are 0. */
+static void test_extra_fields(void **state)
+{
+	struct mmt_tasks t = { 0 };
+	_Alignas(8) unsigned char rec[sizeof(struct mmt_call) + sizeof(struct mmt_call_extra) +
+				      sizeof(struct mmt_payload_masks)];
+	struct mmt_call c = call_of(12, MMT_EV_MIGRATE_PAGES);
+	struct mmt_call_extra x;
+	const struct mmt_record *r = (const void *)out;
+	const struct mmt_payload_masks *pm = (const void *)(out + sizeof(struct mmt_record));
+	struct mmt_payload_masks p;
+	size_t olen;
+
+	(void)state;
+	memset(&x, 0, sizeof(x));
+	x.migrate_succeeded = 510;
+	x.migrate_failed = 3;
+	x.migrate_split = 1;
+	x.migrate_batches = 2;
+	x.target_uid = 1000;
+	x.target_host_pid = 4242;
+	strcpy(x.target_comm, "victim");
+	memset(&p, 0, sizeof(p));
+	p.masks[0].state = MMT_READ_OK;
+	p.masks[0].nbits = 128;
+	p.masks[0].words[1] = 0x10;
+	c.payload = MMT_PAYLOAD_MASKS;
+	c.flags = MMT_REC_EXTRA | MMT_REC_MIGRATED | MMT_REC_TARGET;
+	memcpy(rec, &c, sizeof(c));
+	memcpy(rec + sizeof(c), &x, sizeof(x));
+	memcpy(rec + sizeof(c) + sizeof(x), &p, sizeof(p));
+	send_task(&t, 12, 0);
+	memset(out, 0xa5, sizeof(out));
+	assert_int_equal(take(&t, rec, sizeof(rec), &olen), MMT_WIRE_CALL);
+	assert_int_equal(olen, sizeof(struct mmt_record) + sizeof(p));
+	assert_int_equal(r->flags, MMT_REC_MIGRATED | MMT_REC_TARGET);
+	assert_int_equal(r->migrate_succeeded, 510);
+	assert_int_equal(r->migrate_failed, 3);
+	assert_int_equal(r->migrate_split, 1);
+	assert_int_equal(r->migrate_batches, 2);
+	assert_int_equal(r->target_uid, 1000);
+	assert_int_equal(r->target_host_pid, 4242);
+	assert_string_equal(r->target_comm, "victim");
+	assert_string_equal(r->comm, "caller");
+	assert_int_equal(r->thread_start_ns, task_of(12, 0).thread_start_ns);
+	assert_memory_equal(pm, &p, sizeof(p));
+	/* the same call without them: its record's are 0 */
+	c.flags = 0;
+	memcpy(rec, &c, sizeof(c));
+	memcpy(rec + sizeof(c), &p, sizeof(p));
+	memset(out, 0xa5, sizeof(out));
+	assert_int_equal(take(&t, rec, sizeof(c) + sizeof(p), &olen), MMT_WIRE_CALL);
+	assert_int_equal(olen, sizeof(struct mmt_record) + sizeof(p));
+	assert_int_equal(r->migrate_succeeded, 0);
+	assert_int_equal(r->migrate_batches, 0);
+	assert_int_equal(r->target_host_pid, 0);
+	assert_int_equal(r->target_comm[0], 0);
+	assert_memory_equal(pm, &p, sizeof(p));
+	/* MMT_REC_EXTRA on a record too short to hold them */
+	c.flags = MMT_REC_EXTRA;
+	memcpy(rec, &c, sizeof(c));
+	assert_int_equal(take(&t, rec, sizeof(c) + sizeof(x) - 1, &olen), MMT_WIRE_MALFORMED);
+	mmt_tasks_free(&t);
+}
+
+/* No kernel-copy hook planned: the compact form ends before kmasks, which
+ * come out as never read. */
+static void test_compact_without_kmasks(void **state)
+{
+	const size_t plen = offsetof(struct mmt_payload_masks_compact, kmasks);
+	struct mmt_tasks t = { 0 };
+	_Alignas(8) unsigned char rec[sizeof(struct mmt_call) +
+				      sizeof(struct mmt_payload_masks_compact)];
+	struct mmt_call c = call_of(14, MMT_EV_SET_MEMPOLICY);
+	struct mmt_payload_masks_compact pc;
+	const struct mmt_payload_masks *pm = (const void *)(out + sizeof(struct mmt_record));
+	const struct mmt_record *r = (const void *)out;
+	size_t olen;
+
+	(void)state;
+	memset(&pc, 0, sizeof(pc));
+	pc.masks[0] = (struct mmt_mask_compact){ MMT_READ_OK, 0, 1024, 0, 0x9 };
+	pc.masks[1] = (struct mmt_mask_compact){ MMT_READ_NONE, 0, 0, 0, 0 };
+	pc.changed[0] = 1;
+	pc.toctou_method = MMT_KCOPY_REREAD;
+	/* what a sender must not have sent: the reader never looks there */
+	pc.kmasks[0] = (struct mmt_mask_compact){ MMT_READ_OK, 0, 64, 0, 0x3 };
+	c.payload = MMT_PAYLOAD_MASKS;
+	c.flags = MMT_REC_COMPACT | MMT_REC_NO_KMASKS;
+	memcpy(rec, &c, sizeof(c));
+	memcpy(rec + sizeof(c), &pc, sizeof(pc));
+	send_task(&t, 14, 0);
+	memset(out, 0xa5, sizeof(out));
+	assert_int_equal(take(&t, rec, sizeof(c) + plen, &olen), MMT_WIRE_CALL);
+	assert_int_equal(olen, sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks));
+	assert_int_equal(r->flags, 0);
+	assert_int_equal(pm->masks[0].state, MMT_READ_OK);
+	assert_int_equal(pm->masks[0].nbits, 1024);
+	assert_int_equal(pm->masks[0].words[0], 0x9);
+	assert_int_equal(pm->changed[0], 1);
+	assert_int_equal(pm->toctou_method, MMT_KCOPY_REREAD);
+	for (int i = 0; i < MMT_MAX_MASKS; i++) {
+		assert_int_equal(pm->kmasks[i].state, MMT_READ_NONE);
+		assert_int_equal(pm->kmasks[i].nbits, 0);
+		assert_int_equal(pm->kmasks[i].words[0], 0);
+	}
+	/* the whole compact length, or none, is not this form */
+	assert_int_equal(take(&t, rec, sizeof(rec), &olen), MMT_WIRE_MALFORMED);
+	assert_int_equal(take(&t, rec, sizeof(c) + plen - 8, &olen), MMT_WIRE_MALFORMED);
+	c.flags = MMT_REC_NO_KMASKS;
+	memcpy(rec, &c, sizeof(c));
+	assert_int_equal(take(&t, rec, sizeof(c) + plen, &olen), MMT_WIRE_MALFORMED);
+	mmt_tasks_free(&t);
+}
+
+/* mmt_tasks_wire_of() is the join's inverse: its form joins back into the
+ * record it was made from. */
+static void test_wire_of(void **state)
+{
+	_Alignas(8) unsigned char full[sizeof(struct mmt_record) + sizeof(struct mmt_payload_masks)];
+	_Alignas(8) unsigned char wire[sizeof(full)];
+	struct mmt_record *r = (void *)full;
+	struct mmt_payload_masks *p = (void *)(r + 1);
+	struct mmt_task task = task_of(21, 3);
+	struct mmt_tasks t = { 0 };
+	size_t len, olen;
+
+	(void)state;
+	memset(full, 0, sizeof(full));
+	r->event = MMT_EV_MBIND;
+	r->payload = MMT_PAYLOAD_MASKS;
+	r->host_tid = 21;
+	r->flags = MMT_REC_MIGRATED;
+	r->migrate_batches = 1;
+	r->migrate_succeeded = 7;
+	p->masks[0].state = MMT_READ_OK;
+	p->masks[0].nbits = 64;
+	p->masks[0].words[0] = 2;
+	memcpy((char *)r + offsetof(struct mmt_record, thread_start_ns),
+	       (char *)&task + offsetof(struct mmt_task, thread_start_ns),
+	       sizeof(task) - offsetof(struct mmt_task, thread_start_ns));
+	len = mmt_tasks_wire_of(r, sizeof(full), wire, sizeof(wire));
+	assert_int_equal(len, sizeof(struct mmt_call) + sizeof(struct mmt_call_extra) + sizeof(*p));
+	assert_true(((struct mmt_call *)wire)->flags & MMT_REC_EXTRA);
+	assert_int_equal(mmt_tasks_wire_of(r, sizeof(full), wire, len - 1), 0);
+	send_task(&t, 21, 3);
+	assert_int_equal(take(&t, wire, len, &olen), MMT_WIRE_CALL);
+	assert_int_equal(olen, sizeof(full));
+	assert_memory_equal(out, full, sizeof(full));
+	/* nothing in the extra fields: none on the wire */
+	r->flags = 0;
+	r->migrate_batches = 0;
+	r->migrate_succeeded = 0;
+	len = mmt_tasks_wire_of(r, sizeof(full), wire, sizeof(wire));
+	assert_int_equal(len, sizeof(struct mmt_call) + sizeof(*p));
+	assert_int_equal(take(&t, wire, len, &olen), MMT_WIRE_CALL);
+	assert_memory_equal(out, full, sizeof(full));
+	mmt_tasks_free(&t);
+}
+
 static void test_malformed(void **state)
 {
 	struct mmt_tasks t = { 0 };
@@ -287,6 +448,9 @@ int main(void)
 		cmocka_unit_test(test_join_and_replace),
 		cmocka_unit_test(test_payload_follows),
 		cmocka_unit_test(test_compact_masks),
+		cmocka_unit_test(test_extra_fields),
+		cmocka_unit_test(test_compact_without_kmasks),
+		cmocka_unit_test(test_wire_of),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_many_threads),
 	};

@@ -72,6 +72,12 @@ static void configure(struct mmtrace_bpf *skel, const struct mmt_options *o, pid
 	skel->rodata->only_failed = o->failed_only;
 	/* by call site: counted in user space, from the records */
 	skel->rodata->summary_only = o->summary && !o->stack_summary;
+	/* only -c and top count in the kernel: the other modes need no room
+	 * in these per-CPU tables (allocating them took 15 ms of start-up) */
+	if (!skel->rodata->summary_only) {
+		bpf_map__set_max_entries(skel->maps.stats, 1);
+		bpf_map__set_max_entries(skel->maps.moves, 1);
+	}
 	skel->rodata->stack_on = o->stack;
 	skel->rodata->summary_by = o->summary_by;
 	/* half of each CPU's buffer: a quarter of it (the threshold of the
@@ -128,6 +134,15 @@ static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *
 	mmt_kcopy_autoload(skel, kcopy);
 }
 
+void mmt_load_rings_begin(const struct mmt_options *o, struct mmt_cpu_rings *rings)
+{
+	int ncpus = libbpf_num_possible_cpus();
+
+	/* no thread: mmt_load() makes them itself */
+	if (ncpus > 0)
+		mmt_cpu_rings_make_async(rings, ncpus, ring_bytes(o, ncpus));
+}
+
 int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child, int *kcopy,
 	     struct mmtrace_bpf **skel, struct mmt_cpu_rings *rings)
 {
@@ -137,6 +152,15 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 		mmt_err("failed to look up mappings: this kernel's tracing programs have no bpf_find_vma() (Linux 5.17 and later)");
 		return -1;
 	}
+	if (rings) {
+		ncpus = libbpf_num_possible_cpus();
+		err = rings->making ? mmt_cpu_rings_wait(rings)
+				    : mmt_cpu_rings_make(rings, ncpus, ring_bytes(o, ncpus));
+		if (err) {
+			mmt_err("failed to create the ring buffers: %s", strerror(-err));
+			return -1;
+		}
+	}
 	for (;;) {
 		*skel = mmtrace_bpf__open();
 		if (!*skel) {
@@ -145,7 +169,10 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 		}
 		configure(*skel, o, child);
 		choose_programs(*skel, o, w, *kcopy);
-		err = mmtrace_bpf__load(*skel);
+		/* the array of the CPUs' ring buffers, made and filled already */
+		err = rings ? bpf_map__reuse_fd((*skel)->maps.events, rings->outer_fd) : 0;
+		if (!err)
+			err = mmtrace_bpf__load(*skel);
 		if (!err || *kcopy == MMT_KCOPY_REREAD)
 			break;
 		/* the kernel copy is a bonus: never a reason not to trace */
@@ -163,15 +190,6 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 		else
 			mmt_err("failed to load BPF programs: %s (set MMTRACE_DEBUG=1 for libbpf's log)",
 				strerror(-err));
-		return -1;
-	}
-	if (!rings)
-		return 0; /* counts only (top): no record is written */
-	ncpus = libbpf_num_possible_cpus();
-	err = mmt_cpu_rings_make(rings, bpf_map__fd((*skel)->maps.events), ncpus,
-				 ring_bytes(o, ncpus));
-	if (err) {
-		mmt_err("failed to create the ring buffers: %s", strerror(-err));
 		return -1;
 	}
 	return 0;

@@ -22,10 +22,16 @@ struct mmt_cpu_rings;
  * traced command. *kcopy is the kernel copy method to load (enum
  * mmt_toctou_method): if its program does not load, the rest loads without
  * it and *kcopy becomes MMT_KCOPY_REREAD. rings: the per-CPU ring buffers
- * made (NULL: none, for counts only). 0, or -1 after an error line.
+ * made, or waited for after mmt_load_rings_begin() (NULL: none, for counts
+ * only). 0, or -1 after an error line.
  */
 int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child, int *kcopy,
 	     struct mmtrace_bpf **skel, struct mmt_cpu_rings *rings);
+
+/* Start making the CPUs' ring buffers for mmt_load() in the background:
+ * the grace period the kernel waits when they are put in their array then
+ * passes while the probes and the programs' open go on. */
+void mmt_load_rings_begin(const struct mmt_options *o, struct mmt_cpu_rings *rings);
 
 /* Attach the loaded programs, then the kernel copy hook, which may fall
  * back: *kcopy becomes the method in force. 0, or -1 after an error line. */

@@ -99,6 +99,7 @@ int mmt_trace(const struct mmt_options *opts)
 		if (mmt_pl_begin(&loop.placement, &pc))
 			goto cleanup;
 	}
+	mmt_load_rings_begin(opts, &loop.rings);
 	kcopy = mmt_kcopy_choose(opts);
 	mmt_ways_plan(&ways, opts);
 	if (mmt_load(opts, &ways, child.pid, &kcopy, &skel, &loop.rings) ||

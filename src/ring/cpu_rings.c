@@ -26,16 +26,56 @@ unsigned int mmt_fill_check_every(size_t bytes)
 	return every;
 }
 
-int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int outer_fd, int ncpus, size_t bytes)
+/* The array of ncpus maps, each a ring buffer: its template (the kernel
+ * matches an inner ring buffer's type and flags, not its size). */
+static int make_outer(int ncpus)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
+	int fd, tmpl;
+
+	tmpl = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, (__u32)sysconf(_SC_PAGESIZE), NULL);
+	if (tmpl < 0)
+		return -errno;
+	opts.inner_map_fd = (__u32)tmpl;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "events", sizeof(__u32), sizeof(__u32),
+			    (__u32)ncpus, &opts);
+	if (fd < 0)
+		fd = -errno;
+	close(tmpl);
+	return fd;
+}
+
+/* Close and free what r holds (the maker thread, if any, is done). */
+static void release(struct mmt_cpu_rings *r)
+{
+	ring_buffer__free(r->rb);
+	r->rb = NULL;
+	for (int i = 0; i < r->n; i++)
+		close(r->fds[i]);
+	if (r->fds && r->outer_fd >= 0)
+		close(r->outer_fd);
+	free(r->fds);
+	r->fds = NULL;
+	r->outer_fd = -1;
+	r->n = 0;
+}
+
+int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int ncpus, size_t bytes)
 {
 	__u32 *keys = calloc((size_t)ncpus, sizeof(*keys)), count = (__u32)ncpus;
-	int err = 0;
+	int err = 0, outer_fd;
 
 	r->rb = NULL;
 	r->n = 0;
 	r->fds = calloc((size_t)ncpus, sizeof(*r->fds));
+	r->outer_fd = -1;
 	if (!keys || !r->fds) {
 		err = -ENOMEM;
+		goto cleanup;
+	}
+	outer_fd = r->outer_fd = make_outer(ncpus);
+	if (outer_fd < 0) {
+		err = outer_fd;
 		goto cleanup;
 	}
 	for (; r->n < ncpus; r->n++) {
@@ -64,8 +104,38 @@ cleanup:
 	 * CAP_SYS_ADMIN (BPF_MAP_GET_FD_BY_ID) */
 	free(keys);
 	if (err)
-		mmt_cpu_rings_close(r);
+		release(r);
 	return err;
+}
+
+static void *make_thread(void *arg)
+{
+	struct mmt_cpu_rings *r = arg;
+
+	r->make_err = mmt_cpu_rings_make(r, r->make_ncpus, r->make_bytes);
+	return NULL;
+}
+
+int mmt_cpu_rings_make_async(struct mmt_cpu_rings *r, int ncpus, size_t bytes)
+{
+	int err;
+
+	r->make_ncpus = ncpus;
+	r->make_bytes = bytes;
+	err = pthread_create(&r->maker, NULL, make_thread, r);
+	if (err)
+		return -err;
+	r->making = true;
+	return 0;
+}
+
+int mmt_cpu_rings_wait(struct mmt_cpu_rings *r)
+{
+	if (!r->making)
+		return 0;
+	pthread_join(r->maker, NULL);
+	r->making = false;
+	return r->make_err;
 }
 
 int mmt_cpu_rings_open(struct mmt_cpu_rings *r, ring_buffer_sample_fn fn, void *const *ctxs)
@@ -87,11 +157,6 @@ int mmt_cpu_rings_open(struct mmt_cpu_rings *r, ring_buffer_sample_fn fn, void *
 
 void mmt_cpu_rings_close(struct mmt_cpu_rings *r)
 {
-	ring_buffer__free(r->rb);
-	r->rb = NULL;
-	for (int i = 0; i < r->n; i++)
-		close(r->fds[i]);
-	free(r->fds);
-	r->fds = NULL;
-	r->n = 0;
+	mmt_cpu_rings_wait(r);
+	release(r);
 }

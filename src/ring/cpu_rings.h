@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * cpu_rings.h - one BPF ring buffer per possible CPU, held by an array of
- * maps that the BPF side indexes by its CPU: their size, their creation,
- * and one libbpf ring_buffer that reads them all.
+ * maps that the BPF side indexes by its CPU: their size, their creation
+ * (in the background if asked), and one libbpf ring_buffer that reads them
+ * all.
  */
 #ifndef MMT_RING_CPU_RINGS_H
 #define MMT_RING_CPU_RINGS_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <bpf/libbpf.h>
 
@@ -26,11 +29,28 @@ struct mmt_cpu_rings {
 	struct ring_buffer *rb;
 	int *fds; /* each CPU's buffer, kept open from its creation */
 	int n;
+	int outer_fd; /* the array of maps that holds them, when fds is set */
+	/* mmt_cpu_rings_make_async(): its thread, and what it returned */
+	pthread_t maker;
+	bool making;
+	int make_err;
+	int make_ncpus;
+	size_t make_bytes;
 };
 
-/* Create ncpus ring buffers of bytes each into r and put them in the array
- * of maps outer_fd. 0, or -errno (r is then empty). */
-int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int outer_fd, int ncpus, size_t bytes);
+/*
+ * Create the array of maps for ncpus ring buffers (r->outer_fd, which the
+ * BPF object then uses: bpf_map__reuse_fd()), the buffers, of bytes each,
+ * and put them in. 0, or -errno (r is then empty). Putting them in costs a
+ * grace period (the kernel waits for one after an update of an array of
+ * maps: 10-20 ms here), which the _async form lets the caller spend on
+ * other work, such as loading the programs: mmt_cpu_rings_wait() returns
+ * what the make returned. The async form: 0, or -errno when no thread
+ * could start (nothing made).
+ */
+int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int ncpus, size_t bytes);
+int mmt_cpu_rings_make_async(struct mmt_cpu_rings *r, int ncpus, size_t bytes);
+int mmt_cpu_rings_wait(struct mmt_cpu_rings *r);
 
 /* Read every ring buffer of r through r->rb, each record to fn with
  * ctxs[cpu] of the CPU whose buffer it is in. 0, or -errno. */

@@ -60,6 +60,7 @@ class Config:
         self.results = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "RESULTS.md"))
         self.two_threads = env_flag("BENCH_TWO_THREADS", True)
         self.bpf_stats = env_flag("BENCH_BPF_STATS", True)
+        self.reader = env_flag("BENCH_READER", True)
         self.pin = env_flag("BENCH_PIN", True) and NCPU > 1
         self.baseline = os.environ.get("BENCH_BASELINE") or None
         default_n = [n for n in (1, 2) if n <= NCPU] or [1]

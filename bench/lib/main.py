@@ -89,7 +89,7 @@ def main():
             t.check()
         except NotAvailable as e:
             na[t.key] = str(e)
-    kcost = kcost_err = hammer = prod = None
+    kcost = kcost_err = hammer = prod = reader = starts = reader_err = None
     try:
         results, tainted, foreign = passes.interleaved(cfg, tracers, workloads, tmp, na, started)
         if cfg.bpf_stats:
@@ -106,6 +106,14 @@ def main():
         if "mmtrace-json" in [t.key for t in tracers if t.key not in na] and cfg.two_threads:
             log("bench: two threads hammering set_mempolicy, reader running, then stopped")
             hammer = passes.two_threads(cfg, tmp, 100000 if cfg.quick else 500000)
+        if "mmtrace-json" in [t.key for t in tracers if t.key not in na] and cfg.reader:
+            log("bench: the reader's CPU per event; start-up with every event")
+            try:
+                reader = passes.reader_cpu(cfg, tmp, 200000 if cfg.quick else 1000000,
+                                           1 if cfg.quick else 3)
+                starts = passes.startup(3 if cfg.quick else 9)
+            except (NotAvailable, OSError, RuntimeError, ValueError) as e:
+                reader_err = str(e)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if stats_found != "0":
@@ -157,6 +165,9 @@ def main():
         doc += [kcost or f"### in-kernel cost\n\nn/a: {kcost_err}", ""]
     if hammer:
         doc += [report.two_threads_table(hammer, MAIN.default_buffer_mb()), ""]
+    if reader or starts or reader_err:
+        doc += [report.reader_startup_table(reader, starts) if not reader_err
+                else f"### the reader's CPU per event, start-up\n\nn/a: {reader_err}", ""]
     doc += ["### decode and format (bench/replay)", "",
             report.replay_table(replay) if replay else f"n/a: {replay_err}", ""]
     if na:

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """The passes of one benchmark run, each returning raw results that report.py
 turns into tables: the interleaved comparison, the in-kernel cost pass, N
-parallel producers, two threads hammering set_mempolicy, bench/replay."""
+parallel producers, two threads hammering set_mempolicy, the reader's CPU per
+event, start-up, bench/replay."""
 import ctypes
 import json
 import os
@@ -10,10 +11,10 @@ import struct
 import subprocess
 import time
 
-from common import (REPLAY, STATS_SYSCTL, SYSCALLS, NotAvailable, log, parse_kv, prog_ids,
-                    read_text)
+from common import (REPLAY, STATS_SYSCTL, SYSCALLS, NotAvailable, log, parse_kv, proc_cpu_s,
+                    prog_ids, read_text)
 from workloads import WORKLOADS, calls_for, go, run_once, traced_workload
-from tracers import Floor, FloorPerCpu, MmtraceJson, MmtraceSummary, NoTracer
+from tracers import MAIN, Floor, FloorPerCpu, MmtraceJson, MmtraceSummary, NoTracer
 
 
 def interleaved(cfg, tracers, workloads, tmp, na, started):
@@ -194,6 +195,52 @@ def two_threads(cfg, tmp, calls):
         except (NotAvailable, OSError, RuntimeError) as e:
             rows.append({"stalled": stalled, "drop": drop, "error": str(e)})
     return rows
+
+
+def reader_cpu(cfg, tmp, calls, rounds):
+    """The reader's CPU per JSON event: set_mempolicy on CPU 1 under
+    mmtrace -o json pinned to the other CPUs, its utime + stime from once it
+    is attached and idle (start-up done) to its exit (it ends with the
+    traced process: the last events, the flush, the unload); to /dev/null
+    (decode, render, write) and to a file on the tmpfs (plus the page-cache
+    copy). {target: [us per event, one per round]}."""
+
+    class ToNull(MmtraceJson):
+        def argv(self, pid, d):
+            return self.base_argv(pid) + ["-o", "json", "--output-file", "/dev/null"]
+
+    out = {"/dev/null": [], "a tmpfs file": []}
+    for _ in range(rounds):
+        for target, tracer in (("/dev/null", ToNull()), ("a tmpfs file", MmtraceJson())):
+            tracer.check()
+            with traced_workload(tracer, "set_mempolicy", calls, tmp, pin=cfg.pin) as (wl, tr):
+                before = proc_cpu_s(tr.pid)
+                res = go(wl)
+                tr.settle()
+                tr.stop()
+                made = int(res.get("set_mempolicy", 0))
+                ru = tr.rusage
+                if before is not None and ru is not None and made:
+                    out[target].append(1e6 * (ru.ru_utime + ru.ru_stime - before) / made)
+    return out
+
+
+def startup(runs):
+    """Wall time from starting mmtrace -e all (every event, JSON to
+    /dev/null) to its command's first instruction, runs times: [ms]."""
+    argv = [MAIN.path, "-e", "all", "-o", "json", "--output-file", "/dev/null", "--",
+            "sh", "-c", "date +%s%N"]
+    times = []
+    for _ in range(runs):
+        # the previous run's tracepoints are still being released by a
+        # child it left (about 0.3 s): not this run's cost
+        time.sleep(1)
+        t0 = time.time_ns()
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+        if p.returncode:
+            raise RuntimeError(f"mmtrace -e all exited {p.returncode}: {p.stderr.strip()}")
+        times.append((int(p.stdout.strip()) - t0) / 1e6)
+    return times
 
 
 def replay():

@@ -205,6 +205,20 @@ def two_threads_table(rows, buffer_mb):
     return "\n".join(lines + [""] + notes)
 
 
+def reader_startup_table(reader, starts):
+    lines = ["### the reader's CPU per event, start-up", "",
+             "| what | min | median | max |", "|---|---:|---:|---:|"]
+    for target, values in (reader or {}).items():
+        if values:
+            lines.append(f"| reader, us of CPU per JSON event to {target} "
+                         f"| {min(values):.2f} | {statistics.median(values):.2f} "
+                         f"| {max(values):.2f} |")
+    if starts:
+        lines.append(f"| start-up, ms from `mmtrace -e all -o json` to its command "
+                     f"| {min(starts):.0f} | {statistics.median(starts):.0f} | {max(starts):.0f} |")
+    return "\n".join(lines)
+
+
 def replay_table(rows):
     lines = ["| format | events/s (one core) | ns/event | bytes/event |", "|---|---:|---:|---:|"]
     for kv in rows:

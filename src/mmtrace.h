@@ -328,7 +328,8 @@ struct mmt_bpf_ptr {
 #define MMT_BPF_KERNEL_COPY (1U << 2) /* its input masks go through get_nodes() */
 #define MMT_BPF_NEVER_FAILS (1U << 3) /* a negative return is not an errno (brk) */
 /* its records carry a struct mmt_call_extra (MMT_REC_EXTRA); only events
- * with a masks or move_pages payload may (bpf_events.c checks) */
+ * with a masks or move_pages payload may (test_bpf_side holds the event
+ * table to it) */
 #define MMT_BPF_EXTRA (MMT_BPF_MIGRATES | MMT_BPF_HAS_TARGET)
 
 struct mmt_bpf_event {

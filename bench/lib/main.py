@@ -103,10 +103,11 @@ def main():
         if cfg.producers:
             log(f"bench: N parallel producers, N = {','.join(map(str, cfg.producers))}")
             prod = report.producers_table(*passes.producers(cfg, tmp, baseline))
-        if "mmtrace-json" in [t.key for t in tracers if t.key not in na] and cfg.two_threads:
+        json_ok = "mmtrace-json" in [t.key for t in tracers if t.key not in na]
+        if json_ok and cfg.two_threads:
             log("bench: two threads hammering set_mempolicy, reader running, then stopped")
             hammer = passes.two_threads(cfg, tmp, 100000 if cfg.quick else 500000)
-        if "mmtrace-json" in [t.key for t in tracers if t.key not in na] and cfg.reader:
+        if json_ok and cfg.reader:
             log("bench: the reader's CPU per event; start-up with every event")
             try:
                 reader = passes.reader_cpu(cfg, tmp, 200000 if cfg.quick else 1000000,

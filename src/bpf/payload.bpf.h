@@ -17,7 +17,7 @@
  */
 __noinline int read_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, int compat)
 {
-	__u64 words[MMT_MASK_WORDS] = {}, nbits, bytes;
+	__u64 words[MMT_MASK_WORDS], nbits, bytes;
 	__u8 state, truncated;
 	long err;
 
@@ -38,7 +38,10 @@ __noinline int read_mask(struct mmt_mask *m, __u64 uptr, __u64 maxnode, int comp
 		bytes = sizeof(m->words);
 	/* into the stack, then copied: a user-memory read checks where it
 	 * writes (hardened usercopy), and a map's slab object costs that check
-	 * 20-25 ns a read here, the stack next to nothing */
+	 * 20-25 ns a read here, the stack next to nothing. Cleared only here,
+	 * not for a mask that is not read (get_mempolicy's NULL one, each
+	 * call). */
+	__builtin_memset(words, 0, sizeof(words));
 	err = bpf_probe_read_user(words, bytes, (const void *)uptr);
 	if (err) {
 		m->state = MMT_READ_FAULT;

@@ -154,8 +154,7 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 	}
 	if (rings) {
 		ncpus = libbpf_num_possible_cpus();
-		err = rings->making ? mmt_cpu_rings_wait(rings)
-				    : mmt_cpu_rings_make(rings, ncpus, ring_bytes(o, ncpus));
+		err = mmt_cpu_rings_ready(rings, ncpus, ring_bytes(o, ncpus));
 		if (err) {
 			mmt_err("failed to create the ring buffers: %s", strerror(-err));
 			return -1;

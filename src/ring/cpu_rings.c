@@ -60,7 +60,7 @@ static void release(struct mmt_cpu_rings *r)
 	r->n = 0;
 }
 
-int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int ncpus, size_t bytes)
+static int make(struct mmt_cpu_rings *r, int ncpus, size_t bytes)
 {
 	__u32 *keys = calloc((size_t)ncpus, sizeof(*keys)), count = (__u32)ncpus;
 	int err = 0, outer_fd;
@@ -112,30 +112,30 @@ static void *make_thread(void *arg)
 {
 	struct mmt_cpu_rings *r = arg;
 
-	r->make_err = mmt_cpu_rings_make(r, r->make_ncpus, r->make_bytes);
+	r->make_err = make(r, r->make_ncpus, r->make_bytes);
 	return NULL;
 }
 
-int mmt_cpu_rings_make_async(struct mmt_cpu_rings *r, int ncpus, size_t bytes)
+void mmt_cpu_rings_make_async(struct mmt_cpu_rings *r, int ncpus, size_t bytes)
 {
-	int err;
-
 	r->make_ncpus = ncpus;
 	r->make_bytes = bytes;
-	err = pthread_create(&r->maker, NULL, make_thread, r);
-	if (err)
-		return -err;
-	r->making = true;
-	return 0;
+	r->making = !pthread_create(&r->maker, NULL, make_thread, r);
 }
 
-int mmt_cpu_rings_wait(struct mmt_cpu_rings *r)
+/* The maker thread is done (if there was one): what it returned. */
+static int join(struct mmt_cpu_rings *r)
 {
 	if (!r->making)
 		return 0;
 	pthread_join(r->maker, NULL);
 	r->making = false;
 	return r->make_err;
+}
+
+int mmt_cpu_rings_ready(struct mmt_cpu_rings *r, int ncpus, size_t bytes)
+{
+	return r->making ? join(r) : make(r, ncpus, bytes);
 }
 
 int mmt_cpu_rings_open(struct mmt_cpu_rings *r, ring_buffer_sample_fn fn, void *const *ctxs)
@@ -157,6 +157,6 @@ int mmt_cpu_rings_open(struct mmt_cpu_rings *r, ring_buffer_sample_fn fn, void *
 
 void mmt_cpu_rings_close(struct mmt_cpu_rings *r)
 {
-	mmt_cpu_rings_wait(r);
+	join(r);
 	release(r);
 }

@@ -41,16 +41,15 @@ struct mmt_cpu_rings {
 /*
  * Create the array of maps for ncpus ring buffers (r->outer_fd, which the
  * BPF object then uses: bpf_map__reuse_fd()), the buffers, of bytes each,
- * and put them in. 0, or -errno (r is then empty). Putting them in costs a
- * grace period (the kernel waits for one after an update of an array of
- * maps: 10-20 ms here), which the _async form lets the caller spend on
- * other work, such as loading the programs: mmt_cpu_rings_wait() returns
- * what the make returned. The async form: 0, or -errno when no thread
- * could start (nothing made).
+ * and put them in. Putting them in costs a grace period (the kernel waits
+ * for one after an update of an array of maps: 10-20 ms here), which
+ * mmt_cpu_rings_make_async() lets the caller spend on other work, such as
+ * opening the programs (when no thread can start, nothing is made).
+ * mmt_cpu_rings_ready() waits for that thread, or makes them now when none
+ * was started: 0, or -errno (r is then empty).
  */
-int mmt_cpu_rings_make(struct mmt_cpu_rings *r, int ncpus, size_t bytes);
-int mmt_cpu_rings_make_async(struct mmt_cpu_rings *r, int ncpus, size_t bytes);
-int mmt_cpu_rings_wait(struct mmt_cpu_rings *r);
+void mmt_cpu_rings_make_async(struct mmt_cpu_rings *r, int ncpus, size_t bytes);
+int mmt_cpu_rings_ready(struct mmt_cpu_rings *r, int ncpus, size_t bytes);
 
 /* Read every ring buffer of r through r->rb, each record to fn with
  * ctxs[cpu] of the CPU whose buffer it is in. 0, or -errno. */

@@ -48,6 +48,11 @@ const volatile __u8 sel32[MMT_NR_MAX] = {};
 /* --attach=auto: set by user space once the raw programs are attached (no
  * more news of a 32-bit exec needed) */
 volatile __u8 raw_attached = 0;
+/* set by user space once cgroup_moved() is attached: then a thread's
+ * cgroup id is kept between its calls (task.bpf.h, call_cgroup_id()) */
+volatile __u8 cgroup_hooked = 0;
+/* tasks moved to another cgroup, anywhere */
+volatile __u32 cgroup_moves = 0;
 /* compat_exec records that found the ring buffer full: user space attaches
  * the raw programs when it sees this move too */
 volatile __u64 compat_exec_unsent = 0;
@@ -77,11 +82,11 @@ union payload {
 /*
  * What a thread's last struct mmt_task was made from. A call compares these
  * with the task (plain loads, no helper calls) and sends a new struct
- * mmt_task only when one differs: a new thread with a reused tid (start),
- * a new parent, new namespaces, an exec (exe_file) or a new host name.
+ * mmt_task only when one differs: a new parent, new namespaces, an exec
+ * (exe_file) or a new host name. A new thread, even with a reused tid, has
+ * new storage (sent 0).
  */
 struct task_seen {
-	__u64 start;
 	__u64 parent;
 	__u64 nsproxy;
 	__u64 exe_file;
@@ -100,6 +105,10 @@ struct call_state {
 	 * whether its CPU's buffer was past the threshold at the last check */
 	__u32 records;
 	__u32 over;
+	/* the thread's cgroup id, as of cgroup_moves moves (call_cgroup_id()) */
+	__u64 cgroup_id;
+	__u32 cgroup_moves;
+	__u32 cgroup_pad;
 };
 
 /* The executable path of a process, resolved once per exe_file. */
@@ -216,7 +225,6 @@ struct {
 
 /* Scratch space, too large for the 512-byte BPF stack. */
 struct scratch {
-	struct mmt_mask recheck;
 	char path[2 * MMT_PATH_LEN];
 };
 

@@ -181,6 +181,18 @@ int BPF_KRETPROBE(kcopy_kretprobe, int ret)
 
 /* ---- process lifetime ---- */
 
+/* A task moved to another cgroup (cgroup.procs, cgroup.threads, clone3's
+ * CLONE_INTO_CGROUP is a new task): every thread's kept cgroup id may be
+ * outdated. Fires after the move. The v1-only moves (cgroup_transfer_tasks)
+ * leave the default hierarchy's cgroup, the one the records name, as it
+ * was. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(cgroup_moved)
+{
+	__sync_fetch_and_add(&cgroup_moves, 1);
+	return 0;
+}
+
 /* Follow descendants: a child of a selected process is selected. It runs
  * in the parent's context, so the scopes test the parent. */
 SEC("tp_btf/sched_process_fork")

@@ -101,7 +101,7 @@ static __always_inline int kevent_submit(__u32 event, __u64 *args, __u64 *vals, 
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		r->args[i] = args[i];
 	r->call_pad = 0;
-	fill_call_context(r, pid_tgid);
+	fill_call_context(r, pid_tgid, bpf_get_current_cgroup_id());
 	if (with_vals) {
 		struct mmt_payload_kevent *k = (void *)(r + 1);
 

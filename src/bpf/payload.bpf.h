@@ -215,22 +215,28 @@ static __always_inline void read_entry_payload(struct call_entry *e, union paylo
 
 /*
  * Read an input mask again at exit: did the caller change it while the call
- * was in flight (the kernel may then have acted on other nodes)?
+ * was in flight (the kernel may then have acted on other nodes)? 1 when it
+ * differs from the entry's read, or cannot be read any more (unmapped
+ * meanwhile). The same arguments size it as at entry; the words are read
+ * into the stack and compared there, not copied anywhere (a global
+ * function: checked once by the verifier).
  */
-static __always_inline __u8 mask_changed(struct mmt_mask *m, __u64 uptr, __u64 maxnode, bool compat)
+__noinline int mask_reread_differs(const struct mmt_mask *m, __u64 uptr, __u64 maxnode, int compat)
 {
-	struct scratch *s;
-	__u32 zero = 0;
+	__u64 words[MMT_MASK_WORDS], nbits, bytes;
+	__u8 truncated;
 
-	if (m->state != MMT_READ_OK)
+	if (!m || m->state != MMT_READ_OK)
 		return 0;
-	s = bpf_map_lookup_elem(&scratch, &zero);
-	if (!s)
-		return 0;
-	read_mask(&s->recheck, uptr, maxnode, compat);
-	if (s->recheck.state != MMT_READ_OK)
-		return 1; /* unmapped meanwhile */
-	return mmt_mask_differs(s->recheck.words, m->words, m->nbits);
+	if (mmt_mask_sizing(uptr, maxnode, compat, &nbits, &bytes, &truncated) != MMT_READ_OK)
+		return 1;
+	barrier_var(bytes); /* see read_mask() */
+	if (bytes > sizeof(words))
+		bytes = sizeof(words);
+	/* no clearing: only the m->nbits bits read are compared */
+	if (bpf_probe_read_user(words, bytes, (const void *)uptr))
+		return 1;
+	return mmt_mask_differs(words, m->words, m->nbits);
 }
 
 /* Read an int the kernel wrote (get_mempolicy's *mode). */
@@ -270,8 +276,8 @@ static __always_inline void read_exit_payload(struct call_entry *e, union payloa
 
 		if (!q->at_exit) {
 			if (kind == MMT_PTR_MASK)
-				p->masks.changed[slot & 1] =
-					mask_changed(&p->masks.masks[slot & 1], uptr, len, compat);
+				p->masks.changed[slot & 1] = mask_reread_differs(
+					&p->masks.masks[slot & 1], uptr, len, compat);
 		} else if (kind == MMT_PTR_MASK) {
 			if (failed)
 				mask_unused(&p->masks.masks[slot & 1],

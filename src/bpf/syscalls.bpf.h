@@ -216,7 +216,7 @@ static __always_inline int on_exit(long ret)
 	for (int i = 0; i < MMT_MAX_ARGS; i++)
 		r->args[i] = e->args[i];
 	r->call_pad = 0;
-	fill_call_context(r, pid_tgid);
+	fill_call_context(r, pid_tgid, call_cgroup_id(cs));
 
 	/*
 	 * No wake-up (the reader polls every 10 ms) until half of this CPU's

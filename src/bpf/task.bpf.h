@@ -136,11 +136,10 @@ static __always_inline __u32 ns_nr(struct pid *pid)
  * helpers that return the same values (bpf_get_current_uid_gid, _comm): a
  * helper call each costs more than the loads it makes. The values are the
  * helpers': the credentials' uid and gid as the initial user namespace sees
- * them (kuid_t holds exactly that), the 16 bytes of comm. The cgroup id
- * stays a helper call: the walk task->cgroups->dfl_cgrp->kn->id, inlined
- * on every path of the exit, took the verifier 30-45 ms more at start-up.
+ * them (kuid_t holds exactly that), the 16 bytes of comm. The cgroup id is
+ * the caller's (call_cgroup_id(), or the helper's).
  */
-__noinline int fill_call_context(struct mmt_call *r, __u64 pid_tgid)
+__noinline int fill_call_context(struct mmt_call *r, __u64 pid_tgid, __u64 cgroup_id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	const struct cred *cred = task->cred;
@@ -151,7 +150,7 @@ __noinline int fill_call_context(struct mmt_call *r, __u64 pid_tgid)
 		return 0;
 	dst = (__u64 *)r->comm;
 	r->cpu = bpf_get_smp_processor_id();
-	r->cgroup_id = bpf_get_current_cgroup_id();
+	r->cgroup_id = cgroup_id;
 	r->host_tid = (__u32)pid_tgid;
 	r->host_pid = pid_tgid >> 32;
 	/* no NULL check (a running task has its credentials; a load through
@@ -245,7 +244,6 @@ __noinline int task_same(struct task_seen *seen)
 	if (!seen)
 		return 0;
 	same = seen->sent;
-	SEEN(start, task->start_boottime);
 	SEEN(parent, (__u64)task->real_parent);
 	SEEN(nsproxy, (__u64)nsp);
 	SEEN(exe_file, mm ? (__u64)mm->exe_file : 0);
@@ -276,6 +274,31 @@ static __always_inline bool task_known(struct call_state *cs, __u64 pid_tgid)
 		return true;
 	cs->seen.sent = send_task(pid_tgid);
 	return cs->seen.sent;
+}
+
+/*
+ * The current thread's cgroup (what bpf_get_current_cgroup_id() returns),
+ * asked once and kept in its storage until a task moves to another cgroup
+ * anywhere (cgroup_moved(), which counts the moves): the helper walks
+ * task->cgroups->dfl_cgrp->kn under RCU at every call otherwise. The count
+ * is read before the helper is asked, so a move during the asking leaves
+ * the kept id outdated, and it is asked again at the next call. A move that
+ * the count has not seen yet races with the call itself: the id is the
+ * cgroup the call began in.
+ */
+static __always_inline __u64 call_cgroup_id(struct call_state *cs)
+{
+	__u32 moves;
+
+	if (!cgroup_hooked)
+		return bpf_get_current_cgroup_id();
+	moves = cgroup_moves;
+	asm volatile("" ::: "memory");
+	if (cs->cgroup_id && cs->cgroup_moves == moves)
+		return cs->cgroup_id;
+	cs->cgroup_id = bpf_get_current_cgroup_id();
+	cs->cgroup_moves = moves;
+	return cs->cgroup_id;
 }
 
 #endif /* MMT_TASK_BPF_H */

@@ -52,6 +52,8 @@ int mmt_features_main(void)
 	    mmt_probe_path("/sys/kernel/tracing/events/migrate/mm_migrate_pages") ||
 		    mmt_probe_btf(btf, "btf_trace_mm_migrate_pages", BTF_KIND_TYPEDEF),
 	    "", "migration counts");
+	row("cgroup:cgroup_attach_task", mmt_tracefs_has("events/cgroup/cgroup_attach_task"), "",
+	    "cgroup id kept between calls (else asked each call)");
 	row("helper bpf_find_vma", mmt_probe_find_vma(), "", "--mappings (required by it)");
 	row("kfunc bpf_task_from_vpid", mmt_probe_btf(btf, "bpf_task_from_vpid", BTF_KIND_FUNC),
 	    "", "target process (else a pid walk)");

@@ -130,6 +130,10 @@ static void choose_programs(struct mmtrace_bpf *skel, const struct mmt_options *
 				  numa && mmt_tracefs_has("events/sched/sched_swap_numa"));
 	bpf_program__set_autoload(skel->progs.on_stick_numa,
 				  numa && mmt_tracefs_has("events/sched/sched_stick_numa"));
+	/* without it, the records' cgroup id is asked at every call */
+	bpf_program__set_autoload(skel->progs.cgroup_moved,
+				  !skel->rodata->summary_only &&
+					  mmt_tracefs_has("events/cgroup/cgroup_attach_task"));
 	mmt_ways_configure(w, skel, o);
 	mmt_kcopy_autoload(skel, kcopy);
 }
@@ -201,6 +205,10 @@ int mmt_attach(struct mmtrace_bpf *skel, const struct mmt_options *o, int *kcopy
 		return -1;
 	}
 	*kcopy = mmt_kcopy_attach(skel, o, *kcopy);
+	/* cgroup_moved() is attached: the programs may keep a thread's cgroup
+	 * id between its calls */
+	if (skel->links.cgroup_moved)
+		skel->bss->cgroup_hooked = 1;
 	return 0;
 }
 

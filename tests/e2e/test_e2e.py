@@ -22,7 +22,8 @@ import sys
 import tempfile
 import time
 
-from harness import MMTRACE, OUT, ROOT, TO_STDOUT, WORKLOAD, Fail, check, eq, main, s32, test
+from harness import (MMTRACE, OUT, ROOT, TO_STDOUT, WORKLOAD, Fail, cgroup2_mount, check, eq, main,
+                     s32, test)
 from tracee_schema import entity_id
 
 WORKLOAD32 = os.path.realpath(os.path.join(OUT, "tests", "workload32"))
@@ -693,6 +694,71 @@ def context_follows_a_thread_across_cpus():
     eq(stats["late"], 0, "records out of time order")
 
 
+CGROUP_MOVES = """
+import ctypes, json, os, sys, threading
+libc = ctypes.CDLL(None, use_errno=True)
+mount, base, log = sys.argv[1], sys.argv[2], open(sys.argv[3], "w")
+home = mount + next(l.strip()[3:] for l in open("/proc/self/cgroup") if l.startswith("0::"))
+go = [threading.Event() for _ in range(4)]
+done = [threading.Event() for _ in range(4)]
+
+def call(tag):
+    libc.syscall(238, 0, None, ctypes.c_ulong(tag))  # set_mempolicy(MPOL_DEFAULT, NULL, tag)
+
+def other():
+    for i in range(4):
+        go[i].wait()
+        call(2000 + i)
+        done[i].set()
+
+t = threading.Thread(target=other)
+t.start()
+for i, path in enumerate([home, base + "/a", base + "/b", base + "/a"]):
+    if i:  # the whole process, both threads, moves
+        with open(path + "/cgroup.procs", "w") as f:
+            f.write(str(os.getpid()))
+    call(1000 + i)
+    go[i].set()
+    done[i].wait()
+    log.write(json.dumps({"tags": [1000 + i, 2000 + i], "cgroup": os.stat(path).st_ino}) + "\\n")
+t.join()
+"""
+
+
+@test
+def cgroup_id_follows_moves():
+    """Two threads call from their cgroup, then the process moves to
+    another cgroup (both threads), to a third and back: every call carries
+    the cgroup it was made in, the other thread's included (a thread's
+    cgroup id is kept between its calls until a task moves)."""
+    mount = cgroup2_mount()
+    base = os.path.join(mount, f"mmtrace-moves-{os.getpid()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        log = os.path.join(tmp, "log")
+        for d in (base, base + "/a", base + "/b"):
+            os.makedirs(d, exist_ok=True)
+        try:
+            p = subprocess.run([*MMT, *TO_STDOUT, "-o", "json", "-e", "set_mempolicy", "--",
+                                sys.executable, "-c", CGROUP_MOVES, mount, base, log],
+                               capture_output=True, text=True, timeout=60)
+            with open(log) as f:
+                stages = [json.loads(line) for line in f]
+        finally:
+            for d in (base + "/a", base + "/b", base):
+                try:
+                    os.rmdir(d)
+                except OSError:
+                    pass
+    eq(p.returncode, 0, f"exit status ({p.stderr.strip()})")
+    eq(len(stages), 4, "stages logged")
+    events = {e["args"][2]["value"]: e for e in json_events(p.stdout)}
+    check(len({s["cgroup"] for s in stages}) == 3, "three different cgroups")
+    for s in stages:
+        for tag in s["tags"]:
+            check(tag in events, f"no event for call {tag}")
+            eq(events[tag]["cgroupId"], s["cgroup"], f"cgroupId of call {tag}")
+
+
 def check_losses(*opts):
     """A 4 KiB ring buffer cannot hold a burst: delivered + lost == made."""
     out, err, calls = run_traced("burst", "-o", "json", "--buffer-size", "4K", "--stats", *opts,
@@ -978,7 +1044,7 @@ def features_table():
     for name in ("kernel BTF (/sys/kernel/btf/vmlinux)", "BPF ring buffer",
                  "tp_btf raw syscall tracepoints", "per-syscall tracepoints",
                  "ia32 syscalls (IA32_EMULATION)", "migrate:mm_migrate_pages",
-                 "kfunc bpf_task_from_vpid", "kprobes", "fentry/fexit",
+                 "cgroup:cgroup_attach_task", "kfunc bpf_task_from_vpid", "kprobes", "fentry/fexit",
                  "TOCTOU check of node masks"):
         check(name in rows, f"no row {name!r} in {list(rows)}")
     method = re.split(r"\s{2,}", [l for l in p.stdout.splitlines()
@@ -992,6 +1058,9 @@ def features_table():
         eq(rows[name], "yes", name)  # the tests above could not have run otherwise
     eq(rows["kprobes"], "yes" if os.path.exists("/sys/bus/event_source/devices/kprobe/type")
        else "no", "kprobes")
+    eq(rows["cgroup:cgroup_attach_task"],
+       "yes" if os.path.exists("/sys/kernel/tracing/events/cgroup/cgroup_attach_task") else "no",
+       "cgroup:cgroup_attach_task")
 
 
 if __name__ == "__main__":

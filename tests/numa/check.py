@@ -394,7 +394,8 @@ def check_race(run):
             flagged += bool(a.get("toctou"))
             differs += a.get("nodes") != applied
             caught += bool(a.get("toctou")) and a.get("nodes") != applied
-        during = f"the mask flipped during {f.get('contended', '?')} calls"
+        during = (f"the mask flipped during {f.get('contended', '?')} calls; "
+                  f"{f.get('waits', '?')} waits for the flipper to run")
         if kcopy:
             c.true(f"no call caught in {n} ({f.get('seconds', '?')} s, {during}): the race"
                    " did not happen", flagged > 0)

@@ -462,13 +462,18 @@ static void home_node(void)
  */
 /*
  * The race needs both vCPUs running at once, which TCG guests sharing a
- * host's cores get now and then: race until the flipper has flipped during
- * RACE_MIN_CONTENDED calls (or RACE_MAX_CALLS calls, RACE_MAX_NS).
+ * host's cores get now and then (CI boots two guests of two vCPUs each on
+ * two cores: one run flipped during 24 of 16000 calls). So the calls go in
+ * bursts of RACE_BURST, each started only once the flipper is seen flipping
+ * while this thread spins (RACE_SPIN_NS), until the flipper has flipped
+ * during RACE_MIN_CONTENDED calls (or RACE_MAX_CALLS calls, RACE_MAX_NS).
  */
 #define RACE_MIN_CALLS 1500
 #define RACE_MIN_CONTENDED 400
 #define RACE_MAX_CALLS 16000
 #define RACE_MAX_NS 15000000000LL
+#define RACE_BURST 100
+#define RACE_SPIN_NS 50000
 
 static unsigned long race_mask = 1;
 static atomic_ulong race_flips;
@@ -493,10 +498,21 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Whether the flipper flips while this thread spins for RACE_SPIN_NS. */
+static bool race_flipper_running(void)
+{
+	unsigned long flips = atomic_load_explicit(&race_flips, memory_order_relaxed);
+	long long t0 = now_ns();
+
+	while (now_ns() - t0 < RACE_SPIN_NS)
+		;
+	return atomic_load_explicit(&race_flips, memory_order_relaxed) != flips;
+}
+
 static void toctou_race(void)
 {
 	static unsigned long got[RACE_MAX_CALLS];
-	int bad = 0, mode, n, contended = 0;
+	int bad = 0, mode, n, contended = 0, burst = 0, waits = 0;
 	long long start;
 	pthread_t th;
 
@@ -508,7 +524,15 @@ static void toctou_race(void)
 	for (n = 0; n < RACE_MAX_CALLS && now_ns() - start < RACE_MAX_NS &&
 		    (n < RACE_MIN_CALLS || contended < RACE_MIN_CONTENDED);
 	     n++) {
-		unsigned long flips = atomic_load_explicit(&race_flips, memory_order_relaxed);
+		unsigned long flips;
+
+		if (burst == 0) {
+			while (!race_flipper_running() && now_ns() - start < RACE_MAX_NS)
+				waits++;
+			burst = RACE_BURST;
+		}
+		burst--;
+		flips = atomic_load_explicit(&race_flips, memory_order_relaxed);
 
 		got[n] = 0;
 		bad += syscall(SYS_set_mempolicy, MPOL_BIND, &race_mask, (unsigned long)MAXNODE) != 0;
@@ -518,8 +542,9 @@ static void toctou_race(void)
 	atomic_store(&race_stop, 1);
 	pthread_join(th, NULL);
 	syscall(SYS_set_mempolicy, MPOL_DEFAULT, NULL, 0UL);
-	put(",\"tid\":%ld,\"calls\":%d,\"contended\":%d,\"failed\":%d,\"seconds\":%.2f,"
-	    "\"got\":[", (long)syscall(SYS_gettid), n, contended, bad, (now_ns() - start) / 1e9);
+	put(",\"tid\":%ld,\"calls\":%d,\"contended\":%d,\"waits\":%d,\"failed\":%d,"
+	    "\"seconds\":%.2f,\"got\":[",
+	    (long)syscall(SYS_gettid), n, contended, waits, bad, (now_ns() - start) / 1e9);
 	for (int i = 0; i < n; i++)
 		put("%s%lu", i ? "," : "", got[i]);
 	put("]");

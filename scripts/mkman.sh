@@ -37,7 +37,8 @@ echo ".fi"
 cat <<'TAIL'
 .SH PRIVILEGES
 mmtrace needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN); a user other than
-root also needs CAP_DAC_READ_SEARCH to read tracefs.
+root also needs CAP_DAC_READ_SEARCH to read tracefs. Without CAP_SYS_NICE the
+reading thread keeps its nice value instead of \-\-reader\-nice's default.
 .SH SIGNALS
 SIGINT and SIGTERM stop tracing (with a command, the first is passed on to
 it). SIGHUP reopens the file of \-\-output\-file, for log rotation.

@@ -113,6 +113,10 @@ struct mmt_options {
 	 * traced calls with a wake-up each (see syscalls.bpf.h) */
 	bool overflow_drop;
 	unsigned int order_window_ms; /* hold-back to merge CPUs in time order */
+	/* --reader-nice: the reading thread's nice value while it reads; set
+	 * when given (a failure to take it is then reported) */
+	int reader_nice;
+	bool reader_nice_set;
 	enum mmt_kcopy_method kernel_copy;
 	/* argument context read in the kernel at entry */
 	bool fd_paths; /* -y, --fd-paths: the file each fd argument names */

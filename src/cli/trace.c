@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "cli/child.h"
 #include "cli/errors.h"
@@ -33,6 +35,24 @@
 
 #define OUT_BUF (256 << 10)
 #define BTF_PATH "/sys/kernel/btf/vmlinux"
+
+/*
+ * Give the thread that reads the records (this one, from here on) its
+ * --reader-nice weight. It runs after the command was forked, which keeps
+ * its own; threads started later inherit it (the NATS sink's set their
+ * own). Without CAP_SYS_NICE the default is left quietly; a value asked
+ * for is reported.
+ */
+static void reader_priority(const struct mmt_options *opts)
+{
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+
+	if (!opts->reader_nice)
+		return;
+	if (setpriority(PRIO_PROCESS, (id_t)tid, opts->reader_nice) && opts->reader_nice_set)
+		mmt_err("--reader-nice %d: %s; the reader keeps nice %d", opts->reader_nice,
+			strerror(errno), getpriority(PRIO_PROCESS, (id_t)tid));
+}
 
 int mmt_trace(const struct mmt_options *opts)
 {
@@ -154,6 +174,7 @@ int mmt_trace(const struct mmt_options *opts)
 
 	if (loop.placement)
 		mmt_pl_start(loop.placement);
+	reader_priority(opts);
 	rc = mmt_loop_run(&loop, &status);
 	if (rc && child.pid > 0) {
 		/* never harm the command: detach, let it run to its end */

@@ -759,6 +759,34 @@ def cgroup_id_follows_moves():
             eq(events[tag]["cgroupId"], s["cgroup"], f"cgroupId of call {tag}")
 
 
+# The command's own nice value, then its tracer's (the main thread, which
+# reads): once it is what the test expects, or after 3 s.
+NICE_OF_BOTH = r"""
+import os, sys, time
+def nice(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[16])
+want = int(sys.argv[1])
+end = time.time() + 3
+while nice(os.getppid()) != want and time.time() < end:
+    time.sleep(0.01)
+time.sleep(0.2)  # long enough for a later change to show
+print(os.nice(0), nice(os.getppid()))
+"""
+
+
+@test
+def reader_nice():
+    """The reading thread takes --reader-nice (default -10) once the command
+    has started; the command keeps the nice value it was started with."""
+    for opts, want in (((), -10), (("--reader-nice", "7"), 7), (("--reader-nice", "0"), 0)):
+        p = subprocess.run([*MMT, *opts, "-e", "set_mempolicy", "-o", "json", "--output-file",
+                            "/dev/null", "--", sys.executable, "-c", NICE_OF_BOTH, str(want)],
+                           capture_output=True, text=True, timeout=60)
+        eq(p.returncode, 0, f"{opts}: exit status ({p.stderr.strip()})")
+        eq(p.stdout.split(), ["0", str(want)], f"{opts}: the command's nice, the reader's")
+
+
 def check_losses(*opts):
     """A 4 KiB ring buffer cannot hold a burst: delivered + lost == made."""
     out, err, calls = run_traced("burst", "-o", "json", "--buffer-size", "4K", "--stats", *opts,
@@ -970,6 +998,8 @@ USAGE_ERRORS = [
     (["--buffer-size", "5000"], "invalid --buffer-size '5000'"),
     (["--overflow", "block"], "invalid --overflow 'block'"),
     (["-c", "--overflow=drop"], "-c counts in the kernel: --overflow does not apply"),
+    (["--reader-nice", "-21"], "invalid --reader-nice '-21': a number from -20 to 19"),
+    (["--reader-nice", "x"], "invalid --reader-nice 'x'"),
     (["--parse-arguments"], "--parse-arguments applies to -o json only"),
     (["-p", "1", "--", "true"], "-p and a command cannot be combined"),
     (["list", "nosuch"], "unknown event 'nosuch'"),

@@ -14,7 +14,8 @@ import time
 from common import (REPLAY, STATS_SYSCTL, SYSCALLS, NotAvailable, log, parse_kv, proc_cpu_s,
                     prog_ids, read_text)
 from workloads import WORKLOADS, calls_for, go, run_once, traced_workload
-from tracers import MAIN, Floor, FloorPerCpu, MmtraceJson, MmtraceSummary, NoTracer
+from tracers import (MAIN, Floor, FloorPerCpu, MmtraceJson, MmtraceJsonNull, MmtraceSummary,
+                     NoTracer)
 
 
 def interleaved(cfg, tracers, workloads, tmp, na, started):
@@ -118,8 +119,8 @@ def enable_stats_fd():
 
 
 def bpf_cost(cfg, tmp, workloads, rounds, baseline=None):
-    """In-kernel cost of the BPF tracers (the floor probe, mmtrace -o json,
-    the baseline's when set): run time of their programs per call the
+    """In-kernel cost of the BPF tracers (the floor probe, mmtrace -o json
+    to /dev/null, the baseline's when set): run time of their programs per call the
     workload made, with the kernel's BPF statistics on
     (kernel.bpf_stats_enabled, set back afterwards). Less noisy than ns/call,
     which also carries the reader's share of the machine; a separate pass, as
@@ -127,7 +128,7 @@ def bpf_cost(cfg, tmp, workloads, rounds, baseline=None):
     key): [(ns per call, program runs per call)]}, tracers) or raises."""
     path = STATS_SYSCTL
     before = read_text(path).strip() or "0"
-    tracers = [Floor(), MmtraceJson()] + ([MmtraceJson(baseline, True)] if baseline else [])
+    tracers = [Floor(), MmtraceJsonNull()] + ([MmtraceJsonNull(baseline, True)] if baseline else [])
     res = {}
     for t in tracers:
         t.check()
@@ -205,13 +206,9 @@ def reader_cpu(cfg, tmp, calls, rounds):
     (decode, render, write) and to a file on the tmpfs (plus the page-cache
     copy). {target: [us per event, one per round]}."""
 
-    class ToNull(MmtraceJson):
-        def argv(self, pid, d):
-            return self.base_argv(pid) + ["-o", "json", "--output-file", "/dev/null"]
-
     out = {"/dev/null": [], "a tmpfs file": []}
     for _ in range(rounds):
-        for target, tracer in (("/dev/null", ToNull()), ("a tmpfs file", MmtraceJson())):
+        for target, tracer in (("/dev/null", MmtraceJsonNull()), ("a tmpfs file", MmtraceJson())):
             tracer.check()
             with traced_workload(tracer, "set_mempolicy", calls, tmp, pin=cfg.pin) as (wl, tr):
                 before = proc_cpu_s(tr.pid)

@@ -143,6 +143,18 @@ class MmtraceJson(Mmtrace):
                 self.lost(run))
 
 
+class MmtraceJsonNull(MmtraceJson):
+    """The same, the JSON thrown away: what the reader costs without the
+    page-cache copy, and the programs' cost without a reader slower than
+    the calls (past half a buffer, each record would wake it)."""
+
+    mode = "json-null"
+    mode_label = "-o json --output-file /dev/null"
+
+    def argv(self, pid, d):
+        return self.base_argv(pid) + ["-o", "json", "--output-file", "/dev/null"]
+
+
 class MmtraceJsonSyscallTp(MmtraceJson):
     """The same on the per-syscall tracepoints, when mmtrace has the option."""
 

@@ -40,14 +40,20 @@
  * Give the thread that reads the records (this one, from here on) its
  * --reader-nice weight. It runs after the command was forked, which keeps
  * its own; threads started later inherit it (the NATS sink's set their
- * own). Without CAP_SYS_NICE the default is left quietly; a value asked
- * for is reported.
+ * own). The default is not taken by an mmtrace started with a nice value
+ * of its own (nice(1), a unit's Nice=), nor without CAP_SYS_NICE; a value
+ * asked for is taken, or its failure reported.
  */
 static void reader_priority(const struct mmt_options *opts)
 {
 	pid_t tid = (pid_t)syscall(SYS_gettid);
+	int now;
 
-	if (!opts->reader_nice)
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, (id_t)tid);
+	if (!opts->reader_nice_set && (errno || now != 0))
+		return;
+	if (opts->reader_nice == now)
 		return;
 	if (setpriority(PRIO_PROCESS, (id_t)tid, opts->reader_nice) && opts->reader_nice_set)
 		mmt_err("--reader-nice %d: %s; the reader keeps nice %d", opts->reader_nice,

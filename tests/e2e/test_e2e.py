@@ -778,13 +778,19 @@ print(os.nice(0), nice(os.getppid()))
 @test
 def reader_nice():
     """The reading thread takes --reader-nice (default -10) once the command
-    has started; the command keeps the nice value it was started with."""
-    for opts, want in (((), -10), (("--reader-nice", "7"), 7), (("--reader-nice", "0"), 0)):
+    has started; the command keeps the nice value it was started with. An
+    mmtrace started with a nice value of its own keeps it unless asked."""
+    for start, opts, want in ((0, (), -10), (0, ("--reader-nice", "7"), 7),
+                              (0, ("--reader-nice", "0"), 0), (3, (), 3),
+                              (3, ("--reader-nice", "-10"), -10)):
+        # the nice value set, not added to the test's own
         p = subprocess.run([*MMT, *opts, "-e", "set_mempolicy", "-o", "json", "--output-file",
                             "/dev/null", "--", sys.executable, "-c", NICE_OF_BOTH, str(want)],
+                           preexec_fn=lambda n=start: os.setpriority(os.PRIO_PROCESS, 0, n),
                            capture_output=True, text=True, timeout=60)
-        eq(p.returncode, 0, f"{opts}: exit status ({p.stderr.strip()})")
-        eq(p.stdout.split(), ["0", str(want)], f"{opts}: the command's nice, the reader's")
+        what = f"started at nice {start}, {opts}"
+        eq(p.returncode, 0, f"{what}: exit status ({p.stderr.strip()})")
+        eq(p.stdout.split(), [str(start), str(want)], f"{what}: the command's nice, the reader's")
 
 
 def check_losses(*opts):

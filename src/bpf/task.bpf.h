@@ -9,6 +9,28 @@
 #include "maps.bpf.h"
 #include <bpf/bpf_core_read.h>
 
+/* Linux 6.2 and later; set by the loader where the kernel has it */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id__k) __ksym __weak;
+const volatile bool task_cast = false;
+
+/*
+ * The current task, for reading its fields in the per-call checks. From
+ * bpf_get_current_task_btf() the pointer is trusted, and each pointer the
+ * verifier sees loaded from it costs a linear search of the kernel's BTF
+ * (is the field marked trusted, or RCU?): 27 ms of mmtrace -e all's
+ * start-up. The same task through bpf_rdonly_cast() is untrusted: its
+ * fields load as faulting-safe loads, without the search. Where the
+ * kfunc is missing (6.1) task_cast is false and the call is dropped as
+ * dead code before the kernel resolves it.
+ */
+static __always_inline struct task_struct *current_task_fields(void)
+{
+	if (task_cast)
+		return bpf_rdonly_cast((void *)bpf_get_current_task(),
+				       bpf_core_type_id_kernel(struct task_struct));
+	return bpf_get_current_task_btf();
+}
+
 /*
  * Resolve the path of mm->exe_file into buf, right to left, crossing mount
  * points. One bpf_loop() step per path component keeps the verifier's work
@@ -141,7 +163,7 @@ static __always_inline __u32 ns_nr(struct pid *pid)
  */
 __noinline int fill_call_context(struct mmt_call *r, __u64 pid_tgid, __u64 cgroup_id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task_fields();
 	const struct cred *cred = task->cred;
 	const __u64 *comm = (const __u64 *)task->comm;
 	__u64 *dst;
@@ -235,7 +257,7 @@ __noinline int send_task(__u64 pid_tgid)
  */
 __noinline int task_same(struct task_seen *seen)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task_fields();
 	struct nsproxy *nsp = task->nsproxy;
 	struct mm_struct *mm = task->mm;
 	struct uts_namespace *uts = nsp ? nsp->uts_ns : NULL;

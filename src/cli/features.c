@@ -57,6 +57,8 @@ int mmt_features_main(void)
 	row("helper bpf_find_vma", mmt_probe_find_vma(), "", "--mappings (required by it)");
 	row("kfunc bpf_task_from_vpid", mmt_probe_btf(btf, "bpf_task_from_vpid", BTF_KIND_FUNC),
 	    "", "target process (else a pid walk)");
+	row("kfunc bpf_rdonly_cast", mmt_probe_btf(btf, "bpf_rdonly_cast", BTF_KIND_FUNC), "",
+	    "start-up: task fields verified without BTF searches");
 	/* the kernel copy of the node masks: fexit, else kprobes, else none */
 	fexit_ok = !mmt_probe_tracing(btf, BPF_TRACE_FEXIT, MMT_KCOPY_FUNC, &fexit_why);
 	kprobe_ok = !mmt_probe_kprobe(MMT_KCOPY_FUNC, &kprobe_why);

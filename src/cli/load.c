@@ -151,6 +151,7 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 	     struct mmtrace_bpf **skel, struct mmt_cpu_rings *rings)
 {
 	int err, ncpus;
+	bool cast;
 
 	if (o->mappings && !mmt_probe_find_vma()) {
 		mmt_err("failed to look up mappings: this kernel's tracing programs have no bpf_find_vma() (Linux 5.17 and later)");
@@ -164,6 +165,8 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 			return -1;
 		}
 	}
+	/* bpf_rdonly_cast() came in Linux 6.2 (task.bpf.h) */
+	cast = mmt_probe_kernel_at_least(6, 2);
 	for (;;) {
 		*skel = mmtrace_bpf__open();
 		if (!*skel) {
@@ -171,17 +174,26 @@ int mmt_load(const struct mmt_options *o, const struct mmt_ways *w, pid_t child,
 			return -1;
 		}
 		configure(*skel, o, child);
+		(*skel)->rodata->task_cast = cast;
 		choose_programs(*skel, o, w, *kcopy);
 		/* the array of the CPUs' ring buffers, made and filled already */
 		err = rings ? bpf_map__reuse_fd((*skel)->maps.events, rings->outer_fd) : 0;
 		if (!err)
 			err = mmtrace_bpf__load(*skel);
-		if (!err || *kcopy == MMT_KCOPY_REREAD)
+		if (!err || (!cast && *kcopy == MMT_KCOPY_REREAD))
 			break;
-		/* the kernel copy is a bonus: never a reason not to trace */
-		mmt_kcopy_note(o, *kcopy, "its BPF program did not load");
 		mmtrace_bpf__destroy(*skel);
 		*skel = NULL;
+		if (cast) {
+			/* a kernel that calls itself 6.2 or later without the
+			 * kfunc: the trusted pointer then (slower to verify) */
+			if (getenv("MMTRACE_DEBUG"))
+				mmt_err("bpf_rdonly_cast() not taken: loading without it");
+			cast = false;
+			continue;
+		}
+		/* the kernel copy is a bonus: never a reason not to trace */
+		mmt_kcopy_note(o, *kcopy, "its BPF program did not load");
 		*kcopy = MMT_KCOPY_REREAD;
 	}
 	if (err) {

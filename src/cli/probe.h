@@ -44,6 +44,9 @@ bool mmt_probe_ringbuf(void);
 /* Can tracing programs look up a mapping (bpf_find_vma(), Linux 5.17)? */
 bool mmt_probe_find_vma(void);
 
+/* Is the running kernel's release major.minor or later (uname)? */
+bool mmt_probe_kernel_at_least(int major, int minor);
+
 /* Is path there? */
 bool mmt_probe_path(const char *path);
 

@@ -210,6 +210,13 @@ def has_hooks(pid):
 
 
 
+def in_epoll_wait(pid):
+    """The process's main thread is blocked in epoll_wait or epoll_pwait
+    (/proc/PID/syscall: its number first)."""
+    nr = read_text(f"/proc/{pid}/syscall").split(" ", 1)[0]
+    return nr in ("232", "281", "441")  # x86_64: epoll_wait, epoll_pwait, epoll_pwait2
+
+
 def parse_kv(line):
     out = {}
     for tok in line.split():

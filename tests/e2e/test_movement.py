@@ -27,18 +27,39 @@ COMPACT = ("read -r _ b < <(grep '^pgmigrate_success ' /proc/vmstat); "
            "echo $$ $b $a > {facts}")
 TRIES = 3
 
-# Memory for compaction to move: 256 MiB of small pages touched, every
-# other page given back, the rest held until stdin closes (a compacted
-# machine moves nothing).
+# Memory for compaction to move: 256 MiB of small pages touched, and of
+# those, the ones at an even page frame number given back (pagemap says
+# which; root). Two things make a freed page invisible to compaction's
+# free scanner, and each left CI runs where it moved nothing at all:
+# - the page sits in a per-CPU free list (up to high_max pages a CPU in
+#   /proc/zoneinfo, 47104 here) instead of the buddy lists the scanner
+#   reads: so the process stays on one CPU, and after the holes frees a
+#   scratch mapping larger than that list, which pushes them out;
+# - past a pageblock that gave it nothing, the scanner looks at every 32nd
+#   frame only, from an even one: so the holes are at even frames.
+# The rest is held until stdin closes (a compacted machine moves nothing).
 FRAGMENT = r"""
-import mmap, sys
+import ctypes, mmap, os, re, struct, sys
+os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+def touched(size):
+    m = mmap.mmap(-1, size)
+    m.madvise(mmap.MADV_NOHUGEPAGE)
+    for off in range(0, size, 4096):
+        m[off] = 1
+    return m
 n = 256 << 20
-m = mmap.mmap(-1, n)
-m.madvise(mmap.MADV_NOHUGEPAGE)
-for off in range(0, n, 4096):
-    m[off] = 1
-for off in range(0, n, 8192):
-    m.madvise(mmap.MADV_DONTNEED, off, 4096)
+m = touched(n)
+with open("/proc/zoneinfo") as f:
+    pcp = max([int(x) for x in re.findall(r"high_max:\s+(\d+)", f.read())] + [16384])
+scratch = touched(2 * pcp * 4096)
+addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+with open("/proc/self/pagemap", "rb") as f:
+    f.seek(addr // 4096 * 8)
+    frames = f.read(n // 4096 * 8)
+for i, (v,) in enumerate(struct.iter_unpack("Q", frames)):
+    if v >> 63 and (v & ((1 << 55) - 1)) % 2 == 0:
+        m.madvise(mmap.MADV_DONTNEED, i * 4096, 4096)
+scratch.close()
 print("ready", flush=True)
 sys.stdin.read()
 """
@@ -82,11 +103,12 @@ def compaction_under(*opts, timeout=120):
 def retried(attempt):
     """attempt() returns None when it passed, or why the numbers differ."""
     why = None
-    for _ in range(TRIES):
+    for n in range(1, TRIES + 1):
         with Fragmented():
             why = attempt()
         if why is None:
             return
+        print(f"# try {n} of {TRIES}: {why}", flush=True)
         time.sleep(1)
     raise Fail(f"{why} (in each of {TRIES} tries)")
 

@@ -4,6 +4,7 @@ import datetime
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -22,7 +23,17 @@ def when(mtime):
     return datetime.datetime.fromtimestamp(mtime).astimezone().strftime("%Y-%m-%d %H:%M %Z")
 
 
+USAGE = ("usage: bench/run (no arguments; settings come from BENCH_* variables, "
+         "listed in bench/README.md)")
+
+
 def main():
+    if len(sys.argv) > 1:
+        if sys.argv[1] in ("-h", "--help"):
+            print(USAGE)
+            return 0
+        log(f"bench: unexpected argument {sys.argv[1]!r}; {USAGE}")
+        return 2
     if os.geteuid() != 0:
         log("bench: must run as root (the tracers load BPF programs)")
         return 1

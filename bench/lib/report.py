@@ -208,9 +208,9 @@ def two_threads_table(rows, buffer_mb):
 def reader_startup_table(reader, starts):
     lines = ["### the reader's CPU per event, start-up", "",
              "| what | min | median | max |", "|---|---:|---:|---:|"]
-    for target, values in (reader or {}).items():
+    for label, values in (reader or {}).items():
         if values:
-            lines.append(f"| reader, us of CPU per JSON event to {target} "
+            lines.append(f"| {label} "
                          f"| {min(values):.2f} | {statistics.median(values):.2f} "
                          f"| {max(values):.2f} |")
     if starts:

@@ -18,12 +18,14 @@
  * (json with --parse-arguments).
  *
  * The three records cycle: a mremap, a set_mempolicy with a node mask, a
- * migrate_pages with two. Only the record fields event, args, comm, exe,
+ * migrate_pages with two; the masks go in the compact wire form, as the BPF
+ * side sends them. Only the record fields event, args, comm, exe,
  * host, payload and the node masks are set; the length mmt_decode accepts is
  * found at start-up, trying sizeof(struct mmt_record) first, so a payload
  * that grows needs no change here.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -86,6 +88,46 @@ static void set_context(struct mmt_record *r, const char *comm, const char *exe)
 	snprintf(r->comm, sizeof(r->comm), "%s", comm);
 	snprintf(r->host, sizeof(r->host), "%s", "vm");
 	snprintf(r->exe, sizeof(r->exe), "%s", exe);
+}
+
+/*
+ * A masks payload on the wire as the BPF side nearly always sends it: every
+ * mask within its first word and no kernel copy, so compact and without
+ * kmasks (MMT_REC_COMPACT | MMT_REC_NO_KMASKS); the join widens it back.
+ */
+static void compact_wire(struct sample *s)
+{
+	struct mmt_payload_masks_compact c;
+	struct mmt_payload_masks p;
+	struct mmt_call call;
+	size_t head;
+
+	memcpy(&call, &s->wire, sizeof(call));
+	head = sizeof(call) + (call.flags & MMT_REC_EXTRA ? sizeof(struct mmt_call_extra) : 0);
+	if (call.payload != MMT_PAYLOAD_MASKS || s->wire_len < head + sizeof(p))
+		return;
+	memcpy(&p, s->wire.bytes + head, sizeof(p));
+	memset(&c, 0, sizeof(c));
+	for (int i = 0; i < MMT_MAX_MASKS; i++) {
+		for (int w = 1; w < MMT_MASK_WORDS; w++)
+			if (p.masks[i].words[w])
+				return;
+		if (p.kmasks[i].state != MMT_READ_NONE)
+			return;
+		c.masks[i].state = p.masks[i].state;
+		c.masks[i].truncated = p.masks[i].truncated;
+		c.masks[i].nbits = p.masks[i].nbits;
+		c.masks[i].read_err = p.masks[i].read_err;
+		c.masks[i].word = p.masks[i].words[0];
+		c.changed[i] = p.changed[i];
+	}
+	c.out_int = p.out_int;
+	c.out_int_state = p.out_int_state;
+	c.toctou_method = p.toctou_method;
+	memcpy(s->wire.bytes + head, &c, offsetof(struct mmt_payload_masks_compact, kmasks));
+	call.flags |= MMT_REC_COMPACT | MMT_REC_NO_KMASKS;
+	memcpy(&s->wire, &call, sizeof(call));
+	s->wire_len = head + offsetof(struct mmt_payload_masks_compact, kmasks);
 }
 
 /* The shortest length, from sizeof(struct mmt_record) on, that decodes. */
@@ -159,6 +201,7 @@ static int make_samples(void)
 		sm->wire_len = mmt_tasks_wire_of(rec, sm->len, &sm->wire, sizeof(sm->wire));
 		if (!sm->wire_len)
 			return -1;
+		compact_wire(sm);
 		task.host_tid = rec->host_tid;
 		memcpy(task.host, rec->host, sizeof(task.host));
 		memcpy(task.exe, rec->exe, sizeof(task.exe));

@@ -201,8 +201,9 @@ def two_threads(cfg, tmp, calls):
 
 READER_NULL = "reader, us of CPU per JSON event to /dev/null"
 READER_TMPFS = "reader, us of CPU per JSON event to a tmpfs file"
-MEDIUM = ("the same bytes written to a new tmpfs file by 256 KiB write()s, "
-          "us of CPU per event: the medium's own cost")
+MEDIUM = ("the same bytes written right after to a new tmpfs file by 256 KiB write()s, "
+          "us of CPU per event: the medium alone (on a VM, as variable as where its pages "
+          "come from)")
 
 
 def write_cost(path, size):

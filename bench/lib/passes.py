@@ -95,15 +95,32 @@ def producers(cfg, tmp, baseline=None):
 
 
 def prog_stats(ids):
-    """run_cnt and run_time_ns summed over the BPF programs ids."""
+    """run_cnt and run_time_ns summed over the BPF programs ids, and
+    {program name: (run_cnt, run_time_ns)} of each."""
     out = subprocess.run(["bpftool", "-j", "prog", "list"], capture_output=True, text=True,
                          timeout=10).stdout
     cnt = ns = 0
+    each = {}
     for p in json.loads(out or "[]"):
         if p.get("id") in ids:
-            cnt += p.get("run_cnt", 0)
-            ns += p.get("run_time_ns", 0)
-    return cnt, ns
+            c, t = p.get("run_cnt", 0), p.get("run_time_ns", 0)
+            cnt += c
+            ns += t
+            name = p.get("name", str(p["id"]))
+            c0, t0 = each.get(name, (0, 0))
+            each[name] = (c0 + c, t0 + t)
+    return cnt, ns, each
+
+
+def per_run(before, after, made):
+    """{program name: ns a run} of the programs that ran at least once per
+    call made (the entry and exit programs of the traced calls)."""
+    out = {}
+    for name, (c1, t1) in after.items():
+        c0, t0 = before.get(name, (0, 0))
+        if c1 - c0 >= made > 0:
+            out[name] = (t1 - t0) / (c1 - c0)
+    return out
 
 
 def enable_stats_fd():
@@ -126,7 +143,8 @@ def bpf_cost(cfg, tmp, workloads, rounds, baseline=None):
     (kernel.bpf_stats_enabled, set back afterwards). Less noisy than ns/call,
     which also carries the reader's share of the machine; a separate pass, as
     the statistics themselves cost every program run. Returns ({(workload,
-    key): [(ns per call, program runs per call)]}, tracers) or raises."""
+    key): [(ns per call, program runs per call, {program: ns a run})]},
+    tracers) or raises."""
     path = STATS_SYSCTL
     before = read_text(path).strip() or "0"
     tracers = [Floor(), MmtraceJsonNull()] + ([MmtraceJsonNull(baseline, True)] if baseline else [])
@@ -143,13 +161,13 @@ def bpf_cost(cfg, tmp, workloads, rounds, baseline=None):
                 for t in tracers:
                     with traced_workload(t, w, calls, tmp, pin=cfg.pin) as (wl, tr):
                         ids = prog_ids(tr.pid)
-                        c0, t0 = prog_stats(ids)
+                        c0, t0, e0 = prog_stats(ids)
                         res_kv = go(wl)
-                        c1, t1 = prog_stats(ids)
+                        c1, t1, e1 = prog_stats(ids)
                         made = sum(int(res_kv.get(sc, 0)) for sc in SYSCALLS)
                         if made:
                             res.setdefault((w, t.key), []).append(
-                                ((t1 - t0) / made, (c1 - c0) / made))
+                                ((t1 - t0) / made, (c1 - c0) / made, per_run(e0, e1, made)))
                         tr.stop()
     finally:
         try:

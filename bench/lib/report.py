@@ -167,8 +167,8 @@ def bpf_cost_table(res, tracers, workloads, rounds):
              "runs on other processes' syscalls included; the statistics add about 20 ns to "
              "each run).", "",
              "| workload | " + " | ".join(f"{t.label} ns/call" for t in tracers)
-             + " | mmtrace / floor | program runs per call |",
-             "|---|" + "---:|" * len(tracers) + "---:|---|"]
+             + " | mmtrace / floor | program runs per call | mmtrace's programs, ns a run |",
+             "|---|" + "---:|" * len(tracers) + "---:|---|---|"]
     for w in workloads:
         cols = [res.get((w, t.key)) for t in tracers]
         if not all(cols):
@@ -176,8 +176,11 @@ def bpf_cost_table(res, tracers, workloads, rounds):
         meds = [statistics.median(x[0] for x in c) for c in cols]
         runs = ", ".join(f"{statistics.median(x[1] for x in c):.2f}" for c in cols)
         ratio = f"{meds[1] / meds[0]:.2f}" if meds[0] else "–"
+        names = sorted({n for x in cols[1] for n in x[2]})
+        progs = ", ".join(f"{n} {statistics.median(x[2][n] for x in cols[1] if n in x[2]):.0f}"
+                          for n in names) or "–"
         lines.append(f"| {w} | " + " | ".join(f"{m:.0f}" for m in meds)
-                     + f" | {ratio} | {runs} |")
+                     + f" | {ratio} | {runs} | {progs} |")
     return "\n".join(lines)
 
 

@@ -29,8 +29,8 @@ TRIES = 3
 
 # Memory for compaction to move: 256 MiB of small pages touched, and of
 # those, the ones at an even page frame number given back (pagemap says
-# which; root). Two things make a freed page invisible to compaction's
-# free scanner, and each left CI runs where it moved nothing at all:
+# which; root). Two things hide a freed page from compaction's free
+# scanner (a CI run saw compaction move nothing at all in three tries):
 # - the page sits in a per-CPU free list (up to high_max pages a CPU in
 #   /proc/zoneinfo, 47104 here) instead of the buddy lists the scanner
 #   reads: so the process stays on one CPU, and after the holes frees a

@@ -25,9 +25,9 @@
  * that grows needs no change here.
  */
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -15,6 +15,7 @@ MMTRACE = os.path.join(TOP, "build", "mmtrace")
 WORKLOAD = os.path.join(HERE, "workload")
 FLOOR = os.path.join(HERE, "floor")
 REPLAY = os.path.join(HERE, "replay")
+EXECWAIT = os.path.join(HERE, "execwait")
 
 # The syscalls every tracer selects (the floor probe's list too).
 SYSCALLS = ["mremap", "set_mempolicy", "get_mempolicy", "migrate_pages", "mmap", "munmap"]
@@ -61,6 +62,7 @@ class Config:
         self.two_threads = env_flag("BENCH_TWO_THREADS", True)
         self.bpf_stats = env_flag("BENCH_BPF_STATS", True)
         self.reader = env_flag("BENCH_READER", True)
+        self.real = env_flag("BENCH_REAL", True)
         self.pin = env_flag("BENCH_PIN", True) and NCPU > 1
         self.baseline = os.environ.get("BENCH_BASELINE") or None
         default_n = [n for n in (1, 2) if n <= NCPU] or [1]

@@ -10,7 +10,7 @@ import time
 
 import passes
 import report
-from common import (FLOOR, MMTRACE, NCPU, REPLAY, STATS_SYSCTL, SYSCALLS, TOP, WORKLOAD,
+from common import (EXECWAIT, FLOOR, MMTRACE, NCPU, REPLAY, STATS_SYSCTL, SYSCALLS, TOP, WORKLOAD,
                     WORKLOAD_CPU, Config, NotAvailable, cpu_model, loadavg, log, read_text,
                     setup_peers, stats_holders, tracer_cpus, version)
 from tracers import MAIN, Binary, all_tracers
@@ -42,7 +42,7 @@ def main():
     except ValueError as e:
         log(f"bench: {e}")
         return 2
-    for path in (WORKLOAD, FLOOR, REPLAY):
+    for path in (WORKLOAD, FLOOR, REPLAY, EXECWAIT):
         if not os.access(path, os.X_OK):
             log(f"bench: {path} is missing: run make -C bench first")
             return 1
@@ -100,9 +100,13 @@ def main():
             t.check()
         except NotAvailable as e:
             na[t.key] = str(e)
-    kcost = kcost_err = hammer = prod = reader = starts = reader_err = None
+    kcost = kcost_err = hammer = prod = reader = starts = reader_err = real = None
     try:
         results, tainted, foreign = passes.interleaved(cfg, tracers, workloads, tmp, na, started)
+        if cfg.real:
+            log("bench: untraced calls of a real program: " + " ".join(passes.REAL_PROGRAM))
+            real = report.real_table(*passes.real_program(cfg, tracers, na, tmp, cfg.rounds),
+                                     tracers, passes.REAL_PROGRAM)
         if cfg.bpf_stats:
             log("bench: in-kernel cost pass (kernel.bpf_stats_enabled)")
             kw = [w for w in workloads if w != "getppid"]
@@ -169,6 +173,8 @@ def main():
     for part in (report.ratio_table(results, tracers), report.untraced_table(results, tracers)):
         if part:
             doc += [part, ""]
+    if real:
+        doc += [real, ""]
     for w in workloads:
         doc += [report.table(w, results[w], na, tracers), ""]
     if prod:

@@ -9,12 +9,14 @@ import os
 import resource
 import signal
 import struct
+import shutil
 import subprocess
+import tempfile
 import time
 
-from common import (REPLAY, STATS_SYSCTL, SYSCALLS, NotAvailable, log, parse_kv, proc_cpu_s,
-                    prog_ids, read_text)
-from workloads import WORKLOADS, calls_for, go, run_once, traced_workload
+from common import (EXECWAIT, REPLAY, STATS_SYSCTL, SYSCALLS, NotAvailable, log, parse_kv,
+                    proc_cpu_s, prog_ids, read_text)
+from workloads import WORKLOADS, TracerRun, calls_for, go, run_once, traced_workload
 from tracers import (MAIN, Floor, FloorPerCpu, MmtraceJson, MmtraceJsonNull, MmtraceSummary,
                      NoTracer)
 
@@ -215,6 +217,112 @@ def two_threads(cfg, tmp, calls):
         except (NotAvailable, OSError, RuntimeError) as e:
             rows.append({"stalled": stalled, "drop": drop, "error": str(e)})
     return rows
+
+
+# The real program of the untraced-syscalls pass: a walk of /usr asking each
+# file's size (newfstatat, getdents64, openat, fcntl, close: about 420 000
+# syscalls in 0.3 s on the 2-CPU VMs), of which only the few mmap and munmap
+# of its start are of the kinds the tracers select.
+REAL_PROGRAM = ["find", "/usr", "-xdev", "-printf", "%s\n"]
+REAL_SKIP = {
+    "strace": "ptrace stops the program at every syscall, selected or not "
+              "(+120 us each: a minute a run)",
+    "mmtrace-nats": "its BPF side is -o json's; the server's start would dominate the run",
+}
+
+
+def syscall_counts(argv):
+    """{syscall: calls} of one untraced run of argv, by strace -f -c; {} without strace."""
+    if not shutil.which("strace"):
+        return {}
+    with tempfile.NamedTemporaryFile("r", suffix=".strace") as f:
+        subprocess.run(["strace", "-f", "-c", "-o", f.name] + argv, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=120, check=False)
+        counts = {}
+        for line in f.read().splitlines():
+            cols = line.split()
+            # % time, seconds, usecs/call, calls, [errors,] syscall
+            if len(cols) >= 5 and cols[3].isdigit() and cols[-1] != "total":
+                counts[cols[-1]] = int(cols[3])
+        return counts
+
+
+def run_real(tracer, tmp, pin):
+    """REAL_PROGRAM once under tracer (None: untraced), its pid selected:
+    {"wall_s", "cpu_s" (the program's), and for a tracer "events", "drops",
+    "tracer_cpu_s"}."""
+    d = tempfile.mkdtemp(dir=tmp)
+    wl = subprocess.Popen([EXECWAIT] + REAL_PROGRAM, stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    tr = None
+    try:
+        if not wl.stdout.readline().decode().startswith("ready"):
+            raise RuntimeError("execwait did not start: "
+                               + wl.stderr.read().decode(errors="replace").strip())
+        if tracer is not None:
+            tr = TracerRun(tracer, wl.pid, d, pin)
+            tr.wait_attached()
+            cpu_at_start = proc_cpu_s(tr.pid) or 0.0
+        wl.stdin.write(b"g")
+        wl.stdin.close()
+        start = int(parse_kv(wl.stdout.readline().decode()).get("start_ns", "0"))
+        _, status, ru = os.wait4(wl.pid, 0)
+        end = time.monotonic_ns()
+        wl.returncode = os.waitstatus_to_exitcode(status)
+        if wl.returncode != 0 or not start:
+            raise RuntimeError(f"{' '.join(REAL_PROGRAM)} exited {wl.returncode}: "
+                               + wl.stderr.read().decode(errors="replace").strip()[-300:])
+        r = {"wall_s": (end - start) / 1e9, "cpu_s": ru.ru_utime + ru.ru_stime}
+        if tr:
+            tr.settle()
+            tr.stop()
+            tru = tr.rusage
+            r["tracer_cpu_s"] = max(tru.ru_utime + tru.ru_stime - cpu_at_start, 0.0)
+            r["events"], r["drops"] = tracer.collect(tr)
+        return r
+    finally:
+        if wl.returncode is None:
+            wl.kill()
+            wl.wait()
+        for f in (wl.stdin, wl.stdout, wl.stderr):
+            try:
+                f.close()
+            except (OSError, ValueError):
+                pass
+        if tr:
+            tr.kill()
+            if tr.proc.stdout:
+                tr.proc.stdout.close()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def real_program(cfg, tracers, na, tmp, rounds):
+    """The untraced calls of a real program: REAL_PROGRAM under no tracer and
+    each tracer that can run (not REAL_SKIP's), its pid selected, rounds
+    times, the order turning each round. Returns ({tracer key: [run dicts
+    with "round"]}, {syscall: calls} of an untraced run, {key: why not})."""
+    usable = [t for t in tracers if t.key not in na and t.key not in REAL_SKIP]
+    skipped = {k: v for k, v in REAL_SKIP.items() if any(t.key == k for t in tracers)}
+    res, failed = {}, {}
+    run_real(None, tmp, False)  # the page cache and the dentries warm
+    for rnd in range(rounds):
+        order = usable[rnd % len(usable):] + usable[:rnd % len(usable)]
+        for t in order:
+            if failed.get(t.key, 0) >= 2:
+                continue
+            try:
+                r = run_real(None if t.key == "none" else t, tmp, cfg.pin)
+            except (NotAvailable, OSError, RuntimeError, ValueError) as e:
+                failed[t.key] = failed.get(t.key, 0) + 1
+                log(f"bench: real program under {t.key}: {e}")
+                if failed[t.key] >= 2:
+                    skipped[t.key] = str(e)
+                continue
+            r["round"] = rnd
+            res.setdefault(t.key, []).append(r)
+            log(f"bench: real program round {rnd + 1} {t.key}: {r['wall_s'] * 1000:.1f} ms"
+                + (f", events {r['events']}" if "events" in r else ""))
+    return res, syscall_counts(REAL_PROGRAM), skipped
 
 
 READER_NULL = "reader, us of CPU per JSON event to /dev/null"

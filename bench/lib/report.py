@@ -127,6 +127,49 @@ def untraced_table(results, tracers):
     return "\n".join(out)
 
 
+def real_table(res, counts, skipped, tracers, argv):
+    """The untraced calls of a real program: wall time and what each tracer
+    adds to each of its syscalls, per round over the untraced run of the same
+    round."""
+    base = {r["round"]: r["wall_s"] for r in res.get("none", [])}
+    if not base:
+        return None
+    total = sum(counts.values())
+    cmd = " ".join(a.replace("\n", "\\n") for a in argv)
+    out = ["### untraced calls of a real program: `" + cmd + "`", "",
+           (f"{total} syscalls in an untraced run (strace -f -c), of which "
+            + (", ".join(f"{counts[s]} {s}" for s in sorted(counts, key=counts.get, reverse=True)
+                         [:5]))
+            + "; the tracers select its pid and the benchmark's syscalls, so nearly every call "
+            "it makes is one they do not trace. Added ns per syscall: the run's wall time minus "
+            "the untraced run's of the same round, over the syscalls.") if total else
+           "(no syscall count: strace is not installed)", "",
+           "| tracer (attach mode) | wall ms, median (min..max) | added ns per syscall | "
+           "program CPU s | events / selected calls | tracer CPU s |",
+           "|---|---:|---:|---:|---:|---:|"]
+    for t in tracers:
+        runs = res.get(t.key)
+        if t.key in skipped and not runs:
+            out.append(f"| {t.label} | n/a: {skipped[t.key]} | | | | |")
+            continue
+        if not runs:
+            continue
+        wall = spread((r["wall_s"] * 1000 for r in runs), "{:.1f}")
+        added = "" if t.key == "none" or not total else spread(
+            (r["wall_s"] - base[r["round"]]) * 1e9 / total for r in runs if r["round"] in base)
+        cpu = f"{statistics.median(r['cpu_s'] for r in runs):.3f}"
+        sel = sum(counts.get(s, 0) for s in t.selects)
+        counted = [r["events"] for r in runs if r.get("events") is not None]
+        ev = "" if t.key == "none" else "–" if not counted else (
+            f"{statistics.median(counted):.0f} / {sel}"
+            + (f", {sum(r['drops'] for r in runs)} lost" if any(r["drops"] for r in runs)
+               else ""))
+        tcpu = "" if t.key == "none" else \
+            f"{statistics.median(r['tracer_cpu_s'] for r in runs):.2f}"
+        out.append(f"| {t.label} | {wall} | {added} | {cpu} | {ev} | {tcpu} |")
+    return "\n".join(out)
+
+
 def producers_table(res, labels, na):
     keys = [k for k in labels if k != "none" and any(k in r for r in res.values())]
     out = ["### N parallel producers: set_mempolicy on N CPUs at once", "",

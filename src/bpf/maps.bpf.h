@@ -56,6 +56,16 @@ volatile __u32 cgroup_moves = 0;
 /* compat_exec records that found the ring buffer full: user space attaches
  * the raw programs when it sees this move too */
 volatile __u64 compat_exec_unsent = 0;
+/* --attach=auto, when the raw programs serve only ia32 calls: keep
+ * compat_procs, so that user space can detach them once no 32-bit process
+ * is left */
+const volatile bool compat_track = false;
+/* 32-bit processes that compat_procs had no room for: while this is not 0,
+ * user space leaves the raw programs attached */
+volatile __u64 compat_untracked = 0;
+/* the target of a locked add that orders a store before a later load (its
+ * value means nothing) */
+volatile __u64 compat_fence = 0;
 /* the event table as the programs read it (mmt_bpf_events_fill()) */
 const volatile struct mmt_bpf_event bpf_events[MMT_EV_COUNT] = {};
 
@@ -207,6 +217,19 @@ struct {
 	__type(key, __u32); /* tgid */
 	__type(value, __u8);
 } followed SEC(".maps");
+
+/*
+ * The 32-bit processes alive, whatever the scope (compat_track): a 32-bit
+ * exec or a fork made by a 32-bit call adds one, its last thread's exit or
+ * a 64-bit exec removes it; user space adds those it finds in /proc when it
+ * first attaches the raw programs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32); /* tgid */
+	__type(value, __u8);
+} compat_procs SEC(".maps");
 
 /* Summary mode: per-CPU statistics. */
 struct {

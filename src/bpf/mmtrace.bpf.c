@@ -112,19 +112,46 @@ int tp_exit(struct syscall_trace_exit *ctx)
 }
 
 /*
- * --attach=auto: a 32-bit program of the scope started while the raw
- * programs are not attached. Tell user space (waking it) so that it attaches them; the calls
- * the task makes until then are not seen, and user space reports how long
- * that was from this record's time.
+ * --attach=auto: the 32-bit processes, and their news. A 32-bit process
+ * goes into compat_procs, then raw_attached is read: user space, before it
+ * detaches the raw programs, clears raw_attached and then finds
+ * compat_procs empty, so a 32-bit program starting meanwhile is either in
+ * the map it looks at or told by a record (a locked add between the two
+ * steps on each side: neither load passes the other side's store).
+ */
+static __always_inline void compat_note(__u32 tgid)
+{
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(&compat_procs, &tgid, &one, BPF_ANY))
+		__sync_fetch_and_add(&compat_untracked, 1);
+	__sync_fetch_and_add(&compat_fence, 1);
+}
+
+/*
+ * A program started: a 32-bit one of the scope, while the raw programs are
+ * not attached, is told to user space (waking it), which attaches them; the
+ * calls it makes until then are not seen, and user space reports how long
+ * that was from this record's time. Every 32-bit program is noted, and a
+ * 64-bit one forgotten (a 32-bit process may exec it).
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(compat_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
 	struct mmt_compat_exec *r;
 	void *ring;
 
+	if (!in_compat()) {
+		if (compat_track)
+			bpf_map_delete_elem(&compat_procs, &tgid);
+		return 0;
+	}
+	if (compat_track)
+		compat_note(tgid);
 	/* a 32-bit program outside the scope needs no raw programs */
-	if (raw_attached || !in_compat() || !task_selected(bpf_get_current_pid_tgid()))
+	if (raw_attached || !task_selected(pid_tgid))
 		return 0;
 	ring = cpu_ring();
 	r = ring ? bpf_ringbuf_reserve(ring, sizeof(*r), 0) : NULL;
@@ -134,10 +161,22 @@ int BPF_PROG(compat_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 	}
 	r->event = MMT_WIRE_COMPAT_EXEC;
 	r->pad = 0;
-	r->host_tid = (__u32)bpf_get_current_pid_tgid();
+	r->host_tid = (__u32)pid_tgid;
 	r->time_ns = bpf_ktime_get_boot_ns();
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	bpf_ringbuf_submit(r, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
+/* A new process made by a 32-bit call (a 32-bit program's fork; the child
+ * runs the same program) is a 32-bit process too. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(compat_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ctgid = child->tgid;
+
+	if ((__u32)parent->tgid != ctgid && in_compat())
+		compat_note(ctgid);
 	return 0;
 }
 
@@ -236,6 +275,8 @@ int BPF_PROG(forget_exit, struct task_struct *task)
 	if (task->signal->live.counter == 0) {
 		bpf_map_delete_elem(&followed, &tgid);
 		bpf_map_delete_elem(&exe_paths, &tgid);
+		if (compat_track)
+			bpf_map_delete_elem(&compat_procs, &tgid);
 	}
 	return 0;
 }

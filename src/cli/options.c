@@ -176,7 +176,7 @@ static const char usage_text[] =
 	"                                is printed and counted in --stats' late)\n"
 	"      --attach WAY              auto (default): the per-syscall tracepoints\n"
 	"                                of the selected syscalls for 64-bit tasks,\n"
-	"                                and the raw syscall tracepoints from when a\n"
+	"                                and the raw syscall tracepoints while a\n"
 	"                                32-bit (ia32) process exists; raw: the raw\n"
 	"                                ones only (they run on every syscall);\n"
 	"                                syscall: the per-syscall ones only, blind\n"

@@ -108,9 +108,11 @@ void mmt_report_stats(struct mmtrace_bpf *skel, const struct mmt_tally *t, size_
 	fputc('}', stderr);
 	if (t->ways)
 		fprintf(stderr,
-			",\"attach\":\"%s\",\"ia32StartedBeforeAttach\":%llu,\"ia32UnseenMaxNs\":%llu",
+			",\"attach\":\"%s\",\"ia32StartedBeforeAttach\":%llu,\"ia32UnseenMaxNs\":%llu,"
+			"\"ia32RawDetached\":%llu",
 			mmt_ways_name(t->ways), (unsigned long long)t->ways->late_execs,
-			(unsigned long long)t->ways->window_ns);
+			(unsigned long long)t->ways->window_ns,
+			(unsigned long long)t->ways->detaches);
 	if (t->det)
 		mmt_det_session_stats(t->det, stderr);
 	if (t->sink) {

@@ -2,11 +2,15 @@
 /*
  * ways.c - the way in to the syscalls: see ways.h.
  *
- * Why the raw programs stay attached once a 32-bit task was seen: knowing
- * that the last one is gone takes following every fork and exit of 32-bit
- * tasks; detaching one moment too early would lose their calls without a
- * trace, while staying only costs the 64-bit calls what --attach=raw costs
- * them always (the raw programs leave at once for a 64-bit task).
+ * The raw programs run on every syscall of the machine, so in auto mode
+ * they are attached only while a 32-bit process exists. The BPF side keeps
+ * the 32-bit processes alive in compat_procs (every one, whatever the
+ * scope: a process outside it now may enter it later); user space adds
+ * those already running when it first attaches the raw programs, and
+ * detaches them once the map is empty. Detaching too early would lose a
+ * 32-bit program's calls without a trace, hence the order of the checks in
+ * mmt_ways_poll() and compat_note() (mmtrace.bpf.c); a map that ran out of
+ * room keeps them attached for good.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -18,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "cli/errors.h"
 #include "cli/probe.h"
@@ -69,6 +74,35 @@ static bool command_is_32bit(const char *cmd)
 	return false;
 }
 
+/* Put every 32-bit process of /proc in compat_procs: 0, or -1 when one
+ * found no room (or /proc could not be read). */
+static int seed_compat(struct mmtrace_bpf *skel)
+{
+	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, err = 0;
+	struct dirent *d;
+	__u8 one = 1;
+	__u32 tgid;
+	DIR *dir;
+
+	if (proc < 0)
+		return -1;
+	dir = fdopendir(dup(proc));
+	if (!dir)
+		err = -1;
+	fd = bpf_map__fd(skel->maps.compat_procs);
+	while (dir && (d = readdir(dir))) {
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		tgid = (__u32)strtoul(d->d_name, NULL, 10);
+		if (pid_is_32bit(proc, tgid) && bpf_map_update_elem(fd, &tgid, &one, BPF_ANY))
+			err = -1;
+	}
+	if (dir)
+		closedir(dir);
+	close(proc);
+	return err;
+}
+
 /* A 32-bit process among those the scope can select. */
 static bool compat_now(const struct mmt_options *o)
 {
@@ -115,11 +149,12 @@ void mmt_ways_plan(struct mmt_ways *w, const struct mmt_options *o)
 	if (w->mode != MMT_ATTACH_AUTO)
 		return;
 	w->compat_at_start = compat_now(o);
-	/* the raw programs must run on every syscall anyway: let them serve
-	 * every event, and spare the per-syscall tracepoints (each costs
-	 * about 0.1 s to detach, one after the other) */
-	if (w->raw64 || w->compat_at_start)
+	/* the raw programs must run on every syscall for good: let them serve
+	 * every event, and spare the per-syscall tracepoints */
+	if (w->raw64)
 		memset(w->tp, 0, sizeof(w->tp));
+	/* else they serve ia32 only, and only while a 32-bit process exists */
+	w->track = !w->raw64;
 }
 
 /* The raw programs are attached from the start. */
@@ -158,8 +193,9 @@ void mmt_ways_configure(const struct mmt_ways *w, struct mmtrace_bpf *skel,
 	bpf_program__set_autoload(skel->progs.tp_exit, any_tp);
 	bpf_program__set_autoattach(skel->progs.tp_enter, false);
 	bpf_program__set_autoattach(skel->progs.tp_exit, false);
-	bpf_program__set_autoload(skel->progs.compat_exec,
-				  w->mode == MMT_ATTACH_AUTO && !raw_from_start(w));
+	bpf_program__set_autoload(skel->progs.compat_exec, w->track);
+	bpf_program__set_autoload(skel->progs.compat_fork, w->track);
+	skel->rodata->compat_track = w->track;
 }
 
 static __u64 boot_ns(void)
@@ -168,6 +204,22 @@ static __u64 boot_ns(void)
 
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+/* The raw programs are attached: the BPF side stops telling of 32-bit
+ * execs, and the first time, the 32-bit processes already running join
+ * those it keeps. */
+static void raw_now_attached(struct mmt_ways *w, struct mmtrace_bpf *skel)
+{
+	w->raw_attached = true;
+	w->attached_ns = boot_ns();
+	w->checked_ns = w->attached_ns;
+	skel->bss->raw_attached = 1;
+	if (w->track && !w->seeded) {
+		w->seeded = true;
+		if (seed_compat(skel))
+			w->untracked = true;
+	}
 }
 
 static int attach_raw(struct mmt_ways *w, struct mmtrace_bpf *skel)
@@ -181,25 +233,31 @@ static int attach_raw(struct mmt_ways *w, struct mmtrace_bpf *skel)
 	skel->links.raw_exit = bpf_program__attach(skel->progs.raw_exit);
 	if (!skel->links.raw_exit)
 		goto fail;
-	w->raw_attached = true;
-	w->attached_ns = boot_ns();
-	skel->bss->raw_attached = 1;
+	raw_now_attached(w, skel);
 	return 0;
 fail:
 	mmt_err("failed to attach the raw syscall tracepoints: %s", strerror(errno));
 	return -1;
 }
 
+/* No 32-bit process left: the raw programs go (entry first, so that an
+ * exit whose entry was seen is still seen until then). */
+static void detach_raw(struct mmt_ways *w, struct mmtrace_bpf *skel)
+{
+	bpf_link__destroy(skel->links.raw_enter);
+	skel->links.raw_enter = NULL;
+	bpf_link__destroy(skel->links.raw_exit);
+	skel->links.raw_exit = NULL;
+	w->raw_attached = false;
+	w->detaches++;
+}
+
 int mmt_ways_attach(struct mmt_ways *w, struct mmtrace_bpf *skel, const struct mmt_options *o)
 {
 	char name[64];
 
-	if (raw_from_start(w)) {
-		/* attached with the skeleton */
-		w->raw_attached = true;
-		w->attached_ns = boot_ns();
-		skel->bss->raw_attached = 1;
-	}
+	if (raw_from_start(w))
+		raw_now_attached(w, skel); /* attached with the skeleton */
 	for (int i = 0; i < MMT_EV_COUNT; i++) {
 		struct bpf_link *l;
 
@@ -227,7 +285,8 @@ int mmt_ways_compat_exec(struct mmt_ways *w, struct mmtrace_bpf *skel, const voi
 			 size_t len)
 {
 	struct mmt_compat_exec r;
-	bool first = !w->raw_attached;
+	/* said once on stderr; every one is counted (--stats) */
+	bool first = !w->raw_attached && !w->late_execs;
 	__u64 unseen;
 
 	if (len != sizeof(r))
@@ -249,12 +308,50 @@ int mmt_ways_compat_exec(struct mmt_ways *w, struct mmtrace_bpf *skel, const voi
 	return 0;
 }
 
+/* No 32-bit process in compat_procs. */
+static bool compat_none(struct mmtrace_bpf *skel)
+{
+	__u32 key;
+
+	return bpf_map_get_next_key(bpf_map__fd(skel->maps.compat_procs), NULL, &key) &&
+	       errno == ENOENT;
+}
+
+/*
+ * Detach the raw programs if no 32-bit process is left: raw_attached is
+ * cleared before the map is looked at again, so a 32-bit program that
+ * starts after that look is told by a record (mmt_ways_compat_exec()
+ * attaches them again) and one before it is in the map.
+ */
+static void maybe_detach(struct mmt_ways *w, struct mmtrace_bpf *skel)
+{
+	__u64 now = boot_ns();
+
+	if (now - w->checked_ns < 1000000000ULL)
+		return;
+	w->checked_ns = now;
+	if (w->untracked || skel->bss->compat_untracked || !compat_none(skel))
+		return;
+	skel->bss->raw_attached = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!compat_none(skel)) {
+		skel->bss->raw_attached = 1;
+		return;
+	}
+	detach_raw(w, skel);
+}
+
 int mmt_ways_poll(struct mmt_ways *w, struct mmtrace_bpf *skel)
 {
 	__u64 unsent;
 
-	if (w->mode != MMT_ATTACH_AUTO || w->raw_attached)
+	if (w->mode != MMT_ATTACH_AUTO)
 		return 0;
+	if (w->raw_attached) {
+		if (w->track)
+			maybe_detach(w, skel);
+		return 0;
+	}
 	unsent = skel->bss->compat_exec_unsent;
 	if (unsent == w->unsent_seen)
 		return 0;

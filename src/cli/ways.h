@@ -5,9 +5,9 @@
  * and see 64-bit and 32-bit (ia32) tasks; syscall: the per-syscall
  * tracepoints of the selected syscalls only, blind to ia32; auto (the
  * default): the per-syscall tracepoints for 64-bit tasks, and the raw
- * programs, serving ia32 tasks only, attached once a 32-bit task exists
- * (found at start in /proc, or told by the BPF side when one is exec'd).
- * Once attached they stay: see mmt_ways_compat_exec().
+ * programs, serving ia32 tasks only, attached while a 32-bit process exists
+ * (found at start in /proc, or told by the BPF side when one is exec'd) and
+ * detached once none is left (mmt_ways_poll()).
  */
 #ifndef MMT_CLI_WAYS_H
 #define MMT_CLI_WAYS_H
@@ -27,7 +27,14 @@ struct mmt_ways {
 	bool raw64; /* some selected event has no tracepoint: raw serves it */
 	bool compat_at_start; /* a 32-bit task was there before attaching */
 	bool raw_attached;
+	/* auto, the raw programs serving only ia32 calls: they go when the
+	 * last 32-bit process has gone (the BPF side keeps compat_procs) */
+	bool track;
+	bool seeded; /* the 32-bit processes of /proc are in compat_procs */
+	bool untracked; /* one of them found no room there: the raw ones stay */
 	__u64 attached_ns; /* CLOCK_BOOTTIME when the raw programs were */
+	__u64 checked_ns; /* CLOCK_BOOTTIME of the last look for a 32-bit process */
+	__u64 detaches; /* times the raw programs were detached */
 	struct bpf_link *links[2 * MMT_EV_COUNT];
 	int nlinks;
 	__u64 unsent_seen; /* compat_exec_unsent when last looked at */
@@ -54,7 +61,9 @@ int mmt_ways_attach(struct mmt_ways *w, struct mmtrace_bpf *skel, const struct m
 int mmt_ways_compat_exec(struct mmt_ways *w, struct mmtrace_bpf *skel, const void *data,
 			 size_t len);
 
-/* From the loop, often: a 32-bit exec whose record found no room. */
+/* From the loop, often: a 32-bit exec whose record found no room; at most
+ * once a second, whether a 32-bit process is left, detaching the raw
+ * programs when none is. 0, or -1 after an error line. */
 int mmt_ways_poll(struct mmt_ways *w, struct mmtrace_bpf *skel);
 
 /* "raw", "syscall", "syscall+raw" (auto, once or from the start). */

@@ -463,6 +463,107 @@ def syscall_tracepoints_do_not_see_ia32():
         eq(json_events(out), [], f"{scenario}: events of the 32-bit workload")
 
 
+def linked_programs(pid):
+    """Names of the BPF programs process pid holds attached through links."""
+    ids = set()
+    fdinfo = f"/proc/{pid}/fdinfo"
+    for fd in os.listdir(fdinfo):
+        try:
+            with open(os.path.join(fdinfo, fd)) as f:
+                info = f.read()
+        except OSError:
+            continue  # closed meanwhile
+        m = re.search(r"^prog_id:\s*(\d+)", info, re.M)
+        if m and re.search(r"^link_type:", info, re.M):
+            ids.add(int(m.group(1)))
+    out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, text=True,
+                         timeout=30).stdout
+    return {p.get("name") for p in json.loads(out or "[]") if p.get("id") in ids}
+
+
+def wait_for(cond, what, limit=15.0):
+    deadline = time.monotonic() + limit
+    while not cond():
+        check(time.monotonic() < deadline, f"{what}: not within {limit:.0f} s")
+        time.sleep(0.1)
+
+
+@test
+def raw_hooks_only_while_a_32bit_process_lives():
+    """--attach=auto (the default): a 32-bit program started under the
+    command gets the raw syscall programs attached (its calls, made after,
+    are all seen, as ia32); once it has exited they are detached (the calls
+    nobody traces stop paying for them), and a 64-bit program after it is
+    still traced, by the per-syscall tracepoints."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log32, log64 = os.path.join(tmp, "log32"), os.path.join(tmp, "log64")
+        # the command's stdin is mmtrace's: one byte lets the 32-bit
+        # program go, one line the shell
+        script = '"$1" burst+wait "$2" && read x && "$3" burst "$4"'
+        # to a file: a pipe not read until the end would stop the reader
+        outfile = os.path.join(tmp, "out")
+        p = subprocess.Popen([*MMT, "--output-file", outfile, "-o", "json", "--stats", "-e",
+                              "set_mempolicy", "--", "sh", "-c", script, "sh", WORKLOAD32, log32,
+                              WORKLOAD, log64],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            # the 32-bit program, exec'd, waits for its byte: the raw programs come
+            wait_for(lambda: {"raw_enter", "raw_exit"} <= linked_programs(p.pid),
+                     "raw programs attached for the 32-bit program")
+            check("tp_enter" in linked_programs(p.pid), "per-syscall programs attached too")
+            p.stdin.write("g")
+            p.stdin.flush()
+            # it has run and exited; the shell waits for its line
+            wait_for(lambda: not {"raw_enter", "raw_exit"} & linked_programs(p.pid),
+                     "raw programs detached after the 32-bit program exited")
+            check("tp_enter" in linked_programs(p.pid), "per-syscall programs still attached")
+            _, err = p.communicate("\n", timeout=60)
+        finally:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.communicate(timeout=30)
+        eq(p.returncode, 0, f"exit status (stderr: {err.strip()})")
+        with open(outfile) as f:
+            events = json_events(f.read())
+        for name, path, compat in (("32", log32, True), ("64", log64, False)):
+            with open(path) as f:
+                made = sum(json.loads(line)["calls"] for line in f)
+            mine = [e for e in events if e["contextFlags"]["isCompat"] == compat]
+            eq(len(mine), made, f"set_mempolicy events of the {name}-bit workload")
+            eq(len({e["hostProcessId"] for e in mine}), 1, f"{name}-bit events: one process")
+        stats = json.loads(stderr_lines(err)[-1])["stats"]
+        eq(stats["lost"], 0, "--stats lost")
+        eq(stats["attach"], "syscall", "--stats attach at the end")
+        eq(stats["ia32StartedBeforeAttach"], 1, "--stats ia32StartedBeforeAttach")
+        eq(stats["ia32RawDetached"], 1, "--stats ia32RawDetached")
+
+
+@test
+def raw_hooks_stay_for_the_child_of_a_32bit_program():
+    """A 32-bit program's child outlives it: the raw programs stay attached
+    for the child (a process made by a 32-bit fork is a 32-bit process),
+    whose calls, 2.5 s after its parent exited, are all seen; they go once
+    the child has exited too."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log32, outfile = os.path.join(tmp, "log32"), os.path.join(tmp, "out")
+        cmd = [*MMT, "--output-file", outfile, "-o", "json", "--stats", "-e", "set_mempolicy",
+               "--", "sh", "-c", '"$1" burst+orphan "$2"; sleep 5', "sh", WORKLOAD32, log32]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        eq(p.returncode, 0, f"exit status (stderr: {p.stderr.strip()})")
+        with open(log32) as f:
+            made = sum(json.loads(line)["calls"] for line in f)
+        check(made, "the child logged no call")
+        with open(outfile) as f:
+            events = json_events(f.read())
+        eq(len([e for e in events if e["contextFlags"]["isCompat"]]), made,
+           "set_mempolicy events of the 32-bit child")
+        stats = json.loads(stderr_lines(p.stderr)[-1])["stats"]
+        eq(stats["lost"], 0, "--stats lost")
+        eq(stats["ia32RawDetached"], 1, "--stats ia32RawDetached")
+        eq(stats["attach"], "syscall", "--stats attach at the end")
+
+
 # The memory syscalls strace 6.1 knows by name (not mseal, map_shadow_stack).
 STRACE_EVENTS = [e for e in SIGNATURES if e not in ("mseal", "map_shadow_stack")]
 

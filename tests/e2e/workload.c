@@ -1961,21 +1961,33 @@ int main(int argc, char **argv)
 		{ "mixed", scenario_mixed },
 		{ "burst", scenario_burst },
 	};
-	char *name = argc == 3 ? argv[1] : NULL, *wait;
+	char *name = argc == 3 ? argv[1] : NULL, *wait, *orphan;
+	pid_t child;
 	char c;
 
 	if (!name) {
-		fprintf(stderr, "usage: workload SCENARIO[+wait] LOGFILE\n"
+		fprintf(stderr, "usage: workload SCENARIO[+orphan][+wait] LOGFILE\n"
 				"  SCENARIO: an event name, int_args, mixed or burst;\n"
+				"  +orphan: fork; the parent exits at once, the child\n"
+				"  runs the scenario 2.5 s later;\n"
 				"  +wait: read one byte from stdin first\n");
 		return 2;
 	}
 	wait = strstr(name, "+wait");
-	if (wait) {
+	if (wait)
 		*wait = '\0';
-		if (read(0, &c, 1) != 1)
+	orphan = strstr(name, "+orphan");
+	if (orphan) {
+		*orphan = '\0';
+		child = fork();
+		if (child < 0)
 			return 1;
+		if (child > 0)
+			return 0;
+		usleep(2500000);
 	}
+	if (wait && read(0, &c, 1) != 1)
+		return 1;
 	log_fd = open(argv[2], O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (log_fd < 0) {
 		perror(argv[2]);

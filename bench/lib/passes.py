@@ -16,7 +16,7 @@ import time
 
 from common import (EXECWAIT, REPLAY, STATS_SYSCTL, SYSCALLS, NotAvailable, log, parse_kv,
                     proc_cpu_s, prog_ids, read_text)
-from workloads import WORKLOADS, TracerRun, calls_for, go, run_once, traced_workload
+from workloads import WORKLOADS, TracerRun, calls_for, end_run, go, run_once, traced_workload
 from tracers import (MAIN, Floor, FloorPerCpu, MmtraceJson, MmtraceJsonNull, MmtraceSummary,
                      NoTracer)
 
@@ -281,19 +281,7 @@ def run_real(tracer, tmp, pin):
             r["events"], r["drops"] = tracer.collect(tr)
         return r
     finally:
-        if wl.returncode is None:
-            wl.kill()
-            wl.wait()
-        for f in (wl.stdin, wl.stdout, wl.stderr):
-            try:
-                f.close()
-            except (OSError, ValueError):
-                pass
-        if tr:
-            tr.kill()
-            if tr.proc.stdout:
-                tr.proc.stdout.close()
-        shutil.rmtree(d, ignore_errors=True)
+        end_run(wl, tr, d)
 
 
 def real_program(cfg, tracers, na, tmp, rounds):

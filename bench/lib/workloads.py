@@ -171,19 +171,25 @@ def traced_workload(tracer, workload, calls, tmp, threads=1, pin=False):
             tr.wait_attached()
         yield wl, tr
     finally:
-        if wl.poll() is None:
-            wl.kill()
-            wl.wait()
-        for f in (wl.stdin, wl.stdout, wl.stderr):
-            try:
-                f.close()
-            except (OSError, ValueError):
-                pass
-        if tr:
-            tr.kill()
-            if tr.proc.stdout:
-                tr.proc.stdout.close()
-        shutil.rmtree(d, ignore_errors=True)
+        end_run(wl, tr, d)
+
+
+def end_run(wl, tr, d):
+    """Kill and reap what is left of a run (the workload process, the
+    TracerRun or None), close their pipes, remove the run's folder d."""
+    if wl.poll() is None:
+        wl.kill()
+        wl.wait()
+    for f in (wl.stdin, wl.stdout, wl.stderr):
+        try:
+            f.close()
+        except (OSError, ValueError):
+            pass
+    if tr:
+        tr.kill()
+        if tr.proc.stdout:
+            tr.proc.stdout.close()
+    shutil.rmtree(d, ignore_errors=True)
 
 
 def go(wl):

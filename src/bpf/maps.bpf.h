@@ -63,9 +63,9 @@ const volatile bool compat_track = false;
 /* 32-bit processes that compat_procs had no room for: while this is not 0,
  * user space leaves the raw programs attached */
 volatile __u64 compat_untracked = 0;
-/* the target of a locked add that orders a store before a later load (its
- * value means nothing) */
-volatile __u64 compat_fence = 0;
+/* the entries of compat_procs, counted by whoever adds or removes one (user
+ * space reads this, not the map) */
+volatile __u64 compat_count = 0;
 /* the event table as the programs read it (mmt_bpf_events_fill()) */
 const volatile struct mmt_bpf_event bpf_events[MMT_EV_COUNT] = {};
 

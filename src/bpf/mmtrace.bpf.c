@@ -113,19 +113,27 @@ int tp_exit(struct syscall_trace_exit *ctx)
 
 /*
  * --attach=auto: the 32-bit processes, and their news. A 32-bit process
- * goes into compat_procs, then raw_attached is read: user space, before it
- * detaches the raw programs, clears raw_attached and then finds
- * compat_procs empty, so a 32-bit program starting meanwhile is either in
- * the map it looks at or told by a record (a locked add between the two
- * steps on each side: neither load passes the other side's store).
+ * goes into compat_procs and compat_count, then raw_attached is read: user
+ * space, before it detaches the raw programs, clears raw_attached and then
+ * finds compat_count at 0, so a 32-bit program starting meanwhile is either
+ * counted when it looks or told by a record (the count's locked add, and
+ * user space's fence, keep each side's load after its store).
  */
 static __always_inline void compat_note(__u32 tgid)
 {
 	__u8 one = 1;
+	long err = bpf_map_update_elem(&compat_procs, &tgid, &one, BPF_NOEXIST);
 
-	if (bpf_map_update_elem(&compat_procs, &tgid, &one, BPF_ANY))
+	if (!err)
+		__sync_fetch_and_add(&compat_count, 1);
+	else if (err != -17 /* EEXIST: counted when it went in */)
 		__sync_fetch_and_add(&compat_untracked, 1);
-	__sync_fetch_and_add(&compat_fence, 1);
+}
+
+static __always_inline void compat_forget(__u32 tgid)
+{
+	if (!bpf_map_delete_elem(&compat_procs, &tgid))
+		__sync_fetch_and_add(&compat_count, (__u64)-1);
 }
 
 /*
@@ -145,7 +153,7 @@ int BPF_PROG(compat_exec, struct task_struct *p, pid_t old_pid, struct linux_bin
 
 	if (!in_compat()) {
 		if (compat_track)
-			bpf_map_delete_elem(&compat_procs, &tgid);
+			compat_forget(tgid);
 		return 0;
 	}
 	if (compat_track)
@@ -276,7 +284,7 @@ int BPF_PROG(forget_exit, struct task_struct *task)
 		bpf_map_delete_elem(&followed, &tgid);
 		bpf_map_delete_elem(&exe_paths, &tgid);
 		if (compat_track)
-			bpf_map_delete_elem(&compat_procs, &tgid);
+			compat_forget(tgid);
 	}
 	return 0;
 }

@@ -7,9 +7,10 @@
  * the 32-bit processes alive in compat_procs (every one, whatever the
  * scope: a process outside it now may enter it later); user space adds
  * those already running when it first attaches the raw programs, and
- * detaches them once the map is empty. Detaching too early would lose a
- * 32-bit program's calls without a trace, hence the order of the checks in
- * mmt_ways_poll() and compat_note() (mmtrace.bpf.c); a map that ran out of
+ * detaches them once it is empty (compat_count, kept beside it, says so
+ * without a system call). Detaching too early would lose a 32-bit
+ * program's calls without a trace, hence the order of the checks in
+ * maybe_detach() and compat_note() (mmtrace.bpf.c); a map that ran out of
  * room keeps them attached for good.
  */
 #include <ctype.h>
@@ -94,7 +95,12 @@ static int seed_compat(struct mmtrace_bpf *skel)
 		if (!isdigit((unsigned char)d->d_name[0]))
 			continue;
 		tgid = (__u32)strtoul(d->d_name, NULL, 10);
-		if (pid_is_32bit(proc, tgid) && bpf_map_update_elem(fd, &tgid, &one, BPF_ANY))
+		if (!pid_is_32bit(proc, tgid))
+			continue;
+		/* counted as the BPF side counts (it may have added it) */
+		if (!bpf_map_update_elem(fd, &tgid, &one, BPF_NOEXIST))
+			__atomic_fetch_add(&skel->bss->compat_count, 1, __ATOMIC_SEQ_CST);
+		else if (errno != EEXIST)
 			err = -1;
 	}
 	if (dir)
@@ -311,17 +317,14 @@ int mmt_ways_compat_exec(struct mmt_ways *w, struct mmtrace_bpf *skel, const voi
 /* No 32-bit process in compat_procs. */
 static bool compat_none(struct mmtrace_bpf *skel)
 {
-	__u32 key;
-
-	return bpf_map_get_next_key(bpf_map__fd(skel->maps.compat_procs), NULL, &key) &&
-	       errno == ENOENT;
+	return __atomic_load_n(&skel->bss->compat_count, __ATOMIC_SEQ_CST) == 0;
 }
 
 /*
  * Detach the raw programs if no 32-bit process is left: raw_attached is
- * cleared before the map is looked at again, so a 32-bit program that
+ * cleared before the count is looked at again, so a 32-bit program that
  * starts after that look is told by a record (mmt_ways_compat_exec()
- * attaches them again) and one before it is in the map.
+ * attaches them again) and one before it is counted.
  */
 static void maybe_detach(struct mmt_ways *w, struct mmtrace_bpf *skel)
 {

@@ -21,6 +21,13 @@ from tracers import (MAIN, Floor, FloorPerCpu, MmtraceJson, MmtraceJsonNull, Mmt
                      NoTracer)
 
 
+def turned(items, rnd):
+    """items in round rnd's order: each round starts one further on, so a
+    slow drift of the machine spreads over them all."""
+    k = rnd % len(items)
+    return items[k:] + items[:k]
+
+
 def interleaved(cfg, tracers, workloads, tmp, na, started):
     """Every workload under every tracer, rounds times; within a round the
     tracers' order turns, so a slow drift of the machine spreads over all.
@@ -32,7 +39,7 @@ def interleaved(cfg, tracers, workloads, tmp, na, started):
     total, done = cfg.rounds * len(workloads) * len(active), 0
     for rnd in range(cfg.rounds):
         for w in workloads:
-            order = active[rnd % len(active):] + active[:rnd % len(active)]
+            order = turned(active, rnd)
             for t in order:
                 done += 1
                 if t.key in na:
@@ -81,7 +88,7 @@ def producers(cfg, tmp, baseline=None):
     res = {n: {} for n in cfg.producers}
     for rnd in range(cfg.rounds):
         for n in cfg.producers:
-            order = usable[rnd % len(usable):] + usable[:rnd % len(usable)]
+            order = turned(usable, rnd)
             for t in order:
                 try:
                     # calls per thread; the workload pins thread i to CPU i % ncpu
@@ -294,7 +301,7 @@ def real_program(cfg, tracers, na, tmp, rounds):
     res, failed = {}, {}
     run_real(None, tmp, False)  # the page cache and the dentries warm
     for rnd in range(rounds):
-        order = usable[rnd % len(usable):] + usable[:rnd % len(usable)]
+        order = turned(usable, rnd)
         for t in order:
             if failed.get(t.key, 0) >= 2:
                 continue

@@ -60,8 +60,8 @@ volatile __u64 compat_exec_unsent = 0;
  * compat_procs, so that user space can detach them once no 32-bit process
  * is left */
 const volatile bool compat_track = false;
-/* 32-bit processes that compat_procs had no room for: while this is not 0,
- * user space leaves the raw programs attached */
+/* 32-bit processes that compat_procs had no room for (or user space could
+ * not look for in /proc): while this is not 0, the raw programs stay */
 volatile __u64 compat_untracked = 0;
 /* the entries of compat_procs, counted by whoever adds or removes one (user
  * space reads this, not the map) */

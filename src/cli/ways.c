@@ -75,38 +75,59 @@ static bool command_is_32bit(const char *cmd)
 	return false;
 }
 
-/* Put every 32-bit process of /proc in compat_procs: 0, or -1 when one
- * found no room (or /proc could not be read). */
-static int seed_compat(struct mmtrace_bpf *skel)
+/* fn(pid, ctx) for each 32-bit process of /proc (proc, an fd of it) until
+ * it returns non-zero, which is returned; -1 when /proc cannot be read. */
+static int each_32bit(int proc, int (*fn)(__u32 pid, void *ctx), void *ctx)
 {
-	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd, err = 0;
+	DIR *dir = fdopendir(dup(proc));
 	struct dirent *d;
-	__u8 one = 1;
-	__u32 tgid;
-	DIR *dir;
+	__u32 pid;
+	int ret = 0;
 
-	if (proc < 0)
-		return -1;
-	dir = fdopendir(dup(proc));
 	if (!dir)
-		err = -1;
-	fd = bpf_map__fd(skel->maps.compat_procs);
-	while (dir && (d = readdir(dir))) {
+		return -1;
+	while (!ret && (d = readdir(dir))) {
 		if (!isdigit((unsigned char)d->d_name[0]))
 			continue;
-		tgid = (__u32)strtoul(d->d_name, NULL, 10);
-		if (!pid_is_32bit(proc, tgid))
-			continue;
-		/* counted as the BPF side counts (it may have added it) */
-		if (!bpf_map_update_elem(fd, &tgid, &one, BPF_NOEXIST))
-			__atomic_fetch_add(&skel->bss->compat_count, 1, __ATOMIC_SEQ_CST);
-		else if (errno != EEXIST)
-			err = -1;
+		pid = (__u32)strtoul(d->d_name, NULL, 10);
+		if (pid_is_32bit(proc, pid))
+			ret = fn(pid, ctx);
 	}
-	if (dir)
-		closedir(dir);
-	close(proc);
-	return err;
+	closedir(dir);
+	return ret;
+}
+
+static int found_one(__u32 pid, void *ctx)
+{
+	(void)pid;
+	(void)ctx;
+	return 1;
+}
+
+/* Put a 32-bit process in compat_procs, counted as the BPF side counts (it
+ * may have added it already); one that finds no room is untracked. */
+static int seed_one(__u32 tgid, void *ctx)
+{
+	struct mmtrace_bpf *skel = ctx;
+	__u8 one = 1;
+
+	if (!bpf_map_update_elem(bpf_map__fd(skel->maps.compat_procs), &tgid, &one, BPF_NOEXIST))
+		__atomic_fetch_add(&skel->bss->compat_count, 1, __ATOMIC_SEQ_CST);
+	else if (errno != EEXIST)
+		__atomic_fetch_add(&skel->bss->compat_untracked, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* Put every 32-bit process of /proc in compat_procs; when /proc cannot be
+ * read, none can be known gone: the raw programs stay. */
+static void seed_compat(struct mmtrace_bpf *skel)
+{
+	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (proc < 0 || each_32bit(proc, seed_one, skel) < 0)
+		__atomic_fetch_add(&skel->bss->compat_untracked, 1, __ATOMIC_SEQ_CST);
+	if (proc >= 0)
+		close(proc);
 }
 
 /* A 32-bit process among those the scope can select. */
@@ -114,8 +135,6 @@ static bool compat_now(const struct mmt_options *o)
 {
 	int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	bool found = false;
-	struct dirent *d;
-	DIR *dir;
 
 	if (o->command && command_is_32bit(o->command[0]))
 		found = true;
@@ -124,14 +143,8 @@ static bool compat_now(const struct mmt_options *o)
 	for (int i = 0; i < o->npids && !found; i++)
 		found = pid_is_32bit(proc, o->pids[i]);
 	/* any other scope may select any process: look at them all */
-	if (!found && !o->command && !o->npids) {
-		dir = fdopendir(dup(proc));
-		while (dir && !found && (d = readdir(dir)))
-			if (isdigit((unsigned char)d->d_name[0]))
-				found = pid_is_32bit(proc, strtol(d->d_name, NULL, 10));
-		if (dir)
-			closedir(dir);
-	}
+	if (!found && !o->command && !o->npids)
+		found = each_32bit(proc, found_one, NULL) == 1;
 	close(proc);
 	return found;
 }
@@ -223,8 +236,7 @@ static void raw_now_attached(struct mmt_ways *w, struct mmtrace_bpf *skel)
 	skel->bss->raw_attached = 1;
 	if (w->track && !w->seeded) {
 		w->seeded = true;
-		if (seed_compat(skel))
-			w->untracked = true;
+		seed_compat(skel);
 	}
 }
 
@@ -333,7 +345,7 @@ static void maybe_detach(struct mmt_ways *w, struct mmtrace_bpf *skel)
 	if (now - w->checked_ns < 1000000000ULL)
 		return;
 	w->checked_ns = now;
-	if (w->untracked || skel->bss->compat_untracked || !compat_none(skel))
+	if (skel->bss->compat_untracked || !compat_none(skel))
 		return;
 	skel->bss->raw_attached = 0;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

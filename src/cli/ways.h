@@ -31,7 +31,6 @@ struct mmt_ways {
 	 * last 32-bit process has gone (the BPF side keeps compat_procs) */
 	bool track;
 	bool seeded; /* the 32-bit processes of /proc are in compat_procs */
-	bool untracked; /* one of them found no room there: the raw ones stay */
 	__u64 attached_ns; /* CLOCK_BOOTTIME when the raw programs were */
 	__u64 checked_ns; /* CLOCK_BOOTTIME of the last look for a 32-bit process */
 	__u64 detaches; /* times the raw programs were detached */

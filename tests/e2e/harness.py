@@ -20,6 +20,26 @@ TO_STDOUT = ["--output-file", "/dev/stdout"]
 TESTS = []
 
 
+def bpf_fds(pid):
+    """The fdinfo fields of each BPF object (program, map, link) process pid
+    holds open, with "target", what its fd links to (anon_inode:bpf-prog,
+    anon_inode:bpf-map, anon_inode:bpf_link)."""
+    out = []
+    fd_dir = f"/proc/{pid}/fd"
+    for fd in os.listdir(fd_dir):
+        try:
+            target = os.readlink(os.path.join(fd_dir, fd))
+            if not target.startswith("anon_inode:bpf"):
+                continue
+            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                info = {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in f)}
+        except OSError:
+            continue  # closed meanwhile
+        info["target"] = target
+        out.append(info)
+    return out
+
+
 def test(fn):
     """Register a test function."""
     TESTS.append(fn)

@@ -22,8 +22,8 @@ import sys
 import tempfile
 import time
 
-from harness import (MMTRACE, OUT, ROOT, TO_STDOUT, WORKLOAD, Fail, cgroup2_mount, check, eq, main,
-                     s32, test)
+from harness import (MMTRACE, OUT, ROOT, TO_STDOUT, WORKLOAD, Fail, bpf_fds, cgroup2_mount, check,
+                     eq, main, s32, test)
 from tracee_schema import entity_id
 
 WORKLOAD32 = os.path.realpath(os.path.join(OUT, "tests", "workload32"))
@@ -465,17 +465,8 @@ def syscall_tracepoints_do_not_see_ia32():
 
 def linked_programs(pid):
     """Names of the BPF programs process pid holds attached through links."""
-    ids = set()
-    fdinfo = f"/proc/{pid}/fdinfo"
-    for fd in os.listdir(fdinfo):
-        try:
-            with open(os.path.join(fdinfo, fd)) as f:
-                info = f.read()
-        except OSError:
-            continue  # closed meanwhile
-        m = re.search(r"^prog_id:\s*(\d+)", info, re.M)
-        if m and re.search(r"^link_type:", info, re.M):
-            ids.add(int(m.group(1)))
+    ids = {int(info["prog_id"]) for info in bpf_fds(pid)
+           if "link_type" in info and "prog_id" in info}
     out = subprocess.run(["bpftool", "-j", "prog", "show"], capture_output=True, text=True,
                          timeout=30).stdout
     return {p.get("name") for p in json.loads(out or "[]") if p.get("id") in ids}

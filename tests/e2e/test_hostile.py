@@ -14,7 +14,8 @@ import sys
 import tempfile
 import time
 
-from harness import HOSTILE, MMTRACE, TO_STDOUT, WORKLOAD, Fail, check, eq, main, test
+from harness import (HOSTILE, MMTRACE, TO_STDOUT, WORKLOAD, Fail, bpf_fds, check, eq, main,
+                     test)
 
 EVENTS = ["set_mempolicy", "mbind", "migrate_pages", "move_pages", "mremap"]
 # the thread names hostile.c sets, as JSON must give them back: invalid
@@ -174,21 +175,9 @@ def overload_losses_are_exact():
 
 def bpf_ids_of(pid):
     """The ids of the BPF programs and maps process pid holds open."""
-    ids = set()
-    fd_dir = f"/proc/{pid}/fd"
-    for fd in os.listdir(fd_dir):
-        try:
-            target = os.readlink(os.path.join(fd_dir, fd))
-            if not target.startswith("anon_inode:bpf-"):
-                continue
-            with open(f"/proc/{pid}/fdinfo/{fd}") as f:
-                for line in f:
-                    k, _, v = line.partition(":")
-                    if k in ("prog_id", "map_id"):
-                        ids.add((k, int(v)))
-        except OSError:
-            pass
-    return ids
+    return {(k, int(info[k])) for info in bpf_fds(pid)
+            if info["target"].startswith("anon_inode:bpf-")
+            for k in ("prog_id", "map_id") if k in info}
 
 
 def bpf_ids_alive():
